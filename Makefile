@@ -1,0 +1,37 @@
+# The handbook's commands. `make site` sets everything up and builds the site;
+# `make test` runs the tests. Both work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTES ?= data/notes
+
+.PHONY: site test serve bench clean help
+
+help:
+	@echo "make site   - set up the environment and build the site into site/"
+	@echo "make test   - run the test suite (builds its own sites in temporary folders)"
+	@echo "make serve  - live preview on http://127.0.0.1:8000/ (rebuilds when notes, data or templates change)"
+	@echo "make bench  - print speed and memory figures for the pipeline"
+	@echo "make clean  - remove the environment, generated docs and the built site"
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --requirement requirements.txt
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/python scripts/build.py --notes "$(NOTES)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	$(BIN)/python scripts/serve.py --notes "$(NOTES)"
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) site docs/handbook

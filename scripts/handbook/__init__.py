@@ -1,0 +1,1 @@
+"""The Shared Responsibility handbook build: notes in, plain Markdown pages out."""

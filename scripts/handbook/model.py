@@ -1,0 +1,122 @@
+"""Small frozen records that flow between the build stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+class BuildError(Exception):
+    """A problem in the input that stops the build; names the file and line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None, offset: int | None = None):
+        self.path = path
+        self.line = line
+        self.offset = offset
+        self.message = message
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """The one-line message shown to the user: 'file:line: message'."""
+        where = self.path
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        elif self.offset is not None:
+            where = f"{where} (byte {self.offset})"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where a piece of text came from: a note (path relative to the notes folder) and a 1-based line."""
+
+    note: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.note}:{self.line}"
+
+
+@dataclass(frozen=True)
+class RawNote:
+    """One note file exactly as read: its relative POSIX path and decoded text."""
+
+    path: str
+    text: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One change the normaliser made, with the rule that made it."""
+
+    note: str
+    line: int
+    rule: str
+    before: str
+    after: str
+
+
+BlockKind = Literal[
+    "paragraph", "list_item", "code", "table", "quote", "admonition", "html", "rule", "image"
+]
+
+
+@dataclass(frozen=True)
+class Block:
+    """The smallest unit the merge stage compares: a paragraph, one list item, a table, a code block."""
+
+    kind: BlockKind
+    markdown: str
+    source: Source
+    depth: int = 0  # nesting depth for list items (0 = top level)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the blocks under it, up to the next heading of any level."""
+
+    title: str
+    level: int
+    source: Source
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file a note embeds (an image), found in the notes folder and copied into the site."""
+
+    source_path: str  # relative to the notes folder, POSIX
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Note:
+    """A normalised note: clean Markdown split into sections, plus what was repaired."""
+
+    path: str
+    title: str
+    raw: str
+    markdown: str
+    sections: tuple[Section, ...]
+    repairs: tuple[Repair, ...] = ()
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    author: str | None = None
+    assets: tuple[Asset, ...] = ()
+    meta: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def stem(self) -> str:
+        """The note's file name without folder and extension, as wikilinks name it."""
+        name = self.path.rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[0] if "." in name else name
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """One file of generated output, path relative to the generated folder."""
+
+    path: str
+    content: str | bytes

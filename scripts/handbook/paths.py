@@ -1,0 +1,51 @@
+"""Where generated pages live and how they link to each other.
+
+All page paths are POSIX paths relative to the generated folder (`docs/handbook/`).
+Links between generated pages are relative `.md` links so that MkDocs checks them
+in strict mode and so that the site works under any sub-path.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+GENERATED_DIR = "handbook"
+
+NOTES_DIR = "notes"
+TOPICS_DIR = "topics"
+OTHER_DIR = "other"
+MATRIX_DIR = "matrix"
+SERVICES_DIR = "services"
+REPORT_PAGE = "report/index.md"
+ASSETS_DIR = "assets"
+SNIPPETS_DIR = "snippets"
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII id made of words joined by '-', stable for URLs."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+    return slug or "untitled"
+
+
+def note_slug(note_path: str) -> str:
+    """The URL path of a note, folder by folder: '1. Security/IAM.md' -> '1-security/iam'."""
+    parts = note_path.split("/")
+    stem = parts[-1].rsplit(".", 1)[0] if "." in parts[-1] else parts[-1]
+    return "/".join([slugify(p) for p in parts[:-1]] + [slugify(stem)])
+
+
+def note_page(note_path: str) -> str:
+    """The page that shows one source note (raw and normalised)."""
+    return f"{NOTES_DIR}/{note_slug(note_path)}.md"
+
+
+def rel_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """A relative Markdown link target from one generated page to another (or to a file)."""
+    base = posixpath.dirname(from_page)
+    target = posixpath.relpath(to_page, base or ".") if to_page != from_page else posixpath.basename(to_page)
+    return f"{target}#{anchor}" if anchor else target
