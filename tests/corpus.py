@@ -1,0 +1,17 @@
+"""Locates the public Obsidian vault used for robustness and scale tests (kept outside the project)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+VAULT = PROJECT_ROOT.parent / "shared" / "corpora" / "obsidian-aws"
+
+
+def vault_or_skip() -> Path:
+    """The vault folder, or skip the calling test when it is not beside the project."""
+    if not VAULT.is_dir():
+        pytest.skip("the obsidian-aws vault is not present beside the project")
+    return VAULT
