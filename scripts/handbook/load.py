@@ -1,0 +1,74 @@
+"""Load stage: find every note under the notes folder and decode it strictly as UTF-8."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import BuildError, RawNote
+
+NOTE_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class NotesFolder:
+    """Everything the later stages need from the notes folder."""
+
+    root: Path
+    notes: tuple[RawNote, ...]
+    other_files: frozenset[str]  # non-note files (images, attachments), relative POSIX paths
+
+
+def display_path(path: Path) -> str:
+    """A path as a person should see it in messages: relative to the working folder when possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def decode_note(name: str, data: bytes) -> str:
+    """Decode note bytes as UTF-8; binary content or invalid UTF-8 is an error naming the byte offset."""
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise BuildError(name, "expected a UTF-8 text note; found binary content (a NUL byte)", offset=nul)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex()
+        raise BuildError(name, f"expected UTF-8 text; found invalid byte 0x{bad}", offset=exc.start) from None
+
+
+def _walk(root: Path) -> tuple[list[str], list[str]]:
+    notes: list[str] = []
+    others: list[str] = []
+    for folder, dirnames, filenames in os.walk(root):
+        # Obsidian and git keep their own data in dot-folders; they are not notes.
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            if filename.startswith("."):
+                continue
+            relative = (Path(folder) / filename).relative_to(root).as_posix()
+            (notes if filename.lower().endswith(NOTE_SUFFIXES) else others).append(relative)
+    return sorted(notes), sorted(others)
+
+
+def load_notes(notes_dir: Path) -> NotesFolder:
+    """Read every note below `notes_dir` in path order; stop on the first unreadable one."""
+    shown = display_path(notes_dir)
+    if not notes_dir.is_dir():
+        raise BuildError(shown, "notes folder not found: expected a folder of Markdown notes")
+    note_paths, other_paths = _walk(notes_dir)
+    if not note_paths:
+        raise BuildError(shown, "no notes found: expected at least one .md file in this folder")
+    notes = []
+    for relative in note_paths:
+        file = notes_dir / relative
+        name = display_path(file)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise BuildError(name, f"cannot read the note: {exc.strerror or exc}") from None
+        notes.append(RawNote(path=relative, text=decode_note(name, data), size=len(data)))
+    return NotesFolder(root=notes_dir, notes=tuple(notes), other_files=frozenset(other_paths))

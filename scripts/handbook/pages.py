@@ -1,0 +1,129 @@
+"""Render stage for the pages every build has: one page per source note, the notes index and the build report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import GeneratedFile, Note, Repair
+from .paths import NOTES_DIR, REPORT_PAGE, note_page
+from .templating import make_env
+
+
+@dataclass(frozen=True)
+class Home:
+    """A place on the site where part of a note ended up."""
+
+    label: str
+    page: str
+    anchor: str | None
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """What a note page and the indexes show about one note."""
+
+    path: str
+    title: str
+    page: str
+    body: str
+    raw: str
+    raw_lines: int
+    size: int
+    tags: tuple[str, ...]
+    repairs: tuple[Repair, ...]
+    homes: tuple[Home, ...] = ()
+
+
+def body_without_title(markdown: str) -> str:
+    """The note's Markdown minus its leading `# Title` line (the page template writes the title)."""
+    lines = markdown.split("\n")
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join(lines).strip("\n")
+
+
+def note_view(note: Note, size: int, homes: Sequence[Home] = ()) -> NoteView:
+    """The view of a normalised note for its page."""
+    return NoteView(
+        path=note.path,
+        title=note.title,
+        page=note_page(note.path),
+        body=body_without_title(note.markdown),
+        raw=note.raw,
+        raw_lines=len(note.raw.splitlines()),
+        size=size,
+        tags=note.tags,
+        repairs=note.repairs,
+        homes=tuple(homes),
+    )
+
+
+def _nav_label(text: str) -> str:
+    # A nav entry is Markdown list text: keep '1. Security' from becoming a numbered list.
+    escaped = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    if escaped[:1].isdigit():
+        head, _, rest = escaped.partition(".")
+        if head.isdigit() and rest.startswith(" "):
+            escaped = f"{head}\\.{rest}"
+    return escaped
+
+
+def notes_nav(views: Sequence[NoteView]) -> str:
+    """The SUMMARY.md of the notes section, nested by the notes' folders."""
+    lines = ["* [All notes](index.md)"]
+    opened: list[str] = []
+    for view in sorted(views, key=lambda v: v.path):
+        folders = view.path.split("/")[:-1]
+        common = 0
+        while common < min(len(opened), len(folders)) and opened[common] == folders[common]:
+            common += 1
+        opened = opened[:common]
+        for depth in range(common, len(folders)):
+            lines.append("    " * depth + f"* {_nav_label(folders[depth])}")
+            opened.append(folders[depth])
+        target = view.page[len(NOTES_DIR) + 1 :]
+        lines.append("    " * len(folders) + f"* [{_nav_label(view.title)}]({target})")
+    return "\n".join(lines) + "\n"
+
+
+def render_note_pages(views: Sequence[NoteView], templates_dir: Path, notes_label: str) -> list[GeneratedFile]:
+    """One page per note, the notes index and its navigation."""
+    env = make_env(templates_dir)
+    note_template = env.get_template("notes/note.md.j2")
+    files = [
+        GeneratedFile(
+            view.page,
+            note_template.render(note=view, page=view.page, report_page=REPORT_PAGE, notes_label=notes_label),
+        )
+        for view in views
+    ]
+    index_page = f"{NOTES_DIR}/index.md"
+    files.append(GeneratedFile(index_page, env.get_template("notes/index.md.j2").render(notes=views, page=index_page)))
+    files.append(GeneratedFile(f"{NOTES_DIR}/SUMMARY.md", notes_nav(views)))
+    return files
+
+
+def render_report_page(
+    views: Sequence[NoteView],
+    counts: Sequence[tuple[str, int]],
+    sections: Sequence[str],
+    templates_dir: Path,
+) -> GeneratedFile:
+    """The build report page: counts, notes read, then each stage's own section."""
+    env = make_env(templates_dir)
+    text = env.get_template("report.md.j2").render(
+        page=REPORT_PAGE,
+        notes=views,
+        counts=counts,
+        sections=sections,
+        report_json_url="../../report.json",
+    )
+    return GeneratedFile(REPORT_PAGE, text)
+
+
+def report_json(payload: dict) -> str:
+    """The machine-readable build report: sorted keys, stable across builds."""
+    return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

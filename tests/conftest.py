@@ -1,0 +1,167 @@
+"""Shared fixtures: a private copy of the project to build into, a built site, a local server, a browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy what a build reads and writes (mkdocs.yml and the hand-written docs/) into `destination`."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(PROJECT / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copytree(
+        PROJECT / "docs",
+        destination / "docs",
+        ignore=shutil.ignore_patterns("handbook", ".handbook-*", "report.json", "matrix.json", "matrix.csv"),
+    )
+    return destination
+
+
+def run_build(root: Path, *extra: str, notes: Path | None = None, env: dict[str, str] | None = None) -> int:
+    """Run scripts/build.py in-process against a project copy; returns its exit code."""
+    from build import main  # scripts/ is on sys.path through pytest's pythonpath
+
+    args = ["--root", str(root), "--quiet", *extra]
+    if notes is not None:
+        args += ["--notes", str(notes)]
+    saved = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        return main(args)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """A project copy that has been built: its root, docs/ and site/."""
+
+    root: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The seed notes built once into a private project copy."""
+    root = copy_project(tmp_path_factory.mktemp("built"))
+    assert run_build(root) == 0
+    return BuiltSite(root)
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site under a path prefix, answering unknown paths with 404.html like GitHub Pages."""
+
+    prefix = "/"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        pass
+
+    def send_head(self):
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(self.prefix) and path + "/" != self.prefix:
+            return self._not_found()
+        self.path = "/" + path[len(self.prefix):] if path.startswith(self.prefix) else "/"
+        translated = Path(self.translate_path(self.path))
+        if translated.is_dir() and not (translated / "index.html").exists() or not translated.exists():
+            return self._not_found()
+        return super().send_head()
+
+    def _not_found(self):
+        page = Path(self.directory) / "404.html"
+        body = page.read_bytes() if page.exists() else b"not found"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return _BytesReader(body)
+
+
+class _BytesReader:
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, *_args) -> bytes:
+        data, self.data = self.data, b""
+        return data
+
+    def close(self) -> None:
+        pass
+
+
+@contextmanager
+def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 under `prefix`; yields the base URL (ending in '/')."""
+    handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: BuiltSite) -> Iterator[str]:
+    """The built seed site served at the root of a local address."""
+    with serve(built_site.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing at /usr/bin/chromium; .ci/run installs the Debian package")
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab that fails the test on any JavaScript error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"

@@ -1,0 +1,55 @@
+"""The load stage: which files are notes, and clear errors for unreadable ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handbook.load import decode_note, load_notes
+from handbook.model import BuildError
+
+
+def test_reads_notes_in_path_order_and_lists_other_files(tmp_path: Path) -> None:
+    (tmp_path / "b.md").write_text("# B\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.markdown").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "sub" / "picture.png").write_bytes(b"\x89PNG")
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".obsidian" / "workspace.md").write_text("not a note", encoding="utf-8")
+    folder = load_notes(tmp_path)
+    assert [n.path for n in folder.notes] == ["b.md", "sub/a.markdown"]
+    assert folder.other_files == frozenset({"sub/picture.png"})
+    assert folder.notes[0].size == 4
+
+
+def test_missing_folder_is_named(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        load_notes(tmp_path / "nowhere")
+    assert caught.value.message == "notes folder not found: expected a folder of Markdown notes"
+    assert caught.value.path.endswith("nowhere")
+
+
+def test_empty_folder_is_named(tmp_path: Path) -> None:
+    (tmp_path / "readme.txt").write_text("not markdown", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        load_notes(tmp_path)
+    assert caught.value.message == "no notes found: expected at least one .md file in this folder"
+
+
+def test_invalid_utf8_names_file_and_byte_offset() -> None:
+    with pytest.raises(BuildError) as caught:
+        decode_note("notes/bad.md", "# Café\n".encode("utf-8") + b"caf\xe9\n")
+    assert caught.value.describe() == "notes/bad.md (byte 11): expected UTF-8 text; found invalid byte 0xe9"
+
+
+def test_binary_file_is_rejected_with_offset() -> None:
+    with pytest.raises(BuildError) as caught:
+        decode_note("notes/image.md", b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert caught.value.describe() == (
+        "notes/image.md (byte 8): expected a UTF-8 text note; found binary content (a NUL byte)"
+    )
+
+
+def test_bom_and_line_ends_are_left_for_the_normaliser() -> None:
+    assert decode_note("n.md", b"\xef\xbb\xbf# T\r\n") == "\ufeff# T\r\n"

@@ -1,0 +1,69 @@
+"""The built site as a reader uses it: in Chromium, through the search box, under a sub-path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import BuiltSite, copy_project, run_build, serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SUB_PATH = "/handbook-site/"
+
+
+def search(page, query: str) -> list[str]:
+    """Type a query into Material's search box and return the result link URLs."""
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        page.locator("label.md-header__button[for='__search']").first.click()
+    box.click()
+    box.press_sequentially(query, delay=10)
+    page.wait_for_selector(".md-search-result__item a", timeout=10_000)
+    return page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
+
+
+def test_search_box_finds_a_note(page, site_url: str) -> None:
+    page.goto(site_url)
+    assert page.title().endswith("Shared Responsibility Handbook")
+    links = search(page, "decommissioning")
+    assert links, "no search result for a word that is in the notes"
+    page.locator(".md-search-result__item a").first.click()
+    page.wait_for_load_state()
+    assert "decommissioning" in page.content().lower()
+
+
+@pytest.fixture(scope="module")
+def sub_path_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built for, and served under, a project sub-path as GitHub Pages does."""
+    root = copy_project(tmp_path_factory.mktemp("subpath"))
+    assert run_build(root, env={"SITE_URL": f"https://example.test{SUB_PATH}"}) == 0
+    with serve(root / "site", SUB_PATH) as url:
+        yield url
+
+
+def test_site_works_under_a_sub_path(page, sub_path_site: str) -> None:
+    failed: list[str] = []
+    hosts: set[str] = set()
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or ""))
+    page.goto(sub_path_site)
+    page.locator("a.md-tabs__link", has_text="Build report").click()
+    page.wait_for_url(f"{sub_path_site}handbook/report/")
+    assert page.locator("h1").inner_text().startswith("Build report")
+    assert search(page, "decommissioning")[0].startswith(sub_path_site)
+    assert failed == []
+    assert hosts == {"127.0.0.1"}, f"third-party requests: {hosts}"
+
+
+def test_unknown_url_lands_on_a_styled_404(page, sub_path_site: str) -> None:
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "/no/such/" not in r.url else None)
+    response = page.goto(f"{sub_path_site}no/such/page/")
+    assert response is not None and response.status == 404
+    assert "404" in page.locator("article").inner_text()
+    assert failed == [], f"the 404 page could not load: {failed}"
+    assert page.locator("input.md-search__input").count() == 1
