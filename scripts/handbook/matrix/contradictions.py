@@ -1,0 +1,115 @@
+"""Find note text that the matrix data contradicts, using the rules in contradictions.yml."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Block, Section, Source
+from ..paths import rel_link
+from .model import Matrix, Rule
+from .text import md_text, plain_text, shorten
+
+ADMONITION_TITLE = "Contradicts the responsibility matrix"
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A note block whose claim the matrix data contradicts, and where the matrix says otherwise."""
+
+    rule: str
+    source: Source
+    claim: str
+    message: str
+    page: str
+    anchor: str | None
+
+
+def _all_match(patterns, text: str) -> bool:
+    return all(p.search(text) for p in patterns)
+
+
+def _any_match(patterns, text: str) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+def _found(rule: Rule, block: Block, claim: str) -> Contradiction:
+    return Contradiction(rule=rule.id, source=block.source, claim=shorten(claim), message=rule.message,
+                         page=rule.page, anchor=rule.anchor)
+
+
+def _block_hits(rule: Rule, blocks: Iterable[Block]) -> list[Contradiction]:
+    hits = []
+    for block in blocks:
+        if rule.kinds and block.kind not in rule.kinds:
+            continue
+        text = plain_text(block.markdown)
+        if _all_match(rule.patterns, text) and not _any_match(rule.absent, text):
+            hits.append(_found(rule, block, text))
+    return hits
+
+
+def _section_hit(rule: Rule, section: Section) -> Contradiction | None:
+    if not _all_match(rule.heading, plain_text(section.title)):
+        return None
+    blocks = [b for b in section.blocks if not rule.kinds or b.kind in rule.kinds]
+    if not blocks:
+        return None
+    texts = [plain_text(b.markdown) for b in section.blocks]
+    if any(_any_match(rule.absent, text) for text in texts):
+        return None
+    if rule.patterns:
+        for block in blocks:
+            text = plain_text(block.markdown)
+            if _all_match(rule.patterns, text):
+                return _found(rule, block, text)
+        return None
+    # A claim made by what a list leaves out sits on the whole list; anchor it on the last item
+    # so a warning placed after that block follows the list instead of splitting it.
+    listed = "; ".join(plain_text(b.markdown) for b in blocks)
+    return _found(rule, blocks[-1], f"{plain_text(section.title).rstrip(':')}: {listed}")
+
+
+def find_contradictions(blocks: Iterable[Block], matrix: Matrix,
+                        sections: Iterable[Section] = ()) -> list[Contradiction]:
+    """Every contradiction in the blocks (block rules) and sections (section and block rules), sorted by (source, rule)."""
+    sections = tuple(sections)
+    all_blocks: dict[tuple[Source, str], Block] = {}
+    for block in blocks:
+        all_blocks.setdefault((block.source, block.markdown), block)
+    for section in sections:
+        for block in section.blocks:
+            all_blocks.setdefault((block.source, block.markdown), block)
+    found: dict[tuple[Source, str], Contradiction] = {}
+    for rule in matrix.rules:
+        if rule.scope == "block":
+            hits = _block_hits(rule, all_blocks.values())
+        else:
+            hits = [hit for s in sections if (hit := _section_hit(rule, s)) is not None]
+        for hit in hits:
+            found.setdefault((hit.source, hit.rule), hit)
+    return [found[key] for key in sorted(found)]
+
+
+def contradiction_admonition(c: Contradiction, from_page: str) -> str:
+    """The warning admonition placed after the block that makes the claim, linking to the matrix."""
+    target = rel_link(from_page, c.page, c.anchor)
+    return (
+        f'!!! warning "{ADMONITION_TITLE}"\n'
+        "\n"
+        f"    {md_text(c.message)} [See the responsibility matrix]({target}).\n"
+    )
+
+
+def contradiction_report(contradictions: Iterable[Contradiction], from_page: str) -> str:
+    """A Markdown table of contradictions for the build report: where, which rule, the claim and a link."""
+    rows = [
+        "| Note | Rule | Claim | Matrix |",
+        "| --- | --- | --- | --- |",
+    ]
+    for c in contradictions:
+        target = rel_link(from_page, c.page, c.anchor)
+        rows.append(f"| {md_text(str(c.source))} | `{c.rule}` | {md_text(c.claim)} | [{md_text(c.message)}]({target}) |")
+    if len(rows) == 2:
+        return "No note contradicts the responsibility matrix.\n"
+    return "\n".join(rows) + "\n"

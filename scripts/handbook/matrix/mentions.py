@@ -1,0 +1,40 @@
+"""Which services and layers a piece of note text talks about, and where the matrix covers each."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Matrix
+from .pages import WHO_OWNS_PAGE, category_page, layer_key, service_key, service_page
+from .text import plain_text
+
+
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    # Short all-caps aliases (S3, EC2, IAM) must match case-sensitively so 'ses' in 'uses' does not count.
+    flags = 0 if alias.isupper() or any(ch.isdigit() for ch in alias) else re.IGNORECASE
+    return re.compile(r"(?<![\w-])" + re.escape(alias).replace(r"\ ", r"\s+") + r"(?![\w-])", flags)
+
+
+def find_subjects(markdown: str, matrix: Matrix) -> list[str]:
+    """Mention keys ('service:<id>', 'layer:<id>') whose names or aliases appear in the text, in data order."""
+    text = plain_text(markdown)
+    found = []
+    for service in matrix.services:
+        if any(_alias_pattern(a).search(text) for a in (service.name, *service.aliases)):
+            found.append(service_key(service.id))
+    for layer in matrix.layers:
+        if any(_alias_pattern(a).search(text) for a in (layer.title, *layer.aliases)):
+            found.append(layer_key(layer.id))
+    return found
+
+
+def subject_target(key: str, matrix: Matrix) -> tuple[str, str | None, str]:
+    """(page, anchor, label) of the matrix entry for a mention key, for links from notes to the matrix."""
+    kind, _, subject = key.partition(":")
+    if kind == "service":
+        return service_page(subject), None, matrix.service(subject).name
+    if kind == "layer":
+        return WHO_OWNS_PAGE, subject, matrix.layer(subject).title
+    if kind == "category":
+        return category_page(subject), None, matrix.category(subject).title
+    raise KeyError(key)

@@ -1,0 +1,200 @@
+"""The validated responsibility matrix as small frozen records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Owner = Literal["aws", "customer", "shared"]
+OWNERS: tuple[Owner, ...] = ("aws", "customer", "shared")
+OWNER_LABELS: dict[str, str] = {"aws": "AWS", "customer": "You", "shared": "Shared"}
+
+
+@dataclass(frozen=True)
+class DocSource:
+    """An AWS document (and the section or figure of it) that a fact rests on."""
+
+    id: str
+    label: str
+    title: str
+    section: str
+    url: str
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    """A service category of the 2016 whitepaper: infrastructure, container or abstracted."""
+
+    id: str
+    title: str
+    short_title: str
+    summary: str
+    whitepaper_examples: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Who owns one layer in one category, why, and on which sources that rests."""
+
+    layer: str
+    category: str
+    owner: Owner
+    explanation: str
+    sources: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A row of the matrix with one cell per category, in category order."""
+
+    id: str
+    title: str
+    description: str
+    aliases: tuple[str, ...]
+    cells: tuple[Cell, ...]
+
+    def cell(self, category: str) -> Cell:
+        """The cell of this layer for one category id."""
+        for cell in self.cells:
+            if cell.category == category:
+                return cell
+        raise KeyError(category)
+
+
+@dataclass(frozen=True)
+class Override:
+    """Where one service differs from its category's cell for a layer."""
+
+    layer: str
+    owner: Owner
+    explanation: str
+    sources: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    """An AWS service, its single category, the names notes use for it and its differences."""
+
+    id: str
+    name: str
+    category: str
+    aliases: tuple[str, ...]
+    sources: tuple[str, ...]
+    overrides: tuple[Override, ...] = ()
+    judgement_call: str | None = None
+
+    def override(self, layer: str) -> Override | None:
+        """The override for a layer id, if the service has one."""
+        for override in self.overrides:
+            if override.layer == layer:
+                return override
+        return None
+
+
+@dataclass(frozen=True)
+class ServiceCell:
+    """One entry of a service's column: the category cell or the service's override of it."""
+
+    layer: Layer
+    category_cell: Cell
+    override: Override | None
+
+    @property
+    def owner(self) -> Owner:
+        """The owner that applies to the service."""
+        return self.override.owner if self.override else self.category_cell.owner
+
+    @property
+    def explanation(self) -> str:
+        """The explanation that applies to the service."""
+        return self.override.explanation if self.override else self.category_cell.explanation
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of whichever explanation applies."""
+        return self.override.sources if self.override else self.category_cell.sources
+
+    @property
+    def note(self) -> str | None:
+        """The override's note, else the category cell's (its caveat still applies to a refined explanation)."""
+        if self.override and self.override.note:
+            return self.override.note
+        return self.category_cell.note
+
+    @property
+    def owner_differs(self) -> bool:
+        """True when the service's owner is not its category's owner for this layer."""
+        return self.override is not None and self.override.owner != self.category_cell.owner
+
+
+RuleScope = Literal["block", "section"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A contradiction rule from data: what a wrong claim looks like and where the truth is."""
+
+    id: str
+    scope: RuleScope
+    heading: tuple[re.Pattern[str], ...]
+    patterns: tuple[re.Pattern[str], ...]
+    absent: tuple[re.Pattern[str], ...]
+    kinds: tuple[str, ...]
+    message: str
+    page: str
+    anchor: str | None
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Everything in data/matrix/, cross-checked: sources, categories, layers, services, rules."""
+
+    sources: tuple[DocSource, ...]
+    categories: tuple[Category, ...]
+    layers: tuple[Layer, ...]
+    services: tuple[Service, ...]
+    rules: tuple[Rule, ...] = ()
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        """Every cell, layer by layer."""
+        return tuple(cell for layer in self.layers for cell in layer.cells)
+
+    def source(self, source_id: str) -> DocSource:
+        """The source with this id."""
+        return _by_id(self.sources, source_id)
+
+    def category(self, category_id: str) -> Category:
+        """The category with this id."""
+        return _by_id(self.categories, category_id)
+
+    def layer(self, layer_id: str) -> Layer:
+        """The layer with this id."""
+        return _by_id(self.layers, layer_id)
+
+    def service(self, service_id: str) -> Service:
+        """The service with this id."""
+        return _by_id(self.services, service_id)
+
+    def services_in(self, category_id: str) -> tuple[Service, ...]:
+        """The services of one category, in data order."""
+        return tuple(s for s in self.services if s.category == category_id)
+
+    def service_column(self, service: Service) -> tuple[ServiceCell, ...]:
+        """A service's column of the matrix, top layer first, with its overrides applied."""
+        return tuple(
+            ServiceCell(layer=layer, category_cell=layer.cell(service.category), override=service.override(layer.id))
+            for layer in self.layers
+        )
+
+
+def _by_id(items, item_id):
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise KeyError(item_id)

@@ -1,0 +1,188 @@
+"""Contradiction rules fire on the seed claims, stay quiet on correct statements, and render warnings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+
+from handbook.matrix import (
+    Contradiction, contradiction_admonition, contradiction_report, find_contradictions, load_matrix,
+)
+from handbook.model import Block, Section, Source
+
+PROJECT = Path(__file__).resolve().parents[1]
+MATRIX = load_matrix(PROJECT / "data")
+
+
+def item(text: str, note: str, line: int, depth: int = 0) -> Block:
+    return Block(kind="list_item", markdown=f"- {text}", source=Source(note, line), depth=depth)
+
+
+def para(text: str, note: str, line: int) -> Block:
+    return Block(kind="paragraph", markdown=text, source=Source(note, line))
+
+
+def rules_fired(blocks=(), sections=()) -> list[str]:
+    return [c.rule for c in find_contradictions(blocks, MATRIX, sections)]
+
+
+# The seed claims as the normaliser will hand them over: spelling fixed, ' -- ' turned into ' – '.
+S3_IAAS = item("AWS products that fall into the well-understood category of Infrastructure as a Service (IaaS) "
+               "– such as EC2, VPC, and S3 – are completely under your control and require you to perform all "
+               "of the necessary security configuration and management tasks.", "003_b129a807bc61c766.md", 16)
+CMK = para("When you select to encrypt an AWS resource, KMS will apply encryption using a customer master key "
+           "(CMK) that’s been generated especially for your account.", "004_ef0476a4f866c9ca.md", 29)
+MANAGED = item("handle basic security tasks like guest operating system (OS) and database patching, firewall "
+               "configuration, and disaster recovery", "003_b129a807bc61c766.md", 11, depth=1)
+CONTAINER_CUSTOMER = Section(
+    title="2. Container Services", level=3, source=Source("001_0a4e5c7cdeddb7cc.md", 40),
+    blocks=(
+        item("**AWS Responsibility**: Manages the infrastructure, foundation services, operating system, and "
+             "application platform.", "001_0a4e5c7cdeddb7cc.md", 41),
+        item("**Customer Responsibility**: Manages customer data, encrypts data, and protects it through "
+             "network firewalls and backups.", "001_0a4e5c7cdeddb7cc.md", 42),
+    ),
+)
+CUSTOMER_LAYERS = Section(
+    title="Customer Managed Security layers:", level=4, source=Source("000_d8822c3029f94220.md", 44),
+    blocks=tuple(
+        item(text, "000_d8822c3029f94220.md", 45 + i)
+        for i, text in enumerate([
+            "Client-side data encryption and data integrity authentication",
+            "Server-side encryption (File system and/or data)",
+            "Network Traffic protection (encryption, integrity, identity)",
+            "OS, network, firewall",
+            "Platform and application management",
+            "Customer Data",
+        ])
+    ),
+)
+
+
+def test_each_seed_claim_fires_its_rule():
+    found = find_contradictions([S3_IAAS, CMK, MANAGED], MATRIX, [CONTAINER_CUSTOMER, CUSTOMER_LAYERS])
+    assert [(str(c.source), c.rule) for c in found] == [
+        ("000_d8822c3029f94220.md:50", "customer-layers-include-iam"),
+        ("001_0a4e5c7cdeddb7cc.md:42", "container-backups-are-shared"),
+        ("003_b129a807bc61c766.md:11", "managed-services-firewall-and-recovery"),
+        ("003_b129a807bc61c766.md:16", "s3-is-not-iaas"),
+        ("004_ef0476a4f866c9ca.md:29", "kms-key-renamed"),
+    ]
+    by_rule = {c.rule: c for c in found}
+    assert (by_rule["s3-is-not-iaas"].page, by_rule["s3-is-not-iaas"].anchor) == ("services/s3.md", None)
+    assert (by_rule["kms-key-renamed"].page, by_rule["kms-key-renamed"].anchor) == ("services/kms.md", None)
+    assert by_rule["container-backups-are-shared"].anchor == "backup-recovery"
+    assert by_rule["customer-layers-include-iam"].anchor == "customer-iam"
+    assert by_rule["customer-layers-include-iam"].claim.startswith(
+        "Customer Managed Security layers: Client-side data encryption")
+    assert "customer master key (CMK)" in by_rule["kms-key-renamed"].claim
+
+
+def test_unnormalised_seed_text_still_fires():
+    raw = item("AWS products tat fall into the well-understood category of Infrastructure as a Service (IaaS) -- "
+               "such as EC2, VPC, and S3 -- are completely under your control", "003.md", 16)
+    raw_managed = item("handle basic security tasks like guest operating system (OS) and database patching, "
+                       "firewall configuration, and disaster revocery", "003.md", 11, depth=1)
+    assert rules_fired([raw, raw_managed]) == ["managed-services-firewall-and-recovery", "s3-is-not-iaas"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EC2 and VPC are IaaS and completely under your control; S3 is not – it is an abstracted service.",
+        "S3 is an abstracted service: you control your data and bucket policies, AWS runs the platform.",
+        "EC2 is Infrastructure as a Service (IaaS) and completely under your control.",
+        "AWS KMS encrypts data with KMS keys; you can create customer managed keys and schedule deletion.",
+        "KMS keys were formerly called customer master keys (CMKs).",
+        "For managed services AWS patches the guest OS, while you write the security groups (the firewall "
+        "configuration) and disaster recovery is shared.",
+    ],
+)
+def test_correct_statements_do_not_fire(text):
+    assert rules_fired([para(text, "ok.md", 1)]) == []
+
+
+def test_correct_sections_do_not_fire():
+    container_ok = Section(title="Container Services", level=3, source=Source("ok.md", 1), blocks=(
+        item("Customer: sets the backup retention period and tests restores; AWS takes automated backups.",
+             "ok.md", 2),))
+    layers_ok = Section(title="Customer managed security layers", level=4, source=Source("ok.md", 5), blocks=(
+        item("Customer data", "ok.md", 6),
+        item("Identity and access management (IAM users, roles, policies)", "ok.md", 7),
+        item("OS, network and firewall configuration", "ok.md", 8),
+    ))
+    aws_layers = Section(title="AWS managed layers", level=4, source=Source("ok.md", 10), blocks=(
+        item("Hardware", "ok.md", 11),))
+    backups_elsewhere = Section(title="Infrastructure Services", level=3, source=Source("ok.md", 13), blocks=(
+        item("Customer Responsibility: protects data through firewalls and backups.", "ok.md", 14),))
+    assert rules_fired(sections=[container_ok, layers_ok, aws_layers, backups_elsewhere]) == []
+
+
+def test_a_block_seen_twice_is_reported_once():
+    section = Section(title="Notes", level=2, source=Source("004_ef0476a4f866c9ca.md", 28), blocks=(CMK,))
+    assert rules_fired([CMK, CMK], [section]) == ["kms-key-renamed"]
+
+
+_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*$")
+_ITEM = re.compile(r"^(\s*)[-*+]\s+(.*)$")
+
+
+def split_note(name: str, text: str) -> list[Section]:
+    """A deliberately simple splitter: headings start sections, list lines are items, other lines paragraphs."""
+    sections: list[Section] = []
+    title, level, start, blocks = "", 0, 1, []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if heading := _HEADING.match(line):
+            sections.append(Section(title, level, Source(name, start), tuple(blocks)))
+            title, level, start, blocks = heading.group(2), len(heading.group(1)), number, []
+        elif listed := _ITEM.match(line):
+            blocks.append(Block("list_item", f"- {listed.group(2)}", Source(name, number), len(listed.group(1)) // 4))
+        elif line.strip():
+            blocks.append(Block("paragraph", line.strip(), Source(name, number)))
+    sections.append(Section(title, level, Source(name, start), tuple(blocks)))
+    return sections
+
+
+def test_rules_fire_exactly_on_the_known_claims_of_the_real_notes():
+    sections = [s for note in sorted((PROJECT / "data" / "notes").glob("*.md"))
+                for s in split_note(note.name, note.read_text(encoding="utf-8"))]
+    blocks = [b for s in sections for b in s.blocks]
+    found = {(c.source.note[:3], c.rule) for c in find_contradictions(blocks, MATRIX, sections)}
+    assert found == {
+        ("000", "customer-layers-include-iam"),
+        ("001", "container-backups-are-shared"),
+        ("002", "s3-is-not-iaas"),
+        ("002", "managed-services-firewall-and-recovery"),
+        ("003", "s3-is-not-iaas"),
+        ("003", "managed-services-firewall-and-recovery"),
+        ("004", "kms-key-renamed"),
+    }
+
+
+def test_admonition_text_and_relative_link():
+    contradiction = Contradiction(rule="kms-key-renamed", source=CMK.source, claim="customer master key (CMK)",
+                                  message="Use *KMS key* | not CMK.", page="services/kms.md", anchor=None)
+    assert contradiction_admonition(contradiction, "topics/aws-kms.md") == (
+        '!!! warning "Contradicts the responsibility matrix"\n'
+        "\n"
+        "    Use \\*KMS key\\* \\| not CMK. [See the responsibility matrix](../services/kms.md).\n"
+    )
+    layer = find_contradictions([], MATRIX, [CUSTOMER_LAYERS])[0]
+    admonition = contradiction_admonition(layer, "notes/000-d8822c3029f94220.md")
+    html = markdown.markdown(admonition, extensions=["admonition"])
+    assert '<div class="admonition warning">' in html
+    assert 'href="../matrix/who-owns.md#customer-iam"' in html
+    assert "Identity and access management is a customer layer" in html
+
+
+def test_report_lists_every_contradiction():
+    found = find_contradictions([S3_IAAS, CMK], MATRIX)
+    report = contradiction_report(found, "report/index.md")
+    lines = report.splitlines()
+    assert lines[0] == "| Note | Rule | Claim | Matrix |"
+    assert len(lines) == 2 + len(found)
+    assert "(../services/s3.md)" in lines[2] and "`s3-is-not-iaas`" in lines[2]
+    assert contradiction_report([], "report/index.md") == "No note contradicts the responsibility matrix.\n"
