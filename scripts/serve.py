@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Live preview: regenerate docs/handbook/ whenever a note, data file or template changes, and serve it.
+
+MkDocs' own server watches docs/ and reloads the browser; this script watches the
+pipeline's inputs and reruns the pipeline (without the site stage) when they change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+SCRIPTS = Path(__file__).resolve().parent
+PROJECT = SCRIPTS.parent
+sys.path.insert(0, str(SCRIPTS))
+
+from build import main as build_main  # noqa: E402
+from handbook.site import mkdocs_env  # noqa: E402
+
+# Editors write a file in several steps; wait this long for the burst to end.
+DEBOUNCE_SECONDS = 0.2
+
+
+class Regenerate(FileSystemEventHandler):
+    """Reruns the pipeline once per burst of changes to its inputs."""
+
+    def __init__(self, build_args: list[str]):
+        self.build_args = build_args
+        self.timer: threading.Timer | None = None
+        self.lock = threading.Lock()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write") or "/." in str(event.src_path):
+            return
+        with self.lock:
+            if self.timer:
+                self.timer.cancel()
+            self.timer = threading.Timer(DEBOUNCE_SECONDS, self.run)
+            self.timer.start()
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        code = build_main(self.build_args)
+        status = "regenerated" if code == 0 else "regeneration failed (previous pages kept)"
+        print(f"serve: {status} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate once, then watch inputs and run `mkdocs serve` until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--notes", type=Path, default=PROJECT / "data" / "notes")
+    parser.add_argument("--data", type=Path, default=PROJECT / "data")
+    parser.add_argument("--templates", type=Path, default=PROJECT / "templates")
+    parser.add_argument("--root", type=Path, default=PROJECT)
+    parser.add_argument("--address", default="127.0.0.1:8000")
+    args = parser.parse_args(argv)
+    build_args = ["--notes", str(args.notes), "--data", str(args.data), "--templates", str(args.templates),
+                  "--root", str(args.root), "--no-site", "--quiet"]
+    if build_main(build_args) != 0:
+        return 1
+    handler = Regenerate(build_args)
+    observer = Observer()
+    for folder in sorted({args.notes.resolve(), args.data.resolve(), args.templates.resolve()}):
+        observer.schedule(handler, str(folder), recursive=True)
+    observer.start()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.address,
+         "--config-file", str(args.root / "mkdocs.yml"), "--livereload"],
+        cwd=args.root, env=mkdocs_env(),
+    )
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        return 0
+    finally:
+        observer.stop()
+        observer.join()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
