@@ -1,0 +1,21 @@
+"""The normalise stage: turns each raw note into clean Markdown and records every repair it made."""
+
+from __future__ import annotations
+
+from .blocks import join_rendered as join_blocks
+from .context import NormaliseContext, load_context
+from .log import Finding
+from .pipeline import find_suspicious_words, normalise_note, normalise_text, normalise_with_findings
+from .text import decode_note_bytes
+
+__all__ = [
+    "Finding",
+    "NormaliseContext",
+    "decode_note_bytes",
+    "find_suspicious_words",
+    "join_blocks",
+    "load_context",
+    "normalise_note",
+    "normalise_text",
+    "normalise_with_findings",
+]

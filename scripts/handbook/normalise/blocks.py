@@ -1,0 +1,384 @@
+"""Render markdown-it's block tree back to clean Markdown for Python-Markdown, block by block.
+
+markdown-it-py finds the structure (with the source line of every block); this module writes each
+block in the one form Python-Markdown and Material read well: `-` bullets indented four spaces per
+level, fenced code, `!!!` admonitions, blank lines between blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+
+from ..model import Block
+
+from .inline import MISSING_IMAGE_CLASS, TAG, TAG_LINE, repair_inline, sanitise_tag
+
+MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
+INLINE_PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin)
+# Structure only: inline content is repaired by our own rules, so markdown-it need not parse it.
+PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).disable("inline")
+
+CALLOUT = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")
+CALLOUT_TYPES = {
+    "note": "note", "abstract": "abstract", "summary": "abstract", "tldr": "abstract", "info": "info",
+    "todo": "note", "tip": "tip", "hint": "tip", "important": "tip", "success": "success", "check": "success",
+    "done": "success", "question": "question", "help": "question", "faq": "question", "warning": "warning",
+    "caution": "warning", "attention": "warning", "failure": "failure", "fail": "failure", "missing": "failure",
+    "danger": "danger", "error": "danger", "bug": "bug", "example": "example", "quote": "quote", "cite": "quote",
+}
+ADMONITION_INFO = re.compile(r'^\s*([\w-]+)(?:\s+"(.*)"|\s+(.*?))?\s*$')
+_STANDALONE_IMAGE = re.compile(
+    r"^(?:!\[(?:[^\]\\]|\\.)*\]\([^()\s]*\)(?:\{[^{}\n]*\})?|\*Image not available: (?:[^*\\]|\\.)*\*\{ \."
+    + MISSING_IMAGE_CLASS + r" \})$"
+)
+LIST_TYPES = ("bullet_list", "ordered_list")
+SINGLE_TAG = re.compile(HTML_OPEN_CLOSE_TAG_STR + r"$")
+# Line starts that would make a paragraph line parse as another kind of block.
+BLOCK_START = re.compile(
+    r"^(?:#{1,6}(?=[ \t]|$)|#{2,6}(?=[^\s#])|#(?=[\w/-]*[^\W\d])|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
+    r"|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|!!!|\?\?\?|\|)"
+)
+
+
+def escape_block_start(line: str) -> str:
+    """Backslash-escape the character that would turn a paragraph line into another block."""
+    match = BLOCK_START.match(line)
+    if not match:
+        return "\\" + line if line.startswith("```") else line
+    at = match.end() if line[:1].isdigit() else 0
+    return line[:at] + "\\" + line[at:]
+
+
+@dataclass
+class Node:
+    """One block of markdown-it's token stream with its children (open/close pairs folded)."""
+
+    type: str
+    token: Token
+    children: list["Node"] = field(default_factory=list)
+
+    @property
+    def map(self) -> tuple[int, int]:
+        """The node's parsed-text line range [start, end)."""
+        return tuple(self.token.map) if self.token.map else (0, 0)  # type: ignore[return-value]
+
+
+def build_tree(tokens: list[Token]) -> list[Node]:
+    """Fold the flat token stream into a tree without recursion (nesting depth is unbounded in input)."""
+    root = Node("root", Token("root", "", 0))
+    stack = [root]
+    for token in tokens:
+        if token.nesting == 1:
+            node = Node(token.type[: -len("_open")], token)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif token.nesting == -1:
+            if len(stack) > 1:
+                stack.pop()
+        else:
+            stack[-1].children.append(Node(token.type, token))
+    return root.children
+
+
+@dataclass
+class Rendered:
+    """A block rendered to Markdown, before it becomes a model Block."""
+
+    kind: str
+    markdown: str
+    line: int  # parsed-text line, 0-based
+    depth: int = 0
+
+
+def indent(text: str, prefix: str) -> str:
+    """Prefix every non-empty line."""
+    return "\n".join(prefix + line if line else line for line in text.split("\n"))
+
+
+def join_rendered(blocks: list[Rendered] | tuple[Block, ...]) -> str:
+    """Join blocks the way Python-Markdown reads them: list items line by line, other blocks apart."""
+    parts: list[str] = []
+    previous = None
+    for block in blocks:
+        text = indent(block.markdown, "    " * block.depth) if block.kind == "list_item" else block.markdown
+        if previous is not None:
+            together = block.kind == "list_item" and previous.kind == "list_item" and "\n\n" not in previous.markdown
+            parts.append("\n" if together else "\n\n")
+        parts.append(text)
+        previous = block
+    return "".join(parts)
+
+
+def fence_for(content: str, preferred: str = "```") -> str:
+    """A fence of the preferred character, longer than any run of that character inside the content."""
+    character = "~" if preferred.startswith("~") else "`"
+    longest = max((len(run) for run in re.findall(re.escape(character) + "+", content)), default=0)
+    return character * max(3, longest + 1, len(preferred))
+
+
+class BlockRenderer:
+    """Renders the blocks of one note; repairs go to the note's log through `unit`s."""
+
+    def __init__(self, source_lines: list[str], unit_factory):
+        self.source = source_lines
+        self.unit = unit_factory
+
+    # -- prose ---------------------------------------------------------------------------------
+
+    def prose(self, lines: list[tuple[int, str]], in_table: bool = False) -> list[str]:
+        """Repair the inline text of consecutive lines; returns the same number of lines."""
+        unit = self.unit([number for number, _ in lines])
+        unit.in_table = in_table
+        repaired = repair_inline("\n".join(text.strip(" \t") for _, text in lines), unit)
+        return [line.strip() for line in repaired.split("\n")]
+
+    def paragraph_lines(self, node: Node) -> list[tuple[int, str]]:
+        """The content lines of a paragraph with their parsed-text line numbers."""
+        inline = node.children[0].token if node.children else None
+        content = inline.content if inline is not None else ""
+        start = node.map[0]
+        return [(start + i, text) for i, text in enumerate(content.split("\n"))]
+
+    def paragraph(self, lines: list[tuple[int, str]], detached: bool = False) -> list[Rendered]:
+        """A paragraph: tag-only lines become page tags, a line that is only an image becomes its own block."""
+        kept: list[tuple[int, str]] = []
+        log = self.unit([0]).log
+        for number, text in lines:
+            if TAG_LINE.match(text.strip()):
+                log.tags.extend(m.group(1) for m in TAG.finditer(text))
+                log.repair(number, "obsidian-tags", text.strip(), "")
+            else:
+                kept.append((number, text))
+        if not kept:
+            return []
+        repaired = self.prose(kept)
+        for index, ((number, original), text) in enumerate(zip(kept, repaired)):
+            moved = detached or index > 0 or text != original.strip(" \t")
+            if BLOCK_START.match(text) or (text.startswith("```") and moved):
+                # markdown-it read this line as paragraph text; escaped, it cannot become another
+                # block after a repair (say, a dropped tag) or in Python-Markdown. A backtick run is
+                # escaped only when a repair put it first: escaping it otherwise would undo code spans.
+                repaired[index] = escape_block_start(text)
+                log.repair(number, "block-escape", text[:20], repaired[index][:21])
+        out: list[Rendered] = []
+        group: list[tuple[int, str]] = []
+        # A line right after an image line would start its own block; raw HTML there would parse differently.
+        splittable = not any(
+            _STANDALONE_IMAGE.match(a) and b.startswith("<") for a, b in zip(repaired, repaired[1:])
+        )
+        for (number, _), text in zip(kept, repaired):
+            if _STANDALONE_IMAGE.match(text) and len(kept) > 1 and splittable:
+                if group:
+                    out.append(Rendered("paragraph", "\n".join(t for _, t in group), group[0][0]))
+                    group = []
+                log.repair(number, "image-own-line", text[:40], "(own paragraph)")
+                out.append(Rendered("image", text, number))
+            elif text:
+                group.append((number, text))
+        if group:
+            out.append(Rendered("paragraph", "\n".join(t for _, t in group), group[0][0]))
+        if len(out) == 1 and _STANDALONE_IMAGE.match(out[0].markdown):
+            out[0].kind = "image"
+        return out
+
+    # -- single blocks -------------------------------------------------------------------------
+
+    def code(self, node: Node) -> Rendered:
+        """Fenced code stays byte for byte; indented code is fenced so that it cannot join a list."""
+        token = node.token
+        content = token.content
+        if content and not content.endswith("\n"):
+            content += "\n"
+        if node.type == "code_block":
+            fence = fence_for(content)
+            self.unit([node.map[0]]).log.repair(node.map[0], "code-fenced", "    (indented code)", fence)
+            return Rendered("code", f"{fence}\n{content}{fence}", node.map[0])
+        fence = fence_for(content, token.markup)
+        last = self.source[node.map[1] - 1].strip().lstrip(" \t>") if node.map[1] - 1 < len(self.source) else ""
+        closed = node.map[1] - node.map[0] >= 2 and last.startswith(token.markup[0] * len(token.markup)) and not last.strip(token.markup[0])
+        if not closed:
+            self.unit([node.map[0]]).log.repair(node.map[0], "fence-closed", token.markup, f"{token.markup} … {fence}")
+        info = token.info.strip()
+        return Rendered("code", f"{fence}{info}\n{content}{fence}", node.map[0])
+
+    def table(self, node: Node, quote_depth: int) -> Rendered:
+        """A table keeps its source rows (extra cells included); cells get inline repairs."""
+        start, end = node.map
+        rows: list[str] = []
+        for number in range(start, end):
+            text = self.source[number] if number < len(self.source) else ""
+            for _ in range(quote_depth):
+                text = re.sub(r"^\s{0,3}>\s?", "", text, count=1)
+            text = text.strip()
+            rows.append(text if number == start + 1 else self.prose([(number, text)], in_table=True)[0])
+        return Rendered("table", "\n".join(rows), start)
+
+    def html(self, node: Node) -> list[Rendered]:
+        """Raw HTML is sanitised with nh3: no scripts, event handlers or javascript: URLs."""
+        original = node.token.content.strip("\n")
+        if SINGLE_TAG.match(original.strip()):
+            # One lone tag (the opening half of inline HTML): check it the way inline tags are checked.
+            cleaned = sanitise_tag(original.strip())
+        else:
+            cleaned = nh3.clean(original, link_rel=None).strip()
+        # Indentation means nothing to HTML (outside <pre>) but would shift inside list items.
+        keep_indent = "<pre" in cleaned.lower() or "<textarea" in cleaned.lower()
+        cleaned = "\n".join(
+            line.rstrip() if keep_indent else line.strip() for line in cleaned.split("\n") if line.strip()
+        )
+        if cleaned and not cleaned.startswith("<"):
+            # Only text was left; wrapped, it stays the literal HTML text it was, not new Markdown.
+            cleaned = f"<p>{cleaned}</p>"
+        comparable = "\n".join(
+            line.rstrip() if keep_indent else line.strip() for line in original.split("\n") if line.strip()
+        )
+        if cleaned != comparable:
+            self.unit([node.map[0]]).log.repair(node.map[0], "html-sanitised", original, cleaned)
+        if not cleaned:
+            return []
+        return [Rendered("html", cleaned, node.map[0])]
+
+    def rule_line(self, node: Node) -> Rendered:
+        """A horizontal rule is always `***` (`---` could read as a list item's dash or a setext underline)."""
+        return Rendered("rule", "***", node.map[0])
+
+    # -- containers ----------------------------------------------------------------------------
+
+    def quote(self, node: Node, quote_depth: int) -> list[Rendered]:
+        """A block quote, or an Obsidian callout turned into a Material admonition."""
+        first = node.children[0] if node.children else None
+        if first is not None and first.type == "paragraph":
+            lines = self.paragraph_lines(first)
+            callout = CALLOUT.match(lines[0][1].strip())
+            if callout:
+                return [self.callout(node, callout, lines, quote_depth)]
+        inner = join_rendered(self.blocks(node.children, quote_depth + 1))
+        if not inner:
+            return []
+        if CALLOUT.match(inner.split("\n", 1)[0]):
+            # Not a callout where it stood (something came first); keep it from becoming one next time.
+            inner = "\\" + inner
+        quoted = "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
+        return [Rendered("quote", quoted, node.map[0])]
+
+    def callout(self, node: Node, callout: re.Match[str], lines, quote_depth: int) -> Rendered:
+        """`> [!type]± Title` plus body -> `!!! type "Title"` (or `???`/`???+` when foldable)."""
+        kind = CALLOUT_TYPES.get(callout.group(1).lower(), "note")
+        marker = {"-": "???", "+": "???+"}.get(callout.group(2), "!!!")
+        title = self.prose([(lines[0][0], callout.group(3))])[0] if callout.group(3).strip() else ""
+        body: list[Rendered] = []
+        if len(lines) > 1:
+            # These lines continued the title's paragraph; on their own they must stay text.
+            body.extend(self.paragraph(lines[1:], detached=True))
+        body.extend(self.blocks(node.children[1:], quote_depth + 1))
+        header = f'{marker} {kind}' + (f' "{title}"' if title else "")
+        self.unit([node.map[0]]).log.repair(node.map[0], "obsidian-callout", lines[0][1].strip()[:60], header)
+        text = join_rendered(body)
+        return Rendered("admonition", header + ("\n" + indent(text, "    ") if text else ""), node.map[0])
+
+    def admonition(self, node: Node, quote_depth: int) -> Rendered:
+        """A `!!!`/`???` admonition already in the notes: title repaired, body rendered like any other."""
+        info = ADMONITION_INFO.match(node.token.info) or ADMONITION_INFO.match("note")
+        kind = info.group(1).lower()
+        title_text = info.group(2) if info.group(2) is not None else (info.group(3) or "")
+        title = self.prose([(node.map[0], title_text)])[0] if title_text.strip() else ""
+        header = f"{node.token.markup} {kind}" + (f' "{title}"' if title else "")
+        source = self.source[node.map[0]] if node.map[0] < len(self.source) else header
+        original = source[source.find(node.token.markup):].strip() if node.token.markup in source else header
+        if original != header:
+            self.unit([node.map[0]]).log.repair(node.map[0], "admonition-format", original, header)
+        body = [child for child in node.children if child.type != "admonition_title"]
+        text = join_rendered(self.blocks(body, quote_depth))
+        return Rendered("admonition", header + ("\n" + indent(text, "    ") if text else ""), node.map[0])
+
+    def list_items(self, node: Node, depth: int, quote_depth: int) -> list[Rendered]:
+        """Every list item becomes its own block with its depth; nested items follow as blocks."""
+        out: list[Rendered] = []
+        stack: list[tuple[Iterator[Node], Node, int]] = [(iter(node.children), node, depth)]
+        while stack:
+            items, parent, level = stack[-1]
+            item = next(items, None)
+            if item is None:
+                stack.pop()
+                continue
+            own = [c for c in item.children if c.type not in LIST_TYPES]
+            nested = [c for c in item.children if c.type in LIST_TYPES]
+            marker = self.marker(parent, item, level, quote_depth)
+            text = join_rendered(self.blocks(own, quote_depth)) if own else ""
+            if text:
+                first, _, rest = text.partition("\n")
+                # Code right after the marker must start at the four-space content column, or
+                # markdown-it would keep the continuation indent inside the code.
+                gap = " " * max(1, 4 - len(marker)) if own[0].type in ("fence", "code_block") else " "
+                body = marker + gap + first + ("\n" + indent(rest, "    ") if rest else "")
+                out.append(Rendered("list_item", body, item.map[0], level))
+                child_level = level + 1
+            else:
+                self.unit([item.map[0]]).log.repair(item.map[0], "empty-list-item", marker, "")
+                child_level = level
+            for child in reversed(nested):
+                stack.append((iter(child.children), child, child_level))
+        return out
+
+    def marker(self, parent: Node, item: Node, level: int, quote_depth: int) -> str:
+        """`-` for bullets, `N.` for numbered items; logs marker and indentation changes."""
+        log = self.unit([item.map[0]]).log
+        if parent.type == "bullet_list":
+            marker = "-"
+        else:
+            marker = f"{item.token.info or '1'}."
+        original = item.token.markup
+        if original not in ("-", "."):
+            log.repair(item.map[0], "list-marker", original, marker[-1])
+        if quote_depth == 0 and item.map[0] < len(self.source):
+            source = self.source[item.map[0]]
+            leading = source[: len(source) - len(source.lstrip(" \t"))]
+            if leading != "    " * level and not source.lstrip().startswith(">"):
+                log.repair(item.map[0], "list-indent", repr(leading)[1:-1] or "(none)", repr("    " * level)[1:-1] or "(none)")
+        return marker
+
+    def blocks(self, nodes: list[Node], quote_depth: int) -> list[Rendered]:
+        """Render a run of sibling block nodes (headings inside containers stay headings)."""
+        out: list[Rendered] = []
+        previous: Node | None = None
+        for node in nodes:
+            out.extend(self.block(node, quote_depth, previous))
+            previous = node
+        return out
+
+    def block(self, node: Node, quote_depth: int, previous: Node | None = None) -> list[Rendered]:
+        """Render one block node."""
+        kind = node.type
+        if kind == "paragraph":
+            return self.paragraph(self.paragraph_lines(node))
+        if kind in LIST_TYPES:
+            if previous is not None and previous.type == "paragraph" and previous.map[1] == node.map[0]:
+                self.unit([node.map[0]]).log.repair(node.map[0], "list-after-paragraph", "(no blank line)", "(blank line)")
+            return self.list_items(node, 0, quote_depth)
+        if kind in ("fence", "code_block"):
+            return [self.code(node)]
+        if kind == "table":
+            return [self.table(node, quote_depth)]
+        if kind == "blockquote":
+            return self.quote(node, quote_depth)
+        if kind == "admonition":
+            return [self.admonition(node, quote_depth)]
+        if kind == "html_block":
+            return self.html(node)
+        if kind == "hr":
+            return [self.rule_line(node)]
+        if kind == "heading":
+            # A heading inside a list or quote stays a heading there; sections come from the top level only.
+            text = self.prose([(node.map[0], node.children[0].token.content if node.children else "")])[0]
+            if re.search(r"(?:^|\s)#+$", text):
+                text = text[:-1] + "\\#"
+            return [Rendered("paragraph", f"{'#' * int(node.token.tag[1])} {text}", node.map[0])] if text else []
+        return []

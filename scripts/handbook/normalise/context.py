@@ -1,0 +1,157 @@
+"""Everything normalising needs besides the note: reviewed corrections, AWS names, the vault's files."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..datafile import YamlDocument, format_loc, load_model
+from ..model import BuildError
+from .spelling import WORD, Correction, NameCanon, ServiceName, Speller, general_dictionary
+
+CORRECTIONS_FILE = "corrections.yml"
+NAMES_FILE = "names.yml"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("non-empty text")
+    return value.strip()
+
+
+class CorrectionEntry(BaseModel):
+    """One line of the corrections file: a misspelling, its fix and why."""
+
+    model_config = ConfigDict(extra="forbid")
+    wrong: str
+    right: str
+    note: str | None = None
+
+    _check = field_validator("wrong", "right")(_not_blank)
+
+
+class CorrectionsFile(BaseModel):
+    """data/corrections.yml: reviewed fixes plus words the general dictionary must leave alone."""
+
+    model_config = ConfigDict(extra="forbid")
+    corrections: list[CorrectionEntry]
+    keep: list[str] = Field(default_factory=list)
+
+
+class NameEntry(BaseModel):
+    """One AWS name: its canonical spelling and the spellings that should become it."""
+
+    model_config = ConfigDict(extra="forbid")
+    canonical: str
+    aliases: list[str] = Field(default_factory=list)
+    case_sensitive: bool = False
+
+    _check = field_validator("canonical")(_not_blank)
+
+
+class NamesFile(BaseModel):
+    """data/names.yml: canonical AWS service and product names."""
+
+    model_config = ConfigDict(extra="forbid")
+    names: list[NameEntry]
+
+
+@dataclass(frozen=True)
+class NormaliseContext:
+    """Everything normalising needs besides the note itself."""
+
+    notes_files: frozenset[str]
+    speller: Speller = field(compare=False, repr=False)
+    names: NameCanon = field(compare=False, repr=False)
+    files_by_name: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.files_by_name:
+            index: dict[str, list[str]] = {}
+            for file in self.notes_files:
+                index.setdefault(posixpath.basename(file).lower(), []).append(file)
+            # Obsidian prefers the file closest to the vault root when a name repeats.
+            ordered = {k: tuple(sorted(v, key=lambda p: (p.count("/"), p))) for k, v in index.items()}
+            object.__setattr__(self, "files_by_name", ordered)
+
+    def find_file(self, target: str) -> str | None:
+        """The vault file an embed names: by path first when it has one, else by file name anywhere."""
+        target = target.strip().lstrip("/")
+        if target in self.notes_files:
+            return target
+        candidates = self.files_by_name.get(posixpath.basename(target).lower(), ())
+        exact = [c for c in candidates if posixpath.basename(c) == posixpath.basename(target)]
+        for pool in (exact, list(candidates)):
+            suffix_match = [c for c in pool if c.lower().endswith(target.lower())]
+            if suffix_match:
+                return suffix_match[0]
+        return None
+
+
+def _display(data_dir: Path, name: str) -> str:
+    return f"{data_dir.name}/{name}" if data_dir.name else name
+
+
+def _first_seen_error(document: YamlDocument, loc: tuple, key: str, value: str, first: tuple) -> BuildError:
+    return BuildError(
+        document.path,
+        f"{format_loc(loc)}: expected {key}; received {value!r} again (first at line {document.line_of(first)})",
+        line=document.line_of(loc),
+    )
+
+
+def load_corrections(data_dir: Path) -> Speller:
+    """Read and check data/corrections.yml and combine it with codespell's general dictionary."""
+    model, document = load_model(data_dir / CORRECTIONS_FILE, CorrectionsFile, _display(data_dir, CORRECTIONS_FILE))
+    seen: dict[str, tuple] = {}
+    for index, entry in enumerate(model.corrections):
+        key = entry.wrong if entry.wrong != entry.wrong.lower() else entry.wrong.lower()
+        loc = ("corrections", index, "wrong")
+        if key in seen:
+            raise _first_seen_error(document, loc, "each misspelling once", entry.wrong, seen[key])
+        seen[key] = loc
+    folded = {e.wrong.lower() for e in model.corrections if e.wrong == e.wrong.lower()}
+    exact = {e.wrong for e in model.corrections if e.wrong != e.wrong.lower()}
+
+    def corrected_again(text: str) -> bool:
+        return text.lower() in folded or text in exact
+
+    for index, entry in enumerate(model.corrections):
+        if corrected_again(entry.right) or any(corrected_again(word) for word in WORD.findall(entry.right)):
+            raise document.error(
+                ("corrections", index, "right"), "a fix that is not itself listed as a misspelling", entry.right
+            )
+    corrections = [
+        Correction(e.wrong, e.right, exact=e.wrong != e.wrong.lower(), source="corrections") for e in model.corrections
+    ]
+    return Speller(corrections, general_dictionary(), model.keep)
+
+
+def load_names(data_dir: Path) -> tuple[NameCanon, tuple[ServiceName, ...]]:
+    """Read and check data/names.yml; every spelling may belong to one name only."""
+    model, document = load_model(data_dir / NAMES_FILE, NamesFile, _display(data_dir, NAMES_FILE))
+    owner: dict[str, tuple] = {}
+    names = []
+    for index, entry in enumerate(model.names):
+        forms = [(("names", index, "canonical"), entry.canonical)] + [
+            (("names", index, "aliases", i), alias) for i, alias in enumerate(entry.aliases)
+        ]
+        for loc, form in forms:
+            key = " ".join(form.split()).lower()
+            if key in owner and owner[key][1] != index:
+                raise _first_seen_error(document, loc, "a spelling no other name uses", form, owner[key])
+            owner.setdefault(key, (*loc,))
+        names.append(ServiceName(entry.canonical.strip(), tuple(a.strip() for a in entry.aliases if a.strip()), entry.case_sensitive))
+    return NameCanon(names), tuple(names)
+
+
+def load_context(data_dir: Path, notes_files: frozenset[str]) -> NormaliseContext:
+    """Load the corrections and names data files (BuildError with file:line on bad data)."""
+    speller = load_corrections(data_dir)
+    names, _ = load_names(data_dir)
+    # The general dictionary must never "correct" a word that is part of an AWS name.
+    speller.general = {w: r for w, r in speller.general.items() if w not in names.words}
+    return NormaliseContext(notes_files=frozenset(notes_files), speller=speller, names=names)

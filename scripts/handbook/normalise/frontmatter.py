@@ -1,0 +1,101 @@
+"""YAML front matter: split it off, parse it with line numbers, and check the fields we use."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..datafile import format_value, parse_yaml
+from ..model import BuildError
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The fields of a note's front matter, and how many raw lines the block took."""
+
+    lines: int = 0
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    author: str | None = None
+    meta: tuple[tuple[str, str], ...] = ()
+    keys: tuple[str, ...] = ()
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _string_list(value: Any, key: str, document, path: str, line_offset: int) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        parts = re.split(r"[,\s]+", value) if key == "tags" else [value]
+        return tuple(p for p in (part.strip() for part in parts) if p)
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    raise BuildError(
+        path,
+        f"front matter: {key}: expected a list of words or a single word; received {format_value(value)}",
+        line=document.line_of((key,)) + line_offset,
+    )
+
+
+def split_front_matter(text: str, path: str) -> tuple[FrontMatter, str]:
+    """Separate a leading `---` block from the body; a malformed block raises BuildError(path, line)."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        return FrontMatter(), text
+    end = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i])), None)
+    if end is None:
+        # No closing fence: Obsidian shows this as a rule followed by text, and so do we.
+        return FrontMatter(), text
+    block = "\n".join(lines[1:end])
+    try:
+        document = parse_yaml(block, path)
+    except BuildError as exc:
+        line = exc.line + 1 if exc.line is not None else 1
+        raise BuildError(path, f"front matter: {exc.message}", line=line) from None
+    data = document.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BuildError(
+            path, f"front matter: expected a mapping of keys to values; received {format_value(data)}", line=2
+        )
+    offset = 1  # YAML line 1 is raw line 2, after the opening fence
+    title = data.get("title")
+    if title is not None and not isinstance(title, (str, int, float)):
+        raise BuildError(
+            path, f"front matter: title: expected text; received {format_value(title)}",
+            line=document.line_of(("title",)) + offset,
+        )
+    author = data.get("author")
+    if isinstance(author, list) and all(isinstance(a, str) for a in author):
+        author = ", ".join(author)
+    elif author is not None and not isinstance(author, (str, int, float)):
+        raise BuildError(
+            path, f"front matter: author: expected text; received {format_value(author)}",
+            line=document.line_of(("author",)) + offset,
+        )
+    tags = tuple(t.lstrip("#") for t in _string_list(data.get("tags"), "tags", document, path, offset))
+    aliases = _string_list(data.get("aliases"), "aliases", document, path, offset)
+    known = {"title", "tags", "aliases", "author"}
+    meta = tuple(sorted((str(k), _as_text(v)) for k, v in data.items() if str(k) not in known))
+    front = FrontMatter(
+        lines=end + 1,
+        title=(str(title).strip() or None) if title is not None else None,
+        tags=tuple(t for t in tags if t),
+        aliases=aliases,
+        author=str(author).strip() if author is not None else None,
+        meta=meta,
+        keys=tuple(str(k) for k in data),
+    )
+    return front, "\n".join(lines[end + 1 :])

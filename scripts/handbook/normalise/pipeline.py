@@ -1,0 +1,233 @@
+"""normalise_note: raw note text in, clean Markdown split into sections and blocks out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Asset, Block, Note, RawNote, Section, Source
+from .blocks import INLINE_PARSER, PARSER, BlockRenderer, Node, Rendered, build_tree, join_rendered
+from .context import NormaliseContext
+from .frontmatter import split_front_matter
+from .inline import Unit
+from .log import Finding, RepairLog
+from .structure import repair_structure
+from .text import clean_text
+
+_WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)(?P<text>(?:(?!\1).)+)\1$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A top-level heading of the note, repaired, with its levels before and after."""
+
+    node: Node
+    markdown: str  # inline Markdown of the heading text
+    plain: str
+    level: int
+    line: int  # parsed-text line
+
+
+def plain_text(markdown: str) -> str:
+    """The visible text of one line of inline Markdown."""
+    tokens = INLINE_PARSER.parseInline(markdown)
+    parts: list[str] = []
+    for token in tokens[0].children or () if tokens else ():
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.type == "image":
+            parts.append(token.content)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def pretty_stem(path: str) -> str:
+    """A readable title from a file name: 'shared_responsibility-notes.md' -> 'Shared responsibility notes'."""
+    name = path.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    words = re.sub(r"[_\s-]+", " ", stem).strip() or "Untitled"
+    return words[0].upper() + words[1:] if words[0].islower() else words
+
+
+def shifted_levels(levels: list[int]) -> list[int]:
+    """Map heading levels so that the highest is 2 and no level is skipped, keeping the nesting."""
+    stack: list[tuple[int, int]] = []
+    out: list[int] = []
+    for level in levels:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        new = stack[-1][1] + 1 if stack else 2
+        new = min(new, 6)
+        stack.append((level, new))
+        out.append(new)
+    return out
+
+
+def _trailing_whitespace(lines: list[str], tree_tokens, log: RepairLog) -> None:
+    code: set[int] = set()
+    for token in tree_tokens:
+        if token.type in ("fence", "code_block") and token.map:
+            code.update(range(token.map[0] + (token.type == "fence"), token.map[1]))
+    for number, line in enumerate(lines):
+        stripped = line.rstrip(" \t")
+        if stripped != line and number not in code:
+            log.repair(number, "trailing-whitespace", repr(line[-20:])[1:-1], repr(stripped[-20:])[1:-1])
+
+
+def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
+    """Normalise one note and also return the words that look wrong (reported, never changed)."""
+    log = RepairLog(raw.path)
+    text = clean_text(raw.text, log)
+    front, body = split_front_matter(text, raw.path)
+    log.line_offset = front.lines
+    if front.keys:
+        log.raw_repair(1, "front-matter", ", ".join(front.keys), "note fields")
+    body = repair_structure(body, log)
+    tokens = PARSER.parse(body)
+    source_lines = body.split("\n")
+    _trailing_whitespace(source_lines, tokens, log)
+    assets: list[Asset] = []
+    renderer = BlockRenderer(source_lines, lambda lines: Unit(list(lines) or [0], log, ctx, assets))
+    tree = build_tree(tokens)
+
+    headings: list[Heading] = []
+    for node in tree:
+        if node.type != "heading":
+            continue
+        inline = node.children[0].token.content if node.children else ""
+        text_md = renderer.prose([(node.map[0], inline)])[0]
+        whole = _WHOLE_EMPHASIS.match(text_md)
+        if whole:
+            log.repair(node.map[0], "heading-emphasis", text_md, whole.group("text"))
+            text_md = whole.group("text").strip()
+        if re.search(r"(?:^|\s)#+$", text_md):
+            # A trailing run of '#' would be read as the closing sequence of the heading next time.
+            text_md = text_md[:-1] + "\\#"
+        level = int(node.token.tag[1])
+        original = source_lines[node.map[0]].strip() if node.map[0] < len(source_lines) else ""
+        if original != f"{'#' * level} {inline}".strip() and original != f"{'#' * level} {text_md}".strip():
+            if node.token.markup in ("=", "-") or original.rstrip("#").strip() != original:
+                log.repair(node.map[0], "heading-format", original, f"{'#' * level} {inline}")
+        if not text_md:
+            log.repair(node.map[0], "empty-heading", original, "")
+            continue
+        headings.append(Heading(node, text_md, plain_text(text_md), level, node.map[0]))
+
+    title_heading: Heading | None = None
+    if front.title:
+        title_heading = next((h for h in headings if h.level == 1 and h.plain.casefold() == front.title.casefold()), None)
+    elif headings:
+        title_heading = next((h for h in headings if h.level == 1), headings[0])
+    if front.title:
+        title_md, title_plain, title_line = front.title, front.title, 1
+    elif title_heading is not None:
+        title_md, title_plain, title_line = title_heading.markdown, title_heading.plain, log.raw_line(title_heading.line)
+        if title_heading.level != 1:
+            log.repair(title_heading.line, "heading-level", f"{'#' * title_heading.level} {title_heading.plain}", f"# {title_plain}")
+    else:
+        title_plain = pretty_stem(raw.path)
+        title_md, title_line = title_plain, 1
+        log.raw_repair(1, "title", "(no heading)", f"# {title_plain}")
+
+    others = [h for h in headings if h is not title_heading]
+    levels = dict(zip((id(h) for h in others), shifted_levels([h.level for h in others])))
+    for heading in others:
+        if levels[id(heading)] != heading.level:
+            log.repair(
+                heading.line, "heading-level",
+                f"{'#' * heading.level} {heading.plain}", f"{'#' * levels[id(heading)]} {heading.plain}",
+            )
+
+    # Walk the top level: headings open sections, everything else is rendered into the current one.
+    by_node = {id(h.node): h for h in headings}
+    sections: list[tuple[str, int, int, str, list[Rendered]]] = [(title_plain, 1, title_line, "", [])]
+    seen_content_before_title = False
+    previous: Node | None = None
+    position = 0
+    for node in tree:
+        start = node.map[0] if node.token.map else position
+        gap = [(n, source_lines[n]) for n in range(position, min(start, len(source_lines))) if source_lines[n].strip()]
+        if gap:
+            # Lines markdown-it keeps out of the token stream (link reference definitions) stay as written.
+            sections[-1][4].append(Rendered("paragraph", "\n".join(t.strip() for _, t in gap), gap[0][0]))
+        position = max(position, node.map[1] if node.token.map else position)
+        if node.type == "heading":
+            heading = by_node.get(id(node))
+            if heading is title_heading and heading is not None:
+                if seen_content_before_title:
+                    log.repair(heading.line, "title", f"{'#' * heading.level} {heading.plain}", "moved to the top")
+                # Content under the title heading belongs to the title section.
+                if len(sections) > 1:
+                    sections.append((title_plain, 1, title_line, "", []))
+                    log.repair(heading.line, "title", "title below other headings", "its text joins the top")
+            elif heading is not None:
+                level = levels[id(heading)]
+                sections.append((heading.plain, level, log.raw_line(heading.line), f"{'#' * level} {heading.markdown}", []))
+            previous = node
+            continue
+        rendered = renderer.block(node, 0, previous)
+        if rendered and title_heading is not None and len(sections) == 1:
+            seen_content_before_title = seen_content_before_title or node.map[0] < title_heading.line
+        sections[-1][4].extend(rendered)
+        previous = node
+    trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
+    if trailing:
+        sections[-1][4].append(Rendered("paragraph", "\n".join(t.strip() for _, t in trailing), trailing[0][0]))
+
+    if not body.strip():
+        log.raw_repair(1, "empty-note", "(empty)", f"# {title_plain}")
+
+    # A title heading found below other headings starts a second level-1 section; fold it into the first.
+    merged: list[tuple[str, int, int, str, list[Rendered]]] = []
+    for section in sections:
+        if merged and section[1] == 1 and section[3] == "":
+            merged[0][4].extend(section[4])
+        else:
+            merged.append(section)
+
+    model_sections: list[Section] = []
+    parts = [f"# {title_md}"]
+    for title, level, line, heading_md, rendered in merged:
+        blocks = tuple(
+            Block(r.kind, r.markdown, Source(raw.path, log.raw_line(r.line)), r.depth)  # type: ignore[arg-type]
+            for r in rendered
+        )
+        model_sections.append(Section(title, level, Source(raw.path, line), blocks))
+        if heading_md:
+            parts.append(heading_md)
+        if blocks:
+            parts.append(join_rendered(blocks))
+    markdown = "\n\n".join(parts) + "\n"
+
+    tags = tuple(sorted(set(front.tags) | {t for t in log.tags}))
+    note = Note(
+        path=raw.path,
+        title=title_plain,
+        raw=raw.text,
+        markdown=markdown,
+        sections=tuple(model_sections),
+        repairs=tuple(log.repairs),
+        tags=tags,
+        aliases=front.aliases,
+        author=front.author,
+        assets=tuple(assets),
+        meta=front.meta,
+    )
+    return note, tuple(log.findings)
+
+
+def normalise_note(raw: RawNote, ctx: NormaliseContext) -> Note:
+    """Normalise one note; raises BuildError only for a malformed front-matter block."""
+    return normalise_with_findings(raw, ctx)[0]
+
+
+def normalise_text(text: str, ctx: NormaliseContext, path: str = "note.md") -> tuple[str, tuple]:
+    """The normalised Markdown of a text and the repairs made (for tests and idempotence checks)."""
+    note = normalise_note(RawNote(path, text, len(text.encode("utf-8"))), ctx)
+    return note.markdown, note.repairs
+
+
+def find_suspicious_words(raw: RawNote, ctx: NormaliseContext) -> tuple[Finding, ...]:
+    """Words in a note that look wrong but are in no correction list (reported, never changed)."""
+    return normalise_with_findings(raw, ctx)[1]

@@ -1,0 +1,188 @@
+"""Spelling corrections and AWS name canonicalisation, compiled from the data files for fast matching."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Callable, Iterable, Mapping
+
+WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w'’])")
+_SPACES = re.compile(r"\s+")
+_AFFIX = re.compile(r"^(?:AWS|Amazon)\s+")
+_ABBREVIATION = re.compile(r"\(([^()]+)\)$")
+
+
+def _collapse(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def match_case(original: str, replacement: str) -> str:
+    """Give `replacement` the capitalisation pattern of `original` (lower, Title or UPPER)."""
+    if len(original) > 1 and original.isupper():
+        return replacement.upper()
+    if original[:1].isupper() and replacement[:1].islower():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One reviewed misspelling and its fix; `exact` entries match only with the given capitals."""
+
+    wrong: str
+    right: str
+    exact: bool
+    source: str  # "corrections" or "dictionary"
+
+
+Changed = Callable[[int, str, str, str], None]  # (offset, rule, before, after)
+
+
+class Speller:
+    """Fixes misspellings in prose, reviewed corrections first, then the general dictionary."""
+
+    def __init__(self, corrections: Iterable[Correction], general: Mapping[str, str], keep: Iterable[str]):
+        self.words_exact: dict[str, Correction] = {}
+        self.words_folded: dict[str, Correction] = {}
+        phrases: dict[str, Correction] = {}
+        for entry in corrections:
+            if WORD.fullmatch(entry.wrong):
+                target = self.words_exact if entry.exact else self.words_folded
+                target[entry.wrong if entry.exact else entry.wrong.lower()] = entry
+            else:
+                phrases[_collapse(entry.wrong).lower()] = entry
+        self.phrases = phrases
+        self.phrase_pattern = (
+            re.compile(
+                r"(?<![\w])(?:"
+                + "|".join(
+                    r"[ \t]+".join(re.escape(part) for part in key.split(" "))
+                    for key in sorted(phrases, key=len, reverse=True)
+                )
+                + r")(?![\w])",
+                re.IGNORECASE,
+            )
+            if phrases
+            else None
+        )
+        keep_folded = {k.lower() for k in keep}
+        self.general = {w: r for w, r in general.items() if w not in keep_folded}
+
+    def lookup(self, word: str) -> Correction | None:
+        """The correction for one word, if any."""
+        hit = self.words_exact.get(word)
+        if hit:
+            return hit
+        folded = word.lower().replace("’", "'")
+        hit = self.words_folded.get(folded)
+        if hit:
+            return hit
+        # All-capital words are abbreviations (CAF, IAM): the general dictionary would misread them.
+        right = None if word.isupper() else self.general.get(folded)
+        if right:
+            return Correction(folded, right, False, "dictionary")
+        return None
+
+    def correct(self, text: str, changed: Changed) -> str:
+        """Fix the misspellings of one prose span, reporting each change."""
+        if self.phrase_pattern is not None:
+            text = self.phrase_pattern.sub(lambda m: self._phrase(m, changed), text)
+        return WORD.sub(lambda m: self._word(m, changed), text)
+
+    def _phrase(self, match: re.Match[str], changed: Changed) -> str:
+        found = match.group(0)
+        entry = self.phrases.get(_collapse(found).lower())
+        if entry is None or (entry.exact and _collapse(found) != _collapse(entry.wrong)):
+            return found
+        right = entry.right if entry.exact else match_case(found, entry.right)
+        changed(match.start(), "spelling", found, right)
+        return right
+
+    def _word(self, match: re.Match[str], changed: Changed) -> str:
+        found = match.group(0)
+        entry = self.lookup(found)
+        if entry is None:
+            return found
+        right = entry.right if entry.exact else match_case(found, entry.right)
+        if right == found:
+            return found
+        changed(match.start(), "spelling" if entry.source == "corrections" else "spelling-dictionary", found, right)
+        return right
+
+
+@functools.lru_cache(maxsize=1)
+def general_dictionary() -> dict[str, str]:
+    """codespell's general misspellings that have exactly one suggestion and no caveat."""
+    text = resources.files("codespell_lib").joinpath("data", "dictionary.txt").read_text(encoding="utf-8")
+    entries: dict[str, str] = {}
+    for line in text.splitlines():
+        wrong, sep, right = line.partition("->")
+        if not sep or "," in right or not WORD.fullmatch(wrong) or not right.strip():
+            continue
+        entries[wrong.strip().lower()] = right.strip()
+    # A fix that is itself listed as a misspelling would make a second pass change it again.
+    return {w: r for w, r in entries.items() if r.lower() not in entries}
+
+
+@dataclass(frozen=True)
+class ServiceName:
+    """A canonical AWS name and the spellings that should become it."""
+
+    canonical: str
+    aliases: tuple[str, ...]
+    case_sensitive: bool
+
+
+class NameCanon:
+    """Rewrites AWS service names to their canonical form without ever matching a canonical form again."""
+
+    def __init__(self, names: Iterable[ServiceName]):
+        self.by_form: dict[str, ServiceName] = {}
+        self.exact_forms: set[str] = set()
+        for name in names:
+            for form in (name.canonical, *name.aliases):
+                self.by_form[_collapse(form).lower()] = name
+                if name.case_sensitive:
+                    self.exact_forms.add(_collapse(form))
+        forms = sorted(self.by_form, key=len, reverse=True)
+        alternatives = "|".join(r"[ \t]+".join(re.escape(p) for p in form.split(" ")) for form in forms)
+        self.pattern = (
+            re.compile(
+                r"(?<![\w])(?P<prefix>(?:AWS|Amazon)[ \t]+)?(?P<name>" + alternatives + r")(?![\w])"
+                r"(?P<suffix>[ \t]*\((?P<abbr>[A-Za-z0-9 ]{1,24})\))?",
+                re.IGNORECASE,
+            )
+            if forms
+            else None
+        )
+        self.words = frozenset(w.lower() for form in self.by_form for w in WORD.findall(form))
+
+    def canonicalise(self, text: str, changed: Changed) -> str:
+        """Rewrite the AWS names of one prose span, reporting each change."""
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda m: self._replace(m, changed), text)
+
+    def _replace(self, match: re.Match[str], changed: Changed) -> str:
+        found = match.group(0)
+        name_text = _collapse(match.group("name"))
+        entry = self.by_form.get(name_text.lower())
+        if entry is None or (entry.case_sensitive and name_text not in self.exact_forms):
+            # The prefix may have made a case-sensitive form fail; keep the text as it is.
+            return found
+        canonical = entry.canonical
+        prefix = match.group("prefix") or ""
+        if prefix and not _AFFIX.match(canonical):
+            canonical = prefix + canonical
+        suffix = match.group("suffix") or ""
+        if suffix:
+            own = _ABBREVIATION.search(entry.canonical)
+            same = own and _AFFIX.sub("", own.group(1)).lower() == _AFFIX.sub("", match.group("abbr").strip()).lower()
+            if not same:
+                canonical += suffix
+        if canonical == found:
+            return found
+        changed(match.start(), "service-name", found, canonical)
+        return canonical

@@ -1,0 +1,86 @@
+"""Repairs that change how markdown-it reads the structure, applied before the final parse.
+
+Both keep the number of lines, so parsed-text line numbers stay those of the raw note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import PARSER
+from .log import RepairLog
+from .rules import Rule, rule
+
+MAX_INDENT = 64  # sixteen list levels of four spaces; deeper input is flattened, not lost
+MAX_QUOTES = 16
+_MISSING_SPACE = re.compile(r"^([ \t]*(?:>[ \t]?)*[ \t]*)(#{2,6})(?=[^\s#])")
+_DEEP_QUOTE = re.compile(r"^((?:[ \t]*>){%d,})" % (MAX_QUOTES + 1))
+_LEADING = re.compile(r"^[ \t]+")
+
+
+@rule("heading-space")
+def space_after_hashes(text: str, log: RepairLog) -> str:
+    """`##Title` -> `## Title` (one `#` followed by a word stays an Obsidian tag)."""
+    if not re.search(r"(?m)^[ \t>]*#{2,6}[^\s#]", text):
+        return text
+    lines = text.split("\n")
+    changed = False
+    for token in PARSER.parse(text):
+        if token.type != "inline" or token.map is None:
+            continue
+        for index, content in enumerate(token.content.split("\n")):
+            number = token.map[0] + index
+            if number >= len(lines) or not re.match(r"#{2,6}[^\s#]", content.lstrip()):
+                continue
+            fixed = _MISSING_SPACE.sub(r"\1\2 ", lines[number], count=1)
+            if fixed != lines[number]:
+                log.repair(number, "heading-space", lines[number].strip()[:40], fixed.strip()[:41])
+                lines[number] = fixed
+                changed = True
+    return "\n".join(lines) if changed else text
+
+
+def _code_lines(text: str) -> set[int]:
+    lines: set[int] = set()
+    for token in PARSER.parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(token.map[0], token.map[1]))
+    return lines
+
+
+@rule("nesting-limit")
+def limit_nesting(text: str, log: RepairLog) -> str:
+    """Flatten lists and quotes nested deeper than sixteen levels so that parsing stays shallow."""
+    lines = text.split("\n")
+    deep = [
+        i for i, line in enumerate(lines)
+        if _DEEP_QUOTE.match(line) or len((_LEADING.match(line) or [""])[0].expandtabs(4)) > MAX_INDENT
+    ]
+    if not deep:
+        return text
+    code = _code_lines(text)
+    for number in deep:
+        if number in code:
+            continue
+        line = lines[number]
+        quotes = _DEEP_QUOTE.match(line)
+        if quotes:
+            line = ">" * MAX_QUOTES + " " + line[quotes.end():].lstrip()
+        leading = (_LEADING.match(line) or [""])[0]
+        width = len(leading.expandtabs(4))
+        if width > MAX_INDENT:
+            line = " " * (MAX_INDENT + width % 4) + line[len(leading):]
+        if line != lines[number]:
+            log.repair(number, "nesting-limit", f"{width} columns deep", f"{min(width, MAX_INDENT + width % 4)} columns")
+            lines[number] = line
+    return "\n".join(lines)
+
+
+STRUCTURE_RULES: tuple[Rule, ...] = (space_after_hashes, limit_nesting)
+
+
+def repair_structure(text: str, log: RepairLog) -> str:
+    """Apply the structural text rules in order."""
+    for structure_rule in STRUCTURE_RULES:
+        text = structure_rule.apply(text, log)
+    return text

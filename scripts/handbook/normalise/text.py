@@ -1,0 +1,85 @@
+"""Encoding and line-ending repairs applied to a note's whole text before it is parsed.
+
+Every rule here keeps the number of lines, so line numbers stay those of the raw note.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..model import BuildError
+from .log import RepairLog
+from .rules import Rule, rule
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def decode_note_bytes(path: str, data: bytes) -> str:
+    """Decode a note file as UTF-8, rejecting binary files and invalid bytes with their offset."""
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise BuildError(path, "expected a UTF-8 text note; received a binary file (NUL byte)", offset=nul)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BuildError(
+            path, f"expected UTF-8 text; received the invalid byte 0x{data[exc.start]:02x}", offset=exc.start
+        ) from None
+
+
+@rule("byte-order-mark")
+def strip_byte_order_mark(text: str, log: RepairLog) -> str:
+    """Drop the UTF-8 byte-order mark some editors put at the start of a file."""
+    if text.startswith("\ufeff"):
+        log.raw_repair(1, "byte-order-mark", "U+FEFF", "")
+        return text[1:]
+    return text
+
+
+@rule("line-endings")
+def unify_line_endings(text: str, log: RepairLog) -> str:
+    """Turn CRLF and lone CR line ends into LF (logged once per note with a count)."""
+    if "\r" not in text:
+        return text
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    kinds = ", ".join(f"{n} {kind}" for n, kind in ((crlf, "CRLF"), (cr, "CR")) if n)
+    log.raw_repair(1, "line-endings", kinds, "LF")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _changed_lines(before: str, after: str, log: RepairLog, rule_id: str) -> None:
+    for number, (old, new) in enumerate(zip(before.split("\n"), after.split("\n")), start=1):
+        if old != new:
+            log.raw_repair(number, rule_id, old, new)
+
+
+@rule("unicode-nfc")
+def compose_unicode(text: str, log: RepairLog) -> str:
+    """Compose Unicode to NFC so that the same word is always the same characters."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    composed = unicodedata.normalize("NFC", text)
+    _changed_lines(text, composed, log, "unicode-nfc")
+    return composed
+
+
+@rule("control-characters")
+def drop_control_characters(text: str, log: RepairLog) -> str:
+    """Remove invisible control characters (tabs and line ends are kept)."""
+    if not _CONTROL.search(text):
+        return text
+    cleaned = _CONTROL.sub("", text)
+    _changed_lines(text, cleaned, log, "control-characters")
+    return cleaned
+
+
+TEXT_RULES: tuple[Rule, ...] = (strip_byte_order_mark, unify_line_endings, compose_unicode, drop_control_characters)
+
+
+def clean_text(text: str, log: RepairLog) -> str:
+    """Apply the whole-text rules in order."""
+    for text_rule in TEXT_RULES:
+        text = text_rule.apply(text, log)
+    return text

@@ -1,0 +1,438 @@
+"""The normalise stage: one test per thing the issue says it must handle, plus bad input and goldens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import markdown
+import pytest
+
+from handbook.model import BuildError, Note, RawNote
+from handbook.normalise import (
+    NormaliseContext,
+    decode_note_bytes,
+    find_suspicious_words,
+    join_blocks,
+    load_context,
+    normalise_note,
+    normalise_text,
+)
+from tests.golden import assert_golden
+
+PROJECT = Path(__file__).resolve().parents[1]
+DATA = PROJECT / "data"
+SEEDS = sorted((DATA / "notes").glob("*.md"))
+WORDS = re.compile(r"\w+")
+SITE_EXTENSIONS = ["admonition", "attr_list", "tables", "pymdownx.details", "pymdownx.superfences", "pymdownx.betterem"]
+
+
+@lru_cache(maxsize=4)
+def context(files: frozenset[str] = frozenset()) -> NormaliseContext:
+    """The context built from the project's own data files."""
+    return load_context(DATA, files)
+
+
+def raw(text: str, path: str = "note.md") -> RawNote:
+    """A RawNote as the loader hands it over."""
+    return RawNote(path, text, len(text.encode("utf-8")))
+
+
+def norm(text: str, files: frozenset[str] = frozenset(), path: str = "note.md") -> Note:
+    """Normalise a text with the project's data."""
+    return normalise_note(raw(text, path), context(files))
+
+
+def rules(note: Note) -> list[str]:
+    """The rule ids of a note's repairs, in order."""
+    return [r.rule for r in note.repairs]
+
+
+def body(note: Note) -> str:
+    """Note.markdown without the title line."""
+    return note.markdown.split("\n", 2)[2] if note.markdown.count("\n") >= 2 else ""
+
+
+def unaccounted_words(text: str, note: Note) -> Counter:
+    """Words of the input that are neither in the output nor in a logged repair (nor moved to a field)."""
+    source = Counter(WORDS.findall(unicodedata.normalize("NFC", text)))
+    kept = Counter(WORDS.findall(note.markdown))
+    logged: Counter = Counter()
+    for repair in note.repairs:
+        logged.update(WORDS.findall(repair.before))
+    for value in (*note.tags, *note.aliases, note.author or "", *(f"{k} {v}" for k, v in note.meta)):
+        logged.update(WORDS.findall(value))
+    return source - kept - logged
+
+
+def html(markdown_text: str) -> str:
+    """Render with the Python-Markdown extensions the site uses."""
+    return markdown.markdown(markdown_text, extensions=SITE_EXTENSIONS)
+
+
+# ---- encoding and whitespace ------------------------------------------------------------------------
+
+
+def test_bom_crlf_cr_tabs_nbsp_trailing_spaces_and_nfc_are_repaired_and_logged():
+    text = "\ufeff# Caf\u0065\u0301\r\n\r\nOne\u00a0word and\ttab.   \rNext line\r\n"
+    note = norm(text)
+    assert note.markdown == "# Café\n\nOne word and tab.\nNext line\n"
+    assert {"byte-order-mark", "line-endings", "unicode-nfc", "non-breaking-space", "tab", "trailing-whitespace"} <= set(rules(note))
+    line_endings = next(r for r in note.repairs if r.rule == "line-endings")
+    assert line_endings.before == "3 CRLF, 1 CR"
+
+
+def test_line_numbers_of_repairs_are_those_of_the_raw_note_with_cr_line_ends():
+    note = norm("# T\r\rsecuritu here\r")
+    assert [(r.line, r.before) for r in note.repairs if r.rule == "spelling"] == [(3, "securitu")]
+
+
+def test_invalid_utf8_names_the_byte_offset():
+    with pytest.raises(BuildError) as error:
+        decode_note_bytes("notes/bad.md", "héllo".encode("utf-8") + b"\xff rest")
+    assert error.value.offset == 6
+    assert error.value.describe() == "notes/bad.md (byte 6): expected UTF-8 text; received the invalid byte 0xff"
+
+
+def test_binary_file_is_rejected_by_the_decoder():
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+    with pytest.raises(BuildError) as error:
+        decode_note_bytes("notes/image.md", png)
+    assert error.value.offset == 8
+    assert "binary file" in error.value.message
+
+
+def test_decoder_keeps_a_bom_for_the_normaliser():
+    assert decode_note_bytes("a.md", b"\xef\xbb\xbf# T") == "\ufeff# T"
+
+
+# ---- front matter -----------------------------------------------------------------------------------
+
+
+def test_front_matter_fields_are_kept_on_the_note_and_removed_from_the_text():
+    text = "---\ntitle: IAM basics\ntags: [security, '#iam']\nauthor: Sam\naliases: IAM\ncreated: 2024-11-08\n---\nBody text.\n"
+    note = norm(text)
+    assert note.title == "IAM basics"
+    assert note.markdown == "# IAM basics\n\nBody text.\n"
+    assert note.tags == ("iam", "security")
+    assert note.aliases == ("IAM",)
+    assert note.author == "Sam"
+    assert note.meta == (("created", "2024-11-08"),)
+    assert note.sections[0].blocks[0].source.line == 8
+
+
+def test_malformed_front_matter_names_file_and_line():
+    text = "---\ntitle: ok\ntags: [a, b\nauthor: x\n---\nBody\n"
+    with pytest.raises(BuildError) as error:
+        norm(text, path="notes/broken.md")
+    assert error.value.path == "notes/broken.md"
+    assert error.value.line == 4
+    assert error.value.describe().startswith("notes/broken.md:4: front matter: invalid YAML")
+
+
+def test_front_matter_that_is_not_a_mapping_is_reported():
+    with pytest.raises(BuildError) as error:
+        norm("---\n- a\n- b\n---\ntext\n", path="n.md")
+    assert error.value.describe() == "n.md:2: front matter: expected a mapping of keys to values; received a list"
+
+
+def test_front_matter_field_of_the_wrong_type_names_its_line():
+    with pytest.raises(BuildError) as error:
+        norm("---\ntitle: T\ntags:\n  nested: mapping\n---\n", path="n.md")
+    assert error.value.line == 3
+    assert "tags: expected a list of words" in error.value.message
+
+
+# ---- headings ----------------------------------------------------------------------------------------
+
+
+def test_missing_space_after_hashes_is_a_heading_but_a_single_hash_word_is_a_tag():
+    note = norm("#organize\n# Title\n##Section\ntext\n###Sub\nmore\n")
+    assert note.markdown == "# Title\n\n## Section\n\ntext\n\n### Sub\n\nmore\n"
+    assert note.tags == ("organize",)
+    assert "heading-space" in rules(note) and "obsidian-tags" in rules(note)
+
+
+def test_one_title_no_skipped_levels_and_levels_shifted_under_the_title():
+    note = norm("# Title\ntext\n# Second top\n#### Deep\n## Back\n")
+    assert [line for line in note.markdown.split("\n") if line.startswith("#")] == [
+        "# Title", "## Second top", "### Deep", "### Back",
+    ]
+    assert [(s.title, s.level, s.source.line) for s in note.sections] == [
+        ("Title", 1, 1), ("Second top", 2, 3), ("Deep", 3, 4), ("Back", 3, 5),
+    ]
+
+
+def test_title_falls_back_to_first_heading_then_file_name():
+    assert norm("### Only heading\ntext\n").markdown == "# Only heading\n\ntext\n"
+    note = norm("just text\n", path="folder/my_study-notes.md")
+    assert note.title == "My study notes"
+    assert note.markdown == "# My study notes\n\njust text\n"
+
+
+def test_bold_heading_and_setext_heading_are_cleaned():
+    note = norm("## **Bold title**\n\nSub\n---\ntext\n")
+    assert note.markdown == "# Bold title\n\n## Sub\n\ntext\n"
+    assert "heading-emphasis" in rules(note)
+
+
+# ---- lists -------------------------------------------------------------------------------------------
+
+
+def test_lists_use_dash_markers_four_space_indents_and_a_blank_line_after_a_paragraph():
+    text = "# T\nIntro line\n* one\n\t+ two\n\t\t- three\n* four\n"
+    note = norm(text)
+    assert body(note) == "Intro line\n\n- one\n    - two\n        - three\n- four\n"
+    assert {"list-marker", "list-indent", "list-after-paragraph"} <= set(rules(note))
+    rendered = html(note.markdown)
+    assert rendered.count("<ul>") == 3 and "<li>four</li>" in rendered
+
+
+def test_each_list_item_is_a_block_with_its_depth_and_own_text_only():
+    note = norm("# T\n- parent\n  continued\n    - child\n- next\n")
+    blocks = note.sections[0].blocks
+    assert [(b.kind, b.markdown, b.depth, b.source.line) for b in blocks] == [
+        ("list_item", "- parent\n    continued", 0, 2),
+        ("list_item", "- child", 1, 4),
+        ("list_item", "- next", 0, 5),
+    ]
+
+
+def test_deeply_nested_lists_do_not_crash_or_lose_words():
+    text = "# Deep\n" + "".join("    " * level + f"- level{level}\n" for level in range(200))
+    note = norm(text)
+    assert not unaccounted_words(text, note)
+    depths = [b.depth for b in note.sections[0].blocks]
+    assert max(depths) == 16 and "nesting-limit" in rules(note)
+    assert normalise_text(note.markdown, context())[1] == ()
+
+
+# ---- inline hazards ----------------------------------------------------------------------------------
+
+
+def test_multiplication_stars_are_escaped_so_they_do_not_become_emphasis():
+    note = norm("Staff provide 24*7*365 and `2*3*4` in code\n")
+    assert "24\\*7\\*365" in note.markdown and "`2*3*4`" in note.markdown
+    assert "<em>" not in html(note.markdown)
+
+
+def test_double_hyphen_used_as_a_dash_becomes_an_en_dash_but_arrows_stay():
+    note = norm("IaaS -- such as EC2, a task--but not [[X]] --> arrow, `a -- b`\n")
+    assert "IaaS – such as EC2, a task – but not" in note.markdown
+    assert "--> arrow" in note.markdown and "`a -- b`" in note.markdown
+
+
+def test_opens_in_a_new_tab_is_removed_from_link_text_as_in_the_real_note():
+    line = "known as the\u00a0[**shared responsibility model**(opens in a new tab)](https://aws.amazon.com/x/).\n"
+    note = norm(line)
+    assert body(note) == "known as the [**shared responsibility model**](https://aws.amazon.com/x/).\n"
+    assert "copy-paste-leftover" in rules(note)
+    assert '<a href="https://aws.amazon.com/x/"><strong>shared responsibility model</strong></a>' in html(note.markdown)
+
+
+def test_unpaired_stars_against_a_link_are_removed():
+    note = norm("See **[the guide](https://example.com) for details\n")
+    assert body(note) == "See [the guide](https://example.com) for details\n"
+    assert rules(note) == ["title", "stray-emphasis"]
+
+
+# ---- Obsidian syntax ---------------------------------------------------------------------------------
+
+
+def test_embeds_resolve_by_file_name_anywhere_with_size_and_record_an_asset():
+    files = frozenset({"img/Diagram One.png", "deep/er/Diagram One.png", "docs/guide.pdf"})
+    note = norm("# T\n![[Diagram One.png|800]]\n\nSee ![[guide.pdf]] here\n", files)
+    assert note.sections[0].blocks[0].markdown == '![Diagram One.png](asset:img/Diagram%20One.png){ width="800" }'
+    assert note.sections[0].blocks[0].kind == "image"
+    assert "[guide.pdf](asset:docs/guide.pdf)" in note.markdown
+    assert [(a.source_path, a.line) for a in note.assets] == [("img/Diagram One.png", 2), ("docs/guide.pdf", 4)]
+
+
+def test_missing_embed_is_a_visible_styled_note_never_a_broken_image():
+    note = norm("# T\n![[Pasted image 1.png]]\n")
+    assert body(note) == "*Image not available: Pasted image 1.png*{ .handbook-missing-image }\n"
+    assert rules(note) == ["obsidian-embed-missing"]
+    assert '<em class="handbook-missing-image">Image not available: Pasted image 1.png</em>' in html(note.markdown)
+    assert "<img" not in html(note.markdown)
+
+
+def test_wikilinks_become_note_links_and_note_embeds_are_transclusion_links():
+    note = norm("# T\n[[Some Note#My Heading|alias]], [[Other]], [[A#B]] and ![[Included]]\n")
+    assert body(note) == (
+        "[alias](note:Some%20Note#My%20Heading), [Other](note:Other), [B](note:A#B) and [Included](note:Included)\n"
+    )
+    assert rules(note).count("obsidian-wikilink") == 3 and "obsidian-transclusion" in rules(note)
+
+
+def test_wikilinks_with_escaped_pipes_in_tables():
+    note = norm("# T\n| a | b |\n|---|---|\n| [[Note\\|shown]] | ![[x.png\\|300]] |\n")
+    assert "| [shown](note:Note) | *Image not available: x.png*{ .handbook-missing-image } |" in note.markdown
+
+
+def test_callouts_become_admonitions_including_foldable_ones():
+    note = norm("# T\n> [!warning] Mind this\n> body line\n> - item\n\n> [!faq]- Folded\n> answer\n")
+    assert body(note) == '!!! warning "Mind this"\n    body line\n\n    - item\n\n??? question "Folded"\n    answer\n'
+    rendered = html(note.markdown)
+    assert '<div class="admonition warning">' in rendered and "<details class=\"question\">" in rendered
+
+
+def test_inline_tags_are_collected_and_kept_in_prose():
+    note = norm("# T\nUse #security/iam here, not C# or #1 or `#code`.\n#organize #concept\n")
+    assert note.tags == ("concept", "organize", "security/iam")
+    assert body(note) == "Use #security/iam here, not C# or #1 or `#code`.\n"
+
+
+# ---- spelling and names ------------------------------------------------------------------------------
+
+
+def test_seed_misspellings_are_fixed_preserving_case_and_code_is_untouched():
+    note = norm("# T\nSecuritu, DEvice and witout, themz in cluding a fire wall; `securitu` http://x.io/securitu\n")
+    assert body(note) == "Security, Device and without, them including a firewall; `securitu` http://x.io/securitu\n"
+    assert all(r.rule == "spelling" for r in note.repairs)
+
+
+def test_general_dictionary_fixes_common_misspellings_but_not_abbreviations():
+    note = norm("# T\nteh recieve of AWS CAF\n")
+    assert body(note) == "the receive of AWS CAF\n"
+    assert rules(note) == ["spelling-dictionary", "spelling-dictionary"]
+
+
+def test_words_that_look_wrong_are_reported_not_changed():
+    raw_note = raw("# T\nA PArtner typo and a missing.Space here and CloudTrail\n")
+    findings = find_suspicious_words(raw_note, context())
+    assert [(f.line, f.word) for f in findings] == [(2, "PArtner"), (2, "missing.Space")]
+    assert "PArtner" in normalise_note(raw_note, context()).markdown
+
+
+def test_seed_notes_have_no_suspicious_words_left():
+    assert [find_suspicious_words(raw(p.read_text(), p.name), context()) for p in SEEDS] == [()] * len(SEEDS)
+
+
+def test_service_names_are_canonicalised_once():
+    text = (
+        "# T\nAmazon Identity and Access Management (IAM), Amazon Identity and Access Management, "
+        "AWS Identity and Access Management (IAM), Elastic BeanStalk, cloudTrail, "
+        "a virtual private cloud, Virtual Private Cloud\n"
+    )
+    note = norm(text)
+    assert body(note) == (
+        "AWS Identity and Access Management (IAM), AWS Identity and Access Management (IAM), "
+        "AWS Identity and Access Management (IAM), Elastic Beanstalk, CloudTrail, "
+        "a virtual private cloud, Amazon Virtual Private Cloud (Amazon VPC)\n"
+    )
+    assert "(IAM) (IAM)" not in note.markdown
+    assert normalise_text(note.markdown, context())[1] == ()
+
+
+# ---- bad input -----------------------------------------------------------------------------------------
+
+
+def test_empty_note_gets_a_title_and_a_repair():
+    note = norm("", path="notes/empty-note.md")
+    assert note.markdown == "# Empty note\n"
+    assert [s.blocks for s in note.sections] == [()]
+    assert "empty-note" in rules(note)
+
+
+def test_ten_megabyte_note_completes():
+    seed = SEEDS[3].read_text()
+    text = (seed + "\n") * (10_000_000 // len(seed) + 1)
+    note = norm(text)
+    assert len(text) >= 10_000_000
+    assert note.markdown.count("## Network Security") > 100
+
+
+def test_template_braces_pass_through_literally():
+    note = norm("# T\nUse {{ page.title }} and {% include 'x' %} here\n\n{{ securitu }}\n")
+    assert "Use {{ page.title }} and {% include 'x' %} here" in note.markdown
+    assert "{{ securitu }}" in note.markdown
+    rendered = html(note.markdown)
+    assert "{{ page.title }}" in rendered and "{% include 'x' %}" in rendered
+
+
+def test_script_and_event_handlers_are_sanitised_in_blocks_and_inline():
+    text = (
+        "# T\n<script>alert(1)</script>\n\nText <img src=x onerror=alert(1)> and <script>bad()</script> end "
+        "[x](javascript:alert(1))\n\n<div onclick=\"evil()\">kept <b>bold</b></div>\n"
+    )
+    note = norm(text)
+    assert "<script" not in note.markdown and "onerror" not in note.markdown and "onclick" not in note.markdown
+    assert "javascript:" not in note.markdown
+    assert '<img src="x">' in note.markdown and "<div>kept <b>bold</b></div>" in note.markdown
+    assert rules(note).count("html-sanitised") == 5
+
+
+# ---- output shape ----------------------------------------------------------------------------------------
+
+
+def test_code_is_kept_byte_for_byte_and_indented_code_is_fenced():
+    text = "# T\n```python\nsecuritu = 24*7  \n```\n\n    indented securitu\n"
+    note = norm(text)
+    assert body(note) == "```python\nsecuritu = 24*7  \n```\n\n```\nindented securitu\n```\n"
+    assert rules(note) == ["code-fenced"]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_rejoined_blocks_render_like_the_section_in_the_note(seed: Path):
+    note = norm(seed.read_text(), path=seed.name)
+    chunks = re.split(r"(?m)^#{1,6} .*\n\n?", note.markdown)[1:]
+    assert len(chunks) == len(note.sections)
+    for section, chunk in zip(note.sections, chunks):
+        assert join_blocks(section.blocks) == chunk.strip("\n")
+        assert html(join_blocks(section.blocks)) == html(chunk)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_seed_golden(seed: Path):
+    note = norm(seed.read_text(), path=seed.name)
+    assert_golden(f"normalise/{seed.stem}.md", note.markdown)
+
+
+# ---- data files ------------------------------------------------------------------------------------------
+
+
+def _data_dir(tmp_path: Path, corrections: str | None = None, names: str | None = None) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "corrections.yml").write_text(corrections or (DATA / "corrections.yml").read_text())
+    (data / "names.yml").write_text(names or (DATA / "names.yml").read_text())
+    return data
+
+
+@pytest.mark.parametrize(
+    ("corrections", "message"),
+    [
+        ("corrections:\n  - wrong: teh\n    rigth: the\n", "data/corrections.yml:2: corrections[0].right: expected a value (the key is missing); received nothing (and 1 more error)"),
+        ("corrections:\n  - wrong: teh\n", "data/corrections.yml:2: corrections[0].right: expected a value (the key is missing); received nothing"),
+        ("corrections:\n  - {wrong: teh, right: the}\n  - {wrong: Teh, right: The}\n  - {wrong: teh, right: tea}\n", "data/corrections.yml:4: corrections[2].wrong: expected each misspelling once; received 'teh' again (first at line 2)"),
+        ("corrections:\n  - {wrong: teh, right: thw}\n  - {wrong: thw, right: the}\n", "data/corrections.yml:2: corrections[0].right: expected a fix that is not itself listed as a misspelling; received 'thw'"),
+        ("corrections: {teh: the}\n", "data/corrections.yml:1: corrections: expected a valid list; received a mapping"),
+    ],
+)
+def test_corrections_file_errors_are_pinned(tmp_path: Path, corrections: str, message: str):
+    with pytest.raises(BuildError) as error:
+        load_context(_data_dir(tmp_path, corrections=corrections), frozenset())
+    assert error.value.describe() == message
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        ("names:\n  - canonical: CloudTrail\n    case_sensitive: maybe\n", "data/names.yml:3: names[0].case_sensitive: expected a valid boolean, unable to interpret input; received 'maybe'"),
+        ("names:\n  - aliases: [x]\n", "data/names.yml:2: names[0].canonical: expected a value (the key is missing); received nothing"),
+        ("names:\n  - canonical: CloudTrail\n  - canonical: Trail\n    aliases: [cloudtrail]\n", "data/names.yml:4: names[1].aliases[0]: expected a spelling no other name uses; received 'cloudtrail' again (first at line 2)"),
+    ],
+)
+def test_names_file_errors_are_pinned(tmp_path: Path, names: str, message: str):
+    with pytest.raises(BuildError) as error:
+        load_context(_data_dir(tmp_path, names=names), frozenset())
+    assert error.value.describe() == message
+
+
+def test_corrections_keep_list_stops_the_general_dictionary(tmp_path: Path):
+    corrections = (DATA / "corrections.yml").read_text().replace("keep: []", "keep: [teh]")
+    ctx = load_context(_data_dir(tmp_path, corrections=corrections), frozenset())
+    assert normalise_text("# T\nteh\n", ctx)[0] == "# T\n\nteh\n"
