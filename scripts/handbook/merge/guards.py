@@ -1,0 +1,103 @@
+"""Fact guards: similar text that states a different fact is never merged.
+
+Each guard reduces a comparison text to a small signature (who acts, whether it is negated,
+which service category, which numbers, which services). Two texts may merge only when every
+signature is equal, so the guards are transitive and a cluster never mixes facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .outline import FactTerms
+from .text import link_targets
+
+NEGATIONS = frozenset(
+    "not no never cannot cant can't don't dont doesn't doesnt isn't isnt aren't arent won't wont without "
+    "neither nor none nothing unable".split()
+)
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve hundred thousand".split())
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class FactGuard:
+    """A named rule: the part of a text that must be equal for two texts to merge."""
+
+    id: str
+    description: str
+    signature: Callable[[tuple[str, ...], str, "Lexicon"], frozenset[str] | bool]
+
+
+class Lexicon:
+    """The fact terms as n-gram lookups, built once per outline."""
+
+    def __init__(self, terms: FactTerms):
+        self.actor_of = {w: name for name, ws in terms.actors for w in ws}
+        self.category_of = {tuple(w.split()): name for name, ws in terms.categories for w in ws}
+        self.services = frozenset(tuple(s.split()) for s in terms.services)
+        self.longest = max([len(k) for k in (*self.category_of, *self.services)] or [1])
+        self.first_words = frozenset(k[0] for k in (*self.category_of, *self.services))
+
+    def phrases(self, tokens: tuple[str, ...], table) -> frozenset[str]:
+        """Every phrase of `tokens` (up to the longest term) found in `table`."""
+        found = set()
+        first_words = self.first_words
+        for start, token in enumerate(tokens):
+            if token not in first_words:
+                continue
+            for size in range(1, self.longest + 1):
+                gram = tokens[start:start + size]
+                if len(gram) == size and gram in table:
+                    found.add(table[gram] if isinstance(table, dict) else " ".join(gram))
+        return frozenset(found)
+
+
+def _actors(tokens, markdown, lex: Lexicon):
+    return frozenset(lex.actor_of[t] for t in tokens if t in lex.actor_of)
+
+
+def _negated(tokens, markdown, lex: Lexicon):
+    return any(t in NEGATIONS for t in tokens)
+
+
+def _categories(tokens, markdown, lex: Lexicon):
+    return lex.phrases(tokens, lex.category_of)
+
+
+def _numbers(tokens, markdown, lex: Lexicon):
+    # "ec2" and "s3" are names, not numbers: a number starts with a digit or is written like N+1.
+    return frozenset(t for t in tokens if t[0].isdigit() or ("+" in t and _NUMBER.search(t)) or t in _NUMBER_WORDS)
+
+
+def _services(tokens, markdown, lex: Lexicon):
+    return lex.phrases(tokens, lex.services)
+
+
+def _links(tokens, markdown, lex: Lexicon):
+    return link_targets(markdown)
+
+
+FACT_GUARDS: tuple[FactGuard, ...] = (
+    FactGuard("actor", "a different actor (AWS vs the customer)", _actors),
+    FactGuard("negation", "one says not/no/never/cannot/without, the other does not", _negated),
+    FactGuard("category", "a different service category (infrastructure, container, abstracted)", _categories),
+    FactGuard("number", "different numbers (N+1 vs N+2, 24x7 vs 9-5)", _numbers),
+    FactGuard("service", "different AWS services (EC2 vs S3)", _services),
+    FactGuard("link", "links to different pages or notes ('check here' pointing elsewhere)", _links),
+)
+
+
+def fact_signature(tokens: tuple[str, ...], markdown: str, lexicon: Lexicon) -> tuple:
+    """The signature of every guard, in guard order."""
+    return tuple(guard.signature(tokens, markdown, lexicon) for guard in FACT_GUARDS)
+
+
+def guard_conflict(left: tuple, right: tuple) -> str | None:
+    """The id of the first guard whose signatures differ, or None when the texts may merge."""
+    for guard, a, b in zip(FACT_GUARDS, left, right):
+        if a != b:
+            return guard.id
+    return None

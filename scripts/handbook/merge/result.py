@@ -1,0 +1,161 @@
+"""The records the merge stage hands to rendering, the report and link resolution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from ..model import Block, Source
+from ..paths import slugify
+
+
+@dataclass(frozen=True)
+class MergedBlock:
+    """One block on the site: the canonical version, every place that said it (canonical first), its list depth."""
+
+    block: Block
+    sources: tuple[Source, ...]
+    depth: int = 0
+    caption: str | None = None  # the note's heading, when this block opens content placed under another title
+
+
+@dataclass(frozen=True)
+class MergedSection:
+    """A section on a generated page: stable id (anchor), title, heading level, blocks and the notes it came from."""
+
+    id: str
+    title: str
+    level: int
+    blocks: tuple[MergedBlock, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TopicPage:
+    """One page of the outline with its merged sections (sections without content are left out)."""
+
+    id: str
+    title: str
+    summary: str
+    sections: tuple[MergedSection, ...]
+    tags: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """The page path relative to the generated folder."""
+        return f"topics/{self.id}.md"
+
+
+@dataclass(frozen=True)
+class OtherPage:
+    """What one note said that fits no topic (for an off-topic note: the whole note), after dedupe."""
+
+    note: str
+    title: str
+    path: str  # other/<note slug>.md
+    sections: tuple[MergedSection, ...]
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoteDuplicate:
+    """A note that repeats another one: exactly, or contained in it (share of its words >= threshold)."""
+
+    note: str
+    duplicate_of: str
+    kind: str  # "exact" | "contained"
+    score: float
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """One merged cluster: the kept version, the merged ones, and the rule that allowed it."""
+
+    id: str
+    level: str  # "note" | "section" | "block"
+    canonical: Source
+    merged: tuple[Source, ...]
+    score: float
+    rule: str
+    kept: str
+    dropped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnassignedSection:
+    """A note section that fits no topic section; it is kept on its note's page under other/."""
+
+    note: str
+    title: str
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class GuardRecord:
+    """Two similar texts that were not merged because a fact guard saw different facts."""
+
+    left: Source
+    right: Source
+    score: float
+    guard: str
+    left_text: str
+    right_text: str
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    """Input blocks = kept + merged, always."""
+
+    notes: int
+    duplicate_notes: int
+    input_blocks: int
+    kept: int
+    merged: int
+
+    def __post_init__(self) -> None:
+        assert self.input_blocks == self.kept + self.merged, "every input block is either kept or merged"
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """Everything the merge stage decided, in a fixed order."""
+
+    pages: tuple[TopicPage, ...]
+    other_pages: tuple[OtherPage, ...]
+    duplicate_notes: tuple[NoteDuplicate, ...]
+    merges: tuple[MergeRecord, ...]
+    unassigned: tuple[UnassignedSection, ...]
+    guarded: tuple[GuardRecord, ...]
+    counts: MergeCounts
+    note_titles: tuple[tuple[str, str], ...]
+    block_homes: Mapping[Source, tuple[str, str]] = field(repr=False, compare=False)
+    note_homes: tuple[tuple[str, str | None, str, str | None], ...] = field(repr=False)
+
+    def block_home(self, source: Source) -> tuple[str, str]:
+        """The page and anchor where the block that started at `source` is shown (itself or its canonical)."""
+        return self.block_homes[source]
+
+    def note_home(self, note_path: str, heading: str | None = None) -> tuple[str, str | None] | None:
+        """Where a note (or one of its headings, matched by slug or title) ended up, for wikilinks."""
+        index = _index(self, "_note_index", lambda: {(n, h): (p, a) for n, h, p, a in self.note_homes})
+        if heading is None:
+            return index.get((note_path, None))
+        return index.get((note_path, slugify(heading))) or index.get((note_path, None))
+
+    @property
+    def titles(self) -> Mapping[str, str]:
+        """Note path -> title, for every input note."""
+        return _index(self, "_titles", lambda: dict(self.note_titles))
+
+    def title_of(self, note_path: str) -> str:
+        """The title of an input note."""
+        return self.titles[note_path]
+
+
+def _index(result: MergeResult, name: str, build):
+    cached = result.__dict__.get(name)
+    if cached is None:
+        cached = build()
+        object.__setattr__(result, name, cached)
+    return cached

@@ -1,0 +1,78 @@
+"""Comparison text: Markdown reduced to lowercase words, sentences, and stable hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from functools import lru_cache
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
+_HEADING_NUMBER = re.compile(r"^\s*(?:\d+[.)]|[ivx]+[.)])\s*")
+_WORD = re.compile(r"[a-z0-9]+(?:[+'][a-z0-9]+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9*_`\[(])|\n+")
+
+STOPWORDS = frozenset(
+    "a an and are as at be by for from in is it its of on or that the this to was were will with".split()
+)
+
+
+def plain(markdown: str) -> str:
+    """Markdown without markup: link and image text kept, emphasis, code ticks and list markers dropped."""
+    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), markdown)
+    text = _LINK.sub(r"\1", text)
+    text = _LIST_MARKER.sub("", text)
+    return text.replace("**", "").replace("__", "").replace("`", "").replace("_", " ").replace("*", " ")
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
+
+
+@lru_cache(maxsize=1 << 17)
+def words(markdown: str) -> tuple[str, ...]:
+    """The lowercase words of a block, the unit every comparison works on."""
+    return tuple(_WORD.findall(_fold(plain(markdown))))
+
+
+def comparison_text(markdown: str) -> str:
+    """Words joined by single spaces: equal for blocks that differ only in markup, case or spacing."""
+    return " ".join(words(markdown))
+
+
+def heading_key(title: str) -> str:
+    """A heading reduced for alias matching: no numbering, markup, punctuation or case."""
+    return " ".join(_WORD.findall(_fold(_HEADING_NUMBER.sub("", plain(title))).replace("'", " ")))
+
+
+def sentences(markdown: str) -> tuple[str, ...]:
+    """Comparison texts of the sentences (or lines) of a block, empty ones left out."""
+    out = []
+    for piece in _SENTENCE_END.split(plain(markdown)):
+        text = " ".join(_WORD.findall(_fold(piece)))
+        if text:
+            out.append(text)
+    return tuple(out)
+
+
+_TARGET = re.compile(r"\]\(([^)\s]+)[^)]*\)|\[\[([^\]|]+)")
+
+
+def link_targets(markdown: str) -> frozenset[str]:
+    """The targets of a block's links and wikilinks: two blocks saying 'see here' about different pages differ."""
+    return frozenset((a or b).strip().lower() for a, b in _TARGET.findall(markdown)) if "[" in markdown else frozenset()
+
+
+def text_hash(text: str) -> bytes:
+    """A stable 16-byte digest of a comparison text (independent of PYTHONHASHSEED)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+@lru_cache(maxsize=1 << 18)
+def token_hash(token: str) -> int:
+    """A stable 32-bit hash of one word, the input of MinHash."""
+    return zlib.crc32(token.encode("utf-8"))

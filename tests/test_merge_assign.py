@@ -1,0 +1,107 @@
+"""Every section of the five seed notes lands in a sensible topic section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handbook.merge import load_topics
+from handbook.merge.assign import Assigner
+from tests.test_merge_support import make_note, seed_notes
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+# (note, section title) -> (topic section id, rule)
+EXPECTED = {
+    ("000", "Shared Responsibility model"): ("overview", "alias"),
+    ("000", "AWS Global Secure Infrastructure"): ("global-infrastructure-security", "alias"),
+    ("000", "IAM"): ("iam-basics", "alias"),
+    ("000", "Regions, Availability Zones, and Endpoints"): ("regions-and-availability-zones", "alias"),
+    ("000", "Infrastructure Services"): ("infrastructure-services", "alias"),
+    ("000", "Customer Managed Security layers:"): ("infrastructure-services", "inherit"),
+    ("000", "Container Services"): ("container-services", "alias"),
+    ("000", "Abstracted Services"): ("abstracted-services", "alias"),
+    ("001", "Security and the AWS Shared Responsibility Model"): ("overview", "alias"),
+    ("001", "Overview"): ("overview", "alias"),
+    ("001", "AWS Responsibilities"): ("security-of-the-cloud", "alias"),
+    ("001", "1. Infrastructure Services"): ("infrastructure-services", "alias"),
+    ("001", "2. Container Services"): ("container-services", "alias"),
+    ("001", "3. Abstracted Services"): ("abstracted-services", "alias"),
+    ("001", "Customer Responsibilities"): ("security-in-the-cloud", "alias"),
+    ("001", "Key Customer Responsibilities"): ("key-customer-responsibilities", "alias"),
+    ("001", "Conclusion"): ("in-short", "alias"),
+    ("003", "Shared Security Responsibility Model"): ("overview", "alias"),
+    ("003", "AWS securitu Responsibilities"): ("security-of-the-cloud", "fuzzy"),
+    ("003", "Customer Security Responsibilitieswo"): ("security-in-the-cloud", "fuzzy"),
+    ("003", "AWS Glocal Infrastructure Security"): ("global-infrastructure-security", "fuzzy"),
+    ("003", "AWS Compliance Program"): ("compliance-programs", "alias"),
+    ("003", "Physical and Environmental Security"): ("physical-and-environmental-security", "alias"),
+    ("003", "Fire Detection and Suppression"): ("fire-detection-and-suppression", "alias"),
+    ("003", "Power"): ("power", "alias"),
+    ("003", "Climate and Temperature"): ("climate-and-temperature", "alias"),
+    ("003", "Management"): ("facility-management", "alias"),
+    ("003", "Storage DEvice Decommissioning"): ("storage-device-decommissioning", "alias"),
+    ("003", "Business Continuity Management"): ("business-continuity-management", "alias"),
+    ("003", "Availability"): ("availability", "alias"),
+    ("003", "Incident Response"): ("incident-response", "alias"),
+    ("003", "Company-Wide Executive Review"): ("executive-review", "alias"),
+    ("003", "Communication"): ("communication", "alias"),
+    ("003", "Network Security"): ("network-security-overview", "alias"),
+    ("003", "Secure Network Architecture"): ("secure-network-architecture", "alias"),
+    ("003", "Secure Access Points"): ("secure-access-points", "alias"),
+    ("003", "Transmission Protection"): ("transmission-protection", "alias"),
+    ("003", "Amazon Corporate Segregation"): ("corporate-segregation", "alias"),
+    ("003", "Fault-Tolerant Design"): ("fault-tolerant-design", "alias"),
+    ("003", "Network monitoring and protection"): ("network-monitoring-and-protection", "alias"),
+    ("003", "AWS Access"): ("aws-access", "alias"),
+    ("004", "The AWS shared responsibility model"): ("overview", "alias"),
+    ("004", "Customers: Security in the cloud"): ("security-in-the-cloud", "alias"),
+    ("004", "AWS: Security of the cloud"): ("security-of-the-cloud", "alias"),
+    ("004", "IAM - Identity and Access management"): ("iam-basics", "alias"),
+    ("004", "AWS KMS"): ("aws-kms", "alias"),
+    ("004", "AWS Artifact"): ("audit-reports", "alias"),
+}
+
+
+@pytest.fixture(scope="module")
+def assigner():
+    return Assigner(load_topics(DATA))
+
+
+def test_every_seed_section_is_assigned_as_expected(assigner):
+    seen = {}
+    for note in seed_notes():
+        for section, assignment in zip(note.sections, assigner.assign_note(note)):
+            seen[(note.path[:3], section.title)] = (assignment.topic, assignment.rule)
+    # 002 is a truncated copy of 003 and is assigned the same way.
+    for (note, title), expected in EXPECTED.items():
+        assert seen[(note, title)] == expected, (note, title)
+    assert {k for k in seen if k[0] != "002"} == set(EXPECTED)
+
+
+def test_sub_section_that_names_another_topic_leaves_its_parent(assigner):
+    note = make_note("n.md", "# Security notes\n## AWS Responsibilities\nAWS secures the hardware.\n"
+                             "### Physical and Environmental Security\nGuards at the door.\n"
+                             "### Things to remember\nAWS patches the hosts.\n")
+    rules = [(a.topic, a.rule) for a in assigner.assign_note(note)]
+    assert rules[1:] == [("security-of-the-cloud", "alias"), ("physical-and-environmental-security", "alias"),
+                         ("security-of-the-cloud", "inherit")]
+
+
+def test_keywords_place_a_section_with_an_unknown_heading(assigner):
+    note = make_note("n.md", "# Shared responsibility model\n## Random heading\n"
+                             "Customer master key encryption with KMS: you encrypt data and manage KMS keys.\n")
+    assignment = assigner.assign_note(note)[1]
+    assert (assignment.topic, assignment.rule) == ("aws-kms", "keyword")
+
+
+def test_generic_heading_in_a_note_about_one_topic_stays_with_it(assigner):
+    note = make_note("IAM.md", "# Identity and Access Management\nUsers and roles.\n## Notes\nDeny always wins.\n")
+    assert [(a.topic, a.rule) for a in assigner.assign_note(note)] == [("iam-basics", "alias"),
+                                                                        ("iam-basics", "inherit")]
+
+
+def test_note_about_another_subject_keeps_its_own_page(assigner):
+    note = make_note("Compute/Lambda.md", "# Lambda\nRuns code without servers.\n## Pricing\nPay per request.\n")
+    assert {(a.topic, a.rule) for a in assigner.assign_note(note)} == {(None, "off-topic-note")}

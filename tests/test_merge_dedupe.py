@@ -1,0 +1,224 @@
+"""Deduplication: whole notes, sections, blocks and sentences; fact guards; the canonical rule; determinism."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from handbook.merge import NEAR_DUPLICATE, load_topics, merge_notes, render_topic_pages
+from handbook.merge.guards import Lexicon, fact_signature, guard_conflict
+from handbook.merge.lsh import similarity
+from handbook.merge.text import comparison_text, words
+from handbook.model import Source
+from tests.test_merge_support import make_note, seed_notes
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def outline():
+    return load_topics(DATA)
+
+
+def _pair(outline, left: str, right: str, swap: bool = False):
+    paths = ("b.md", "a.md") if swap else ("a.md", "b.md")
+    # Each note also says something of its own, so that neither is a duplicate of the other as a whole.
+    notes = [make_note(paths[0], "# Shared responsibility model\nNotes from the first workshop on cloud security.\n"
+                                 f"## AWS Responsibilities\n{left}\n"),
+             make_note(paths[1], "# Shared responsibility model\nReading list for the certification exam in spring.\n"
+                                 f"## Customer Responsibilities\n{right}\n")]
+    return merge_notes(notes, outline)
+
+
+MUST_MERGE = [
+    ("AWS is responsible for security of the cloud.", "AWS is responsible for the security of the cloud"),
+    ("Customers are responsible for security in the cloud.", "Customers are responsible for the security in the cloud."),
+    ("Availability Zones are designed to be fault tolerant.", "Availability Zones are designed to be fault-tolerant"),
+    ("AWS manages the underlying infrastructure and foundation services.",
+     "AWS manages the infrastructure and foundation services."),
+    ("Core applications are deployed in an N+1 configuration", "Core applications are deployed in a N+1 configuration."),
+    ("You are responsible for choosing the AZs in the same region", "You are responsible for choosing AZs in the same region."),
+    ("AWS is responsible for security of the cloud.",
+     "AWS is responsible for the security of the cloud. This covers the hardware and the facilities."),
+]
+
+MUST_NOT_MERGE = [
+    ("AWS is responsible for patching the guest operating system of its managed databases.",
+     "The customer is responsible for patching the guest operating system of its managed databases.", "actor"),
+    ("Data is replicated across regions by default.", "Data is not replicated across regions by default.", "negation"),
+    ("Core applications are deployed in an N+1 configuration", "Core applications are deployed in an N+2 configuration",
+     "number"),
+    ("Infrastructure services such as Amazon EC2 give you full control of the operating system.",
+     "Container services such as Amazon EC2 give you full control of the operating system.", "category"),
+    ("Infrastructure services: EC2", "Abstracted services: S3", "category"),
+    ("You can encrypt the data stored in Amazon EC2 volumes.", "You can encrypt the data stored in Amazon EBS volumes.",
+     "service"),
+    ("Staff operators provide support 24 hours a day for incidents.",
+     "Staff operators provide support 12 hours a day for incidents.", "number"),
+    ("AWS can access the data stored in your account.", "AWS cannot access the data stored in your account.", "negation"),
+    ("The customer is responsible for the guest operating system and the firewall.",
+     "AWS is responsible for the guest operating system and the firewall.", "actor"),
+    ("For more info, check [the policy](https://aws.amazon.com/aup/) before you scan ports.",
+     "For more info, check [the policy](https://aws.amazon.com/partners/) before you scan ports.", "link"),
+]
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["forward", "backward"])
+@pytest.mark.parametrize(("left", "right"), MUST_MERGE)
+def test_near_duplicates_merge(outline, left, right, swap):
+    result = _pair(outline, left, right, swap)
+    assert result.counts.merged == 1, [m.rule for m in result.merges]
+    (record,) = result.merges
+    first, second = (right, left) if swap else (left, right)  # the text in a.md, then the one in b.md
+    words_first, words_second = (len(comparison_text(t).split()) for t in (first, second))
+    assert record.kept == (second if words_second > words_first else first)
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["forward", "backward"])
+@pytest.mark.parametrize(("left", "right", "guard"), MUST_NOT_MERGE)
+def test_different_facts_never_merge(outline, left, right, guard, swap):
+    first, second = (right, left) if swap else (left, right)
+    lexicon = Lexicon(outline.fact_terms)
+    signatures = [fact_signature(words(t), t, lexicon) for t in (first, second)]
+    assert guard_conflict(*signatures) == guard
+    result = _pair(outline, left, right, swap)
+    assert result.counts.merged == 0
+    similar = similarity(comparison_text(left), comparison_text(right)) >= NEAR_DUPLICATE
+    # Pairs similar enough to merge otherwise are listed for the audit with the guard that stopped them.
+    assert [g.guard for g in result.guarded] == ([guard] if similar else [])
+
+
+def test_truncated_copy_is_a_duplicate_note_and_its_blocks_map_to_the_full_note(outline):
+    notes = seed_notes()
+    result = merge_notes(notes, outline)
+    (duplicate,) = result.duplicate_notes
+    assert (duplicate.note[:3], duplicate.duplicate_of[:3], duplicate.kind) == ("002", "003", "contained")
+    assert duplicate.score >= 0.9
+    note_002 = next(n for n in notes if n.path.startswith("002"))
+    note_003 = next(n for n in notes if n.path.startswith("003"))
+    for section in note_002.sections:
+        for block in section.blocks:
+            twin = Source(note_003.path, block.source.line)  # 002 is 003 cut short, line for line
+            assert result.block_home(block.source) == result.block_home(twin)
+    assert result.note_home(note_002.path) == result.note_home(note_003.path)
+
+
+def test_identical_notes_are_exact_duplicates(outline):
+    text = "# Lambda\nRuns code without servers and bills per request.\n"
+    result = merge_notes([make_note("README.md", text), make_note("Main.md", text)], outline)
+    assert [(d.note, d.duplicate_of, d.kind) for d in result.duplicate_notes] == [("README.md", "Main.md", "exact")]
+    assert [p.note for p in result.other_pages] == ["Main.md"]
+
+
+def test_section_repeated_in_another_note_is_merged_at_section_level(outline):
+    body = ("- Regions are made up of several Availability Zones.\n- Each Availability Zone is an isolated location.\n"
+            "- Data stays in the region where you store it.\n- Regions are far apart from each other.\n")
+    first = make_note("a.md", "# Shared responsibility model\nWorkshop notes from Tuesday afternoon about regions.\n"
+                              f"## AWS Responsibilities\n{body}")
+    second = make_note("b.md", "# Shared responsibility model\nMy notes on the global network.\n"
+                               f"## Where my data lives\n{body}- Extra fact about Local Zones here.\n")
+    result = merge_notes([first, second], outline)
+    (record,) = [m for m in result.merges if m.level == "section"]
+    assert (record.rule, record.canonical, record.merged, record.score) == (
+        "section-contained>=0.8", Source("b.md", 3), (Source("a.md", 3),), 1.0)
+    # The whole section now lives where the more complete one went, instead of being split over two pages.
+    home = ("topics/global-infrastructure.md", "regions-and-availability-zones")
+    assert result.block_home(Source("a.md", 4)) == home and result.block_home(Source("b.md", 8)) == home
+    assert result.note_home("a.md", "AWS Responsibilities") == home
+
+
+@pytest.mark.parametrize(("versions", "winner"), [
+    ([("a.md", "AWS is responsible for security of the cloud"),
+      ("b.md", "AWS is responsible for the security of the cloud")], "b.md"),  # more words
+    ([("a.md", "AWS is responsible for the security of teh cloud"),
+      ("b.md", "AWS is responsible for the security of the cloud")], "b.md"),  # fewer unshared words
+    ([("b.md", "AWS is responsible for the security of the cloud."),
+      ("a.md", "AWS is responsible for the **security** of the cloud")], "a.md"),  # earlier path
+])
+def test_canonical_rule(outline, versions, winner):
+    notes = [make_note(path, f"# Shared responsibility model\n## AWS Responsibilities\n{text}\n")
+             for path, text in versions]
+    result = merge_notes(notes, outline)
+    (record,) = result.merges
+    assert record.canonical.note == winner
+    (section,) = [s for p in result.pages for s in p.sections if s.blocks]
+    (block,) = section.blocks
+    assert block.sources[0].note == winner and len(block.sources) == 2
+
+
+def test_nested_item_of_a_merged_parent_moves_under_the_kept_parent(outline):
+    first = make_note("a.md", "# Shared responsibility model\n## AWS Responsibilities\n"
+                              "- AWS looks after the physical security of its buildings\n    - guards\n")
+    second = make_note("b.md", "# Shared responsibility model\n## Physical security\n"
+                               "- AWS looks after the physical security of its buildings\n    - cameras\n")
+    result = merge_notes([first, second], outline)
+    (section,) = [s for p in result.pages for s in p.sections if s.blocks]
+    assert [(b.block.markdown, b.depth) for b in section.blocks] == [
+        ("- AWS looks after the physical security of its buildings", 0), ("- guards", 1), ("- cameras", 1)]
+
+
+def test_short_list_items_merge_only_within_their_own_list(outline):
+    notes = [make_note("a.md", "# Shared responsibility model\n## Infrastructure services\n- EC2\n- VPC\n"),
+             make_note("b.md", "# Shared responsibility model\n## Container services\n- EC2\n- RDS\n"),
+             make_note("c.md", "# Shared responsibility model\n## Infrastructure services\n- EC2\n")]
+    result = merge_notes(notes, outline)
+    assert [(m.canonical.note, [s.note for s in m.merged]) for m in result.merges] == [("a.md", ["c.md"])]
+
+
+def _render(notes, outline) -> dict[str, str]:
+    result = merge_notes(notes, outline)
+    return {f.path: f.content for f in render_topic_pages(result)}
+
+
+def test_shuffled_input_gives_identical_output(outline):
+    notes = seed_notes()
+    expected = _render(notes, outline)
+    for seed in range(3):
+        shuffled = list(notes)
+        random.Random(seed).shuffle(shuffled)
+        assert _render(shuffled, outline) == expected
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = ("import hashlib,sys;from pathlib import Path;from handbook.merge import *;"
+              "from tests.test_merge_support import seed_notes;"
+              "r=merge_notes(seed_notes(),load_topics(Path('data')));"
+              "print(hashlib.sha256(repr([(f.path,f.content) for f in render_topic_pages(r)]).encode()+"
+              "repr(merge_report(r)).encode()).hexdigest())")
+    root = Path(__file__).resolve().parents[1]
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join([str(root / "scripts"), str(root)])}
+        out = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+                             check=True)
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
+
+
+def test_candidate_search_is_not_all_pairs(monkeypatch):
+    from types import SimpleNamespace
+
+    from handbook.merge import lsh
+
+    calls = []
+    real = lsh.Indel.normalized_similarity
+
+    def counting(left, right, score_cutoff=None):
+        calls.append(1)
+        return real(left, right, score_cutoff=score_cutoff)
+
+    monkeypatch.setattr(lsh, "Indel", SimpleNamespace(normalized_similarity=counting))
+    rng = random.Random(7)
+    vocabulary = [f"word{n}" for n in range(300)]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(12)) for _ in range(2000)]
+    texts += [text + " again" for text in texts[:200]]  # 200 real near-duplicates
+    tokens = [tuple(t.split()) for t in texts]
+    leader_of, _ = lsh.leader_clusters(texts, tokens, [()] * len(texts), NEAR_DUPLICATE, lambda a, b: None)
+    assert sum(1 for i, leader in enumerate(leader_of) if leader != i) == 200
+    assert len(calls) <= lsh.MAX_CANDIDATES * len(texts) < len(texts) ** 2 / 100

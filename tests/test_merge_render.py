@@ -1,0 +1,127 @@
+"""Rendered topic pages from the seeds: golden files, nothing lost, provenance, annotations, audit and report."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from handbook.merge import GENERATED_BANNER, load_topics, merge_notes, merge_report, render_merge_audit, render_topic_pages
+from handbook.paths import note_page, rel_link
+from tests.golden import assert_golden
+from tests.test_merge_support import seed_notes
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def notes():
+    return seed_notes()
+
+
+@pytest.fixture(scope="module")
+def result(notes):
+    return merge_notes(notes, load_topics(DATA))
+
+
+@pytest.fixture(scope="module")
+def files(result):
+    return {f.path: f.content for f in render_topic_pages(result)}
+
+
+def test_generated_files(files, result):
+    pages = [f"topics/{p.id}.md" for p in result.pages]
+    assert sorted(files) == sorted(pages + ["topics/SUMMARY.md", "topics/index.md", "other/SUMMARY.md",
+                                            "other/index.md"])
+    for path, content in files.items():
+        assert content.startswith(GENERATED_BANNER), path
+
+
+@pytest.mark.parametrize("name", [
+    "topics/shared-responsibility-model.md", "topics/aws-responsibilities.md", "topics/customer-responsibilities.md",
+    "topics/service-categories.md", "topics/global-infrastructure.md", "topics/physical-security.md",
+    "topics/business-continuity.md", "topics/network-security.md", "topics/identity-and-access-management.md",
+    "topics/encryption-and-key-management.md", "topics/compliance.md", "topics/index.md", "topics/SUMMARY.md",
+    "other/index.md", "other/SUMMARY.md",
+])
+def test_golden_pages(files, name):
+    assert_golden(f"merge/{name}", files[name])
+
+
+def test_golden_audit(result):
+    assert_golden("merge/audit.md", render_merge_audit(result, "report/index.md"))
+
+
+def test_nothing_is_lost(notes, result, files):
+    canonical_text = {s: b.block.markdown for p in result.pages for sec in p.sections for b in sec.blocks
+                      for s in b.sources}
+    canonical_text |= {s: b.block.markdown for p in result.other_pages for sec in p.sections for b in sec.blocks
+                       for s in b.sources}
+    total = 0
+    for note in notes:
+        for section in note.sections:
+            for block in section.blocks:
+                total += 1
+                page, anchor = result.block_home(block.source)
+                assert f"{{ #{anchor} }}" in files[page], (block.source, page, anchor)
+                assert canonical_text[block.source].split("\n")[0] in files[page], block.source
+    counts = result.counts
+    assert counts.input_blocks == total == counts.kept + counts.merged
+    assert (counts.input_blocks, counts.kept, counts.merged) == (178, 152, 26)
+
+
+def test_every_section_credits_its_notes(result, files):
+    for page in result.pages:
+        text = files[page.path]
+        for section in page.sections:
+            if section.blocks:
+                for note in section.sources:
+                    assert f"]({rel_link(page.path, note_page(note))})" in text
+    overview = next(s for s in result.pages[0].sections if s.id == "overview")
+    assert [n[:3] for n in overview.sources] == ["000", "001", "002", "003", "004"]
+
+
+def test_each_fact_once(files):
+    site = "\n".join(files[p] for p in files if p.startswith("topics/") and p.count("/") == 1)
+    assert site.count("AWS is responsible for the security **of** the cloud") == 1
+    assert "AWS is responsible for security" not in site  # 004's shorter wording merged into 001's
+    assert site.count("Manages the infrastructure, foundation services, operating system") == 1
+    assert site.count("housed in nondescript facilities") == 1  # 002 and 003 both said it
+
+
+def test_headings_have_stable_anchors(files, result):
+    for page in result.pages:
+        headings = re.findall(r"^(#+) (.+) \{ #([a-z0-9-]+) \}$", files[page.path], flags=re.M)
+        assert headings[0][2] == page.id
+        assert [h[2] for h in headings[1:]] == [s.id for s in page.sections]
+
+
+def test_annotations_follow_the_block_they_annotate(result, notes):
+    note_004 = next(n for n in notes if n.path.startswith("004"))
+    said_of_cloud = next(b.source for s in note_004.sections for b in s.blocks if "security\xa0_of_" in b.markdown)
+    warning = '!!! warning "Contradiction"\n    Another note disagrees.'
+    files = {f.path: f.content for f in render_topic_pages(result, {said_of_cloud: [warning]})}
+    text = files["topics/aws-responsibilities.md"]
+    assert "This includes:\n\n" + warning in text  # placed after the canonical block 004's text was merged into
+
+
+def test_audit_and_report_describe_every_merge(result):
+    audit = render_merge_audit(result, "report/index.md")
+    assert "more words first" in audit and "`near-duplicate>=0.9`" in audit
+    assert "[002_41b9f734ce314636.md:1](../notes/002-41b9f734ce314636.md)" in audit
+    report = merge_report(result)
+    assert json.loads(json.dumps(report)) == report
+    assert report["counts"] == {"notes": 5, "duplicate_notes": 1, "input_blocks": 178, "kept": 152, "merged": 26,
+                                "unassigned_sections": 0, "guarded_pairs": 0}
+    assert [m["rule"] for m in report["merges"]] == [
+        "note-contained>=0.9", "sentences-contained", "near-duplicate>=0.9", "exact-hash", "exact-hash"]
+
+
+def test_note_home_resolves_notes_and_headings(result):
+    assert result.note_home("004_ef0476a4f866c9ca.md") == ("topics/shared-responsibility-model.md", "overview")
+    assert result.note_home("004_ef0476a4f866c9ca.md", "AWS KMS") == (
+        "topics/encryption-and-key-management.md", "aws-kms")
+    assert result.note_home("002_41b9f734ce314636.md", "Power") == ("topics/physical-security.md", "power")
+    assert result.note_home("missing.md") is None
