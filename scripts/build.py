@@ -5,8 +5,8 @@ Stages, in order:
   load       read every note under the notes folder (strict UTF-8)
   normalise  repair each note's structure, spelling, names and syntax
   merge      deduplicate and merge note sections into topic pages
-  data       load the responsibility matrix, topics and glossary
-  render     turn everything into plain Markdown pages
+  data       load the responsibility matrix and the glossary
+  render     turn everything into plain Markdown pages and exports
   write      swap the pages into docs/handbook/ in one step
   site       mkdocs build --strict into site/
 """
@@ -21,11 +21,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from handbook.feedback import Feedback, configure_logging  # noqa: E402
-from handbook.glossary import load_glossary, render_abbreviations  # noqa: E402
-from handbook.load import NotesFolder, display_path, load_notes  # noqa: E402
-from handbook.model import BuildError, GeneratedFile, Note, RawNote, Section  # noqa: E402
-from handbook.pages import note_view, render_note_pages, render_report_page, report_json  # noqa: E402
+from handbook.glossary import load_glossary  # noqa: E402
+from handbook.load import display_path, load_notes  # noqa: E402
+from handbook.matrix import load_matrix  # noqa: E402
+from handbook.merge import load_topics, merge_notes  # noqa: E402
+from handbook.model import BuildError  # noqa: E402
+from handbook.normalise import load_context, normalise_with_findings  # noqa: E402
 from handbook.paths import GENERATED_DIR  # noqa: E402
+from handbook.render import render_site  # noqa: E402
 from handbook.site import build_site  # noqa: E402
 from handbook.write import write_generated  # noqa: E402
 
@@ -48,55 +51,68 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def read_as_written(raw: RawNote) -> Note:
-    """The note as one untouched section (the normalise stage replaces this)."""
-    title = next((line[2:].strip() for line in raw.text.splitlines() if line.startswith("# ")), raw.path)
-    return Note(path=raw.path, title=title, raw=raw.text, markdown=raw.text, sections=(
-        Section(title=title, level=1, source=__import__("handbook.model").model.Source(raw.path, 1), blocks=()),
-    ))
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run every stage in order; a BuildError stops the build with a message naming file and line."""
     args = parse_args(argv)
     configure_logging(args.verbose, args.quiet)
     feedback = Feedback(quiet=args.quiet, verbose=args.verbose)
-    docs_out = args.root / "docs" / GENERATED_DIR
     try:
         with feedback.stage("load"):
-            folder: NotesFolder = load_notes(args.notes)
-            log.info("load: %d notes, %d other files from %s", len(folder.notes), len(folder.other_files),
-                     display_path(args.notes))
+            folder = load_notes(args.notes)
+            log.info("load: %d notes and %d other files from %s",
+                     len(folder.notes), len(folder.other_files), display_path(args.notes))
 
-        with feedback.stage("normalise"):
-            notes = [read_as_written(raw) for raw in folder.notes]
+        with feedback.stage("normalise"), feedback.progress("normalise") as progress:
+            context = load_context(args.data, folder.other_files)
+            notes, findings = [], []
+            for done, raw in enumerate(folder.notes, 1):
+                note, found = normalise_with_findings(raw, context)
+                notes.append(note)
+                findings.extend(found)
+                progress("notes", done, len(folder.notes))
+                for repair in note.repairs:
+                    log.debug("repair %s:%d %s: %r -> %r", repair.note, repair.line, repair.rule,
+                              repair.before, repair.after)
+            log.info("normalise: %d repairs, %d words reported", sum(len(n.repairs) for n in notes), len(findings))
+
+        with feedback.stage("merge"), feedback.progress("merge") as progress:
+            result = merge_notes(notes, load_topics(args.data), progress=progress)
+            for duplicate in result.duplicate_notes:
+                log.info("merge: %s is a%s duplicate of %s", duplicate.note,
+                         "n exact" if duplicate.kind == "exact" else " contained", duplicate.duplicate_of)
+            for record in result.merges:
+                log.debug("merge %s (%s, %s %.2f): kept %s, merged %s", record.id, record.level, record.rule,
+                          record.score, record.canonical, ", ".join(map(str, record.merged)))
+            for section in result.unassigned:
+                log.info("merge: unassigned %s:%d %r (%s)", section.note, section.line, section.title, section.reason)
+            log.info("merge: %d input blocks, %d kept, %d merged", result.counts.input_blocks,
+                     result.counts.kept, result.counts.merged)
 
         with feedback.stage("data"):
+            matrix = load_matrix(args.data)
             glossary = load_glossary(args.data)
 
         with feedback.stage("render"):
             sizes = {raw.path: raw.size for raw in folder.notes}
-            views = [note_view(note, sizes[note.path]) for note in notes]
-            counts = [("notes read", len(notes))]
-            pages: list[GeneratedFile] = []
-            pages += render_note_pages(views, args.templates, notes_label=display_path(args.notes))
-            pages.append(render_report_page(views, counts, [], args.templates))
-            pages.append(render_abbreviations(glossary))
-            exports = [GeneratedFile("report.json", report_json({"counts": dict(counts)}))]
+            site = render_site(notes, sizes, findings, result, matrix, glossary, args.templates,
+                               folder.root, display_path(args.notes))
+            for item in site.contradictions:
+                log.info("contradiction %s: %s %s", item.source, item.rule, item.message)
+            for link in site.unresolved:
+                log.warning("unresolved link on %s: [[%s]] (shown as plain text)", link.page, link.target)
 
         with feedback.stage("write"):
-            written = write_generated(docs_out, pages, exports)
-            log.info("write: %d files into %s", written, display_path(docs_out))
+            written = write_generated(args.root / "docs" / GENERATED_DIR, site.pages, site.exports)
+            log.info("write: %d files into docs/%s", written, GENERATED_DIR)
 
         if not args.no_site:
             with feedback.stage("site"):
                 build_site(args.root, args.root / "site", {})
-                log.info("site: built %s", display_path(args.root / "site"))
     except BuildError as error:
         log.error("%s", error.describe())
         log.error("build stopped; docs/%s and site/ were left as they were", GENERATED_DIR)
         return 1
-    feedback.summary(counts)
+    feedback.summary(list(site.counts))
     return 0
 
 

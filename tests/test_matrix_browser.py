@@ -2,84 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import subprocess
-import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 
-from handbook.matrix import Mention, load_matrix, render_matrix_pages
+from handbook.matrix import load_matrix
 
 PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SCREENSHOT = Path(tempfile.gettempdir()) / "matrix-overview-light.png"
 
 
-def build_site(root: Path) -> Path:
-    """A tiny MkDocs project with the project's mkdocs.yml and the generated matrix pages; returns site/."""
-    docs = root / "docs"
-    (docs / "handbook" / "snippets").mkdir(parents=True)
-    (docs / "handbook" / "snippets" / "abbreviations.md").write_text("", encoding="utf-8")
-    (docs / "stylesheets").mkdir()
-    shutil.copy(PROJECT / "docs" / "stylesheets" / "handbook.css", docs / "stylesheets" / "handbook.css")
-    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
-    (docs / "handbook" / "topics").mkdir()
-    (docs / "handbook" / "topics" / "backups.md").write_text(
-        "# Backups\n\n## Container services { #container-services }\n\nText.\n", encoding="utf-8")
-    (docs / "SUMMARY.md").write_text(
-        "* [Home](index.md)\n* [Matrix](handbook/matrix/)\n* [Services](handbook/services/)\n"
-        "* [Backups](handbook/topics/backups.md)\n", encoding="utf-8")
-    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    mentions = {"layer:backup-recovery": [Mention("Backups › Container services", "topics/backups.md",
-                                                   "container-services")]}
-    for page in render_matrix_pages(load_matrix(PROJECT / "data"), PROJECT / "templates", mentions):
-        target = docs / "handbook" / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.content, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
-                            capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""})
-    assert result.returncode == 0, result.stderr
-    return root / "site"
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site without logging every request."""
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    site = build_site(tmp_path_factory.mktemp("matrix-site"))
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.mark.browser
-def test_matrix_page_renders_and_is_keyboard_reachable(site_url, browser):
+def test_matrix_page_renders_and_is_keyboard_reachable(site_url, page):
     matrix = load_matrix(PROJECT / "data")
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="light")
     page.goto(site_url + "handbook/matrix/", wait_until="load")
     table = page.locator(".responsibility-matrix table")
     assert table.locator("tbody tr").count() == len(matrix.layers)
@@ -113,4 +49,3 @@ def test_matrix_page_renders_and_is_keyboard_reachable(site_url, browser):
     section = page.locator("xpath=//h2[@id='customer-data']/following::table[1]")
     assert section.is_visible()
     assert expected in section.inner_text()
-    page.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,13 +46,13 @@ def body_without_title(markdown: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def note_view(note: Note, size: int, homes: Sequence[Home] = ()) -> NoteView:
-    """The view of a normalised note for its page."""
+def note_view(note: Note, size: int, homes: Sequence[Home] = (), body: str | None = None) -> NoteView:
+    """The view of a normalised note for its page; `body` replaces the note's own Markdown when given."""
     return NoteView(
         path=note.path,
         title=note.title,
         page=note_page(note.path),
-        body=body_without_title(note.markdown),
+        body=body if body is not None else body_without_title(note.markdown),
         raw=note.raw,
         raw_lines=len(note.raw.splitlines()),
         size=size,
@@ -114,7 +115,7 @@ def render_report_page(
 ) -> GeneratedFile:
     """The build report page: counts, notes read, then each stage's own section."""
     env = make_env(templates_dir)
-    text = env.get_template("report.md.j2").render(
+    text = env.get_template("report/index.md.j2").render(
         page=REPORT_PAGE,
         notes=views,
         counts=counts,
@@ -127,3 +128,19 @@ def render_report_page(
 def report_json(payload: dict) -> str:
     """The machine-readable build report: sorted keys, stable across builds."""
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_repairs_section(
+    views: Sequence[NoteView], findings: Sequence, unresolved: Sequence, templates_dir: Path
+) -> str:
+    """The report's Repairs, suspicious words and unresolved links sections."""
+    env = make_env(templates_dir)
+    rules = Counter(repair.rule for view in views for repair in view.repairs)
+    return env.get_template("report/repairs.md.j2").render(
+        page=REPORT_PAGE,
+        repairs=[r for view in views for r in view.repairs],
+        by_note=[view for view in views if view.repairs],
+        rules=sorted(rules.items(), key=lambda item: (-item[1], item[0])),
+        findings=sorted(findings),
+        unresolved=sorted(unresolved, key=lambda u: (u.page, u.target, u.text)),
+    ).rstrip("\n")

@@ -91,9 +91,16 @@ def find_contradictions(blocks: Iterable[Block], matrix: Matrix,
     return [found[key] for key in sorted(found)]
 
 
-def contradiction_admonition(c: Contradiction, from_page: str) -> str:
-    """The warning admonition placed after the block that makes the claim, linking to the matrix."""
-    target = rel_link(from_page, c.page, c.anchor)
+def contradiction_admonition(c: Contradiction, from_page: str | None) -> str:
+    """The warning admonition placed after the block that makes the claim, linking to the matrix.
+
+    With `from_page=None` the link is a `page:` target that the link pass resolves for whichever
+    page the warning ends up on (the same claim can show on a topic page and on its note's page).
+    """
+    if from_page is None:
+        target = f"page:{c.page}" + (f"#{c.anchor}" if c.anchor else "")
+    else:
+        target = rel_link(from_page, c.page, c.anchor)
     return (
         f'!!! warning "{ADMONITION_TITLE}"\n'
         "\n"

@@ -73,15 +73,28 @@ def _escape(text: str) -> str:
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
 
 
-def _section_markdown(section: MergedSection, page: str, titles, annotations, heading: bool = True) -> list[str]:
+def _section_markdown(
+    section: MergedSection, page: str, titles, annotations, heading: bool = True, footer: Sequence[str] = ()
+) -> list[str]:
     out = [_heading(section.level, section.title, section.id), ""] if heading else []
     if section.blocks:
-        out += _blocks(section.blocks, annotations) + ["", _sources_line(section, page, titles), ""]
+        out += _blocks(section.blocks, annotations) + [""]
+        for text in footer:
+            out += [text, ""]
+        out += [_sources_line(section, page, titles), ""]
     return out
 
 
-def render_topic_page(page: TopicPage, result: MergeResult, annotations: Mapping[Source, Sequence[str]] = {}) -> str:
-    """One topic page: title, summary, sections with stable anchors and a Sources line after each."""
+def render_topic_page(
+    page: TopicPage,
+    result: MergeResult,
+    annotations: Mapping[Source, Sequence[str]] = {},
+    footers: Mapping[tuple[str, str], Sequence[str]] = {},
+) -> str:
+    """One topic page: title, summary, sections with stable anchors and a Sources line after each.
+
+    `footers[(page path, section id)]` are Markdown lines placed after a section's blocks, before its Sources.
+    """
     titles = result.titles
     lines = [_front_matter(page.tags) + GENERATED_BANNER, "", _heading(1, page.title, page.id), ""]
     if page.summary:
@@ -89,7 +102,8 @@ def render_topic_page(page: TopicPage, result: MergeResult, annotations: Mapping
     if not page.sections:
         lines += ["No note covers this topic yet.", ""]
     for section in page.sections:
-        lines += _section_markdown(section, page.path, titles, annotations)
+        lines += _section_markdown(section, page.path, titles, annotations,
+                                   footer=footers.get((page.path, section.id), ()))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -112,14 +126,18 @@ def _summary(entries: Sequence[tuple[str, str, int]], index_title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_topic_pages(result: MergeResult, annotations: Mapping[Source, Sequence[str]] = {}) -> list[GeneratedFile]:
+def render_topic_pages(
+    result: MergeResult,
+    annotations: Mapping[Source, Sequence[str]] = {},
+    footers: Mapping[tuple[str, str], Sequence[str]] = {},
+) -> list[GeneratedFile]:
     """Every topic page and other page, their SUMMARY.md navigation files and index pages."""
     files: list[GeneratedFile] = []
     index = [GENERATED_BANNER, "", "# Handbook topics", "",
              "Every fact from the team's notes appears once, on the page it belongs to; "
              "each section names the notes it came from.", ""]
     for page in result.pages:
-        files.append(GeneratedFile(page.path, render_topic_page(page, result, annotations)))
+        files.append(GeneratedFile(page.path, render_topic_page(page, result, annotations, footers)))
         local = posixpath.basename(page.path)
         index += [f"## [{page.title}]({local})", ""]
         if page.summary:

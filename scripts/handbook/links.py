@@ -1,0 +1,116 @@
+"""Resolve `note:`, `asset:` and `page:` link targets into relative links between generated pages.
+
+The normaliser turns `[[Note#Heading|text]]` into `[text](note:Note#Heading)` and
+`![[image.png]]` into `![image.png](asset:path/image.png)`, because where a note's
+content ends up is only known after merging. Text that appears on more than
+one page (a warning shown on a topic page and on its note's page) links with
+`page:<generated page path>#anchor`. This pass runs over every generated page
+once everything is placed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from markdown.extensions.toc import slugify as toc_slugify
+
+from .model import GeneratedFile, Note
+from .paths import ASSETS_DIR, note_page, rel_link, slugify
+
+LINK_TARGET = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((note|asset|page):([^)\s]*)\)")
+
+# (page, anchor) for a note and an optional heading, or None when unknown.
+HomeFinder = Callable[[str, str | None], tuple[str, str | None] | None]
+
+
+@dataclass(frozen=True)
+class UnresolvedLink:
+    """A wikilink whose target note does not exist; shown as plain text and reported."""
+
+    page: str
+    target: str
+    text: str
+
+
+def heading_anchors(note: Note) -> dict[str, str]:
+    """Heading text (lower-cased) -> the anchor Python-Markdown's toc gives it on the note's own page."""
+    anchors: dict[str, str] = {}
+    used: set[str] = {"as-written"}
+    for section in note.sections[1:]:
+        base = toc_slugify(section.title, "-")
+        anchor, n = base, 0
+        while anchor in used:
+            n += 1
+            anchor = f"{base}_{n}"
+        used.add(anchor)
+        anchors.setdefault(section.title.lower(), anchor)
+    return anchors
+
+
+class NoteIndex:
+    """Finds a note by the names a wikilink may use: path, file name, title or alias (case-insensitive)."""
+
+    def __init__(self, notes: Sequence[Note]):
+        self.by_name: dict[str, Note] = {}
+        for note in notes:  # first writer wins, in path order, so lookups are deterministic
+            stem_path = note.path.rsplit(".", 1)[0]
+            for name in (note.path, stem_path, note.stem, note.title, *note.aliases):
+                self.by_name.setdefault(name.lower(), note)
+        self.anchors = {note.path: heading_anchors(note) for note in notes}
+
+    def find(self, target: str) -> Note | None:
+        """The note a wikilink target names, or None."""
+        return self.by_name.get(target.strip().lower())
+
+
+def asset_page_path(source_path: str) -> str:
+    """Where an embedded file is copied: assets/<slugified folders>/<slugified name>.<ext>."""
+    folder, name = posixpath.split(source_path)
+    stem, dot, ext = name.rpartition(".")
+    stem = stem if dot else name
+    parts = [slugify(p) for p in folder.split("/") if p] + [slugify(stem) + (f".{ext.lower()}" if dot else "")]
+    return f"{ASSETS_DIR}/" + "/".join(parts)
+
+
+def asset_files(notes: Sequence[Note], notes_root: Path) -> list[GeneratedFile]:
+    """Copies of every file the notes embed, each once."""
+    wanted = sorted({asset.source_path for note in notes for asset in note.assets})
+    return [GeneratedFile(asset_page_path(p), (notes_root / p).read_bytes()) for p in wanted]
+
+
+def resolve_links(
+    files: Iterable[GeneratedFile], index: NoteIndex, home_of: HomeFinder
+) -> tuple[list[GeneratedFile], list[UnresolvedLink]]:
+    """Rewrite every `note:`/`asset:` target in the Markdown pages; unknown notes become plain text."""
+    out: list[GeneratedFile] = []
+    unresolved: list[UnresolvedLink] = []
+    for item in files:
+        if not item.path.endswith(".md") or not isinstance(item.content, str) or ":" not in item.content:
+            out.append(item)
+            continue
+
+        def replace(match: re.Match, page: str = item.path) -> str:
+            bang, text, scheme, target = match.groups()
+            if scheme == "asset":
+                return f"{bang}[{text}]({rel_link(page, asset_page_path(unquote(target)))})"
+            if scheme == "page":
+                to_page, _, anchor = target.partition("#")
+                return f"{bang}[{text}]({rel_link(page, to_page, anchor or None)})"
+            name, _, heading = unquote(target).partition("#")
+            note = index.find(name)
+            if note is None:
+                unresolved.append(UnresolvedLink(page, unquote(target), text))
+                return text
+            home = home_of(note.path, heading or None)
+            if home is None:
+                anchor = index.anchors[note.path].get(heading.lower()) if heading else None
+                home = (note_page(note.path), anchor)
+            return f"{bang}[{text}]({rel_link(page, home[0], home[1])})"
+
+        out.append(GeneratedFile(item.path, LINK_TARGET.sub(replace, item.content)))
+    return out, unresolved

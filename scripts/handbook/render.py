@@ -1,0 +1,173 @@
+"""Render stage: every generated page and export, from the merged notes and the data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .glossary import Glossary, render_abbreviations
+from .links import NoteIndex, UnresolvedLink, asset_files, resolve_links
+from .matrix import (
+    Contradiction, Matrix, Mention, contradiction_admonition, contradiction_report, find_contradictions,
+    find_subjects, matrix_exports, render_matrix_pages, subject_target,
+)
+from .merge import MergeResult, merge_report, render_merge_audit, render_topic_pages
+from .model import Block, GeneratedFile, Note, Section, Source
+from .normalise import Finding, join_blocks
+from .pages import Home, note_view, render_note_pages, render_repairs_section, render_report_page, report_json
+from .paths import REPORT_PAGE
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """Everything the write stage puts on disk, plus the figures for the summary."""
+
+    pages: tuple[GeneratedFile, ...]
+    exports: tuple[GeneratedFile, ...]
+    counts: tuple[tuple[str, int], ...]
+    contradictions: tuple[Contradiction, ...]
+    unresolved: tuple[UnresolvedLink, ...]
+
+
+def note_annotations(contradictions: Sequence[Contradiction]) -> dict[Source, tuple[str, ...]]:
+    """The warning placed after each block that makes a claim the matrix contradicts."""
+    by_source: dict[Source, list[str]] = defaultdict(list)
+    for item in contradictions:
+        by_source[item.source].append(contradiction_admonition(item, None))
+    return {source: tuple(texts) for source, texts in sorted(by_source.items())}
+
+
+def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
+    """A note's normalised Markdown rebuilt from its sections, with warnings after the blocks they concern."""
+    parts: list[str] = []
+    for section in note.sections:
+        if section.level > 1:
+            parts.append(f"{'#' * section.level} {section.title}")
+        group: list[Block] = []
+        for block in section.blocks:
+            group.append(block)
+            if block.source in annotations:
+                parts.append(join_blocks(tuple(group)))
+                parts.extend(text.rstrip("\n") for text in annotations[block.source])
+                group = []
+        if group:
+            parts.append(join_blocks(tuple(group)))
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def matrix_mentions(result: MergeResult, matrix: Matrix) -> dict[str, list[Mention]]:
+    """Which merged sections discuss which service or layer, for links from the matrix to the notes."""
+    mentions: dict[str, list[Mention]] = defaultdict(list)
+    for page in result.pages:
+        for section in page.sections:
+            text = "\n".join([section.title] + [b.block.markdown for b in section.blocks])
+            for key in find_subjects(text, matrix):
+                mentions[key].append(Mention(f"{page.title} › {section.title}", page.path, section.id))
+    return dict(mentions)
+
+
+def section_matrix_links(result: MergeResult, matrix: Matrix) -> dict[tuple[str, str], tuple[str, ...]]:
+    """A 'See in the matrix' line after each merged section that names services or layers."""
+    links: dict[tuple[str, str], tuple[str, ...]] = {}
+    for page in result.pages:
+        for section in page.sections:
+            if not section.blocks:
+                continue
+            text = "\n".join([section.title] + [b.block.markdown for b in section.blocks])
+            targets = [subject_target(key, matrix) for key in find_subjects(text, matrix)]
+            if not targets:
+                continue
+            items = " · ".join(
+                f"[{label}](page:{target}{'#' + anchor if anchor else ''})" for target, anchor, label in targets
+            )
+            links[(page.path, section.id)] = (f'<small class="handbook-matrix-links">See in the matrix: {items}</small>',)
+    return links
+
+
+def note_homes(note: Note, result: MergeResult) -> tuple[Home, ...]:
+    """The distinct topic sections a note's blocks ended up in, in the note's order."""
+    seen: dict[tuple[str, str], Home] = {}
+    for section in note.sections:
+        for block in section.blocks:
+            page, anchor = result.block_home(block.source)
+            if (page, anchor) not in seen:
+                seen[(page, anchor)] = Home(_home_label(result, page, anchor), page, anchor)
+    return tuple(seen.values())
+
+
+def _home_label(result: MergeResult, page: str, anchor: str) -> str:
+    for topic in (*result.pages, *result.other_pages):
+        if topic.path == page:
+            title = next((s.title for s in topic.sections if s.id == anchor), None)
+            return f"{topic.title} › {title}" if title and title != topic.title else topic.title
+    return page
+
+
+def render_site(
+    notes: Sequence[Note],
+    sizes: Mapping[str, int],
+    findings: Sequence[Finding],
+    result: MergeResult,
+    matrix: Matrix,
+    glossary: Glossary,
+    templates_dir: Path,
+    notes_root: Path,
+    notes_label: str,
+) -> RenderedSite:
+    """All pages, with every cross-page link resolved, and the machine-readable exports."""
+    all_blocks = [block for note in notes for section in note.sections for block in section.blocks]
+    all_sections: list[Section] = [section for note in notes for section in note.sections]
+    contradictions = tuple(find_contradictions(all_blocks, matrix, sections=all_sections))
+    warnings = note_annotations(contradictions)
+
+    views = [
+        note_view(note, sizes[note.path], note_homes(note, result), body=note_body(note, warnings)) for note in notes
+    ]
+    pages: list[GeneratedFile] = []
+    pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix))
+    pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, matrix))
+    pages += render_note_pages(views, templates_dir, notes_label)
+    pages += asset_files(notes, notes_root)
+    pages.append(render_abbreviations(glossary))
+
+    index = NoteIndex(notes)
+    pages, unresolved = resolve_links(pages, index, result.note_home)
+    counts = (
+        ("notes read", len(notes)),
+        ("duplicate notes", result.counts.duplicate_notes),
+        ("input blocks", result.counts.input_blocks),
+        ("blocks kept", result.counts.kept),
+        ("blocks merged", result.counts.merged),
+        ("repairs", sum(len(note.repairs) for note in notes)),
+        ("words reported", len(findings)),
+        ("unassigned sections", len(result.unassigned)),
+        ("contradictions", len(contradictions)),
+        ("unresolved links", len(unresolved)),
+    )
+    report_sections = [
+        "## Contradictions { #contradictions }\n\n"
+        "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
+        + contradiction_report(contradictions, REPORT_PAGE).rstrip("\n"),
+        render_merge_audit(result, REPORT_PAGE).rstrip("\n"),
+        render_repairs_section(views, findings, unresolved, templates_dir),
+    ]
+    pages.append(render_report_page(views, counts, report_sections, templates_dir))
+    report = {
+        "counts": dict(counts),
+        "contradictions": [
+            {"rule": c.rule, "note": c.source.note, "line": c.source.line, "claim": c.claim, "message": c.message}
+            for c in contradictions
+        ],
+        "repairs": [
+            {"note": r.note, "line": r.line, "rule": r.rule, "before": r.before, "after": r.after}
+            for note in notes for r in note.repairs
+        ],
+        "suspicious_words": [{"note": f.note, "line": f.line, "word": f.word, "reason": f.reason} for f in findings],
+        "unresolved_links": [{"page": u.page, "target": u.target, "text": u.text} for u in unresolved],
+        "merge": merge_report(result),
+    }
+    exports = [GeneratedFile(name, text) for name, text in sorted(matrix_exports(matrix).items())]
+    exports.append(GeneratedFile("report.json", report_json(report)))
+    return RenderedSite(tuple(pages), tuple(exports), counts, contradictions, tuple(unresolved))
