@@ -5,7 +5,7 @@ Stages, in order:
   load       read every note under the notes folder (strict UTF-8)
   normalise  repair each note's structure, spelling, names and syntax
   merge      deduplicate and merge note sections into topic pages
-  data       load the responsibility matrix and the glossary
+  data       load the responsibility matrix, glossary and redirect map
   render     turn everything into plain Markdown pages and exports
   write      swap the pages into docs/handbook/ in one step
   site       mkdocs build --strict into site/
@@ -28,6 +28,7 @@ from handbook.merge import load_topics, merge_notes  # noqa: E402
 from handbook.model import BuildError  # noqa: E402
 from handbook.normalise import load_context, normalise_with_findings  # noqa: E402
 from handbook.paths import GENERATED_DIR  # noqa: E402
+from handbook.redirects import load_redirects  # noqa: E402
 from handbook.render import render_site  # noqa: E402
 from handbook.site import build_site  # noqa: E402
 from handbook.write import write_generated  # noqa: E402
@@ -91,11 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         with feedback.stage("data"):
             matrix = load_matrix(args.data)
             glossary = load_glossary(args.data)
+            redirects = load_redirects(args.data)
 
         with feedback.stage("render"):
             sizes = {raw.path: raw.size for raw in folder.notes}
             site = render_site(notes, sizes, findings, result, matrix, glossary, args.templates,
-                               folder.root, display_path(args.notes))
+                               folder.root, display_path(args.notes), redirects)
             for item in site.contradictions:
                 log.info("contradiction %s: %s %s", item.source, item.rule, item.message)
             for link in site.unresolved:

@@ -128,6 +128,8 @@ def _expected_from(error: dict[str, Any]) -> str:
         return "a value (the key is missing)"
     if kind == "extra_forbidden":
         return "no such key (unknown key)"
+    if kind == "string_pattern_mismatch":
+        return f"a string matching the pattern '{error['ctx']['pattern']}'"
     for prefix in ("Input should be ", "Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             return msg[len(prefix):]

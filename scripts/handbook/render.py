@@ -18,6 +18,8 @@ from .model import Block, GeneratedFile, Note, Section, Source
 from .normalise import Finding, join_blocks
 from .pages import Home, note_view, render_note_pages, render_repairs_section, render_report_page, report_json
 from .paths import REPORT_PAGE
+from .redirects import RedirectMap, render_redirects
+from .datafile import YamlDocument
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ def render_site(
     templates_dir: Path,
     notes_root: Path,
     notes_label: str,
+    redirects: tuple[RedirectMap, YamlDocument] | None = None,
 ) -> RenderedSite:
     """All pages, with every cross-page link resolved, and the machine-readable exports."""
     all_blocks = [block for note in notes for section in note.sections for block in section.blocks]
@@ -131,6 +134,10 @@ def render_site(
     pages += render_note_pages(views, templates_dir, notes_label)
     pages += asset_files(notes, notes_root)
     pages.append(render_abbreviations(glossary))
+
+    if redirects is not None:
+        titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
+        pages += render_redirects(*redirects, {p.path for p in pages if p.path.endswith(".md")}, titles)
 
     index = NoteIndex(notes)
     pages, unresolved = resolve_links(pages, index, result.note_home)
