@@ -35,8 +35,10 @@ def slugify(text: str) -> str:
 def note_slug(note_path: str) -> str:
     """The URL path of a note, folder by folder: '1. Security/IAM.md' -> '1-security/iam'."""
     parts = note_path.split("/")
-    stem = parts[-1].rsplit(".", 1)[0] if "." in parts[-1] else parts[-1]
-    return "/".join([slugify(p) for p in parts[:-1]] + [slugify(stem)])
+    stem = slugify(parts[-1].rsplit(".", 1)[0] if "." in parts[-1] else parts[-1])
+    if stem in ("index", "summary"):  # those names belong to the section's own index and navigation files
+        stem += "-note"
+    return "/".join([slugify(p) for p in parts[:-1]] + [stem])
 
 
 def note_page(note_path: str) -> str:

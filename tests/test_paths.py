@@ -1,0 +1,28 @@
+"""Page paths and links between generated pages."""
+
+from __future__ import annotations
+
+from handbook.paths import note_page, note_slug, rel_link, slugify
+
+
+def test_slugs_are_lowercase_ascii_words() -> None:
+    assert slugify("AWS Glocal Infrastructure – Security!") == "aws-glocal-infrastructure-security"
+    assert slugify("Ünïcode café") == "unicode-cafe"
+    assert slugify("???") == "untitled"
+
+
+def test_note_slugs_keep_the_folder_structure() -> None:
+    assert note_slug("1. Security/General/IAM.md") == "1-security/general/iam"
+    assert note_page("000_d8822c3029f94220.md") == "notes/000-d8822c3029f94220.md"
+
+
+def test_notes_named_like_index_files_do_not_collide_with_them() -> None:
+    assert note_page("index.md") == "notes/index-note.md"
+    assert note_page("Guides/SUMMARY.md") == "notes/guides/summary-note.md"
+
+
+def test_relative_links_between_generated_pages() -> None:
+    assert rel_link("topics/a.md", "notes/b.md") == "../notes/b.md"
+    assert rel_link("topics/a.md", "topics/a.md", "x") == "a.md#x"
+    assert rel_link("other/deep/page.md", "matrix/index.md", "legend") == "../../matrix/index.md#legend"
+    assert rel_link("index.md", "report/index.md") == "report/index.md"
