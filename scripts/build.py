@@ -30,6 +30,7 @@ from handbook.normalise import load_context, normalise_with_findings  # noqa: E4
 from handbook.paths import GENERATED_DIR  # noqa: E402
 from handbook.redirects import load_redirects  # noqa: E402
 from handbook.render import render_site  # noqa: E402
+from handbook.search import add_search_keywords  # noqa: E402
 from handbook.site import build_site  # noqa: E402
 from handbook.write import write_generated  # noqa: E402
 
@@ -109,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
 
         if not args.no_site:
             with feedback.stage("site"):
-                build_site(args.root, args.root / "site", {})
+                build_site(args.root, args.root / "site",
+                           finish=lambda built: log.info("site: %d sections gained search keywords",
+                                                         add_search_keywords(built, glossary)))
     except BuildError as error:
         log.error("%s", error.describe())
         log.error("build stopped; docs/%s and site/ were left as they were", GENERATED_DIR)

@@ -19,6 +19,7 @@ class Term(BaseModel):
     term: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9+\-]*$")
     expansion: str = Field(min_length=1)
     former: str | None = None
+    search: tuple[str, ...] = ()  # other ways people write it, found by search
 
 
 class Glossary(BaseModel):

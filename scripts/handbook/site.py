@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .model import BuildError
@@ -39,12 +40,12 @@ def run_mkdocs(root: Path, site_dir: Path) -> str:
     return output
 
 
-def build_site(root: Path, site_dir: Path, extra_files: dict[str, str]) -> None:
-    """Build into a fresh folder, add machine-readable exports at its root, then replace site/."""
+def build_site(root: Path, site_dir: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Build into a fresh folder, let `finish` adjust it (e.g. the search index), then replace site/."""
 
     def fill(folder: Path) -> None:
         run_mkdocs(root, folder)
-        for name, text in sorted(extra_files.items()):
-            (folder / name).write_text(text, encoding="utf-8", newline="\n")
+        if finish is not None:
+            finish(folder)
 
     replace_folder(site_dir, fill, is_generated=_looks_like_a_built_site)

@@ -1,0 +1,60 @@
+"""Search tuned for the handbook's vocabulary: acronyms and their long names find each other.
+
+MkDocs writes `search/search_index.json`; this pass appends to the indexed text of each
+section the glossary terms it mentions in either form (IAM and "AWS Identity and Access
+Management", MITM and "man-in-the-middle"), plus each term's other spellings (24x7 for
+"24*7*365"), so a reader's wording finds the section whichever form its author used.
+The words go after the section's own text, so result previews are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .glossary import Glossary, Term
+
+_SPACES = re.compile(r"[\s\-]+")
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    """A case-insensitive pattern for a phrase, tolerant of hyphens and spacing."""
+    words = [re.escape(w) for w in _SPACES.split(text.strip()) if w]
+    return re.compile(r"(?<![\w])" + r"[\s\-]+".join(words) + r"(?![\w])", re.IGNORECASE)
+
+
+def _term(term: str) -> re.Pattern[str]:
+    """An acronym as written (case-sensitive), as a whole token."""
+    return re.compile(r"(?<![\w+\-])" + re.escape(term) + r"(?![\w+])")
+
+
+def _matchers(term: Term) -> list[re.Pattern[str]]:
+    return [_term(term.term), _phrase(term.expansion), *(_phrase(a) for a in term.search)]
+
+
+def keywords_for(text: str, glossary: Glossary) -> list[str]:
+    """The glossary terms a text mentions in any form, each with its other forms."""
+    found: list[str] = []
+    for term in glossary.terms:
+        if any(m.search(text) for m in _matchers(term)):
+            for word in (term.term, term.expansion, *term.search, *((term.former,) if term.former else ())):
+                if word not in found:
+                    found.append(word)
+    return found
+
+
+def add_search_keywords(site_dir: Path, glossary: Glossary) -> int:
+    """Rewrite the site's search index with glossary keywords; returns how many sections gained some."""
+    index_file = site_dir / "search" / "search_index.json"
+    if not index_file.exists():
+        return 0
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    changed = 0
+    for doc in index.get("docs", []):
+        words = keywords_for(f"{doc.get('title', '')} {doc.get('text', '')}", glossary)
+        if words:
+            doc["text"] = f"{doc.get('text', '')} {' '.join(words)}".strip()
+            changed += 1
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return changed

@@ -1,0 +1,72 @@
+"""Search as readers use it: realistic questions through the real search box, acronyms, hostile queries."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from handbook.glossary import load_glossary
+from handbook.search import keywords_for
+from tests.conftest import PROJECT, BuiltSite
+
+sys.path.insert(0, str(PROJECT / "scripts"))
+from search_quality import TOP, ask_with, load_questions  # noqa: E402
+
+QUESTIONS = load_questions()
+GLOSSARY = load_glossary(PROJECT / "data")
+
+
+def test_acronyms_and_long_names_find_each_other() -> None:
+    assert keywords_for("Use SSL to stop MITM attacks", GLOSSARY)[:3] == ["MITM", "Man-in-the-middle attack", "man in the middle"]
+    assert "IAM" in keywords_for("set up AWS Identity and Access Management (IAM) users", GLOSSARY)
+    assert "24x7" in keywords_for("Staff operator provide 24*7*365", GLOSSARY)
+    assert "KMS key" in keywords_for("a customer master key (CMK)", GLOSSARY)
+    assert keywords_for("nothing to see", GLOSSARY) == []
+
+
+def test_search_index_carries_the_keywords(built_site: BuiltSite) -> None:
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    section = next(d for d in index["docs"] if d["location"].startswith("handbook/topics/network-security/")
+                   and "MITM" in d["text"])
+    assert "Man-in-the-middle attack" in section["text"]
+    # Note pages and the report repeat text that is searchable where it was merged.
+    assert not any(d["location"].startswith(("handbook/notes/003", "handbook/report/")) for d in index["docs"])
+
+
+@pytest.fixture(scope="module")
+def answers(site_url: str, browser) -> dict[str, list[str]]:
+    """Every question asked once through the search box of the built seed site."""
+    return {q["query"]: pages for q, pages in ask_with(browser, site_url, QUESTIONS)}
+
+
+def test_there_are_at_least_25_questions() -> None:
+    assert len(QUESTIONS) >= 25
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q["query"] for q in QUESTIONS])
+def test_question_finds_its_page_in_the_top_three(answers: dict[str, list[str]], question: dict[str, str]) -> None:
+    assert question["page"] in answers[question["query"]][:TOP], answers[question["query"]][:TOP]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "query",
+    ['"shared responsibility', "a.*b[c(d", "+++ --- ~~ ^^", "\\", "🔐 encryption ☁️", "x" * 2000, "<script>alert(1)</script>"],
+    ids=["unbalanced-quote", "regex-characters", "lunr-operators", "backslash", "emoji", "2000-characters", "html"],
+)
+def test_any_query_returns_without_a_javascript_error(page, site_url: str, query: str) -> None:
+    page.goto(site_url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    page.keyboard.press("End")
+    page.keyboard.type(" ")
+    page.wait_for_function("document.querySelector('.md-search-result__meta') !== null", timeout=10_000)
+    page.wait_for_timeout(300)
+    assert page.locator(".md-search-result__meta").inner_text()
