@@ -27,9 +27,10 @@ CHROMIUM_ARGS = [
 
 
 def copy_project(destination: Path) -> Path:
-    """Copy what a build reads and writes (mkdocs.yml and the hand-written docs/) into `destination`."""
+    """Copy what MkDocs reads (mkdocs.yml, the hand-written docs/ and the theme overrides) into `destination`."""
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy2(PROJECT / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copytree(PROJECT / "templates" / "theme", destination / "templates" / "theme")
     shutil.copytree(
         PROJECT / "docs",
         destination / "docs",

@@ -64,6 +64,27 @@ def test_unknown_url_lands_on_a_styled_404(page, sub_path_site: str) -> None:
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "/no/such/" not in r.url else None)
     response = page.goto(f"{sub_path_site}no/such/page/")
     assert response is not None and response.status == 404
-    assert "404" in page.locator("article").inner_text()
+    assert "Page not found" in page.locator("article").inner_text()
     assert failed == [], f"the 404 page could not load: {failed}"
     assert page.locator("input.md-search__input").count() == 1
+    page.locator("article a", has_text="Responsibility matrix").click()
+    page.wait_for_url(f"{sub_path_site}handbook/matrix/")
+    assert page.locator("h1").inner_text().startswith("Responsibility matrix")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "handbook/topics/aws-responsibilities/", "handbook/matrix/", "handbook/services/s3/",
+     "handbook/notes/004-ef0476a4f866c9ca/", "handbook/report/", "handbook/other/"],
+)
+def test_pages_make_no_third_party_requests(page, site_url: str, path: str) -> None:
+    requests: list[str] = []
+    failed: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    outside = [url for url in requests if urlsplit(url).hostname != "127.0.0.1" and not url.startswith("data:")]
+    assert outside == []
+    assert failed == []
+    assert len(requests) > 3  # the page, its stylesheets, scripts and search index really loaded
