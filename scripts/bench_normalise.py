@@ -1,12 +1,16 @@
-"""Print how many notes per second the normalise stage handles: the obsidian-aws vault and 10,000 synthetic notes.
+"""Print how fast the normalise stage is: the obsidian-aws vault, 10,000 synthetic notes and one 10 MB note.
 
-Run as `.venv/bin/python scripts/bench_normalise.py [--vault PATH] [--notes N]`. Figures only; nothing is asserted.
+Run as `.venv/bin/python scripts/bench_normalise.py [--vault PATH] [--notes N] [--big-mb N]`. Each corpus gets
+a fresh context (as a build loads it once), so memos start empty. The synthetic notes are variations of the
+five seed notes, so they repeat a lot of text; the vault is the figure for notes that do not repeat.
+Peak memory is the process's maximum resident size. Figures only; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -51,6 +55,19 @@ def vault_notes(vault: Path) -> tuple[list[RawNote], frozenset[str]]:
     return notes, files
 
 
+def big_note(megabytes: float) -> RawNote:
+    """One note of about `megabytes` MB: a seed note repeated (as in the ten-megabyte test)."""
+    seed = sorted((PROJECT / "data" / "notes").glob("*.md"))[3].read_text(encoding="utf-8")
+    text = (seed + "\n") * (int(megabytes * 1_000_000) // len(seed) + 1)
+    return RawNote("big.md", text, len(text.encode("utf-8")))
+
+
+def peak_memory_mb() -> float:
+    """The process's peak resident memory so far (ru_maxrss is in KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1e6 if sys.platform == "darwin" else peak / 1024
+
+
 def measure(label: str, notes: list[RawNote], files: frozenset[str]) -> None:
     """Normalise every note once and print the rate."""
     context = load_context(PROJECT / "data", files)
@@ -61,13 +78,15 @@ def measure(label: str, notes: list[RawNote], files: frozenset[str]) -> None:
     elapsed = time.perf_counter() - started
     size = sum(n.size for n in notes) / 1e6
     print(f"{label}: {len(notes)} notes, {size:.1f} MB, {repairs} repairs in {elapsed:.2f} s "
-          f"= {len(notes) / elapsed:.0f} notes/s ({size / elapsed:.2f} MB/s)")
+          f"= {len(notes) / elapsed:.{0 if len(notes) > 10 else 2}f} notes/s ({size / elapsed:.2f} MB/s); "
+          f"peak memory so far {peak_memory_mb():.0f} MB")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--vault", type=Path, default=DEFAULT_VAULT)
     parser.add_argument("--notes", type=int, default=10_000)
+    parser.add_argument("--big-mb", type=float, default=10.0, help="size of the single large note (0 skips it)")
     args = parser.parse_args()
     if args.vault.is_dir():
         notes, files = vault_notes(args.vault)
@@ -75,6 +94,9 @@ def main() -> int:
     else:
         print(f"obsidian-aws vault: skipped (no folder at {args.vault})")
     measure("synthetic corpus", synthetic_notes(args.notes), frozenset({"diagram.png"}))
+    if args.big_mb > 0:
+        measure(f"one {args.big_mb:g} MB note", [big_note(args.big_mb)], frozenset())
+    print(f"peak memory: {peak_memory_mb():.0f} MB")
     return 0
 
 

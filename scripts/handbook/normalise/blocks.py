@@ -8,6 +8,7 @@ level, fenced code, `!!!` admonitions, blank lines between blocks.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -26,6 +27,119 @@ INLINE_PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("ta
 # Structure only: inline content is repaired by our own rules, so markdown-it need not parse it.
 PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).disable("inline")
 
+PARSE_MEMO_CHARACTERS = 4_000_000  # texts (and pieces of long texts) whose tokens are remembered, by size
+CHUNKED_PARSE_MIN = 100_000  # characters; longer texts are parsed piece by piece (see _parse_in_pieces)
+_parsed: OrderedDict[str, list] = OrderedDict()  # text -> [tokens, tree or None]
+_parsed_size = 0
+_last: list = [None, None, None]  # the latest text of any size: [text, tokens, tree or None]
+_pieces: dict[str, list[Token]] = {}
+_pieces_size = 0
+
+
+def _shifted(tokens: list[Token], by: int) -> list[Token]:
+    """Copies of tokens parsed from a piece of a text, with their line maps moved to the whole text."""
+    if by == 0:
+        return tokens
+    out = []
+    new = object.__new__
+    for t in tokens:
+        # Field by field: Token() would convert the attributes again, which dominates for long texts.
+        c = new(Token)
+        c.type, c.tag, c.nesting, c.attrs, c.level = t.type, t.tag, t.nesting, t.attrs, t.level
+        c.map = [t.map[0] + by, t.map[1] + by] if t.map else None
+        c.children, c.content, c.markup, c.info = t.children, t.content, t.markup, t.info
+        c.meta, c.block, c.hidden = t.meta, t.block, t.hidden
+        out.append(c)
+    return out
+
+
+def _piece_tokens(piece: str, size: int) -> tuple[list[Token], bool]:
+    """The tokens of one piece of `size` lines, and whether a top-level fence or HTML block is left open."""
+    global _pieces_size
+    known = _pieces.get(piece)
+    if known is None:
+        tokens = PARSER.parse(piece)
+        still_open = any(
+            t.level == 0 and t.type in ("fence", "html_block") and t.map and t.map[1] >= size for t in tokens
+        )
+        known = (tokens, still_open)
+        if _pieces_size + len(piece) > PARSE_MEMO_CHARACTERS:
+            _pieces.clear()
+            _pieces_size = 0
+        _pieces[piece] = known
+        _pieces_size += len(piece)
+    return known
+
+
+def _parse_in_pieces(text: str) -> list[Token]:
+    """PARSER.parse of a long text, in pieces that each start with a `#` at the margin after a blank line.
+
+    Such a line is a heading or paragraph text, never a list item, quote or code, and after a blank
+    line it continues no list, quote, table or admonition. The only blocks that can run on over it
+    are a top-level fenced code block or raw-HTML block that is still open; a piece that ends inside
+    one is parsed together with the next. Repeated pieces (a note pasted many times) are parsed once.
+    """
+    lines = text.split("\n")
+    bounds = [
+        i for i in range(1, len(lines))
+        if lines[i][:1] == "#" and not lines[i - 1].strip(" \t")
+    ]
+    bounds.append(len(lines))
+    out: list[Token] = []
+    start = 0
+    index = 0
+    while start < len(lines):
+        end = bounds[index]
+        index += 1
+        while True:
+            # A piece keeps the line end of its last (blank) line, as it has inside the whole text.
+            tokens, still_open = _piece_tokens(
+                "\n".join(lines[start:end]) + ("\n" if end < len(lines) else ""), end - start
+            )
+            if end == len(lines) or not still_open:
+                break
+            end = bounds[index]
+            index += 1
+        out.extend(_shifted(tokens, start))
+        start = end
+    return out
+
+
+def parse_blocks(text: str) -> list[Token]:
+    """PARSER.parse, remembering recent texts: each distinct text is parsed once.
+
+    The structure rules parse a note and the pipeline parses it again when they changed nothing, and
+    copies of a note (or of a whole vault) repeat. The tokens are shared, so callers only read them.
+    """
+    global _parsed_size
+    if _last[0] is not None and (_last[0] is text or _last[0] == text):
+        return _last[1]
+    entry = _parsed.get(text)
+    if entry is not None:
+        _parsed.move_to_end(text)
+    else:
+        tokens = _parse_in_pieces(text) if len(text) > CHUNKED_PARSE_MIN else PARSER.parse(text)
+        entry = [tokens, None]
+        if len(text) <= PARSE_MEMO_CHARACTERS // 4:
+            _parsed[text] = entry
+            _parsed_size += len(text)
+            while _parsed_size > PARSE_MEMO_CHARACTERS:
+                _parsed_size -= len(_parsed.popitem(last=False)[0])
+    _last[:] = [text, entry[0], entry]
+    return entry[0]
+
+
+def parse_tree(text: str) -> list[Node]:
+    """build_tree(parse_blocks(text)), built once per remembered text. Callers only read it."""
+    tokens = parse_blocks(text)
+    entry = _last[2]
+    if entry[1] is None:
+        entry[1] = build_tree(tokens)
+    return entry[1]
+
+
+_CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
+_QUOTE_MARKER = re.compile(r"^\s{0,3}>\s?")
 CALLOUT = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")
 CALLOUT_TYPES = {
     "note": "note", "abstract": "abstract", "summary": "abstract", "tldr": "abstract", "info": "info",
@@ -130,6 +244,7 @@ class BlockRenderer:
     def __init__(self, source_lines: list[str], unit_factory):
         self.source = source_lines
         self.unit = unit_factory
+        self.admonition_depth = 0  # `!!!` admonitions being rendered around the current block
 
     # -- prose ---------------------------------------------------------------------------------
 
@@ -216,7 +331,7 @@ class BlockRenderer:
         for number in range(start, end):
             text = self.source[number] if number < len(self.source) else ""
             for _ in range(quote_depth):
-                text = re.sub(r"^\s{0,3}>\s?", "", text, count=1)
+                text = _QUOTE_MARKER.sub("", text, count=1)
             text = text.strip()
             rows.append(text if number == start + 1 else self.prose([(number, text)], in_table=True)[0])
         return Rendered("table", "\n".join(rows), start)
@@ -296,7 +411,11 @@ class BlockRenderer:
         if original != header:
             self.unit([node.map[0]]).log.repair(node.map[0], "admonition-format", original, header)
         body = [child for child in node.children if child.type != "admonition_title"]
-        text = join_rendered(self.blocks(body, quote_depth))
+        self.admonition_depth += 1
+        try:
+            text = join_rendered(self.blocks(body, quote_depth))
+        finally:
+            self.admonition_depth -= 1
         return Rendered("admonition", header + ("\n" + indent(text, "    ") if text else ""), node.map[0])
 
     def list_items(self, node: Node, depth: int, quote_depth: int) -> list[Rendered]:
@@ -338,7 +457,9 @@ class BlockRenderer:
         original = item.token.markup
         if original not in ("-", "."):
             log.repair(item.map[0], "list-marker", original, marker[-1])
-        if quote_depth == 0 and item.map[0] < len(self.source):
+        # Inside a quote or an admonition the source indent includes the container's own; the
+        # container is written in the one form anyway, so only free-standing lists are checked.
+        if quote_depth == 0 and self.admonition_depth == 0 and item.map[0] < len(self.source):
             source = self.source[item.map[0]]
             leading = source[: len(source) - len(source.lstrip(" \t"))]
             if leading != "    " * level and not source.lstrip().startswith(">"):
@@ -378,7 +499,7 @@ class BlockRenderer:
         if kind == "heading":
             # A heading inside a list or quote stays a heading there; sections come from the top level only.
             text = self.prose([(node.map[0], node.children[0].token.content if node.children else "")])[0]
-            if re.search(r"(?:^|\s)#+$", text):
+            if _CLOSING_HASHES.search(text):
                 text = text[:-1] + "\\#"
             return [Rendered("paragraph", f"{'#' * int(node.token.tag[1])} {text}", node.map[0])] if text else []
         return []

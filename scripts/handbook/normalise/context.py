@@ -67,6 +67,10 @@ class NormaliseContext:
     speller: Speller = field(compare=False, repr=False)
     names: NameCanon = field(compare=False, repr=False)
     files_by_name: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # Memo of the prose rules, which depend only on a span's text and this context's data (see inline.py).
+    prose_cache: dict[str, tuple] = field(default_factory=dict, compare=False, repr=False)
+    # Memo of rendered top-level blocks, by their source lines (see pipeline.py).
+    block_cache: dict[tuple, object] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.files_by_name:

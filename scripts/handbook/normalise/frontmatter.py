@@ -58,6 +58,22 @@ def split_front_matter(text: str, path: str) -> tuple[FrontMatter, str]:
         # No closing fence: Obsidian shows this as a rule followed by text, and so do we.
         return FrontMatter(), text
     block = "\n".join(lines[1:end])
+    known = _front_matter_memo.get(block)
+    if known is None:
+        # Only a block that was read without error is remembered, so errors always name this note.
+        known = _read_front_matter(block, path, end)
+        if len(_front_matter_memo) >= FRONT_MATTER_MEMO_LIMIT:
+            _front_matter_memo.clear()
+        _front_matter_memo[block] = known
+    return known, "\n".join(lines[end + 1 :])
+
+
+FRONT_MATTER_MEMO_LIMIT = 4096
+_front_matter_memo: dict[str, FrontMatter] = {}
+
+
+def _read_front_matter(block: str, path: str, end: int) -> FrontMatter:
+    """Parse and check the YAML between the fences (`end` is the closing fence's line index)."""
     try:
         document = parse_yaml(block, path)
     except BuildError as exc:
@@ -98,4 +114,4 @@ def split_front_matter(text: str, path: str) -> tuple[FrontMatter, str]:
         meta=meta,
         keys=tuple(str(k) for k in data),
     )
-    return front, "\n".join(lines[end + 1 :])
+    return front

@@ -7,6 +7,7 @@ written. The block structure itself comes from markdown-it; this module never de
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -47,6 +48,10 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 _SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?\s*$")
 _UNSAFE_SCHEME = re.compile(r"^\s*<?\s*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp);))\s*:", re.I)
 _CONTENT_TAGS = ("script", "style")
+_CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
+_TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
+_STARS_BEFORE_LINK = re.compile(r"\*\*(?=\[)")
+_BARE_PIPE = re.compile(r"(?<!\\)\|")
 
 
 @dataclass
@@ -57,15 +62,31 @@ class Span:
     text: str
 
 
+# Every construct the lexer knows begins with one of these; anywhere else the text is plain prose,
+# so the (slow, many-branched) lexer is only tried where one of them stands.
+_LEX_START = re.compile(r"[`*!\[<\]{\\&]|https?://|ftp://|www\.")
+
+
 def lex(text: str) -> list[Span]:
     """Split text into prose and protected spans, in order; joining them gives the text back."""
     spans: list[Span] = []
     position = 0
-    for match in _LEXER.finditer(text):
-        if match.start() > position:
-            spans.append(Span("prose", text[position : match.start()]))
+    search = _LEX_START.search
+    match_at = _LEXER.match
+    at = 0
+    while True:
+        start = search(text, at)
+        if start is None:
+            break
+        begin = start.start()
+        match = match_at(text, begin)
+        if match is None:
+            at = begin + 1
+            continue
+        if begin > position:
+            spans.append(Span("prose", text[position:begin]))
         spans.append(Span(match.lastgroup or "prose", match.group(0)))
-        position = match.end()
+        position = at = match.end()
     if position < len(text):
         spans.append(Span("prose", text[position:]))
     return spans
@@ -99,8 +120,11 @@ class Unit:
 
     def line_at(self, text: str, offset: int) -> int:
         """The parsed-text line of a character offset in `text` (a newline-for-newline image of the unit)."""
-        index = min(text.count("\n", 0, offset), len(self.lines) - 1)
-        return self.lines[index]
+        return self.line_after(text.count("\n", 0, offset))
+
+    def line_after(self, newlines: int) -> int:
+        """The parsed-text line after `newlines` line ends of the unit's text."""
+        return self.lines[min(newlines, len(self.lines) - 1)]
 
 
 # ---- Obsidian syntax (applied first, on the whole unit) -------------------------------------------
@@ -151,10 +175,10 @@ def convert_obsidian(text: str, unit: Unit) -> str:
     if "[[" not in text:
         return text
     out: list[str] = []
-    offset = 0
+    newlines = 0  # line ends before the span: counted as we go, not from the start each time
     for span in lex(text):
-        line = unit.line_at(text, offset)
-        if unit.in_table and re.search(r"(?<!\\)\|", span.text):
+        line = unit.line_after(newlines)
+        if unit.in_table and _BARE_PIPE.search(span.text):
             # The table already split this link at its bare '|' into two cells; keep the cells.
             out.append(span.text)
         elif span.kind == "embed":
@@ -163,16 +187,17 @@ def convert_obsidian(text: str, unit: Unit) -> str:
             out.append(convert_wikilink(span.text[2:-2], unit, line))
         else:
             out.append(span.text)
-        offset += len(span.text)
+        newlines += span.text.count("\n")
     return "".join(out)
 
 
 # ---- Protected spans that still need a safety check -----------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def sanitise_tag(tag: str) -> str:
     """Keep an inline HTML tag only if it is allowed, without event handlers or unsafe URLs."""
-    name = re.match(r"</?([A-Za-z][\w-]*)", tag)
+    name = _TAG_NAME.match(tag)
     if not name or name.group(1).lower() not in nh3.ALLOWED_TAGS:
         return ""
     if tag.startswith("</"):
@@ -181,16 +206,24 @@ def sanitise_tag(tag: str) -> str:
     return cleaned.split(">", 1)[0] + ">" if cleaned.startswith("<") else ""
 
 
-def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> None:
-    """Drop scripts, disallowed tags, event handlers and javascript: links from inline HTML and links."""
-    offset = 0
+def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
+    """Drop scripts, disallowed tags, event handlers and javascript: links from inline HTML and links.
+
+    Returns whether any span changed.
+    """
+    changed = False
+    newlines = 0
     dropping: str | None = None
     dropped: list[str] = []
     drop_line = 0
     for span in spans:
-        line = unit.line_at(text, offset)
-        offset += len(span.text)
+        if span.kind == "prose" and dropping is None:
+            newlines += span.text.count("\n")
+            continue
+        line = unit.line_after(newlines)
+        newlines += span.text.count("\n")
         if dropping is not None:
+            changed = True
             dropped.append(span.text)
             closing = span.kind == "html" and re.match(rf"</{dropping}\s*>", span.text, re.I)
             span.text = ""
@@ -199,20 +232,24 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> None:
                 dropping, dropped = None, []
             continue
         if span.kind == "html":
-            opening = re.match(r"<(script|style)\b", span.text, re.I)
+            opening = _CONTENT_OPENING.match(span.text)
             if opening:
                 dropping, dropped, drop_line = opening.group(1).lower(), [span.text], line
                 span.text = ""
+                changed = True
                 continue
             cleaned = sanitise_tag(span.text)
             if cleaned != span.text:
                 unit.log.repair(line, "html-sanitised", span.text, cleaned)
                 span.text = cleaned
+                changed = True
         elif span.kind == "dest" and _UNSAFE_SCHEME.match(span.text[2:]):
             unit.log.repair(line, "html-sanitised", span.text, "](#)")
             span.text = "](#)"
+            changed = True
     if dropping is not None:
         unit.log.repair(drop_line, "html-sanitised", "".join(dropped), "")
+    return changed
 
 
 def repair_stray_emphasis(spans: list[Span], unit: Unit, text: str) -> None:
@@ -224,7 +261,7 @@ def repair_stray_emphasis(spans: list[Span], unit: Unit, text: str) -> None:
     for index, span in enumerate(spans):
         if span.kind == "prose":
             after_link = index > 0 and spans[index - 1].kind == "dest" and span.text.startswith("**")
-            before_link = re.search(r"\*\*(?=\[)", span.text)
+            before_link = _STARS_BEFORE_LINK.search(span.text)
             if after_link or before_link:
                 at = 0 if after_link else before_link.start()
                 line = unit.line_at(text, offset + at)
@@ -239,6 +276,11 @@ def repair_stray_emphasis(spans: list[Span], unit: Unit, text: str) -> None:
 
 Report = Callable[[int, str, str, str], None]
 
+_ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f\t]")
+_LEFTOVER = re.compile(r"[ \t]*\(opens in a new (?:tab|window)\)", re.I)
+_MULTIPLICATION = re.compile(r"(?<=\d)\*(?=\d)")
+_DASH = re.compile(r"(?<=[^\s<>!-])(?: --|--|-- | -- )(?=[^\s<>-])")
+
 
 @rule("non-breaking-space")
 def plain_spaces(text: str, unit: Unit, report: Report) -> str:
@@ -249,7 +291,7 @@ def plain_spaces(text: str, unit: Unit, report: Report) -> str:
         report(match.start(), "tab" if character == "\t" else "non-breaking-space", f"U+{ord(character):04X}", " ")
         return " "
 
-    return re.sub(r"[\u00a0\u2007\u202f\t]", replace, text)
+    return _ODD_SPACE.sub(replace, text)
 
 
 @rule("copy-paste-leftover")
@@ -260,7 +302,7 @@ def drop_copy_paste_leftovers(text: str, unit: Unit, report: Report) -> str:
         report(match.start(), "copy-paste-leftover", match.group(0).strip(), "")
         return ""
 
-    return re.sub(r"[ \t]*\(opens in a new (?:tab|window)\)", replace, text, flags=re.I)
+    return _LEFTOVER.sub(replace, text) if "(" in text else text
 
 
 @rule("emphasis-escape")
@@ -271,7 +313,7 @@ def escape_multiplication(text: str, unit: Unit, report: Report) -> str:
         report(match.start(), "emphasis-escape", "*", "\\*")
         return "\\*"
 
-    return re.sub(r"(?<=\d)\*(?=\d)", replace, text)
+    return _MULTIPLICATION.sub(replace, text) if "*" in text else text
 
 
 @rule("dash")
@@ -282,7 +324,7 @@ def spaced_dashes(text: str, unit: Unit, report: Report) -> str:
         report(match.start(), "dash", match.group(0), " – ")
         return " – "
 
-    return re.sub(r"(?<=[^\s<>!-])(?: --|--|-- | -- )(?=[^\s<>-])", replace, text)
+    return _DASH.sub(replace, text) if "--" in text else text
 
 
 @rule("spelling")
@@ -303,38 +345,100 @@ _SHIFT_TYPO = re.compile(r"(?<![\w'’-])[A-Z]{2}[a-z]{2,}(?![\w'’-])")
 _MISSING_SPACE = re.compile(r"(?<![\w.])[a-z]{2,}[.][A-Z][a-z]+")
 
 
+# What the prose rules did to one span, to be written to a note's log: repairs and findings carry
+# the number of line ends before their offset in the span, so they can be replayed on any unit.
+_REPAIR, _TAG, _FINDING = 0, 1, 2
+ProseEvent = tuple
+PROSE_CACHE_LIMIT = 50_000  # spans kept per context before the memo starts again
+PROSE_CACHE_SPAN = 2_000  # longer spans are rare and not worth keeping
+
+
+def _tag_and_finding_events(text: str, names_words: frozenset[str], events: list[ProseEvent]) -> None:
+    if "#" in text:
+        for match in TAG.finditer(text):
+            events.append((_TAG, match.group(1)))
+    for match in _SHIFT_TYPO.finditer(text):
+        if match.group(0).lower() not in names_words:
+            events.append((_FINDING, text.count("\n", 0, match.start()), match.group(0), "odd capitals"))
+    if "." in text:
+        for match in _MISSING_SPACE.finditer(text):
+            events.append(
+                (_FINDING, text.count("\n", 0, match.start()), match.group(0), "missing space after full stop")
+            )
+
+
 def collect_tags_and_findings(text: str, unit: Unit, line_of: Callable[[int], int]) -> None:
     """Collect inline #tags and report words that look wrong; neither changes the text."""
-    for match in TAG.finditer(text):
-        unit.log.tags.append(match.group(1))
-    for match in _SHIFT_TYPO.finditer(text):
-        if match.group(0).lower() not in unit.ctx.names.words:
-            unit.log.find(line_of(match.start()), match.group(0), "odd capitals")
-    for match in _MISSING_SPACE.finditer(text):
-        unit.log.find(line_of(match.start()), match.group(0), "missing space after full stop")
+    events: list[ProseEvent] = []
+    _tag_and_finding_events(text, unit.ctx.names.words, events)
+    for event in events:
+        if event[0] == _TAG:
+            unit.log.tags.append(event[1])
+        else:
+            at = _nth_line_start(text, event[1])
+            unit.log.find(line_of(at), event[2], event[3])
+
+
+def _nth_line_start(text: str, newlines: int) -> int:
+    at = 0
+    for _ in range(newlines):
+        at = text.index("\n", at) + 1
+    return at
+
+
+def apply_prose_rules(text: str, unit: Unit) -> tuple[str, tuple[ProseEvent, ...]]:
+    """Run PROSE_RULES in order over one prose span, then collect its tags and findings.
+
+    The result depends only on the text and the context's data, so it is remembered per context.
+    """
+    cache = unit.ctx.prose_cache
+    hit = cache.get(text)
+    if hit is not None:
+        return hit
+    events: list[ProseEvent] = []
+    current = text
+
+    def report(at: int, rule_id: str, before: str, after: str) -> None:
+        # `current` is the text the running rule was given, which is what `at` counts in.
+        events.append((_REPAIR, current.count("\n", 0, at), rule_id, before, after))
+
+    for prose_rule in PROSE_RULES:
+        current = prose_rule.apply(current, unit, report)
+    _tag_and_finding_events(current, unit.ctx.names.words, events)
+    result = (current, tuple(events))
+    if len(text) <= PROSE_CACHE_SPAN:
+        if len(cache) >= PROSE_CACHE_LIMIT:
+            cache.clear()
+        cache[text] = result
+    return result
+
+
+def replay_prose_events(events: tuple[ProseEvent, ...], unit: Unit, newlines_before: int) -> None:
+    """Write the repairs, tags and findings of one prose span to the unit's log."""
+    log = unit.log
+    for event in events:
+        kind = event[0]
+        if kind == _REPAIR:
+            log.repair(unit.line_after(newlines_before + event[1]), event[2], event[3], event[4])
+        elif kind == _TAG:
+            log.tags.append(event[1])
+        else:
+            log.find(unit.line_after(newlines_before + event[1]), event[2], event[3])
 
 
 def repair_inline(text: str, unit: Unit) -> str:
     """Apply every inline repair to one block's text and return the repaired text."""
     text = convert_obsidian(text, unit)
     spans = lex(text)
-    sanitise_spans(spans, unit, text)
-    # Removed tags can join two prose spans; prose rules must see them as one, as a second pass would.
-    spans = lex("".join(s.text for s in spans))
+    if sanitise_spans(spans, unit, text):
+        # Removed tags can join two prose spans; prose rules must see them as one, as a second pass would.
+        spans = lex("".join(s.text for s in spans))
     newlines_before = 0
     for span in spans:
         if span.kind == "prose" and span.text:
-
-            def line_of(at: int, _span: Span = span, _before: int = newlines_before) -> int:
-                index = min(_before + _span.text.count("\n", 0, at), len(unit.lines) - 1)
-                return unit.lines[index]
-
-            def report(at: int, rule_id: str, before: str, after: str, _line_of=line_of) -> None:
-                unit.log.repair(_line_of(at), rule_id, before, after)
-
-            for prose_rule in PROSE_RULES:
-                span.text = prose_rule.apply(span.text, unit, report)
-            collect_tags_and_findings(span.text, unit, line_of)
+            span.text, events = apply_prose_rules(span.text, unit)
+            if events:
+                replay_prose_events(events, unit, newlines_before)
         newlines_before += span.text.count("\n")
     # Last, so that it sees the text after leftovers such as "(opens in a new tab)" are gone.
     repair_stray_emphasis(spans, unit, "".join(s.text for s in spans))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from ..model import Asset, Block, Note, RawNote, Section, Source
-from .blocks import INLINE_PARSER, PARSER, BlockRenderer, Node, Rendered, build_tree, join_rendered
+from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
+from .blocks import INLINE_PARSER, LIST_TYPES, BlockRenderer, Node, Rendered, join_rendered, parse_blocks, parse_tree
 from .context import NormaliseContext
 from .frontmatter import split_front_matter
 from .inline import Unit
@@ -14,6 +15,8 @@ from .log import Finding, RepairLog
 from .structure import repair_structure
 from .text import clean_text
 
+_CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
+_TRAILING_SPACE = re.compile(r"[ \t]$", re.M)
 _WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)(?P<text>(?:(?!\1).)+)\1$")
 
 
@@ -28,6 +31,7 @@ class Heading:
     line: int  # parsed-text line
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_text(markdown: str) -> str:
     """The visible text of one line of inline Markdown."""
     tokens = INLINE_PARSER.parseInline(markdown)
@@ -64,15 +68,117 @@ def shifted_levels(levels: list[int]) -> list[int]:
     return out
 
 
-def _trailing_whitespace(lines: list[str], tree_tokens, log: RepairLog) -> None:
+def _trailing_whitespace(lines: list[str], tree_tokens, body: str, log: RepairLog) -> None:
+    ends = []  # numbers of the lines that end in a space or tab, counted along the text
+    line, at = 0, 0
+    for match in _TRAILING_SPACE.finditer(body):
+        line += body.count("\n", at, match.start())
+        at = match.start()
+        ends.append(line)
+    if not ends:
+        return
     code: set[int] = set()
     for token in tree_tokens:
         if token.type in ("fence", "code_block") and token.map:
             code.update(range(token.map[0] + (token.type == "fence"), token.map[1]))
-    for number, line in enumerate(lines):
+    for number in ends:
+        line = lines[number]
         stripped = line.rstrip(" \t")
-        if stripped != line and number not in code:
+        if number not in code:
             log.repair(number, "trailing-whitespace", repr(line[-20:])[1:-1], repr(stripped[-20:])[1:-1])
+
+
+BLOCK_MEMO_LIMIT = 20_000  # top-level blocks remembered per context before the memo starts again
+BLOCK_MEMO_SPAN = 20_000  # characters; longer blocks are rendered every time
+
+
+@dataclass(frozen=True)
+class _BlockResult:
+    """What rendering one top-level block produced, with lines relative to the block's first line."""
+
+    rendered: tuple[tuple[str, str, int, int], ...] | str  # blocks, or the repaired text of a heading
+    repairs: tuple[tuple[int, str, str, str], ...]
+    findings: tuple[tuple[int, str, str], ...]
+    tags: tuple[str, ...]
+    assets: tuple[tuple[str, int], ...]
+
+
+def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, source_lines: list[str],
+               log: RepairLog, assets: list[Asset], ctx: NormaliseContext) -> list[Rendered]:
+    """renderer.block for a top-level node, remembered by the node's source lines.
+
+    A top-level block's rendering and repairs depend only on its own lines (and, for a list, on
+    whether a paragraph runs straight into it), so a block seen before is replayed at its new line.
+    """
+    start, end = node.map
+    if node.token.map is None or end > len(source_lines):
+        return renderer.block(node, 0, previous)
+    text = "\n".join(source_lines[start:end])
+    if len(text) > BLOCK_MEMO_SPAN:
+        return renderer.block(node, 0, previous)
+    after_paragraph = (
+        node.type in LIST_TYPES and previous is not None and previous.type == "paragraph" and previous.map[1] == start
+    )
+    key = (node.type, after_paragraph, text)
+    memo = ctx.block_cache
+    base = log.raw_line(start)
+    note = log.note
+    hit = memo.get(key)
+    if hit is not None:
+        log.repairs.extend(Repair(note, base + line, rule, before, after) for line, rule, before, after in hit.repairs)
+        log.findings.extend(Finding(note, base + line, word, reason) for line, word, reason in hit.findings)
+        log.tags.extend(hit.tags)
+        assets.extend(Asset(path, note, base + line) for path, line in hit.assets)
+        return [Rendered(kind, markdown, start + line, depth) for kind, markdown, line, depth in hit.rendered]
+    marks = len(log.repairs), len(log.findings), len(log.tags), len(assets)
+    rendered = renderer.block(node, 0, previous)
+    result = _BlockResult(
+        tuple((r.kind, r.markdown, r.line - start, r.depth) for r in rendered),
+        tuple((r.line - base, r.rule, r.before, r.after) for r in log.repairs[marks[0]:]),
+        tuple((f.line - base, f.word, f.reason) for f in log.findings[marks[1]:]),
+        tuple(log.tags[marks[2]:]),
+        tuple((a.source_path, a.line - base) for a in assets[marks[3]:]),
+    )
+    size = end - start
+    lines = [r[2] for r in result.rendered] + [r[0] for r in result.repairs] + [f[0] for f in result.findings]
+    lines += [a[1] for a in result.assets]
+    # Only a result whose every line lies inside the block can be moved to another place.
+    if all(0 <= line < size for line in lines):
+        if len(memo) >= BLOCK_MEMO_LIMIT:
+            memo.clear()
+        memo[key] = result
+    return rendered
+
+
+def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairLog, assets: list[Asset],
+                   ctx: NormaliseContext) -> str:
+    """renderer.prose of one heading's text, remembered by the text (all its repairs are on its one line)."""
+    key = ("#heading-text", False, inline)  # no node type starts with "#"
+    memo = ctx.block_cache
+    base = log.raw_line(line)
+    note = log.note
+    hit = memo.get(key)
+    if hit is not None:
+        log.repairs.extend(Repair(note, base + at, rule, before, after) for at, rule, before, after in hit.repairs)
+        log.findings.extend(Finding(note, base + at, word, reason) for at, word, reason in hit.findings)
+        log.tags.extend(hit.tags)
+        assets.extend(Asset(path, note, base + at) for path, at in hit.assets)
+        return hit.rendered
+    marks = len(log.repairs), len(log.findings), len(log.tags), len(assets)
+    text = renderer.prose([(line, inline)])[0]
+    result = _BlockResult(
+        text,
+        tuple((r.line - base, r.rule, r.before, r.after) for r in log.repairs[marks[0]:]),
+        tuple((f.line - base, f.word, f.reason) for f in log.findings[marks[1]:]),
+        tuple(log.tags[marks[2]:]),
+        tuple((a.source_path, a.line - base) for a in assets[marks[3]:]),
+    )
+    lines = [r[0] for r in result.repairs] + [f[0] for f in result.findings] + [a[1] for a in result.assets]
+    if all(at == 0 for at in lines) and len(inline) <= BLOCK_MEMO_SPAN:
+        if len(memo) >= BLOCK_MEMO_LIMIT:
+            memo.clear()
+        memo[key] = result
+    return text
 
 
 def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
@@ -84,24 +190,24 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
     if front.keys:
         log.raw_repair(1, "front-matter", ", ".join(front.keys), "note fields")
     body = repair_structure(body, log)
-    tokens = PARSER.parse(body)
+    tokens = parse_blocks(body)
     source_lines = body.split("\n")
-    _trailing_whitespace(source_lines, tokens, log)
+    _trailing_whitespace(source_lines, tokens, body, log)
     assets: list[Asset] = []
     renderer = BlockRenderer(source_lines, lambda lines: Unit(list(lines) or [0], log, ctx, assets))
-    tree = build_tree(tokens)
+    tree = parse_tree(body)
 
     headings: list[Heading] = []
     for node in tree:
         if node.type != "heading":
             continue
         inline = node.children[0].token.content if node.children else ""
-        text_md = renderer.prose([(node.map[0], inline)])[0]
+        text_md = _heading_prose(renderer, node.map[0], inline, log, assets, ctx)
         whole = _WHOLE_EMPHASIS.match(text_md)
         if whole:
             log.repair(node.map[0], "heading-emphasis", text_md, whole.group("text"))
             text_md = whole.group("text").strip()
-        if re.search(r"(?:^|\s)#+$", text_md):
+        if _CLOSING_HASHES.search(text_md):
             # A trailing run of '#' would be read as the closing sequence of the heading next time.
             text_md = text_md[:-1] + "\\#"
         level = int(node.token.tag[1])
@@ -166,7 +272,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
                 sections.append((heading.plain, level, log.raw_line(heading.line), f"{'#' * level} {heading.markdown}", []))
             previous = node
             continue
-        rendered = renderer.block(node, 0, previous)
+        rendered = _top_block(renderer, node, previous, source_lines, log, assets, ctx)
         if rendered and title_heading is not None and len(sections) == 1:
             seen_content_before_title = seen_content_before_title or node.map[0] < title_heading.line
         sections[-1][4].extend(rendered)

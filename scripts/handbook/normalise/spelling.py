@@ -12,6 +12,7 @@ WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w'’])")
 _SPACES = re.compile(r"\s+")
 _AFFIX = re.compile(r"^(?:AWS|Amazon)\s+")
 _ABBREVIATION = re.compile(r"\(([^()]+)\)$")
+WORD_MEMO_LIMIT = 200_000  # distinct words remembered before the memo starts again
 
 
 def _collapse(text: str) -> str:
@@ -70,6 +71,19 @@ class Speller:
         keep_folded = {k.lower() for k in keep}
         self.general = {w: r for w, r in general.items() if w not in keep_folded}
 
+    @property
+    def general(self) -> dict[str, str]:
+        """The general dictionary (folded misspelling -> fix) after the keep list."""
+        return self._general
+
+    @general.setter
+    def general(self, value: dict[str, str]) -> None:
+        self._general = value
+        # Per-word results: word as written -> (fix, rule) or None. Words repeat across notes, so
+        # each distinct word is looked up once; `_hits` holds the words that do change.
+        self._memo: dict[str, tuple[str, str] | None] = {}
+        self._hits: set[str] = set()
+
     def lookup(self, word: str) -> Correction | None:
         """The correction for one word, if any."""
         hit = self.words_exact.get(word)
@@ -85,10 +99,36 @@ class Speller:
             return Correction(folded, right, False, "dictionary")
         return None
 
+    def _resolve(self, found: str) -> tuple[str, str] | None:
+        """The fix and rule id for one word as written, or None when it stays."""
+        entry = self.lookup(found)
+        if entry is None:
+            return None
+        right = entry.right if entry.exact else match_case(found, entry.right)
+        if right == found:
+            return None
+        return right, "spelling" if entry.source == "corrections" else "spelling-dictionary"
+
     def correct(self, text: str, changed: Changed) -> str:
         """Fix the misspellings of one prose span, reporting each change."""
         if self.phrase_pattern is not None:
             text = self.phrase_pattern.sub(lambda m: self._phrase(m, changed), text)
+        words = WORD.findall(text)
+        if not words:
+            return text
+        memo = self._memo
+        new = set(words).difference(memo)
+        if new:
+            if len(memo) > WORD_MEMO_LIMIT:
+                memo.clear()
+                self._hits.clear()
+                new = set(words)
+            for word in new:
+                fix = memo[word] = self._resolve(word)
+                if fix is not None:
+                    self._hits.add(word)
+        if self._hits.isdisjoint(words):
+            return text
         return WORD.sub(lambda m: self._word(m, changed), text)
 
     def _phrase(self, match: re.Match[str], changed: Changed) -> str:
@@ -102,14 +142,11 @@ class Speller:
 
     def _word(self, match: re.Match[str], changed: Changed) -> str:
         found = match.group(0)
-        entry = self.lookup(found)
-        if entry is None:
+        fix = self._memo[found] if found in self._memo else self._resolve(found)
+        if fix is None:
             return found
-        right = entry.right if entry.exact else match_case(found, entry.right)
-        if right == found:
-            return found
-        changed(match.start(), "spelling" if entry.source == "corrections" else "spelling-dictionary", found, right)
-        return right
+        changed(match.start(), fix[1], found, fix[0])
+        return fix[0]
 
 
 @functools.lru_cache(maxsize=1)

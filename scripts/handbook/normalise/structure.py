@@ -5,9 +5,10 @@ Both keep the number of lines, so parsed-text line numbers stay those of the raw
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from .blocks import PARSER
+from .blocks import parse_blocks
 from .log import RepairLog
 from .rules import Rule, rule
 
@@ -16,21 +17,37 @@ MAX_QUOTES = 16
 _MISSING_SPACE = re.compile(r"^([ \t]*(?:>[ \t]?)*[ \t]*)(#{2,6})(?=[^\s#])")
 _DEEP_QUOTE = re.compile(r"^((?:[ \t]*>){%d,})" % (MAX_QUOTES + 1))
 _LEADING = re.compile(r"^[ \t]+")
+# A tab is at most four columns, so an indent wider than MAX_INDENT has more than MAX_INDENT // 4 characters.
+_HASHES_LINE = re.compile(r"(?m)^[ \t>]*#{2,6}[^\s#]")
+_HASHES_START = re.compile(r"#{2,6}[^\s#]")
+_WIDE_INDENT = re.compile(r"(?m)^[ \t]{%d}" % (MAX_INDENT // 4 + 1))
 
 
 @rule("heading-space")
 def space_after_hashes(text: str, log: RepairLog) -> str:
     """`##Title` -> `## Title` (one `#` followed by a word stays an Obsidian tag)."""
-    if not re.search(r"(?m)^[ \t>]*#{2,6}[^\s#]", text):
+    # Only a line this matches can be changed below; their numbers, counted as we go along the text.
+    candidates: list[int] = []
+    line, at = 0, 0
+    for match in _HASHES_LINE.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        candidates.append(line)
+    if not candidates:
         return text
+    wanted = set(candidates)
     lines = text.split("\n")
     changed = False
-    for token in PARSER.parse(text):
+    for token in parse_blocks(text):
         if token.type != "inline" or token.map is None:
             continue
+        first = token.map[0]
+        nearest = bisect.bisect_left(candidates, first)
+        if nearest == len(candidates) or candidates[nearest] > first + token.content.count("\n"):
+            continue
         for index, content in enumerate(token.content.split("\n")):
-            number = token.map[0] + index
-            if number >= len(lines) or not re.match(r"#{2,6}[^\s#]", content.lstrip()):
+            number = first + index
+            if number not in wanted or number >= len(lines) or not _HASHES_START.match(content.lstrip()):
                 continue
             fixed = _MISSING_SPACE.sub(r"\1\2 ", lines[number], count=1)
             if fixed != lines[number]:
@@ -42,7 +59,7 @@ def space_after_hashes(text: str, log: RepairLog) -> str:
 
 def _code_lines(text: str) -> set[int]:
     lines: set[int] = set()
-    for token in PARSER.parse(text):
+    for token in parse_blocks(text):
         if token.type in ("fence", "code_block") and token.map:
             lines.update(range(token.map[0], token.map[1]))
     return lines
@@ -51,6 +68,8 @@ def _code_lines(text: str) -> set[int]:
 @rule("nesting-limit")
 def limit_nesting(text: str, log: RepairLog) -> str:
     """Flatten lists and quotes nested deeper than sixteen levels so that parsing stays shallow."""
+    if text.count(">") <= MAX_QUOTES and not _WIDE_INDENT.search(text):
+        return text  # no line can be deep: checking each one is not needed
     lines = text.split("\n")
     deep = [
         i for i, line in enumerate(lines)
