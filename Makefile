@@ -12,7 +12,7 @@ help:
 	@echo "make site   - set up the environment and build the site into site/"
 	@echo "make test   - run the test suite (builds its own sites in temporary folders)"
 	@echo "make serve  - live preview on http://127.0.0.1:8000/ (rebuilds when notes, data or templates change)"
-	@echo "make bench  - print speed and memory figures for the pipeline"
+	@echo "make bench  - print speed and memory figures (normalise, merge, end-to-end against plain MkDocs)"
 	@echo "make clean  - remove the environment, generated docs and the built site"
 
 $(STAMP): requirements.txt
@@ -31,7 +31,9 @@ serve: $(STAMP)
 	$(BIN)/python scripts/serve.py --notes "$(NOTES)"
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_normalise.py
+	$(BIN)/python scripts/bench_merge.py
+	$(BIN)/python scripts/bench_site.py
 
 clean:
 	rm -rf $(VENV) site docs/handbook

@@ -14,6 +14,7 @@ Stages, in order:
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import logging
 import sys
 from pathlib import Path
@@ -100,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
             site = render_site(notes, sizes, findings, result, matrix, glossary, args.templates,
                                folder.root, display_path(args.notes), redirects)
             for item in site.contradictions:
-                log.info("contradiction %s: %s %s", item.source, item.rule, item.message)
+                log.debug("contradiction %s: %s %s", item.source, item.rule, item.message)
+            for rule, count in sorted(Counter(item.rule for item in site.contradictions).items()):
+                log.info("render: %d contradiction%s of %s", count, "" if count == 1 else "s", rule)
             for link in site.unresolved:
                 log.warning("unresolved link on %s: [[%s]] (shown as plain text)", link.page, link.target)
 

@@ -67,7 +67,7 @@ def test_builds_are_byte_identical(built_site: BuiltSite, tmp_path: Path) -> Non
     ("write_bad_input", "expected"),
     [
         (lambda notes: (notes / "broken.md").write_bytes(b"# Fine\nthen caf\xe9\n"),
-         "broken.md (byte 15): expected UTF-8 text; found invalid byte 0xe9"),
+         "broken.md (byte 15): expected UTF-8 text; received the invalid byte 0xe9"),
         (lambda notes: [p.unlink() for p in notes.glob("*.md")],
          "no notes found: expected at least one .md file in this folder"),
     ],

@@ -40,14 +40,14 @@ def test_empty_folder_is_named(tmp_path: Path) -> None:
 def test_invalid_utf8_names_file_and_byte_offset() -> None:
     with pytest.raises(BuildError) as caught:
         decode_note("notes/bad.md", "# Café\n".encode("utf-8") + b"caf\xe9\n")
-    assert caught.value.describe() == "notes/bad.md (byte 11): expected UTF-8 text; found invalid byte 0xe9"
+    assert caught.value.describe() == "notes/bad.md (byte 11): expected UTF-8 text; received the invalid byte 0xe9"
 
 
 def test_binary_file_is_rejected_with_offset() -> None:
     with pytest.raises(BuildError) as caught:
         decode_note("notes/image.md", b"\x89PNG\r\n\x1a\n\x00\x00")
     assert caught.value.describe() == (
-        "notes/image.md (byte 8): expected a UTF-8 text note; found binary content (a NUL byte)"
+        "notes/image.md (byte 8): expected a UTF-8 text note; received a binary file (NUL byte)"
     )
 
 

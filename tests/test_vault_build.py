@@ -16,6 +16,11 @@ pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 EMBED = re.compile(r"!\[\[[^\]]+\]\]")
 
 
+def shown_text(page: Path) -> str:
+    """The note as the page shows it, without its repairs table and raw text."""
+    return re.split(r"^## (?:Repairs|As written) ", page.read_text(encoding="utf-8"), maxsplit=1, flags=re.M)[0]
+
+
 def visible_notes(vault: Path) -> list[Path]:
     """The vault's notes outside dot-folders (Obsidian keeps deleted notes in .trash)."""
     return [p for p in sorted(vault.rglob("*.md")) if not any(part.startswith(".") for part in p.relative_to(vault).parts)]
@@ -44,12 +49,11 @@ def test_every_embed_is_resolved_or_marked(vault_site: BuiltSite) -> None:
     embeds = sum(len(EMBED.findall(p.read_text(encoding="utf-8"))) for p in visible_notes(vault))
     pages = list((vault_site.docs / "handbook" / "notes").rglob("*.md"))
     shown = sum(
-        len(re.findall(r"Image not available: |!\[[^\]]*\]\([^)]*assets/", p.read_text(encoding="utf-8").split("## As written")[0]))
-        for p in pages
+        len(re.findall(r"Image not available: |!\[[^\]]*\]\([^)]*assets/", shown_text(p))) for p in pages
     )
     assert embeds > 300
     assert shown == embeds
-    assert not any("![[" in p.read_text(encoding="utf-8").split("## As written")[0] for p in pages)
+    assert not any("![[" in shown_text(p) for p in pages)
 
 
 def test_obsidian_tags_become_page_tags(vault_site: BuiltSite) -> None:

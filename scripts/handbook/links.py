@@ -40,7 +40,7 @@ class UnresolvedLink:
 def heading_anchors(note: Note) -> dict[str, str]:
     """Heading text (lower-cased) -> the anchor Python-Markdown's toc gives it on the note's own page."""
     anchors: dict[str, str] = {}
-    used: set[str] = {"as-written"}
+    used: set[str] = {"as-written", "repairs"}
     for section in note.sections[1:]:
         base = toc_slugify(section.title, "-")
         anchor, n = base, 0

@@ -32,12 +32,13 @@ def decode_note(name: str, data: bytes) -> str:
     """Decode note bytes as UTF-8; binary content or invalid UTF-8 is an error naming the byte offset."""
     nul = data.find(b"\x00")
     if nul != -1:
-        raise BuildError(name, "expected a UTF-8 text note; found binary content (a NUL byte)", offset=nul)
+        raise BuildError(name, "expected a UTF-8 text note; received a binary file (NUL byte)", offset=nul)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        raise BuildError(name, f"expected UTF-8 text; found invalid byte 0x{bad}", offset=exc.start) from None
+        raise BuildError(
+            name, f"expected UTF-8 text; received the invalid byte 0x{data[exc.start]:02x}", offset=exc.start
+        ) from None
 
 
 def _walk(root: Path) -> tuple[list[str], list[str]]:

@@ -72,9 +72,16 @@ def _nav_label(text: str) -> str:
     return escaped
 
 
+# Beyond this many notes a sidebar entry per note helps nobody, and MkDocs renders the whole
+# navigation on every page, so build time would grow with the square of the note count.
+NAV_NOTES_LIMIT = 60
+
+
 def notes_nav(views: Sequence[NoteView]) -> str:
-    """The SUMMARY.md of the notes section, nested by the notes' folders."""
+    """The SUMMARY.md of the notes section, nested by the notes' folders (just the index for large sets)."""
     lines = ["* [All notes](index.md)"]
+    if len(views) > NAV_NOTES_LIMIT:
+        return "\n".join(lines) + "\n"
     opened: list[str] = []
     for view in sorted(views, key=lambda v: v.path):
         folders = view.path.split("/")[:-1]
@@ -130,15 +137,22 @@ def report_json(payload: dict) -> str:
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+# Above this many repairs the report page lists counts per rule and per note; every repair
+# stays on its note's page and in report.json, and the report page stays quick to read and build.
+REPORT_REPAIR_LIMIT = 500
+
+
 def render_repairs_section(
     views: Sequence[NoteView], findings: Sequence, unresolved: Sequence, templates_dir: Path
 ) -> str:
     """The report's Repairs, suspicious words and unresolved links sections."""
     env = make_env(templates_dir)
     rules = Counter(repair.rule for view in views for repair in view.repairs)
+    total = sum(rules.values())
     return env.get_template("report/repairs.md.j2").render(
         page=REPORT_PAGE,
-        repairs=[r for view in views for r in view.repairs],
+        repairs_total=total,
+        detailed=total <= REPORT_REPAIR_LIMIT,
         by_note=[view for view in views if view.repairs],
         rules=sorted(rules.items(), key=lambda item: (-item[1], item[0])),
         findings=sorted(findings),

@@ -22,6 +22,19 @@ from .redirects import RedirectMap, render_redirects
 from .datafile import YamlDocument
 
 
+# The report page lists at most this many rows per table; report.json always has every record.
+REPORT_TABLE_LIMIT = 300
+
+
+def _capped_table(markdown: str, limit: int) -> str:
+    """A Markdown table cut to `limit` rows, saying how many more report.json lists."""
+    lines = markdown.rstrip("\n").split("\n")
+    rows = len(lines) - 2
+    if rows <= limit:
+        return "\n".join(lines)
+    return "\n".join(lines[: limit + 2] + ["", f"…and {rows - limit} more, listed in `report.json` at the site root."])
+
+
 @dataclass(frozen=True)
 class RenderedSite:
     """Everything the write stage puts on disk, plus the figures for the summary."""
@@ -156,8 +169,8 @@ def render_site(
     report_sections = [
         "## Contradictions { #contradictions }\n\n"
         "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
-        + contradiction_report(contradictions, REPORT_PAGE).rstrip("\n"),
-        render_merge_audit(result, REPORT_PAGE).rstrip("\n"),
+        + _capped_table(contradiction_report(contradictions, REPORT_PAGE), REPORT_TABLE_LIMIT),
+        render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
         render_repairs_section(views, findings, unresolved, templates_dir),
     ]
     pages.append(render_report_page(views, counts, report_sections, templates_dir))

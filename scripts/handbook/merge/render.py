@@ -200,8 +200,18 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def render_merge_audit(result: MergeResult, from_page: str) -> str:
-    """The merge part of the build report: rules, counts, every merge, duplicate note, unassigned section and guard."""
+def _capped(rows: list[str], limit: int | None) -> list[str]:
+    """At most `limit` table rows, then a line saying where the rest are."""
+    if limit is None or len(rows) <= limit:
+        return rows
+    return rows[:limit] + ["", f"…and {len(rows) - limit} more, listed in `report.json` at the site root."]
+
+
+def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = None) -> str:
+    """The merge part of the build report: rules, counts, then merges, duplicate notes, unassigned sections and guards.
+
+    Each table lists at most `limit` rows (all when None); report.json always has every record.
+    """
     c = result.counts
     out = [
         "## How the topic pages were built", "",
@@ -217,32 +227,34 @@ def render_merge_audit(result: MergeResult, from_page: str) -> str:
     ]
     if result.duplicate_notes:
         out += ["| Note | Duplicate of | Kind | Score |", "| --- | --- | --- | --- |"]
-        out += [f"| {_source_link(Source(d.note, 1), from_page)} | {_source_link(Source(d.duplicate_of, 1), from_page)}"
-                f" | {d.kind} | {d.score:.2f} |" for d in result.duplicate_notes]
+        out += _capped([f"| {_source_link(Source(d.note, 1), from_page)} | {_source_link(Source(d.duplicate_of, 1), from_page)}"
+                        f" | {d.kind} | {d.score:.2f} |" for d in result.duplicate_notes], limit)
     else:
         out.append("None.")
     out += ["", "### Merges", ""]
     merges = [m for m in result.merges if m.level != "note"]
     if merges:
         out += ["| Cluster | Level | Score | Rule | Kept | Merged |", "| --- | --- | --- | --- | --- | --- |"]
+        rows = []
         for m in merges:
             merged = "<br>".join(_source_link(s, from_page) for s in m.merged)
-            out.append(f"| {m.id} | {m.level} | {m.score:.2f} | `{m.rule}` | {_source_link(m.canonical, from_page)}: "
-                       f"{_cell(m.kept)} | {merged} |")
+            rows.append(f"| {m.id} | {m.level} | {m.score:.2f} | `{m.rule}` | {_source_link(m.canonical, from_page)}: "
+                        f"{_cell(m.kept)} | {merged} |")
+        out += _capped(rows, limit)
     else:
         out.append("None.")
     out += ["", "### Unassigned sections", ""]
     if result.unassigned:
         out += ["| Note | Section | Why |", "| --- | --- | --- |"]
-        out += [f"| {_source_link(Source(u.note, u.line), from_page)} | {_cell(u.title, 60)} | {u.reason} |"
-                for u in result.unassigned]
+        out += _capped([f"| {_source_link(Source(u.note, u.line), from_page)} | {_cell(u.title, 60)} | {u.reason} |"
+                        for u in result.unassigned], limit)
     else:
         out.append("None: every section fits a topic.")
     out += ["", "### Similar but not merged", ""]
     if result.guarded:
         out += ["| Guard | Score | Kept apart |", "| --- | --- | --- |"]
-        out += [f"| `{g.guard}` | {g.score:.2f} | {_source_link(g.left, from_page)}: {_cell(g.left_text, 60)}<br>"
-                f"{_source_link(g.right, from_page)}: {_cell(g.right_text, 60)} |" for g in result.guarded]
+        out += _capped([f"| `{g.guard}` | {g.score:.2f} | {_source_link(g.left, from_page)}: {_cell(g.left_text, 60)}<br>"
+                        f"{_source_link(g.right, from_page)}: {_cell(g.right_text, 60)} |" for g in result.guarded], limit)
     else:
         out.append("None.")
     return "\n".join(out) + "\n"

@@ -8,24 +8,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..model import BuildError
+from ..load import decode_note as decode_note_bytes  # noqa: F401  (re-exported: decoding is the load stage's)
 from .log import RepairLog
 from .rules import Rule, rule
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def decode_note_bytes(path: str, data: bytes) -> str:
-    """Decode a note file as UTF-8, rejecting binary files and invalid bytes with their offset."""
-    nul = data.find(b"\x00")
-    if nul != -1:
-        raise BuildError(path, "expected a UTF-8 text note; received a binary file (NUL byte)", offset=nul)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BuildError(
-            path, f"expected UTF-8 text; received the invalid byte 0x{data[exc.start]:02x}", offset=exc.start
-        ) from None
 
 
 @rule("byte-order-mark")

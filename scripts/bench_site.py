@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: the handbook build against a plain `mkdocs build` of the same raw notes.
+
+Writes the synthetic 1,000-note corpus (the seeds with variations and real duplication, see
+bench_merge.py) to a temporary folder, then times in one run:
+  handbook  scripts/build.py: normalise, merge, render and `mkdocs build --strict`
+  plain     the raw notes dropped into docs/ and built by `mkdocs build` with the same theme
+and prints both times, the ratio and the page counts. Prints figures only.
+
+    .venv/bin/python scripts/bench_site.py [--notes 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT / "scripts"))
+
+from bench_merge import synthetic_corpus  # noqa: E402
+from handbook.site import mkdocs_env  # noqa: E402
+
+PLAIN_CONFIG = """site_name: Plain notes
+theme:
+  name: material
+  features: [navigation.tabs, navigation.sections, search.suggest, search.highlight]
+plugins: [search]
+markdown_extensions: [admonition, attr_list, tables, toc, pymdownx.details, pymdownx.superfences]
+"""
+
+
+def write_corpus(folder: Path, size: int) -> int:
+    """The synthetic notes as files; returns their total size in bytes."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((PROJECT / "data" / "notes").glob("*.md"))]
+    total = 0
+    for path, text in synthetic_corpus(size, seeds):
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        total += len(text.encode("utf-8"))
+    return total
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    """Seconds one command took; its failure stops the benchmark."""
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=mkdocs_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - started
+
+
+def html_pages(site: Path) -> int:
+    """How many pages a built site has."""
+    return sum(1 for _ in site.rglob("*.html"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build both ways and print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notes", type=int, default=1000, help="size of the synthetic corpus (default 1000)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as work:
+        work_dir = Path(work)
+        notes = work_dir / "notes"
+        size = write_corpus(notes, args.notes)
+
+        handbook = work_dir / "handbook"
+        handbook.mkdir()
+        shutil.copy2(PROJECT / "mkdocs.yml", handbook / "mkdocs.yml")
+        shutil.copytree(PROJECT / "docs", handbook / "docs",
+                        ignore=shutil.ignore_patterns("handbook", "*.json", "*.csv", "screenshots"))
+        shutil.copytree(PROJECT / "templates" / "theme", handbook / "templates" / "theme")
+        pipeline = timed([sys.executable, str(PROJECT / "scripts" / "build.py"), "--root", str(handbook),
+                          "--notes", str(notes), "--quiet"], PROJECT)
+
+        plain = work_dir / "plain"
+        shutil.copytree(notes, plain / "docs")
+        (plain / "docs" / "index.md").write_text("# Notes\n", encoding="utf-8")
+        (plain / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
+        plain_time = timed([sys.executable, "-m", "mkdocs", "build", "--quiet"], plain)
+
+        report = json.loads((handbook / "docs" / "report.json").read_text(encoding="utf-8"))
+        print(f"corpus: {args.notes} notes, {size / 1e6:.1f} MB")
+        print(f"handbook build (pipeline + mkdocs --strict): {pipeline:6.2f} s, {html_pages(handbook / 'site')} pages, "
+              f"{report['counts']['blocks kept']} of {report['counts']['input blocks']} blocks kept")
+        print(f"plain mkdocs build of the raw notes:          {plain_time:6.2f} s, {html_pages(plain / 'site')} pages")
+        print(f"ratio plain / handbook: {plain_time / pipeline:.2f}x (target: at least 5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
