@@ -1,0 +1,101 @@
+"""Obsidian notes end to end: embedded images copied into the site, missing ones marked, wikilinks
+followed, template-looking text shown literally and raw HTML sanitised."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BuiltSite, copy_project, run_build
+
+pytestmark = pytest.mark.slow
+
+# A 1x1 transparent PNG.
+PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+
+NETWORK_NOTE = """---
+tags: [network]
+---
+# Network diagrams
+
+#organize
+
+Our VPC layout:
+
+![[vpc diagram.png|800]]
+
+The old one is gone: ![[old layout.png]]
+
+See [[Access control#Least privilege|least privilege]] and [[Nowhere note]].
+
+Jinja-looking text stays as written: {{ user.name }} and {% if x %}.
+
+<p onclick="steal()">Inline HTML</p><script>alert("x")</script>
+"""
+
+ACCESS_NOTE = """# Access control
+
+## Least privilege
+
+Grant only the permissions a role needs.
+"""
+
+
+@pytest.fixture(scope="module")
+def vault_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    notes = tmp_path_factory.mktemp("vault")
+    (notes / "images").mkdir()
+    (notes / "images" / "vpc diagram.png").write_bytes(PIXEL)
+    (notes / "Networking").mkdir()
+    (notes / "Networking" / "Network diagrams.md").write_text(NETWORK_NOTE, encoding="utf-8")
+    (notes / "Access control.md").write_text(ACCESS_NOTE, encoding="utf-8")
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    assert run_build(root, notes=notes) == 0
+    return BuiltSite(root)
+
+
+def note_html(site: BuiltSite) -> str:
+    return (site.site / "handbook" / "notes" / "networking" / "network-diagrams" / "index.html").read_text(encoding="utf-8")
+
+
+def article(html: str) -> str:
+    """The page's own content, without the raw text shown under 'As written'."""
+    body = html.split('<article', 1)[1]
+    return body.split('id="repairs"', 1)[0].split('id="as-written"', 1)[0]
+
+
+def test_embedded_image_is_copied_and_shown(vault_site: BuiltSite) -> None:
+    copied = vault_site.site / "handbook" / "assets" / "images" / "vpc-diagram.png"
+    assert copied.read_bytes() == PIXEL
+    assert re.search(r'<img[^>]+src="\.\./\.\./\.\./assets/images/vpc-diagram\.png"[^>]*width="800"', note_html(vault_site))
+
+
+def test_missing_image_is_a_visible_styled_note(vault_site: BuiltSite) -> None:
+    shown = article(note_html(vault_site))
+    assert '<em class="handbook-missing-image">Image not available: old layout.png</em>' in shown
+    assert "old layout.png" not in "".join(re.findall(r"<img[^>]*>", shown))
+
+
+def test_wikilinks_lead_to_the_note_and_heading(vault_site: BuiltSite) -> None:
+    shown = article(note_html(vault_site))
+    link = re.search(r'<a href="([^"]+)">least privilege</a>', shown)
+    assert link is not None
+    target = (vault_site.site / "handbook" / "notes" / "networking" / "network-diagrams" / link.group(1).split("#")[0]).resolve()
+    assert (target / "index.html").exists() or target.exists()
+    assert link.group(1).endswith("#least-privilege")
+    assert "Nowhere note" in shown and 'href="Nowhere' not in shown
+
+
+def test_template_syntax_is_shown_literally_and_html_is_sanitised(vault_site: BuiltSite) -> None:
+    shown = article(note_html(vault_site))
+    assert "{{ user.name }}" in shown and "{% if x %}" in shown
+    assert "<script" not in shown and "onclick" not in shown and "alert(" not in shown
+    assert "Inline HTML" in shown
+
+
+def test_tags_become_page_tags(vault_site: BuiltSite) -> None:
+    page = (vault_site.docs / "handbook" / "notes" / "networking" / "network-diagrams.md").read_text(encoding="utf-8")
+    assert re.search(r'^tags:\n  - "network"\n  - "organize"', page, re.M)
