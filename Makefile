@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_normalise.py
 	$(BIN)/python scripts/bench_merge.py
 	$(BIN)/python scripts/bench_site.py
+	$(BIN)/python scripts/bench_serve.py
 
 clean:
 	rm -rf $(VENV) site docs/handbook

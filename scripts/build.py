@@ -33,7 +33,7 @@ from handbook.redirects import load_redirects  # noqa: E402
 from handbook.render import render_site  # noqa: E402
 from handbook.search import add_search_keywords  # noqa: E402
 from handbook.site import build_site  # noqa: E402
-from handbook.write import write_generated  # noqa: E402
+from handbook.write import sync_generated, write_generated  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("handbook")
@@ -49,6 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--root", type=Path, default=PROJECT,
                         help="folder holding mkdocs.yml, docs/ and site/ (default: the project)")
     parser.add_argument("--no-site", action="store_true", help="write docs/handbook/ but skip mkdocs build")
+    parser.add_argument("--in-place", action="store_true",
+                        help="update docs/handbook/ file by file instead of swapping it (for the live preview)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every repair, merge and decision")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     return parser.parse_args(argv)
@@ -108,8 +110,13 @@ def main(argv: list[str] | None = None) -> int:
                 log.warning("unresolved link on %s: [[%s]] (shown as plain text)", link.page, link.target)
 
         with feedback.stage("write"):
-            written = write_generated(args.root / "docs" / GENERATED_DIR, site.pages, site.exports)
-            log.info("write: %d files into docs/%s", written, GENERATED_DIR)
+            target = args.root / "docs" / GENERATED_DIR
+            if args.in_place:
+                log.info("write: %d files changed in docs/%s", sync_generated(target, site.pages, site.exports),
+                         GENERATED_DIR)
+            else:
+                log.info("write: %d files into docs/%s", write_generated(target, site.pages, site.exports),
+                         GENERATED_DIR)
 
         if not args.no_site:
             with feedback.stage("site"):

@@ -2,13 +2,14 @@
 """Live preview: regenerate docs/handbook/ whenever a note, data file or template changes, and serve it.
 
 MkDocs' own server watches docs/ and reloads the browser; this script watches the
-pipeline's inputs and reruns the pipeline (without the site stage) when they change.
+pipeline's inputs and reruns the pipeline (without the site stage) when they change,
+rewriting only the pages whose text changed so that MkDocs rebuilds just those.
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ sys.path.insert(0, str(SCRIPTS))
 
 from build import main as build_main  # noqa: E402
 from handbook.site import mkdocs_env  # noqa: E402
+from mkdocs.commands.serve import serve  # noqa: E402
 
 # Editors write a file in several steps; wait this long for the burst to end.
 DEBOUNCE_SECONDS = 0.2
@@ -65,24 +67,25 @@ def main(argv: list[str] | None = None) -> int:
                   "--root", str(args.root), "--no-site", "--quiet"]
     if build_main(build_args) != 0:
         return 1
+    # After the first full write, only changed pages are rewritten so MkDocs can rebuild just those.
+    build_args.append("--in-place")
     handler = Regenerate(build_args)
     observer = Observer()
     for folder in sorted({args.notes.resolve(), args.data.resolve(), args.templates.resolve()}):
         observer.schedule(handler, str(folder), recursive=True)
     observer.start()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.address,
-         "--config-file", str(args.root / "mkdocs.yml"), "--livereload"],
-        cwd=args.root, env=mkdocs_env(),
-    )
+    os.environ.update(mkdocs_env())
+    os.chdir(args.root)  # the snippets extension reads its files relative to the working folder
     try:
-        return server.wait()
+        # A dirty, non-strict rebuild re-renders only the changed pages; `make site` stays strict.
+        serve(config_file=str(args.root / "mkdocs.yml"), livereload=True, build_type="dirty",
+              dev_addr=args.address, strict=False)
     except KeyboardInterrupt:
-        server.terminate()
-        return 0
+        pass
     finally:
         observer.stop()
         observer.join()
+    return 0
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from handbook.model import BuildError, GeneratedFile
-from handbook.write import MARKER, write_generated
+from handbook.write import MARKER, sync_generated, write_generated
 
 
 def test_replaces_the_whole_folder(tmp_path: Path) -> None:
@@ -40,3 +40,14 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
 def test_the_same_path_twice_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="two generators wrote the same file"):
         write_generated(tmp_path / "h", [GeneratedFile("a.md", "1"), GeneratedFile("a.md", "2")])
+
+
+def test_in_place_update_touches_only_changed_files(tmp_path: Path) -> None:
+    target = tmp_path / "handbook"
+    write_generated(target, [GeneratedFile("a.md", "same\n"), GeneratedFile("b.md", "old\n"), GeneratedFile("c.md", "gone\n")])
+    before = (target / "a.md").stat().st_mtime_ns
+    changed = sync_generated(target, [GeneratedFile("a.md", "same\n"), GeneratedFile("b.md", "new\n")])
+    assert changed == 2  # b.md rewritten, c.md removed
+    assert (target / "a.md").stat().st_mtime_ns == before
+    assert (target / "b.md").read_text(encoding="utf-8") == "new\n"
+    assert not (target / "c.md").exists()

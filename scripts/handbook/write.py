@@ -104,3 +104,37 @@ def write_generated(target: Path, files: Iterable[GeneratedFile], root_files: It
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     return count + len(staged)
+
+
+def sync_generated(target: Path, files: Iterable[GeneratedFile], root_files: Iterable[GeneratedFile] = ()) -> int:
+    """Update the generated folder in place, touching only files whose bytes changed; returns how many changed.
+
+    For the live preview: MkDocs' dirty rebuild then re-renders only the pages that changed.
+    Not atomic, so the build itself uses write_generated.
+    """
+    if target.exists() and not has_marker(target):
+        raise BuildError(
+            target.as_posix(), f"refusing to replace a folder that was not generated (no {MARKER} file in it)"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    (target / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    wanted: set[Path] = {target / MARKER}
+    changed = 0
+    for folder, items in ((target, files), (target.parent, root_files)):
+        for item in items:
+            _check_path(item.path)
+            path = folder / item.path
+            wanted.add(path)
+            data = item.content if isinstance(item.content, bytes) else item.content.encode("utf-8")
+            if path.exists() and path.read_bytes() == data:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            changed += 1
+    for path in sorted(target.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+            changed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
