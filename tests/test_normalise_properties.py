@@ -21,17 +21,14 @@ FRAGMENTS = [
     "#tag", " #tag2", "`code`", "\u00a0", "\r\n", "{{ x }}", "{% y %}", "cloudTrail", "Elastic BeanStalk",
     "Amazon Identity and Access Management", " (IAM)", " ", "\\", "[", "]", "(", ")", "<", ">", "&", ":", "e\u0301",
 ]
-# Shapes that still take a second pass to settle are kept out of the generated documents (known gaps,
-# found by random generation; each fragment below is one of them):
-# - "```" and "~~~" written inside a line: a run of backticks next to a repaired construct can open or
-#   close a code span or fence only after the first pass (e.g. "\\```[[Note]]```" keeps its wikilink,
-#   and a lone unclosed "```" with nothing after it gains a closing fence on the second pass).
-# - "**": an unpaired "**" is removed only when it touches a link, and the link may appear only after
-#   the first pass (an embed or wikilink converted next to it).
-# - "<" alone, "<script>x()</script>" and "<img src=x onerror=y>" glued to other text: removing or
-#   closing a tag inside a line can join the text around it into a new tag, entity or link that the
-#   second pass repairs again. Raw HTML still comes in balanced pieces ("<b>bold</b>").
-UNSETTLED = ("```", "~~~", "**", "<", "<script>x()</script>", "<img src=x onerror=y>")
+# Shapes found by random generation that once took a second pass to settle are kept as examples in
+# test_known_second_pass_shapes_settle_in_one_pass. One fragment is still kept out of the generated
+# documents (a known gap):
+# - "<img src=x onerror=y>" alone on a line starts a raw-HTML block that runs on over the next lines;
+#   once sanitised, a no-break space after it becomes "&nbsp;" text, so the block is read next time as a
+#   paragraph followed by other blocks (e.g. "<img src=x onerror=y>\u00a0\n# " loses its empty heading
+#   only on the second pass). Sanitised HTML that reads as one paragraph is already repaired as one.
+UNSETTLED = ("<img src=x onerror=y>",)
 GENERATED = [f for f in FRAGMENTS if f not in UNSETTLED]
 LINE = st.lists(st.sampled_from(GENERATED), max_size=6).map("".join)
 DOCUMENT = st.lists(LINE, max_size=12).map("\n".join)
@@ -75,6 +72,23 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "<div><b>x",  # an unclosed raw-HTML block that nh3 closes
         "<div>\n<span>x\n\ntext",
         "<p>a\n\n",
+        "> [!note] \n```cloudTrail```",  # an escaped backtick run undoes a code span: its words are prose
+        "\u00a0```",  # a fence start that only a stripped no-break space kept as text
+        "- #tag\n  ```\n    # ",  # code comes first in a list item once the tag line is gone
+        "- word\n\n    2) > [!note] ",  # a nested list starting at 2 cannot interrupt a paragraph
+        "***[[Note]]\n***# \n -- ",  # a setext heading over several lines
+        "cloudTrail -- \n* \n -- ",
+        "a\nb\n===\n\nc\n**[[Note]]\n---",
+        "**\n![[img.png|800]]\n***[[Note]]",  # an image line splits a paragraph with an unpaired `**`
+        "<script>x()</script><b>bold</b>[[Note]]",  # what nh3 leaves of an HTML block is paragraph text
+        "<script>x()</script><b>bold</b>\t# ",
+        "> [!note] \n<img src=x onerror=y>\n| a | b |> ",  # a lazy callout line now starts an HTML block
+        "> [!note] \n<img src=x onerror=y>\n<",
+        "<word(opens in a new tab)> ",  # a dropped leftover closes a tag
+        "(opens in a new tab)```\n(opens in a new tab)```",  # a reread line starts with a backtick run too
+        "~~~    ~~~",  # a fence's info that starts with the fence character
+        "[[A#B|c]]\n|---|---|\n(opens in a new tab)",  # a table row that repairs empty
+        "[[A#B|c]]\n|---|---|\n\u00a0# ",  # a table row without a pipe that now starts a heading
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

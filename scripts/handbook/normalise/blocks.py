@@ -20,7 +20,7 @@ from mdit_py_plugins.admon import admon_plugin
 
 from ..model import Block
 
-from .inline import MISSING_IMAGE_CLASS, TAG, TAG_LINE, repair_inline, sanitise_tag
+from .inline import MISSING_IMAGE_CLASS, REREAD_LIMIT, TAG, TAG_LINE, repair_inline, sanitise_tag
 
 MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
 INLINE_PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin)
@@ -225,10 +225,38 @@ def join_rendered(blocks: list[Rendered] | tuple[Block, ...]) -> str:
         text = indent(block.markdown, "    " * block.depth) if block.kind == "list_item" else block.markdown
         if previous is not None:
             together = block.kind == "list_item" and previous.kind == "list_item" and "\n\n" not in previous.markdown
+            if together and block.depth > previous.depth and _interrupts_not(block.markdown):
+                # A nested numbered list that starts at another number than 1 cannot interrupt its
+                # parent item's paragraph; written right under it, it would join that paragraph.
+                together = False
             parts.append("\n" if together else "\n\n")
         parts.append(text)
         previous = block
     return "".join(parts)
+
+
+_FENCE_LIKE = re.compile(r"^`{3,}[^`]*$")
+_ORDERED_START = re.compile(r"^(\d{1,9})[.)]")
+
+
+def _interrupts_not(markdown: str) -> bool:
+    """Whether a list item's text starts with a number other than 1 (which cannot interrupt a paragraph)."""
+    start = _ORDERED_START.match(markdown)
+    return start is not None and int(start.group(1)) != 1
+
+
+def one_line(text: str) -> str:
+    """The lines of a (setext) heading's text as the one line it is written on from now on."""
+    return " ".join(part for part in (line.strip(" \t") for line in text.split("\n")) if part)
+
+
+def parse_blocks_uncached(text: str) -> list[Token]:
+    """PARSER.parse of a short text made while rendering (not remembered, so that the note's parse stays the latest)."""
+    return PARSER.parse(text)
+
+
+def _parsed_kinds(text: str) -> list[str]:
+    return [token.type for token in parse_blocks_uncached(text)]
 
 
 def fence_for(content: str, preferred: str = "```") -> str:
@@ -245,6 +273,7 @@ class BlockRenderer:
         self.source = source_lines
         self.unit = unit_factory
         self.admonition_depth = 0  # `!!!` admonitions being rendered around the current block
+        self.rereading = False  # rendering text that a repair turned from one kind of block into another
 
     # -- prose ---------------------------------------------------------------------------------
 
@@ -275,34 +304,92 @@ class BlockRenderer:
         if not kept:
             return []
         repaired = self.prose(kept)
-        for index, ((number, original), text) in enumerate(zip(kept, repaired)):
-            moved = detached or index > 0 or text != original.strip(" \t")
-            if BLOCK_START.match(text) or (text.startswith("```") and moved):
-                # markdown-it read this line as paragraph text; escaped, it cannot become another
-                # block after a repair (say, a dropped tag) or in Python-Markdown. A backtick run is
-                # escaped only when a repair put it first: escaping it otherwise would undo code spans.
-                repaired[index] = escape_block_start(text)
-                log.repair(number, "block-escape", text[:20], repaired[index][:21])
+        for _ in range(REREAD_LIMIT):
+            unspanned = False
+            for index, ((number, original), text) in enumerate(zip(kept, repaired)):
+                moved = detached or index > 0 or text != original.strip(" \t")
+                if BLOCK_START.match(text) or (text.startswith("```") and (moved or _FENCE_LIKE.match(text))):
+                    # markdown-it read this line as paragraph text; escaped, it cannot become another
+                    # block after a repair (say, a dropped tag) or in Python-Markdown. A backtick run
+                    # is escaped only when a repair put it first or it would open a fence (markdown-it
+                    # kept it text only for a character it strips, such as a leading no-break space):
+                    # escaping it otherwise would undo code spans.
+                    repaired[index] = escape_block_start(text)
+                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
+                    unspanned = unspanned or text.startswith("``")
+            if not unspanned:
+                break
+            repaired = self._reread(kept, repaired, log)
         out: list[Rendered] = []
         group: list[tuple[int, str]] = []
         # A line right after an image line would start its own block; raw HTML there would parse differently.
         splittable = not any(
             _STANDALONE_IMAGE.match(a) and b.startswith("<") for a, b in zip(repaired, repaired[1:])
         )
+        groups: list[list[tuple[int, str]]] = []
         for (number, _), text in zip(kept, repaired):
             if _STANDALONE_IMAGE.match(text) and len(kept) > 1 and splittable:
                 if group:
-                    out.append(Rendered("paragraph", "\n".join(t for _, t in group), group[0][0]))
+                    groups.append(group)
+                    out.append(Rendered("paragraph", "", group[0][0]))
                     group = []
                 log.repair(number, "image-own-line", text[:40], "(own paragraph)")
                 out.append(Rendered("image", text, number))
             elif text:
                 group.append((number, text))
         if group:
-            out.append(Rendered("paragraph", "\n".join(t for _, t in group), group[0][0]))
+            groups.append(group)
+            out.append(Rendered("paragraph", "", group[0][0]))
+        split = len(out) > len(groups)
+        texts = iter(groups)
+        for block in out:
+            if block.kind == "paragraph" and not block.markdown:
+                lines = next(texts)
+                if split:
+                    # Each piece is a paragraph of its own now; what spans the whole paragraph (an
+                    # unpaired `**`, say) is judged again for the piece, as a second pass would.
+                    findings, tags = len(log.findings), len(log.tags)
+                    again = self.prose(lines)
+                    log.forget_repeats(findings, tags)
+                    lines = [(number, text) for (number, _), text in zip(lines, again) if text]
+                block.markdown = "\n".join(t for _, t in lines)
+        out = [block for block in out if block.markdown]
         if len(out) == 1 and _STANDALONE_IMAGE.match(out[0].markdown):
             out[0].kind = "image"
+        if not self.rereading and any(r.kind == "paragraph" and r.markdown.startswith("<") for r in out):
+            out = [block for r in out for block in self._as_html(r)]
         return out
+
+    def _as_html(self, rendered: Rendered) -> list[Rendered]:
+        """A paragraph whose first line now starts an HTML block (a lazy line of a callout, say), as that block.
+
+        Written first in its own paragraph, the line is read as raw HTML next time; it is sanitised
+        as raw HTML now, the way a second pass would.
+        """
+        if rendered.kind != "paragraph" or not rendered.markdown.startswith("<"):
+            return [rendered]
+        tokens = parse_blocks_uncached(rendered.markdown)
+        if len(tokens) != 1 or tokens[0].type != "html_block":
+            return [rendered]
+        token = tokens[0]
+        count = rendered.markdown.count("\n") + 1
+        copy = Token("html_block", "", 0, content=token.content, map=[rendered.line, rendered.line + count])
+        self.rereading = True
+        try:
+            return self.html(Node("html_block", copy))
+        finally:
+            self.rereading = False
+
+    def _reread(self, kept: list[tuple[int, str]], repaired: list[str], log) -> list[str]:
+        """Repair the paragraph's text again after an escaped backtick run undid a code span.
+
+        The words that the span kept as code are prose now, as a second pass would read them; only
+        what this new reading changes or finds is added to the log.
+        """
+        findings, tags = len(log.findings), len(log.tags)
+        again = self.prose([(number, text) for (number, _), text in zip(kept, repaired)])
+        log.forget_repeats(findings, tags)
+        return again
 
     # -- single blocks -------------------------------------------------------------------------
 
@@ -322,6 +409,8 @@ class BlockRenderer:
         if not closed:
             self.unit([node.map[0]]).log.repair(node.map[0], "fence-closed", token.markup, f"{token.markup} … {fence}")
         info = token.info.strip()
+        if info[:1] == fence[0]:
+            info = " " + info  # written against the fence, it would lengthen the fence
         return Rendered("code", f"{fence}{info}\n{content}{fence}", node.map[0])
 
     def table(self, node: Node, quote_depth: int) -> Rendered:
@@ -333,7 +422,15 @@ class BlockRenderer:
             for _ in range(quote_depth):
                 text = _QUOTE_MARKER.sub("", text, count=1)
             text = text.strip()
-            rows.append(text if number == start + 1 else self.prose([(number, text)], in_table=True)[0])
+            if number == start + 1:
+                rows.append(text)
+                continue
+            row = self.prose([(number, text)], in_table=True)[0]
+            if number > start + 1 and not row:
+                continue  # a body row that repairs emptied would end the table next time
+            if number > start + 1 and BLOCK_START.match(row) and "|" not in row:
+                row = escape_block_start(row)  # a row without a pipe would start another block
+            rows.append(row)
         return Rendered("table", "\n".join(rows), start)
 
     def html(self, node: Node) -> list[Rendered]:
@@ -357,6 +454,15 @@ class BlockRenderer:
         )
         if cleaned != comparable:
             self.unit([node.map[0]]).log.repair(node.map[0], "html-sanitised", original, cleaned)
+            if cleaned and not self.rereading and _parsed_kinds(cleaned) == ["paragraph_open", "inline", "paragraph_close"]:
+                # What is left (say, inline tags once a script before them is gone) is no HTML block
+                # any more but paragraph text: repaired as one now, as a second pass would read it.
+                self.rereading = True
+                try:
+                    lines = [(node.map[0], line) for line in cleaned.split("\n")]
+                    return self.paragraph(lines)
+                finally:
+                    self.rereading = False
         if not cleaned:
             return []
         return [Rendered("html", cleaned, node.map[0])]
@@ -431,12 +537,14 @@ class BlockRenderer:
             own = [c for c in item.children if c.type not in LIST_TYPES]
             nested = [c for c in item.children if c.type in LIST_TYPES]
             marker = self.marker(parent, item, level, quote_depth)
-            text = join_rendered(self.blocks(own, quote_depth)) if own else ""
+            rendered = self.blocks(own, quote_depth) if own else []
+            text = join_rendered(rendered)
             if text:
                 first, _, rest = text.partition("\n")
                 # Code right after the marker must start at the four-space content column, or
-                # markdown-it would keep the continuation indent inside the code.
-                gap = " " * max(1, 4 - len(marker)) if own[0].type in ("fence", "code_block") else " "
+                # markdown-it would keep the continuation indent inside the code. (The first block
+                # rendered counts: a block before it, say a tag line, may have rendered to nothing.)
+                gap = " " * max(1, 4 - len(marker)) if rendered[0].kind == "code" else " "
                 body = marker + gap + first + ("\n" + indent(rest, "    ") if rest else "")
                 out.append(Rendered("list_item", body, item.map[0], level))
                 child_level = level + 1
@@ -498,7 +606,8 @@ class BlockRenderer:
             return [self.rule_line(node)]
         if kind == "heading":
             # A heading inside a list or quote stays a heading there; sections come from the top level only.
-            text = self.prose([(node.map[0], node.children[0].token.content if node.children else "")])[0]
+            inline = node.children[0].token.content if node.children else ""
+            text = self.prose([(node.map[0], one_line(inline))])[0]  # a setext heading may have many lines
             if _CLOSING_HASHES.search(text):
                 text = text[:-1] + "\\#"
             return [Rendered("paragraph", f"{'#' * int(node.token.tag[1])} {text}", node.map[0])] if text else []

@@ -426,13 +426,17 @@ def replay_prose_events(events: tuple[ProseEvent, ...], unit: Unit, newlines_bef
             log.find(unit.line_after(newlines_before + event[1]), event[2], event[3])
 
 
-def repair_inline(text: str, unit: Unit) -> str:
+REREAD_LIMIT = 3  # further readings of a text whose repairs made new constructs
+
+
+def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
     """Apply every inline repair to one block's text and return the repaired text."""
     text = convert_obsidian(text, unit)
     spans = lex(text)
     if sanitise_spans(spans, unit, text):
         # Removed tags can join two prose spans; prose rules must see them as one, as a second pass would.
         spans = lex("".join(s.text for s in spans))
+    lexed = "".join(s.text for s in spans)
     newlines_before = 0
     for span in spans:
         if span.kind == "prose" and span.text:
@@ -442,4 +446,19 @@ def repair_inline(text: str, unit: Unit) -> str:
         newlines_before += span.text.count("\n")
     # Last, so that it sees the text after leftovers such as "(opens in a new tab)" are gone.
     repair_stray_emphasis(spans, unit, "".join(s.text for s in spans))
-    return "".join(s.text for s in spans)
+    result = "".join(s.text for s in spans)
+    if result != lexed and rereads < REREAD_LIMIT and _new_constructs(spans, result):
+        # A repair made a new construct out of prose (a dropped leftover closes a tag, say); read the
+        # text again as a second pass would, keeping only what the new reading adds to the log.
+        log = unit.log
+        findings, tags = len(log.findings), len(log.tags)
+        result = repair_inline(result, unit, rereads + 1)
+        log.forget_repeats(findings, tags)
+    return result
+
+
+def _new_constructs(spans: list[Span], text: str) -> bool:
+    """Whether `text` (the spans joined) lexes into other constructs than the spans."""
+    kinds = [s.kind for s in spans if s.text]
+    merged = [k for i, k in enumerate(kinds) if k != "prose" or i == 0 or kinds[i - 1] != "prose"]
+    return [s.kind for s in lex(text)] != merged

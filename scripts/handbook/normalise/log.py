@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import Repair
@@ -49,3 +50,20 @@ class RepairLog:
     def raw_line(self, line: int) -> int:
         """The 1-based raw line of a 0-based line of the parsed text."""
         return line + self.line_offset + 1
+
+    def forget_repeats(self, findings: int, tags: int) -> None:
+        """Drop what a second reading of text already read found again: the findings and tags since the marks.
+
+        A finding since the mark that equals one before it is a repeat (counted, so that the same word
+        found twice on a line by the second reading alone is kept); the page tags are a set, so every
+        tag since the mark was already collected.
+        """
+        known = Counter(self.findings[:findings])
+        fresh = []
+        for finding in self.findings[findings:]:
+            if known[finding]:
+                known[finding] -= 1
+            else:
+                fresh.append(finding)
+        self.findings[findings:] = fresh
+        del self.tags[tags:]

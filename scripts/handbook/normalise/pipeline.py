@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
-from .blocks import INLINE_PARSER, LIST_TYPES, BlockRenderer, Node, Rendered, join_rendered, parse_blocks, parse_tree
+from .blocks import (
+    INLINE_PARSER, LIST_TYPES, BlockRenderer, Node, Rendered, join_rendered, one_line, parse_blocks, parse_tree,
+)
 from .context import NormaliseContext
 from .frontmatter import split_front_matter
 from .inline import Unit
@@ -165,7 +167,8 @@ def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairL
         assets.extend(Asset(path, note, base + at) for path, at in hit.assets)
         return hit.rendered
     marks = len(log.repairs), len(log.findings), len(log.tags), len(assets)
-    text = renderer.prose([(line, inline)])[0]
+    # A setext heading's text may run over several lines; the heading shows them as one.
+    text = renderer.prose([(line, one_line(inline))])[0]
     result = _BlockResult(
         text,
         tuple((r.line - base, r.rule, r.before, r.after) for r in log.repairs[marks[0]:]),
