@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from textwrap import indent
 
 from .glossary import Glossary, render_abbreviations
 from .links import NoteIndex, UnresolvedLink, asset_files, resolve_links
@@ -61,11 +62,26 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
         if section.level > 1:
             parts.append(f"{'#' * section.level} {section.title}")
         group: list[Block] = []
+        loose = False  # Python-Markdown reads a list as loose from its first blank line on
         for block in section.blocks:
+            warnings = [text.rstrip("\n") for text in annotations.get(block.source, ())]
+            is_item = block.kind == "list_item"
+            loose = loose and is_item
+            if is_item and (warnings or loose):
+                if warnings:
+                    # Inside the item, so that the items after it stay in the same list and out of the warning.
+                    inside = "\n\n".join(indent(text, "    ") for text in warnings)
+                    block = replace(block, markdown=f"{block.markdown}\n\n{inside}")
+                if group:
+                    parts.append(join_blocks(tuple(group)))
+                    group = []
+                parts.append(join_blocks((block,)))
+                loose = True
+                continue
             group.append(block)
-            if block.source in annotations:
+            if warnings:
                 parts.append(join_blocks(tuple(group)))
-                parts.extend(text.rstrip("\n") for text in annotations[block.source])
+                parts.extend(warnings)
                 group = []
         if group:
             parts.append(join_blocks(tuple(group)))

@@ -1,0 +1,49 @@
+"""The render stage's note pages: warnings placed after the blocks they concern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+import markdown
+
+from handbook.model import RawNote, Source
+from handbook.normalise import load_context, normalise_note
+from handbook.render import note_body
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+WARNING = '!!! warning "Contradicts the responsibility matrix"\n\n    Backups are shared.\n'
+EXTENSIONS = ["admonition", "attr_list", "tables", "pymdownx.details", "pymdownx.superfences"]
+
+
+def rendered(text: str, warned_line: int) -> ElementTree.Element:
+    """The HTML tree of a note's page body with a warning after the block on `warned_line`."""
+    note = normalise_note(RawNote("note.md", text, len(text)), load_context(DATA, frozenset()))
+    body = note_body(note, {Source("note.md", warned_line): (WARNING,)})
+    return ElementTree.fromstring(f"<body>{markdown.markdown(body, extensions=EXTENSIONS)}</body>")
+
+
+def warning_texts(tree: ElementTree.Element) -> list[str]:
+    """The text inside every warning on the page."""
+    return ["".join(div.itertext()) for div in tree.iter("div") if "warning" in div.get("class", "")]
+
+
+def test_warning_after_a_nested_item_keeps_the_next_items_out_of_it():
+    text = "# Note\n\n- managed services\n    - patching is done for you\n    - you set access controls\n- last item\n"
+    tree = rendered(text, 4)
+    [inside] = warning_texts(tree)
+    assert "Backups are shared." in inside
+    assert "access controls" not in inside and "last item" not in inside
+    items = ["".join(li.itertext()) for li in tree.iter("li")]
+    assert any(item.strip().startswith("you set access controls") for item in items)
+    # The nested list goes on after the warning: both nested items sit under the same parent item.
+    [outer] = [ul for ul in tree.iter("ul") if ul in list(tree)]
+    nested = [ul for ul in outer.iter("ul") if ul is not outer]
+    assert len(nested) == 1 and len(nested[0].findall("li")) == 2
+    assert len(outer.findall("li")) == 2
+
+
+def test_warning_after_a_paragraph_follows_it_at_top_level():
+    tree = rendered("# Note\n\nS3 is IaaS.\n\nNext paragraph.\n", 3)
+    assert [child.tag for child in tree] == ["p", "div", "p"]
+    assert "Next paragraph." not in warning_texts(tree)[0]
