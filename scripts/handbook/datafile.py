@@ -90,12 +90,32 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: str) -> None:
 def parse_yaml(text: str, path: str) -> YamlDocument:
     """Parse one YAML document, keeping the line of every key; syntax errors name the line."""
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        node, data = _compose(text, FAST_LOADER)
+    except yaml.YAMLError:
+        # libyaml words its errors differently: the Python parser reads the file again to report it.
+        node, data = _compose_or_fail(text, path)
+    lines: dict[Loc, int] = {}
+    if node is not None:
+        _walk(node, (), lines, path)
+    return YamlDocument(path=path, data=data, lines=lines)
+
+
+# libyaml's parser (several times faster) when PyYAML was built with it.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose(text: str, loader_class: type) -> tuple[yaml.Node | None, object]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _compose_or_fail(text: str, path: str) -> tuple[yaml.Node | None, object]:
+    try:
+        return _compose(text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -103,10 +123,6 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         raise BuildError(path, f"invalid YAML: {problem}", line=line) from None
     except yaml.YAMLError as exc:
         raise BuildError(path, f"invalid YAML: {exc}") from None
-    lines: dict[Loc, int] = {}
-    if node is not None:
-        _walk(node, (), lines, path)
-    return YamlDocument(path=path, data=data, lines=lines)
 
 
 def read_yaml(file: Path, display: str | None = None) -> YamlDocument:

@@ -7,6 +7,7 @@ appears literally: nothing here renders note text as a template.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -47,6 +48,9 @@ def indent(text: str, spaces: int = 4) -> str:
     return "\n".join(pad + line if line.strip() else "" for line in text.split("\n"))
 
 
+# One environment per folder for the life of the process: the live preview reuses compiled templates,
+# and Jinja2 still reloads any template whose file changed.
+@lru_cache(maxsize=8)
 def make_env(templates_dir: Path) -> Environment:
     """A strict Markdown-producing environment: unknown variables are errors, nothing is auto-escaped."""
     env = Environment(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .model import Matrix
 from .pages import WHO_OWNS_PAGE, category_page, layer_key, service_key, service_page
 from .text import plain_text
 
 
+@lru_cache(maxsize=None)
 def _alias_pattern(alias: str) -> re.Pattern[str]:
     # Short all-caps aliases (S3, EC2, IAM) must match case-sensitively so 'ses' in 'uses' does not count.
     flags = 0 if alias.isupper() or any(ch.isdigit() for ch in alias) else re.IGNORECASE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -35,6 +36,7 @@ class Mention:
     anchor: str
 
 
+@lru_cache(maxsize=8)  # compiled templates outlive one build in the live preview; changed files still reload
 def make_environment(templates_dir: Path) -> Environment:
     """The Jinja2 environment for Markdown output: strict, no autoescape, Markdown-escaping filters."""
     env = Environment(
