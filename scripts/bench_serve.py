@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Measure the live preview: seconds from saving a note to the served page showing the change.
 
-Starts scripts/serve.py on a private copy of the project and notes, edits a note a few
-times and polls the served note page. Prints figures only (target: within 2 s).
+Starts scripts/serve.py on a private copy of the project, its notes, data and templates, edits a
+note, a data file and a template twice each and polls the page that shows the change. Prints figures only (target: within 2 s).
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOTE = "000_d8822c3029f94220.md"
-PAGE = "handbook/notes/000-d8822c3029f94220/"
+NOTE_PAGE = "handbook/notes/000-d8822c3029f94220/"
+SERVICE_PAGE = "handbook/services/ec2/"
 TIMEOUT = 30.0
 
 
@@ -38,44 +41,66 @@ def fetch(url: str) -> str:
         return ""
 
 
-def wait_for(url: str, marker: str) -> float:
+def wait_for(url: str, marker: str, timeout: float = TIMEOUT) -> float:
     """Seconds until `marker` appears in the page at `url`."""
     started = time.perf_counter()
-    while time.perf_counter() - started < TIMEOUT:
+    while time.perf_counter() - started < timeout:
         if marker in fetch(url):
             return time.perf_counter() - started
         time.sleep(0.05)
-    raise TimeoutError(f"{marker!r} did not appear within {TIMEOUT:.0f} s")
+    raise TimeoutError(f"{marker!r} did not appear within {timeout:.0f} s")
+
+
+def append_marker(path: Path, marker: str) -> None:
+    """Add a line with `marker` to a note or template."""
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+
+
+def mark_data(path: Path, marker: str) -> None:
+    """Put `marker` into the first service explanation of the services data file."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("explanation: ", f"explanation: {marker} ", 1), encoding="utf-8")
+
+
+@contextmanager
+def running_preview(work: Path) -> Iterator[tuple[str, Path, Path]]:
+    """Run scripts/serve.py on a private copy of the project under `work`; yields (base URL, data, templates)."""
+    root, data, templates = work / "project", work / "data", work / "templates"
+    root.mkdir()
+    shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(PROJECT / "docs", root / "docs", ignore=shutil.ignore_patterns("handbook", "*.json", "*.csv"))
+    shutil.copytree(PROJECT / "templates" / "theme", root / "templates" / "theme")
+    shutil.copytree(PROJECT / "data", data)
+    shutil.copytree(PROJECT / "templates", templates)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, str(PROJECT / "scripts" / "serve.py"), "--root", str(root), "--notes", str(data / "notes"),
+         "--data", str(data), "--templates", str(templates), "--address", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/", data, templates
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def main() -> int:
-    """Edit a note three times and print how long each change took to reach the browser's page."""
-    with tempfile.TemporaryDirectory() as work:
-        root, notes = Path(work) / "project", Path(work) / "notes"
-        root.mkdir()
-        shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-        shutil.copytree(PROJECT / "docs", root / "docs", ignore=shutil.ignore_patterns("handbook", "*.json", "*.csv"))
-        shutil.copytree(PROJECT / "templates" / "theme", root / "templates" / "theme")
-        shutil.copytree(PROJECT / "data" / "notes", notes)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}/{PAGE}"
-        server = subprocess.Popen(
-            [sys.executable, str(PROJECT / "scripts" / "serve.py"), "--root", str(root), "--notes", str(notes),
-             "--address", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            print(f"first build and server start: {wait_for(url, 'Shared Responsibility'):.2f} s")
-            time.sleep(1.0)
-            for n in range(1, 4):
+    """Edit a note, a data file and a template, and print how long each change took to reach the served page."""
+    with tempfile.TemporaryDirectory() as work, running_preview(Path(work)) as (base, data, templates):
+        edits = [
+            ("note", data / "notes" / NOTE, append_marker, NOTE_PAGE),
+            ("data file", data / "matrix" / "services.yml", mark_data, SERVICE_PAGE),
+            ("template", templates / "matrix" / "service.md.j2", append_marker, SERVICE_PAGE),
+        ]
+        print(f"first build and server start: {wait_for(base + NOTE_PAGE, 'Shared Responsibility'):.2f} s")
+        time.sleep(1.0)
+        for kind, path, edit, page in edits:
+            for n in range(1, 3):
                 marker = f"Preview check {n} {time.time_ns()}"
-                note = notes / NOTE
-                note.write_text(note.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
-                print(f"edit {n}: change visible after {wait_for(url, marker):.2f} s")
+                edit(path, marker)
+                print(f"{kind} edit {n}: change visible after {wait_for(base + page, marker):.2f} s")
                 time.sleep(0.5)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     return 0
 
 

@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
@@ -25,9 +26,37 @@ sys.path.insert(0, str(SCRIPTS))
 from build import main as build_main  # noqa: E402
 from handbook.site import mkdocs_env  # noqa: E402
 from mkdocs.commands.serve import serve  # noqa: E402
+from mkdocs.theme import Theme  # noqa: E402
 
 # Editors write a file in several steps; wait this long for the burst to end.
-DEBOUNCE_SECONDS = 0.2
+DEBOUNCE_SECONDS = 0.1
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory between rebuilds; Jinja2 recompiles any whose source changed."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def keep_compiled_theme_templates() -> None:
+    """Let every rebuild reuse the theme's compiled templates: MkDocs makes a new environment per build."""
+    cache = CompiledTemplates()
+    make_env = Theme.get_env
+
+    def get_env(theme: Theme) -> jinja2.Environment:
+        env = make_env(theme)
+        env.bytecode_cache = cache
+        return env
+
+    Theme.get_env = get_env  # type: ignore[method-assign]
 
 
 class Regenerate(FileSystemEventHandler):
@@ -75,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         observer.schedule(handler, str(folder), recursive=True)
     observer.start()
     os.environ.update(mkdocs_env())
+    keep_compiled_theme_templates()
     os.chdir(args.root)  # the snippets extension reads its files relative to the working folder
     try:
         # A dirty, non-strict rebuild re-renders only the changed pages; `make site` stays strict.
