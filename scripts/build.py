@@ -27,7 +27,7 @@ from handbook.load import display_path, load_notes  # noqa: E402
 from handbook.matrix import load_matrix  # noqa: E402
 from handbook.merge import load_topics, merge_notes  # noqa: E402
 from handbook.model import BuildError  # noqa: E402
-from handbook.normalise import load_context, normalise_with_findings  # noqa: E402
+from handbook.normalise import load_context, normalise_all, worker_count  # noqa: E402
 from handbook.paths import GENERATED_DIR  # noqa: E402
 from handbook.redirects import load_redirects  # noqa: E402
 from handbook.render import render_site  # noqa: E402
@@ -69,9 +69,10 @@ def main(argv: list[str] | None = None) -> int:
 
         with feedback.stage("normalise"), feedback.progress("normalise") as progress:
             context = load_context(args.data, folder.other_files)
+            workers = worker_count(len(folder.notes))
+            log.info("normalise: %d notes in %d process%s", len(folder.notes), workers, "" if workers == 1 else "es")
             notes, findings = [], []
-            for done, raw in enumerate(folder.notes, 1):
-                note, found = normalise_with_findings(raw, context)
+            for done, (note, found) in enumerate(normalise_all(folder.notes, context, workers), 1):
                 notes.append(note)
                 findings.extend(found)
                 progress("notes", done, len(folder.notes))

@@ -16,6 +16,10 @@ class BuildError(Exception):
         self.message = message
         super().__init__(self.describe())
 
+    def __reduce__(self):
+        # Keeps every field when the error crosses from a worker process to the build.
+        return BuildError, (self.path, self.message, self.line, self.offset)
+
     def describe(self) -> str:
         """The one-line message shown to the user: 'file:line: message'."""
         where = self.path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .blocks import join_rendered as join_blocks
 from .context import NormaliseContext, load_context
 from .log import Finding
+from .parallel import normalise_all, worker_count
 from .pipeline import find_suspicious_words, normalise_note, normalise_text, normalise_with_findings
 from .text import decode_note_bytes
 
@@ -15,7 +16,9 @@ __all__ = [
     "find_suspicious_words",
     "join_blocks",
     "load_context",
+    "normalise_all",
     "normalise_note",
     "normalise_text",
     "normalise_with_findings",
+    "worker_count",
 ]

@@ -1,0 +1,44 @@
+"""Normalising on several processes gives what one process gives, in the same order, errors included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench_merge import synthetic_corpus
+from handbook.model import BuildError, RawNote
+from handbook.normalise import load_context, normalise_all, worker_count
+from handbook.normalise.parallel import PARALLEL_FROM
+
+PROJECT = Path(__file__).resolve().parents[1]
+DATA = PROJECT / "data"
+
+
+def raw_notes(count: int) -> list[RawNote]:
+    """Synthetic notes made from the seeds, with their variations and duplication."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((DATA / "notes").glob("*.md"))]
+    return [RawNote(path, text, len(text.encode("utf-8"))) for path, text in synthetic_corpus(count, seeds)]
+
+
+def test_two_processes_give_the_same_notes_in_the_same_order():
+    notes = raw_notes(60)
+    context = load_context(DATA, frozenset())
+    assert list(normalise_all(notes, context, workers=2)) == list(normalise_all(notes, context, workers=1))
+
+
+def test_an_error_in_a_worker_names_the_file_and_line():
+    notes = raw_notes(20)
+    broken = "---\ntitle: ok\ntags: [a, b\nauthor: x\n---\nBody\n"
+    notes.insert(7, RawNote("team/broken.md", broken, len(broken)))
+    with pytest.raises(BuildError) as error:
+        list(normalise_all(notes, load_context(DATA, frozenset()), workers=2))
+    assert (error.value.path, error.value.line) == ("team/broken.md", 4)
+    assert error.value.describe().startswith("team/broken.md:4: front matter: invalid YAML")
+
+
+def test_small_folders_stay_in_one_process():
+    assert worker_count(5, cores=2) == 1
+    assert worker_count(PARALLEL_FROM - 1, cores=8) == 1
+    assert worker_count(PARALLEL_FROM, cores=2) == 2
+    assert worker_count(10_000, cores=1) == 1
