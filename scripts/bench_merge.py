@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from handbook.model import Block, Note, RawNote, Section, Source  # noqa: E402
+from handbook.model import RawNote  # noqa: E402
 
 SEED = 20240611
 _OFF_TOPIC = ("Lambda pricing", "Step Functions retries", "CloudFront caching", "Route 53 health checks")
@@ -84,50 +84,10 @@ def synthetic_corpus(size: int, seeds: list[str]) -> list[tuple[str, str]]:
     return notes
 
 
-_HEADING = re.compile(r"^(#{1,6})\s*(.+?)\s*$")
-_ITEM = re.compile(r"^( *)[-*+]\s+(.*)$")
-
-
-def quick_split(path: str, text: str) -> Note:
-    """A minimal stand-in for the normaliser (used only when handbook.normalise is not importable)."""
-    sections: list[Section] = []
-    heading: tuple[str, int, int] | None = None  # title, level, line of the open section
-    blocks: list[Block] = []
-    paragraph: list[tuple[int, str]] = []
-
-    def close_paragraph() -> None:
-        if paragraph:
-            blocks.append(Block("paragraph", "\n".join(t for _, t in paragraph), Source(path, paragraph[0][0])))
-            paragraph.clear()
-
-    def close_section() -> None:
-        close_paragraph()
-        title, level, line = heading or (path, 1, 1)
-        sections.append(Section(title, level, Source(path, line), tuple(blocks)))
-        blocks.clear()
-
-    for number, line in enumerate(text.splitlines(), 1):
-        found = _HEADING.match(line) if line.startswith("#") else None
-        item = _ITEM.match(line)
-        if found:
-            if heading is not None or blocks or paragraph:
-                close_section()
-            level = 1 if not sections and heading is None else max(2, len(found.group(1)))
-            heading = (found.group(2), level, number)
-        elif item:
-            close_paragraph()
-            blocks.append(Block("list_item", "- " + item.group(2), Source(path, number), len(item.group(1)) // 4))
-        elif line.strip():
-            paragraph.append((number, line.strip()))
-        else:
-            close_paragraph()
-    close_section()
-    return Note(path=path, title=sections[0].title, raw=text, markdown=text, sections=tuple(sections))
-
-
 def run_size(size: int) -> dict:
     """Generate, normalise, merge and render one corpus; timings in seconds, memory in MB."""
     from handbook.merge import load_topics, merge_notes, render_topic_pages
+    from handbook.normalise import load_context, normalise_all, worker_count
 
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "notes").glob("*.md"))]
     timings: dict[str, float] = {}
@@ -136,15 +96,10 @@ def run_size(size: int) -> dict:
     timings["generate"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    try:
-        from handbook.normalise import load_context, normalise_note
-
-        context = load_context(ROOT / "data", frozenset(path for path, _ in corpus))
-        notes = [normalise_note(RawNote(path, text, len(text.encode())), context) for path, text in corpus]
-        normaliser = "handbook.normalise"
-    except ImportError:
-        notes = [quick_split(path, text) for path, text in corpus]
-        normaliser = "quick_split (handbook.normalise not importable)"
+    raws = [RawNote(path, text, len(text.encode())) for path, text in corpus]
+    context = load_context(ROOT / "data", frozenset(path for path, _ in corpus))
+    workers = worker_count(len(raws))
+    notes = [note for note, _ in normalise_all(raws, context, workers)]
     timings["normalise"] = time.perf_counter() - start
 
     outline = load_topics(ROOT / "data")
@@ -166,8 +121,9 @@ def run_size(size: int) -> dict:
     timings["render"] = time.perf_counter() - start
     c = result.counts
     return {
-        "size": size, "normaliser": normaliser, "timings": timings,
+        "size": size, "workers": workers, "timings": timings,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "blocks": c.input_blocks, "kept": c.kept, "merged": c.merged, "duplicate_notes": c.duplicate_notes,
         "guarded": len(result.guarded), "unassigned": len(result.unassigned), "files": len(files),
         "merges": len(result.merges),
@@ -186,14 +142,14 @@ def main() -> None:
     for size in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, check=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"normaliser: {runs[0]['normaliser']}")
+    print("normalise processes: " + ", ".join(f"{run['workers']} for {run['size']:,} notes" for run in runs))
     stages = list(dict.fromkeys(k for run in runs for k in run["timings"]))
     print(f"{'stage':<22}" + "".join(f"{run['size']:>12,}" for run in runs))
     for stage in stages:
         print(f"{stage:<22}" + "".join(f"{run['timings'].get(stage, 0):>11.2f}s" for run in runs))
     pipeline = [run["timings"]["normalise"] + run["timings"]["merge"] + run["timings"]["render"] for run in runs]
     print(f"{'normalise+merge+render':<22}" + "".join(f"{t:>11.2f}s" for t in pipeline))
-    for key in ("peak_mb", "blocks", "kept", "merged", "duplicate_notes", "merges", "guarded", "unassigned", "files"):
+    for key in ("peak_mb", "worker_peak_mb", "blocks", "kept", "merged", "duplicate_notes", "merges", "guarded", "unassigned", "files"):
         print(f"{key:<22}" + "".join(f"{run[key]:>12,.0f}" for run in runs))
     if len(runs) >= 2:
         merge_ratio = runs[-1]["timings"]["merge"] / runs[0]["timings"]["merge"]
