@@ -66,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
             folder = load_notes(args.notes)
             log.info("load: %d notes and %d other files from %s",
                      len(folder.notes), len(folder.other_files), display_path(args.notes))
+            for hidden in folder.hidden:
+                log.info("load: skipped %s (%d note%s): hidden, not published", hidden.path, hidden.notes,
+                         "" if hidden.notes == 1 else "s")
+            if folder.hidden:
+                log.info("load: %d hidden notes skipped in all", sum(h.notes for h in folder.hidden))
 
         with feedback.stage("normalise"), feedback.progress("normalise") as progress:
             context = load_context(args.data, folder.other_files)
@@ -102,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         with feedback.stage("render"):
             sizes = {raw.path: raw.size for raw in folder.notes}
             site = render_site(notes, sizes, findings, result, matrix, glossary, args.templates,
-                               folder.root, display_path(args.notes), redirects)
+                               folder.root, display_path(args.notes), redirects, folder.hidden)
             for item in site.contradictions:
                 log.debug("contradiction %s: %s %s", item.source, item.rule, item.message)
             for rule, count in sorted(Counter(item.rule for item in site.contradictions).items()):

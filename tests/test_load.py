@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.load import decode_note, load_notes
+from handbook.load import HiddenNotes, decode_note, load_notes
 from handbook.model import BuildError
 
 
@@ -21,6 +21,21 @@ def test_reads_notes_in_path_order_and_lists_other_files(tmp_path: Path) -> None
     assert [n.path for n in folder.notes] == ["b.md", "sub/a.markdown"]
     assert folder.other_files == frozenset({"sub/picture.png"})
     assert folder.notes[0].size == 4
+    assert folder.hidden == (HiddenNotes(".obsidian", 1),)
+
+
+def test_hidden_notes_are_counted_not_published(tmp_path: Path) -> None:
+    (tmp_path / "kept.md").write_text("# Kept\n", encoding="utf-8")
+    (tmp_path / ".trash" / "old").mkdir(parents=True)
+    for name in ("a.md", "old/b.md"):
+        (tmp_path / ".trash" / name).write_text("# Deleted\n", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref\n", encoding="utf-8")  # no notes: not listed
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / ".draft.md").write_text("# Draft\n", encoding="utf-8")
+    folder = load_notes(tmp_path)
+    assert [n.path for n in folder.notes] == ["kept.md"]
+    assert folder.hidden == (HiddenNotes(".trash", 2), HiddenNotes("sub/.draft.md", 1))
 
 
 def test_missing_folder_is_named(tmp_path: Path) -> None:

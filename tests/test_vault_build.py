@@ -38,6 +38,11 @@ def test_every_note_has_a_page_and_main_and_readme_are_merged(vault_site: BuiltS
     vault = vault_or_skip()
     report = json.loads((vault_site.docs / "report.json").read_text(encoding="utf-8"))
     assert report["counts"]["notes read"] == len(visible_notes(vault))
+    # The rest are Obsidian's deleted notes: counted and named in the report, not published.
+    hidden = len(list(vault.rglob("*.md"))) - len(visible_notes(vault))
+    assert hidden > 0
+    assert report["counts"]["hidden notes skipped"] == hidden
+    assert report["hidden_notes"] == [{"path": ".trash", "notes": hidden}]
     duplicates = {(d["note"], d["duplicate_of"]) for d in report["merge"]["duplicate_notes"]}
     assert ("README.md", "Main.md") in duplicates or ("Main.md", "README.md") in duplicates
     pages = [p for p in (vault_site.docs / "handbook" / "notes").rglob("*.md") if p.name not in ("index.md", "SUMMARY.md")]

@@ -12,12 +12,21 @@ NOTE_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass(frozen=True)
+class HiddenNotes:
+    """A hidden folder or file (.trash/, .draft.md) holding notes that the build does not publish."""
+
+    path: str  # relative POSIX path, e.g. ".trash"
+    notes: int
+
+
+@dataclass(frozen=True)
 class NotesFolder:
     """Everything the later stages need from the notes folder."""
 
     root: Path
     notes: tuple[RawNote, ...]
     other_files: frozenset[str]  # non-note files (images, attachments), relative POSIX paths
+    hidden: tuple[HiddenNotes, ...] = ()
 
 
 def display_path(path: Path) -> str:
@@ -41,18 +50,33 @@ def decode_note(name: str, data: bytes) -> str:
         ) from None
 
 
-def _walk(root: Path) -> tuple[list[str], list[str]]:
+def _is_note(filename: str) -> bool:
+    return filename.lower().endswith(NOTE_SUFFIXES)
+
+
+def _count_notes(folder: Path) -> int:
+    return sum(1 for _, _, filenames in os.walk(folder) for name in filenames if _is_note(name))
+
+
+def _walk(root: Path) -> tuple[list[str], list[str], list[HiddenNotes]]:
     notes: list[str] = []
     others: list[str] = []
+    hidden: list[HiddenNotes] = []
     for folder, dirnames, filenames in os.walk(root):
-        # Obsidian and git keep their own data in dot-folders; they are not notes.
+        # Obsidian and git keep their own data in dot-folders (deleted notes in .trash); they are not published.
+        for name in sorted(d for d in dirnames if d.startswith(".")):
+            count = _count_notes(Path(folder) / name)
+            if count:
+                hidden.append(HiddenNotes((Path(folder) / name).relative_to(root).as_posix(), count))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for filename in sorted(filenames):
             if filename.startswith("."):
+                if _is_note(filename):
+                    hidden.append(HiddenNotes((Path(folder) / filename).relative_to(root).as_posix(), 1))
                 continue
             relative = (Path(folder) / filename).relative_to(root).as_posix()
-            (notes if filename.lower().endswith(NOTE_SUFFIXES) else others).append(relative)
-    return sorted(notes), sorted(others)
+            (notes if _is_note(filename) else others).append(relative)
+    return sorted(notes), sorted(others), sorted(hidden, key=lambda h: h.path)
 
 
 def load_notes(notes_dir: Path) -> NotesFolder:
@@ -60,7 +84,7 @@ def load_notes(notes_dir: Path) -> NotesFolder:
     shown = display_path(notes_dir)
     if not notes_dir.is_dir():
         raise BuildError(shown, "notes folder not found: expected a folder of Markdown notes")
-    note_paths, other_paths = _walk(notes_dir)
+    note_paths, other_paths, hidden = _walk(notes_dir)
     if not note_paths:
         raise BuildError(shown, "no notes found: expected at least one .md file in this folder")
     notes = []
@@ -72,4 +96,4 @@ def load_notes(notes_dir: Path) -> NotesFolder:
         except OSError as exc:
             raise BuildError(name, f"cannot read the note: {exc.strerror or exc}") from None
         notes.append(RawNote(path=relative, text=decode_note(name, data), size=len(data)))
-    return NotesFolder(root=notes_dir, notes=tuple(notes), other_files=frozenset(other_paths))
+    return NotesFolder(root=notes_dir, notes=tuple(notes), other_files=frozenset(other_paths), hidden=tuple(hidden))

@@ -9,6 +9,7 @@ from pathlib import Path
 from textwrap import indent
 
 from .glossary import Glossary, render_abbreviations
+from .load import HiddenNotes
 from .links import NoteIndex, UnresolvedLink, asset_files, resolve_links
 from .matrix import (
     Contradiction, Matrix, Mention, contradiction_admonition, contradiction_report, find_contradictions,
@@ -20,6 +21,7 @@ from .normalise import Finding, join_blocks
 from .pages import Home, note_view, render_note_pages, render_repairs_section, render_report_page, report_json
 from .paths import REPORT_PAGE
 from .redirects import RedirectMap, render_redirects
+from .templating import code_cell
 from .datafile import YamlDocument
 
 
@@ -45,6 +47,17 @@ class RenderedSite:
     counts: tuple[tuple[str, int], ...]
     contradictions: tuple[Contradiction, ...]
     unresolved: tuple[UnresolvedLink, ...]
+
+
+def render_hidden_notes(hidden: Sequence[HiddenNotes]) -> str:
+    """The report section naming the hidden folders and files whose notes were not published."""
+    rows = "\n".join(f"| {code_cell(h.path)} | {h.notes} |" for h in hidden)
+    return (
+        "## Hidden notes { #hidden-notes }\n\n"
+        "Notes in hidden folders and files (names starting with a dot, such as Obsidian's `.trash`, where "
+        "deleted notes go) are not published. Move a note out of them to publish it.\n\n"
+        f"| Folder or file | Notes |\n| --- | ---: |\n{rows}"
+    )
 
 
 def note_annotations(contradictions: Sequence[Contradiction]) -> dict[Source, tuple[str, ...]]:
@@ -147,6 +160,7 @@ def render_site(
     notes_root: Path,
     notes_label: str,
     redirects: tuple[RedirectMap, YamlDocument] | None = None,
+    hidden: Sequence[HiddenNotes] = (),
 ) -> RenderedSite:
     """All pages, with every cross-page link resolved, and the machine-readable exports."""
     all_blocks = [block for note in notes for section in note.sections for block in section.blocks]
@@ -172,6 +186,7 @@ def render_site(
     pages, unresolved = resolve_links(pages, index, result.note_home)
     counts = (
         ("notes read", len(notes)),
+        ("hidden notes skipped", sum(h.notes for h in hidden)),
         ("duplicate notes", result.counts.duplicate_notes),
         ("input blocks", result.counts.input_blocks),
         ("blocks kept", result.counts.kept),
@@ -182,7 +197,8 @@ def render_site(
         ("contradictions", len(contradictions)),
         ("unresolved links", len(unresolved)),
     )
-    report_sections = [
+    report_sections = [render_hidden_notes(hidden)] if hidden else []
+    report_sections += [
         "## Contradictions { #contradictions }\n\n"
         "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
         + _capped_table(contradiction_report(contradictions, REPORT_PAGE), REPORT_TABLE_LIMIT),
@@ -192,6 +208,7 @@ def render_site(
     pages.append(render_report_page(views, counts, report_sections, templates_dir))
     report = {
         "counts": dict(counts),
+        "hidden_notes": [{"path": h.path, "notes": h.notes} for h in hidden],
         "contradictions": [
             {"rule": c.rule, "note": c.source.note, "line": c.source.line, "claim": c.claim, "message": c.message}
             for c in contradictions
