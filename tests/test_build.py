@@ -70,8 +70,10 @@ def test_builds_are_byte_identical(built_site: BuiltSite, tmp_path: Path) -> Non
          "broken.md (byte 15): expected UTF-8 text; received the invalid byte 0xe9"),
         (lambda notes: [p.unlink() for p in notes.glob("*.md")],
          "no notes found: expected at least one .md file in this folder"),
+        (lambda notes: (notes / "000-d8822c3029f94220.md").write_text("# Copy\n", encoding="utf-8"),
+         "received '000-d8822c3029f94220', already taken by the note '000-d8822c3029f94220.md'"),
     ],
-    ids=["non-utf8-note", "empty-notes-folder"],
+    ids=["non-utf8-note", "empty-notes-folder", "two-notes-one-page-address"],
 )
 def test_bad_input_stops_and_keeps_previous_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], write_bad_input, expected: str

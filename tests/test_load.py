@@ -68,3 +68,20 @@ def test_binary_file_is_rejected_with_offset() -> None:
 
 def test_bom_and_line_ends_are_left_for_the_normaliser() -> None:
     assert decode_note("n.md", b"\xef\xbb\xbf# T\r\n") == "\ufeff# T\r\n"
+
+
+def test_two_notes_with_the_same_page_address_are_named(tmp_path: Path) -> None:
+    (tmp_path / "a b.md").write_text("# First\n", encoding="utf-8")
+    (tmp_path / "A-B.md").write_text("# Second\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        load_notes(tmp_path)
+    assert caught.value.path.endswith("a b.md")
+    assert caught.value.message == (
+        "expected a page address of its own; received 'a-b', already taken by the note 'A-B.md' (rename one of the two)"
+    )
+
+
+def test_notes_named_in_other_scripts_keep_their_own_pages(tmp_path: Path) -> None:
+    for name in ("日本.md", "中文.md", "заметка.md"):
+        (tmp_path / name).write_text("# Note\n", encoding="utf-8")
+    assert len(load_notes(tmp_path).notes) == 3

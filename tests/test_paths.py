@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handbook.paths import note_page, note_slug, rel_link, slugify
+from handbook.paths import note_page, note_slug, path_slug, rel_link, slugify
 
 
 def test_slugs_are_lowercase_ascii_words() -> None:
@@ -26,3 +26,11 @@ def test_relative_links_between_generated_pages() -> None:
     assert rel_link("topics/a.md", "topics/a.md", "x") == "a.md#x"
     assert rel_link("other/deep/page.md", "matrix/index.md", "legend") == "../../matrix/index.md#legend"
     assert rel_link("index.md", "report/index.md") == "report/index.md"
+
+
+def test_names_without_latin_letters_keep_their_own_letters():
+    assert path_slug("日本 メモ") == "日本-メモ"
+    assert path_slug("Заметки") == "заметки"
+    assert path_slug("???") == "untitled"
+    assert path_slug("Café notes") == "cafe-notes"
+    assert note_slug("メモ/日本.md") == "メモ/日本"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import BuildError, RawNote
+from .paths import note_slug
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -79,6 +80,20 @@ def _walk(root: Path) -> tuple[list[str], list[str], list[HiddenNotes]]:
     return sorted(notes), sorted(others), sorted(hidden, key=lambda h: h.path)
 
 
+def _check_page_names(notes: list[RawNote], notes_dir: Path) -> None:
+    """Two notes whose names give the same page address ('a b.md', 'a-b.md') would overwrite each other."""
+    owners: dict[str, str] = {}
+    for note in notes:
+        slug = note_slug(note.path)
+        if slug in owners:
+            raise BuildError(
+                display_path(notes_dir / note.path),
+                f"expected a page address of its own; received '{slug}', already taken by the note "
+                f"'{owners[slug]}' (rename one of the two)",
+            )
+        owners[slug] = note.path
+
+
 def load_notes(notes_dir: Path) -> NotesFolder:
     """Read every note below `notes_dir` in path order; stop on the first unreadable one."""
     shown = display_path(notes_dir)
@@ -96,4 +111,5 @@ def load_notes(notes_dir: Path) -> NotesFolder:
         except OSError as exc:
             raise BuildError(name, f"cannot read the note: {exc.strerror or exc}") from None
         notes.append(RawNote(path=relative, text=decode_note(name, data), size=len(data)))
+    _check_page_names(notes, notes_dir)
     return NotesFolder(root=notes_dir, notes=tuple(notes), other_files=frozenset(other_paths), hidden=tuple(hidden))

@@ -32,13 +32,25 @@ def slugify(text: str) -> str:
     return slug or "untitled"
 
 
+_NON_LETTER = re.compile(r"[\W_]+")
+
+
+def path_slug(name: str) -> str:
+    """A file or folder name as part of a URL: its ASCII slug, or its own letters when it has no Latin ones."""
+    slug = slugify(name)
+    if slug == "untitled":
+        # Names in other scripts (日本.md, заметки/) keep their letters rather than all becoming 'untitled'.
+        slug = _NON_LETTER.sub("-", unicodedata.normalize("NFKC", name).lower()).strip("-") or slug
+    return slug
+
+
 def note_slug(note_path: str) -> str:
     """The URL path of a note, folder by folder: '1. Security/IAM.md' -> '1-security/iam'."""
     parts = note_path.split("/")
-    stem = slugify(parts[-1].rsplit(".", 1)[0] if "." in parts[-1] else parts[-1])
+    stem = path_slug(parts[-1].rsplit(".", 1)[0] if "." in parts[-1] else parts[-1])
     if stem in ("index", "summary"):  # those names belong to the section's own index and navigation files
         stem += "-note"
-    return "/".join([slugify(p) for p in parts[:-1]] + [stem])
+    return "/".join([path_slug(p) for p in parts[:-1]] + [stem])
 
 
 def note_page(note_path: str) -> str:
