@@ -49,6 +49,12 @@ def test_unknown_note_becomes_plain_text_and_is_reported() -> None:
     assert [(u.page, u.target, u.text) for u in unresolved] == [("topics/a.md", "Glacier", "Glacier")]
 
 
+def test_a_missing_note_named_twice_on_a_page_is_reported_once() -> None:
+    text, unresolved = resolve("[Glacier](note:Glacier) and again [Glacier](note:Glacier), then [Vault](note:Vault).")
+    assert text == "Glacier and again Glacier, then Vault."
+    assert [u.target for u in unresolved] == ["Glacier", "Vault"]
+
+
 def test_assets_and_page_targets_are_relative_to_the_page() -> None:
     text, _ = resolve("![d](asset:img/Pasted%20image%201.PNG) and [m](page:matrix/index.md#legend)", page="notes/x/y.md")
     assert text == "![d](../../assets/img/pasted-image-1.png) and [m](../../matrix/index.md#legend)"

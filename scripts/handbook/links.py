@@ -86,7 +86,10 @@ def asset_files(notes: Sequence[Note], notes_root: Path) -> list[GeneratedFile]:
 def resolve_links(
     files: Iterable[GeneratedFile], index: NoteIndex, home_of: HomeFinder
 ) -> tuple[list[GeneratedFile], list[UnresolvedLink]]:
-    """Rewrite every `note:`/`asset:` target in the Markdown pages; unknown notes become plain text."""
+    """Rewrite every `note:`/`asset:` target in the Markdown pages; unknown notes become plain text.
+
+    Each missing note is reported once per page, however often the page names it (its text, its repairs table).
+    """
     out: list[GeneratedFile] = []
     unresolved: list[UnresolvedLink] = []
     for item in files:
@@ -113,4 +116,4 @@ def resolve_links(
             return f"{bang}[{text}]({rel_link(page, home[0], home[1])})"
 
         out.append(GeneratedFile(item.path, LINK_TARGET.sub(replace, item.content)))
-    return out, unresolved
+    return out, list(dict.fromkeys(unresolved))
