@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}|])")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -32,6 +33,7 @@ def md_title(value: str) -> str:
     return escaped.replace('"', "&quot;").replace("|", "&#124;")
 
 
+@lru_cache(maxsize=1 << 16)  # copies of a note repeat the same blocks, and several rules read each block
 def plain_text(markdown: str) -> str:
     """A block's Markdown reduced to its words: links to their text, markers and emphasis removed."""
     lines = []
