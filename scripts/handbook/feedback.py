@@ -36,6 +36,17 @@ def is_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+class WarningCount(logging.Handler):
+    """Counts the warnings the build logs, for the summary."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 @dataclass
 class Feedback:
     """Stage timings, progress bars and the closing summary of one build."""
@@ -44,6 +55,10 @@ class Feedback:
     verbose: bool = False
     timings: list[tuple[str, float]] = field(default_factory=list)
     console: Console = field(default_factory=lambda: Console(stderr=True))
+    warnings: WarningCount = field(default_factory=WarningCount)
+
+    def __post_init__(self) -> None:
+        log.addHandler(self.warnings)
 
     @property
     def shows_progress(self) -> bool:
@@ -89,7 +104,7 @@ class Feedback:
         table = Table(title="Build summary", show_header=False, box=None, pad_edge=False)
         table.add_column("what")
         table.add_column("value", justify="right")
-        for label, value in counts:
+        for label, value in [*counts, ("warnings", self.warnings.count)]:
             table.add_row(label, f"{value:,}")
         for name, elapsed in self.timings:
             table.add_row(f"time: {name}", f"{elapsed:.2f} s")
