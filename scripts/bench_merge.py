@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -84,6 +86,52 @@ def synthetic_corpus(size: int, seeds: list[str]) -> list[tuple[str, str]]:
     return notes
 
 
+class TreeMemory:
+    """Samples the resident memory of this process and its workers together (Linux /proc), keeping the peak."""
+
+    def __init__(self, interval: float = 0.02):
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def _rss_kb(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        found = []
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                found += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return found
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, self._rss_kb(me) + sum(self._rss_kb(c) for c in self._children(me)))
+            self._stop.wait(self.interval)
+
+    def start(self) -> TreeMemory:
+        if Path("/proc/self/status").exists():
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
 def run_size(size: int) -> dict:
     """Generate, normalise, merge and render one corpus; timings in seconds, memory in MB."""
     from handbook.merge import load_topics, merge_notes, render_topic_pages
@@ -95,6 +143,7 @@ def run_size(size: int) -> dict:
     corpus = synthetic_corpus(size, seeds)
     timings["generate"] = time.perf_counter() - start
 
+    memory = TreeMemory().start()  # from normalise to render: the pipeline the targets are about
     start = time.perf_counter()
     raws = [RawNote(path, text, len(text.encode())) for path, text in corpus]
     context = load_context(ROOT / "data", frozenset(path for path, _ in corpus))
@@ -119,11 +168,13 @@ def run_size(size: int) -> dict:
     start = time.perf_counter()
     files = render_topic_pages(result)
     timings["render"] = time.perf_counter() - start
+    memory.stop()
     c = result.counts
     return {
         "size": size, "workers": workers, "timings": timings,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "all_processes_peak_mb": memory.peak_kb / 1024,
         "blocks": c.input_blocks, "kept": c.kept, "merged": c.merged, "duplicate_notes": c.duplicate_notes,
         "guarded": len(result.guarded), "unassigned": len(result.unassigned), "files": len(files),
         "merges": len(result.merges),
@@ -149,7 +200,7 @@ def main() -> None:
         print(f"{stage:<22}" + "".join(f"{run['timings'].get(stage, 0):>11.2f}s" for run in runs))
     pipeline = [run["timings"]["normalise"] + run["timings"]["merge"] + run["timings"]["render"] for run in runs]
     print(f"{'normalise+merge+render':<22}" + "".join(f"{t:>11.2f}s" for t in pipeline))
-    for key in ("peak_mb", "worker_peak_mb", "blocks", "kept", "merged", "duplicate_notes", "merges", "guarded", "unassigned", "files"):
+    for key in ("peak_mb", "worker_peak_mb", "all_processes_peak_mb", "blocks", "kept", "merged", "duplicate_notes", "merges", "guarded", "unassigned", "files"):
         print(f"{key:<22}" + "".join(f"{run[key]:>12,.0f}" for run in runs))
     if len(runs) >= 2:
         merge_ratio = runs[-1]["timings"]["merge"] / runs[0]["timings"]["merge"]
