@@ -440,7 +440,8 @@ class BlockRenderer:
             # One lone tag (the opening half of inline HTML): check it the way inline tags are checked.
             cleaned = sanitise_tag(original.strip())
         else:
-            cleaned = nh3.clean(original, link_rel=None).strip()
+            # nh3 writes a no-break space as "&nbsp;", which would stop the line reading as a lone tag next time.
+            cleaned = nh3.clean(original, link_rel=None).replace("&nbsp;", "\u00a0").strip()
         # Indentation means nothing to HTML (outside <pre>) but would shift inside list items.
         keep_indent = "<pre" in cleaned.lower() or "<textarea" in cleaned.lower()
         cleaned = "\n".join(
