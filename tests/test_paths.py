@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handbook.paths import note_page, note_slug, path_slug, rel_link, slugify
+from handbook.paths import distinct_titles, note_page, note_slug, path_slug, rel_link, slugify
 
 
 def test_slugs_are_lowercase_ascii_words() -> None:
@@ -34,3 +34,10 @@ def test_names_without_latin_letters_keep_their_own_letters():
     assert path_slug("???") == "untitled"
     assert path_slug("Café notes") == "cafe-notes"
     assert note_slug("メモ/日本.md") == "メモ/日本"
+
+
+def test_notes_that_share_a_title_are_told_apart_by_file_name():
+    labels = distinct_titles([("a/002_x.md", "Model"), ("b/003_y.md", "model"), ("c.md", "Other"),
+                              ("d/same.md", "Twin"), ("e/same.md", "Twin")])
+    assert labels == {"a/002_x.md": "Model (002_x)", "b/003_y.md": "model (003_y)", "c.md": "Other",
+                      "d/same.md": "Twin (d/same.md)", "e/same.md": "Twin (e/same.md)"}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import GeneratedFile, Note, Repair
-from .paths import NOTES_DIR, REPORT_PAGE, note_page
+from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, note_page
 from .templating import make_env
 
 
@@ -82,6 +82,7 @@ def notes_nav(views: Sequence[NoteView]) -> str:
     lines = ["* [All notes](index.md)"]
     if len(views) > NAV_NOTES_LIMIT:
         return "\n".join(lines) + "\n"
+    labels = distinct_titles((view.path, view.title) for view in views)
     opened: list[str] = []
     for view in sorted(views, key=lambda v: v.path):
         folders = view.path.split("/")[:-1]
@@ -93,7 +94,7 @@ def notes_nav(views: Sequence[NoteView]) -> str:
             lines.append("    " * depth + f"* {_nav_label(folders[depth])}")
             opened.append(folders[depth])
         target = view.page[len(NOTES_DIR) + 1 :]
-        lines.append("    " * len(folders) + f"* [{_nav_label(view.title)}]({target})")
+        lines.append("    " * len(folders) + f"* [{_nav_label(labels[view.path])}]({target})")
     return "\n".join(lines) + "\n"
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 
 GENERATED_DIR = "handbook"
 
@@ -51,6 +53,25 @@ def note_slug(note_path: str) -> str:
     if stem in ("index", "summary"):  # those names belong to the section's own index and navigation files
         stem += "-note"
     return "/".join([path_slug(p) for p in parts[:-1]] + [stem])
+
+
+def distinct_titles(titles: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Note path -> a label that tells it apart: its title, plus its file name where notes share a title."""
+    pairs = list(titles)
+    shared = Counter(title.casefold() for _, title in pairs)
+    stems = Counter(_stem(path) for path, title in pairs if shared[title.casefold()] > 1)
+    labels = {}
+    for path, title in pairs:
+        if shared[title.casefold()] == 1:
+            labels[path] = title
+        else:
+            labels[path] = f"{title} ({_stem(path) if stems[_stem(path)] == 1 else path})"
+    return labels
+
+
+def _stem(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
 
 
 def note_page(note_path: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from ..model import Block, Source
-from ..paths import slugify
+from ..paths import distinct_titles, slugify
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,8 @@ class MergeResult:
 
     @property
     def titles(self) -> Mapping[str, str]:
-        """Note path -> title, for every input note."""
-        return _index(self, "_titles", lambda: dict(self.note_titles))
+        """Note path -> title for every input note; notes that share a title also show their file name."""
+        return _index(self, "_titles", lambda: distinct_titles(self.note_titles))
 
     def title_of(self, note_path: str) -> str:
         """The title of an input note."""
