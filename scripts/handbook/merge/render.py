@@ -151,7 +151,7 @@ def render_topic_pages(
         index += [f"{'    ' * max(0, s.level - 2)}- [{s.title}]({local}#{s.id})" for s in page.sections] + [""]
     files.append(GeneratedFile(f"{TOPICS_DIR}/index.md", "\n".join(index).rstrip() + "\n"))
     files.append(GeneratedFile(f"{TOPICS_DIR}/SUMMARY.md", _summary(
-        [(p.title, posixpath.basename(p.path), 0) for p in result.pages], "Overview")))
+        [(p.title, posixpath.basename(p.path), 0) for p in result.pages], "Handbook topics")))
 
     other_index = [GENERATED_BANNER, "", "# Other notes", "",
                    "What the notes say outside the handbook's topics, one page per note, in the notes' folders. "
