@@ -85,6 +85,15 @@ def test_bom_crlf_cr_tabs_nbsp_trailing_spaces_and_nfc_are_repaired_and_logged()
     assert line_endings.before == "3 CRLF, 1 CR"
 
 
+def test_removed_trailing_whitespace_is_shown_in_the_repair():
+    note = norm("# T\n\nA short line \t\nA line long enough to be cut at the start.  \n")
+    shown = [(r.line, r.before, r.after) for r in note.repairs if r.rule == "trailing-whitespace"]
+    assert shown == [
+        (3, "A short line\u2420\u21e5", "A short line"),
+        (4, "… to be cut at the start.\u2420\u2420", "… to be cut at the start."),
+    ]
+
+
 def test_line_numbers_of_repairs_are_those_of_the_raw_note_with_cr_line_ends():
     note = norm("# T\r\rsecuritu here\r")
     assert [(r.line, r.before) for r in note.repairs if r.rule == "spelling"] == [(3, "securitu")]

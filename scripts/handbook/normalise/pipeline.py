@@ -70,6 +70,9 @@ def shifted_levels(levels: list[int]) -> list[int]:
     return out
 
 
+TRAILING_CONTEXT = 24  # characters of the line shown before removed trailing whitespace
+
+
 def _trailing_whitespace(lines: list[str], tree_tokens, body: str, log: RepairLog) -> None:
     ends = []  # numbers of the lines that end in a space or tab, counted along the text
     line, at = 0, 0
@@ -87,7 +90,10 @@ def _trailing_whitespace(lines: list[str], tree_tokens, body: str, log: RepairLo
         line = lines[number]
         stripped = line.rstrip(" \t")
         if number not in code:
-            log.repair(number, "trailing-whitespace", repr(line[-20:])[1:-1], repr(stripped[-20:])[1:-1])
+            # The end of the line, with the removed spaces and tabs made visible so the change can be seen.
+            tail = ("…" if len(stripped) > TRAILING_CONTEXT else "") + stripped[-TRAILING_CONTEXT:]
+            shown = line[len(stripped):].replace(" ", "\u2420").replace("\t", "\u21e5")
+            log.repair(number, "trailing-whitespace", tail + shown, tail)
 
 
 BLOCK_MEMO_LIMIT = 20_000  # top-level blocks remembered per context before the memo starts again
