@@ -31,7 +31,9 @@ def test_search_index_carries_the_keywords(built_site: BuiltSite) -> None:
     index = json.loads((built_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     section = next(d for d in index["docs"] if d["location"].startswith("handbook/topics/network-security/")
                    and "MITM" in d["text"])
-    assert "Man-in-the-middle attack" in section["text"]
+    # Indexed, but in a hidden element so that result previews show only the section's own text.
+    assert section["text"].endswith("</span>")
+    assert "Man-in-the-middle attack" in section["text"].rsplit("<span hidden>", 1)[1]
     # Note pages and the report repeat text that is searchable where it was merged.
     assert not any(d["location"].startswith(("handbook/notes/003", "handbook/report/")) for d in index["docs"])
 
@@ -70,3 +72,17 @@ def test_any_query_returns_without_a_javascript_error(page, site_url: str, query
     page.wait_for_function("document.querySelector('.md-search-result__meta') !== null", timeout=10_000)
     page.wait_for_timeout(300)
     assert page.locator(".md-search-result__meta").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_result_previews_do_not_show_the_added_keywords(page, site_url: str) -> None:
+    page.goto(site_url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("availability zone")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    page.wait_for_timeout(300)
+    previews = page.locator(".md-search-result__article").all_inner_texts()
+    assert previews
+    assert not any("Availability Zone availability zones" in text for text in previews)

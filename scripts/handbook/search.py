@@ -4,11 +4,13 @@ MkDocs writes `search/search_index.json`; this pass appends to the indexed text 
 section the glossary terms it mentions in either form (IAM and "AWS Identity and Access
 Management", MITM and "man-in-the-middle"), plus each term's other spellings (24x7 for
 "24*7*365"), so a reader's wording finds the section whichever form its author used.
-The words go after the section's own text, so result previews are unchanged.
+The words go in a hidden element after the section's own text: the search indexes them,
+result previews do not show them.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -54,7 +56,8 @@ def add_search_keywords(site_dir: Path, glossary: Glossary) -> int:
     for doc in index.get("docs", []):
         words = keywords_for(f"{doc.get('title', '')} {doc.get('text', '')}", glossary)
         if words:
-            doc["text"] = f"{doc.get('text', '')} {' '.join(words)}".strip()
+            hidden = html.escape(" ".join(words), quote=False)
+            doc["text"] = f"{doc.get('text', '')} <span hidden>{hidden}</span>".lstrip()
             changed += 1
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return changed
