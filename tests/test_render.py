@@ -47,3 +47,12 @@ def test_warning_after_a_paragraph_follows_it_at_top_level():
     tree = rendered("# Note\n\nS3 is IaaS.\n\nNext paragraph.\n", 3)
     assert [child.tag for child in tree] == ["p", "div", "p"]
     assert "Next paragraph." not in warning_texts(tree)[0]
+
+
+def test_sections_that_name_a_service_category_are_linked_to_its_page():
+    from handbook.matrix import find_subjects, load_matrix
+
+    matrix = load_matrix(DATA)
+    found = find_subjects("## Container services\n\nA container service such as RDS runs on infrastructure.", matrix)
+    assert "category:container" in found and "category:abstracted" not in found
+    assert "category:infrastructure" not in find_subjects("AWS runs the infrastructure.", matrix)

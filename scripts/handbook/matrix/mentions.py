@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from .model import Matrix
-from .pages import WHO_OWNS_PAGE, category_page, layer_key, service_key, service_page
+from .pages import WHO_OWNS_PAGE, category_key, category_page, layer_key, service_key, service_page
 from .text import plain_text
 
 
@@ -17,8 +17,14 @@ def _alias_pattern(alias: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(alias).replace(r"\ ", r"\s+") + r"(?![\w-])", flags)
 
 
+@lru_cache(maxsize=None)
+def _category_pattern(short_title: str) -> re.Pattern[str]:
+    # "Container services", "a container service": the category's name with either number.
+    return re.compile(r"(?<![\w-])" + re.escape(short_title) + r"\s+services?(?![\w-])", re.IGNORECASE)
+
+
 def find_subjects(markdown: str, matrix: Matrix) -> list[str]:
-    """Mention keys ('service:<id>', 'layer:<id>') whose names or aliases appear in the text, in data order."""
+    """Mention keys ('service:<id>', 'layer:<id>', 'category:<id>') whose names appear in the text, in data order."""
     text = plain_text(markdown)
     found = []
     for service in matrix.services:
@@ -27,6 +33,9 @@ def find_subjects(markdown: str, matrix: Matrix) -> list[str]:
     for layer in matrix.layers:
         if any(_alias_pattern(a).search(text) for a in (layer.title, *layer.aliases)):
             found.append(layer_key(layer.id))
+    for category in matrix.categories:
+        if _category_pattern(category.short_title).search(text):
+            found.append(category_key(category.id))
     return found
 
 
