@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 NOTES ?= data/notes
 
 .PHONY: site test serve bench clean help
@@ -12,7 +13,7 @@ help:
 	@echo "make site   - set up the environment and build the site into site/"
 	@echo "make test   - run the test suite (builds its own sites in temporary folders)"
 	@echo "make serve  - live preview on http://127.0.0.1:8000/ (rebuilds when notes, data or templates change)"
-	@echo "make bench  - print speed and memory figures (normalise, merge, end-to-end against plain MkDocs)"
+	@echo "make bench  - print speed and memory figures (normalise, merge, end-to-end against plain MkDocs, live preview)"
 	@echo "make clean  - remove the environment, generated docs and the built site"
 
 $(STAMP): requirements.txt
@@ -21,10 +22,15 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --requirement requirements.txt
 	touch $(STAMP)
 
+# The tests' own tools (pytest, Playwright, Zensical) on top of the build's; `make site` needs none of them.
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(BIN)/python -m pip install --quiet --requirement requirements-test.txt
+	touch $(TEST_STAMP)
+
 site: $(STAMP)
 	$(BIN)/python scripts/build.py --notes "$(NOTES)"
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
@@ -37,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_serve.py
 
 clean:
-	rm -rf $(VENV) site docs/handbook
+	rm -rf $(VENV) site docs/handbook docs/report.json docs/matrix.json docs/matrix.csv .cache
