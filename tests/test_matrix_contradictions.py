@@ -67,6 +67,7 @@ def test_each_seed_claim_fires_its_rule():
     assert [(str(c.source), c.rule) for c in found] == [
         ("000_d8822c3029f94220.md:50", "customer-layers-include-iam"),
         ("001_0a4e5c7cdeddb7cc.md:42", "container-backups-are-shared"),
+        ("001_0a4e5c7cdeddb7cc.md:42", "customer-responsibility-includes-iam"),
         ("003_b129a807bc61c766.md:11", "managed-services-firewall-and-recovery"),
         ("003_b129a807bc61c766.md:16", "s3-is-not-iaas"),
         ("004_ef0476a4f866c9ca.md:29", "kms-key-renamed"),
@@ -117,8 +118,69 @@ def test_correct_sections_do_not_fire():
     aws_layers = Section(title="AWS managed layers", level=4, source=Source("ok.md", 10), blocks=(
         item("Hardware", "ok.md", 11),))
     backups_elsewhere = Section(title="Infrastructure Services", level=3, source=Source("ok.md", 13), blocks=(
-        item("Customer Responsibility: protects data through firewalls and backups.", "ok.md", 14),))
+        item("Customer Responsibility: manages IAM access and protects data through firewalls and backups.",
+             "ok.md", 14),))
     assert rules_fired(sections=[container_ok, layers_ok, aws_layers, backups_elsewhere]) == []
+
+
+# Seed claims the newer rules answer: AWS alone doing server-side encryption for abstracted services,
+# a "Customer Responsibility" summary without IAM under a heading that does not name the customer,
+# and inter-Region traffic said to cross the public internet.
+ABSTRACTED_AWS = item("**AWS Responsibility**: Operates the infrastructure layer, operating system, platforms, "
+                      "server-side encryption, and data protection.", "001_0a4e5c7cdeddb7cc.md", 38)
+ABSTRACTED_CUSTOMER = item("**Customer Responsibility**: Manages customer data and protects it through client-side "
+                           "encryption.", "001_0a4e5c7cdeddb7cc.md", 39)
+ABSTRACTED_SECTION = Section(title="3. Abstracted Services", level=3, source=Source("001_0a4e5c7cdeddb7cc.md", 37),
+                             blocks=(ABSTRACTED_AWS, ABSTRACTED_CUSTOMER))
+INTER_REGION = item("all communications between regions is across public internet infrastructure; therefore, "
+                    "appropriate encryption methods should be used to protect sensitive data",
+                    "003_b129a807bc61c766.md", 98)
+
+
+def test_newer_seed_claims_fire_and_link_to_the_right_layer():
+    found = find_contradictions([INTER_REGION], MATRIX, [ABSTRACTED_SECTION])
+    assert [(str(c.source), c.rule) for c in found] == [
+        ("001_0a4e5c7cdeddb7cc.md:38", "server-side-encryption-not-aws-alone"),
+        ("001_0a4e5c7cdeddb7cc.md:39", "customer-responsibility-includes-iam"),
+        ("003_b129a807bc61c766.md:98", "inter-region-traffic-stays-on-aws-network"),
+    ]
+    by_rule = {c.rule: c for c in found}
+    assert (by_rule["server-side-encryption-not-aws-alone"].page,
+            by_rule["server-side-encryption-not-aws-alone"].anchor) == ("matrix/who-owns.md", "server-side-encryption")
+    assert by_rule["customer-responsibility-includes-iam"].anchor == "customer-iam"
+    assert by_rule["inter-region-traffic-stays-on-aws-network"].anchor == "global-infrastructure"
+    assert "public internet" in by_rule["inter-region-traffic-stays-on-aws-network"].claim
+
+
+def test_section_rule_misses_an_item_label_so_the_block_rule_covers_it():
+    # The heading names the category, not the customer, so the section rule cannot match it.
+    assert "customer-layers-include-iam" not in rules_fired(sections=[ABSTRACTED_SECTION])
+    assert rules_fired([ABSTRACTED_CUSTOMER]) == ["customer-responsibility-includes-iam"]
+
+
+def test_unnormalised_inter_region_seed_still_fires():
+    raw = item("all communications between regions is across public internet infrastructure; therefor, appropriate "
+               "encryption methods should be used to protect sensitive data", "003.md", 98)
+    assert rules_fired([raw]) == ["inter-region-traffic-stays-on-aws-network"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AWS Responsibility: Operates the infrastructure layer, operating system and platforms.",
+        "Server-side encryption is shared: AWS encrypts stored data, while you choose the KMS key.",
+        "AWS manages server-side encryption with keys that you choose and control in AWS KMS.",
+        "S3 encrypts new objects by default; you can select SSE-KMS keys instead.",
+        "Customer Responsibility: Manages customer data, IAM users and roles, and client-side encryption.",
+        "Customer Responsibility: Manages customer data and the bucket policies that decide who reaches it.",
+        "Customer Responsibility: Controls access management and protects customer data.",
+        "Traffic between Regions stays on the AWS global network and never crosses the public internet.",
+        "Inter-Region VPC peering traffic does not traverse the public internet.",
+        "Choose Regions close to your users; content is served to them over the internet.",
+    ],
+)
+def test_correct_statements_about_the_newer_rules_do_not_fire(text):
+    assert rules_fired([para(text, "ok.md", 1)]) == []
 
 
 def test_a_block_seen_twice_is_reported_once():
@@ -158,6 +220,9 @@ def test_rules_fire_exactly_on_the_known_claims_of_the_real_notes():
         ("002", "managed-services-firewall-and-recovery"),
         ("003", "s3-is-not-iaas"),
         ("003", "managed-services-firewall-and-recovery"),
+        ("003", "inter-region-traffic-stays-on-aws-network"),
+        ("001", "server-side-encryption-not-aws-alone"),
+        ("001", "customer-responsibility-includes-iam"),
         ("004", "kms-key-renamed"),
     }
 
