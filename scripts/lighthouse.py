@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="Lighthouse's device and network profile (default: mobile, Lighthouse's own default)")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
-        print("Lighthouse is not installed: run `npm install` in the project folder", file=sys.stderr)
+        print("Lighthouse is not installed: run `npm ci` in the project folder", file=sys.stderr)
         return 2
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(PagesLikeHandler, directory=str(args.site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
