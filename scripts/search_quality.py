@@ -35,6 +35,21 @@ def load_questions() -> list[dict[str, str]]:
     return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]
 
 
+def settled_results(page, quiet_ms: int = 300, limit_ms: int = 5000) -> list[str]:
+    """The result links once they stop changing: each keystroke starts a search, and the last may still be running."""
+    read = ".md-search-result__item > a"
+    last, still, waited = None, 0, 0
+    while waited < limit_ms:
+        hrefs = page.locator(read).evaluate_all("links => links.map(a => a.href)")
+        still = still + 50 if hrefs == last else 0
+        if still >= quiet_ms:
+            return hrefs
+        last = hrefs
+        page.wait_for_timeout(50)
+        waited += 50
+    return last or []
+
+
 def result_pages(page, base_url: str, query: str) -> list[str]:
     """The page addresses of the search results for `query`, best first (sections collapse into their page)."""
     box = page.locator("input.md-search__input")
@@ -43,8 +58,7 @@ def result_pages(page, base_url: str, query: str) -> list[str]:
     page.wait_for_function(
         "q => document.querySelector('.md-search-result__meta') && "
         "document.querySelector('input.md-search__input').value === q", arg=query, timeout=10_000)
-    page.wait_for_timeout(150)
-    hrefs = page.locator(".md-search-result__item > a").evaluate_all("links => links.map(a => a.href)")
+    hrefs = settled_results(page)
     pages: list[str] = []
     base = urlsplit(base_url).path
     for href in hrefs:

@@ -13,7 +13,7 @@ from handbook.search import keywords_for
 from tests.conftest import PROJECT, BuiltSite
 
 sys.path.insert(0, str(PROJECT / "scripts"))
-from search_quality import TOP, ask_with, load_questions  # noqa: E402
+from search_quality import TOP, ask_with, load_questions, result_pages  # noqa: E402
 
 QUESTIONS = load_questions()
 GLOSSARY = load_glossary(PROJECT / "data")
@@ -86,3 +86,12 @@ def test_result_previews_do_not_show_the_added_keywords(page, site_url: str) -> 
     previews = page.locator(".md-search-result__article").all_inner_texts()
     assert previews
     assert not any("Availability Zone availability zones" in text for text in previews)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_filler_words_do_not_outrank_the_answer(page, site_url: str) -> None:
+    # Every query word is matched as a prefix, so "in" alone would favour pages full of "incident"/"industry".
+    page.goto(site_url)
+    page.locator("input.md-search__input").click()
+    assert result_pages(page, site_url, "encryption in transit")[0] == "handbook/topics/encryption-and-key-management/"
