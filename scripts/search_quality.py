@@ -53,6 +53,10 @@ def settled_results(page, quiet_ms: int = 300, limit_ms: int = 5000) -> list[str
 def result_pages(page, base_url: str, query: str) -> list[str]:
     """The page addresses of the search results for `query`, best first (sections collapse into their page)."""
     box = page.locator("input.md-search__input")
+    # Until its index is loaded the search says "Initializing search" and answers nothing.
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && !/Initializing/.test(m.textContent); }", timeout=15_000)
     box.fill("")
     box.press_sequentially(query, delay=5)
     page.wait_for_function(
