@@ -348,9 +348,8 @@ class BlockRenderer:
                 if split:
                     # Each piece is a paragraph of its own now; what spans the whole paragraph (an
                     # unpaired `**`, say) is judged again for the piece, as a second pass would.
-                    findings, tags = len(log.findings), len(log.tags)
-                    again = self.prose(lines)
-                    log.forget_repeats(findings, tags)
+                    with log.second_reading():
+                        again = self.prose(lines)
                     lines = [(number, text) for (number, _), text in zip(lines, again) if text]
                 block.markdown = "\n".join(t for _, t in lines)
         out = [block for block in out if block.markdown]
@@ -386,10 +385,8 @@ class BlockRenderer:
         The words that the span kept as code are prose now, as a second pass would read them; only
         what this new reading changes or finds is added to the log.
         """
-        findings, tags = len(log.findings), len(log.tags)
-        again = self.prose([(number, text) for (number, _), text in zip(kept, repaired)])
-        log.forget_repeats(findings, tags)
-        return again
+        with log.second_reading():
+            return self.prose([(number, text) for (number, _), text in zip(kept, repaired)])
 
     # -- single blocks -------------------------------------------------------------------------
 

@@ -450,10 +450,8 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
     if result != lexed and rereads < REREAD_LIMIT and _new_constructs(spans, result):
         # A repair made a new construct out of prose (a dropped leftover closes a tag, say); read the
         # text again as a second pass would, keeping only what the new reading adds to the log.
-        log = unit.log
-        findings, tags = len(log.findings), len(log.tags)
-        result = repair_inline(result, unit, rereads + 1)
-        log.forget_repeats(findings, tags)
+        with unit.log.second_reading():
+            result = repair_inline(result, unit, rereads + 1)
     return result
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..model import Repair
@@ -51,13 +53,16 @@ class RepairLog:
         """The 1-based raw line of a 0-based line of the parsed text."""
         return line + self.line_offset + 1
 
-    def forget_repeats(self, findings: int, tags: int) -> None:
-        """Drop what a second reading of text already read found again: the findings and tags since the marks.
+    @contextmanager
+    def second_reading(self) -> Iterator[None]:
+        """Around a second reading of text already read: keep only the findings it adds, and no tags.
 
-        A finding since the mark that equals one before it is a repeat (counted, so that the same word
-        found twice on a line by the second reading alone is kept); the page tags are a set, so every
-        tag since the mark was already collected.
+        A finding that equals one from before is a repeat (counted, so that the same word found twice on
+        a line by the second reading alone is kept); the page tags are a set, so every tag the second
+        reading collects was already collected.
         """
+        findings, tags = len(self.findings), len(self.tags)
+        yield
         known = Counter(self.findings[:findings])
         fresh = []
         for finding in self.findings[findings:]:
