@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .paths import file_stem
+
 
 class BuildError(Exception):
     """A problem in the input that stops the build; names the file and line."""
@@ -114,8 +116,7 @@ class Note:
     @property
     def stem(self) -> str:
         """The note's file name without folder and extension, as wikilinks name it."""
-        name = self.path.rsplit("/", 1)[-1]
-        return name.rsplit(".", 1)[0] if "." in name else name
+        return file_stem(self.path)
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,16 @@ def path_slug(name: str) -> str:
     return slug
 
 
+def file_stem(path: str) -> str:
+    """A note's file name without folder and extension, as wikilinks name it: 'a/IAM.md' -> 'IAM'."""
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
 def note_slug(note_path: str) -> str:
     """The URL path of a note, folder by folder: '1. Security/IAM.md' -> '1-security/iam'."""
     parts = note_path.split("/")
-    stem = path_slug(parts[-1].rsplit(".", 1)[0] if "." in parts[-1] else parts[-1])
+    stem = path_slug(file_stem(parts[-1]))
     if stem in ("index", "summary"):  # those names belong to the section's own index and navigation files
         stem += "-note"
     return "/".join([path_slug(p) for p in parts[:-1]] + [stem])
@@ -59,19 +65,14 @@ def distinct_titles(titles: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Note path -> a label that tells it apart: its title, plus its file name where notes share a title."""
     pairs = list(titles)
     shared = Counter(title.casefold() for _, title in pairs)
-    stems = Counter(_stem(path) for path, title in pairs if shared[title.casefold()] > 1)
+    stems = Counter(file_stem(path) for path, title in pairs if shared[title.casefold()] > 1)
     labels = {}
     for path, title in pairs:
         if shared[title.casefold()] == 1:
             labels[path] = title
         else:
-            labels[path] = f"{title} ({_stem(path) if stems[_stem(path)] == 1 else path})"
+            labels[path] = f"{title} ({file_stem(path) if stems[file_stem(path)] == 1 else path})"
     return labels
-
-
-def _stem(path: str) -> str:
-    name = path.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0] if "." in name else name
 
 
 def note_page(note_path: str) -> str:
