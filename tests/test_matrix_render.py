@@ -11,6 +11,8 @@ from pathlib import Path
 
 import markdown
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.golden import assert_golden
 from handbook.matrix import (
@@ -226,6 +228,29 @@ def test_exports_are_deterministic_and_match_the_yaml():
     assert len(overrides) == sum(len(s.get("overrides", [])) for s in raw_services)
     assert {(r["layer"], r["category"], r["owner"]) for r in cells} == {
         (layer["id"], c, v["owner"]) for layer in raw_layers for c, v in layer["cells"].items()}
+
+
+_NAMES = sorted({n for s in MATRIX.services for n in (s.name, *s.aliases)}
+                | {n for l in MATRIX.layers for n in (l.title, *l.aliases)}
+                | {c.short_title + " services" for c in MATRIX.categories})
+
+
+def _subjects_by_every_pattern(text: str) -> list[str]:
+    """The plain definition: each name's pattern searched over the whole text."""
+    from handbook.matrix.mentions import _alias_pattern, _category_pattern
+
+    plain = plain_text(text)
+    found = [f"service:{s.id}" for s in MATRIX.services
+             if any(_alias_pattern(a).search(plain) for a in (s.name, *s.aliases))]
+    found += [f"layer:{l.id}" for l in MATRIX.layers if any(_alias_pattern(a).search(plain) for a in (l.title, *l.aliases))]
+    return found + [f"category:{c.id}" for c in MATRIX.categories if _category_pattern(c.short_title).search(plain)]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_NAMES) | st.sampled_from([" ", "-", "s", "uses", "\n", "The ", "(", "é"])
+                | st.text(max_size=4), max_size=12).map("".join))
+def test_subjects_are_those_every_pattern_finds(text: str) -> None:
+    assert find_subjects(text, MATRIX) == _subjects_by_every_pattern(text)
 
 
 def test_subjects_found_by_alias_and_linked_back():

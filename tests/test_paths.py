@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from handbook.paths import distinct_titles, note_page, note_slug, path_slug, rel_link, slugify
 
 
@@ -26,6 +31,16 @@ def test_relative_links_between_generated_pages() -> None:
     assert rel_link("topics/a.md", "topics/a.md", "x") == "a.md#x"
     assert rel_link("other/deep/page.md", "matrix/index.md", "legend") == "../../matrix/index.md#legend"
     assert rel_link("index.md", "report/index.md") == "report/index.md"
+    assert rel_link("notes/a/b.md", "notes/a") == "."
+
+
+_PAGE_PATHS = st.lists(st.sampled_from(["notes", "topics", "a", "b", "index.md", "x.md"]), min_size=1, max_size=4).map("/".join)
+
+
+@given(_PAGE_PATHS, _PAGE_PATHS)
+def test_relative_links_agree_with_posixpath(from_page: str, to_page: str) -> None:
+    expected = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    assert rel_link(from_page, to_page) == (expected if to_page != from_page else posixpath.basename(to_page))
 
 
 def test_names_without_latin_letters_keep_their_own_letters():

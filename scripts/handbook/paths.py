@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 GENERATED_DIR = "handbook"
 
@@ -52,6 +53,7 @@ def file_stem(path: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
+@lru_cache(maxsize=65536)  # every link to a note asks again; a build links each note from many places
 def note_slug(note_path: str) -> str:
     """The URL path of a note, folder by folder: '1. Security/IAM.md' -> '1-security/iam'."""
     parts = note_path.split("/")
@@ -82,6 +84,19 @@ def note_page(note_path: str) -> str:
 
 def rel_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
     """A relative Markdown link target from one generated page to another (or to a file)."""
-    base = posixpath.dirname(from_page)
-    target = posixpath.relpath(to_page, base or ".") if to_page != from_page else posixpath.basename(to_page)
+    target = _relative(posixpath.dirname(from_page), to_page) if to_page != from_page else posixpath.basename(to_page)
     return f"{target}#{anchor}" if anchor else target
+
+
+@lru_cache(maxsize=65536)
+def _relative(base: str, to_page: str) -> str:
+    """posixpath.relpath for two paths relative to the same folder, without asking for the working directory."""
+    # relpath makes both paths absolute first (a getcwd call each time), which dominated rendering large corpora.
+    if ".." in base.split("/") or ".." in to_page.split("/"):
+        return posixpath.relpath(to_page, base or ".")
+    base_parts = [part for part in base.split("/") if part not in ("", ".")]
+    to_parts = [part for part in to_page.split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(base_parts), len(to_parts)) and base_parts[common] == to_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base_parts) - common) + to_parts[common:]) or "."

@@ -101,26 +101,36 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
     return "\n\n".join(part for part in parts if part.strip())
 
 
-def matrix_mentions(result: MergeResult, matrix: Matrix) -> dict[str, list[Mention]]:
+def section_subjects(result: MergeResult, matrix: Matrix) -> dict[tuple[str, str], list[str]]:
+    """The matrix subjects each merged section names, keyed by (page, section id), found once for every use."""
+    subjects = {}
+    for page in result.pages:
+        for section in page.sections:
+            text = "\n".join([section.title] + [b.block.markdown for b in section.blocks])
+            subjects[(page.path, section.id)] = find_subjects(text, matrix)
+    return subjects
+
+
+def matrix_mentions(result: MergeResult, subjects: dict[tuple[str, str], list[str]]) -> dict[str, list[Mention]]:
     """Which merged sections discuss which service or layer, for links from the matrix to the notes."""
     mentions: dict[str, list[Mention]] = defaultdict(list)
     for page in result.pages:
         for section in page.sections:
-            text = "\n".join([section.title] + [b.block.markdown for b in section.blocks])
-            for key in find_subjects(text, matrix):
+            for key in subjects[(page.path, section.id)]:
                 mentions[key].append(Mention(f"{page.title} › {section.title}", page.path, section.id))
     return dict(mentions)
 
 
-def section_matrix_links(result: MergeResult, matrix: Matrix) -> dict[tuple[str, str], tuple[str, ...]]:
+def section_matrix_links(
+    result: MergeResult, matrix: Matrix, subjects: dict[tuple[str, str], list[str]]
+) -> dict[tuple[str, str], tuple[str, ...]]:
     """A 'See in the matrix' line after each merged section that names services or layers."""
     links: dict[tuple[str, str], tuple[str, ...]] = {}
     for page in result.pages:
         for section in page.sections:
             if not section.blocks:
                 continue
-            text = "\n".join([section.title] + [b.block.markdown for b in section.blocks])
-            targets = [subject_target(key, matrix) for key in find_subjects(text, matrix)]
+            targets = [subject_target(key, matrix) for key in subjects[(page.path, section.id)]]
             if not targets:
                 continue
             items = " · ".join(
@@ -172,8 +182,9 @@ def render_site(
         note_view(note, sizes[note.path], note_homes(note, result), body=note_body(note, warnings)) for note in notes
     ]
     pages: list[GeneratedFile] = []
-    pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix))
-    pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, matrix))
+    subjects = section_subjects(result, matrix)
+    pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix, subjects))
+    pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
     pages += render_note_pages(views, templates_dir, notes_label)
     pages += asset_files(notes, notes_root)
     pages.append(render_abbreviations(glossary))

@@ -35,10 +35,7 @@ def code_cell(text: str) -> str:
 
 def fence_for(text: str, char: str = "`") -> str:
     """A code fence longer than any run of the fence character inside `text`."""
-    longest = run = 0
-    for ch in text:
-        run = run + 1 if ch == char else 0
-        longest = max(longest, run)
+    longest = max((len(run) for run in re.findall(re.escape(char) + "+", text)), default=0)
     return char * max(3, longest + 1)
 
 

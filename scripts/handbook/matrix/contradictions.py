@@ -40,11 +40,15 @@ def _found(rule: Rule, block: Block, claim: str) -> Contradiction:
 
 def _block_hits(rule: Rule, blocks: Iterable[Block]) -> list[Contradiction]:
     hits = []
+    verdicts: dict[str, bool] = {}  # copies of a block share their text: each distinct text is checked once
     for block in blocks:
         if rule.kinds and block.kind not in rule.kinds:
             continue
         text = plain_text(block.markdown)
-        if _all_match(rule.patterns, text) and not _any_match(rule.absent, text):
+        hit = verdicts.get(text)
+        if hit is None:
+            hit = verdicts[text] = _all_match(rule.patterns, text) and not _any_match(rule.absent, text)
+        if hit:
             hits.append(_found(rule, block, text))
     return hits
 

@@ -23,18 +23,33 @@ def _category_pattern(short_title: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(short_title) + r"\s+services?(?![\w-])", re.IGNORECASE)
 
 
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=None)
+def _words(alias: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(alias.casefold()))
+
+
+def _named(names: tuple[str, ...], words: set[str], text: str) -> bool:
+    # A name can only match where each of its words is a whole word of the text, so most names
+    # are ruled out by a set lookup before their pattern scans a long merged section.
+    return any(_words(name) <= words and _alias_pattern(name).search(text) for name in names)
+
+
 def find_subjects(markdown: str, matrix: Matrix) -> list[str]:
     """Mention keys ('service:<id>', 'layer:<id>', 'category:<id>') whose names appear in the text, in data order."""
     text = plain_text(markdown)
+    words = set(_WORD.findall(text.casefold()))
     found = []
     for service in matrix.services:
-        if any(_alias_pattern(a).search(text) for a in (service.name, *service.aliases)):
+        if _named((service.name, *service.aliases), words, text):
             found.append(service_key(service.id))
     for layer in matrix.layers:
-        if any(_alias_pattern(a).search(text) for a in (layer.title, *layer.aliases)):
+        if _named((layer.title, *layer.aliases), words, text):
             found.append(layer_key(layer.id))
     for category in matrix.categories:
-        if _category_pattern(category.short_title).search(text):
+        if _words(category.short_title) <= words and _category_pattern(category.short_title).search(text):
             found.append(category_key(category.id))
     return found
 

@@ -1,0 +1,36 @@
+"""Pages about the build itself: the machine-readable report's layout."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handbook.pages import report_json
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=20,
+)
+
+
+def test_the_report_reads_record_by_record() -> None:
+    report = {"repairs": [{"rule": "spelling", "line": 3}, {"rule": "dash", "line": 9}], "counts": {"notes": 2}}
+    assert report_json(report) == (
+        "{\n"
+        '  "counts": {\n'
+        '    "notes": 2\n'
+        "  },\n"
+        '  "repairs": [\n'
+        '    {"line": 3, "rule": "spelling"},\n'
+        '    {"line": 9, "rule": "dash"}\n'
+        "  ]\n"
+        "}\n"
+    )
+
+
+@given(st.dictionaries(st.text(max_size=6), _JSON, max_size=5))
+def test_the_report_is_the_same_data_as_json(payload: dict) -> None:
+    assert json.loads(report_json(payload)) == payload
