@@ -38,6 +38,22 @@ def test_the_site_builds_strictly_with_every_page(built_site: BuiltSite) -> None
 
 
 @pytest.mark.slow
+def test_every_acronym_explains_itself_on_every_page(built_site: BuiltSite) -> None:
+    from handbook.glossary import load_glossary, tooltip
+
+    terms = {t.term: tooltip(t) for t in load_glossary(PROJECT / "data").terms}
+    pages = sorted((built_site.site / "handbook").rglob("*.html"))
+    explained = {term: 0 for term in terms}
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for found_title, term in re.findall(r'<abbr title="([^"]*)">([^<]*)</abbr>', html):
+            assert found_title == terms[term].replace("&", "&amp;"), (page, term)
+            explained[term] += 1
+    assert [term for term in ("IAM", "EC2", "S3", "AZ", "KMS") if explained[term] == 0] == []
+    assert sum(explained.values()) > 100
+
+
+@pytest.mark.slow
 def test_every_note_contributes_words_to_search(built_site: BuiltSite) -> None:
     indexed = search_words(built_site.site)
     for note in sorted(NOTES.glob("*.md")):

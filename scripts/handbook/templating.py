@@ -6,6 +6,7 @@ appears literally: nothing here renders note text as a template.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,12 @@ def indent(text: str, spaces: int = 4) -> str:
 
 # One environment per folder for the life of the process: the live preview reuses compiled templates,
 # and Jinja2 still reloads any template whose file changed.
+def code_html(text: str) -> str:
+    """Text shown as inline code in an HTML table cell: one line, escaped, never read as Markdown."""
+    flat = " ".join(str(text).split())
+    return f"<code>{html.escape(flat, quote=False)}</code>" if flat else "(nothing)"
+
+
 @lru_cache(maxsize=8)
 def make_env(templates_dir: Path) -> Environment:
     """A strict Markdown-producing environment: unknown variables are errors, nothing is auto-escaped."""
@@ -60,6 +67,7 @@ def make_env(templates_dir: Path) -> Environment:
     )
     env.filters["cell"] = table_cell
     env.filters["code_cell"] = code_cell
+    env.filters["code_html"] = code_html
     env.filters["fence_for"] = fence_for
     env.filters["indent_block"] = indent
     env.globals["rel_link"] = rel_link
