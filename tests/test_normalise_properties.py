@@ -136,3 +136,25 @@ def test_vault_embeds_are_all_resolved_or_marked_and_tags_kept():
         assert "#organize" not in note.markdown and "#concept" not in note.markdown
     assert embeds == 377
     assert tag_names == {"organize", "concept"} and tags == 20
+
+
+def _token_fields(tokens) -> list[tuple]:
+    return [(t.type, t.tag, t.nesting, t.map, t.level, t.content, t.markup, t.info, t.block, t.hidden, t.attrs)
+            for t in tokens]
+
+
+HEADING_FRAGMENTS = FRAGMENTS + ["##Title", "###x ##", "#######x", "##x#", "- ##item", "> ##q", "|##a|", "  ##"]
+HEADING_DOCUMENT = st.lists(st.lists(st.sampled_from(HEADING_FRAGMENTS), max_size=5).map("".join), max_size=10).map("\n".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(HEADING_DOCUMENT)
+def test_one_lenient_parse_reads_the_repaired_text_as_a_plain_parse_does(text: str):
+    """The heading-space rule keeps the lenient parse's tokens only where they equal a fresh parse of its output."""
+    from handbook.normalise import blocks
+    from handbook.normalise.log import RepairLog
+    from handbook.normalise.structure import space_after_hashes
+
+    repaired = space_after_hashes.apply(text, RepairLog("note.md"))
+    kept = blocks.parse_blocks(repaired)
+    assert _token_fields(kept) == _token_fields(blocks.PARSER.parse(repaired))

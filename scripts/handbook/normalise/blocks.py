@@ -15,6 +15,8 @@ from typing import Iterator
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
+from markdown_it.common.utils import isStrSpace, mdTrim
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 
@@ -26,13 +28,53 @@ MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (
 INLINE_PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin)
 # Structure only: inline content is repaired by our own rules, so markdown-it need not parse it.
 PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).disable("inline")
+MISSING_SPACE_LINES = "missing_space_lines"  # env key: lines where `##Title` was read as a heading
+
+
+def _heading_without_space(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """`##Title` read as the heading `## Title` would be, noting its line so that the text can be repaired."""
+    if state.is_code_block(start_line):
+        return False
+    src, pos, maximum = state.src, state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line]
+    level = 0
+    while pos < maximum and src[pos] == "#" and level < 7:
+        level += 1
+        pos += 1
+    # One `#` before a word is an Obsidian tag; the character test matches heading-space's `[^\s#]`.
+    if not 2 <= level <= 6 or pos >= maximum or src[pos].isspace() or src[pos] == "#":
+        return False
+    if silent:
+        return True
+    # From here as markdown-it's own heading rule, so that the tokens equal those of the repaired line.
+    end = state.skipSpacesBack(maximum, pos)
+    closing = state.skipCharsStrBack(end, "#", pos)
+    if closing > pos and isStrSpace(src[closing - 1]):
+        end = closing
+    state.line = start_line + 1
+    token = state.push("heading_open", f"h{level}", 1)
+    token.markup, token.map = "#" * level, [start_line, state.line]
+    token = state.push("inline", "", 0)
+    token.content, token.map, token.children = mdTrim(src[pos:end]), [start_line, state.line], []
+    token = state.push("heading_close", f"h{level}", -1)
+    token.markup = "#" * level
+    state.env.setdefault(MISSING_SPACE_LINES, []).append(start_line)
+    return True
+
+
+# The same reading, plus `##Title` as a heading: one parse both finds the lines to repair and gives
+# the tokens of the repaired text, where a repair followed by a second parse took twice as long.
+LENIENT_PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).disable("inline")
+LENIENT_PARSER.block.ruler.before(
+    "heading", "heading_without_space", _heading_without_space, {"alt": ["paragraph", "reference", "blockquote"]}
+)
 
 PARSE_MEMO_CHARACTERS = 4_000_000  # texts (and pieces of long texts) whose tokens are remembered, by size
 CHUNKED_PARSE_MIN = 100_000  # characters; longer texts are parsed piece by piece (see _parse_in_pieces)
 _parsed: OrderedDict[str, list] = OrderedDict()  # text -> [tokens, tree or None]
 _parsed_size = 0
 _last: list = [None, None, None]  # the latest text of any size: [text, tokens, tree or None]
-_pieces: dict[str, list[Token]] = {}
+# (parser, piece) -> (tokens, a fence or HTML block left open, lines where `##Title` was read as a heading)
+_pieces: dict[tuple[MarkdownIt, str], tuple[list[Token], bool, tuple[int, ...]]] = {}
 _pieces_size = 0
 
 
@@ -53,31 +95,34 @@ def _shifted(tokens: list[Token], by: int) -> list[Token]:
     return out
 
 
-def _piece_tokens(piece: str, size: int) -> tuple[list[Token], bool]:
-    """The tokens of one piece of `size` lines, and whether a top-level fence or HTML block is left open."""
+def _piece_tokens(parser: MarkdownIt, piece: str, size: int) -> tuple[list[Token], bool, tuple[int, ...]]:
+    """The tokens of one piece of `size` lines, whether a top-level fence or HTML block is left open, and
+    the piece's lines where `##Title` was read as a heading."""
     global _pieces_size
-    known = _pieces.get(piece)
+    known = _pieces.get((parser, piece))
     if known is None:
-        tokens = PARSER.parse(piece)
+        env: dict = {}
+        tokens = parser.parse(piece, env)
         still_open = any(
             t.level == 0 and t.type in ("fence", "html_block") and t.map and t.map[1] >= size for t in tokens
         )
-        known = (tokens, still_open)
+        known = (tokens, still_open, tuple(env.get(MISSING_SPACE_LINES, ())))
         if _pieces_size + len(piece) > PARSE_MEMO_CHARACTERS:
             _pieces.clear()
             _pieces_size = 0
-        _pieces[piece] = known
+        _pieces[(parser, piece)] = known
         _pieces_size += len(piece)
     return known
 
 
-def _parse_in_pieces(text: str) -> list[Token]:
-    """PARSER.parse of a long text, in pieces that each start with a `#` at the margin after a blank line.
+def _parse_in_pieces(text: str, parser: MarkdownIt = PARSER) -> tuple[list[Token], list[int]]:
+    """parser.parse of a long text, in pieces that each start with a `#` at the margin after a blank line.
 
     Such a line is a heading or paragraph text, never a list item, quote or code, and after a blank
     line it continues no list, quote, table or admonition. The only blocks that can run on over it
     are a top-level fenced code block or raw-HTML block that is still open; a piece that ends inside
     one is parsed together with the next. Repeated pieces (a note pasted many times) are parsed once.
+    Returns the tokens and the lines where `##Title` was read as a heading.
     """
     lines = text.split("\n")
     bounds = [
@@ -86,6 +131,7 @@ def _parse_in_pieces(text: str) -> list[Token]:
     ]
     bounds.append(len(lines))
     out: list[Token] = []
+    missing_space: list[int] = []
     start = 0
     index = 0
     while start < len(lines):
@@ -93,16 +139,17 @@ def _parse_in_pieces(text: str) -> list[Token]:
         index += 1
         while True:
             # A piece keeps the line end of its last (blank) line, as it has inside the whole text.
-            tokens, still_open = _piece_tokens(
-                "\n".join(lines[start:end]) + ("\n" if end < len(lines) else ""), end - start
+            tokens, still_open, found = _piece_tokens(
+                parser, "\n".join(lines[start:end]) + ("\n" if end < len(lines) else ""), end - start
             )
             if end == len(lines) or not still_open:
                 break
             end = bounds[index]
             index += 1
         out.extend(_shifted(tokens, start))
+        missing_space.extend(line + start for line in found)
         start = end
-    return out
+    return out, missing_space
 
 
 def parse_blocks(text: str) -> list[Token]:
@@ -111,22 +158,37 @@ def parse_blocks(text: str) -> list[Token]:
     The structure rules parse a note and the pipeline parses it again when they changed nothing, and
     copies of a note (or of a whole vault) repeat. The tokens are shared, so callers only read them.
     """
-    global _parsed_size
     if _last[0] is not None and (_last[0] is text or _last[0] == text):
         return _last[1]
     entry = _parsed.get(text)
     if entry is not None:
         _parsed.move_to_end(text)
-    else:
-        tokens = _parse_in_pieces(text) if len(text) > CHUNKED_PARSE_MIN else PARSER.parse(text)
-        entry = [tokens, None]
-        if len(text) <= PARSE_MEMO_CHARACTERS // 4:
-            _parsed[text] = entry
-            _parsed_size += len(text)
-            while _parsed_size > PARSE_MEMO_CHARACTERS:
-                _parsed_size -= len(_parsed.popitem(last=False)[0])
-    _last[:] = [text, entry[0], entry]
-    return entry[0]
+        _last[:] = [text, entry[0], entry]
+        return entry[0]
+    tokens = _parse_in_pieces(text)[0] if len(text) > CHUNKED_PARSE_MIN else PARSER.parse(text)
+    return remember_blocks(text, tokens)
+
+
+def remember_blocks(text: str, tokens: list[Token]) -> list[Token]:
+    """Keep tokens as parse_blocks(text)'s answer; they must be exactly what PARSER makes of `text`."""
+    global _parsed_size
+    entry = [tokens, None]
+    if len(text) <= PARSE_MEMO_CHARACTERS // 4:
+        _parsed[text] = entry
+        _parsed_size += len(text)
+        while _parsed_size > PARSE_MEMO_CHARACTERS:
+            _parsed_size -= len(_parsed.popitem(last=False)[0])
+    _last[:] = [text, tokens, entry]
+    return tokens
+
+
+def parse_lenient(text: str) -> tuple[list[Token], list[int]]:
+    """LENIENT_PARSER.parse: the tokens, and the lines (0-based, in order) where `##Title` was read as a heading."""
+    if len(text) > CHUNKED_PARSE_MIN:
+        return _parse_in_pieces(text, LENIENT_PARSER)
+    env: dict = {}
+    tokens = LENIENT_PARSER.parse(text, env)
+    return tokens, env.get(MISSING_SPACE_LINES, [])
 
 
 def parse_tree(text: str) -> list[Node]:

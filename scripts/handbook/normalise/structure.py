@@ -5,10 +5,9 @@ Both keep the number of lines, so parsed-text line numbers stay those of the raw
 
 from __future__ import annotations
 
-import bisect
 import re
 
-from .blocks import parse_blocks
+from .blocks import parse_blocks, parse_lenient, remember_blocks
 from .log import RepairLog
 from .rules import Rule, rule
 
@@ -19,42 +18,31 @@ _DEEP_QUOTE = re.compile(r"^((?:[ \t]*>){%d,})" % (MAX_QUOTES + 1))
 _LEADING = re.compile(r"^[ \t]+")
 # A tab is at most four columns, so an indent wider than MAX_INDENT has more than MAX_INDENT // 4 characters.
 _HASHES_LINE = re.compile(r"(?m)^[ \t>]*#{2,6}[^\s#]")
-_HASHES_START = re.compile(r"#{2,6}[^\s#]")
 _WIDE_INDENT = re.compile(r"(?m)^[ \t]{%d}" % (MAX_INDENT // 4 + 1))
 
 
 @rule("heading-space")
 def space_after_hashes(text: str, log: RepairLog) -> str:
-    """`##Title` -> `## Title` (one `#` followed by a word stays an Obsidian tag)."""
-    # Only a line this matches can be changed below; their numbers, counted as we go along the text.
-    candidates: list[int] = []
-    line, at = 0, 0
-    for match in _HASHES_LINE.finditer(text):
-        line += text.count("\n", at, match.start())
-        at = match.start()
-        candidates.append(line)
-    if not candidates:
+    """`##Title` -> `## Title` where markdown-it would then read a heading (one `#` before a word stays a tag)."""
+    if not _HASHES_LINE.search(text):
         return text
-    wanted = set(candidates)
+    tokens, found = parse_lenient(text)
+    if not found:
+        remember_blocks(text, tokens)  # no `##Title` heading: the lenient reading is the plain one
+        return text
     lines = text.split("\n")
-    changed = False
-    for token in parse_blocks(text):
-        if token.type != "inline" or token.map is None:
+    every_one_fixed = True
+    for number in found:
+        fixed = _MISSING_SPACE.sub(r"\1\2 ", lines[number], count=1)
+        if fixed == lines[number]:
+            every_one_fixed = False  # behind a list marker (`- ##x`): left as written, as a paragraph
             continue
-        first = token.map[0]
-        nearest = bisect.bisect_left(candidates, first)
-        if nearest == len(candidates) or candidates[nearest] > first + token.content.count("\n"):
-            continue
-        for index, content in enumerate(token.content.split("\n")):
-            number = first + index
-            if number not in wanted or number >= len(lines) or not _HASHES_START.match(content.lstrip()):
-                continue
-            fixed = _MISSING_SPACE.sub(r"\1\2 ", lines[number], count=1)
-            if fixed != lines[number]:
-                log.repair(number, "heading-space", lines[number].strip()[:40], fixed.strip()[:41])
-                lines[number] = fixed
-                changed = True
-    return "\n".join(lines) if changed else text
+        log.repair(number, "heading-space", lines[number].strip()[:40], fixed.strip()[:41])
+        lines[number] = fixed
+    repaired = "\n".join(lines)
+    if every_one_fixed and repaired != text:
+        remember_blocks(repaired, tokens)
+    return repaired
 
 
 def _code_lines(text: str) -> set[int]:
