@@ -14,9 +14,10 @@ Stages, in order:
 from __future__ import annotations
 
 import argparse
-from collections import Counter
+import gc
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -56,9 +57,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def collect_garbage_less_often() -> None:
+    """Let Python's cycle collector run once per 100,000 new objects instead of once per 700."""
+    # The stages build hundreds of thousands of small records that live until the end, and each full
+    # collection walks all of them: with the default thresholds, normalising 1,000 notes in one process
+    # took 2.6 s instead of 1.8 s, and the gap grew faster than the notes. Few records form cycles (a
+    # full collection after rendering 1,000 notes finds a few thousand unreachable objects).
+    gc.set_threshold(100_000, 50, 1000)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every stage in order; a BuildError stops the build with a message naming file and line."""
     args = parse_args(argv)
+    collect_garbage_less_often()
     configure_logging(args.verbose, args.quiet)
     feedback = Feedback(quiet=args.quiet, verbose=args.verbose)
     try:

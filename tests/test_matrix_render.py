@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tests.golden import assert_golden
 from handbook.matrix import (
-    GENERATED_COMMENT, Mention, find_subjects, load_matrix, matrix_exports, render_matrix_pages, subject_target,
+    GENERATED_COMMENT, Mention, find_subjects, find_subjects_in, load_matrix, matrix_exports, render_matrix_pages, subject_target,
 )
 from handbook.matrix.model import OWNER_LABELS
 from handbook.matrix.text import md_cell, md_text, md_title, plain_text
@@ -251,6 +251,18 @@ def _subjects_by_every_pattern(text: str) -> list[str]:
                 | st.text(max_size=4), max_size=12).map("".join))
 def test_subjects_are_those_every_pattern_finds(text: str) -> None:
     assert find_subjects(text, MATRIX) == _subjects_by_every_pattern(text)
+
+
+@settings(max_examples=100)
+@given(st.lists(st.lists(st.sampled_from(_NAMES) | st.sampled_from([" ", "-", "uses"]), max_size=4).map("".join), max_size=4))
+def test_a_section_names_what_its_title_or_any_block_names(parts: list[str]) -> None:
+    named = {key for part in parts for key in _subjects_by_every_pattern(part)}
+    assert find_subjects_in(parts, MATRIX) == [key for key in _subjects_by_every_pattern("\n\n".join(parts)) if key in named]
+
+
+def test_a_name_split_across_two_blocks_is_not_a_mention() -> None:
+    assert find_subjects_in(["Elastic Load", "Balancing"], MATRIX) == []
+    assert find_subjects_in(["Elastic Load Balancing"], MATRIX) == ["service:elb"]
 
 
 def test_subjects_found_by_alias_and_linked_back():

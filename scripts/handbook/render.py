@@ -13,7 +13,7 @@ from .load import HiddenNotes
 from .links import NoteIndex, UnresolvedLink, asset_files, resolve_links
 from .matrix import (
     Contradiction, Matrix, Mention, contradiction_admonition, contradiction_report, find_contradictions,
-    find_subjects, matrix_exports, render_matrix_pages, subject_target,
+    find_subjects_in, matrix_exports, render_matrix_pages, subject_target,
 )
 from .merge import MergeResult, merge_report, render_merge_audit, render_topic_pages
 from .model import Block, GeneratedFile, Note, Section, Source
@@ -106,8 +106,9 @@ def section_subjects(result: MergeResult, matrix: Matrix) -> dict[tuple[str, str
     subjects = {}
     for page in result.pages:
         for section in page.sections:
-            text = "\n".join([section.title] + [b.block.markdown for b in section.blocks])
-            subjects[(page.path, section.id)] = find_subjects(text, matrix)
+            subjects[(page.path, section.id)] = find_subjects_in(
+                [section.title, *(b.block.markdown for b in section.blocks)], matrix
+            )
     return subjects
 
 

@@ -3,13 +3,13 @@
 from .contradictions import Contradiction, contradiction_admonition, contradiction_report, find_contradictions
 from .exports import matrix_exports
 from .loader import load_matrix
-from .mentions import find_subjects, subject_target
+from .mentions import find_subjects, find_subjects_in, subject_target
 from .model import Category, Cell, DocSource, Layer, Matrix, Override, Rule, Service, ServiceCell
 from .render import GENERATED_COMMENT, Mention, render_matrix_pages
 
 __all__ = [
     "Category", "Cell", "Contradiction", "DocSource", "GENERATED_COMMENT", "Layer", "Matrix", "Mention",
     "Override", "Rule", "Service", "ServiceCell", "contradiction_admonition", "contradiction_report",
-    "find_contradictions", "find_subjects", "load_matrix", "matrix_exports", "render_matrix_pages",
+    "find_contradictions", "find_subjects", "find_subjects_in", "load_matrix", "matrix_exports", "render_matrix_pages",
     "subject_target",
 ]

@@ -38,18 +38,15 @@ def _found(rule: Rule, block: Block, claim: str) -> Contradiction:
                          page=rule.page, anchor=rule.anchor)
 
 
-def _block_hits(rule: Rule, blocks: Iterable[Block]) -> list[Contradiction]:
+def _block_hits(rule: Rule, copies: dict[tuple[str, str], list[Block]]) -> list[Contradiction]:
+    """Blocks whose text the rule matches; `copies` groups the blocks by (text, kind), each group checked once."""
     hits = []
-    verdicts: dict[str, bool] = {}  # copies of a block share their text: each distinct text is checked once
-    for block in blocks:
-        if rule.kinds and block.kind not in rule.kinds:
+    for (markdown, kind), blocks in copies.items():
+        if rule.kinds and kind not in rule.kinds:
             continue
-        text = plain_text(block.markdown)
-        hit = verdicts.get(text)
-        if hit is None:
-            hit = verdicts[text] = _all_match(rule.patterns, text) and not _any_match(rule.absent, text)
-        if hit:
-            hits.append(_found(rule, block, text))
+        text = plain_text(markdown)
+        if _all_match(rule.patterns, text) and not _any_match(rule.absent, text):
+            hits.extend(_found(rule, block, text) for block in blocks)
     return hits
 
 
@@ -84,10 +81,14 @@ def find_contradictions(blocks: Iterable[Block], matrix: Matrix,
     for section in sections:
         for block in section.blocks:
             all_blocks.setdefault((block.source, block.markdown), block)
+    # Copies of a block (the same text in many notes) are checked once per rule.
+    copies: dict[tuple[str, str], list[Block]] = {}
+    for block in all_blocks.values():
+        copies.setdefault((block.markdown, block.kind), []).append(block)
     found: dict[tuple[Source, str], Contradiction] = {}
     for rule in matrix.rules:
         if rule.scope == "block":
-            hits = _block_hits(rule, all_blocks.values())
+            hits = _block_hits(rule, copies)
         else:
             hits = [hit for s in sections if (hit := _section_hit(rule, s)) is not None]
         for hit in hits:

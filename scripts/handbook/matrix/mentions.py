@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Matrix
@@ -26,32 +28,89 @@ def _category_pattern(short_title: str) -> re.Pattern[str]:
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=None)
-def _words(alias: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(alias.casefold()))
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.casefold()))
 
 
-def _named(names: tuple[str, ...], words: set[str], text: str) -> bool:
-    # A name can only match where each of its words is a whole word of the text, so most names
-    # are ruled out by a set lookup before their pattern scans a long merged section.
-    return any(_words(name) <= words and _alias_pattern(name).search(text) for name in names)
+@dataclass(frozen=True)
+class _Subject:
+    """One mention key and the patterns that name it, each with the words it cannot match without."""
+
+    key: str
+    patterns: tuple[tuple[frozenset[str], re.Pattern[str]], ...]
+
+
+class SubjectFinder:
+    """Finds the matrix subjects a text names, testing only those whose every word the text contains."""
+
+    def __init__(self, matrix: Matrix):
+        subjects = [
+            _Subject(service_key(s.id), tuple((_words(a), _alias_pattern(a)) for a in (s.name, *s.aliases)))
+            for s in matrix.services
+        ]
+        subjects += [
+            _Subject(layer_key(l.id), tuple((_words(a), _alias_pattern(a)) for a in (l.title, *l.aliases)))
+            for l in matrix.layers
+        ]
+        subjects += [
+            _Subject(category_key(c.id), ((_words(c.short_title), _category_pattern(c.short_title)),))
+            for c in matrix.categories
+        ]
+        self.subjects = tuple(subjects)
+        # Each pattern is filed under one of its words; a pattern without words is tried on every text.
+        self.by_word: dict[str, set[int]] = {}
+        self.always: set[int] = set()
+        for number, subject in enumerate(self.subjects):
+            for words, _ in subject.patterns:
+                if words:
+                    self.by_word.setdefault(min(words), set()).add(number)
+                else:
+                    self.always.add(number)
+
+    def numbers(self, text: str) -> set[int]:
+        """The positions (in data order) of the subjects the text names."""
+        words = _words(text)
+        candidates = set(self.always)
+        for word in words:
+            candidates |= self.by_word.get(word, set())
+        return {
+            number for number in candidates
+            if any(needed <= words and pattern.search(text) for needed, pattern in self.subjects[number].patterns)
+        }
+
+    def keys(self, numbers: set[int]) -> list[str]:
+        """Mention keys in data order."""
+        return [self.subjects[number].key for number in sorted(numbers)]
+
+
+_finders: dict[int, tuple[Matrix, SubjectFinder]] = {}
+
+
+def subject_finder(matrix: Matrix) -> SubjectFinder:
+    """The finder for one matrix, made once (the matrix is frozen)."""
+    known = _finders.get(id(matrix))
+    if known is None or known[0] is not matrix:
+        known = _finders[id(matrix)] = (matrix, SubjectFinder(matrix))
+    return known[1]
 
 
 def find_subjects(markdown: str, matrix: Matrix) -> list[str]:
     """Mention keys ('service:<id>', 'layer:<id>', 'category:<id>') whose names appear in the text, in data order."""
-    text = plain_text(markdown)
-    words = set(_WORD.findall(text.casefold()))
-    found = []
-    for service in matrix.services:
-        if _named((service.name, *service.aliases), words, text):
-            found.append(service_key(service.id))
-    for layer in matrix.layers:
-        if _named((layer.title, *layer.aliases), words, text):
-            found.append(layer_key(layer.id))
-    for category in matrix.categories:
-        if _words(category.short_title) <= words and _category_pattern(category.short_title).search(text):
-            found.append(category_key(category.id))
-    return found
+    finder = subject_finder(matrix)
+    return finder.keys(finder.numbers(plain_text(markdown)))
+
+
+def find_subjects_in(parts: Iterable[str], matrix: Matrix) -> list[str]:
+    """The subjects named in any of the parts (a section's title and blocks), in data order.
+
+    Each part is read on its own: a name split across two blocks is not a mention, and a short block
+    rules out nearly every name by its words, where one long section would make every pattern scan it.
+    """
+    finder = subject_finder(matrix)
+    found: set[int] = set()
+    for part in parts:
+        found |= finder.numbers(plain_text(part))
+    return finder.keys(found)
 
 
 def subject_target(key: str, matrix: Matrix) -> tuple[str, str | None, str]:
