@@ -55,6 +55,13 @@ def test_a_missing_note_named_twice_on_a_page_is_reported_once() -> None:
     assert [u.target for u in unresolved] == ["Glacier", "Vault"]
 
 
+def test_a_missing_note_is_reported_with_the_words_the_page_text_gives_it() -> None:
+    # The repairs table, written as HTML after the text, escapes the same link's words.
+    text, unresolved = resolve("[A && B](note:A%20&&%20B)\n\n<td><code>[A &amp;&amp; B](note:A%20&&%20B)</code></td>")
+    assert text == "A && B\n\n<td><code>A &amp;&amp; B</code></td>"
+    assert [(u.target, u.text) for u in unresolved] == [("A && B", "A && B")]
+
+
 def test_assets_and_page_targets_are_relative_to_the_page() -> None:
     text, _ = resolve("![d](asset:img/Pasted%20image%201.PNG) and [m](page:matrix/index.md#legend)", page="notes/x/y.md")
     assert text == "![d](../../assets/img/pasted-image-1.png) and [m](../../matrix/index.md#legend)"

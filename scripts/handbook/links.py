@@ -116,4 +116,8 @@ def resolve_links(
             return f"{bang}[{text}]({rel_link(page, home[0], home[1])})"
 
         out.append(GeneratedFile(item.path, LINK_TARGET.sub(replace, item.content)))
-    return out, list(dict.fromkeys(unresolved))
+    # The first mention on a page names it: the page's text comes before its repairs table.
+    first: dict[tuple[str, str], UnresolvedLink] = {}
+    for link in unresolved:
+        first.setdefault((link.page, link.target), link)
+    return out, list(first.values())
