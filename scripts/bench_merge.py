@@ -1,9 +1,11 @@
-"""Benchmark of the dedupe/merge stage on synthetic corpora of 1,000 and 10,000 notes.
+"""Benchmark of the build pipeline (load, normalise, merge, data, render, write) on synthetic corpora of
+1,000 and 10,000 notes.
 
 The corpora are made from the five seed notes with a fixed random seed: exact copies, truncated
 copies, and notes stitched from seed sections with typos, dropped words, changed facts (AWS vs the
-customer, N+1 vs N+2) and lines of their own. Each size runs in a fresh process so that peak memory
-(ru_maxrss) belongs to that size alone. Prints figures only; it never asserts on time.
+customer, N+1 vs N+2) and lines of their own. Each size is written to a temporary folder and built by
+`scripts/build.py --no-site` exactly as a user runs it; the build's own stage times are printed with
+the peak memory of the build and its worker processes together. Prints figures only; it never asserts.
 
     .venv/bin/python scripts/bench_merge.py [--sizes 1000 10000]
 """
@@ -16,16 +18,15 @@ import os
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from handbook.model import RawNote  # noqa: E402
 
 SEED = 20240611
 _OFF_TOPIC = ("Lambda pricing", "Step Functions retries", "CloudFront caching", "Route 53 health checks")
@@ -87,7 +88,7 @@ def synthetic_corpus(size: int, seeds: list[str]) -> list[tuple[str, str]]:
 
 
 class TreeMemory:
-    """Samples the resident memory of this process and its workers together (Linux /proc), keeping the peak."""
+    """Samples the resident memory of this process's children and their workers together (Linux /proc), keeping the peak."""
 
     def __init__(self, interval: float = 0.02):
         self.interval = interval
@@ -115,10 +116,19 @@ class TreeMemory:
                 continue
         return found
 
+    def _descendants(self, pid: int) -> list[int]:
+        found, waiting = [], [pid]
+        while waiting:
+            children = self._children(waiting.pop())
+            found += children
+            waiting += children
+        return found
+
     def _sample(self) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, self._rss_kb(me) + sum(self._rss_kb(c) for c in self._children(me)))
+            # The benchmark itself is left out: it holds nothing of the build's.
+            self.peak_kb = max(self.peak_kb, sum(self._rss_kb(c) for c in self._descendants(me)))
             self._stop.wait(self.interval)
 
     def start(self) -> TreeMemory:
@@ -132,81 +142,80 @@ class TreeMemory:
             self._thread.join()
 
 
-def run_size(size: int) -> dict:
-    """Generate, normalise, merge and render one corpus; timings in seconds, memory in MB."""
-    from handbook.merge import load_topics, merge_notes, render_topic_pages
-    from handbook.normalise import load_context, normalise_all, worker_count
+def prepare_root(folder: Path) -> Path:
+    """A copy of the project's site configuration (mkdocs.yml, hand-written docs, theme) to build into."""
+    folder.mkdir(parents=True)
+    shutil.copy2(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", folder / "docs",
+                    ignore=shutil.ignore_patterns("handbook", "*.json", "*.csv", "screenshots"))
+    shutil.copytree(ROOT / "templates" / "theme", folder / "templates" / "theme")
+    return folder
 
+
+def write_corpus(folder: Path, size: int) -> int:
+    """The synthetic notes as files; returns their total size in bytes."""
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "notes").glob("*.md"))]
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-    corpus = synthetic_corpus(size, seeds)
-    timings["generate"] = time.perf_counter() - start
+    total = 0
+    for path, text in synthetic_corpus(size, seeds):
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        total += len(text.encode("utf-8"))
+    return total
 
-    memory = TreeMemory().start()  # from normalise to render: the pipeline the targets are about
-    start = time.perf_counter()
-    raws = [RawNote(path, text, len(text.encode())) for path, text in corpus]
-    context = load_context(ROOT / "data", frozenset(path for path, _ in corpus))
-    workers = worker_count(len(raws))
-    notes = [note for note, _ in normalise_all(raws, context, workers)]
-    timings["normalise"] = time.perf_counter() - start
 
-    outline = load_topics(ROOT / "data")
-    marks: dict[str, float] = {}
+_STAGE_TIME = re.compile(r"time: (\w+)\s+([\d.]+) s")
 
-    def progress(stage: str, done: int, total: int) -> None:
-        marks.setdefault(stage, time.perf_counter())
 
-    start = time.perf_counter()
-    result = merge_notes(notes, outline, progress=progress)
-    end = time.perf_counter()
-    timings["merge"] = end - start
-    ordered = sorted(marks.items(), key=lambda kv: kv[1])
-    for (stage, began), (_, following) in zip(ordered, [*ordered[1:], ("end", end)]):
-        timings[f"  merge.{stage}"] = following - began
-
-    start = time.perf_counter()
-    files = render_topic_pages(result)
-    timings["render"] = time.perf_counter() - start
-    memory.stop()
-    c = result.counts
+def run_size(size: int) -> dict:
+    """Build one corpus with scripts/build.py --no-site; timings in seconds, memory in MB."""
+    with tempfile.TemporaryDirectory() as work:
+        notes = Path(work) / "notes"
+        corpus_bytes = write_corpus(notes, size)
+        root = prepare_root(Path(work) / "root")
+        command = [sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(root), "--notes", str(notes),
+                   "--no-site"]
+        memory = TreeMemory().start()
+        started = time.perf_counter()
+        # CI=true: no progress bars, and the same summary a CI log shows.
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CI": "true"})
+        wall = time.perf_counter() - started
+        memory.stop()
+        if done.returncode != 0:
+            raise SystemExit(f"the build of {size:,} notes failed:\n{done.stderr[-2000:]}")
+        timings = {stage: float(seconds) for stage, seconds in _STAGE_TIME.findall(done.stdout + done.stderr)}
+        report = json.loads((root / "docs" / "report.json").read_text(encoding="utf-8"))
+    counts = report["counts"]
     return {
-        "size": size, "workers": workers, "timings": timings,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "size": size, "corpus_mb": corpus_bytes / 1e6, "timings": timings, "wall": wall,
+        "largest_process_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "all_processes_peak_mb": memory.peak_kb / 1024,
-        "blocks": c.input_blocks, "kept": c.kept, "merged": c.merged, "duplicate_notes": c.duplicate_notes,
-        "guarded": len(result.guarded), "unassigned": len(result.unassigned), "files": len(files),
-        "merges": len(result.merges),
+        "blocks": counts["input blocks"], "kept": counts["blocks kept"], "merged": counts["blocks merged"],
+        "duplicate_notes": counts["duplicate notes"], "unassigned": counts["unassigned sections"],
+        "merges": len(report["merge"].get("merges", [])),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(run_size(args.child)))
-        return
-    runs = []
-    for size in args.sizes:
-        out = subprocess.run([sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, check=True)
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print("normalise processes: " + ", ".join(f"{run['workers']} for {run['size']:,} notes" for run in runs))
+    runs = [run_size(size) for size in args.sizes]
+    print(f"cores: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}")
+    print(f"{'notes':<24}" + "".join(f"{run['size']:>12,}" for run in runs))
+    print(f"{'corpus':<24}" + "".join(f"{run['corpus_mb']:>10.1f}MB" for run in runs))
     stages = list(dict.fromkeys(k for run in runs for k in run["timings"]))
-    print(f"{'stage':<22}" + "".join(f"{run['size']:>12,}" for run in runs))
     for stage in stages:
-        print(f"{stage:<22}" + "".join(f"{run['timings'].get(stage, 0):>11.2f}s" for run in runs))
-    pipeline = [run["timings"]["normalise"] + run["timings"]["merge"] + run["timings"]["render"] for run in runs]
-    print(f"{'normalise+merge+render':<22}" + "".join(f"{t:>11.2f}s" for t in pipeline))
-    for key in ("peak_mb", "worker_peak_mb", "all_processes_peak_mb", "blocks", "kept", "merged", "duplicate_notes", "merges", "guarded", "unassigned", "files"):
-        print(f"{key:<22}" + "".join(f"{run[key]:>12,.0f}" for run in runs))
+        print(f"{'time: ' + stage:<24}" + "".join(f"{run['timings'].get(stage, 0):>11.2f}s" for run in runs))
+    print(f"{'wall (with start-up)':<24}" + "".join(f"{run['wall']:>11.2f}s" for run in runs))
+    for key in ("all_processes_peak_mb", "largest_process_mb", "blocks", "kept", "merged", "duplicate_notes",
+                "merges", "unassigned"):
+        print(f"{key:<24}" + "".join(f"{run[key]:>12,.0f}" for run in runs))
     if len(runs) >= 2:
-        merge_ratio = runs[-1]["timings"]["merge"] / runs[0]["timings"]["merge"]
-        print(f"ratio {runs[-1]['size']:,}/{runs[0]['size']:,}: merge {merge_ratio:.1f}x, "
-              f"normalise+merge+render {pipeline[-1] / pipeline[0]:.1f}x "
-              f"(size ratio {runs[-1]['size'] / runs[0]['size']:.0f}x)")
+        first, last = runs[0], runs[-1]
+        print(f"ratio {last['size']:,}/{first['size']:,}: pipeline {last['timings']['total'] / first['timings']['total']:.1f}x "
+              f"(size ratio {last['size'] / first['size']:.0f}x); target for {last['size']:,} notes: "
+              f"total <= 10 s and <= 1,000 MB")
 
 
 if __name__ == "__main__":

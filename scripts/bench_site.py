@@ -24,7 +24,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "scripts"))
 
-from bench_merge import synthetic_corpus  # noqa: E402
+from bench_merge import prepare_root, write_corpus  # noqa: E402
 from handbook.site import mkdocs_env  # noqa: E402
 
 PLAIN_CONFIG = """site_name: Plain notes
@@ -34,18 +34,6 @@ theme:
 plugins: [search]
 markdown_extensions: [admonition, attr_list, tables, toc, pymdownx.details, pymdownx.superfences]
 """
-
-
-def write_corpus(folder: Path, size: int) -> int:
-    """The synthetic notes as files; returns their total size in bytes."""
-    seeds = [p.read_text(encoding="utf-8") for p in sorted((PROJECT / "data" / "notes").glob("*.md"))]
-    total = 0
-    for path, text in synthetic_corpus(size, seeds):
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        total += len(text.encode("utf-8"))
-    return total
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -70,12 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         notes = work_dir / "notes"
         size = write_corpus(notes, args.notes)
 
-        handbook = work_dir / "handbook"
-        handbook.mkdir()
-        shutil.copy2(PROJECT / "mkdocs.yml", handbook / "mkdocs.yml")
-        shutil.copytree(PROJECT / "docs", handbook / "docs",
-                        ignore=shutil.ignore_patterns("handbook", "*.json", "*.csv", "screenshots"))
-        shutil.copytree(PROJECT / "templates" / "theme", handbook / "templates" / "theme")
+        handbook = prepare_root(work_dir / "handbook")
         pipeline = timed([sys.executable, str(PROJECT / "scripts" / "build.py"), "--root", str(handbook),
                           "--notes", str(notes), "--quiet"], PROJECT)
 
