@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from handbook.links import NoteIndex, asset_page_path, resolve_links
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from handbook.links import LINK_TARGET, NoteIndex, asset_page_path, resolve_links
 from handbook.model import GeneratedFile, Note, Section, Source
 
 
@@ -71,3 +76,11 @@ def test_assets_and_page_targets_are_relative_to_the_page() -> None:
 def test_other_files_pass_through_untouched() -> None:
     files, _ = resolve_links([GeneratedFile("x.html", "[a](note:IAM)")], NoteIndex(NOTES), no_homes)
     assert files[0].content == "[a](note:IAM)"
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["[", "]", "(", ")", "\\", "!", "note:", "page:", "x", " ", "a b", "#h", "\n"]),
+                max_size=16).map("".join))
+def test_link_targets_are_the_links_a_character_by_character_pattern_finds(text: str) -> None:
+    plain = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((note|asset|page):([^)\s]*)\)")
+    assert [m.span() for m in LINK_TARGET.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -34,3 +34,8 @@ def test_the_report_reads_record_by_record() -> None:
 @given(st.dictionaries(st.text(max_size=6), _JSON, max_size=5))
 def test_the_report_is_the_same_data_as_json(payload: dict) -> None:
     assert json.loads(report_json(payload)) == payload
+
+
+def test_a_generator_of_records_is_written_as_a_list() -> None:
+    records = ({"n": n} for n in range(2))
+    assert report_json({"a": records, "b": (x for x in ())}) == report_json({"a": [{"n": 0}, {"n": 1}], "b": []})

@@ -105,7 +105,7 @@ def load_notes(notes_dir: Path) -> NotesFolder:
     notes = []
     for relative in note_paths:
         file = notes_dir / relative
-        name = display_path(file)
+        name = f"{shown}/{relative}"  # as display_path(file) shows it, without resolving every file
         try:
             data = file.read_bytes()
         except OSError as exc:

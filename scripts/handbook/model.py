@@ -32,7 +32,7 @@ class BuildError(Exception):
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Source:
     """Where a piece of text came from: a note (path relative to the notes folder) and a 1-based line."""
 
@@ -43,7 +43,7 @@ class Source:
         return f"{self.note}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawNote:
     """One note file exactly as read: its relative POSIX path and decoded text."""
 
@@ -52,7 +52,7 @@ class RawNote:
     size: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repair:
     """One change the normaliser made, with the rule that made it."""
 
@@ -68,7 +68,7 @@ BlockKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """The smallest unit the merge stage compares: a paragraph, one list item, a table, a code block."""
 
@@ -78,7 +78,7 @@ class Block:
     depth: int = 0  # nesting depth for list items (0 = top level)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A heading and the blocks under it, up to the next heading of any level."""
 
@@ -88,7 +88,7 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Asset:
     """A file a note embeds (an image), found in the notes folder and copied into the site."""
 
@@ -97,7 +97,7 @@ class Asset:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """A normalised note: clean Markdown split into sections, plus what was repaired."""
 
@@ -119,7 +119,7 @@ class Note:
         return file_stem(self.path)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GeneratedFile:
     """One file of generated output, path relative to the generated folder."""
 

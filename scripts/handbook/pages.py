@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from .model import GeneratedFile, Note, Repair
@@ -134,25 +135,44 @@ def render_report_page(
 
 
 def report_json(payload: dict) -> str:
-    """The machine-readable build report: sorted keys, stable across builds, one record a line."""
-    return _json_layout(payload, "") + "\n"
+    """The machine-readable build report: sorted keys, stable across builds, one record a line.
+
+    A list may also be given as a generator of records: the largest (every repair) is then never
+    held as a list of dictionaries beside its text.
+    """
+    return "".join(chain(_json_parts(payload, ""), ("\n",)))
+
+
+_COMPACT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+_NOTHING = object()
 
 
 def _compact_json(value: object) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+    return _COMPACT.encode(value)
 
 
-def _json_layout(value: object, pad: str) -> str:
+def _json_parts(value: object, pad: str) -> Iterator[str]:
     # Objects open up key by key and lists item by item, but each list item stays on one line: the
     # report reads and diffs record by record, and json's C encoder (which `indent` turns off) writes
     # the records, which at ten thousand notes is most of the report's build time.
     inner = pad + "  "
     if isinstance(value, dict) and value:
-        entries = (f"{inner}{_compact_json(key)}: {_json_layout(value[key], inner)}" for key in sorted(value))
-        return "{\n" + ",\n".join(entries) + f"\n{pad}}}"
-    if isinstance(value, list) and value:
-        return "[\n" + ",\n".join(inner + _compact_json(item) for item in value) + f"\n{pad}]"
-    return _compact_json(value)
+        for number, key in enumerate(sorted(value)):
+            yield ("{\n" if number == 0 else ",\n") + f"{inner}{_compact_json(key)}: "
+            yield from _json_parts(value[key], inner)
+        yield f"\n{pad}}}"
+    elif isinstance(value, (list, Generator)):
+        items = iter(value)
+        first = next(items, _NOTHING)
+        if first is _NOTHING:
+            yield "[]"
+            return
+        yield f"[\n{inner}{_compact_json(first)}"
+        for item in items:
+            yield f",\n{inner}{_compact_json(item)}"
+        yield f"\n{pad}]"
+    else:
+        yield _compact_json(value)
 
 
 # Above this many repairs the report page lists counts per rule and per note; every repair

@@ -225,10 +225,10 @@ def render_site(
             {"rule": c.rule, "note": c.source.note, "line": c.source.line, "claim": c.claim, "message": c.message}
             for c in contradictions
         ],
-        "repairs": [
+        "repairs": (  # a generator: report_json writes each record as it comes
             {"note": r.note, "line": r.line, "rule": r.rule, "before": r.before, "after": r.after}
             for note in notes for r in note.repairs
-        ],
+        ),
         "suspicious_words": [{"note": f.note, "line": f.line, "word": f.word, "reason": f.reason} for f in findings],
         "unresolved_links": [{"page": u.page, "target": u.target, "text": u.text} for u in unresolved],
         "merge": merge_report(result),
