@@ -23,8 +23,11 @@ from .model import GeneratedFile, Note
 from .paths import ASSETS_DIR, note_page, rel_link, slugify
 
 # The link text is written as an unrolled loop (runs of plain characters between escapes): the same
-# strings as `(?:[^\[\]\\]|\\.)*`, matched a run at a time instead of a character at a time.
-LINK_TARGET = re.compile(r"(!?)\[([^\[\]\\]*(?:\\.[^\[\]\\]*)*)\]\((note|asset|page):([^)\s]*)\)")
+# strings as `(?:[^\[\]\\]|\\.)*`, matched a run at a time instead of a character at a time. The
+# pattern starts at `[` so that the regex engine can skip to each `[`; an image's `!` is looked up
+# before it (see rewrite_link_targets).
+LINK_TARGET = re.compile(r"\[([^\[\]\\]*(?:\\.[^\[\]\\]*)*)\]\((note|asset|page):([^)\s]*)\)")
+_SCHEMES = ("](note:", "](asset:", "](page:")
 
 # (page, anchor) for a note and an optional heading, or None when unknown.
 HomeFinder = Callable[[str, str | None], tuple[str, str | None] | None]
@@ -85,6 +88,22 @@ def asset_files(notes: Sequence[Note], notes_root: Path) -> list[GeneratedFile]:
     return [GeneratedFile(asset_page_path(p), (notes_root / p).read_bytes()) for p in wanted]
 
 
+def rewrite_link_targets(text: str, replace: Callable[[re.Match, str], str]) -> str:
+    """Each `[text](note:|asset:|page:…)` (with the `!` of an image, if any) replaced by replace(match, bang)."""
+    pieces: list[str] = []
+    done = 0
+    for match in LINK_TARGET.finditer(text):
+        start = match.start()
+        bang = "!" if start > done and text[start - 1] == "!" else ""
+        pieces.append(text[done:start - len(bang)])
+        pieces.append(replace(match, bang))
+        done = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
 def resolve_links(
     files: list[GeneratedFile], index: NoteIndex, home_of: HomeFinder
 ) -> tuple[list[GeneratedFile], list[UnresolvedLink]]:
@@ -96,11 +115,13 @@ def resolve_links(
     """
     unresolved: list[UnresolvedLink] = []
     for position, item in enumerate(files):
-        if not item.path.endswith(".md") or not isinstance(item.content, str) or ":" not in item.content:
+        if not item.path.endswith(".md") or not isinstance(item.content, str):
+            continue
+        if not any(scheme in item.content for scheme in _SCHEMES):
             continue
 
-        def replace(match: re.Match, page: str = item.path) -> str:
-            bang, text, scheme, target = match.groups()
+        def replace(match: re.Match, bang: str, page: str = item.path) -> str:
+            text, scheme, target = match.groups()
             if scheme == "asset":
                 return f"{bang}[{text}]({rel_link(page, asset_page_path(unquote(target)))})"
             if scheme == "page":
@@ -117,7 +138,7 @@ def resolve_links(
                 home = (note_page(note.path), anchor)
             return f"{bang}[{text}]({rel_link(page, home[0], home[1])})"
 
-        files[position] = GeneratedFile(item.path, LINK_TARGET.sub(replace, item.content))
+        files[position] = GeneratedFile(item.path, rewrite_link_targets(item.content, replace))
     # The first mention on a page names it: the page's text comes before its repairs table.
     first: dict[tuple[str, str], UnresolvedLink] = {}
     for link in unresolved:
