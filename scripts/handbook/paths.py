@@ -84,14 +84,17 @@ def note_page(note_path: str) -> str:
 
 def rel_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
     """A relative Markdown link target from one generated page to another (or to a file)."""
-    target = _relative(posixpath.dirname(from_page), to_page) if to_page != from_page else posixpath.basename(to_page)
+    target = _relative(from_page, to_page)
     return f"{target}#{anchor}" if anchor else target
 
 
 @lru_cache(maxsize=65536)
-def _relative(base: str, to_page: str) -> str:
-    """posixpath.relpath for two paths relative to the same folder, without asking for the working directory."""
+def _relative(from_page: str, to_page: str) -> str:
+    """posixpath.relpath from a page's folder, without asking for the working directory."""
     # relpath makes both paths absolute first (a getcwd call each time), which dominated rendering large corpora.
+    if to_page == from_page:
+        return posixpath.basename(to_page)
+    base = posixpath.dirname(from_page)
     if ".." in base.split("/") or ".." in to_page.split("/"):
         return posixpath.relpath(to_page, base or ".")
     base_parts = [part for part in base.split("/") if part not in ("", ".")]

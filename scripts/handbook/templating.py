@@ -54,6 +54,15 @@ def code_html(text: str) -> str:
     return f"<code>{html.escape(flat, quote=False)}</code>" if flat else "(nothing)"
 
 
+def repair_rows(repairs) -> str:
+    """The rows of a repairs table in HTML, one line each (a note can have hundreds of repairs)."""
+    return "\n".join(
+        f'<tr><td style="text-align: right">{r.line}</td><td>{code_html(r.rule)}</td>'
+        f"<td>{code_html(r.before)}</td><td>{code_html(r.after)}</td></tr>"
+        for r in repairs
+    )
+
+
 @lru_cache(maxsize=8)
 def make_env(templates_dir: Path) -> Environment:
     """A strict Markdown-producing environment: unknown variables are errors, nothing is auto-escaped."""
@@ -67,7 +76,7 @@ def make_env(templates_dir: Path) -> Environment:
     )
     env.filters["cell"] = table_cell
     env.filters["code_cell"] = code_cell
-    env.filters["code_html"] = code_html
+    env.filters["repair_rows"] = repair_rows
     env.filters["fence_for"] = fence_for
     env.filters["indent_block"] = indent
     env.globals["rel_link"] = rel_link
