@@ -158,3 +158,18 @@ def test_one_lenient_parse_reads_the_repaired_text_as_a_plain_parse_does(text: s
     repaired = space_after_hashes.apply(text, RepairLog("note.md"))
     kept = blocks.parse_blocks(repaired)
     assert _token_fields(kept) == _token_fields(blocks.PARSER.parse(repaired))
+
+
+def test_a_long_note_read_in_pieces_gets_the_same_repairs_and_tokens():
+    from handbook.normalise import blocks
+    from handbook.normalise.log import RepairLog
+    from handbook.normalise.structure import space_after_hashes
+
+    piece = "##Title\ntext ##not a heading\n\n> ###Quoted\n\n- item\n  ##Inside\n\n```\n##code\n```\n\n"
+    text = piece * (blocks.CHUNKED_PARSE_MIN // len(piece) + 10)
+    short, long = RepairLog("note.md"), RepairLog("note.md")
+    space_after_hashes.apply(piece, short)
+    repaired = space_after_hashes.apply(text, long)
+    assert len(long.repairs) == len(short.repairs) * (blocks.CHUNKED_PARSE_MIN // len(piece) + 10)
+    assert [r.rule for r in short.repairs] == ["heading-space"] * 3
+    assert _token_fields(blocks.parse_blocks(repaired)) == _token_fields(blocks.PARSER.parse(repaired))
