@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import Block, Section, Source
@@ -50,9 +50,21 @@ def _block_hits(rule: Rule, copies: dict[tuple[str, str], list[Block]]) -> list[
     return hits
 
 
+def _section_hits(rule: Rule, sections: Sequence[Section]) -> list[Contradiction]:
+    """Sections whose heading the rule names and whose blocks make its claim."""
+    heading_named: dict[str, bool] = {}  # many sections share a heading: each heading is read once
+    hits = []
+    for section in sections:
+        named = heading_named.get(section.title)
+        if named is None:
+            named = heading_named[section.title] = _all_match(rule.heading, plain_text(section.title))
+        if named and (hit := _section_hit(rule, section)) is not None:
+            hits.append(hit)
+    return hits
+
+
 def _section_hit(rule: Rule, section: Section) -> Contradiction | None:
-    if not _all_match(rule.heading, plain_text(section.title)):
-        return None
+    """The claim a section whose heading the rule names makes, if its blocks make it."""
     blocks = [b for b in section.blocks if not rule.kinds or b.kind in rule.kinds]
     if not blocks:
         return None
@@ -75,24 +87,25 @@ def find_contradictions(blocks: Iterable[Block], matrix: Matrix,
                         sections: Iterable[Section] = ()) -> list[Contradiction]:
     """Every contradiction in the blocks (block rules) and sections (section and block rules), sorted by (source, rule)."""
     sections = tuple(sections)
-    all_blocks: dict[tuple[Source, str], Block] = {}
+    # Keyed by plain values: hashing a Source record is a Python call, and there is one per block.
+    all_blocks: dict[tuple[str, int, str], Block] = {}
     for block in blocks:
-        all_blocks.setdefault((block.source, block.markdown), block)
+        all_blocks.setdefault((block.source.note, block.source.line, block.markdown), block)
     for section in sections:
         for block in section.blocks:
-            all_blocks.setdefault((block.source, block.markdown), block)
+            all_blocks.setdefault((block.source.note, block.source.line, block.markdown), block)
     # Copies of a block (the same text in many notes) are checked once per rule.
     copies: dict[tuple[str, str], list[Block]] = {}
     for block in all_blocks.values():
         copies.setdefault((block.markdown, block.kind), []).append(block)
-    found: dict[tuple[Source, str], Contradiction] = {}
+    found: dict[tuple[str, int, str], Contradiction] = {}
     for rule in matrix.rules:
         if rule.scope == "block":
             hits = _block_hits(rule, copies)
         else:
-            hits = [hit for s in sections if (hit := _section_hit(rule, s)) is not None]
+            hits = _section_hits(rule, sections)
         for hit in hits:
-            found.setdefault((hit.source, hit.rule), hit)
+            found.setdefault((hit.source.note, hit.source.line, hit.rule), hit)
     return [found[key] for key in sorted(found)]
 
 
