@@ -173,3 +173,14 @@ def test_a_long_note_read_in_pieces_gets_the_same_repairs_and_tokens():
     assert len(long.repairs) == len(short.repairs) * (blocks.CHUNKED_PARSE_MIN // len(piece) + 10)
     assert [r.rule for r in short.repairs] == ["heading-space"] * 3
     assert _token_fields(blocks.parse_blocks(repaired)) == _token_fields(blocks.PARSER.parse(repaired))
+
+
+def test_a_copy_of_a_note_gets_the_same_heading_repairs():
+    from handbook.normalise.log import RepairLog
+    from handbook.normalise.structure import space_after_hashes
+
+    text = "##Title\n\n- ##item\n\n> ###Quote\n"
+    first, second = RepairLog("a.md"), RepairLog("b.md")
+    assert space_after_hashes.apply(text, first) == space_after_hashes.apply(text, second) == "## Title\n\n- ##item\n\n> ### Quote\n"
+    assert [(r.line, r.before, r.after) for r in first.repairs] == [(r.line, r.before, r.after) for r in second.repairs]
+    assert [r.note for r in second.repairs] == ["b.md", "b.md"]

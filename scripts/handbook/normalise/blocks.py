@@ -174,6 +174,8 @@ def remember_blocks(text: str, tokens: list[Token]) -> list[Token]:
     global _parsed_size
     entry = [tokens, None]
     if len(text) <= PARSE_MEMO_CHARACTERS // 4:
+        if _parsed.pop(text, None) is not None:
+            _parsed_size -= len(text)
         _parsed[text] = entry
         _parsed_size += len(text)
         while _parsed_size > PARSE_MEMO_CHARACTERS:

@@ -6,6 +6,7 @@ Both keep the number of lines, so parsed-text line numbers stay those of the raw
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 
 from .blocks import parse_blocks, parse_lenient, remember_blocks
 from .log import RepairLog
@@ -21,27 +22,40 @@ _HASHES_LINE = re.compile(r"(?m)^[ \t>]*#{2,6}[^\s#]")
 _WIDE_INDENT = re.compile(r"(?m)^[ \t]{%d}" % (MAX_INDENT // 4 + 1))
 
 
+# Copies of a note repeat: the outcome of the rule for recent texts, so a copy is not parsed again.
+_OUTCOMES_KEPT, _OUTCOME_TEXT_LIMIT = 1024, 20_000
+_outcomes: OrderedDict[str, tuple[str, tuple[tuple[int, str, str], ...]]] = OrderedDict()
+
+
 @rule("heading-space")
 def space_after_hashes(text: str, log: RepairLog) -> str:
     """`##Title` -> `## Title` where markdown-it would then read a heading (one `#` before a word stays a tag)."""
     if not _HASHES_LINE.search(text):
         return text
+    known = _outcomes.get(text)
+    if known is not None:
+        for number, before, after in known[1]:
+            log.repair(number, "heading-space", before, after)
+        return known[0]
     tokens, found = parse_lenient(text)
-    if not found:
-        remember_blocks(text, tokens)  # no `##Title` heading: the lenient reading is the plain one
-        return text
     lines = text.split("\n")
-    every_one_fixed = True
+    repairs: list[tuple[int, str, str]] = []
     for number in found:
         fixed = _MISSING_SPACE.sub(r"\1\2 ", lines[number], count=1)
         if fixed == lines[number]:
-            every_one_fixed = False  # behind a list marker (`- ##x`): left as written, as a paragraph
-            continue
-        log.repair(number, "heading-space", lines[number].strip()[:40], fixed.strip()[:41])
+            continue  # behind a list marker (`- ##x`): left as written, as a paragraph
+        repairs.append((number, lines[number].strip()[:40], fixed.strip()[:41]))
         lines[number] = fixed
-    repaired = "\n".join(lines)
-    if every_one_fixed and repaired != text:
+    repaired = "\n".join(lines) if repairs else text
+    if len(repairs) == len(found):
+        # Each `##Title` the lenient parse read as a heading is now one: its tokens are the plain parse's.
         remember_blocks(repaired, tokens)
+    for number, before, after in repairs:
+        log.repair(number, "heading-space", before, after)
+    if len(text) <= _OUTCOME_TEXT_LIMIT:
+        _outcomes[text] = (repaired, tuple(repairs))
+        if len(_outcomes) > _OUTCOMES_KEPT:
+            _outcomes.popitem(last=False)
     return repaired
 
 
