@@ -32,9 +32,18 @@ class BuildError(Exception):
         return f"{where}: {self.message}"
 
 
+def _rebuilt_from_fields(record):
+    """Pickle a record as its class and field values: unpickling calls the constructor once, where the
+    frozen slotted default sets each field through a Python-level __setstate__ (normalise's workers send
+    back hundreds of thousands of these)."""
+    return type(record), tuple(getattr(record, name) for name in record.__match_args__)
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Source:
     """Where a piece of text came from: a note (path relative to the notes folder) and a 1-based line."""
+
+    __reduce__ = _rebuilt_from_fields
 
     note: str
     line: int
@@ -56,6 +65,8 @@ class RawNote:
 class Repair:
     """One change the normaliser made, with the rule that made it."""
 
+    __reduce__ = _rebuilt_from_fields
+
     note: str
     line: int
     rule: str
@@ -72,6 +83,8 @@ BlockKind = Literal[
 class Block:
     """The smallest unit the merge stage compares: a paragraph, one list item, a table, a code block."""
 
+    __reduce__ = _rebuilt_from_fields
+
     kind: BlockKind
     markdown: str
     source: Source
@@ -81,6 +94,8 @@ class Block:
 @dataclass(frozen=True, slots=True)
 class Section:
     """A heading and the blocks under it, up to the next heading of any level."""
+
+    __reduce__ = _rebuilt_from_fields
 
     title: str
     level: int
@@ -92,6 +107,8 @@ class Section:
 class Asset:
     """A file a note embeds (an image), found in the notes folder and copied into the site."""
 
+    __reduce__ = _rebuilt_from_fields
+
     source_path: str  # relative to the notes folder, POSIX
     note: str
     line: int
@@ -100,6 +117,8 @@ class Asset:
 @dataclass(frozen=True, slots=True)
 class Note:
     """A normalised note: clean Markdown split into sections, plus what was repaired."""
+
+    __reduce__ = _rebuilt_from_fields
 
     path: str
     title: str
