@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from ..model import GeneratedFile
 from ..paths import rel_link
+from ..templating import make_env
 from .model import OWNER_LABELS, DocSource, Matrix
 from .pages import (
     MATRIX_SUMMARY, OVERVIEW_PAGE, SERVICES_INDEX, SERVICES_SUMMARY, WHO_OWNS_PAGE,
@@ -36,17 +36,9 @@ class Mention:
     anchor: str
 
 
-@lru_cache(maxsize=8)  # compiled templates outlive one build in the live preview; changed files still reload
 def make_environment(templates_dir: Path) -> Environment:
-    """The Jinja2 environment for Markdown output: strict, no autoescape, Markdown-escaping filters."""
-    env = Environment(
-        loader=FileSystemLoader(templates_dir),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The build's one Jinja2 environment (templating.make_env) with the matrix's Markdown filters and pages."""
+    env = make_env(templates_dir)
     env.filters.update(md=md_text, md_cell=md_cell, attr=md_title)
     env.globals.update(
         generated_comment=GENERATED_COMMENT,
