@@ -33,17 +33,23 @@ class BuildError(Exception):
 
 
 def _rebuilt_from_fields(record):
-    """Pickle a record as its class and field values: unpickling calls the constructor once, where the
-    frozen slotted default sets each field through a Python-level __setstate__ (normalise's workers send
-    back hundreds of thousands of these)."""
+    # Unpickling then calls the constructor once; the default for a frozen slotted dataclass sets each
+    # field through a Python-level __setstate__, and normalise's workers send back hundreds of
+    # thousands of records.
     return type(record), tuple(getattr(record, name) for name in record.__match_args__)
 
 
-@dataclass(frozen=True, order=True, slots=True)
+def record(cls=None, /, *, order: bool = False):
+    """A frozen, slotted dataclass that pickles as its class and field values."""
+    def make(cls):
+        cls.__reduce__ = _rebuilt_from_fields
+        return dataclass(frozen=True, slots=True, order=order)(cls)
+    return make if cls is None else make(cls)
+
+
+@record(order=True)
 class Source:
     """Where a piece of text came from: a note (path relative to the notes folder) and a 1-based line."""
-
-    __reduce__ = _rebuilt_from_fields
 
     note: str
     line: int
@@ -52,7 +58,7 @@ class Source:
         return f"{self.note}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RawNote:
     """One note file exactly as read: its relative POSIX path and decoded text."""
 
@@ -61,11 +67,9 @@ class RawNote:
     size: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Repair:
     """One change the normaliser made, with the rule that made it."""
-
-    __reduce__ = _rebuilt_from_fields
 
     note: str
     line: int
@@ -79,11 +83,9 @@ BlockKind = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Block:
     """The smallest unit the merge stage compares: a paragraph, one list item, a table, a code block."""
-
-    __reduce__ = _rebuilt_from_fields
 
     kind: BlockKind
     markdown: str
@@ -91,11 +93,9 @@ class Block:
     depth: int = 0  # nesting depth for list items (0 = top level)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Section:
     """A heading and the blocks under it, up to the next heading of any level."""
-
-    __reduce__ = _rebuilt_from_fields
 
     title: str
     level: int
@@ -103,22 +103,18 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Asset:
     """A file a note embeds (an image), found in the notes folder and copied into the site."""
-
-    __reduce__ = _rebuilt_from_fields
 
     source_path: str  # relative to the notes folder, POSIX
     note: str
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Note:
     """A normalised note: clean Markdown split into sections, plus what was repaired."""
-
-    __reduce__ = _rebuilt_from_fields
 
     path: str
     title: str
@@ -138,7 +134,7 @@ class Note:
         return file_stem(self.path)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GeneratedFile:
     """One file of generated output, path relative to the generated folder."""
 
