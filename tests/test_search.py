@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handbook.glossary import load_glossary
 from handbook.search import keywords_for
@@ -25,6 +27,24 @@ def test_acronyms_and_long_names_find_each_other() -> None:
     assert "24x7" in keywords_for("Staff operator provide 24*7*365", GLOSSARY)
     assert "KMS key" in keywords_for("a customer master key (CMK)", GLOSSARY)
     assert keywords_for("nothing to see", GLOSSARY) == []
+
+
+_FORMS = sorted({form for t in GLOSSARY.terms for form in (t.term, t.expansion, *t.search)})
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_FORMS) | st.sampled_from([" ", "-", "x", "(", ")", "*", "\n"]) | st.text(max_size=3),
+                max_size=8).map("".join))
+def test_keywords_are_those_every_pattern_finds(text: str) -> None:
+    from handbook.search import _phrase, _term
+
+    expected: list[str] = []
+    for term in GLOSSARY.terms:
+        if any(p.search(text) for p in (_term(term.term), _phrase(term.expansion), *map(_phrase, term.search))):
+            for word in (term.term, term.expansion, *term.search, *((term.former,) if term.former else ())):
+                if word not in expected:
+                    expected.append(word)
+    assert keywords_for(text, GLOSSARY) == expected
 
 
 def test_search_index_carries_the_keywords(built_site: BuiltSite) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
-from .glossary import Glossary, Term
+from .glossary import Glossary
 
 _SPACES = re.compile(r"[\s\-]+")
 
@@ -31,15 +32,25 @@ def _term(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w+\-])" + re.escape(term) + r"(?![\w+])")
 
 
-def _matchers(term: Term) -> list[re.Pattern[str]]:
-    return [_term(term.term), _phrase(term.expansion), *(_phrase(a) for a in term.search)]
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=None)
+def _matchers(term: str, expansion: str, search: tuple[str, ...]) -> tuple[tuple[frozenset[str], re.Pattern[str]], ...]:
+    """Each pattern of a term with the words (case-folded) a text must contain for it to match."""
+    forms = [(term, _term(term)), (expansion, _phrase(expansion)), *((a, _phrase(a)) for a in search)]
+    return tuple((frozenset(_WORD.findall(form.casefold())), pattern) for form, pattern in forms)
 
 
 def keywords_for(text: str, glossary: Glossary) -> list[str]:
     """The glossary terms a text mentions in any form, each with its other forms."""
+    # A form can only match where each of its words is a word of the text: a set lookup rules out
+    # most forms before their pattern scans a long section.
+    words = set(_WORD.findall(text.casefold()))
     found: list[str] = []
     for term in glossary.terms:
-        if any(m.search(text) for m in _matchers(term)):
+        if any(needed <= words and pattern.search(text)
+               for needed, pattern in _matchers(term.term, term.expansion, term.search)):
             for word in (term.term, term.expansion, *term.search, *((term.former,) if term.former else ())):
                 if word not in found:
                     found.append(word)
