@@ -38,7 +38,7 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_normalise.py
-	$(BIN)/python scripts/bench_merge.py
+	$(BIN)/python scripts/bench_pipeline.py
 	$(BIN)/python scripts/bench_site.py
 	$(BIN)/python scripts/bench_serve.py
 

@@ -2,7 +2,7 @@
 """End-to-end benchmark: the handbook build against a plain `mkdocs build` of the same raw notes.
 
 Writes the synthetic 1,000-note corpus (the seeds with variations and real duplication, see
-bench_merge.py) to a temporary folder, then times in one run:
+bench_pipeline.py) to a temporary folder, then times in one run:
   handbook  scripts/build.py: normalise, merge, render and `mkdocs build --strict`
   plain     the raw notes dropped into docs/ and built by `mkdocs build` with the same theme
 and prints both times, the ratio and the page counts. Prints figures only.
@@ -24,7 +24,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "scripts"))
 
-from bench_merge import prepare_root, write_corpus  # noqa: E402
+from bench_pipeline import prepare_root, write_corpus  # noqa: E402
 from handbook.site import mkdocs_env  # noqa: E402
 
 PLAIN_CONFIG = """site_name: Plain notes

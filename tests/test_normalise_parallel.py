@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench_merge import synthetic_corpus
+from bench_pipeline import synthetic_corpus
 from handbook.model import BuildError, RawNote
 from handbook.normalise import load_context, normalise_all, worker_count
 from handbook.normalise.parallel import PARALLEL_FROM

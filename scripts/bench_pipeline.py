@@ -7,7 +7,7 @@ customer, N+1 vs N+2) and lines of their own. Each size is written to a temporar
 `scripts/build.py --no-site` exactly as a user runs it; the build's own stage times are printed with
 the peak memory of the build and its worker processes together. Prints figures only; it never asserts.
 
-    .venv/bin/python scripts/bench_merge.py [--sizes 1000 10000]
+    .venv/bin/python scripts/bench_pipeline.py [--sizes 1000 10000]
 """
 
 from __future__ import annotations
