@@ -13,7 +13,7 @@ help:
 	@echo "make site   - set up the environment and build the site into site/"
 	@echo "make test   - run the test suite (builds its own sites in temporary folders)"
 	@echo "make serve  - live preview on http://127.0.0.1:8000/ (rebuilds when notes, data or templates change)"
-	@echo "make bench  - print speed and memory figures (normalise, merge, end-to-end against plain MkDocs, live preview)"
+	@echo "make bench  - print speed and memory figures (normalise, the whole pipeline, end-to-end against plain MkDocs, live preview)"
 	@echo "make clean  - remove the environment, generated docs and the built site"
 
 $(STAMP): requirements.txt
