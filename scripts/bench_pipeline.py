@@ -143,11 +143,14 @@ class TreeMemory:
 
 
 def prepare_root(folder: Path) -> Path:
-    """A copy of the project's site configuration (mkdocs.yml, hand-written docs, theme) to build into."""
-    folder.mkdir(parents=True)
+    """A copy of what MkDocs reads (mkdocs.yml, the hand-written docs/, the theme overrides) to build into.
+
+    Generated pages, exports and the README's screenshots stay behind: a build writes its own.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", folder / "docs",
-                    ignore=shutil.ignore_patterns("handbook", "*.json", "*.csv", "screenshots"))
+                    ignore=shutil.ignore_patterns("handbook", ".handbook-*", "*.json", "*.csv", "screenshots"))
     shutil.copytree(ROOT / "templates" / "theme", folder / "templates" / "theme")
     return folder
 

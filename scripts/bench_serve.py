@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench_pipeline import prepare_root
+
 PROJECT = Path(__file__).resolve().parent.parent
 NOTE = "000_d8822c3029f94220.md"
 NOTE_PAGE = "handbook/notes/000-d8822c3029f94220/"
@@ -65,11 +67,7 @@ def mark_data(path: Path, marker: str) -> None:
 @contextmanager
 def running_preview(work: Path) -> Iterator[tuple[str, Path, Path]]:
     """Run scripts/serve.py on a private copy of the project under `work`; yields (base URL, data, templates)."""
-    root, data, templates = work / "project", work / "data", work / "templates"
-    root.mkdir()
-    shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(PROJECT / "docs", root / "docs", ignore=shutil.ignore_patterns("handbook", "*.json", "*.csv"))
-    shutil.copytree(PROJECT / "templates" / "theme", root / "templates" / "theme")
+    root, data, templates = prepare_root(work / "project"), work / "data", work / "templates"
     shutil.copytree(PROJECT / "data", data)
     shutil.copytree(PROJECT / "templates", templates)
     port = free_port()

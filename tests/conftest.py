@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,15 +27,9 @@ CHROMIUM_ARGS = [
 
 def copy_project(destination: Path) -> Path:
     """Copy what MkDocs reads (mkdocs.yml, the hand-written docs/ and the theme overrides) into `destination`."""
-    destination.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(PROJECT / "mkdocs.yml", destination / "mkdocs.yml")
-    shutil.copytree(PROJECT / "templates" / "theme", destination / "templates" / "theme")
-    shutil.copytree(
-        PROJECT / "docs",
-        destination / "docs",
-        ignore=shutil.ignore_patterns("handbook", ".handbook-*", "report.json", "matrix.json", "matrix.csv"),
-    )
-    return destination
+    from bench_pipeline import prepare_root  # scripts/ is on sys.path through pytest's pythonpath
+
+    return prepare_root(destination)
 
 
 def run_build(root: Path, *extra: str, notes: Path | None = None, env: dict[str, str] | None = None) -> int:
