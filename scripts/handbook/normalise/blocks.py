@@ -25,9 +25,16 @@ from ..model import Block
 from .inline import MISSING_IMAGE_CLASS, REREAD_LIMIT, TAG, TAG_LINE, repair_inline, sanitise_tag
 
 MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
-INLINE_PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin)
+
+
+def _markdown_it() -> MarkdownIt:
+    """CommonMark with tables and `!!!` admonitions, the constructs the notes and Python-Markdown share."""
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin)
+
+
+INLINE_PARSER = _markdown_it()
 # Structure only: inline content is repaired by our own rules, so markdown-it need not parse it.
-PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).disable("inline")
+PARSER = _markdown_it().disable("inline")
 MISSING_SPACE_LINES = "missing_space_lines"  # env key: lines where `##Title` was read as a heading
 
 
@@ -63,7 +70,7 @@ def _heading_without_space(state: StateBlock, start_line: int, end_line: int, si
 
 # The same reading, plus `##Title` as a heading: one parse both finds the lines to repair and gives
 # the tokens of the repaired text, where a repair followed by a second parse took twice as long.
-LENIENT_PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).disable("inline")
+LENIENT_PARSER = _markdown_it().disable("inline")
 LENIENT_PARSER.block.ruler.before(
     "heading", "heading_without_space", _heading_without_space, {"alt": ["paragraph", "reference", "blockquote"]}
 )
