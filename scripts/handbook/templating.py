@@ -46,8 +46,6 @@ def indent(text: str, spaces: int = 4) -> str:
     return "\n".join(pad + line if line.strip() else "" for line in text.split("\n"))
 
 
-# One environment per folder for the life of the process: the live preview reuses compiled templates,
-# and Jinja2 still reloads any template whose file changed.
 def code_html(text: str) -> str:
     """Text shown as inline code in an HTML table cell: one line, escaped, never read as Markdown."""
     flat = " ".join(str(text).split())
@@ -63,6 +61,8 @@ def repair_rows(repairs) -> str:
     )
 
 
+# One environment per folder for the life of the process: the live preview reuses compiled templates,
+# and Jinja2 still reloads any template whose file changed.
 @lru_cache(maxsize=8)
 def make_env(templates_dir: Path) -> Environment:
     """A strict Markdown-producing environment: unknown variables are errors, nothing is auto-escaped."""
