@@ -80,14 +80,14 @@ def _walk(root: Path) -> tuple[list[str], list[str], list[HiddenNotes]]:
     return sorted(notes), sorted(others), sorted(hidden, key=lambda h: h.path)
 
 
-def _check_page_names(notes: list[RawNote], notes_dir: Path) -> None:
+def _check_page_names(notes: list[RawNote], shown: str) -> None:
     """Two notes whose names give the same page address ('a b.md', 'a-b.md') would overwrite each other."""
     owners: dict[str, str] = {}
     for note in notes:
         slug = note_slug(note.path)
         if slug in owners:
             raise BuildError(
-                display_path(notes_dir / note.path),
+                f"{shown}/{note.path}",
                 f"expected a page address of its own; received '{slug}', already taken by the note "
                 f"'{owners[slug]}' (rename one of the two)",
             )
@@ -111,5 +111,5 @@ def load_notes(notes_dir: Path) -> NotesFolder:
         except OSError as exc:
             raise BuildError(name, f"cannot read the note: {exc.strerror or exc}") from None
         notes.append(RawNote(path=relative, text=decode_note(name, data), size=len(data)))
-    _check_page_names(notes, notes_dir)
+    _check_page_names(notes, shown)
     return NotesFolder(root=notes_dir, notes=tuple(notes), other_files=frozenset(other_paths), hidden=tuple(hidden))
