@@ -160,19 +160,38 @@ def test_one_lenient_parse_reads_the_repaired_text_as_a_plain_parse_does(text: s
     assert _token_fields(kept) == _token_fields(blocks.PARSER.parse(repaired))
 
 
-def test_a_long_note_read_in_pieces_gets_the_same_repairs_and_tokens():
+def test_a_note_of_repeated_pieces_gets_the_same_repairs_and_tokens():
     from handbook.normalise import blocks
     from handbook.normalise.log import RepairLog
     from handbook.normalise.structure import space_after_hashes
 
     piece = "##Title\ntext ##not a heading\n\n> ###Quoted\n\n- item\n  ##Inside\n\n```\n##code\n```\n\n"
-    text = piece * (blocks.CHUNKED_PARSE_MIN // len(piece) + 10)
+    text = piece * 500
     short, long = RepairLog("note.md"), RepairLog("note.md")
     space_after_hashes.apply(piece, short)
     repaired = space_after_hashes.apply(text, long)
-    assert len(long.repairs) == len(short.repairs) * (blocks.CHUNKED_PARSE_MIN // len(piece) + 10)
+    assert len(long.repairs) == len(short.repairs) * 500
     assert [r.rule for r in short.repairs] == ["heading-space"] * 3
     assert _token_fields(blocks.parse_blocks(repaired)) == _token_fields(blocks.PARSER.parse(repaired))
+
+
+# Lines that start pieces (a letter or `#` after a blank line) mixed with every block that could run on over one.
+PIECE_FRAGMENTS = FRAGMENTS + ["", "", "", "text", "Émile", "##Title", "<pre>", "</pre>", "<!--", "-->", "<div>",
+                               "    indented", "1986. ", "[ref]: /url", "[ref]", "===", "Term\n: def"]
+PIECE_DOCUMENT = st.lists(st.lists(st.sampled_from(PIECE_FRAGMENTS), max_size=4).map("".join), max_size=16).map("\n".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(PIECE_DOCUMENT)
+def test_a_text_read_in_pieces_gives_the_tokens_of_one_parse(text: str):
+    from handbook.normalise import blocks
+
+    for parser in (blocks.PARSER, blocks.LENIENT_PARSER):
+        env: dict = {}
+        whole = parser.parse(text, env)
+        tokens, found = blocks._parse_in_pieces(text, parser)
+        assert _token_fields(tokens) == _token_fields(whole)
+        assert found == env.get(blocks.MISSING_SPACE_LINES, [])
 
 
 def test_a_copy_of_a_note_gets_the_same_heading_repairs():

@@ -75,8 +75,7 @@ LENIENT_PARSER.block.ruler.before(
     "heading", "heading_without_space", _heading_without_space, {"alt": ["paragraph", "reference", "blockquote"]}
 )
 
-PARSE_MEMO_CHARACTERS = 4_000_000  # texts (and pieces of long texts) whose tokens are remembered, by size
-CHUNKED_PARSE_MIN = 100_000  # characters; longer texts are parsed piece by piece (see _parse_in_pieces)
+PARSE_MEMO_CHARACTERS = 4_000_000  # texts and pieces of texts whose tokens are remembered, by size
 _parsed: OrderedDict[str, list] = OrderedDict()  # text -> [tokens, tree or None]
 _parsed_size = 0
 _last: list = [None, None, None]  # the latest text of any size: [text, tokens, tree or None]
@@ -123,18 +122,18 @@ def _piece_tokens(parser: MarkdownIt, piece: str, size: int) -> tuple[list[Token
 
 
 def _parse_in_pieces(text: str, parser: MarkdownIt = PARSER) -> tuple[list[Token], list[int]]:
-    """parser.parse of a long text, in pieces that each start with a `#` at the margin after a blank line.
+    """parser.parse of a text, in pieces that each start with a `#` or a letter at the margin after a blank line.
 
     Such a line is a heading or paragraph text, never a list item, quote or code, and after a blank
     line it continues no list, quote, table or admonition. The only blocks that can run on over it
     are a top-level fenced code block or raw-HTML block that is still open; a piece that ends inside
-    one is parsed together with the next. Repeated pieces (a note pasted many times) are parsed once.
-    Returns the tokens and the lines where `##Title` was read as a heading.
+    one is parsed together with the next. Notes repeat each other's sections, and a repeated piece
+    is parsed once. Returns the tokens and the lines where `##Title` was read as a heading.
     """
     lines = text.split("\n")
     bounds = [
         i for i in range(1, len(lines))
-        if lines[i][:1] == "#" and not lines[i - 1].strip(" \t")
+        if (lines[i][:1] == "#" or lines[i][:1].isalpha()) and not lines[i - 1].strip(" \t")
     ]
     bounds.append(len(lines))
     out: list[Token] = []
@@ -172,7 +171,7 @@ def parse_blocks(text: str) -> list[Token]:
         _parsed.move_to_end(text)
         _last[:] = [text, entry[0], entry]
         return entry[0]
-    tokens = _parse_in_pieces(text)[0] if len(text) > CHUNKED_PARSE_MIN else PARSER.parse(text)
+    tokens = _parse_in_pieces(text)[0]
     return remember_blocks(text, tokens)
 
 
@@ -193,11 +192,7 @@ def remember_blocks(text: str, tokens: list[Token]) -> list[Token]:
 
 def parse_lenient(text: str) -> tuple[list[Token], list[int]]:
     """LENIENT_PARSER.parse: the tokens, and the lines (0-based, in order) where `##Title` was read as a heading."""
-    if len(text) > CHUNKED_PARSE_MIN:
-        return _parse_in_pieces(text, LENIENT_PARSER)
-    env: dict = {}
-    tokens = LENIENT_PARSER.parse(text, env)
-    return tokens, env.get(MISSING_SPACE_LINES, [])
+    return _parse_in_pieces(text, LENIENT_PARSER)
 
 
 def parse_tree(text: str) -> list[Node]:
