@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handbook.paths import distinct_titles, note_page, note_slug, path_slug, rel_link, slugify
@@ -34,9 +34,11 @@ def test_relative_links_between_generated_pages() -> None:
     assert rel_link("notes/a/b.md", "notes/a") == "."
 
 
-_PAGE_PATHS = st.lists(st.sampled_from(["notes", "topics", "a", "b", "index.md", "x.md"]), min_size=1, max_size=4).map("/".join)
+_PAGE_PATHS = st.lists(st.sampled_from(["notes", "topics", "a", "b", "index.md", "x.md", ".", ".."]),
+                       min_size=1, max_size=4).map("/".join)
 
 
+@settings(max_examples=1000)
 @given(_PAGE_PATHS, _PAGE_PATHS)
 def test_relative_links_agree_with_posixpath(from_page: str, to_page: str) -> None:
     expected = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

@@ -88,13 +88,38 @@ def rel_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
     return f"{target}#{anchor}" if anchor else target
 
 
-@lru_cache(maxsize=65536)
 def _relative(from_page: str, to_page: str) -> str:
     """posixpath.relpath from a page's folder, without asking for the working directory."""
-    # relpath makes both paths absolute first (a getcwd call each time), which dominated rendering large corpora.
+    # relpath makes both paths absolute first (a getcwd call each time), which dominated rendering large
+    # corpora; and there are far fewer pairs of folders than of pages, so the folder part is what is cached.
     if to_page == from_page:
         return posixpath.basename(to_page)
     base = posixpath.dirname(from_page)
+    folder, _, name = to_page.rpartition("/")
+    prefix, next_base_part = _folder_prefix(base, folder)
+    if prefix is None or name in ("", ".", "..") or name == next_base_part:
+        # `..` in a path, or a target that is one of the page's own folders: the general walk.
+        return _parts_relative(base, to_page)
+    return prefix + name
+
+
+@lru_cache(maxsize=4096)
+def _folder_prefix(base: str, folder: str) -> tuple[str | None, str | None]:
+    """The relative path from folder `base` to folder `folder` ('' or ending in '/'), and the part of
+    `base` right after their common start when all of `folder` is that start (None otherwise)."""
+    if ".." in base.split("/") or ".." in folder.split("/"):
+        return None, None
+    base_parts = [part for part in base.split("/") if part not in ("", ".")]
+    folder_parts = [part for part in folder.split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(base_parts), len(folder_parts)) and base_parts[common] == folder_parts[common]:
+        common += 1
+    prefix = "".join(["../"] * (len(base_parts) - common) + [f"{part}/" for part in folder_parts[common:]])
+    inside = common == len(folder_parts) and common < len(base_parts)
+    return prefix, base_parts[common] if inside else None
+
+
+def _parts_relative(base: str, to_page: str) -> str:
     if ".." in base.split("/") or ".." in to_page.split("/"):
         return posixpath.relpath(to_page, base or ".")
     base_parts = [part for part in base.split("/") if part not in ("", ".")]
