@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -42,12 +43,18 @@ class UnresolvedLink:
     text: str
 
 
+@lru_cache(maxsize=1 << 16)
+def _toc_anchor(title: str) -> str:
+    """Python-Markdown's toc anchor for a heading, cached: the same headings recur in thousands of notes."""
+    return toc_slugify(title, "-")
+
+
 def heading_anchors(note: Note) -> dict[str, str]:
     """Heading text (lower-cased) -> the anchor Python-Markdown's toc gives it on the note's own page."""
     anchors: dict[str, str] = {}
     used: set[str] = {"as-written", "repairs"}
     for section in note.sections[1:]:
-        base = toc_slugify(section.title, "-")
+        base = _toc_anchor(section.title)
         anchor, n = base, 0
         while anchor in used:
             n += 1

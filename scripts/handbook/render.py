@@ -141,23 +141,30 @@ def section_matrix_links(
     return links
 
 
-def note_homes(note: Note, result: MergeResult) -> tuple[Home, ...]:
+def home_labels(result: MergeResult) -> dict[tuple[str, str | None], str]:
+    """The label of each place a note's blocks can end up, 'Page › Section' or the page's title, keyed by
+    (page, section id) and (page, None); the first page with a path names it."""
+    labels: dict[tuple[str, str | None], str] = {}
+    for topic in (*result.pages, *result.other_pages):
+        if (topic.path, None) in labels:
+            continue
+        labels[(topic.path, None)] = topic.title
+        for section in topic.sections:
+            label = f"{topic.title} › {section.title}" if section.title and section.title != topic.title else topic.title
+            labels.setdefault((topic.path, section.id), label)
+    return labels
+
+
+def note_homes(note: Note, result: MergeResult, labels: Mapping[tuple[str, str | None], str]) -> tuple[Home, ...]:
     """The distinct topic sections a note's blocks ended up in, in the note's order."""
     seen: dict[tuple[str, str], Home] = {}
     for section in note.sections:
         for block in section.blocks:
             page, anchor = result.block_home(block.source)
             if (page, anchor) not in seen:
-                seen[(page, anchor)] = Home(_home_label(result, page, anchor), page, anchor)
+                label = labels.get((page, anchor)) or labels.get((page, None), page)
+                seen[(page, anchor)] = Home(label, page, anchor)
     return tuple(seen.values())
-
-
-def _home_label(result: MergeResult, page: str, anchor: str) -> str:
-    for topic in (*result.pages, *result.other_pages):
-        if topic.path == page:
-            title = next((s.title for s in topic.sections if s.id == anchor), None)
-            return f"{topic.title} › {title}" if title and title != topic.title else topic.title
-    return page
 
 
 def render_site(
@@ -179,8 +186,10 @@ def render_site(
     contradictions = tuple(find_contradictions(all_blocks, matrix, sections=all_sections))
     warnings = note_annotations(contradictions)
 
+    labels = home_labels(result)
     views = [
-        note_view(note, sizes[note.path], note_homes(note, result), body=note_body(note, warnings)) for note in notes
+        note_view(note, sizes[note.path], note_homes(note, result, labels), body=note_body(note, warnings))
+        for note in notes
     ]
     pages: list[GeneratedFile] = []
     subjects = section_subjects(result, matrix)
