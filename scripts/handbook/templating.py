@@ -46,6 +46,7 @@ def indent(text: str, spaces: int = 4) -> str:
     return "\n".join(pad + line if line.strip() else "" for line in text.split("\n"))
 
 
+@lru_cache(maxsize=1 << 16)  # rules and most repairs recur from note to note
 def code_html(text: str) -> str:
     """Text shown as inline code in an HTML table cell: one line, escaped, never read as Markdown."""
     flat = " ".join(str(text).split())

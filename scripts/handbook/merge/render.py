@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from ..model import GeneratedFile, Source
@@ -73,6 +74,7 @@ def _sources_line(section: MergedSection, page: str, titles: Mapping[str, str]) 
     return f"<small>Sources: {links}</small>"
 
 
+@lru_cache(maxsize=1 << 16)  # a note's title is escaped for every section that cites it
 def _escape(text: str) -> str:
     """Text that stays literal inside a list item or link: brackets, and a leading '5.' that would start a list."""
     text = text.replace("[", "\\[").replace("]", "\\]")
