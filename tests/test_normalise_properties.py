@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, example, given, reject, settings
 from hypothesis import strategies as st
 
 from handbook.model import BuildError, RawNote
@@ -183,9 +183,13 @@ PIECE_DOCUMENT = st.lists(st.lists(st.sampled_from(PIECE_FRAGMENTS), max_size=4)
 
 @settings(max_examples=600, deadline=None)
 @given(PIECE_DOCUMENT)
+# An open HTML block runs over the pieces; its first two pieces were once read as one piece ending the text.
+@example("cloudTrail\n<pre>\n&<pre>\n\n# \n\n# ")
 def test_a_text_read_in_pieces_gives_the_tokens_of_one_parse(text: str):
     from handbook.normalise import blocks
 
+    blocks._pieces.clear()  # a piece remembered from another text must not change the answer either
+    blocks._parse_in_pieces("cloudTrail\n<pre>\n&<pre>\n\n# \n\n", blocks.PARSER)
     for parser in (blocks.PARSER, blocks.LENIENT_PARSER):
         env: dict = {}
         whole = parser.parse(text, env)

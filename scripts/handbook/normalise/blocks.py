@@ -79,8 +79,9 @@ PARSE_MEMO_CHARACTERS = 4_000_000  # texts and pieces of texts whose tokens are 
 _parsed: OrderedDict[str, list] = OrderedDict()  # text -> [tokens, tree or None]
 _parsed_size = 0
 _last: list = [None, None, None]  # the latest text of any size: [text, tokens, tree or None]
-# (parser, piece) -> (tokens, a fence or HTML block left open, lines where `##Title` was read as a heading)
-_pieces: dict[tuple[MarkdownIt, str], tuple[list[Token], bool, tuple[int, ...]]] = {}
+# (parser, piece, its lines) -> (tokens, a fence or HTML block left open, lines where `##Title` was read as a
+# heading). The same text is one line longer as the end of a note than inside one ("a\n" is "a" and "").
+_pieces: dict[tuple[MarkdownIt, str, int], tuple[list[Token], bool, tuple[int, ...]]] = {}
 _pieces_size = 0
 
 
@@ -105,7 +106,7 @@ def _piece_tokens(parser: MarkdownIt, piece: str, size: int) -> tuple[list[Token
     """The tokens of one piece of `size` lines, whether a top-level fence or HTML block is left open, and
     the piece's lines where `##Title` was read as a heading."""
     global _pieces_size
-    known = _pieces.get((parser, piece))
+    known = _pieces.get((parser, piece, size))
     if known is None:
         env: dict = {}
         tokens = parser.parse(piece, env)
@@ -116,7 +117,7 @@ def _piece_tokens(parser: MarkdownIt, piece: str, size: int) -> tuple[list[Token
         if _pieces_size + len(piece) > PARSE_MEMO_CHARACTERS:
             _pieces.clear()
             _pieces_size = 0
-        _pieces[(parser, piece)] = known
+        _pieces[(parser, piece, size)] = known
         _pieces_size += len(piece)
     return known
 
