@@ -62,8 +62,8 @@ def test_a_missing_note_named_twice_on_a_page_is_reported_once() -> None:
 
 def test_a_missing_note_is_reported_with_the_words_the_page_text_gives_it() -> None:
     # The repairs table, written as HTML after the text, escapes the same link's words.
-    text, unresolved = resolve("[A && B](note:A%20&&%20B)\n\n<td><code>[A &amp;&amp; B](note:A%20&&%20B)</code></td>")
-    assert text == "A && B\n\n<td><code>A &amp;&amp; B</code></td>"
+    text, unresolved = resolve("[A && B](note:A%20&&%20B)\n\n<td>[A &amp;&amp; B](note:A%20&&%20B)</td>")
+    assert text == "A && B\n\n<td>A &amp;&amp; B</td>"
     assert [(u.target, u.text) for u in unresolved] == [("A && B", "A && B")]
 
 

@@ -1,4 +1,4 @@
-"""Pages about the build itself: the machine-readable report's layout."""
+"""Pages about the build itself: the machine-readable report's layout and the repairs table of a note page."""
 
 from __future__ import annotations
 
@@ -39,3 +39,14 @@ def test_the_report_is_the_same_data_as_json(payload: dict) -> None:
 def test_a_generator_of_records_is_written_as_a_list() -> None:
     records = ({"n": n} for n in range(2))
     assert report_json({"a": records, "b": (x for x in ())}) == report_json({"a": [{"n": 0}, {"n": 1}], "b": []})
+
+
+def test_a_repairs_row_is_escaped_text_in_plain_cells() -> None:
+    from handbook.model import Repair
+    from handbook.templating import repair_rows
+
+    repairs = (Repair("a.md", 3, "html-sanitise", "<b>x</b> &  y", ""), Repair("a.md", 9, "spelling", "teh", "the"))
+    assert repair_rows(repairs) == (
+        "<tr><td>3</td><td>html-sanitise</td><td>&lt;b&gt;x&lt;/b&gt; &amp; y</td><td><em>(nothing)</em></td></tr>\n"
+        "<tr><td>9</td><td>spelling</td><td>teh</td><td>the</td></tr>"
+    )

@@ -47,17 +47,20 @@ def indent(text: str, spaces: int = 4) -> str:
 
 
 @lru_cache(maxsize=1 << 16)  # rules and most repairs recur from note to note
-def code_html(text: str) -> str:
-    """Text shown as inline code in an HTML table cell: one line, escaped, never read as Markdown."""
+def cell_html(text: str) -> str:
+    """Text for an HTML table cell: one line, escaped, never read as Markdown; '(nothing)' in italics when empty."""
     flat = " ".join(str(text).split())
-    return f"<code>{html.escape(flat, quote=False)}</code>" if flat else "(nothing)"
+    return html.escape(flat, quote=False) if flat else "<em>(nothing)</em>"
 
 
 def repair_rows(repairs) -> str:
-    """The rows of a repairs table in HTML, one line each (a note can have hundreds of repairs)."""
+    """The rows of a repairs table in HTML, one line each (a note can have hundreds of repairs).
+
+    Cells hold plain text, styled as code by the stylesheet: every tag is parsed twice more while
+    the page is built (by Python-Markdown and by MkDocs), and code elements made up most of them.
+    """
     return "\n".join(
-        f'<tr><td style="text-align: right">{r.line}</td><td>{code_html(r.rule)}</td>'
-        f"<td>{code_html(r.before)}</td><td>{code_html(r.after)}</td></tr>"
+        f"<tr><td>{r.line}</td><td>{cell_html(r.rule)}</td><td>{cell_html(r.before)}</td><td>{cell_html(r.after)}</td></tr>"
         for r in repairs
     )
 
