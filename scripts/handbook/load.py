@@ -70,13 +70,14 @@ def _walk(root: Path) -> tuple[list[str], list[str], list[HiddenNotes]]:
             if count:
                 hidden.append(HiddenNotes((Path(folder) / name).relative_to(root).as_posix(), count))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        place = Path(folder).relative_to(root).as_posix()  # once per folder: a folder can hold thousands of notes
+        prefix = "" if place == "." else f"{place}/"
         for filename in sorted(filenames):
             if filename.startswith("."):
                 if _is_note(filename):
-                    hidden.append(HiddenNotes((Path(folder) / filename).relative_to(root).as_posix(), 1))
+                    hidden.append(HiddenNotes(prefix + filename, 1))
                 continue
-            relative = (Path(folder) / filename).relative_to(root).as_posix()
-            (notes if _is_note(filename) else others).append(relative)
+            (notes if _is_note(filename) else others).append(prefix + filename)
     return sorted(notes), sorted(others), sorted(hidden, key=lambda h: h.path)
 
 
@@ -104,10 +105,10 @@ def load_notes(notes_dir: Path) -> NotesFolder:
         raise BuildError(shown, "no notes found: expected at least one .md file in this folder")
     notes = []
     for relative in note_paths:
-        file = notes_dir / relative
         name = f"{shown}/{relative}"  # as display_path(file) shows it, without resolving every file
         try:
-            data = file.read_bytes()
+            with open(os.path.join(notes_dir, relative), "rb") as file:
+                data = file.read()
         except OSError as exc:
             raise BuildError(name, f"cannot read the note: {exc.strerror or exc}") from None
         notes.append(RawNote(path=relative, text=decode_note(name, data), size=len(data)))
