@@ -1,4 +1,4 @@
-"""The render stage's note pages: warnings placed after the blocks they concern."""
+"""The render stage's note pages: the normalised note, with warnings placed after the blocks they concern."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import markdown
+from hypothesis import HealthCheck, given, reject, settings
 
-from handbook.model import RawNote, Source
+from handbook.model import BuildError, RawNote, Source
 from handbook.normalise import load_context, normalise_note
+from handbook.pages import body_without_title
 from handbook.render import note_body
+from tests.test_normalise_properties import HEADING_DOCUMENT
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WARNING = '!!! warning "Contradicts the responsibility matrix"\n\n    Backups are shared.\n'
@@ -56,3 +59,20 @@ def test_sections_that_name_a_service_category_are_linked_to_its_page():
     found = find_subjects("## Container services\n\nA container service such as RDS runs on infrastructure.", matrix)
     assert "category:container" in found and "category:abstracted" not in found
     assert "category:infrastructure" not in find_subjects("AWS runs the infrastructure.", matrix)
+
+
+def test_a_note_page_keeps_the_markup_of_its_headings():
+    text = "# Note\n\n## Analyze with the **Six Pillars**\n\nText.\n\n### The `aws` command\n\n- item\n"
+    note = normalise_note(RawNote("note.md", text, len(text)), load_context(DATA, frozenset()))
+    body = note_body(note, {})
+    assert "## Analyze with the **Six Pillars**" in body and "### The `aws` command" in body
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HEADING_DOCUMENT)
+def test_a_note_page_without_warnings_shows_the_normalised_note(text: str):
+    try:
+        note = normalise_note(RawNote("note.md", text, len(text)), load_context(DATA, frozenset()))
+    except BuildError:
+        reject()  # a leading '---' block that is not valid YAML stops the build by design
+    assert note_body(note, {}) == body_without_title(note.markdown)

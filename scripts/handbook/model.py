@@ -101,6 +101,7 @@ class Section:
     level: int
     source: Source
     blocks: tuple[Block, ...]
+    heading: str = ""  # the heading line as the normalised note writes it ("## A **bold** word"); "" for the title
 
 
 @record

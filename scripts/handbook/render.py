@@ -73,7 +73,7 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
     parts: list[str] = []
     for section in note.sections:
         if section.level > 1:
-            parts.append(f"{'#' * section.level} {section.title}")
+            parts.append(section.heading or f"{'#' * section.level} {section.title}")
         group: list[Block] = []
         loose = False  # Python-Markdown reads a list as loose from its first blank line on
         for block in section.blocks:
@@ -187,8 +187,11 @@ def render_site(
     warnings = note_annotations(contradictions)
 
     labels = home_labels(result)
+    # A page without warnings shows the normalised note as it is (test_render holds the two equal).
+    warned = {source.note for source in warnings}
     views = [
-        note_view(note, sizes[note.path], note_homes(note, result, labels), body=note_body(note, warnings))
+        note_view(note, sizes[note.path], note_homes(note, result, labels),
+                  body=note_body(note, warnings) if note.path in warned else None)
         for note in notes
     ]
     pages: list[GeneratedFile] = []

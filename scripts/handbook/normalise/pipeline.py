@@ -308,7 +308,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
             Block(r.kind, r.markdown, Source(raw.path, log.raw_line(r.line)), r.depth)  # type: ignore[arg-type]
             for r in rendered
         )
-        model_sections.append(Section(title, level, Source(raw.path, line), blocks))
+        model_sections.append(Section(title, level, Source(raw.path, line), blocks, heading_md))
         if heading_md:
             parts.append(heading_md)
         if blocks:
