@@ -29,13 +29,17 @@ from .datafile import YamlDocument
 REPORT_TABLE_LIMIT = 300
 
 
-def _capped_table(markdown: str, limit: int) -> str:
-    """A Markdown table cut to `limit` rows, saying how many more report.json lists."""
-    lines = markdown.rstrip("\n").split("\n")
-    rows = len(lines) - 2
-    if rows <= limit:
-        return "\n".join(lines)
-    return "\n".join(lines[: limit + 2] + ["", f"…and {rows - limit} more, listed in `report.json` at the site root."])
+def contradictions_section(contradictions: Sequence[Contradiction], limit: int) -> str:
+    """The report's Contradictions section: a table of at most `limit` rows (only those are rendered), saying
+    how many more report.json lists."""
+    table = contradiction_report(contradictions[:limit], REPORT_PAGE).rstrip("\n")
+    more = ["", f"…and {len(contradictions) - limit} more, listed in `report.json` at the site root."] \
+        if len(contradictions) > limit else []
+    return "\n".join([
+        "## Contradictions { #contradictions }", "",
+        "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.", "",
+        table, *more,
+    ])
 
 
 @dataclass(frozen=True)
@@ -223,9 +227,7 @@ def render_site(
     )
     report_sections = [render_hidden_notes(hidden)] if hidden else []
     report_sections += [
-        "## Contradictions { #contradictions }\n\n"
-        "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
-        + _capped_table(contradiction_report(contradictions, REPORT_PAGE), REPORT_TABLE_LIMIT),
+        contradictions_section(contradictions, REPORT_TABLE_LIMIT),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
         render_repairs_section(views, findings, unresolved, templates_dir),
     ]
