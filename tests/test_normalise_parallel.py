@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bench_pipeline import synthetic_corpus
-from handbook.model import BuildError, RawNote
-from handbook.normalise import load_context, normalise_all, worker_count
+from handbook.model import Asset, Block, BuildError, Note, RawNote, Repair, Section, Source
+from handbook.normalise import Finding, load_context, normalise_all, worker_count
 from handbook.normalise.parallel import PARALLEL_FROM
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -42,3 +42,27 @@ def test_small_folders_stay_in_one_process():
     assert worker_count(PARALLEL_FROM - 1, cores=8) == 1
     assert worker_count(PARALLEL_FROM, cores=2) == 2
     assert worker_count(10_000, cores=1) == 1
+
+
+def test_every_field_of_a_note_comes_back_from_a_worker():
+    text = ("---\ntags: [aws, iam]\naliases: [Access]\nauthor: Sam\nsource: course\n---\n# Access\n\n"
+            "## The **IAM** part #concept\n\n![[diagram.png]]\n\n- Securitu of the cloud\n- ##Nested\n\nA PArtner typo\n")
+    notes = [RawNote(f"team/note-{n}.md", text, len(text)) for n in range(3)]
+    context = load_context(DATA, frozenset({"team/diagram.png"}))
+    one, two = list(normalise_all(notes, context, workers=1)), list(normalise_all(notes, context, workers=2))
+    assert two == one
+    note, findings = one[0]
+    assert note.tags and note.aliases and note.author and note.assets and note.meta and note.repairs and findings
+    assert any(section.heading for section in note.sections)
+
+
+def test_the_records_a_worker_packs_have_the_fields_it_knows():
+    # pack_note writes these fields by name, for speed; a new field must be added there too.
+    assert Note.__match_args__ == ("path", "title", "raw", "markdown", "sections", "repairs", "tags", "aliases",
+                                   "author", "assets", "meta")
+    assert Section.__match_args__ == ("title", "level", "source", "blocks", "heading")
+    assert Block.__match_args__ == ("kind", "markdown", "source", "depth")
+    assert Source.__match_args__ == ("note", "line")
+    assert Repair.__match_args__ == ("note", "line", "rule", "before", "after")
+    assert Asset.__match_args__ == ("source_path", "note", "line")
+    assert Finding.__match_args__ == ("note", "line", "word", "reason")

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from ..model import Note, RawNote
+from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from .context import NormaliseContext
 from .log import Finding
 from .pipeline import normalise_with_findings
@@ -24,9 +24,43 @@ def _install_context(context: NormaliseContext) -> None:
     _worker_context = context
 
 
-def _normalise_in_worker(raw: RawNote) -> tuple[Note, tuple[Finding, ...]]:
+def _normalise_in_worker(raw: RawNote) -> tuple:
     assert _worker_context is not None, "the worker's context is installed when it starts"
-    return normalise_with_findings(raw, _worker_context)
+    note, findings = normalise_with_findings(raw, _worker_context)
+    return pack_note(note), tuple((f.note, f.line, f.word, f.reason) for f in findings)
+
+
+def _unpack_result(packed: tuple) -> tuple[Note, tuple[Finding, ...]]:
+    note, findings = packed
+    return unpack_note(note), tuple(Finding(*f) for f in findings)
+
+
+# A note goes back from a worker as nested tuples of its fields: pickle writes and reads those in C,
+# where each record would cost a Python call both ways (at 10,000 notes, 700,000 records).
+def pack_note(note: Note) -> tuple:
+    """A note as plain nested tuples, every field kept."""
+    return (
+        note.path, note.title, note.raw, note.markdown,
+        tuple((s.title, s.level, s.source.note, s.source.line, s.heading,
+               tuple((b.kind, b.markdown, b.source.note, b.source.line, b.depth) for b in s.blocks))
+              for s in note.sections),
+        tuple((r.note, r.line, r.rule, r.before, r.after) for r in note.repairs),
+        note.tags, note.aliases, note.author,
+        tuple((a.source_path, a.note, a.line) for a in note.assets),
+        note.meta,
+    )
+
+
+def unpack_note(packed: tuple) -> Note:
+    """The note pack_note was given."""
+    path, title, raw, markdown, sections, repairs, tags, aliases, author, assets, meta = packed
+    return Note(
+        path, title, raw, markdown,
+        tuple(Section(t, level, Source(n, line), tuple(Block(k, m, Source(bn, bl), d) for k, m, bn, bl, d in blocks),
+                      heading)
+              for t, level, n, line, heading, blocks in sections),
+        tuple(Repair(*r) for r in repairs), tags, aliases, author, tuple(Asset(*a) for a in assets), meta,
+    )
 
 
 def worker_count(notes: int, cores: int | None = None) -> int:
@@ -46,4 +80,4 @@ def normalise_all(
             yield normalise_with_findings(raw, context)
         return
     with ProcessPoolExecutor(workers, initializer=_install_context, initargs=(context,)) as pool:
-        yield from pool.map(_normalise_in_worker, raws, chunksize=CHUNK_SIZE)
+        yield from map(_unpack_result, pool.map(_normalise_in_worker, raws, chunksize=CHUNK_SIZE))
