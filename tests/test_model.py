@@ -1,4 +1,4 @@
-"""The model's records: what crosses from normalise's worker processes comes back equal."""
+"""The model's records: a record that crosses between processes comes back equal."""
 
 from __future__ import annotations
 

@@ -34,8 +34,8 @@ class BuildError(Exception):
 
 def _rebuilt_from_fields(record):
     # Unpickling then calls the constructor once; the default for a frozen slotted dataclass sets each
-    # field through a Python-level __setstate__, and normalise's workers send back hundreds of
-    # thousands of records.
+    # field through a Python-level __setstate__. (Notes coming back from normalise's workers skip even
+    # that: see normalise.parallel.pack_note.)
     return type(record), tuple(getattr(record, name) for name in record.__match_args__)
 
 
