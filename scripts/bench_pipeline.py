@@ -5,7 +5,9 @@ The corpora are made from the five seed notes with a fixed random seed: exact co
 copies, and notes stitched from seed sections with typos, dropped words, changed facts (AWS vs the
 customer, N+1 vs N+2) and lines of their own. Each size is written to a temporary folder and built by
 `scripts/build.py --no-site` exactly as a user runs it; the build's own stage times are printed with
-the peak memory of the build and its worker processes together. Prints figures only; it never asserts.
+the peak memory of the build and its worker processes together, and the time of a fixed Python loop
+before and after (shared machines vary in speed; the timings scale with it). Prints figures only; it
+never asserts.
 
     .venv/bin/python scripts/bench_pipeline.py [--sizes 1000 10000]
 """
@@ -199,12 +201,25 @@ def run_size(size: int) -> dict:
     }
 
 
+def reference_loop_seconds() -> float:
+    """How long this machine takes for a fixed pure-Python loop, the yardstick for comparing runs."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     args = parser.parse_args()
+    before = reference_loop_seconds()
     runs = [run_size(size) for size in args.sizes]
+    after = reference_loop_seconds()
     print(f"cores: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}")
+    # A shared or throttled machine can run the same build at half speed: the timings scale with this loop.
+    print(f"reference loop (10 million additions): {before:.2f} s before the runs, {after:.2f} s after")
     print(f"{'notes':<24}" + "".join(f"{run['size']:>12,}" for run in runs))
     print(f"{'corpus':<24}" + "".join(f"{run['corpus_mb']:>10.1f}MB" for run in runs))
     stages = list(dict.fromkeys(k for run in runs for k in run["timings"]))
