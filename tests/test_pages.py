@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -50,3 +51,14 @@ def test_a_repairs_row_is_escaped_text_in_plain_cells() -> None:
         "<tr><td>3</td><td>html-sanitise</td><td>&lt;b&gt;x&lt;/b&gt; &amp; y</td><td><em>(nothing)</em></td></tr>\n"
         "<tr><td>9</td><td>spelling</td><td>teh</td><td>the</td></tr>"
     )
+
+
+def test_the_report_page_lists_at_most_the_limit_of_notes_and_says_where_the_rest_are(tmp_path) -> None:
+    from handbook.pages import NoteView, render_report_page
+
+    views = [NoteView(f"n{i}.md", f"Note {i}", f"notes/n{i}.md", "", "x\n", 1, 2, (), ()) for i in range(5)]
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    text = render_report_page(views, (("notes read", 5),), [], templates, limit=2).content
+    assert "[Note 1](../notes/n1.md)" in text and "Note 2" not in text
+    assert "| [Note 1](../notes/n1.md) | 1 | 2 |\n\n…and 3 more, listed in `report.json` at the site root." in text
+    assert "more, listed" not in render_report_page(views, (), [], templates, limit=5).content

@@ -38,6 +38,7 @@ def test_every_note_has_a_page_and_main_and_readme_are_merged(vault_site: BuiltS
     vault = vault_or_skip()
     report = json.loads((vault_site.docs / "report.json").read_text(encoding="utf-8"))
     assert report["counts"]["notes read"] == len(visible_notes(vault))
+    assert sorted(n["path"] for n in report["notes"]) == sorted(p.relative_to(vault).as_posix() for p in visible_notes(vault))
     # The rest are Obsidian's deleted notes: counted and named in the report, not published.
     hidden = len(list(vault.rglob("*.md"))) - len(visible_notes(vault))
     assert hidden > 0

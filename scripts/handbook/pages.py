@@ -121,12 +121,15 @@ def render_report_page(
     counts: Sequence[tuple[str, int]],
     sections: Sequence[str],
     templates_dir: Path,
+    limit: int | None = None,
 ) -> GeneratedFile:
-    """The build report page: counts, notes read, then each stage's own section."""
+    """The build report page: counts, notes read (at most `limit` rows; report.json lists all), then each stage's section."""
     env = make_env(templates_dir)
+    shown = views if limit is None else views[:limit]
     text = env.get_template("report/index.md.j2").render(
         page=REPORT_PAGE,
-        notes=views,
+        notes=shown,
+        notes_more=len(views) - len(shown),
         counts=counts,
         sections=sections,
         report_json_url="../../report.json",

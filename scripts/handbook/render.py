@@ -231,10 +231,11 @@ def render_site(
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
         render_repairs_section(views, findings, unresolved, templates_dir),
     ]
-    pages.append(render_report_page(views, counts, report_sections, templates_dir))
+    pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
     report = {
         "counts": dict(counts),
         "hidden_notes": [{"path": h.path, "notes": h.notes} for h in hidden],
+        "notes": ({"path": v.path, "title": v.title, "lines": v.raw_lines, "bytes": v.size} for v in views),
         "contradictions": [
             {"rule": c.rule, "note": c.source.note, "line": c.source.line, "claim": c.claim, "message": c.message}
             for c in contradictions
