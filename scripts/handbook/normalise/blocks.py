@@ -23,6 +23,7 @@ from mdit_py_plugins.admon import admon_plugin
 from ..model import Block
 
 from .inline import MISSING_IMAGE_CLASS, REREAD_LIMIT, TAG, TAG_LINE, repair_inline, sanitise_tag
+from .memo import Memo
 
 MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
 
@@ -81,8 +82,7 @@ _parsed_size = 0
 _last: list = [None, None, None]  # the latest text of any size: [text, tokens, tree or None]
 # (parser, piece, its lines) -> (tokens, a fence or HTML block left open, lines where `##Title` was read as a
 # heading). The same text is one line longer as the end of a note than inside one ("a\n" is "a" and "").
-_pieces: dict[tuple[MarkdownIt, str, int], tuple[list[Token], bool, tuple[int, ...]]] = {}
-_pieces_size = 0
+_pieces = Memo(PARSE_MEMO_CHARACTERS)  # weighed by the pieces' characters
 
 
 def _shifted(tokens: list[Token], by: int) -> list[Token]:
@@ -105,7 +105,6 @@ def _shifted(tokens: list[Token], by: int) -> list[Token]:
 def _piece_tokens(parser: MarkdownIt, piece: str, size: int) -> tuple[list[Token], bool, tuple[int, ...]]:
     """The tokens of one piece of `size` lines, whether a top-level fence or HTML block is left open, and
     the piece's lines where `##Title` was read as a heading."""
-    global _pieces_size
     known = _pieces.get((parser, piece, size))
     if known is None:
         env: dict = {}
@@ -113,12 +112,8 @@ def _piece_tokens(parser: MarkdownIt, piece: str, size: int) -> tuple[list[Token
         still_open = any(
             t.level == 0 and t.type in ("fence", "html_block") and t.map and t.map[1] >= size for t in tokens
         )
-        known = (tokens, still_open, tuple(env.get(MISSING_SPACE_LINES, ())))
-        if _pieces_size + len(piece) > PARSE_MEMO_CHARACTERS:
-            _pieces.clear()
-            _pieces_size = 0
-        _pieces[(parser, piece, size)] = known
-        _pieces_size += len(piece)
+        known = _pieces.remember((parser, piece, size), (tokens, still_open, tuple(env.get(MISSING_SPACE_LINES, ()))),
+                                 len(piece))
     return known
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..datafile import YamlDocument, format_loc, load_model
 from ..model import BuildError
+from .memo import Memo
 from .spelling import WORD, Correction, NameCanon, ServiceName, Speller, general_dictionary
 
 CORRECTIONS_FILE = "corrections.yml"
@@ -68,9 +69,9 @@ class NormaliseContext:
     names: NameCanon = field(compare=False, repr=False)
     files_by_name: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     # Memo of the prose rules, which depend only on a span's text and this context's data (see inline.py).
-    prose_cache: dict[str, tuple] = field(default_factory=dict, compare=False, repr=False)
+    prose_cache: Memo = field(default_factory=lambda: Memo(50_000), compare=False, repr=False)
     # Memo of rendered top-level blocks, by their source lines (see pipeline.py).
-    block_cache: dict[tuple, object] = field(default_factory=dict, compare=False, repr=False)
+    block_cache: Memo = field(default_factory=lambda: Memo(20_000), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.files_by_name:

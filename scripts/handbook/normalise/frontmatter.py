@@ -9,6 +9,7 @@ from typing import Any
 
 from ..datafile import format_value, parse_yaml
 from ..model import BuildError
+from .memo import Memo
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -61,15 +62,11 @@ def split_front_matter(text: str, path: str) -> tuple[FrontMatter, str]:
     known = _front_matter_memo.get(block)
     if known is None:
         # Only a block that was read without error is remembered, so errors always name this note.
-        known = _read_front_matter(block, path, end)
-        if len(_front_matter_memo) >= FRONT_MATTER_MEMO_LIMIT:
-            _front_matter_memo.clear()
-        _front_matter_memo[block] = known
+        known = _front_matter_memo.remember(block, _read_front_matter(block, path, end))
     return known, "\n".join(lines[end + 1 :])
 
 
-FRONT_MATTER_MEMO_LIMIT = 4096
-_front_matter_memo: dict[str, FrontMatter] = {}
+_front_matter_memo: Memo = Memo(4096)  # front-matter blocks
 
 
 def _read_front_matter(block: str, path: str, end: int) -> FrontMatter:

@@ -349,7 +349,6 @@ _MISSING_SPACE = re.compile(r"(?<![\w.])[a-z]{2,}[.][A-Z][a-z]+")
 # the number of line ends before their offset in the span, so they can be replayed on any unit.
 _REPAIR, _TAG, _FINDING = 0, 1, 2
 ProseEvent = tuple
-PROSE_CACHE_LIMIT = 50_000  # spans kept per context before the memo starts again
 PROSE_CACHE_SPAN = 2_000  # longer spans are rare and not worth keeping
 
 
@@ -407,9 +406,7 @@ def apply_prose_rules(text: str, unit: Unit) -> tuple[str, tuple[ProseEvent, ...
     _tag_and_finding_events(current, unit.ctx.names.words, events)
     result = (current, tuple(events))
     if len(text) <= PROSE_CACHE_SPAN:
-        if len(cache) >= PROSE_CACHE_LIMIT:
-            cache.clear()
-        cache[text] = result
+        cache.remember(text, result)
     return result
 
 

@@ -96,7 +96,6 @@ def _trailing_whitespace(lines: list[str], tree_tokens, body: str, log: RepairLo
             log.repair(number, "trailing-whitespace", tail + shown, tail)
 
 
-BLOCK_MEMO_LIMIT = 20_000  # top-level blocks remembered per context before the memo starts again
 BLOCK_MEMO_SPAN = 20_000  # characters; longer blocks are rendered every time
 
 
@@ -152,9 +151,7 @@ def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, sourc
     lines += [a[1] for a in result.assets]
     # Only a result whose every line lies inside the block can be moved to another place.
     if all(0 <= line < size for line in lines):
-        if len(memo) >= BLOCK_MEMO_LIMIT:
-            memo.clear()
-        memo[key] = result
+        memo.remember(key, result)
     return rendered
 
 
@@ -184,9 +181,7 @@ def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairL
     )
     lines = [r[0] for r in result.repairs] + [f[0] for f in result.findings] + [a[1] for a in result.assets]
     if all(at == 0 for at in lines) and len(inline) <= BLOCK_MEMO_SPAN:
-        if len(memo) >= BLOCK_MEMO_LIMIT:
-            memo.clear()
-        memo[key] = result
+        memo.remember(key, result)
     return text
 
 

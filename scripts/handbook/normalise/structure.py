@@ -6,10 +6,10 @@ Both keep the number of lines, so parsed-text line numbers stay those of the raw
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 
 from .blocks import parse_blocks, parse_lenient, remember_blocks
 from .log import RepairLog
+from .memo import Memo
 from .rules import Rule, rule
 
 MAX_INDENT = 64  # sixteen list levels of four spaces; deeper input is flattened, not lost
@@ -23,8 +23,8 @@ _WIDE_INDENT = re.compile(r"(?m)^[ \t]{%d}" % (MAX_INDENT // 4 + 1))
 
 
 # Copies of a note repeat: the outcome of the rule for recent texts, so a copy is not parsed again.
-_OUTCOMES_KEPT, _OUTCOME_TEXT_LIMIT = 1024, 20_000
-_outcomes: OrderedDict[str, tuple[str, tuple[tuple[int, str, str], ...]]] = OrderedDict()
+_OUTCOME_TEXT_LIMIT = 20_000
+_outcomes: Memo = Memo(1024)  # text -> (repaired text, repairs)
 
 
 @rule("heading-space")
@@ -53,9 +53,7 @@ def space_after_hashes(text: str, log: RepairLog) -> str:
     for number, before, after in repairs:
         log.repair(number, "heading-space", before, after)
     if len(text) <= _OUTCOME_TEXT_LIMIT:
-        _outcomes[text] = (repaired, tuple(repairs))
-        if len(_outcomes) > _OUTCOMES_KEPT:
-            _outcomes.popitem(last=False)
+        _outcomes.remember(text, (repaired, tuple(repairs)))
     return repaired
 
 
