@@ -106,24 +106,23 @@ def _relative(from_page: str, to_page: str) -> str:
 @lru_cache(maxsize=4096)
 def _folder_prefix(base: str, folder: str) -> tuple[str | None, str | None]:
     """The relative path from folder `base` to folder `folder` ('' or ending in '/'), and the part of
-    `base` right after their common start when all of `folder` is that start (None otherwise)."""
+    `base` right after `folder` when `folder` contains `base` (None otherwise)."""
     if ".." in base.split("/") or ".." in folder.split("/"):
         return None, None
-    base_parts = [part for part in base.split("/") if part not in ("", ".")]
-    folder_parts = [part for part in folder.split("/") if part not in ("", ".")]
-    common = 0
-    while common < min(len(base_parts), len(folder_parts)) and base_parts[common] == folder_parts[common]:
-        common += 1
-    prefix = "".join(["../"] * (len(base_parts) - common) + [f"{part}/" for part in folder_parts[common:]])
-    inside = common == len(folder_parts) and common < len(base_parts)
-    return prefix, base_parts[common] if inside else None
+    relative = _parts_relative(base, folder)
+    base_parts, folder_parts = _parts(base), _parts(folder)
+    inside = len(base_parts) > len(folder_parts) and base_parts[: len(folder_parts)] == folder_parts
+    return ("" if relative == "." else f"{relative}/"), base_parts[len(folder_parts)] if inside else None
+
+
+def _parts(path: str) -> list[str]:
+    return [part for part in path.split("/") if part not in ("", ".")]
 
 
 def _parts_relative(base: str, to_page: str) -> str:
     if ".." in base.split("/") or ".." in to_page.split("/"):
         return posixpath.relpath(to_page, base or ".")
-    base_parts = [part for part in base.split("/") if part not in ("", ".")]
-    to_parts = [part for part in to_page.split("/") if part not in ("", ".")]
+    base_parts, to_parts = _parts(base), _parts(to_page)
     common = 0
     while common < min(len(base_parts), len(to_parts)) and base_parts[common] == to_parts[common]:
         common += 1
