@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TypeVar
 
 from .model import GeneratedFile, Note, Repair
 from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, note_page
 from .templating import make_env
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,21 @@ def render_note_pages(views: Sequence[NoteView], templates_dir: Path, notes_labe
     return files
 
 
+# The report page lists at most this many rows per table; report.json always has every record.
+REPORT_TABLE_LIMIT = 300
+
+
+def more_in_report(left_out: int) -> list[str]:
+    """The lines after a report table cut short, saying how many more rows report.json lists (none if none)."""
+    return ["", f"…and {left_out} more, listed in `report.json` at the site root."] if left_out > 0 else []
+
+
+def capped_rows(items: Sequence[T], row: Callable[[T], str], limit: int | None) -> list[str]:
+    """The table rows of at most `limit` items (only those are rendered), then the lines of more_in_report."""
+    shown = items if limit is None else items[:limit]
+    return [row(item) for item in shown] + more_in_report(len(items) - len(shown))
+
+
 def render_report_page(
     views: Sequence[NoteView],
     counts: Sequence[tuple[str, int]],
@@ -129,7 +147,7 @@ def render_report_page(
     text = env.get_template("report/index.md.j2").render(
         page=REPORT_PAGE,
         notes=shown,
-        notes_more=len(views) - len(shown),
+        more=more_in_report(len(views) - len(shown)),
         counts=counts,
         sections=sections,
         report_json_url="../../report.json",

@@ -18,28 +18,15 @@ from .matrix import (
 from .merge import MergeResult, merge_report, render_merge_audit, render_topic_pages
 from .model import Block, GeneratedFile, Note, Section, Source
 from .normalise import Finding, join_blocks
-from .pages import Home, note_view, render_note_pages, render_repairs_section, render_report_page, report_json
+from .pages import (
+    REPORT_TABLE_LIMIT, Home, note_view, render_note_pages, render_repairs_section, render_report_page, report_json,
+)
 from .paths import REPORT_PAGE
 from .redirects import RedirectMap, render_redirects
 from .templating import code_cell
 from .datafile import YamlDocument
 
 
-# The report page lists at most this many rows per table; report.json always has every record.
-REPORT_TABLE_LIMIT = 300
-
-
-def contradictions_section(contradictions: Sequence[Contradiction], limit: int) -> str:
-    """The report's Contradictions section: a table of at most `limit` rows (only those are rendered), saying
-    how many more report.json lists."""
-    table = contradiction_report(contradictions[:limit], REPORT_PAGE).rstrip("\n")
-    more = ["", f"…and {len(contradictions) - limit} more, listed in `report.json` at the site root."] \
-        if len(contradictions) > limit else []
-    return "\n".join([
-        "## Contradictions { #contradictions }", "",
-        "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.", "",
-        table, *more,
-    ])
 
 
 @dataclass(frozen=True)
@@ -227,7 +214,9 @@ def render_site(
     )
     report_sections = [render_hidden_notes(hidden)] if hidden else []
     report_sections += [
-        contradictions_section(contradictions, REPORT_TABLE_LIMIT),
+        "## Contradictions { #contradictions }\n\n"
+        "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
+        + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT).rstrip("\n"),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
         render_repairs_section(views, findings, unresolved, templates_dir),
     ]

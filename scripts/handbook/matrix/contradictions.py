@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import Block, Section, Source
+from ..pages import capped_rows
 from ..paths import rel_link
 from .model import Matrix, Rule
 from .text import md_text, plain_text, shorten
@@ -126,15 +127,15 @@ def contradiction_admonition(c: Contradiction, from_page: str | None) -> str:
     )
 
 
-def contradiction_report(contradictions: Iterable[Contradiction], from_page: str) -> str:
-    """A Markdown table of contradictions for the build report: where, which rule, the claim and a link."""
-    rows = [
-        "| Note | Rule | Claim | Matrix |",
-        "| --- | --- | --- | --- |",
-    ]
-    for c in contradictions:
-        target = rel_link(from_page, c.page, c.anchor)
-        rows.append(f"| {md_text(str(c.source))} | `{c.rule}` | {md_text(c.claim)} | [{md_text(c.message)}]({target}) |")
-    if len(rows) == 2:
+def contradiction_report(contradictions: Sequence[Contradiction], from_page: str, limit: int | None = None) -> str:
+    """A Markdown table of contradictions for the build report: where, which rule, the claim and a link (at
+    most `limit` rows)."""
+    if not contradictions:
         return "No note contradicts the responsibility matrix.\n"
-    return "\n".join(rows) + "\n"
+
+    def row(c: Contradiction) -> str:
+        target = rel_link(from_page, c.page, c.anchor)
+        return f"| {md_text(str(c.source))} | `{c.rule}` | {md_text(c.claim)} | [{md_text(c.message)}]({target}) |"
+
+    return "\n".join(["| Note | Rule | Claim | Matrix |", "| --- | --- | --- | --- |",
+                      *capped_rows(contradictions, row, limit)]) + "\n"
