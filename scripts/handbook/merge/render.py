@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Mapping, Sequence
 
 from ..model import GeneratedFile, Source
-from ..pages import capped_rows as _capped
+from ..pages import capped_rows
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, rel_link, slugify
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -229,7 +229,7 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
     ]
     if result.duplicate_notes:
         out += ["| Note | Duplicate of | Kind | Score |", "| --- | --- | --- | --- |"]
-        out += _capped(result.duplicate_notes, lambda d: f"| {_source_link(Source(d.note, 1), from_page)} | "
+        out += capped_rows(result.duplicate_notes, lambda d: f"| {_source_link(Source(d.note, 1), from_page)} | "
                        f"{_source_link(Source(d.duplicate_of, 1), from_page)} | {d.kind} | {d.score:.2f} |", limit)
     else:
         out.append("None.")
@@ -237,20 +237,20 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
     merges = [m for m in result.merges if m.level != "note"]
     if merges:
         out += ["| Cluster | Level | Score | Rule | Kept | Merged |", "| --- | --- | --- | --- | --- | --- |"]
-        out += _capped(merges, lambda m: _merge_row(m, from_page), limit)
+        out += capped_rows(merges, lambda m: _merge_row(m, from_page), limit)
     else:
         out.append("None.")
     out += ["", "### Unassigned sections", ""]
     if result.unassigned:
         out += ["| Note | Section | Why |", "| --- | --- | --- |"]
-        out += _capped(result.unassigned, lambda u: f"| {_source_link(Source(u.note, u.line), from_page)} | "
+        out += capped_rows(result.unassigned, lambda u: f"| {_source_link(Source(u.note, u.line), from_page)} | "
                        f"{_cell(u.title, 60)} | {u.reason} |", limit)
     else:
         out.append("None: every section fits a topic.")
     out += ["", "### Similar but not merged", ""]
     if result.guarded:
         out += ["| Guard | Score | Kept apart |", "| --- | --- | --- |"]
-        out += _capped(result.guarded, lambda g: f"| `{g.guard}` | {g.score:.2f} | {_source_link(g.left, from_page)}: "
+        out += capped_rows(result.guarded, lambda g: f"| `{g.guard}` | {g.score:.2f} | {_source_link(g.left, from_page)}: "
                        f"{_cell(g.left_text, 60)}<br>{_source_link(g.right, from_page)}: {_cell(g.right_text, 60)} |", limit)
     else:
         out.append("None.")
