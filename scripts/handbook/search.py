@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .glossary import Glossary
+from .words import word_set
 
 _SPACES = re.compile(r"[\s\-]+")
 
@@ -32,21 +33,18 @@ def _term(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w+\-])" + re.escape(term) + r"(?![\w+])")
 
 
-_WORD = re.compile(r"\w+")
-
-
 @lru_cache(maxsize=None)
 def _matchers(term: str, expansion: str, search: tuple[str, ...]) -> tuple[tuple[frozenset[str], re.Pattern[str]], ...]:
     """Each pattern of a term with the words (case-folded) a text must contain for it to match."""
     forms = [(term, _term(term)), (expansion, _phrase(expansion)), *((a, _phrase(a)) for a in search)]
-    return tuple((frozenset(_WORD.findall(form.casefold())), pattern) for form, pattern in forms)
+    return tuple((word_set(form), pattern) for form, pattern in forms)
 
 
 def keywords_for(text: str, glossary: Glossary) -> list[str]:
     """The glossary terms a text mentions in any form, each with its other forms."""
     # A form can only match where each of its words is a word of the text: a set lookup rules out
     # most forms before their pattern scans a long section.
-    words = set(_WORD.findall(text.casefold()))
+    words = word_set(text)
     found: list[str] = []
     for term in glossary.terms:
         if any(needed <= words and pattern.search(text)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..words import word_set
 from .model import Matrix
 from .pages import WHO_OWNS_PAGE, category_key, category_page, layer_key, service_key, service_page
 from .text import plain_text
@@ -25,13 +26,6 @@ def _category_pattern(short_title: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(short_title) + r"\s+services?(?![\w-])", re.IGNORECASE)
 
 
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(text.casefold()))
-
-
 @dataclass(frozen=True)
 class _Subject:
     """One mention key and the patterns that name it, each with the words it cannot match without."""
@@ -45,15 +39,15 @@ class SubjectFinder:
 
     def __init__(self, matrix: Matrix):
         subjects = [
-            _Subject(service_key(s.id), tuple((_words(a), _alias_pattern(a)) for a in (s.name, *s.aliases)))
+            _Subject(service_key(s.id), tuple((word_set(a), _alias_pattern(a)) for a in (s.name, *s.aliases)))
             for s in matrix.services
         ]
         subjects += [
-            _Subject(layer_key(l.id), tuple((_words(a), _alias_pattern(a)) for a in (l.title, *l.aliases)))
+            _Subject(layer_key(l.id), tuple((word_set(a), _alias_pattern(a)) for a in (l.title, *l.aliases)))
             for l in matrix.layers
         ]
         subjects += [
-            _Subject(category_key(c.id), ((_words(c.short_title), _category_pattern(c.short_title)),))
+            _Subject(category_key(c.id), ((word_set(c.short_title), _category_pattern(c.short_title)),))
             for c in matrix.categories
         ]
         self.subjects = tuple(subjects)
@@ -69,7 +63,7 @@ class SubjectFinder:
 
     def numbers(self, text: str) -> set[int]:
         """The positions (in data order) of the subjects the text names."""
-        words = _words(text)
+        words = word_set(text)
         candidates = set(self.always)
         for word in words:
             candidates |= self.by_word.get(word, set())
