@@ -77,15 +77,15 @@ class SubjectFinder:
         return [self.subjects[number].key for number in sorted(numbers)]
 
 
-_finders: dict[int, tuple[Matrix, SubjectFinder]] = {}
+# The finder of the latest matrix: one build uses one, and the live preview loads a new one per rebuild.
+_latest: list = [None, None]  # [matrix, its finder]
 
 
 def subject_finder(matrix: Matrix) -> SubjectFinder:
-    """The finder for one matrix, made once (the matrix is frozen)."""
-    known = _finders.get(id(matrix))
-    if known is None or known[0] is not matrix:
-        known = _finders[id(matrix)] = (matrix, SubjectFinder(matrix))
-    return known[1]
+    """The finder for a matrix, made once per matrix (the matrix is frozen)."""
+    if _latest[0] is not matrix:
+        _latest[:] = [matrix, SubjectFinder(matrix)]
+    return _latest[1]
 
 
 def find_subjects(markdown: str, matrix: Matrix) -> list[str]:
