@@ -234,6 +234,23 @@ def test_double_hyphen_used_as_a_dash_becomes_an_en_dash_but_arrows_stay():
     assert "--> arrow" in note.markdown and "`a -- b`" in note.markdown
 
 
+def test_snippet_markers_are_escaped_in_prose_and_code_and_shown_as_written():
+    note = norm('# T\n\n--8<-- "other.md"\n\nKeep --8<-- [start:part] this line\n\n```\n--8<--\nfile.md\n--8<--\n```\n')
+    assert body(note) == (
+        ';--8<-- "other.md"\n\nKeep ;--8<-- [start:part] this line\n\n```\n;--8<--\nfile.md\n;--8<--\n```\n'
+    )
+    assert [(r.line, r.rule, r.before, r.after) for r in note.repairs if r.rule == "snippet-marker"] == [
+        (3, "snippet-marker", '--8<-- "other.md"', ';--8<-- "other.md"'),
+        (5, "snippet-marker", "Keep --8<-- [start:part] this line", "Keep ;--8<-- [start:part] this line"),
+        (8, "snippet-marker", "--8<--", ";--8<--"),
+        (10, "snippet-marker", "--8<--", ";--8<--"),
+    ]
+    page = markdown.markdown(note.markdown, extensions=["pymdownx.snippets", *SITE_EXTENSIONS],
+                             extension_configs={"pymdownx.snippets": {"check_paths": True}})
+    assert '<p>--8&lt;-- "other.md"</p>' in page and "<p>Keep --8&lt;-- [start:part] this line</p>" in page
+    assert "--8&lt;--\nfile.md\n--8&lt;--" in page
+
+
 def test_opens_in_a_new_tab_is_removed_from_link_text_as_in_the_real_note():
     line = "known as the\u00a0[**shared responsibility model**(opens in a new tab)](https://aws.amazon.com/x/).\n"
     note = norm(line)

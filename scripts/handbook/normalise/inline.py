@@ -279,7 +279,8 @@ Report = Callable[[int, str, str, str], None]
 _ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f\t]")
 _LEFTOVER = re.compile(r"[ \t]*\(opens in a new (?:tab|window)\)", re.I)
 _MULTIPLICATION = re.compile(r"(?<=\d)\*(?=\d)")
-_DASH = re.compile(r"(?<=[^\s<>!-])(?: --|--|-- | -- )(?=[^\s<>-])")
+# A snippets marker (--8<--) is not a dash; the escape added for it (;--8<--) must survive a second pass.
+_DASH = re.compile(r"(?<=[^\s<>!-])(?: --|--|-- | -- )(?=[^\s<>-])(?!8<)")
 
 
 @rule("non-breaking-space")

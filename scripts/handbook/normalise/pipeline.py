@@ -15,7 +15,7 @@ from .frontmatter import split_front_matter
 from .inline import Unit
 from .log import Finding, RepairLog
 from .structure import repair_structure
-from .text import clean_text
+from .text import clean_text, escape_snippet_markers
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
 _TRAILING_SPACE = re.compile(r"[ \t]$", re.M)
@@ -185,6 +185,16 @@ def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairL
     return text
 
 
+def _escape_snippets(markdown: str, line: int, log: RepairLog) -> str:
+    """A block's Markdown with its snippets markers escaped, each escape logged."""
+    escaped = escape_snippet_markers(markdown)
+    if escaped != markdown:
+        for offset, (old, new) in enumerate(zip(markdown.split("\n"), escaped.split("\n"))):
+            if old != new:
+                log.repair(line + offset, "snippet-marker", old.strip(), new.strip())
+    return escaped
+
+
 def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
     """Normalise one note and also return the words that look wrong (reported, never changed)."""
     log = RepairLog(raw.path)
@@ -300,7 +310,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
     parts = [f"# {title_md}"]
     for title, level, line, heading_md, rendered in merged:
         blocks = tuple(
-            Block(r.kind, r.markdown, Source(raw.path, log.raw_line(r.line)), r.depth)  # type: ignore[arg-type]
+            Block(r.kind, _escape_snippets(r.markdown, r.line, log), Source(raw.path, log.raw_line(r.line)), r.depth)  # type: ignore[arg-type]
             for r in rendered
         )
         model_sections.append(Section(title, level, Source(raw.path, line), blocks, heading_md))

@@ -1,4 +1,5 @@
-"""Encoding and line-ending repairs applied to a note's whole text before it is parsed.
+"""Encoding and line-ending repairs applied to a note's whole text before it is parsed, and the
+escape of snippets markers applied to the Markdown it becomes.
 
 Every rule here keeps the number of lines, so line numbers stay those of the raw note.
 """
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from pymdownx.snippets import SnippetPreprocessor
 
 from ..load import decode_note as decode_note_bytes  # noqa: F401  (re-exported: decoding is the load stage's)
 from .log import RepairLog
@@ -70,3 +73,25 @@ def clean_text(text: str, log: RepairLog) -> str:
     for text_rule in TEXT_RULES:
         text = text_rule.apply(text, log)
     return text
+
+
+def _escaped_snippet_marker(line: str) -> str:
+    """The line with a `;` before an unescaped snippets marker, or the line as it was."""
+    whole = SnippetPreprocessor.RE_ALL_SNIPPETS.match(line)
+    if whole:
+        return line if whole.group("escape") else f"{whole.group('space')};{line[whole.end('space'):]}"
+    section = SnippetPreprocessor.RE_SNIPPET_SECTION.match(line)
+    if section and not section.group("escape"):
+        return f"{section.group('pre')};{line[section.end('pre'):]}"
+    return line
+
+
+def escape_snippet_markers(markdown: str) -> str:
+    """Markdown with a `;` before every `--8<--` marker the site's snippets extension would act on.
+
+    Unescaped, such a line in a note would pull a site file into the page, stop the build naming a
+    missing file, or vanish. Snippets drops the `;` again, so the reader sees the line as written.
+    """
+    if "8<-" not in markdown:
+        return markdown
+    return "\n".join(_escaped_snippet_marker(line) if "8<-" in line else line for line in markdown.split("\n"))
