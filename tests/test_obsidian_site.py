@@ -4,6 +4,7 @@ followed, template-looking text shown literally and raw HTML sanitised."""
 from __future__ import annotations
 
 import base64
+import html
 import re
 from pathlib import Path
 
@@ -36,6 +37,14 @@ Jinja-looking text stays as written: {{ user.name }} and {% if x %}.
 <p onclick="steal()">Inline HTML</p><script>alert("x")</script>
 """
 
+# Text that HTML, Markdown or a template would each read differently; its page must show it as it is.
+RAW_NOTE = (
+    "# Raw text\n\nClose tags in code: `</code></pre></details>` and `-->`; entities &amp; &lt;b&gt; & <b>bold</b>.\n"
+    "\n````text\n```\n{{ not.a.template }} {% raw %}\n--8<-- \"abbreviations.md\"\n````\n\n"
+    "--8<-- \"missing-file.md\"\n\nCut here --8<-- [start:cut] or not.\n\n"
+    "\tA tab, trailing spaces   \n   \nCafé – naïve ✓\n\n\n"
+)
+
 ACCESS_NOTE = """# Access control
 
 ## Least privilege
@@ -52,6 +61,7 @@ def vault_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     (notes / "Networking").mkdir()
     (notes / "Networking" / "Network diagrams.md").write_text(NETWORK_NOTE, encoding="utf-8")
     (notes / "Access control.md").write_text(ACCESS_NOTE, encoding="utf-8")
+    (notes / "Raw text.md").write_text(RAW_NOTE, encoding="utf-8")
     root = copy_project(tmp_path_factory.mktemp("project"))
     assert run_build(root, notes=notes) == 0
     return BuiltSite(root)
@@ -94,6 +104,23 @@ def test_template_syntax_is_shown_literally_and_html_is_sanitised(vault_site: Bu
     assert "{{ user.name }}" in shown and "{% if x %}" in shown
     assert "<script" not in shown and "onclick" not in shown and "alert(" not in shown
     assert "Inline HTML" in shown
+
+
+def test_the_note_as_written_is_shown_character_for_character(vault_site: BuiltSite) -> None:
+    page = (vault_site.site / "handbook" / "notes" / "raw-text" / "index.html").read_text(encoding="utf-8")
+    written = page.split('id="as-written"', 1)[1]
+    code = re.search(r"<pre[^>]*>(.*?)</pre>", written, re.S)
+    assert code is not None
+    shown = html.unescape(re.sub(r"<[^>]+>", "", code.group(1)))
+    assert shown == RAW_NOTE.removesuffix("\n")
+
+
+def test_snippet_markers_in_a_note_are_text_not_includes(vault_site: BuiltSite) -> None:
+    page = (vault_site.site / "handbook" / "notes" / "raw-text" / "index.html").read_text(encoding="utf-8")
+    shown = article(page)
+    assert '<p>--8&lt;-- "missing-file.md"</p>' in shown
+    assert "<p>Cut here --8&lt;-- [start:cut] or not.</p>" in shown
+    assert '--8&lt;-- "abbreviations.md"' in shown and "*[EC2]" not in shown
 
 
 def test_tags_become_page_tags(vault_site: BuiltSite) -> None:
