@@ -62,6 +62,10 @@ MUST_NOT_MERGE = [
      "AWS is responsible for the guest operating system and the firewall.", "actor"),
     ("For more info, check [the policy](https://aws.amazon.com/aup/) before you scan ports.",
      "For more info, check [the policy](https://aws.amazon.com/partners/) before you scan ports.", "link"),
+    ("[^wp]: From the AWS whitepaper on the shared responsibility model.",
+     "From the AWS whitepaper on the shared responsibility model.", "footnote"),
+    ("[^wp]: From the AWS whitepaper on the shared responsibility model.",
+     "[^src]: From the AWS whitepaper on the shared responsibility model.", "footnote"),
 ]
 
 

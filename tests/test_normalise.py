@@ -251,6 +251,15 @@ def test_snippet_markers_are_escaped_in_prose_and_code_and_shown_as_written():
     assert "--8&lt;--\nfile.md\n--8&lt;--" in page
 
 
+def test_a_footnote_nothing_references_is_shown_as_text_and_logged():
+    note = norm("# T\n\nCited[^a], and `[^b]` in code.\n\n[^a]: Used.\n\n[^b]: Never used.\n")
+    assert body(note) == "Cited[^a], and `[^b]` in code.\n\n[^a]: Used.\n\n\\[^b]: Never used.\n"
+    assert [(r.line, r.rule, r.before, r.after) for r in note.repairs if r.rule == "footnote-unused"] == [
+        (7, "footnote-unused", "[^b]: Never used.", "\\[^b]: Never used.")
+    ]
+    assert "<p>[^b]: Never used.</p>" in markdown.markdown(note.markdown, extensions=["footnotes"])
+
+
 def test_opens_in_a_new_tab_is_removed_from_link_text_as_in_the_real_note():
     line = "known as the\u00a0[**shared responsibility model**(opens in a new tab)](https://aws.amazon.com/x/).\n"
     note = norm(line)

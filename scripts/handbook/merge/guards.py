@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from ..footnotes import defined_labels
 from .outline import FactTerms
 from .text import link_targets
 
@@ -80,6 +81,10 @@ def _links(tokens, markdown, lex: Lexicon):
     return link_targets(markdown)
 
 
+def _footnotes(tokens, markdown, lex: Lexicon):
+    return defined_labels(markdown)
+
+
 FACT_GUARDS: tuple[FactGuard, ...] = (
     FactGuard("actor", "a different actor (AWS vs the customer)", _actors),
     FactGuard("negation", "one says not/no/never/cannot/without, the other does not", _negated),
@@ -87,6 +92,8 @@ FACT_GUARDS: tuple[FactGuard, ...] = (
     FactGuard("number", "different numbers (N+1 vs N+2, 24x7 vs 9-5)", _numbers),
     FactGuard("service", "different AWS services (EC2 vs S3)", _services),
     FactGuard("link", "links to different pages or notes ('check here' pointing elsewhere)", _links),
+    FactGuard("footnote", "footnote definitions with different labels, or one text is a footnote and the other not",
+              _footnotes),
 )
 
 

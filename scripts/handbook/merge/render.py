@@ -5,8 +5,9 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
+from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, rel_link, slugify
@@ -47,7 +48,45 @@ def _indent(markdown: str, depth: int) -> str:
     return "\n".join([pad + first, *[(follow + line) if line else line for line in rest]])
 
 
-def _blocks(blocks: Sequence[MergedBlock], annotations: Mapping[Source, Sequence[str]]) -> list[str]:
+def footnote_texts(blocks: Sequence[MergedBlock]) -> dict[Source, str]:
+    """The Markdown of the page's blocks that use footnotes, with every label made that of its note.
+
+    A definition merged from several notes answers for each of them. A definition that nothing on
+    the page references, or a reference to no definition on the page, keeps its note's own label
+    and shows as text: the note's page has the whole footnote.
+    """
+    used = [m for m in blocks if m.block.kind not in LITERAL_KINDS and "[^" in m.block.markdown]
+    if not used:
+        return {}
+    keyed: dict[tuple[str, str], str] = {}
+    for merged in used:
+        own = note_key(merged.block.source.note)
+        for label in sorted(defined_labels(merged.block.markdown)):
+            for source in merged.sources:
+                keyed.setdefault((source.note, label), f"{label}-{own}")
+    original: dict[str, str] = {}
+
+    def in_note(note: str) -> Callable[[str, bool], str]:
+        def rename(label: str, definition: bool) -> str:
+            new = keyed.get((note, label)) or f"{label}-{note_key(note)}"
+            original[new] = label
+            return new
+        return rename
+
+    texts = {m.block.source: relabel(m.block.markdown, in_note(m.block.source.note)) for m in used}
+    defined = frozenset().union(*map(defined_labels, texts.values()))
+    referenced = frozenset().union(*map(referenced_labels, texts.values()))
+    for source, text in texts.items():
+        unreferenced = frozenset(original[label] for label in defined_labels(text) - referenced)
+        text = relabel(text, lambda label, definition: label if label in (referenced if definition else defined)
+                       else original[label])
+        texts[source] = escape_definitions(text, unreferenced)
+    return texts
+
+
+def _blocks(
+    blocks: Sequence[MergedBlock], annotations: Mapping[Source, Sequence[str]], texts: Mapping[Source, str] = {}
+) -> list[str]:
     out: list[str] = []
     previous: MergedBlock | None = None
     for merged in blocks:
@@ -60,7 +99,7 @@ def _blocks(blocks: Sequence[MergedBlock], annotations: Mapping[Source, Sequence
                 out.append("")
         if merged.caption:
             out += [f"**{merged.caption}**", ""]
-        out.append(_indent(merged.block.markdown, merged.depth))
+        out.append(_indent(texts.get(merged.block.source, merged.block.markdown), merged.depth))
         extra = [text for source in merged.sources for text in annotations.get(source, ())]
         for text in dict.fromkeys(extra):
             out.extend(["", _indent(text, merged.depth + 1) if is_item else text])
@@ -83,11 +122,12 @@ def _escape(text: str) -> str:
 
 
 def _section_markdown(
-    section: MergedSection, page: str, titles, annotations, heading: bool = True, footer: Sequence[str] = ()
+    section: MergedSection, page: str, titles, annotations, heading: bool = True, footer: Sequence[str] = (),
+    texts: Mapping[Source, str] = {},
 ) -> list[str]:
     out = [_heading(section.level, section.title, section.id), ""] if heading else []
     if section.blocks:
-        out += _blocks(section.blocks, annotations) + [""]
+        out += _blocks(section.blocks, annotations, texts) + [""]
         for text in footer:
             out += [text, ""]
         out += [_sources_line(section, page, titles), ""]
@@ -110,9 +150,10 @@ def render_topic_page(
         lines += [page.summary, ""]
     if not page.sections:
         lines += ["No note covers this topic yet.", ""]
+    texts = footnote_texts([block for section in page.sections for block in section.blocks])
     for section in page.sections:
         lines += _section_markdown(section, page.path, titles, annotations,
-                                   footer=footers.get((page.path, section.id), ()))
+                                   footer=footers.get((page.path, section.id), ()), texts=texts)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -124,8 +165,9 @@ def render_other_page(page: OtherPage, result: MergeResult, annotations: Mapping
     lines = [_front_matter(page.tags) + GENERATED_BANNER, "", _heading(1, page.title, anchor), "",
              f"From the note [{_escape(page.title)}]({rel_link(page.path, note_page(page.note))}); "
              "what it shares with other notes is on the topic pages.", ""]
+    texts = footnote_texts([block for section in page.sections for block in section.blocks])
     for section in page.sections:
-        lines += _section_markdown(section, page.path, titles, annotations, heading=section.level != 1)
+        lines += _section_markdown(section, page.path, titles, annotations, heading=section.level != 1, texts=texts)
     return "\n".join(lines).rstrip() + "\n"
 
 

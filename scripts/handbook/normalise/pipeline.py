@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from .blocks import (
     INLINE_PARSER, LIST_TYPES, BlockRenderer, Node, Rendered, join_rendered, one_line, parse_blocks, parse_tree,
@@ -195,6 +196,27 @@ def _escape_snippets(markdown: str, line: int, log: RepairLog) -> str:
     return escaped
 
 
+def _referenced_footnotes(sections) -> frozenset[str]:
+    """Every footnote label the note's headings and blocks reference."""
+    labels: set[str] = set().union(*(referenced_labels(heading_md) for _, _, _, heading_md, _ in sections))
+    for *_, rendered in sections:
+        labels.update(*(referenced_labels(r.markdown) for r in rendered if r.kind not in LITERAL_KINDS))
+    return frozenset(labels)
+
+
+def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log: RepairLog) -> str:
+    """A block's Markdown with definitions whose reference the repairs removed shown as text, each logged."""
+    # The structure rule escaped those unused as written; a reference can still vanish later (an
+    # emptied list item), and Python-Markdown would link its definition back to nowhere.
+    if rendered.kind in LITERAL_KINDS or "[^" not in rendered.markdown:
+        return rendered.markdown
+    escaped = escape_definitions(rendered.markdown, defined_labels(rendered.markdown) - referenced)
+    for offset, (old, new) in enumerate(zip(rendered.markdown.split("\n"), escaped.split("\n"))):
+        if old != new:
+            log.repair(rendered.line + offset, "footnote-unused", old.strip(), new.strip())
+    return escaped
+
+
 def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
     """Normalise one note and also return the words that look wrong (reported, never changed)."""
     log = RepairLog(raw.path)
@@ -308,9 +330,11 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
 
     model_sections: list[Section] = []
     parts = [f"# {title_md}"]
+    referenced = _referenced_footnotes(merged) if "[^" in body else frozenset()
     for title, level, line, heading_md, rendered in merged:
         blocks = tuple(
-            Block(r.kind, _escape_snippets(r.markdown, r.line, log), Source(raw.path, log.raw_line(r.line)), r.depth)  # type: ignore[arg-type]
+            Block(r.kind, _escape_snippets(_escape_unused_footnotes(r, referenced, log), r.line, log),  # type: ignore[arg-type]
+                  Source(raw.path, log.raw_line(r.line)), r.depth)
             for r in rendered
         )
         model_sections.append(Section(title, level, Source(raw.path, line), blocks, heading_md))

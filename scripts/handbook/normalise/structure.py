@@ -1,12 +1,13 @@
-"""Repairs that change how markdown-it reads the structure, applied before the final parse.
+"""Repairs that change how markdown-it or Python-Markdown reads the structure, applied before the final parse.
 
-Both keep the number of lines, so parsed-text line numbers stay those of the raw note.
+All keep the number of lines, so parsed-text line numbers stay those of the raw note.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..footnotes import defined_labels, escape_definitions, referenced_labels
 from .blocks import parse_blocks, parse_lenient, remember_blocks
 from .log import RepairLog
 from .memo import Memo
@@ -95,7 +96,31 @@ def limit_nesting(text: str, log: RepairLog) -> str:
     return "\n".join(lines)
 
 
-STRUCTURE_RULES: tuple[Rule, ...] = (space_after_hashes, limit_nesting)
+@rule("footnote-unused")
+def escape_unused_footnotes(text: str, log: RepairLog) -> str:
+    """Show a footnote definition that nothing in the note references as text: the site would link it back to nowhere."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    # An escaped definition that was a link reference definition becomes paragraph text, and can
+    # turn the indented lines after it from code into its continuation: look again until none is left.
+    while True:
+        code = _code_lines("\n".join(lines))
+        prose = "\n".join("" if number in code else line for number, line in enumerate(lines))
+        unused = defined_labels(prose) - referenced_labels(prose)
+        changed = False
+        for number, line in enumerate(lines):
+            if unused and number not in code and "[^" in line:
+                escaped = escape_definitions(line, unused)
+                if escaped != line:
+                    log.repair(number, "footnote-unused", line.strip(), escaped.strip())
+                    lines[number] = escaped
+                    changed = True
+        if not changed:
+            return "\n".join(lines)
+
+
+STRUCTURE_RULES: tuple[Rule, ...] = (space_after_hashes, limit_nesting, escape_unused_footnotes)
 
 
 def repair_structure(text: str, log: RepairLog) -> str:

@@ -1,0 +1,76 @@
+"""Footnotes in notes: their labels belong to one note, but a topic page shows blocks of many.
+
+Python-Markdown's footnotes extension reads `[^label]` as a reference and a line starting
+`[^label]:` as the definition. Two notes that both use `[^1]` on one page would share one
+definition (the last wins, the other text is lost), and a definition nobody references gets a
+back-link to an anchor that does not exist, which stops a strict build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+
+# Code spans and backslash escapes come first so that a `[^1]` inside them is left alone. A definition
+# may be indented: inside a list item or once a continuation line is unindented, it is one.
+_FOOTNOTE = re.compile(
+    r"(?P<code>(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`))"
+    r"|(?P<escape>\\.)"
+    r"|(?P<start>^[ \t]*)?\[\^(?P<label>[^\]\n]+)\](?P<colon>:)?",
+    re.M,
+)
+
+
+# Kinds of block whose text Python-Markdown never reads for footnotes.
+LITERAL_KINDS = frozenset({"code", "html"})
+
+
+def _matches(markdown: str) -> Iterable[re.Match[str]]:
+    if "[^" not in markdown:
+        return ()
+    return (m for m in _FOOTNOTE.finditer(markdown) if m.group("label") is not None)
+
+
+def _is_definition(match: re.Match[str]) -> bool:
+    return match.group("start") is not None and match.group("colon") is not None
+
+
+def defined_labels(markdown: str) -> frozenset[str]:
+    """The footnote labels a block defines (`[^label]:` at the start of a line)."""
+    return frozenset(m.group("label") for m in _matches(markdown) if _is_definition(m))
+
+
+def referenced_labels(markdown: str) -> frozenset[str]:
+    """The footnote labels a block references."""
+    return frozenset(m.group("label") for m in _matches(markdown) if not _is_definition(m))
+
+
+def relabel(markdown: str, rename: Callable[[str, bool], str]) -> str:
+    """The block with every footnote label replaced by `rename(label, is_definition)`."""
+    if "[^" not in markdown:
+        return markdown
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group("label") is None:
+            return match.group(0)
+        renamed = rename(match.group("label"), _is_definition(match))
+        return f"{match.group('start') or ''}[^{renamed}]{match.group('colon') or ''}"
+
+    return _FOOTNOTE.sub(replace, markdown)
+
+
+def escape_definitions(markdown: str, labels: frozenset[str]) -> str:
+    """The block with the definitions of `labels` escaped, so that they show as the text they are."""
+    if not labels or "[^" not in markdown:
+        return markdown
+    return _FOOTNOTE.sub(
+        lambda m: (f"{m.group('start')}\\[^{m.group('label')}]:"
+                   if m.group("label") in labels and _is_definition(m) else m.group(0)),
+        markdown,
+    )
+
+
+def note_key(note: str) -> str:
+    """A short label suffix that is the same for one note in every build."""
+    return hashlib.sha1(note.encode("utf-8")).hexdigest()[:8]

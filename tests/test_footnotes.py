@@ -1,0 +1,108 @@
+"""Footnotes: labels read as Python-Markdown reads them, kept to their note on pages that merge notes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from handbook.footnotes import defined_labels, escape_definitions, note_key, referenced_labels, relabel
+from handbook.merge.render import footnote_texts
+from handbook.merge.result import MergedBlock
+from handbook.model import Block, Source
+from tests.conftest import BuiltSite, copy_project, run_build
+
+TEXT = "Text[^a] and `[^code]` and \\[^escaped] and [^b].\n[^a]: First.\n   [^c]: Third.\nNot [^d]: a definition."
+
+
+def test_definitions_and_references_are_found_outside_code_and_escapes():
+    assert defined_labels(TEXT) == {"a", "c"}
+    assert referenced_labels(TEXT) == {"a", "b", "d"}
+
+
+def test_relabel_renames_references_and_definitions_only():
+    renamed = relabel(TEXT, lambda label, definition: f"{label}-{'def' if definition else 'ref'}")
+    assert renamed == ("Text[^a-ref] and `[^code]` and \\[^escaped] and [^b-ref].\n[^a-def]: First.\n"
+                       "   [^c-def]: Third.\nNot [^d-ref]: a definition.")
+
+
+def test_an_escaped_definition_is_text_the_next_time():
+    escaped = escape_definitions(TEXT, frozenset({"c"}))
+    assert escaped.endswith("   \\[^c]: Third.\nNot [^d]: a definition.")
+    assert defined_labels(escaped) == {"a"} and escape_definitions(escaped, frozenset({"c"})) == escaped
+
+
+def merged(note: str, line: int, markdown: str, *also: str) -> MergedBlock:
+    return MergedBlock(Block("paragraph", markdown, Source(note, line)),
+                       (Source(note, line), *(Source(other, line) for other in also)))
+
+
+def test_each_note_keeps_its_own_footnotes_on_a_merged_page():
+    a, b, c = "a.md", "b.md", "c.md"
+    blocks = [
+        merged(a, 3, "AWS secures the hardware[^1].", "d.md"),  # d.md said the same, citing its own source
+        merged(a, 5, "[^1]: From the whitepaper.", c),  # c.md's definition was the same as a.md's
+        merged(b, 3, "Customers secure their data[^1]."),
+        merged(b, 5, "[^1]: Said by the trainer."),
+        merged(c, 3, "Customers patch the guest OS[^1] and more[^2]."),
+        merged("d.md", 5, "[^1]: My own source."),
+    ]
+    texts = footnote_texts(blocks)
+    ka, kb = note_key(a), note_key(b)
+    assert texts[Source(a, 3)] == f"AWS secures the hardware[^1-{ka}]."
+    assert texts[Source(a, 5)] == f"[^1-{ka}]: From the whitepaper."
+    assert texts[Source(b, 3)] == f"Customers secure their data[^1-{kb}]."
+    assert texts[Source(b, 5)] == f"[^1-{kb}]: Said by the trainer."
+    # c.md's own definition is the one merged into a.md's; its [^2] has no definition and stays as written.
+    assert texts[Source(c, 3)] == f"Customers patch the guest OS[^1-{ka}] and more[^2]."
+    # d.md's sentence is shown as a.md's, so nothing references d.md's definition: it shows as text.
+    assert texts[Source("d.md", 5)] == "\\[^1]: My own source."
+
+
+def test_a_page_without_footnotes_is_left_alone():
+    assert footnote_texts([merged("a.md", 1, "No notes here.")]) == {}
+
+
+NOTES = {
+    "a.md": "# Shared responsibility model\n\n## Overview\n\nAWS secures the hardware of the cloud[^1].\n\n"
+            "[^1]: From the AWS whitepaper on security.\n",
+    "b.md": "# Shared responsibility model notes\n\n## Overview\n\nCustomers secure their own data in the cloud[^1].\n\n"
+            "[^1]: Said by the trainer in week two.\n",
+    "c.md": "# Footnote edge cases\n\nA reference[^a] and one to nothing[^zz].\n\n[^a]: Defined and used.\n\n"
+            "[^b]: Defined but never used.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def footnote_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    notes = tmp_path_factory.mktemp("notes")
+    for name, text in NOTES.items():
+        (notes / name).write_text(text, encoding="utf-8")
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    assert run_build(root, notes=notes) == 0  # strict: no footnote back-link without its reference
+    return BuiltSite(root)
+
+
+def page_with(site: BuiltSite, folder: str, text: str) -> str:
+    pages = [p.read_text(encoding="utf-8") for p in sorted((site.site / "handbook" / folder).rglob("index.html"))]
+    found = [page for page in pages if text in page]
+    assert len(found) == 1, text
+    return found[0]
+
+
+@pytest.mark.slow
+def test_two_notes_footnotes_on_one_topic_page_both_show(footnote_site: BuiltSite) -> None:
+    page = page_with(footnote_site, "topics", "Said by the trainer in week two.")
+    notes = re.findall(r'<li id="fn:([^"]+)">\s*<p>(.*?)&#160;', page)
+    assert [(label, text) for label, text in notes] == [
+        (f"1-{note_key('a.md')}", "From the AWS whitepaper on security."),
+        (f"1-{note_key('b.md')}", "Said by the trainer in week two."),
+    ]
+
+
+@pytest.mark.slow
+def test_an_unused_footnote_shows_as_text_on_its_note_page(footnote_site: BuiltSite) -> None:
+    page = page_with(footnote_site, "notes", "Defined but never used.")
+    assert "<p>[^b]: Defined but never used.</p>" in page
+    assert "one to nothing[^zz]." in page and 'href="#fn:a"' in page
