@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             for rule, count in sorted(Counter(item.rule for item in site.contradictions).items()):
                 log.info("render: %d contradiction%s of %s", count, "" if count == 1 else "s", rule)
             for link in site.unresolved:
-                log.warning("unresolved link on %s: [[%s]] (shown as plain text)", link.page, link.target)
+                log.warning("unresolved link on %s: %s (shown as plain text)", link.page, link.target)
 
         with feedback.stage("write"):
             target = args.root / "docs" / GENERATED_DIR

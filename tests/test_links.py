@@ -83,9 +83,11 @@ def test_other_files_pass_through_untouched() -> None:
 @example("x![a](page:c)![d](note:e)!")
 @example("[a](note:b)![c](asset:d)")
 @example("[a](note:b)!")
-@given(st.lists(st.sampled_from(["[", "]", "(", ")", "\\", "!", "](note:", "page:", "x", " ", "a b", "#h", "\n"]),
+@example('[a](asset:b "t")')
+@given(st.lists(st.sampled_from(["[", "]", "(", ")", "\\", "!", "](note:", "page:", "x", " ", "a b", "#h", "\n", '"t"', "'"]),
                 max_size=16).map("".join))
 def test_link_targets_are_the_links_a_character_by_character_pattern_finds(text: str) -> None:
-    plain = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((note|asset|page):([^)\s]*)\)")
-    expected = plain.sub(lambda m: "<{}|{}|{}|{}>".format(*m.groups()), text)
-    assert rewrite_link_targets(text, lambda m, bang: "<{}|{}|{}|{}>".format(bang, *m.groups())) == expected
+    plain = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((note|asset|page):([^)\s]*)"
+                       r"((?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)")
+    expected = plain.sub(lambda m: "<{}|{}|{}|{}|{}>".format(*m.groups()), text)
+    assert rewrite_link_targets(text, lambda m, bang: "<{}|{}|{}|{}|{}>".format(bang, *m.groups())) == expected

@@ -294,6 +294,32 @@ def test_missing_embed_is_a_visible_styled_note_never_a_broken_image():
     assert "<img" not in html(note.markdown)
 
 
+def test_markdown_links_into_the_notes_folder_are_resolved_later_and_the_web_is_left_alone():
+    files = frozenset({"team/img/Diagram One.png", "guides/setup.pdf"})
+    text = (
+        "# T\n\nSee [below](#Next%20Steps), [IAM](../iam.md#Roles), [plan](<Plan B.md> \"The plan\"),\n"
+        "![diagram](img/Diagram%20One.png), [setup](setup.pdf), [gone](gone.png), [root](/abs/x.md),\n"
+        "[web](https://aws.amazon.com/) and [mail](mailto:a@b.c).\n"
+    )
+    note = norm(text, files, path="team/notes/a.md")
+    assert body(note) == (
+        "See [below](note:team/notes/a.md#Next%20Steps), [IAM](note:team/iam.md#Roles), "
+        "[plan](note:team/notes/Plan%20B.md \"The plan\"),\n"
+        "![diagram](asset:team/img/Diagram%20One.png), [setup](asset:guides/setup.pdf), "
+        "[gone](note:team/notes/gone.png), [root](note:abs/x.md),\n"
+        "[web](https://aws.amazon.com/) and [mail](mailto:a@b.c).\n"
+    )
+    assert rules(note).count("relative-link") == 7
+    assert [(a.source_path, a.line) for a in note.assets] == [("team/img/Diagram One.png", 4), ("guides/setup.pdf", 4)]
+    assert normalise_text(note.markdown, context(files), "team/notes/a.md")[1] == ()
+
+
+def test_the_same_relative_link_in_two_folders_resolves_against_each_note():
+    text = "# T\n\nSee [the guide](guide.md) for details.\n"
+    first, second = norm(text, path="a/one.md"), norm(text, path="b/two.md")
+    assert "(note:a/guide.md)" in first.markdown and "(note:b/guide.md)" in second.markdown
+
+
 def test_wikilinks_become_note_links_and_note_embeds_are_transclusion_links():
     note = norm("# T\n[[Some Note#My Heading|alias]], [[Other]], [[A#B]] and ![[Included]]\n")
     assert body(note) == (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from pathlib import Path
 
@@ -45,6 +46,18 @@ RAW_NOTE = (
     "\tA tab, trailing spaces   \n   \nCafé – naïve ✓\n\n\n"
 )
 
+LINKS_NOTE = """# Markdown links
+
+See [access control](../Access%20control.md#least-privilege), [the diagrams](<Network diagrams.md>),
+[a heading here](#more) and [a missing page](missing.md).
+
+![The VPC](../images/vpc%20diagram.png "VPC layout")
+
+## More
+
+[The web](https://example.com/) and [mail](mailto:team@example.com).
+"""
+
 ACCESS_NOTE = """# Access control
 
 ## Least privilege
@@ -62,6 +75,7 @@ def vault_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     (notes / "Networking" / "Network diagrams.md").write_text(NETWORK_NOTE, encoding="utf-8")
     (notes / "Access control.md").write_text(ACCESS_NOTE, encoding="utf-8")
     (notes / "Raw text.md").write_text(RAW_NOTE, encoding="utf-8")
+    (notes / "Networking" / "Links.md").write_text(LINKS_NOTE, encoding="utf-8")
     root = copy_project(tmp_path_factory.mktemp("project"))
     assert run_build(root, notes=notes) == 0
     return BuiltSite(root)
@@ -121,6 +135,21 @@ def test_snippet_markers_in_a_note_are_text_not_includes(vault_site: BuiltSite) 
     assert '<p>--8&lt;-- "missing-file.md"</p>' in shown
     assert "<p>Cut here --8&lt;-- [start:cut] or not.</p>" in shown
     assert '--8&lt;-- "abbreviations.md"' in shown and "*[EC2]" not in shown
+
+
+def test_markdown_links_to_notes_files_and_headings_lead_where_their_text_went(vault_site: BuiltSite) -> None:
+    page_dir = vault_site.site / "handbook" / "notes" / "networking" / "links"
+    shown = article((page_dir / "index.html").read_text(encoding="utf-8"))
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', shown))
+    assert links["access control"].endswith("#least-privilege")
+    for text in ("access control", "the diagrams", "a heading here"):
+        target = (page_dir / links[text].split("#")[0]).resolve()
+        assert (target / "index.html").exists() or target.is_file(), text
+    assert links["The web"] == "https://example.com/" and links["mail"] == "mailto:team@example.com"
+    assert "a missing page" in shown and "a missing page" not in links
+    assert re.search(r'<img alt="The VPC" src="\.\./\.\./\.\./assets/images/vpc-diagram\.png" title="VPC layout"', shown)
+    report = json.loads((vault_site.docs / "report.json").read_text(encoding="utf-8"))
+    assert {(u["target"], u["text"]) for u in report["unresolved_links"]} >= {("Networking/missing.md", "a missing page")}
 
 
 def test_tags_become_page_tags(vault_site: BuiltSite) -> None:

@@ -1,7 +1,8 @@
 """Resolve `note:`, `asset:` and `page:` link targets into relative links between generated pages.
 
 The normaliser turns `[[Note#Heading|text]]` into `[text](note:Note#Heading)` and
-`![[image.png]]` into `![image.png](asset:path/image.png)`, because where a note's
+`![[image.png]]` into `![image.png](asset:path/image.png)`, and a Markdown link to a
+path or heading in the notes folder likewise, because where a note's
 content ends up is only known after merging. Text that appears on more than
 one page (a warning shown on a topic page and on its note's page) links with
 `page:<generated page path>#anchor`. This pass runs over every generated page
@@ -27,7 +28,11 @@ from .paths import ASSETS_DIR, note_page, rel_link, slugify
 # strings as `(?:[^\[\]\\]|\\.)*`, matched a run at a time instead of a character at a time. The
 # pattern starts at `[` so that the regex engine can skip to each `[`; an image's `!` is looked up
 # before it (see rewrite_link_targets).
-LINK_TARGET = re.compile(r"\[([^\[\]\\]*(?:\\.[^\[\]\\]*)*)\]\((note|asset|page):([^)\s]*)\)")
+# A Markdown link's title ("…", '…' or (…)) is kept after the rewritten target.
+LINK_TARGET = re.compile(
+    r"\[([^\[\]\\]*(?:\\.[^\[\]\\]*)*)\]\((note|asset|page):([^)\s]*)"
+    r"((?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)"
+)
 _SCHEMES = ("](note:", "](asset:", "](page:")
 
 # (page, anchor) for a note and an optional heading, or None when unknown.
@@ -36,7 +41,7 @@ HomeFinder = Callable[[str, str | None], tuple[str, str | None] | None]
 
 @dataclass(frozen=True)
 class UnresolvedLink:
-    """A wikilink whose target note does not exist; shown as plain text and reported."""
+    """A link to a note or file that is not in the notes folder; shown as plain text and reported."""
 
     page: str
     target: str
@@ -128,12 +133,12 @@ def resolve_links(
             continue
 
         def replace(match: re.Match, bang: str, page: str = item.path) -> str:
-            text, scheme, target = match.groups()
+            text, scheme, target, title = match.groups()
             if scheme == "asset":
-                return f"{bang}[{text}]({rel_link(page, asset_page_path(unquote(target)))})"
+                return f"{bang}[{text}]({rel_link(page, asset_page_path(unquote(target)))}{title})"
             if scheme == "page":
                 to_page, _, anchor = target.partition("#")
-                return f"{bang}[{text}]({rel_link(page, to_page, anchor or None)})"
+                return f"{bang}[{text}]({rel_link(page, to_page, anchor or None)}{title})"
             name, _, heading = unquote(target).partition("#")
             note = index.find(name)
             if note is None:
@@ -143,7 +148,7 @@ def resolve_links(
             if home is None:
                 anchor = index.anchors[note.path].get(heading.lower()) if heading else None
                 home = (note_page(note.path), anchor)
-            return f"{bang}[{text}]({rel_link(page, home[0], home[1])})"
+            return f"{bang}[{text}]({rel_link(page, home[0], home[1])}{title})"
 
         files[position] = GeneratedFile(item.path, rewrite_link_targets(item.content, replace))
     # The first mention on a page names it: the page's text comes before its repairs table.

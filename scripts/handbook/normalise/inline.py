@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import nh3
 from markdown_it.common.html_re import HTML_TAG_RE
@@ -46,6 +46,9 @@ TAG = re.compile(r"(?<![\w&#/\\])#((?=[\w/-]*[^\W\d])[\w/-]*\w)")
 TAG_LINE = re.compile(r"^(?:#(?=[\w/-]*[^\W\d])[\w/-]*\w[ \t]*)+$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 _SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?\s*$")
+# A link destination with no scheme: a path or an anchor, which only means something inside the notes folder.
+_RELATIVE_DEST = re.compile(r"\]\([ \t]*<?[ \t]*(?![A-Za-z][A-Za-z0-9+.-]*:|//|\)|>)")
+_DEST_PARTS = re.compile(r"^\]\([ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>(?:[^()\s]|\([^()\s]*\))*))(?P<rest>[\s\S]*)$")
 _UNSAFE_SCHEME = re.compile(r"^\s*<?\s*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp);))\s*:", re.I)
 _CONTENT_TAGS = ("script", "style")
 _CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
@@ -160,6 +163,45 @@ def convert_embed(inner: str, unit: Unit, line: int) -> str:
     return markdown
 
 
+def has_relative_link(text: str) -> bool:
+    """Whether a text may hold a link whose meaning depends on the note's own path (see convert_relative_link)."""
+    return "](" in text and _RELATIVE_DEST.search(text) is not None
+
+
+def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
+    """A link destination (`](target "title")`) that names a place in the notes folder, as a `note:` or
+    `asset:` URL the renderer resolves once it knows where every note's text went.
+
+    Left as written, MkDocs would look for the path among the site's pages and stop the strict build
+    when it is not there; and an anchor in a note is rarely an anchor of the page its text ends on.
+    """
+    parts = _DEST_PARTS.match(dest)
+    if parts is None:
+        return dest
+    target = parts.group("angled") if parts.group("angled") is not None else parts.group("bare")
+    path, hash_, anchor = unquote(target).partition("#")
+    here = unit.log.note
+    if not path:
+        resolved = here
+    elif path.startswith("/"):
+        resolved = path.lstrip("/")
+    else:
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+    extension = posixpath.splitext(resolved)[1].lower()
+    found = None if extension in ("", ".md") else (
+        resolved if resolved in unit.ctx.notes_files else unit.ctx.find_file(path)
+    )
+    if found is not None:
+        unit.assets.append(Asset(found, here, unit.log.raw_line(line)))
+        url = "asset:" + quote(found, safe="/")
+    else:
+        # A note, or a file that is not there: the renderer links the note or shows the text and reports it.
+        url = "note:" + quote(resolved, safe="/") + (hash_ + quote(anchor, safe="") if anchor else "")
+    converted = f"]({url}{parts.group('rest')}"
+    unit.log.repair(line, "relative-link", dest, converted)
+    return converted
+
+
 def convert_wikilink(inner: str, unit: Unit, line: int) -> str:
     """Turn `[[Note#Heading|alias]]` into a Markdown link with a `note:` URL."""
     inner = inner.replace("\\|", "|")
@@ -247,6 +289,10 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
             unit.log.repair(line, "html-sanitised", span.text, "](#)")
             span.text = "](#)"
             changed = True
+        elif span.kind == "dest" and _RELATIVE_DEST.match(span.text):
+            converted = convert_relative_link(span.text, unit, line)
+            changed = changed or converted != span.text
+            span.text = converted
     if dropping is not None:
         unit.log.repair(drop_line, "html-sanitised", "".join(dropped), "")
     return changed

@@ -13,7 +13,7 @@ from .blocks import (
 )
 from .context import NormaliseContext
 from .frontmatter import split_front_matter
-from .inline import Unit
+from .inline import Unit, has_relative_link
 from .log import Finding, RepairLog
 from .structure import repair_structure
 from .text import clean_text, escape_snippet_markers
@@ -127,10 +127,11 @@ def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, sourc
     after_paragraph = (
         node.type in LIST_TYPES and previous is not None and previous.type == "paragraph" and previous.map[1] == start
     )
-    key = (node.type, after_paragraph, text)
+    note = log.note
+    # A relative link resolves against the note's own path, so the same text means another thing elsewhere.
+    key = (node.type, after_paragraph, text, note if has_relative_link(text) else "")
     memo = ctx.block_cache
     base = log.raw_line(start)
-    note = log.note
     hit = memo.get(key)
     if hit is not None:
         log.repairs.extend(Repair(note, base + line, rule, before, after) for line, rule, before, after in hit.repairs)
@@ -159,10 +160,10 @@ def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, sourc
 def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairLog, assets: list[Asset],
                    ctx: NormaliseContext) -> str:
     """renderer.prose of one heading's text, remembered by the text (all its repairs are on its one line)."""
-    key = ("#heading-text", False, inline)  # no node type starts with "#"
+    note = log.note
+    key = ("#heading-text", False, inline, note if has_relative_link(inline) else "")  # no node type starts with "#"
     memo = ctx.block_cache
     base = log.raw_line(line)
-    note = log.note
     hit = memo.get(key)
     if hit is not None:
         log.repairs.extend(Repair(note, base + at, rule, before, after) for at, rule, before, after in hit.repairs)
