@@ -73,6 +73,12 @@ def test_assets_and_page_targets_are_relative_to_the_page() -> None:
     assert asset_page_path("a b/C.JPG") == "assets/a-b/c.jpg"
 
 
+def test_reference_definitions_into_the_notes_folder_are_resolved_or_dropped_and_reported() -> None:
+    text, unresolved = resolve('See [the bucket][s3] and [gone][g].\n\n[s3]: note:Storage/S3.md "Buckets"\n[g]: note:gone.md\n')
+    assert text == 'See [the bucket][s3] and [gone][g].\n\n[s3]: ../notes/storage/s3.md "Buckets"\n\n'
+    assert [(u.target, u.text) for u in unresolved] == [("gone.md", "g")]
+
+
 def test_other_files_pass_through_untouched() -> None:
     files, _ = resolve_links([GeneratedFile("x.html", "[a](note:IAM)")], NoteIndex(NOTES), no_homes)
     assert files[0].content == "[a](note:IAM)"

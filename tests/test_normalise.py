@@ -314,6 +314,22 @@ def test_markdown_links_into_the_notes_folder_are_resolved_later_and_the_web_is_
     assert normalise_text(note.markdown, context(files), "team/notes/a.md")[1] == ()
 
 
+def test_reference_definitions_into_the_notes_folder_get_the_urls_inline_links_get():
+    note = norm("# T\n\n[a][x], [b][y], [c][z].\n\n[x]:  ../guide.md#Setup  \"Guide\"\n[y]: https://aws.amazon.com/\n[z]: #Next\n",
+                path="team/a.md")
+    assert body(note) == (
+        "[a][x], [b][y], [c][z].\n\n[x]: note:guide.md#Setup  \"Guide\"\n[y]: https://aws.amazon.com/\n"
+        "[z]: note:team/a.md#Next\n"
+    )
+    assert rules(note) == ["relative-link", "relative-link"]
+    assert normalise_text(note.markdown, context(), "team/a.md")[1] == ()
+
+
+def test_a_wikilink_to_a_heading_of_its_own_note_names_the_note():
+    note = norm("# T\n\nSee [[#Next steps]] and [[#Next steps|below]].\n", path="team/a.md")
+    assert body(note) == "See [Next steps](note:team/a.md#Next%20steps) and [below](note:team/a.md#Next%20steps).\n"
+
+
 def test_the_same_relative_link_in_two_folders_resolves_against_each_note():
     text = "# T\n\nSee [the guide](guide.md) for details.\n"
     first, second = norm(text, path="a/one.md"), norm(text, path="b/two.md")

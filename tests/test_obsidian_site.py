@@ -49,7 +49,9 @@ RAW_NOTE = (
 LINKS_NOTE = """# Markdown links
 
 See [access control](../Access%20control.md#least-privilege), [the diagrams](<Network diagrams.md>),
-[a heading here](#more) and [a missing page](missing.md).
+[a heading here](#more), [[#More|a wikilink here]], [by reference][acc] and [a missing page](missing.md).
+
+[acc]: ../Access%20control.md
 
 ![The VPC](../images/vpc%20diagram.png "VPC layout")
 
@@ -142,7 +144,7 @@ def test_markdown_links_to_notes_files_and_headings_lead_where_their_text_went(v
     shown = article((page_dir / "index.html").read_text(encoding="utf-8"))
     links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', shown))
     assert links["access control"].endswith("#least-privilege")
-    for text in ("access control", "the diagrams", "a heading here"):
+    for text in ("access control", "the diagrams", "a heading here", "a wikilink here", "by reference"):
         target = (page_dir / links[text].split("#")[0]).resolve()
         assert (target / "index.html").exists() or target.is_file(), text
     assert links["The web"] == "https://example.com/" and links["mail"] == "mailto:team@example.com"

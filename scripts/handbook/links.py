@@ -33,7 +33,9 @@ LINK_TARGET = re.compile(
     r"\[([^\[\]\\]*(?:\\.[^\[\]\\]*)*)\]\((note|asset|page):([^)\s]*)"
     r"((?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)"
 )
-_SCHEMES = ("](note:", "](asset:", "](page:")
+# A link reference definition whose target the normaliser wrote with one of those schemes.
+DEFINITION_TARGET = re.compile(r"(?m)^([ ]{0,3}\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(note|asset|page):(\S+)(.*)$")
+_SCHEMES = ("](note:", "](asset:", "](page:", "]: note:", "]: asset:")
 
 # (page, anchor) for a note and an optional heading, or None when unknown.
 HomeFinder = Callable[[str, str | None], tuple[str, str | None] | None]
@@ -132,25 +134,43 @@ def resolve_links(
         if not any(scheme in item.content for scheme in _SCHEMES):
             continue
 
-        def replace(match: re.Match, bang: str, page: str = item.path) -> str:
-            text, scheme, target, title = match.groups()
+        def url(scheme: str, target: str, page: str = item.path) -> str | None:
             if scheme == "asset":
-                return f"{bang}[{text}]({rel_link(page, asset_page_path(unquote(target)))}{title})"
+                return rel_link(page, asset_page_path(unquote(target)))
             if scheme == "page":
                 to_page, _, anchor = target.partition("#")
-                return f"{bang}[{text}]({rel_link(page, to_page, anchor or None)}{title})"
+                return rel_link(page, to_page, anchor or None)
             name, _, heading = unquote(target).partition("#")
             note = index.find(name)
             if note is None:
-                unresolved.append(UnresolvedLink(page, unquote(target), text))
-                return text
+                return None
             home = home_of(note.path, heading or None)
             if home is None:
                 anchor = index.anchors[note.path].get(heading.lower()) if heading else None
                 home = (note_page(note.path), anchor)
-            return f"{bang}[{text}]({rel_link(page, home[0], home[1])}{title})"
+            return rel_link(page, home[0], home[1])
 
-        files[position] = GeneratedFile(item.path, rewrite_link_targets(item.content, replace))
+        def replace(match: re.Match, bang: str, page: str = item.path) -> str:
+            text, scheme, target, title = match.groups()
+            found = url(scheme, target)
+            if found is None:
+                unresolved.append(UnresolvedLink(page, unquote(target), text))
+                return text
+            return f"{bang}[{text}]({found}{title})"
+
+        def replace_definition(match: re.Match, page: str = item.path) -> str:
+            head, label, scheme, target, rest = match.groups()
+            found = url(scheme, target)
+            if found is None:
+                # Without its definition, a reference shows as the text it is.
+                unresolved.append(UnresolvedLink(page, unquote(target), label))
+                return ""
+            return f"{head}{found}{rest}"
+
+        content = rewrite_link_targets(item.content, replace)
+        if "]: note:" in content or "]: asset:" in content:
+            content = DEFINITION_TARGET.sub(replace_definition, content)
+        files[position] = GeneratedFile(item.path, content)
     # The first mention on a page names it: the page's text comes before its repairs table.
     first: dict[tuple[str, str], UnresolvedLink] = {}
     for link in unresolved:

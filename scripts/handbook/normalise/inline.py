@@ -49,6 +49,9 @@ _SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?\s*$")
 # A link destination with no scheme: a path or an anchor, which only means something inside the notes folder.
 _RELATIVE_DEST = re.compile(r"\]\([ \t]*<?[ \t]*(?![A-Za-z][A-Za-z0-9+.-]*:|//|\)|>)")
 _DEST_PARTS = re.compile(r"^\]\([ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>(?:[^()\s]|\([^()\s]*\))*))(?P<rest>[\s\S]*)$")
+_REFERENCE_DEFINITION = re.compile(
+    r"^(?P<head>[ ]{0,3}\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(?P<target><[^<>\n]*>|\S+)(?P<rest>.*)$"
+)
 _UNSAFE_SCHEME = re.compile(r"^\s*<?\s*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp);))\s*:", re.I)
 _CONTENT_TAGS = ("script", "style")
 _CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
@@ -164,21 +167,18 @@ def convert_embed(inner: str, unit: Unit, line: int) -> str:
 
 
 def has_relative_link(text: str) -> bool:
-    """Whether a text may hold a link whose meaning depends on the note's own path (see convert_relative_link)."""
-    return "](" in text and _RELATIVE_DEST.search(text) is not None
+    """Whether a text may hold a link whose meaning depends on the note's own path: a relative
+    Markdown link (see convert_relative_link) or a wikilink to one of its own headings."""
+    return ("](" in text and _RELATIVE_DEST.search(text) is not None) or "[[#" in text
 
 
-def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
-    """A link destination (`](target "title")`) that names a place in the notes folder, as a `note:` or
-    `asset:` URL the renderer resolves once it knows where every note's text went.
+def relative_url(target: str, unit: Unit, line: int) -> str:
+    """The `note:` or `asset:` URL of a link target that names a place in the notes folder (a path, a
+    heading of this note, or both), which the renderer resolves once it knows where every note's text went.
 
     Left as written, MkDocs would look for the path among the site's pages and stop the strict build
     when it is not there; and an anchor in a note is rarely an anchor of the page its text ends on.
     """
-    parts = _DEST_PARTS.match(dest)
-    if parts is None:
-        return dest
-    target = parts.group("angled") if parts.group("angled") is not None else parts.group("bare")
     path, hash_, anchor = unquote(target).partition("#")
     here = unit.log.note
     if not path:
@@ -193,21 +193,43 @@ def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
     )
     if found is not None:
         unit.assets.append(Asset(found, here, unit.log.raw_line(line)))
-        url = "asset:" + quote(found, safe="/")
-    else:
-        # A note, or a file that is not there: the renderer links the note or shows the text and reports it.
-        url = "note:" + quote(resolved, safe="/") + (hash_ + quote(anchor, safe="") if anchor else "")
-    converted = f"]({url}{parts.group('rest')}"
+        return "asset:" + quote(found, safe="/")
+    # A note, or a file that is not there: the renderer links the note or shows the text and reports it.
+    return "note:" + quote(resolved, safe="/") + (hash_ + quote(anchor, safe="") if anchor else "")
+
+
+def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
+    """A link destination (`](target "title")`) into the notes folder, with a URL from relative_url."""
+    parts = _DEST_PARTS.match(dest)
+    if parts is None:
+        return dest
+    target = parts.group("angled") if parts.group("angled") is not None else parts.group("bare")
+    converted = f"]({relative_url(target, unit, line)}{parts.group('rest')}"
     unit.log.repair(line, "relative-link", dest, converted)
     return converted
 
 
+def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
+    """A link reference definition (`[label]: target "title"`) whose target is in the notes folder,
+    with a URL from relative_url; any other line as it is."""
+    definition = _REFERENCE_DEFINITION.match(text)
+    if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
+        return text
+    target = definition.group("target")
+    if not _RELATIVE_DEST.match("](" + target):
+        return text
+    # One space after the colon: the renderer finds these definitions by it.
+    converted = definition.group("head").rstrip() + " " + relative_url(target.strip("<>"), unit, line) + definition.group("rest")
+    unit.log.repair(line, "relative-link", text, converted)
+    return converted
+
+
 def convert_wikilink(inner: str, unit: Unit, line: int) -> str:
-    """Turn `[[Note#Heading|alias]]` into a Markdown link with a `note:` URL."""
+    """Turn `[[Note#Heading|alias]]` into a Markdown link with a `note:` URL; `[[#Heading]]` is this note's."""
     inner = inner.replace("\\|", "|")
     target, _, alias = inner.partition("|")
     target, _, heading = target.partition("#")
-    link = note_link(target, heading, alias)
+    link = note_link(target if target.strip() else unit.log.note, heading, alias)
     unit.log.repair(line, "obsidian-wikilink", f"[[{inner}]]", link)
     return link
 

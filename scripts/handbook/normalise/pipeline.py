@@ -13,7 +13,7 @@ from .blocks import (
 )
 from .context import NormaliseContext
 from .frontmatter import split_front_matter
-from .inline import Unit, has_relative_link
+from .inline import Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
 from .structure import repair_structure
 from .text import clean_text, escape_snippet_markers
@@ -157,6 +157,15 @@ def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, sourc
     return rendered
 
 
+def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseContext, assets: list[Asset]) -> Rendered:
+    """Lines markdown-it keeps out of the token stream (link reference definitions), as written but
+    for a target in the notes folder, which gets the URL an inline link to it gets."""
+    text = "\n".join(
+        convert_reference_definition(line.strip(), Unit([number], log, ctx, assets), number) for number, line in lines
+    )
+    return Rendered("paragraph", text, lines[0][0])
+
+
 def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairLog, assets: list[Asset],
                    ctx: NormaliseContext) -> str:
     """renderer.prose of one heading's text, remembered by the text (all its repairs are on its one line)."""
@@ -292,8 +301,8 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         start = node.map[0] if node.token.map else position
         gap = [(n, source_lines[n]) for n in range(position, min(start, len(source_lines))) if source_lines[n].strip()]
         if gap:
-            # Lines markdown-it keeps out of the token stream (link reference definitions) stay as written.
-            sections[-1][4].append(Rendered("paragraph", "\n".join(t.strip() for _, t in gap), gap[0][0]))
+            # Lines markdown-it keeps out of the token stream (link reference definitions), see _kept_lines.
+            sections[-1][4].append(_kept_lines(gap, log, ctx, assets))
         position = max(position, node.map[1] if node.token.map else position)
         if node.type == "heading":
             heading = by_node.get(id(node))
@@ -316,7 +325,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         previous = node
     trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
     if trailing:
-        sections[-1][4].append(Rendered("paragraph", "\n".join(t.strip() for _, t in trailing), trailing[0][0]))
+        sections[-1][4].append(_kept_lines(trailing, log, ctx, assets))
 
     if not body.strip():
         log.raw_repair(1, "empty-note", "(empty)", f"# {title_plain}")
