@@ -37,3 +37,17 @@ def test_no_serious_accessibility_violations(browser, site_url: str, page_type: 
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_a_note_pages_long_texts_are_legible_on_a_phone(browser, site_url: str) -> None:
+    """The repairs table and the note as written can be pages long; Lighthouse asks for 12 px at least."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        page.goto(site_url + PAGE_TYPES["note"])
+        sizes = {
+            selector: float(page.locator(selector).first.evaluate("e => getComputedStyle(e).fontSize")[:-2])
+            for selector in ("#as-written + details pre code", "details.handbook-repairs td:nth-child(3)")
+        }
+    finally:
+        page.close()
+    assert all(size >= 12 for size in sizes.values()), sizes
