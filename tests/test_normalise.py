@@ -442,6 +442,25 @@ def test_script_and_event_handlers_are_sanitised_in_blocks_and_inline():
     assert rules(note).count("html-sanitised") == 5
 
 
+def test_attribute_lists_keep_classes_ids_and_sizes_only():
+    text = (
+        "# T\n\nClick me{: onclick=\"alert(1)\" }\n\n"
+        "[x](https://a.example){ href=\"javascript:alert(1)\" onmouseover=steal() .ok #id1 }\n\n"
+        "## Heading { style=\"color:red\" }\n\nPicture { width=\"5\" .c title='A' }\n"
+    )
+    note = norm(text)
+    assert body(note) == (
+        "Click me\n\n[x](https://a.example){ .ok #id1 }\n\n## Heading\n\nPicture { width=\"5\" .c title='A' }\n"
+    )
+    assert [(r.line, r.before, r.after) for r in note.repairs if r.rule == "html-sanitised"] == [
+        (7, '{ style="color:red" }', ""),
+        (3, '{: onclick="alert(1)" }', ""),
+        (5, '{ href="javascript:alert(1)" onmouseover=steal() .ok #id1 }', "{ .ok #id1 }"),
+    ]
+    page = markdown.markdown(note.markdown, extensions=["attr_list"])
+    assert "javascript:" not in page and "onclick" not in page and "onmouseover" not in page and "style=" not in page
+
+
 # ---- output shape ----------------------------------------------------------------------------------------
 
 

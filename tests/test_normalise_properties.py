@@ -21,6 +21,7 @@ FRAGMENTS = [
     "#tag", " #tag2", "`code`", "\u00a0", "\r\n", "{{ x }}", "{% y %}", "cloudTrail", "Elastic BeanStalk",
     "Amazon Identity and Access Management", " (IAM)", " ", "\\", "[", "]", "(", ")", "<", ">", "&", ":", "e\u0301",
     "--8<--", "8<-- ", ' "a.md"', " [start:s]", ";", "[^1]", "](x.md)", "](#h)", "](../a b.png)",
+    "{: onclick=x }", "{ .c width=5 }",
 ]
 # Shapes found by random generation that once took a second pass to settle are kept as examples in
 # test_known_second_pass_shapes_settle_in_one_pass; every fragment is used.

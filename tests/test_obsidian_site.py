@@ -36,6 +36,8 @@ See [[Access control#Least privilege|least privilege]] and [[Nowhere note]].
 Jinja-looking text stays as written: {{ user.name }} and {% if x %}.
 
 <p onclick="steal()">Inline HTML</p><script>alert("x")</script>
+
+[A link](https://example.com/){ onclick="steal()" href="javascript:alert(1)" }
 """
 
 # Text that HTML, Markdown or a template would each read differently; its page must show it as it is.
@@ -118,7 +120,7 @@ def test_wikilinks_lead_to_the_note_and_heading(vault_site: BuiltSite) -> None:
 def test_template_syntax_is_shown_literally_and_html_is_sanitised(vault_site: BuiltSite) -> None:
     shown = article(note_html(vault_site))
     assert "{{ user.name }}" in shown and "{% if x %}" in shown
-    assert "<script" not in shown and "onclick" not in shown and "alert(" not in shown
+    assert "<script" not in shown and "onclick" not in shown and "alert(" not in shown and "javascript:" not in shown
     assert "Inline HTML" in shown
 
 

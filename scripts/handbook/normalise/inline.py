@@ -52,6 +52,10 @@ _DEST_PARTS = re.compile(r"^\]\([ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>(?:[^()
 _REFERENCE_DEFINITION = re.compile(
     r"^(?P<head>[ ]{0,3}\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(?P<target><[^<>\n]*>|\S+)(?P<rest>.*)$"
 )
+# attr_list writes any attribute a note names onto the element, an event handler or a link's href
+# included; a note keeps classes, ids and these.
+SAFE_ATTRIBUTES = frozenset({"width", "height", "title", "alt", "lang", "dir"})
+_ATTRIBUTE = re.compile(r"""(?P<key>[\w-]+)=(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s}]+)|(?P<shorthand>[.#][\w-]+)|(?P<other>[^\s}]+)""")
 _UNSAFE_SCHEME = re.compile(r"^\s*<?\s*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp);))\s*:", re.I)
 _CONTENT_TAGS = ("script", "style")
 _CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
@@ -270,8 +274,22 @@ def sanitise_tag(tag: str) -> str:
     return cleaned.split(">", 1)[0] + ">" if cleaned.startswith("<") else ""
 
 
+def sanitise_attributes(attr: str) -> str:
+    """An attribute list (`{: .class #id key=value }`) with only classes, ids and SAFE_ATTRIBUTES;
+    nothing at all when none is left."""
+    inner = attr[1:-1].lstrip(":")
+    kept = [
+        m.group(0) for m in _ATTRIBUTE.finditer(inner)
+        if m.group("shorthand") or (m.group("key") and m.group("key").lower() in SAFE_ATTRIBUTES)
+    ]
+    if not kept:
+        return ""
+    return attr if len(kept) == len(_ATTRIBUTE.findall(inner)) else f"{{ {' '.join(kept)} }}"
+
+
 def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
-    """Drop scripts, disallowed tags, event handlers and javascript: links from inline HTML and links.
+    """Drop scripts, disallowed tags, event handlers and javascript: links from inline HTML, links and
+    attribute lists.
 
     Returns whether any span changed.
     """
@@ -311,6 +329,12 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
             unit.log.repair(line, "html-sanitised", span.text, "](#)")
             span.text = "](#)"
             changed = True
+        elif span.kind == "attr":
+            cleaned = sanitise_attributes(span.text)
+            if cleaned != span.text:
+                unit.log.repair(line, "html-sanitised", span.text, cleaned)
+                span.text = cleaned
+                changed = True
         elif span.kind == "dest" and _RELATIVE_DEST.match(span.text):
             converted = convert_relative_link(span.text, unit, line)
             changed = changed or converted != span.text
