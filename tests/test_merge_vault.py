@@ -49,7 +49,7 @@ def test_off_topic_notes_keep_their_own_pages_in_their_folders(vault):
     assert paths["5. Storage _ Database/storage/S3.md"] == "other/5-storage-database/storage/s3.md"
     assert len(result.other_pages) > 100
     assert result.note_home("5. Storage _ Database/storage/S3.md") == ("other/5-storage-database/storage/s3.md", None)
-    assert "* 5\\. Storage _ Database\n    * [Storage && Database](5-storage-database/storage-database.md)\n" in files[
+    assert "* 5\\. Storage \\_ Database\n    * [Storage &amp;&amp; Database](5-storage-database/storage-database.md)\n" in files[
         "other/SUMMARY.md"]
 
 

@@ -62,6 +62,9 @@ See [access control](../Access%20control.md#least-privilege), [the diagrams](<Ne
 [The web](https://example.com/) and [mail](mailto:team@example.com).
 """
 
+# Code spans make these titles plain text with tags in it; on every page they must stay text.
+TAG_NOTE = "# The `</title><script>alert(1)</script>` tag\n\n## The `<img src=x onerror=alert(2)>` tag\n\nC# & more.\n"
+
 ACCESS_NOTE = """# Access control
 
 ## Least privilege
@@ -80,6 +83,7 @@ def vault_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     (notes / "Access control.md").write_text(ACCESS_NOTE, encoding="utf-8")
     (notes / "Raw text.md").write_text(RAW_NOTE, encoding="utf-8")
     (notes / "Networking" / "Links.md").write_text(LINKS_NOTE, encoding="utf-8")
+    (notes / "Tags.md").write_text(TAG_NOTE, encoding="utf-8")
     root = copy_project(tmp_path_factory.mktemp("project"))
     assert run_build(root, notes=notes) == 0
     return BuiltSite(root)
@@ -154,6 +158,13 @@ def test_markdown_links_to_notes_files_and_headings_lead_where_their_text_went(v
     assert re.search(r'<img alt="The VPC" src="\.\./\.\./\.\./assets/images/vpc-diagram\.png" title="VPC layout"', shown)
     report = json.loads((vault_site.docs / "report.json").read_text(encoding="utf-8"))
     assert {(u["target"], u["text"]) for u in report["unresolved_links"]} >= {("Networking/missing.md", "a missing page")}
+
+
+def test_titles_and_headings_with_tags_in_them_are_text_on_every_page(vault_site: BuiltSite) -> None:
+    pages = {path: path.read_text(encoding="utf-8") for path in vault_site.site.rglob("*.html")}
+    assert not [path for path, text in pages.items() if "<script>alert" in text or re.search("<img[^>]*onerror", text)]
+    listing = pages[vault_site.site / "handbook" / "notes" / "index.html"]
+    assert "The &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; tag" in listing
 
 
 def test_tags_become_page_tags(vault_site: BuiltSite) -> None:

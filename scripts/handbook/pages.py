@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from .model import GeneratedFile, Note, Repair
 from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, note_page
-from .templating import make_env
+from .templating import make_env, nav_label
 
 T = TypeVar("T")
 
@@ -67,8 +67,8 @@ def note_view(note: Note, size: int, homes: Sequence[Home] = (), body: str | Non
 
 
 def _nav_label(text: str) -> str:
-    # A nav entry is Markdown list text: keep '1. Security' from becoming a numbered list.
-    escaped = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    # A nav entry is Markdown list text: shown as written, and '1. Security' not a numbered list.
+    escaped = nav_label(text)
     if escaped[:1].isdigit():
         head, _, rest = escaped.partition(".")
         if head.isdigit() and rest.startswith(" "):

@@ -23,7 +23,7 @@ from .pages import (
 )
 from .paths import REPORT_PAGE
 from .redirects import RedirectMap, render_redirects
-from .templating import code_cell
+from .templating import code_cell, md_text
 from .datafile import YamlDocument
 
 
@@ -64,7 +64,7 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
     parts: list[str] = []
     for section in note.sections:
         if section.level > 1:
-            parts.append(section.heading or f"{'#' * section.level} {section.title}")
+            parts.append(section.heading or f"{'#' * section.level} {md_text(section.title)}")
         group: list[Block] = []
         loose = False  # Python-Markdown reads a list as loose from its first blank line on
         for block in section.blocks:

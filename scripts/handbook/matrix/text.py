@@ -6,7 +6,8 @@ import html
 import re
 from functools import lru_cache
 
-_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}|])")
+from ..templating import md_cell, md_text, md_title  # noqa: F401  (re-exported: the matrix's data text filters)
+
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _WIKILINK = re.compile(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
@@ -14,23 +15,6 @@ _HEADING_MARKER = re.compile(r"^\s*#{1,6}\s*")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`)")
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
-
-
-def md_text(value: str) -> str:
-    """Plain data text as inline Markdown: Markdown and HTML characters are escaped."""
-    escaped = html.escape(value, quote=False)
-    return _INLINE_SPECIALS.sub(r"\\\1", escaped)
-
-
-def md_cell(value: str) -> str:
-    """Plain data text for a Markdown table cell (one line, pipes escaped)."""
-    return md_text(_SPACES.sub(" ", value).strip())
-
-
-def md_title(value: str) -> str:
-    """Plain data text for a link title or HTML attribute: quotes and markup characters escaped."""
-    escaped = html.escape(_SPACES.sub(" ", value).strip(), quote=False)
-    return escaped.replace('"', "&quot;").replace("|", "&#124;")
 
 
 @lru_cache(maxsize=1 << 16)  # copies of a note repeat the same blocks, and several rules read each block

@@ -10,6 +10,7 @@ from typing import Callable, Mapping, Sequence
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
+from ..templating import md_cell, md_text, nav_label
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, rel_link, slugify
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -37,7 +38,7 @@ def _yaml_scalar(text: str) -> str:
 
 
 def _heading(level: int, title: str, anchor: str) -> str:
-    return f"{'#' * min(level, 6)} {title} {{ #{anchor} }}"
+    return f"{'#' * min(level, 6)} {md_text(title)} {{ #{anchor} }}"
 
 
 def _indent(markdown: str, depth: int) -> str:
@@ -98,7 +99,7 @@ def _blocks(
             elif not (is_item and previous.block.kind == "list_item") or merged.caption:
                 out.append("")
         if merged.caption:
-            out += [f"**{merged.caption}**", ""]
+            out += [f"**{md_text(merged.caption)}**", ""]
         out.append(_indent(texts.get(merged.block.source, merged.block.markdown), merged.depth))
         extra = [text for source in merged.sources for text in annotations.get(source, ())]
         for text in dict.fromkeys(extra):
@@ -116,9 +117,9 @@ def _sources_line(section: MergedSection, page: str, titles: Mapping[str, str]) 
 
 @lru_cache(maxsize=1 << 16)  # a note's title is escaped for every section that cites it
 def _escape(text: str) -> str:
-    """Text that stays literal inside a list item or link: brackets, and a leading '5.' that would start a list."""
-    text = text.replace("[", "\\[").replace("]", "\\]")
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    """Plain text (a note's title or heading) that stays literal in Markdown, also at the start of a
+    list item, where a leading '5.' would start a list."""
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", md_text(text))
 
 
 def _section_markdown(
@@ -171,9 +172,14 @@ def render_other_page(page: OtherPage, result: MergeResult, annotations: Mapping
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _nav_text(title: str) -> str:
+    """A title as navigation text, which becomes the page's title (see templating.page_title)."""
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", nav_label(title))
+
+
 def _summary(entries: Sequence[tuple[str, str, int]], index_title: str) -> str:
     lines = [GENERATED_BANNER, "", f"* [{index_title}](index.md)"]
-    lines += [f"{'    ' * depth}* [{_escape(title)}]({link})" for title, link, depth in entries]
+    lines += [f"{'    ' * depth}* [{_nav_text(title)}]({link})" for title, link, depth in entries]
     return "\n".join(lines) + "\n"
 
 
@@ -190,10 +196,10 @@ def render_topic_pages(
     for page in result.pages:
         files.append(GeneratedFile(page.path, render_topic_page(page, result, annotations, footers)))
         local = posixpath.basename(page.path)
-        index += [f"## [{page.title}]({local})", ""]
+        index += [f"## [{_escape(page.title)}]({local})", ""]
         if page.summary:
             index += [page.summary, ""]
-        index += [f"{'    ' * max(0, s.level - 2)}- [{s.title}]({local}#{s.id})" for s in page.sections] + [""]
+        index += [f"{'    ' * max(0, s.level - 2)}- [{_escape(s.title)}]({local}#{s.id})" for s in page.sections] + [""]
     files.append(GeneratedFile(f"{TOPICS_DIR}/index.md", "\n".join(index).rstrip() + "\n"))
     files.append(GeneratedFile(f"{TOPICS_DIR}/SUMMARY.md", _summary(
         [(p.title, posixpath.basename(p.path), 0) for p in result.pages], "Handbook topics")))
@@ -226,15 +232,20 @@ def _nav(entries: Sequence[tuple[str, str, int]]) -> str:
     """literate-nav: folders become sections (a bare title line), notes become links."""
     lines = [GENERATED_BANNER, "", "* [Other notes](index.md)"]
     for title, link, depth in entries:
-        lines.append(f"{'    ' * depth}* [{_escape(title)}]({link})" if link else f"{'    ' * depth}* {_escape(title)}")
+        lines.append(f"{'    ' * depth}* [{_nav_text(title)}]({link})" if link else f"{'    ' * depth}* {_nav_text(title)}")
     return "\n".join(lines) + "\n"
 
 
 # ---- audit --------------------------------------------------------------------------------------------
 
-def _cell(text: str, limit: int = 90) -> str:
-    flat = " ".join(text.split()).replace("|", "\\|")
+def _short(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+
+
+def _cell(markdown: str, limit: int = 90) -> str:
+    """A block's Markdown, shortened for a table cell, shown as Markdown."""
+    return _short(markdown, limit).replace("|", "\\|")
 
 
 def _source_link(source: Source, from_page: str) -> str:
@@ -286,7 +297,7 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
     if result.unassigned:
         out += ["| Note | Section | Why |", "| --- | --- | --- |"]
         out += capped_rows(result.unassigned, lambda u: f"| {_source_link(Source(u.note, u.line), from_page)} | "
-                       f"{_cell(u.title, 60)} | {u.reason} |", limit)
+                       f"{md_cell(_short(u.title, 60))} | {u.reason} |", limit)
     else:
         out.append("None: every section fits a topic.")
     out += ["", "### Similar but not merged", ""]
