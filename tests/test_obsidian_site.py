@@ -62,8 +62,12 @@ See [access control](../Access%20control.md#least-privilege), [the diagrams](<Ne
 [The web](https://example.com/) and [mail](mailto:team@example.com).
 """
 
-# Code spans make these titles plain text with tags in it; on every page they must stay text.
-TAG_NOTE = "# The `</title><script>alert(1)</script>` tag\n\n## The `<img src=x onerror=alert(2)>` tag\n\nC# & more.\n"
+# Code spans make these titles plain text with HTML tags in it; on every page they, and the note's
+# tags, must stay text.
+TAG_NOTE = (
+    '---\ntags: ["<img src=x onerror=alert(3)>"]\n---\n'
+    "# The `</title><script>alert(1)</script>` tag\n\n## The `<img src=x onerror=alert(2)>` tag\n\nC# & more.\n"
+)
 
 ACCESS_NOTE = """# Access control
 

@@ -10,7 +10,7 @@ from typing import Callable, Mapping, Sequence
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
-from ..templating import md_cell, md_text, nav_label
+from ..templating import md_cell, md_text, nav_label, page_title
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, rel_link, slugify
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -27,7 +27,8 @@ TOPIC_SEARCH_BOOST = 2
 def _front_matter(tags: Sequence[str], boost: float | None = None) -> str:
     lines = []
     if tags:
-        lines += ["tags:"] + [f"  - {_yaml_scalar(tag)}" for tag in tags]
+        # Material writes tags into the page as they are, like titles.
+        lines += ["tags:"] + [f"  - {_yaml_scalar(page_title(tag))}" for tag in tags]
     if boost is not None:
         lines += ["search:", f"  boost: {boost}"]
     return "---\n" + "\n".join(lines) + "\n---\n" if lines else ""
