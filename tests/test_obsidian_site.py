@@ -69,6 +69,10 @@ TAG_NOTE = (
     "# The `</title><script>alert(1)</script>` tag\n\n## The `<img src=x onerror=alert(2)>` tag\n\nC# & more.\n"
 )
 
+# File and folder names are text too: a backtick, a tag or the end of an HTML comment in them.
+HOSTILE_FOLDER = "dir <b onmouseover=alert(4)>x"
+HOSTILE_NAME = "evil`<img src=x onerror=alert(5)>` --><b onmouseover=alert(6)>.md"
+
 ACCESS_NOTE = """# Access control
 
 ## Least privilege
@@ -88,6 +92,8 @@ def vault_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     (notes / "Raw text.md").write_text(RAW_NOTE, encoding="utf-8")
     (notes / "Networking" / "Links.md").write_text(LINKS_NOTE, encoding="utf-8")
     (notes / "Tags.md").write_text(TAG_NOTE, encoding="utf-8")
+    (notes / HOSTILE_FOLDER).mkdir()
+    (notes / HOSTILE_FOLDER / HOSTILE_NAME).write_text("# Fine\n\nText.\n", encoding="utf-8")
     root = copy_project(tmp_path_factory.mktemp("project"))
     assert run_build(root, notes=notes) == 0
     return BuiltSite(root)
@@ -164,9 +170,10 @@ def test_markdown_links_to_notes_files_and_headings_lead_where_their_text_went(v
     assert {(u["target"], u["text"]) for u in report["unresolved_links"]} >= {("Networking/missing.md", "a missing page")}
 
 
-def test_titles_and_headings_with_tags_in_them_are_text_on_every_page(vault_site: BuiltSite) -> None:
+def test_titles_headings_tags_and_file_names_with_html_in_them_are_text_on_every_page(vault_site: BuiltSite) -> None:
     pages = {path: path.read_text(encoding="utf-8") for path in vault_site.site.rglob("*.html")}
-    assert not [path for path, text in pages.items() if "<script>alert" in text or re.search("<img[^>]*onerror", text)]
+    live = re.compile(r"<script>alert|<img[^>]*onerror|<b onmouseover")
+    assert not [path for path, text in pages.items() if live.search(text)]
     listing = pages[vault_site.site / "handbook" / "notes" / "index.html"]
     assert "The &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; tag" in listing
 

@@ -57,14 +57,24 @@ def table_cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def code_cell(text: str) -> str:
-    """Text shown as inline code inside a table cell, whatever backticks or pipes it holds."""
+def inline_code(text: str) -> str:
+    """Text (a file name, say) shown as inline code, whatever backticks it holds; '(nothing)' when empty."""
     flat = " ".join(str(text).split())
     if not flat:
         return "(nothing)"
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(flat)), default=0) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""
-    return f"{fence}{pad}{flat}{pad}{fence}".replace("|", "\\|")
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def code_cell(text: str) -> str:
+    """Text shown as inline code inside a table cell, whatever backticks or pipes it holds."""
+    return inline_code(text).replace("|", "\\|")
+
+
+def comment_text(text: str) -> str:
+    """Text for inside an HTML comment, which a `--` in a file name could otherwise end."""
+    return text.replace("--", "-&#45;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def raw_text(text: str) -> str:
@@ -115,6 +125,8 @@ def make_env(templates_dir: Path) -> Environment:
     env.filters["attr"] = md_title
     env.filters["page_title"] = page_title
     env.filters["code_cell"] = code_cell
+    env.filters["code"] = inline_code
+    env.filters["comment"] = comment_text
     env.filters["repair_rows"] = repair_rows
     env.filters["raw_text"] = raw_text
     env.globals["rel_link"] = rel_link

@@ -250,7 +250,7 @@ def _cell(markdown: str, limit: int = 90) -> str:
 
 
 def _source_link(source: Source, from_page: str) -> str:
-    return f"[{source.note}:{source.line}]({rel_link(from_page, note_page(source.note))})"
+    return f"[{_escape(source.note)}:{source.line}]({rel_link(from_page, note_page(source.note))})"
 
 
 def _count(number: int, noun: str) -> str:
