@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 # Code spans and backslash escapes come first so that a `[^1]` inside them is left alone. A definition
 # may be indented: inside a list item or once a continuation line is unindented, it is one.
 _FOOTNOTE = re.compile(
-    r"(?P<code>(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`))"
+    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`)[\s\S]*?(?<!`)(?P=ticks)(?!`))"
     r"|(?P<escape>\\.)"
     r"|(?P<start>^[ \t]*)?\[\^(?P<label>[^\]\n]+)\](?P<colon>:)?",
     re.M,

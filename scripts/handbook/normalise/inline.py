@@ -26,7 +26,7 @@ MISSING_IMAGE_CLASS = "handbook-missing-image"
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".tif", ".tiff"})
 
 _LEXER = re.compile(
-    r"(?P<code>(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`))"
+    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`)[\s\S]*?(?<!`)(?P=ticks)(?!`))"
     r"|(?P<missing>\*Image not available: (?:[^*\\\n]|\\.)*\*\{ \." + MISSING_IMAGE_CLASS + r" \})"
     r"|(?P<embed>!\[\[[^\[\]\n]+?\]\])"
     r"|(?P<wikilink>\[\[[^\[\]\n]+?\]\])"
