@@ -325,6 +325,19 @@ def test_reference_definitions_into_the_notes_folder_get_the_urls_inline_links_g
     assert normalise_text(note.markdown, context(), "team/a.md")[1] == ()
 
 
+def test_reference_definitions_inside_lists_and_quotes_move_to_the_end_instead_of_vanishing():
+    note = norm("# T\n\nSee [the docs][x] and [q][y].\n\n- [x]: https://example.com\n- item\n\n> [y]: ../y.md\n> quoted\n",
+                path="team/a.md")
+    assert body(note) == (
+        "See [the docs][x] and [q][y].\n\n- item\n\n> quoted\n\n[x]: https://example.com\n[y]: note:y.md\n"
+    )
+    assert [(r.line, r.rule) for r in note.repairs if r.rule != "empty-list-item"] == [
+        (5, "reference-moved"), (8, "reference-moved"), (8, "relative-link")
+    ]
+    assert '<a href="https://example.com">the docs</a>' in html(note.markdown)
+    assert normalise_text(note.markdown, context(), "team/a.md")[1] == ()
+
+
 def test_a_wikilink_to_a_heading_of_its_own_note_names_the_note():
     note = norm("# T\n\nSee [[#Next steps]] and [[#Next steps|below]].\n", path="team/a.md")
     assert body(note) == "See [Next steps](note:team/a.md#Next%20steps) and [below](note:team/a.md#Next%20steps).\n"
@@ -440,6 +453,13 @@ def test_script_and_event_handlers_are_sanitised_in_blocks_and_inline():
     assert "javascript:" not in note.markdown
     assert '<img src="x">' in note.markdown and "<div>kept <b>bold</b></div>" in note.markdown
     assert rules(note).count("html-sanitised") == 5
+
+
+def test_a_run_of_backticks_with_no_closing_run_does_not_hide_a_script_as_code():
+    # "```" with no closing "```" is text; read as "`" plus "``", it made a code span of the script.
+    note = norm("# T\n\n```# `code`\n    <script>x()</script>`code`\n")
+    assert "<script" not in note.markdown and "html-sanitised" in rules(note)
+    assert "<script" not in markdown.markdown(note.markdown)
 
 
 def test_attribute_lists_keep_classes_ids_and_sizes_only():

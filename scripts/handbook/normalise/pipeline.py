@@ -166,6 +166,34 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
     return Rendered("paragraph", text, lines[0][0])
 
 
+# A link reference definition, perhaps inside a list item, quote or callout: markdown-it reads it
+# there, and no rendered block keeps it.
+_DEFINED_LABEL = re.compile(r"^[ \t]*\[((?:[^\[\]\\\n]|\\.)+)\]:", re.M)
+_CONTAINED_DEFINITION = re.compile(
+    r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)*[ \t]*(\[(?:[^\[\]\\\n]|\\.)+\]:[ \t]*\S.*)$"
+)
+
+
+def _definitions_inside_containers(source_lines: list[str], sections, log: RepairLog) -> list[tuple[int, str]]:
+    """Link reference definitions that no rendered block kept (those inside a list item, quote or
+    callout): moved to the end of the note, where a definition means the same, each logged."""
+    candidates = [(n, m.group(1).strip()) for n, line in enumerate(source_lines)
+                  if "]:" in line and (m := _CONTAINED_DEFINITION.match(line)) and not m.group(1).startswith("[^")]
+    if not candidates:
+        return []
+    shown = "\n".join(r.markdown for *_, rendered in sections for r in rendered)
+    # The first definition of a label is the one that counts, wherever it is.
+    labels = {label.lower() for label in _DEFINED_LABEL.findall(shown)}
+    moved = []
+    for n, definition in candidates:
+        label = _DEFINED_LABEL.match(definition).group(1).lower()
+        if label not in labels:
+            labels.add(label)
+            moved.append((n, definition))
+            log.repair(n, "reference-moved", definition, "end of the note")
+    return moved
+
+
 def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairLog, assets: list[Asset],
                    ctx: NormaliseContext) -> str:
     """renderer.prose of one heading's text, remembered by the text (all its repairs are on its one line)."""
@@ -326,6 +354,9 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
     trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
     if trailing:
         sections[-1][4].append(_kept_lines(trailing, log, ctx, assets))
+    moved = _definitions_inside_containers(source_lines, sections, log)
+    if moved:
+        sections[-1][4].append(_kept_lines(moved, log, ctx, assets))
 
     if not body.strip():
         log.raw_repair(1, "empty-note", "(empty)", f"# {title_plain}")
