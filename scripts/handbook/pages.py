@@ -66,16 +66,6 @@ def note_view(note: Note, size: int, homes: Sequence[Home] = (), body: str | Non
     )
 
 
-def _nav_label(text: str) -> str:
-    # A nav entry is Markdown list text: shown as written, and '1. Security' not a numbered list.
-    escaped = nav_label(text)
-    if escaped[:1].isdigit():
-        head, _, rest = escaped.partition(".")
-        if head.isdigit() and rest.startswith(" "):
-            escaped = f"{head}\\.{rest}"
-    return escaped
-
-
 # Beyond this many notes a sidebar entry per note helps nobody, and MkDocs renders the whole
 # navigation on every page, so build time would grow with the square of the note count.
 NAV_NOTES_LIMIT = 60
@@ -95,10 +85,10 @@ def notes_nav(views: Sequence[NoteView]) -> str:
             common += 1
         opened = opened[:common]
         for depth in range(common, len(folders)):
-            lines.append("    " * depth + f"* {_nav_label(folders[depth])}")
+            lines.append("    " * depth + f"* {nav_label(folders[depth])}")
             opened.append(folders[depth])
         target = view.page[len(NOTES_DIR) + 1 :]
-        lines.append("    " * len(folders) + f"* [{_nav_label(labels[view.path])}]({target})")
+        lines.append("    " * len(folders) + f"* [{nav_label(labels[view.path])}]({target})")
     return "\n".join(lines) + "\n"
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import posixpath
-import re
-from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
-from ..templating import md_cell, md_text, nav_label, page_title
+from ..templating import list_text, md_cell, md_text, nav_label, page_title
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, rel_link, slugify
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -112,15 +110,8 @@ def _blocks(
 
 
 def _sources_line(section: MergedSection, page: str, titles: Mapping[str, str]) -> str:
-    links = " · ".join(f"[{_escape(titles.get(n, n))}]({rel_link(page, note_page(n))})" for n in section.sources)
+    links = " · ".join(f"[{list_text(titles.get(n, n))}]({rel_link(page, note_page(n))})" for n in section.sources)
     return f"<small>Sources: {links}</small>"
-
-
-@lru_cache(maxsize=1 << 16)  # a note's title is escaped for every section that cites it
-def _escape(text: str) -> str:
-    """Plain text (a note's title or heading) that stays literal in Markdown, also at the start of a
-    list item, where a leading '5.' would start a list."""
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", md_text(text))
 
 
 def _section_markdown(
@@ -165,7 +156,7 @@ def render_other_page(page: OtherPage, result: MergeResult, annotations: Mapping
     first = page.sections[0] if page.sections else None
     anchor = first.id if first is not None and first.level == 1 else slugify(page.title)
     lines = [_front_matter(page.tags) + GENERATED_BANNER, "", _heading(1, page.title, anchor), "",
-             f"From the note [{_escape(page.title)}]({rel_link(page.path, note_page(page.note))}); "
+             f"From the note [{list_text(page.title)}]({rel_link(page.path, note_page(page.note))}); "
              "what it shares with other notes is on the topic pages.", ""]
     texts = footnote_texts([block for section in page.sections for block in section.blocks])
     for section in page.sections:
@@ -173,14 +164,9 @@ def render_other_page(page: OtherPage, result: MergeResult, annotations: Mapping
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _nav_text(title: str) -> str:
-    """A title as navigation text, which becomes the page's title (see templating.page_title)."""
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", nav_label(title))
-
-
 def _summary(entries: Sequence[tuple[str, str, int]], index_title: str) -> str:
     lines = [GENERATED_BANNER, "", f"* [{index_title}](index.md)"]
-    lines += [f"{'    ' * depth}* [{_nav_text(title)}]({link})" for title, link, depth in entries]
+    lines += [f"{'    ' * depth}* [{nav_label(title)}]({link})" for title, link, depth in entries]
     return "\n".join(lines) + "\n"
 
 
@@ -197,10 +183,10 @@ def render_topic_pages(
     for page in result.pages:
         files.append(GeneratedFile(page.path, render_topic_page(page, result, annotations, footers)))
         local = posixpath.basename(page.path)
-        index += [f"## [{_escape(page.title)}]({local})", ""]
+        index += [f"## [{list_text(page.title)}]({local})", ""]
         if page.summary:
             index += [page.summary, ""]
-        index += [f"{'    ' * max(0, s.level - 2)}- [{_escape(s.title)}]({local}#{s.id})" for s in page.sections] + [""]
+        index += [f"{'    ' * max(0, s.level - 2)}- [{list_text(s.title)}]({local}#{s.id})" for s in page.sections] + [""]
     files.append(GeneratedFile(f"{TOPICS_DIR}/index.md", "\n".join(index).rstrip() + "\n"))
     files.append(GeneratedFile(f"{TOPICS_DIR}/SUMMARY.md", _summary(
         [(p.title, posixpath.basename(p.path), 0) for p in result.pages], "Handbook topics")))
@@ -219,9 +205,9 @@ def render_topic_pages(
             if key not in shown_folders:
                 shown_folders.add(key)
                 entries.append((folders[depth], "", depth))
-                other_index.append(f"{'    ' * depth}- {_escape(folders[depth])}")
+                other_index.append(f"{'    ' * depth}- {list_text(folders[depth])}")
         entries.append((page.title, local, len(folders)))
-        other_index.append(f"{'    ' * len(folders)}- [{_escape(page.title)}]({local})")
+        other_index.append(f"{'    ' * len(folders)}- [{list_text(page.title)}]({local})")
     if not result.other_pages:
         other_index.append("Every section of every note fits a topic.")
     files.append(GeneratedFile(f"{OTHER_DIR}/index.md", "\n".join(other_index).rstrip() + "\n"))
@@ -233,7 +219,7 @@ def _nav(entries: Sequence[tuple[str, str, int]]) -> str:
     """literate-nav: folders become sections (a bare title line), notes become links."""
     lines = [GENERATED_BANNER, "", "* [Other notes](index.md)"]
     for title, link, depth in entries:
-        lines.append(f"{'    ' * depth}* [{_nav_text(title)}]({link})" if link else f"{'    ' * depth}* {_nav_text(title)}")
+        lines.append(f"{'    ' * depth}* [{nav_label(title)}]({link})" if link else f"{'    ' * depth}* {nav_label(title)}")
     return "\n".join(lines) + "\n"
 
 
@@ -250,7 +236,7 @@ def _cell(markdown: str, limit: int = 90) -> str:
 
 
 def _source_link(source: Source, from_page: str) -> str:
-    return f"[{_escape(source.note)}:{source.line}]({rel_link(from_page, note_page(source.note))})"
+    return f"[{list_text(source.note)}:{source.line}]({rel_link(from_page, note_page(source.note))})"
 
 
 def _count(number: int, noun: str) -> str:
