@@ -47,10 +47,13 @@ TAG_LINE = re.compile(r"^(?:#(?=[\w/-]*[^\W\d])[\w/-]*\w[ \t]*)+$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 _SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?\s*$")
 # A link destination with no scheme: a path or an anchor, which only means something inside the notes folder.
-_RELATIVE_DEST = re.compile(r"\]\([ \t]*<?[ \t]*(?![A-Za-z][A-Za-z0-9+.-]*:|//|\)|>)")
+_RELATIVE_TARGET = r"[ \t]*<?[ \t]*(?![A-Za-z][A-Za-z0-9+.-]*:|//|\)|>|$)"
+_RELATIVE_DEST = re.compile(r"\]\(" + _RELATIVE_TARGET)
+# The label of a link reference definition, `[label]:`, as markdown-it reads it.
+REFERENCE_LABEL = r"\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:"
 _DEST_PARTS = re.compile(r"^\]\([ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>(?:[^()\s]|\([^()\s]*\))*))(?P<rest>[\s\S]*)$")
 _REFERENCE_DEFINITION = re.compile(
-    r"^(?P<head>[ ]{0,3}\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(?P<target><[^<>\n]*>|\S+)(?P<rest>.*)$"
+    r"^(?P<head>[ ]{0,3}" + REFERENCE_LABEL + r"[ \t]*)(?P<target><[^<>\n]*>|\S+)(?P<rest>.*)$"
 )
 # attr_list writes any attribute a note names onto the element, an event handler or a link's href
 # included; a note keeps classes, ids and these.
@@ -220,7 +223,7 @@ def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
     if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
         return text
     target = definition.group("target")
-    if not _RELATIVE_DEST.match("](" + target):
+    if not re.match(_RELATIVE_TARGET, target):
         return text
     # One space after the colon: the renderer finds these definitions by it.
     converted = definition.group("head").rstrip() + " " + relative_url(target.strip("<>"), unit, line) + definition.group("rest")
@@ -277,19 +280,17 @@ def sanitise_tag(tag: str) -> str:
 def sanitise_attributes(attr: str) -> str:
     """An attribute list (`{: .class #id key=value }`) with only classes, ids and SAFE_ATTRIBUTES;
     nothing at all when none is left."""
-    inner = attr[1:-1].lstrip(":")
-    kept = [
-        m.group(0) for m in _ATTRIBUTE.finditer(inner)
-        if m.group("shorthand") or (m.group("key") and m.group("key").lower() in SAFE_ATTRIBUTES)
-    ]
+    found = list(_ATTRIBUTE.finditer(attr[1:-1].lstrip(":")))
+    kept = [m.group(0) for m in found
+            if m.group("shorthand") or (m.group("key") and m.group("key").lower() in SAFE_ATTRIBUTES)]
     if not kept:
         return ""
-    return attr if len(kept) == len(_ATTRIBUTE.findall(inner)) else f"{{ {' '.join(kept)} }}"
+    return attr if len(kept) == len(found) else f"{{ {' '.join(kept)} }}"
 
 
 def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
     """Drop scripts, disallowed tags, event handlers and javascript: links from inline HTML, links and
-    attribute lists.
+    attribute lists; give links into the notes folder the URLs the renderer resolves (relative_url).
 
     Returns whether any span changed.
     """

@@ -13,7 +13,7 @@ from .blocks import (
 )
 from .context import NormaliseContext
 from .frontmatter import split_front_matter
-from .inline import Unit, convert_reference_definition, has_relative_link
+from .inline import REFERENCE_LABEL, Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
 from .structure import repair_structure
 from .text import clean_text, escape_snippet_markers
@@ -168,25 +168,25 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
 
 # A link reference definition, perhaps inside a list item, quote or callout: markdown-it reads it
 # there, and no rendered block keeps it.
-_DEFINED_LABEL = re.compile(r"^[ \t]*\[((?:[^\[\]\\\n]|\\.)+)\]:", re.M)
+_DEFINED_LABEL = re.compile(r"^[ \t]*" + REFERENCE_LABEL, re.M)
 _CONTAINED_DEFINITION = re.compile(
-    r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)*[ \t]*(\[(?:[^\[\]\\\n]|\\.)+\]:[ \t]*\S.*)$"
+    r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)*[ \t]*(?P<definition>" + REFERENCE_LABEL + r"[ \t]*\S.*)$"
 )
 
 
 def _definitions_inside_containers(source_lines: list[str], sections, log: RepairLog) -> list[tuple[int, str]]:
     """Link reference definitions that no rendered block kept (those inside a list item, quote or
     callout): moved to the end of the note, where a definition means the same, each logged."""
-    candidates = [(n, m.group(1).strip()) for n, line in enumerate(source_lines)
-                  if "]:" in line and (m := _CONTAINED_DEFINITION.match(line)) and not m.group(1).startswith("[^")]
+    candidates = [(n, m.group("definition").strip()) for n, line in enumerate(source_lines)
+                  if "]:" in line and (m := _CONTAINED_DEFINITION.match(line)) and not m.group("label").startswith("^")]
     if not candidates:
         return []
     shown = "\n".join(r.markdown for *_, rendered in sections for r in rendered)
     # The first definition of a label is the one that counts, wherever it is.
-    labels = {label.lower() for label in _DEFINED_LABEL.findall(shown)}
+    labels = {m.group("label").lower() for m in _DEFINED_LABEL.finditer(shown)}
     moved = []
     for n, definition in candidates:
-        label = _DEFINED_LABEL.match(definition).group(1).lower()
+        label = _DEFINED_LABEL.match(definition).group("label").lower()
         if label not in labels:
             labels.add(label)
             moved.append((n, definition))
@@ -224,14 +224,18 @@ def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairL
     return text
 
 
+def _log_changed_lines(before: str, after: str, line: int, rule_id: str, log: RepairLog) -> str:
+    """`after`, with one repair logged per line of a block that differs from `before` (same line count)."""
+    if after != before:
+        for offset, (old, new) in enumerate(zip(before.split("\n"), after.split("\n"))):
+            if old != new:
+                log.repair(line + offset, rule_id, old.strip(), new.strip())
+    return after
+
+
 def _escape_snippets(markdown: str, line: int, log: RepairLog) -> str:
     """A block's Markdown with its snippets markers escaped, each escape logged."""
-    escaped = escape_snippet_markers(markdown)
-    if escaped != markdown:
-        for offset, (old, new) in enumerate(zip(markdown.split("\n"), escaped.split("\n"))):
-            if old != new:
-                log.repair(line + offset, "snippet-marker", old.strip(), new.strip())
-    return escaped
+    return _log_changed_lines(markdown, escape_snippet_markers(markdown), line, "snippet-marker", log)
 
 
 def _referenced_footnotes(sections) -> frozenset[str]:
@@ -249,10 +253,7 @@ def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log
     if rendered.kind in LITERAL_KINDS or "[^" not in rendered.markdown:
         return rendered.markdown
     escaped = escape_definitions(rendered.markdown, defined_labels(rendered.markdown) - referenced)
-    for offset, (old, new) in enumerate(zip(rendered.markdown.split("\n"), escaped.split("\n"))):
-        if old != new:
-            log.repair(rendered.line + offset, "footnote-unused", old.strip(), new.strip())
-    return escaped
+    return _log_changed_lines(rendered.markdown, escaped, rendered.line, "footnote-unused", log)
 
 
 def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
