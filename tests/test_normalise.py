@@ -462,6 +462,12 @@ def test_a_run_of_backticks_with_no_closing_run_does_not_hide_a_script_as_code()
     assert "<script" not in markdown.markdown(note.markdown)
 
 
+def test_a_tag_that_sanitising_makes_is_sanitised_too():
+    note = norm("# <<script>x()</script>cloudTrail>\n\nText.\n")
+    assert "<" not in note.markdown.split("\n", 1)[0]
+    assert normalise_text(note.markdown, context())[1] == ()
+
+
 def test_attribute_lists_keep_classes_ids_and_sizes_only():
     text = (
         "# T\n\nClick me{: onclick=\"alert(1)\" }\n\n"

@@ -524,9 +524,11 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
     """Apply every inline repair to one block's text and return the repaired text."""
     text = convert_obsidian(text, unit)
     spans = lex(text)
-    if sanitise_spans(spans, unit, text):
-        # Removed tags can join two prose spans; prose rules must see them as one, as a second pass would.
-        spans = lex("".join(s.text for s in spans))
+    while sanitise_spans(spans, unit, text):
+        # Removed tags can join two prose spans, or make a new tag (`<<script>…</script>x>`): read the
+        # text again, as a second pass would, until nothing is left to sanitise.
+        text = "".join(s.text for s in spans)
+        spans = lex(text)
     lexed = "".join(s.text for s in spans)
     newlines_before = 0
     for span in spans:
