@@ -338,6 +338,28 @@ def test_reference_definitions_inside_lists_and_quotes_move_to_the_end_instead_o
     assert normalise_text(note.markdown, context(), "team/a.md")[1] == ()
 
 
+def test_list_items_that_only_look_like_reference_definitions_stay_where_they_are():
+    # Words after the target make these paragraph text for markdown-it and Python-Markdown alike.
+    text = "# T\n\n- [AWS]: responsible for the hardware\n- [Customer]: responsible for data \"in\" the cloud\n"
+    note = norm(text)
+    assert body(note) == text.split("\n", 2)[2]
+    assert rules(note) == []
+
+
+def test_paragraph_text_that_would_start_a_paragraph_as_a_reference_definition_stays_text():
+    # markdown-it reads both lines as paragraph text (a definition cannot interrupt a paragraph); given
+    # a paragraph of their own, as a callout's body or after an image, they would define a link.
+    note = norm("# T\n\n> [!note] Links\n> [r]: https://example.com\n\n![a](img.png)\n[s]: https://example.org\n\n"
+                "See [x][r] and [y][s].\n", frozenset({"img.png"}))
+    assert body(note) == (
+        '!!! note "Links"\n    \\[r]: https://example.com\n\n![a](asset:img.png)\n\n\\[s]: https://example.org\n\n'
+        "See [x][r] and [y][s].\n"
+    )
+    assert [(r.line, r.rule) for r in note.repairs if r.rule == "block-escape"] == [(4, "block-escape"), (7, "block-escape")]
+    shown = html(note.markdown)
+    assert "[r]: https://example.com" in shown and "[s]: https://example.org" in shown and "<a href" not in shown
+
+
 def test_a_wikilink_to_a_heading_of_its_own_note_names_the_note():
     note = norm("# T\n\nSee [[#Next steps]] and [[#Next steps|below]].\n", path="team/a.md")
     assert body(note) == "See [Next steps](note:team/a.md#Next%20steps) and [below](note:team/a.md#Next%20steps).\n"

@@ -217,6 +217,8 @@ _STANDALONE_IMAGE = re.compile(
 )
 LIST_TYPES = ("bullet_list", "ordered_list")
 SINGLE_TAG = re.compile(HTML_OPEN_CLOSE_TAG_STR + r"$")
+# A link reference definition's start (not a footnote's, which may interrupt a paragraph anyway).
+_DEFINITION_START = re.compile(r"^\[(?!\^)(?:[^\[\]\\\n]|\\.)+\]:")
 # Line starts that would make a paragraph line parse as another kind of block.
 BLOCK_START = re.compile(
     r"^(?:#{1,6}(?=[ \t]|$)|#{2,6}(?=[^\s#])|#(?=[\w/-]*[^\W\d])|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
@@ -370,7 +372,14 @@ class BlockRenderer:
             unspanned = False
             for index, ((number, original), text) in enumerate(zip(kept, repaired)):
                 moved = detached or index > 0 or text != original.strip(" \t")
-                if BLOCK_START.match(text) or (text.startswith("```") and (moved or _FENCE_LIKE.match(text))):
+                if _DEFINITION_START.match(text) and (
+                    (detached and index == 0) or (index > 0 and _STANDALONE_IMAGE.match(repaired[index - 1]))
+                ):
+                    # Paragraph text that will start a paragraph of its own (a callout's body, the line
+                    # after an image given its own block) would read as a link reference definition.
+                    repaired[index] = "\\" + text
+                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
+                elif BLOCK_START.match(text) or (text.startswith("```") and (moved or _FENCE_LIKE.match(text))):
                     # markdown-it read this line as paragraph text; escaped, it cannot become another
                     # block after a repair (say, a dropped tag) or in Python-Markdown. A backtick run
                     # is escaped only when a repair put it first or it would open a fence (markdown-it

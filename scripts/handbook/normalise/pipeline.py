@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from .blocks import (
-    INLINE_PARSER, LIST_TYPES, BlockRenderer, Node, Rendered, join_rendered, one_line, parse_blocks, parse_tree,
+    INLINE_PARSER, LIST_TYPES, BlockRenderer, Node, Rendered, join_rendered, one_line, parse_blocks,
+    parse_blocks_uncached, parse_tree,
 )
 from .context import NormaliseContext
 from .frontmatter import split_front_matter
@@ -167,8 +168,9 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
 
 
 # A link reference definition, perhaps inside a list item, quote or callout: markdown-it reads it
-# there, and no rendered block keeps it.
-_DEFINED_LABEL = re.compile(r"^[ \t]*" + REFERENCE_LABEL, re.M)
+# there, and no rendered block keeps it. One escaped as text (a paragraph line that now starts a
+# paragraph) is shown too.
+_DEFINED_LABEL = re.compile(r"^[ \t]*\\?" + REFERENCE_LABEL, re.M)
 _CONTAINED_DEFINITION = re.compile(
     r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)*[ \t]*(?P<definition>" + REFERENCE_LABEL + r"[ \t]*\S.*)$"
 )
@@ -178,7 +180,8 @@ def _definitions_inside_containers(source_lines: list[str], sections, log: Repai
     """Link reference definitions that no rendered block kept (those inside a list item, quote or
     callout): moved to the end of the note, where a definition means the same, each logged."""
     candidates = [(n, m.group("definition").strip()) for n, line in enumerate(source_lines)
-                  if "]:" in line and (m := _CONTAINED_DEFINITION.match(line)) and not m.group("label").startswith("^")]
+                  if "]:" in line and (m := _CONTAINED_DEFINITION.match(line)) and not m.group("label").startswith("^")
+                  and not parse_blocks_uncached(m.group("definition"))]  # markdown-it reads all of it as a definition
     if not candidates:
         return []
     shown = "\n".join(r.markdown for *_, rendered in sections for r in rendered)
