@@ -338,6 +338,13 @@ def test_reference_definitions_inside_lists_and_quotes_move_to_the_end_instead_o
     assert normalise_text(note.markdown, context(), "team/a.md")[1] == ()
 
 
+def test_a_paragraph_line_that_a_repair_makes_a_table_delimiter_row_stays_text():
+    note = norm("# T\n\nOwner | Layer\n\u00a0--|--\n")
+    assert body(note) == "Owner | Layer\n\\--|--\n"
+    assert "<table>" not in html(note.markdown)
+    assert [r.rule for r in note.repairs] == ["non-breaking-space", "block-escape"]
+
+
 def test_list_items_that_only_look_like_reference_definitions_stay_where_they_are():
     # Words after the target make these paragraph text for markdown-it and Python-Markdown alike.
     text = "# T\n\n- [AWS]: responsible for the hardware\n- [Customer]: responsible for data \"in\" the cloud\n"

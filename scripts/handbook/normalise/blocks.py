@@ -219,6 +219,8 @@ LIST_TYPES = ("bullet_list", "ordered_list")
 SINGLE_TAG = re.compile(HTML_OPEN_CLOSE_TAG_STR + r"$")
 # A link reference definition's start (not a footnote's, which may interrupt a paragraph anyway).
 _DEFINITION_START = re.compile(r"^\[(?!\^)(?:[^\[\]\\\n]|\\.)+\]:")
+# A table's delimiter row, which turns the line above into a header row.
+_DELIMITER_ROW = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # Line starts that would make a paragraph line parse as another kind of block.
 BLOCK_START = re.compile(
     r"^(?:#{1,6}(?=[ \t]|$)|#{2,6}(?=[^\s#])|#(?=[\w/-]*[^\W\d])|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
@@ -388,6 +390,12 @@ class BlockRenderer:
                     repaired[index] = escape_block_start(text)
                     log.repair(number, "block-escape", text[:20], repaired[index][:21])
                     unspanned = unspanned or text.startswith("``")
+                elif index > 0 and "|" in text and _DELIMITER_ROW.match(text):
+                    # A table's delimiter row under the line before (a repair, say a dropped no-break
+                    # space, can make one): `\-` keeps it text here and in Python-Markdown.
+                    dash = text.index("-")
+                    repaired[index] = text[:dash] + "\\" + text[dash:]
+                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
             if not unspanned:
                 break
             repaired = self._reread(kept, repaired, log)
