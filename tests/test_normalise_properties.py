@@ -86,6 +86,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "> [!note] \n[r]: http://x.y",  # a callout's body line that would read as a reference definition
         "![a](img.png)\n[r]: x.md",  # so would the line after an image line
         "word\n|-|-|\n\u00a0-|-",  # a dropped no-break space makes a table's delimiter row
+        "{: onclick=x }[r]: x.md",  # a dropped attribute list leaves a reference definition first
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

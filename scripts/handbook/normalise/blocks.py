@@ -228,6 +228,12 @@ BLOCK_START = re.compile(
 )
 
 
+def _starts_with_definition(lines: list[str]) -> bool:
+    """Whether markdown-it reads the first of these lines as (the start of) a link reference definition."""
+    tokens = PARSER.parse("\n".join(lines))
+    return not tokens or bool(tokens[0].map and tokens[0].map[0] > 0)
+
+
 def escape_block_start(line: str) -> str:
     """Backslash-escape the character that would turn a paragraph line into another block."""
     match = BLOCK_START.match(line)
@@ -375,10 +381,11 @@ class BlockRenderer:
             for index, ((number, original), text) in enumerate(zip(kept, repaired)):
                 moved = detached or index > 0 or text != original.strip(" \t")
                 if _DEFINITION_START.match(text) and (
-                    (detached and index == 0) or (index > 0 and _STANDALONE_IMAGE.match(repaired[index - 1]))
-                ):
-                    # Paragraph text that will start a paragraph of its own (a callout's body, the line
-                    # after an image given its own block) would read as a link reference definition.
+                    (index == 0 and moved) or (index > 0 and _STANDALONE_IMAGE.match(repaired[index - 1]))
+                ) and _starts_with_definition(repaired[index:]):
+                    # Paragraph text that starts a paragraph now (a callout's body, the line after an
+                    # image given its own block, a line a repair changed) would read as a link
+                    # reference definition.
                     repaired[index] = "\\" + text
                     log.repair(number, "block-escape", text[:20], repaired[index][:21])
                 elif BLOCK_START.match(text) or (text.startswith("```") and (moved or _FENCE_LIKE.match(text))):
