@@ -87,6 +87,8 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "![a](img.png)\n[r]: x.md",  # so would the line after an image line
         "word\n|-|-|\n\u00a0-|-",  # a dropped no-break space makes a table's delimiter row
         "{: onclick=x }[r]: x.md",  # a dropped attribute list leaves a reference definition first
+        "[r]: http://x.y\n# \n[r]: http://x.y",  # definitions apart only by an empty heading
+        "- [b]: http://y\n\ntext\n\n[a]: http://x",  # one moved out of a list joins those at the end
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -167,6 +167,18 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
     return Rendered("paragraph", text, lines[0][0])
 
 
+def _add_kept_lines(blocks: list[Rendered], last_kept: Rendered | None, lines: list[tuple[int, str]],
+                    log: RepairLog, ctx: NormaliseContext, assets: list[Asset]) -> Rendered:
+    """Append _kept_lines to a section's blocks, joined to the kept lines before when nothing was shown
+    between them (say, an empty heading): a second pass reads them as one run. Returns the kept block."""
+    kept = _kept_lines(lines, log, ctx, assets)
+    if blocks and blocks[-1] is last_kept:
+        last_kept.markdown += "\n" + kept.markdown
+        return last_kept
+    blocks.append(kept)
+    return kept
+
+
 # A link reference definition, perhaps inside a list item, quote or callout: markdown-it reads it
 # there, and no rendered block keeps it. One escaped as text (a paragraph line that now starts a
 # paragraph) is shown too.
@@ -328,13 +340,14 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
     sections: list[tuple[str, int, int, str, list[Rendered]]] = [(title_plain, 1, title_line, "", [])]
     seen_content_before_title = False
     previous: Node | None = None
+    last_kept: Rendered | None = None
     position = 0
     for node in tree:
         start = node.map[0] if node.token.map else position
         gap = [(n, source_lines[n]) for n in range(position, min(start, len(source_lines))) if source_lines[n].strip()]
         if gap:
             # Lines markdown-it keeps out of the token stream (link reference definitions), see _kept_lines.
-            sections[-1][4].append(_kept_lines(gap, log, ctx, assets))
+            last_kept = _add_kept_lines(sections[-1][4], last_kept, gap, log, ctx, assets)
         position = max(position, node.map[1] if node.token.map else position)
         if node.type == "heading":
             heading = by_node.get(id(node))
@@ -357,10 +370,10 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         previous = node
     trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
     if trailing:
-        sections[-1][4].append(_kept_lines(trailing, log, ctx, assets))
+        last_kept = _add_kept_lines(sections[-1][4], last_kept, trailing, log, ctx, assets)
     moved = _definitions_inside_containers(source_lines, sections, log)
     if moved:
-        sections[-1][4].append(_kept_lines(moved, log, ctx, assets))
+        _add_kept_lines(sections[-1][4], last_kept, moved, log, ctx, assets)
 
     if not body.strip():
         log.raw_repair(1, "empty-note", "(empty)", f"# {title_plain}")
