@@ -367,6 +367,26 @@ def test_paragraph_text_that_would_start_a_paragraph_as_a_reference_definition_s
     assert "[r]: https://example.com" in shown and "[s]: https://example.org" in shown and "<a href" not in shown
 
 
+def test_an_image_sized_the_obsidian_way_gets_a_width_and_height():
+    text = ("# T\n\nSee ![the layers|300](img.png) and ![|300x200](img.png){ .wide }, not ![a|b](img.png).\n\n"
+            "| Diagram | Note |\n| --- | --- |\n| ![stack\\|640](img.png) | y |\n")
+    note = norm(text, frozenset({"img.png"}))
+    assert body(note) == (
+        'See ![the layers](asset:img.png){ width="300" } and ![](asset:img.png){ width="300" height="200" .wide }, '
+        "not ![a|b](asset:img.png).\n\n"
+        '| Diagram | Note |\n| --- | --- |\n| ![stack](asset:img.png){ width="640" } | y |\n'
+    )
+    assert [(r.line, r.before, r.after) for r in note.repairs if r.rule == "obsidian-image-size"] == [
+        (3, "![the layers|300](img.png)", '{ width="300" }'),
+        (3, "![|300x200](img.png)", '{ width="300" height="200" }'),
+        (7, "![stack\\|640](img.png)", '{ width="640" }'),
+    ]
+    shown = html(note.markdown.replace("asset:", ""))
+    assert '<img alt="the layers" src="img.png" width="300" />' in shown
+    assert 'height="200"' in shown and 'class="wide"' in shown and 'width="640"' in shown
+    assert normalise_text(note.markdown, context(frozenset({"img.png"})))[1] == ()
+
+
 def test_a_wikilink_to_a_heading_of_its_own_note_names_the_note():
     note = norm("# T\n\nSee [[#Next steps]] and [[#Next steps|below]].\n", path="team/a.md")
     assert body(note) == "See [Next steps](note:team/a.md#Next%20steps) and [below](note:team/a.md#Next%20steps).\n"

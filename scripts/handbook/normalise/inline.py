@@ -46,6 +46,10 @@ TAG = re.compile(r"(?<![\w&#/\\])#((?=[\w/-]*[^\W\d])[\w/-]*\w)")
 TAG_LINE = re.compile(r"^(?:#(?=[\w/-]*[^\W\d])[\w/-]*\w[ \t]*)+$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 _SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?\s*$")
+# The end of an image's alt text with an Obsidian size: `![alt|300` or `![alt\|300x200` (in a table).
+_SIZED_IMAGE_END = re.compile(
+    r"!\[(?:[^\[\]\\\n|]|\\[^|])*(?P<size>\\?\|[ \t]*(?P<width>\d{1,5})(?:[ \t]*[xX][ \t]*(?P<height>\d{1,5}))?[ \t]*)$"
+)
 # A link destination with no scheme: a path or an anchor, which only means something inside the notes folder.
 _RELATIVE_TARGET = r"[ \t]*<?[ \t]*(?![A-Za-z][A-Za-z0-9+.-]*:|//|\)|>|$)"
 _RELATIVE_DEST = re.compile(r"\]\(" + _RELATIVE_TARGET)
@@ -167,8 +171,7 @@ def convert_embed(inner: str, unit: Unit, line: int) -> str:
     url = "asset:" + quote(found, safe="/")
     markdown = f"![{label}]({url})" if extension in IMAGE_EXTENSIONS else f"[{label}]({url})"
     if size:
-        attrs = f'width="{size.group(1)}"' + (f' height="{size.group(2)}"' if size.group(2) else "")
-        markdown += f"{{ {attrs} }}"
+        markdown += f"{{ {_size_attributes(size.group(1), size.group(2))} }}"
     unit.log.repair(line, "obsidian-embed", original, markdown)
     return markdown
 
@@ -242,13 +245,17 @@ def convert_wikilink(inner: str, unit: Unit, line: int) -> str:
 
 
 def convert_obsidian(text: str, unit: Unit) -> str:
-    """Replace embeds and wikilinks outside code with ordinary Markdown."""
-    if "[[" not in text:
+    """Replace embeds and wikilinks outside code with ordinary Markdown, and give an image sized the
+    Obsidian way (`![alt|300](img.png)`) a width instead."""
+    if "[[" not in text and not ("![" in text and "|" in text):
         return text
     out: list[str] = []
     newlines = 0  # line ends before the span: counted as we go, not from the start each time
+    size_attrs = ""  # the size of the image whose destination came last, for the attribute list after it
     for span in lex(text):
         line = unit.line_after(newlines)
+        if size_attrs and span.kind != "attr":
+            out.append(f"{{ {size_attrs} }}")
         if unit.in_table and _BARE_PIPE.search(span.text):
             # The table already split this link at its bare '|' into two cells; keep the cells.
             out.append(span.text)
@@ -256,10 +263,29 @@ def convert_obsidian(text: str, unit: Unit) -> str:
             out.append(convert_embed(span.text[3:-2], unit, line))
         elif span.kind == "wikilink":
             out.append(convert_wikilink(span.text[2:-2], unit, line))
+        elif span.kind == "dest" and out and (sized := _SIZED_IMAGE_END.search(tail := "".join(out[-4:]))):
+            # The last few pieces: in a table the size's `\|` is an escape span of its own.
+            out[-4:] = [tail[: sized.start("size")]]
+            size_attrs = _size_attributes(sized.group("width"), sized.group("height"))
+            unit.log.repair(line, "obsidian-image-size", sized.group(0) + span.text[:40], f"{{ {size_attrs} }}")
+            out.append(span.text)
+            newlines += span.text.count("\n")
+            continue
+        elif span.kind == "attr" and size_attrs:
+            # The image has an attribute list of its own: the size joins it.
+            out.append(f"{{ {size_attrs} {span.text[1:-1].lstrip(':').strip()} }}")
         else:
             out.append(span.text)
+        size_attrs = ""
         newlines += span.text.count("\n")
+    if size_attrs:
+        out.append(f"{{ {size_attrs} }}")
     return "".join(out)
+
+
+def _size_attributes(width: str, height: str | None) -> str:
+    """attr_list attributes for an Obsidian size (`300` or `300x200`)."""
+    return f'width="{width}"' + (f' height="{height}"' if height else "")
 
 
 # ---- Protected spans that still need a safety check -----------------------------------------------
