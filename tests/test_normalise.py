@@ -345,6 +345,17 @@ def test_a_paragraph_line_that_a_repair_makes_a_table_delimiter_row_stays_text()
     assert [r.rule for r in note.repairs] == ["non-breaking-space", "block-escape"]
 
 
+def test_a_second_definition_of_a_label_inside_a_list_or_quote_is_dropped_and_logged():
+    note = norm("# T\n\n[a]: https://one.example\n\n- [a]: https://two.example\n- [b]: https://three.example\n"
+                "> [b]: https://four.example\n\nSee [x][a] and [y][b].\n")
+    assert body(note) == "[a]: https://one.example\n\nSee [x][a] and [y][b].\n\n[b]: https://three.example\n"
+    assert [(r.line, r.rule, r.before) for r in note.repairs if r.rule.startswith("reference")] == [
+        (5, "reference-duplicate", "[a]: https://two.example"),
+        (6, "reference-moved", "[b]: https://three.example"),
+        (7, "reference-duplicate", "[b]: https://four.example"),
+    ]
+
+
 def test_list_items_that_only_look_like_reference_definitions_stay_where_they_are():
     # Words after the target make these paragraph text for markdown-it and Python-Markdown alike.
     text = "# T\n\n- [AWS]: responsible for the hardware\n- [Customer]: responsible for data \"in\" the cloud\n"

@@ -89,6 +89,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "{: onclick=x }[r]: x.md",  # a dropped attribute list leaves a reference definition first
         "[r]: http://x.y\n# \n[r]: http://x.y",  # definitions apart only by an empty heading
         "\u00a0[r]: x.md",  # a definition after a no-break space, which markdown-it strips from a paragraph
+        "- (opens in a new tab)\n[r]: http://x.y",  # a lazy line first in its item once the leftover is gone
         "- [b]: http://y\n\ntext\n\n[a]: http://x",  # one moved out of a list joins those at the end
     ],
 )

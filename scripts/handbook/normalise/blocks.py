@@ -381,11 +381,12 @@ class BlockRenderer:
             for index, ((number, original), text) in enumerate(zip(kept, repaired)):
                 moved = detached or index > 0 or text != original.strip(" \t")
                 if _DEFINITION_START.match(text) and (
-                    index == 0 or _STANDALONE_IMAGE.match(repaired[index - 1])
+                    not any(repaired[:index]) or _STANDALONE_IMAGE.match(repaired[index - 1])
                 ) and _starts_with_definition(repaired[index:]):
                     # Paragraph text that starts a paragraph (a callout's body, the line after an
-                    # image given its own block) and, as it is now, would read as a link reference
-                    # definition (a repair changed it, or markdown-it stripped a no-break space).
+                    # image given its own block or after lines that repairs emptied) and, as it is
+                    # now, would read as a link reference definition (a repair changed it, or
+                    # markdown-it stripped a no-break space before it).
                     repaired[index] = "\\" + text
                     log.repair(number, "block-escape", text[:20], repaired[index][:21])
                 elif BLOCK_START.match(text) or (text.startswith("```") and (moved or _FENCE_LIKE.match(text))):

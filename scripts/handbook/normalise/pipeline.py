@@ -6,6 +6,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from markdown_it.common.utils import normalizeReference
+
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from .blocks import (
@@ -180,29 +182,42 @@ def _add_kept_lines(blocks: list[Rendered], last_kept: Rendered | None, lines: l
 
 
 # A link reference definition, perhaps inside a list item, quote or callout: markdown-it reads it
-# there, and no rendered block keeps it. One escaped as text (a paragraph line that now starts a
-# paragraph) is shown too.
-_DEFINED_LABEL = re.compile(r"^[ \t]*\\?" + REFERENCE_LABEL, re.M)
+# there, and no rendered block keeps it.
 _CONTAINED_DEFINITION = re.compile(
     r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)*[ \t]*(?P<definition>" + REFERENCE_LABEL + r"[ \t]*\S.*)$"
 )
+# Blocks whose lines are never a definition (a paragraph's later lines, say, even when they look like one).
+_LEAF_BLOCKS = frozenset({"paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr"})
 
 
-def _definitions_inside_containers(source_lines: list[str], sections, log: RepairLog) -> list[tuple[int, str]]:
+def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairLog) -> list[tuple[int, str]]:
     """Link reference definitions that no rendered block kept (those inside a list item, quote or
-    callout): moved to the end of the note, where a definition means the same, each logged."""
-    candidates = [(n, m.group("definition").strip()) for n, line in enumerate(source_lines)
-                  if "]:" in line and (m := _CONTAINED_DEFINITION.match(line)) and not m.group("label").startswith("^")
-                  and not parse_blocks_uncached(m.group("definition"))]  # markdown-it reads all of it as a definition
-    if not candidates:
-        return []
-    shown = "\n".join(r.markdown for *_, rendered in sections for r in rendered)
-    # The first definition of a label is the one that counts, wherever it is.
-    labels = {m.group("label").lower() for m in _DEFINED_LABEL.finditer(shown)}
+    callout): moved to the end of the note, where a definition means the same, each logged. The
+    first definition of a label is the one that counts, wherever it is."""
+    leaf_lines: set[int] = set()
+    contained_lines: set[int] = set()
+    for token in tokens:
+        if token.map:
+            if token.type in _LEAF_BLOCKS:
+                leaf_lines.update(range(*token.map))
+            if token.level == 0:
+                contained_lines.update(range(*token.map))  # a top-level definition belongs to no token
+    labels: set[str] = set()
     moved = []
-    for n, definition in candidates:
-        label = _DEFINED_LABEL.match(definition).group("label").lower()
-        if label not in labels:
+    for n, line in enumerate(source_lines):
+        if "]:" not in line or n in leaf_lines:
+            continue
+        match = _CONTAINED_DEFINITION.match(line)
+        # markdown-it must read all of it as a definition: words after the target make it text.
+        if match is None or match.group("label").startswith("^") or parse_blocks_uncached(match.group("definition")):
+            continue
+        label = normalizeReference(match.group("label"))
+        definition = match.group("definition").strip()
+        if n not in contained_lines:
+            labels.add(label)  # kept where it is, see _kept_lines
+        elif label in labels:
+            log.repair(n, "reference-duplicate", definition, "(dropped: an earlier definition of the label counts)")
+        else:
             labels.add(label)
             moved.append((n, definition))
             log.repair(n, "reference-moved", definition, "end of the note")
@@ -371,7 +386,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
     trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
     if trailing:
         last_kept = _add_kept_lines(sections[-1][4], last_kept, trailing, log, ctx, assets)
-    moved = _definitions_inside_containers(source_lines, sections, log)
+    moved = _definitions_inside_containers(tokens, source_lines, log) if "]:" in body else []
     if moved:
         _add_kept_lines(sections[-1][4], last_kept, moved, log, ctx, assets)
 
