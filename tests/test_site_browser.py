@@ -88,3 +88,25 @@ def test_pages_make_no_third_party_requests(page, site_url: str, path: str) -> N
     assert outside == []
     assert failed == []
     assert len(requests) > 3  # the page, its stylesheets, scripts and search index really loaded
+
+
+def test_file_names_in_the_notes_index_never_break_inside_a_name_on_a_phone(page, site_url: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site_url}handbook/notes/")
+    # Each space-separated part of every path must sit on one line (one client rectangle).
+    split = page.locator("code.handbook-path").evaluate_all(
+        """codes => codes.flatMap(code => {
+            const text = code.firstChild, parts = [];
+            let at = 0;
+            for (const word of text.data.split(" ")) {
+                const range = document.createRange();
+                range.setStart(text, at);
+                range.setEnd(text, at + word.length);
+                if (range.getClientRects().length > 1) parts.push(word);
+                at += word.length + 1;
+            }
+            return parts;
+        })"""
+    )
+    assert page.locator("code.handbook-path").count() == 5
+    assert split == []

@@ -23,7 +23,7 @@ from .pages import (
 )
 from .paths import REPORT_PAGE
 from .redirects import RedirectMap, render_redirects
-from .templating import code_cell, md_text
+from .templating import md_text, path_cell
 from .datafile import YamlDocument
 
 
@@ -42,7 +42,7 @@ class RenderedSite:
 
 def render_hidden_notes(hidden: Sequence[HiddenNotes]) -> str:
     """The report section naming the hidden folders and files whose notes were not published."""
-    rows = "\n".join(f"| {code_cell(h.path)} | {h.notes} |" for h in hidden)
+    rows = "\n".join(f"| {path_cell(h.path)} | {h.notes} |" for h in hidden)
     return (
         "## Hidden notes { #hidden-notes }\n\n"
         "Notes in hidden folders and files (names starting with a dot, such as Obsidian's `.trash`, where "

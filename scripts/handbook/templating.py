@@ -80,6 +80,11 @@ def code_cell(text: str) -> str:
     return inline_code(text).replace("|", "\\|")
 
 
+def path_cell(text: str) -> str:
+    """A file path inside a table cell: inline code that wraps at its spaces only, never inside a name."""
+    return code_cell(text) + "{ .handbook-path }"
+
+
 def comment_text(text: str) -> str:
     """Text for inside an HTML comment, which a `--` in a file name could otherwise end."""
     return text.replace("--", "-&#45;").replace("<", "&lt;").replace(">", "&gt;")
@@ -133,6 +138,7 @@ def make_env(templates_dir: Path) -> Environment:
     env.filters["attr"] = md_title
     env.filters["page_title"] = page_title
     env.filters["code_cell"] = code_cell
+    env.filters["path_cell"] = path_cell
     env.filters["code"] = inline_code
     env.filters["comment"] = comment_text
     env.filters["repair_rows"] = repair_rows
