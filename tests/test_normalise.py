@@ -165,6 +165,15 @@ def test_missing_space_after_hashes_is_a_heading_but_a_single_hash_word_is_a_tag
     assert "heading-space" in rules(note) and "obsidian-tags" in rules(note)
 
 
+def test_a_no_break_space_after_hashes_is_written_as_a_space_and_makes_a_heading():
+    # Copied from a web page, `##\u00a0Section` is no heading to CommonMark, but its author meant one.
+    note = norm("# Title\n\n##\u00a0Section\ntext\n\n> ###\u202fQuoted\n")
+    assert note.markdown == "# Title\n\n## Section\n\ntext\n\n> ### Quoted\n"
+    assert [(r.line, r.rule, r.after) for r in note.repairs] == [
+        (3, "heading-space", "## Section"), (6, "heading-space", "> ### Quoted"),
+    ]
+
+
 def test_one_title_no_skipped_levels_and_levels_shifted_under_the_title():
     note = norm("# Title\ntext\n# Second top\n#### Deep\n## Back\n")
     assert [line for line in note.markdown.split("\n") if line.startswith("#")] == [

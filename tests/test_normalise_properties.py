@@ -90,6 +90,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "[r]: http://x.y\n# \n[r]: http://x.y",  # definitions apart only by an empty heading
         "\u00a0[r]: x.md",  # a definition after a no-break space, which markdown-it strips from a paragraph
         "- (opens in a new tab)\n[r]: http://x.y",  # a lazy line first in its item once the leftover is gone
+        "#  | \n -- \n##\u00a0 | ",  # a table row that a repaired no-break space makes a heading
         "- [b]: http://y\n\ntext\n\n[a]: http://x",  # one moved out of a list joins those at the end
     ],
 )
@@ -153,7 +154,8 @@ def _token_fields(tokens) -> list[tuple]:
             for t in tokens]
 
 
-HEADING_FRAGMENTS = FRAGMENTS + ["##Title", "###x ##", "#######x", "##x#", "- ##item", "> ##q", "|##a|", "  ##"]
+HEADING_FRAGMENTS = FRAGMENTS + ["##Title", "###x ##", "#######x", "##x#", "- ##item", "> ##q", "|##a|", "  ##",
+                                  "##\u00a0x", "###\u202f", "##\u00a0 y"]
 HEADING_DOCUMENT = st.lists(st.lists(st.sampled_from(HEADING_FRAGMENTS), max_size=5).map("".join), max_size=10).map("\n".join)
 
 

@@ -48,8 +48,14 @@ def _heading_without_space(state: StateBlock, start_line: int, end_line: int, si
     while pos < maximum and src[pos] == "#" and level < 7:
         level += 1
         pos += 1
-    # One `#` before a word is an Obsidian tag; the character test matches heading-space's `[^\s#]`.
-    if not 2 <= level <= 6 or pos >= maximum or src[pos].isspace() or src[pos] == "#":
+    # One `#` before a word is an Obsidian tag. A no-break space after the hashes is no space to
+    # markdown-it, but the author meant one: heading-space writes a space instead of it.
+    if not 2 <= level <= 6 or pos >= maximum or src[pos] in " \t" or src[pos] == "#":
+        return False
+    while pos < maximum and src[pos].isspace() and src[pos] not in " \t":
+        pos += 1
+    # The character test matches heading-space's `[^\s#]`.
+    if pos >= maximum or src[pos].isspace() or src[pos] == "#":
         return False
     if silent:
         return True
@@ -512,8 +518,14 @@ class BlockRenderer:
             row = self.prose([(number, text)], in_table=True)[0]
             if number > start + 1 and not row:
                 continue  # a body row that repairs emptied would end the table next time
-            if number > start + 1 and BLOCK_START.match(row) and "|" not in row:
-                row = escape_block_start(row)  # a row without a pipe would start another block
+            if number > start + 1 and BLOCK_START.match(row) and (
+                "|" not in row or (row != text and not row.startswith("|"))
+            ):
+                # A row without a pipe would start another block, and so would one that a repair
+                # made start like one (`##\u00a0|` is a row, `##  |` a heading that ends the table).
+                escaped = escape_block_start(row)
+                self.unit([number]).log.repair(number, "block-escape", row[:20], escaped[:21])
+                row = escaped
             rows.append(row)
         return Rendered("table", "\n".join(rows), start)
 

@@ -15,11 +15,12 @@ from .rules import Rule, rule
 
 MAX_INDENT = 64  # sixteen list levels of four spaces; deeper input is flattened, not lost
 MAX_QUOTES = 16
-_MISSING_SPACE = re.compile(r"^([ \t]*(?:>[ \t]?)*[ \t]*)(#{2,6})(?=[^\s#])")
+# After the hashes, a no-break or other space that markdown-it does not count as one is replaced too.
+_MISSING_SPACE = re.compile(r"^([ \t]*(?:>[ \t]?)*[ \t]*)(#{2,6})[^\S \t\n]*(?=[^\s#])")
 _DEEP_QUOTE = re.compile(r"^((?:[ \t]*>){%d,})" % (MAX_QUOTES + 1))
 _LEADING = re.compile(r"^[ \t]+")
 # A tab is at most four columns, so an indent wider than MAX_INDENT has more than MAX_INDENT // 4 characters.
-_HASHES_LINE = re.compile(r"(?m)^[ \t>]*#{2,6}[^\s#]")
+_HASHES_LINE = re.compile(r"(?m)^[ \t>]*#{2,6}[^\S \t\n]*[^\s#]")
 _WIDE_INDENT = re.compile(r"(?m)^[ \t]{%d}" % (MAX_INDENT // 4 + 1))
 
 
