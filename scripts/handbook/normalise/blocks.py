@@ -22,7 +22,7 @@ from mdit_py_plugins.admon import admon_plugin
 
 from ..model import Block
 
-from .inline import MISSING_IMAGE_CLASS, REREAD_LIMIT, TAG, TAG_LINE, repair_inline, sanitise_tag
+from .inline import MISSING_IMAGE_CLASS, REREAD_LIMIT, TAG, TAG_LINE, lex, repair_inline, sanitise_tag
 from .memo import Memo
 
 MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
@@ -234,6 +234,24 @@ BLOCK_START = re.compile(
 )
 
 
+def _lines_inside_code_spans(lines: list[str]) -> set[int]:
+    """The indexes of lines that start inside a code span running over several of the lines."""
+    text = "\n".join(lines)
+    if "`" not in text or not any(_STANDALONE_IMAGE.match(line) for line in lines):
+        return set()
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    inside, at = set(), 0
+    for span in lex(text):
+        end = at + len(span.text)
+        if span.kind == "code" and "\n" in span.text:
+            inside.update(i for i, start in enumerate(starts) if at < start < end)
+        at = end
+    return inside
+
+
 def _starts_with_definition(lines: list[str]) -> bool:
     """Whether markdown-it reads the first of these lines as (the start of) a link reference definition."""
     tokens = PARSER.parse("\n".join(lines))
@@ -420,8 +438,9 @@ class BlockRenderer:
             _STANDALONE_IMAGE.match(a) and b.startswith("<") for a, b in zip(repaired, repaired[1:])
         )
         groups: list[list[tuple[int, str]]] = []
-        for (number, _), text in zip(kept, repaired):
-            if _STANDALONE_IMAGE.match(text) and len(kept) > 1 and splittable:
+        in_code = _lines_inside_code_spans(repaired) if len(kept) > 1 else set()
+        for index, ((number, _), text) in enumerate(zip(kept, repaired)):
+            if _STANDALONE_IMAGE.match(text) and len(kept) > 1 and splittable and index not in in_code:
                 if group:
                     groups.append(group)
                     out.append(Rendered("paragraph", "", group[0][0]))
