@@ -365,6 +365,13 @@ def test_a_second_definition_of_a_label_inside_a_list_or_quote_is_dropped_and_lo
     ]
 
 
+def test_indented_raw_html_inside_a_paragraph_stays_inline():
+    note = norm("# T\n\nThe layers are\n    <abbr title=\"Amazon Web Services\">AWS</abbr> and\n    <div>below</div>\n")
+    # The first line starts no HTML block (abbr is inline), so it may lose its indent; a div would.
+    assert body(note) == 'The layers are\n<abbr title="Amazon Web Services">AWS</abbr> and\n    <div>below</div>\n'
+    assert "<p>The layers are" in html(note.markdown) and html(note.markdown).count("<p>") == 1
+
+
 def test_list_items_that_only_look_like_reference_definitions_stay_where_they_are():
     # Words after the target make these paragraph text for markdown-it and Python-Markdown alike.
     text = "# T\n\n- [AWS]: responsible for the hardware\n- [Customer]: responsible for data \"in\" the cloud\n"

@@ -92,6 +92,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "- (opens in a new tab)\n[r]: http://x.y",  # a lazy line first in its item once the leftover is gone
         "#  | \n -- \n##\u00a0 | ",  # a table row that a repaired no-break space makes a heading
         "| a | b |```\n![a](img.png)\n2) ```",  # an image line inside a code span is no image of its own
+        "text\n    <div>x</div>",  # indented raw HTML continues a paragraph; at the margin it would start a block
         "- [b]: http://y\n\ntext\n\n[a]: http://x",  # one moved out of a list joins those at the end
     ],
 )

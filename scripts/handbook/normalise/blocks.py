@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
 from markdown_it.common.utils import isStrSpace, mdTrim
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 
@@ -252,6 +253,11 @@ def _lines_inside_code_spans(lines: list[str]) -> set[int]:
     return inside
 
 
+def _starts_html_block(line: str) -> bool:
+    """Whether a line at the margin would start an HTML block, even in the middle of a paragraph."""
+    return any(interrupts and opening.search(line) for opening, _, interrupts in HTML_SEQUENCES)
+
+
 def _starts_with_definition(lines: list[str]) -> bool:
     """Whether markdown-it reads the first of these lines as (the start of) a link reference definition."""
     tokens = PARSER.parse("\n".join(lines))
@@ -422,6 +428,10 @@ class BlockRenderer:
                     repaired[index] = escape_block_start(text)
                     log.repair(number, "block-escape", text[:20], repaired[index][:21])
                     unspanned = unspanned or text.startswith("``")
+                elif index > 0 and text.startswith("<") and _starts_html_block(text):
+                    # Raw HTML that continued the paragraph only because it was indented: kept
+                    # indented, it stays inline HTML instead of starting an HTML block.
+                    repaired[index] = "    " + text
                 elif index > 0 and "|" in text and _DELIMITER_ROW.match(text):
                     # A table's delimiter row under the line before (a repair, say a dropped no-break
                     # space, can make one): `\-` keeps it text here and in Python-Markdown.
