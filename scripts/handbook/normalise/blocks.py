@@ -253,6 +253,21 @@ def _lines_inside_code_spans(lines: list[str]) -> set[int]:
     return inside
 
 
+def _clean_html_block(text: str) -> str:
+    """An HTML block through nh3, one tag per line as written, text-only results wrapped in <p>."""
+    # nh3 writes a no-break space as "&nbsp;", which would stop the line reading as a lone tag next time.
+    cleaned = nh3.clean(text, link_rel=None).replace("&nbsp;", "\u00a0").strip()
+    # Indentation means nothing to HTML (outside <pre>) but would shift inside list items.
+    keep_indent = "<pre" in cleaned.lower() or "<textarea" in cleaned.lower()
+    cleaned = "\n".join(
+        line.rstrip() if keep_indent else line.strip() for line in cleaned.split("\n") if line.strip()
+    )
+    if cleaned and not cleaned.startswith("<"):
+        # Only text was left; wrapped, it stays the literal HTML text it was, not new Markdown.
+        cleaned = f"<p>{cleaned}</p>"
+    return cleaned
+
+
 def _starts_html_block(line: str) -> bool:
     """Whether a line at the margin would start an HTML block, even in the middle of a paragraph."""
     return any(interrupts and opening.search(line) for opening, _, interrupts in HTML_SEQUENCES)
@@ -565,16 +580,15 @@ class BlockRenderer:
             # One lone tag (the opening half of inline HTML): check it the way inline tags are checked.
             cleaned = sanitise_tag(original.strip())
         else:
-            # nh3 writes a no-break space as "&nbsp;", which would stop the line reading as a lone tag next time.
-            cleaned = nh3.clean(original, link_rel=None).replace("&nbsp;", "\u00a0").strip()
-        # Indentation means nothing to HTML (outside <pre>) but would shift inside list items.
+            cleaned = _clean_html_block(original)
+            for _ in range(REREAD_LIMIT):
+                # The HTML parser moves what a wrapping <p> cannot hold (`<p># <div></div></p>`):
+                # cleaned again until nothing moves, as a second pass would.
+                again = _clean_html_block(cleaned)
+                if again == cleaned:
+                    break
+                cleaned = again
         keep_indent = "<pre" in cleaned.lower() or "<textarea" in cleaned.lower()
-        cleaned = "\n".join(
-            line.rstrip() if keep_indent else line.strip() for line in cleaned.split("\n") if line.strip()
-        )
-        if cleaned and not cleaned.startswith("<"):
-            # Only text was left; wrapped, it stays the literal HTML text it was, not new Markdown.
-            cleaned = f"<p>{cleaned}</p>"
         comparable = "\n".join(
             line.rstrip() if keep_indent else line.strip() for line in original.split("\n") if line.strip()
         )
