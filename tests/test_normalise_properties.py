@@ -94,6 +94,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "| a | b |```\n![a](img.png)\n2) ```",  # an image line inside a code span is no image of its own
         "text\n    <div>x</div>",  # indented raw HTML continues a paragraph; at the margin it would start a block
         "</div># <div>",  # text that nh3 leaves is wrapped in a <p>, which cannot hold the div after it
+        "![[img.png|800]]\n**\n\u00a0<p>",  # raw HTML continuing the piece of a paragraph split at an image
         "- [b]: http://y\n\ntext\n\n[a]: http://x",  # one moved out of a list joins those at the end
     ],
 )

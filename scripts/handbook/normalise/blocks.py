@@ -488,6 +488,9 @@ class BlockRenderer:
                     with log.second_reading():
                         again = self.prose(lines)
                     lines = [(number, text) for (number, _), text in zip(lines, again) if text]
+                    # Raw HTML that continues the piece stays indented, as in a whole paragraph.
+                    lines = [(number, "    " + text if i and _starts_html_block(text) else text)
+                             for i, (number, text) in enumerate(lines)]
                 block.markdown = "\n".join(t for _, t in lines)
         out = [block for block in out if block.markdown]
         if len(out) == 1 and _STANDALONE_IMAGE.match(out[0].markdown):
