@@ -95,6 +95,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "text\n    <div>x</div>",  # indented raw HTML continues a paragraph; at the margin it would start a block
         "</div># <div>",  # text that nh3 leaves is wrapped in a <p>, which cannot hold the div after it
         "![[img.png|800]]\n**\n\u00a0<p>",  # raw HTML continuing the piece of a paragraph split at an image
+        "![a|300](img.png)\n|---|---|",  # a sized image's bare '|' makes a table header of two cells
         "- [b]: http://y\n\ntext\n\n[a]: http://x",  # one moved out of a list joins those at the end
     ],
 )

@@ -263,8 +263,10 @@ def convert_obsidian(text: str, unit: Unit) -> str:
             out.append(convert_embed(span.text[3:-2], unit, line))
         elif span.kind == "wikilink":
             out.append(convert_wikilink(span.text[2:-2], unit, line))
-        elif span.kind == "dest" and out and (sized := _SIZED_IMAGE_END.search(tail := "".join(out[-4:]))):
-            # The last few pieces: in a table the size's `\|` is an escape span of its own.
+        elif (span.kind == "dest" and out and (sized := _SIZED_IMAGE_END.search(tail := "".join(out[-4:])))
+              and not (unit.in_table and _BARE_PIPE.search(sized.group("size")))):
+            # The last few pieces: in a table the size's `\|` is an escape span of its own (a bare
+            # `|` there split the image into two cells, which stay as they are).
             out[-4:] = [tail[: sized.start("size")]]
             size_attrs = _size_attributes(sized.group("width"), sized.group("height"))
             unit.log.repair(line, "obsidian-image-size", sized.group(0) + span.text[:40], f"{{ {size_attrs} }}")
