@@ -596,8 +596,14 @@ class BlockRenderer:
             line.rstrip() if keep_indent else line.strip() for line in original.split("\n") if line.strip()
         )
         if cleaned != comparable:
+            kinds = _parsed_kinds(cleaned) if cleaned else []
+            paragraph = kinds == ["paragraph_open", "inline", "paragraph_close"]
+            if kinds and kinds != ["html_block"] and (self.rereading or not paragraph):
+                # What is left reads as several blocks (an inline tag, then a `#` line, say): inside
+                # one div it stays the single HTML block it was.
+                cleaned = f"<div>\n{cleaned}\n</div>"
             self.unit([node.map[0]]).log.repair(node.map[0], "html-sanitised", original, cleaned)
-            if cleaned and not self.rereading and _parsed_kinds(cleaned) == ["paragraph_open", "inline", "paragraph_close"]:
+            if paragraph and not self.rereading:
                 # What is left (say, inline tags once a script before them is gone) is no HTML block
                 # any more but paragraph text: repaired as one now, as a second pass would read it.
                 self.rereading = True
