@@ -443,7 +443,7 @@ class BlockRenderer:
                     repaired[index] = escape_block_start(text)
                     log.repair(number, "block-escape", text[:20], repaired[index][:21])
                     unspanned = unspanned or text.startswith("``")
-                elif index > 0 and text.startswith("<") and _starts_html_block(text):
+                elif text.startswith("<") and any(repaired[:index]) and _starts_html_block(text):
                     # Raw HTML that continued the paragraph only because it was indented: kept
                     # indented, it stays inline HTML instead of starting an HTML block.
                     repaired[index] = "    " + text
