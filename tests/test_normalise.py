@@ -372,6 +372,14 @@ def test_indented_raw_html_inside_a_paragraph_stays_inline():
     assert "<p>The layers are" in html(note.markdown) and html(note.markdown).count("<p>") == 1
 
 
+def test_a_footnote_defined_inside_a_list_item_moves_to_the_end_instead_of_vanishing():
+    note = norm("# T\n\nEC2 is the customer's to patch[^1].\n\n- [^1]: https://docs.aws.amazon.com/ec2/\n- item\n")
+    assert body(note) == "EC2 is the customer's to patch[^1].\n\n- item\n\n[^1]: https://docs.aws.amazon.com/ec2/\n"
+    shown = markdown.markdown(note.markdown, extensions=[*SITE_EXTENSIONS, "footnotes"])
+    assert '<a class="footnote-ref" href="#fn:1">1</a>' in shown and '<li id="fn:1">' in shown
+    assert [r.rule for r in note.repairs if r.rule != "empty-list-item"] == ["reference-moved"]
+
+
 def test_list_items_that_only_look_like_reference_definitions_stay_where_they_are():
     # Words after the target make these paragraph text for markdown-it and Python-Markdown alike.
     text = "# T\n\n- [AWS]: responsible for the hardware\n- [Customer]: responsible for data \"in\" the cloud\n"

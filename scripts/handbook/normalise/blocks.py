@@ -224,8 +224,8 @@ _STANDALONE_IMAGE = re.compile(
 )
 LIST_TYPES = ("bullet_list", "ordered_list")
 SINGLE_TAG = re.compile(HTML_OPEN_CLOSE_TAG_STR + r"$")
-# A link reference definition's start (not a footnote's, which may interrupt a paragraph anyway).
-_DEFINITION_START = re.compile(r"^\[(?!\^)(?:[^\[\]\\\n]|\\.)+\]:")
+# A link reference definition's start (a footnote's too: markdown-it reads `[^1]: x` as one here).
+_DEFINITION_START = re.compile(r"^\[(?:[^\[\]\\\n]|\\.)+\]:")
 # A table's delimiter row, which turns the line above into a header row.
 _DELIMITER_ROW = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # Line starts that would make a paragraph line parse as another kind of block.

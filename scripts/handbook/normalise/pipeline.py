@@ -208,8 +208,9 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
         if "]:" not in line or n in leaf_lines:
             continue
         match = _CONTAINED_DEFINITION.match(line)
-        # markdown-it must read all of it as a definition: words after the target make it text.
-        if match is None or match.group("label").startswith("^") or parse_blocks_uncached(match.group("definition")):
+        # markdown-it must read all of it as a definition: words after the target make it text. (A
+        # footnote's `[^1]: https://…` reads as one too, and moves like one.)
+        if match is None or parse_blocks_uncached(match.group("definition")):
             continue
         label = normalizeReference(match.group("label"))
         definition = match.group("definition").strip()
