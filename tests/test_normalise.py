@@ -380,6 +380,12 @@ def test_a_footnote_defined_inside_a_list_item_moves_to_the_end_instead_of_vanis
     assert [r.rule for r in note.repairs if r.rule != "empty-list-item"] == ["reference-moved"]
 
 
+def test_an_unused_footnote_definition_inside_a_list_item_is_escaped_where_it_stands():
+    note = norm("# T\n\n- [^1]: https://docs.aws.amazon.com/ec2/\n- item\n")
+    assert body(note) == "- \\[^1]: https://docs.aws.amazon.com/ec2/\n- item\n"
+    assert [(r.line, r.rule) for r in note.repairs] == [(3, "footnote-unused")]
+
+
 def test_list_items_that_only_look_like_reference_definitions_stay_where_they_are():
     # Words after the target make these paragraph text for markdown-it and Python-Markdown alike.
     text = "# T\n\n- [AWS]: responsible for the hardware\n- [Customer]: responsible for data \"in\" the cloud\n"

@@ -118,7 +118,30 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
                     lines[number] = escaped
                     changed = True
         if not changed:
-            return "\n".join(lines)
+            return _escape_unused_contained_footnotes(lines, code, log)
+
+
+# A footnote definition after a list marker or quote marker, which markdown-it reads as a link definition.
+_CONTAINED_FOOTNOTE = re.compile(r"^((?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)+[ \t]*)\[\^([^\]\n]+)\]:")
+
+
+def _escape_unused_contained_footnotes(lines: list[str], code: set[int], log: RepairLog) -> str:
+    """escape_unused_footnotes for definitions inside a list item or quote (`- [^1]: …`); a used one
+    moves to the end of the note instead (see the pipeline's reference-moved)."""
+    found = {number: match for number, line in enumerate(lines)
+             if number not in code and "[^" in line and (match := _CONTAINED_FOOTNOTE.match(line))}
+    if not found:
+        return "\n".join(lines)
+    # The definitions' own `[^label]:` are no references.
+    prose = "\n".join("" if number in code else line[found[number].end():] if number in found else line
+                      for number, line in enumerate(lines))
+    referenced = referenced_labels(prose)
+    for number, match in found.items():
+        if match.group(2) not in referenced:
+            escaped = lines[number][: match.end(1)] + "\\" + lines[number][match.end(1):]
+            log.repair(number, "footnote-unused", lines[number].strip(), escaped.strip())
+            lines[number] = escaped
+    return "\n".join(lines)
 
 
 STRUCTURE_RULES: tuple[Rule, ...] = (space_after_hashes, limit_nesting, escape_unused_footnotes)
