@@ -342,9 +342,12 @@ def join_rendered(blocks: list[Rendered] | tuple[Block, ...]) -> str:
         text = indent(block.markdown, "    " * block.depth) if block.kind == "list_item" else block.markdown
         if previous is not None:
             together = block.kind == "list_item" and previous.kind == "list_item" and "\n\n" not in previous.markdown
-            if together and block.depth > previous.depth and _interrupts_not(block.markdown):
+            if together and block.depth > previous.depth and (
+                _interrupts_not(block.markdown) or _ends_in_open_html(previous.markdown)
+            ):
                 # A nested numbered list that starts at another number than 1 cannot interrupt its
-                # parent item's paragraph; written right under it, it would join that paragraph.
+                # parent item's paragraph; written right under it, it would join that paragraph. An
+                # HTML block that runs on to the next blank line would take the nested list in.
                 together = False
             parts.append("\n" if together else "\n\n")
         parts.append(text)
@@ -360,6 +363,18 @@ def _interrupts_not(markdown: str) -> bool:
     """Whether a list item's text starts with a number other than 1 (which cannot interrupt a paragraph)."""
     start = _ORDERED_START.match(markdown)
     return start is not None and int(start.group(1)) != 1
+
+
+def _ends_in_open_html(item: str) -> bool:
+    """Whether a list item's text ends in an HTML block that only a blank line ends (a div or a <p>,
+    say, as nh3 may leave of a script block that ended itself)."""
+    if "<" not in item:
+        return False
+    tokens = PARSER.parse(item)
+    inside = [t for t in tokens if t.level == 2]  # the first item's own blocks
+    return bool(inside) and inside[-1].type == "html_block" and not any(
+        opening.search(inside[-1].content) for opening, _, _ in HTML_SEQUENCES[:5]
+    )
 
 
 def one_line(text: str) -> str:
