@@ -386,6 +386,13 @@ def test_an_unused_footnote_definition_inside_a_list_item_is_escaped_where_it_st
     assert [(r.line, r.rule) for r in note.repairs] == [(3, "footnote-unused")]
 
 
+def test_a_table_cell_that_repairs_empty_keeps_its_place():
+    note = norm("# T\n\n(opens in a new tab) | Owner\n--- | ---\nS3 bucket policy | (opens in a new tab)\n")
+    assert body(note) == "| | Owner\n--- | ---\nS3 bucket policy | |\n"
+    shown = html(note.markdown)
+    assert "<th></th>\n<th>Owner</th>" in shown and "<td>S3 bucket policy</td>\n<td></td>" in shown
+
+
 def test_list_items_that_only_look_like_reference_definitions_stay_where_they_are():
     # Words after the target make these paragraph text for markdown-it and Python-Markdown alike.
     text = "# T\n\n- [AWS]: responsible for the hardware\n- [Customer]: responsible for data \"in\" the cloud\n"

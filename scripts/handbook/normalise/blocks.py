@@ -226,6 +226,8 @@ LIST_TYPES = ("bullet_list", "ordered_list")
 SINGLE_TAG = re.compile(HTML_OPEN_CLOSE_TAG_STR + r"$")
 # A link reference definition's start (a footnote's too: markdown-it reads `[^1]: x` as one here).
 _DEFINITION_START = re.compile(r"^\[(?:[^\[\]\\\n]|\\.)+\]:")
+# A row's closing pipe (not an escaped one).
+_BARE_PIPE_END = re.compile(r"(?<!\\)\|$")
 # A table's delimiter row, which turns the line above into a header row.
 _DELIMITER_ROW = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # Line starts that would make a paragraph line parse as another kind of block.
@@ -580,6 +582,13 @@ class BlockRenderer:
             row = self.prose([(number, text)], in_table=True)[0]
             if number > start + 1 and not row:
                 continue  # a body row that repairs emptied would end the table next time
+            if row != text:
+                # An emptied first or last cell leaves a pipe at the row's edge, where it would read
+                # as the row's outer pipe and the cells would shift: the empty cell is kept.
+                if row.startswith("|") and not text.startswith("|"):
+                    row = "| " + row
+                if _BARE_PIPE_END.search(row) and not _BARE_PIPE_END.search(text):
+                    row = row + " |"
             if number > start + 1 and BLOCK_START.match(row) and (
                 "|" not in row or (row != text and not row.startswith("|"))
             ):
