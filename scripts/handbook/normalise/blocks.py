@@ -367,6 +367,11 @@ def _interrupts_not(markdown: str) -> bool:
     return start is not None and int(start.group(1)) != 1
 
 
+# CommonMark's HTML blocks of kinds 1 to 5 (script, comment, ...) end at their own closing marker;
+# the others run on to the next blank line.
+_SELF_ENDING_HTML = tuple(opening for opening, _, _ in HTML_SEQUENCES[:5])
+
+
 def _ends_in_open_html(item: str) -> bool:
     """Whether a list item's text ends in an HTML block that only a blank line ends (a div or a <p>,
     say, as nh3 may leave of a script block that ended itself)."""
@@ -375,7 +380,7 @@ def _ends_in_open_html(item: str) -> bool:
     tokens = PARSER.parse(item)
     inside = [t for t in tokens if t.level == 2]  # the first item's own blocks
     return bool(inside) and inside[-1].type == "html_block" and not any(
-        opening.search(inside[-1].content) for opening, _, _ in HTML_SEQUENCES[:5]
+        opening.search(inside[-1].content) for opening in _SELF_ENDING_HTML
     )
 
 
