@@ -23,7 +23,9 @@ from mdit_py_plugins.admon import admon_plugin
 
 from ..model import Block
 
-from .inline import MISSING_IMAGE_CLASS, REREAD_LIMIT, TAG, TAG_LINE, lex, repair_inline, sanitise_tag
+from .inline import (
+    MISSING_IMAGE_CLASS, REFERENCE_LABEL, REREAD_LIMIT, TAG, TAG_LINE, lex, repair_inline, sanitise_tag,
+)
 from .memo import Memo
 
 MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
@@ -225,7 +227,9 @@ _STANDALONE_IMAGE = re.compile(
 LIST_TYPES = ("bullet_list", "ordered_list")
 SINGLE_TAG = re.compile(HTML_OPEN_CLOSE_TAG_STR + r"$")
 # A link reference definition's start (a footnote's too: markdown-it reads `[^1]: x` as one here).
-_DEFINITION_START = re.compile(r"^\[(?:[^\[\]\\\n]|\\.)+\]:")
+_DEFINITION_START = re.compile("^" + REFERENCE_LABEL)
+# The list and quote markers a line may start with (`- `, `2) `, `> `), each with its indentation.
+CONTAINER_MARKER = r"(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)"
 # A row's closing pipe (not an escaped one).
 _BARE_PIPE_END = re.compile(r"(?<!\\)\|$")
 # A table's delimiter row, which turns the line above into a header row.
@@ -259,15 +263,18 @@ def _clean_html_block(text: str) -> str:
     """An HTML block through nh3, one tag per line as written, text-only results wrapped in <p>."""
     # nh3 writes a no-break space as "&nbsp;", which would stop the line reading as a lone tag next time.
     cleaned = nh3.clean(text, link_rel=None).replace("&nbsp;", "\u00a0").strip()
-    # Indentation means nothing to HTML (outside <pre>) but would shift inside list items.
-    keep_indent = "<pre" in cleaned.lower() or "<textarea" in cleaned.lower()
-    cleaned = "\n".join(
-        line.rstrip() if keep_indent else line.strip() for line in cleaned.split("\n") if line.strip()
-    )
+    cleaned = _html_lines(cleaned, cleaned)
     if cleaned and not cleaned.startswith("<"):
         # Only text was left; wrapped, it stays the literal HTML text it was, not new Markdown.
         cleaned = f"<p>{cleaned}</p>"
     return cleaned
+
+
+def _html_lines(html_text: str, sanitised: str) -> str:
+    """The non-blank lines of HTML, unindented unless the sanitised block has a <pre> or <textarea>."""
+    # Indentation means nothing to HTML (outside <pre>) but would shift inside list items.
+    keep_indent = "<pre" in sanitised.lower() or "<textarea" in sanitised.lower()
+    return "\n".join(line.rstrip() if keep_indent else line.strip() for line in html_text.split("\n") if line.strip())
 
 
 def _starts_html_block(line: str) -> bool:
@@ -275,9 +282,9 @@ def _starts_html_block(line: str) -> bool:
     return any(interrupts and opening.search(line) for opening, _, interrupts in HTML_SEQUENCES)
 
 
-def _starts_with_definition(lines: list[str]) -> bool:
+def starts_with_definition(lines: list[str]) -> bool:
     """Whether markdown-it reads the first of these lines as (the start of) a link reference definition."""
-    tokens = PARSER.parse("\n".join(lines))
+    tokens = parse_blocks_uncached("\n".join(lines))
     return not tokens or bool(tokens[0].map and tokens[0].map[0] > 0)
 
 
@@ -377,7 +384,7 @@ def _ends_in_open_html(item: str) -> bool:
     say, as nh3 may leave of a script block that ended itself)."""
     if "<" not in item:
         return False
-    tokens = PARSER.parse(item)
+    tokens = parse_blocks_uncached(item)
     inside = [t for t in tokens if t.level == 2]  # the first item's own blocks
     return bool(inside) and inside[-1].type == "html_block" and not any(
         opening.search(inside[-1].content) for opening in _SELF_ENDING_HTML
@@ -449,7 +456,7 @@ class BlockRenderer:
                 moved = detached or index > 0 or text != original.strip(" \t")
                 if _DEFINITION_START.match(text) and (
                     not any(repaired[:index]) or _STANDALONE_IMAGE.match(repaired[index - 1])
-                ) and _starts_with_definition(repaired[index:]):
+                ) and starts_with_definition(repaired[index:]):
                     # Paragraph text that starts a paragraph (a callout's body, the line after an
                     # image given its own block or after lines that repairs emptied) and, as it is
                     # now, would read as a link reference definition (a repair changed it, or
@@ -620,10 +627,7 @@ class BlockRenderer:
                 if again == cleaned:
                     break
                 cleaned = again
-        keep_indent = "<pre" in cleaned.lower() or "<textarea" in cleaned.lower()
-        comparable = "\n".join(
-            line.rstrip() if keep_indent else line.strip() for line in original.split("\n") if line.strip()
-        )
+        comparable = _html_lines(original, cleaned)
         if cleaned != comparable:
             kinds = _parsed_kinds(cleaned) if cleaned else []
             paragraph = kinds == ["paragraph_open", "inline", "paragraph_close"]

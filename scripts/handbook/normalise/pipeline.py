@@ -11,8 +11,8 @@ from markdown_it.common.utils import normalizeReference
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from .blocks import (
-    INLINE_PARSER, LIST_TYPES, BlockRenderer, Node, Rendered, join_rendered, one_line, parse_blocks,
-    parse_blocks_uncached, parse_tree,
+    CONTAINER_MARKER, INLINE_PARSER, LIST_TYPES, BlockRenderer, Node, Rendered, join_rendered, one_line,
+    parse_blocks, parse_tree, starts_with_definition,
 )
 from .context import NormaliseContext
 from .frontmatter import split_front_matter
@@ -184,7 +184,7 @@ def _add_kept_lines(blocks: list[Rendered], last_kept: Rendered | None, lines: l
 # A link reference definition, perhaps inside a list item, quote or callout: markdown-it reads it
 # there, and no rendered block keeps it.
 _CONTAINED_DEFINITION = re.compile(
-    r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)*[ \t]*(?P<definition>" + REFERENCE_LABEL + r"[ \t]*\S.*)$"
+    "^" + CONTAINER_MARKER + r"*[ \t]*(?P<definition>" + REFERENCE_LABEL + r"[ \t]*\S.*)$"
 )
 # Blocks whose lines are never a definition (a paragraph's later lines, say, even when they look like one).
 _LEAF_BLOCKS = frozenset({"paragraph_open", "heading_open", "fence", "code_block", "html_block", "table_open", "hr"})
@@ -210,7 +210,7 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
         match = _CONTAINED_DEFINITION.match(line)
         # markdown-it must read all of it as a definition: words after the target make it text. (A
         # footnote's `[^1]: https://…` reads as one too, and moves like one.)
-        if match is None or parse_blocks_uncached(match.group("definition")):
+        if match is None or not starts_with_definition([match.group("definition")]):
             continue
         label = normalizeReference(match.group("label"))
         definition = match.group("definition").strip()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..footnotes import defined_labels, escape_definitions, referenced_labels
-from .blocks import parse_blocks, parse_lenient, remember_blocks
+from .blocks import CONTAINER_MARKER, parse_blocks, parse_lenient, remember_blocks
 from .log import RepairLog
 from .memo import Memo
 from .rules import Rule, rule
@@ -122,7 +122,7 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
 
 
 # A footnote definition after a list marker or quote marker, which markdown-it reads as a link definition.
-_CONTAINED_FOOTNOTE = re.compile(r"^((?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)+[ \t]*)\[\^([^\]\n]+)\]:")
+_CONTAINED_FOOTNOTE = re.compile("^(" + CONTAINER_MARKER + r"+[ \t]*)\[\^([^\]\n]+)\]:")
 
 
 def _escape_unused_contained_footnotes(lines: list[str], code: set[int], log: RepairLog) -> str:
