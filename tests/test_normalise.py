@@ -386,6 +386,27 @@ def test_an_unused_footnote_definition_inside_a_list_item_is_escaped_where_it_st
     assert [(r.line, r.rule) for r in note.repairs] == [(3, "footnote-unused")]
 
 
+def test_a_kept_definition_escaped_as_unused_gets_the_repairs_text_gets():
+    # A reference in the title heading is not shown (the page writes the title), so the definition is unused.
+    note = norm("# Shared responsibility[^1]\n\nText.\n\n[^1]:\u00a0https://aws.amazon.com/compliance/\n")
+    assert body(note) == "Text.\n\n\\[^1]: https://aws.amazon.com/compliance/\n"
+    assert [(r.line, r.rule) for r in note.repairs] == [(5, "footnote-unused"), (5, "non-breaking-space")]
+
+
+def test_a_definition_over_several_lines_inside_a_list_item_moves_whole():
+    note = norm("# T\n\nSee the [guide] and [AWS docs].\n\n- [guide]:\n  https://aws.amazon.com/compliance/\n"
+                "  \"Compliance\"\n- [AWS\n  docs]: https://docs.aws.amazon.com/\n")
+    assert body(note) == ("See the [guide] and [AWS docs].\n\n[guide]: https://aws.amazon.com/compliance/ "
+                          "\"Compliance\"\n[AWS docs]: https://docs.aws.amazon.com/\n")
+    assert [(r.line, r.rule, r.before) for r in note.repairs if r.rule == "reference-moved"] == [
+        (5, "reference-moved", "[guide]: https://aws.amazon.com/compliance/ \"Compliance\""),
+        (8, "reference-moved", "[AWS docs]: https://docs.aws.amazon.com/"),
+    ]
+    shown = html(note.markdown)
+    assert '<a href="https://aws.amazon.com/compliance/" title="Compliance">guide</a>' in shown
+    assert '<a href="https://docs.aws.amazon.com/">AWS docs</a>' in shown
+
+
 def test_a_table_cell_that_repairs_empty_keeps_its_place():
     note = norm("# T\n\n(opens in a new tab) | Owner\n--- | ---\nS3 bucket policy | (opens in a new tab)\n")
     assert body(note) == "| | Owner\n--- | ---\nS3 bucket policy | |\n"

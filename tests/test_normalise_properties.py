@@ -103,6 +103,12 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "- <script>x()</script># \n    - > [!note] \nword",  # what nh3 leaves (<p>#</p>) would take in the nested list
         "(opens in a new tab) | # \n|-|-|",  # an emptied first header cell would leave the header one cell short
         "- [b]: http://y\n\ntext\n\n[a]: http://x",  # one moved out of a list joins those at the end
+        "<div>\n[^1]: note\n1) [^1]: note",  # a contained definition's own label references nothing
+        "# [^1]\n[^1]: note[[Note]]",  # a definition kept as written, unused once the title is read
+        "# [^1]\n[r]: http://x\n[^1]: note[[Note]]\n[s]: http://y",  # escaped, it turns the next definition into text
+        "- {: onclick=x }[^1]: note> [!note] ",  # a dropped attribute list leaves a footnote definition in a list item
+        "1) \u00a0[\n[^1]: note",  # a stripped no-break space leaves a label open over two lines: a definition
+        "- [a]:\n  http://x",  # a definition over two lines inside a list item
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

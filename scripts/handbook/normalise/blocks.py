@@ -228,6 +228,8 @@ LIST_TYPES = ("bullet_list", "ordered_list")
 SINGLE_TAG = re.compile(HTML_OPEN_CLOSE_TAG_STR + r"$")
 # A link reference definition's start (a footnote's too: markdown-it reads `[^1]: x` as one here).
 _DEFINITION_START = re.compile("^" + REFERENCE_LABEL)
+# A line that opens a label and leaves it open: with the lines after it, it may be a definition too.
+_OPEN_LABEL = re.compile(r"^\[[^\]]*$")
 # The list and quote markers a line may start with (`- `, `2) `, `> `), each with its indentation.
 CONTAINER_MARKER = r"(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)"
 # A row's closing pipe (not an escaped one).
@@ -454,7 +456,7 @@ class BlockRenderer:
             unspanned = False
             for index, ((number, original), text) in enumerate(zip(kept, repaired)):
                 moved = detached or index > 0 or text != original.strip(" \t")
-                if _DEFINITION_START.match(text) and (
+                if (_DEFINITION_START.match(text) or _OPEN_LABEL.match(text)) and (
                     not any(repaired[:index]) or _STANDALONE_IMAGE.match(repaired[index - 1])
                 ) and starts_with_definition(repaired[index:]):
                     # Paragraph text that starts a paragraph (a callout's body, the line after an

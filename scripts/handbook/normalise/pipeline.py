@@ -11,14 +11,14 @@ from markdown_it.common.utils import normalizeReference
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from .blocks import (
-    CONTAINER_MARKER, INLINE_PARSER, LIST_TYPES, BlockRenderer, Node, Rendered, join_rendered, one_line,
+    CONTAINER_MARKER, INLINE_PARSER, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered, join_rendered, one_line,
     parse_blocks, parse_tree, starts_with_definition,
 )
 from .context import NormaliseContext
-from .frontmatter import split_front_matter
+from .frontmatter import FrontMatter, split_front_matter
 from .inline import REFERENCE_LABEL, Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
-from .structure import repair_structure
+from .structure import escape_unreferenced_definitions, footnote_references, repair_structure
 from .text import clean_text, escape_snippet_markers
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
@@ -203,25 +203,50 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
             if token.level == 0:
                 contained_lines.update(range(*token.map))  # a top-level definition belongs to no token
     labels: set[str] = set()
-    moved = []
+    moved: list[tuple[int, str]] = []
+    run: list[tuple[int, str]] = []  # consecutive contained lines that no rendered block holds
     for n, line in enumerate(source_lines):
-        if "]:" not in line or n in leaf_lines:
+        text = _CONTAINER_PREFIX.sub("", line, count=1) if n in contained_lines and n not in leaf_lines else ""
+        if text.strip():
+            run.append((n, text))
             continue
-        match = _CONTAINED_DEFINITION.match(line)
-        # markdown-it must read all of it as a definition: words after the target make it text. (A
-        # footnote's `[^1]: https://…` reads as one too, and moves like one.)
-        if match is None or not starts_with_definition([match.group("definition")]):
-            continue
-        label = normalizeReference(match.group("label"))
-        definition = match.group("definition").strip()
-        if n not in contained_lines:
-            labels.add(label)  # kept where it is, see _kept_lines
-        elif label in labels:
-            log.repair(n, "reference-duplicate", definition, "(dropped: an earlier definition of the label counts)")
+        if run:
+            moved += _move_definitions(run, labels, log)
+            run = []
+        if n not in contained_lines and n not in leaf_lines and "]:" in line:
+            match = _CONTAINED_DEFINITION.match(line)
+            if match is not None and starts_with_definition([match.group("definition")]):
+                labels.add(normalizeReference(match.group("label")))  # kept where it is, see _kept_lines
+    if run:
+        moved += _move_definitions(run, labels, log)
+    return moved
+
+
+# The list and quote markers and indentation before a contained line's text.
+_CONTAINER_PREFIX = re.compile("^" + CONTAINER_MARKER + r"*[ \t]*")
+
+
+def _move_definitions(run: list[tuple[int, str]], labels: set[str], log: RepairLog) -> list[tuple[int, str]]:
+    """The definitions among lines that no rendered block holds, as lines for the end of the note.
+
+    A definition may run over lines (`[a]:` then its target, or a title on the next line); markdown-it
+    says which lines each one takes, and it moves as one line. A label defined before is dropped, logged.
+    """
+    env: dict = {}
+    PARSER.parse("\n".join(text for _, text in run), env)
+    found = [(ref["map"], label) for label, ref in env.get("references", {}).items()]
+    found += [(duplicate["map"], duplicate["label"]) for duplicate in env.get("duplicate_refs", ())]
+    moved: list[tuple[int, str]] = []
+    for (start, end), label in sorted(found):
+        # On one line: Python-Markdown reads a label or title over lines as written, so it would not match.
+        definition = " ".join(text.strip() for _, text in run[start:end])
+        line = run[start][0]
+        if label in labels:
+            log.repair(line, "reference-duplicate", definition, "(dropped: an earlier definition of the label counts)")
         else:
             labels.add(label)
-            moved.append((n, definition))
-            log.repair(n, "reference-moved", definition, "end of the note")
+            moved.append((line, definition))
+            log.repair(line, "reference-moved", definition, "end of the note")
     return moved
 
 
@@ -273,29 +298,34 @@ def _referenced_footnotes(sections) -> frozenset[str]:
     """Every footnote label the note's headings and blocks reference."""
     labels: set[str] = set().union(*(referenced_labels(heading_md) for _, _, _, heading_md, _ in sections))
     for *_, rendered in sections:
-        labels.update(*(referenced_labels(r.markdown) for r in rendered if r.kind not in LITERAL_KINDS))
+        labels.update(*(footnote_references(r.markdown) for r in rendered if r.kind not in LITERAL_KINDS))
     return frozenset(labels)
 
 
 def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log: RepairLog) -> str:
     """A block's Markdown with definitions whose reference the repairs removed shown as text, each logged."""
     # The structure rule escaped those unused as written; a reference can still vanish later (an
-    # emptied list item), and Python-Markdown would link its definition back to nowhere.
+    # emptied list item), or a repair can make a definition (a dropped attribute list before
+    # `[^1]:`), and Python-Markdown would link its definition back to nowhere.
     if rendered.kind in LITERAL_KINDS or "[^" not in rendered.markdown:
         return rendered.markdown
-    escaped = escape_definitions(rendered.markdown, defined_labels(rendered.markdown) - referenced)
+    escaped = escape_unreferenced_definitions(rendered.markdown, referenced)
     return _log_changed_lines(rendered.markdown, escaped, rendered.line, "footnote-unused", log)
 
 
-def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
-    """Normalise one note and also return the words that look wrong (reported, never changed)."""
-    log = RepairLog(raw.path)
-    text = clean_text(raw.text, log)
-    front, body = split_front_matter(text, raw.path)
-    log.line_offset = front.lines
-    if front.keys:
-        log.raw_repair(1, "front-matter", ", ".join(front.keys), "note fields")
-    body = repair_structure(body, log)
+@dataclass(frozen=True)
+class _Layout:
+    """A note's title and sections of rendered blocks, before the last escapes."""
+
+    title_md: str
+    title_plain: str
+    sections: list[tuple[str, int, int, str, list[Rendered]]]  # title, level, raw line, heading Markdown, blocks
+    assets: list[Asset]
+    kept: list[tuple[int, str]]  # parsed-text line and text of every definition kept as written
+
+
+def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: NormaliseContext) -> _Layout:
+    """The note's title and its sections of rendered blocks, from the text after the structure rules."""
     tokens = parse_blocks(body)
     source_lines = body.split("\n")
     _trailing_whitespace(source_lines, tokens, body, log)
@@ -338,7 +368,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         if title_heading.level != 1:
             log.repair(title_heading.line, "heading-level", f"{'#' * title_heading.level} {title_heading.plain}", f"# {title_plain}")
     else:
-        title_plain = pretty_stem(raw.path)
+        title_plain = pretty_stem(path)
         title_md, title_line = title_plain, 1
         log.raw_repair(1, "title", "(no heading)", f"# {title_plain}")
 
@@ -357,6 +387,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
     seen_content_before_title = False
     previous: Node | None = None
     last_kept: Rendered | None = None
+    kept: list[tuple[int, str]] = []  # every line _kept_lines keeps, as written
     position = 0
     for node in tree:
         start = node.map[0] if node.token.map else position
@@ -364,6 +395,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         if gap:
             # Lines markdown-it keeps out of the token stream (link reference definitions), see _kept_lines.
             last_kept = _add_kept_lines(sections[-1][4], last_kept, gap, log, ctx, assets)
+            kept += gap
         position = max(position, node.map[1] if node.token.map else position)
         if node.type == "heading":
             heading = by_node.get(id(node))
@@ -387,12 +419,12 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
     trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
     if trailing:
         last_kept = _add_kept_lines(sections[-1][4], last_kept, trailing, log, ctx, assets)
+        kept += trailing
     moved = _definitions_inside_containers(tokens, source_lines, log) if "]:" in body else []
     if moved:
         _add_kept_lines(sections[-1][4], last_kept, moved, log, ctx, assets)
+        kept += moved
 
-    if not body.strip():
-        log.raw_repair(1, "empty-note", "(empty)", f"# {title_plain}")
 
     # A title heading found below other headings starts a second level-1 section; fold it into the first.
     merged: list[tuple[str, int, int, str, list[Rendered]]] = []
@@ -401,10 +433,54 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
             merged[0][4].extend(section[4])
         else:
             merged.append(section)
+    return _Layout(title_md, title_plain, merged, assets, kept)
+
+
+def _unused_kept_footnotes(layout: _Layout, referenced: frozenset[str]) -> list[int]:
+    """Lines of footnote definitions kept as written that nothing references once the note is rendered."""
+    return [number for number, text in layout.kept
+            if "[^" in text and defined_labels(text.strip()) - referenced]
+
+
+def _escape_footnote_lines(body: str, numbers: list[int], log: RepairLog) -> str:
+    """The text with the footnote definition on each of these lines escaped (after any list or quote marker)."""
+    lines = body.split("\n")
+    for number in numbers:
+        at = lines[number].index("[^")
+        escaped = lines[number][:at] + "\\" + lines[number][at:]
+        log.repair(number, "footnote-unused", lines[number].strip(), escaped.strip())
+        lines[number] = escaped
+    return "\n".join(lines)
+
+
+def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
+    """Normalise one note and also return the words that look wrong (reported, never changed)."""
+    log = RepairLog(raw.path)
+    text = clean_text(raw.text, log)
+    front, body = split_front_matter(text, raw.path)
+    log.line_offset = front.lines
+    if front.keys:
+        log.raw_repair(1, "front-matter", ", ".join(front.keys), "note fields")
+    body = repair_structure(body, log)
+    while True:
+        marks = len(log.repairs), len(log.findings), len(log.tags)
+        layout = _lay_out(body, front, raw.path, log, ctx)
+        referenced = _referenced_footnotes(layout.sections) if "[^" in body else frozenset()
+        unused = _unused_kept_footnotes(layout, referenced) if "[^" in body else []
+        if not unused:
+            break
+        # A definition kept as written whose reference the repairs removed: escaped, it is paragraph
+        # text, which gets the prose repairs and may join the lines around it, so the note is laid out
+        # again from the escaped text, as a second run would read it.
+        del log.repairs[marks[0]:], log.findings[marks[1]:], log.tags[marks[2]:]
+        body = _escape_footnote_lines(body, unused, log)
+    title_md, title_plain, merged, assets = layout.title_md, layout.title_plain, layout.sections, layout.assets
+
+    if not body.strip():
+        log.raw_repair(1, "empty-note", "(empty)", f"# {title_plain}")
 
     model_sections: list[Section] = []
     parts = [f"# {title_md}"]
-    referenced = _referenced_footnotes(merged) if "[^" in body else frozenset()
     for title, level, line, heading_md, rendered in merged:
         blocks = tuple(
             Block(r.kind, _escape_snippets(_escape_unused_footnotes(r, referenced, log), r.line, log),  # type: ignore[arg-type]
@@ -433,6 +509,8 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         meta=front.meta,
     )
     return note, tuple(log.findings)
+
+
 
 
 def normalise_note(raw: RawNote, ctx: NormaliseContext) -> Note:

@@ -59,7 +59,8 @@ def space_after_hashes(text: str, log: RepairLog) -> str:
     return repaired
 
 
-def _code_lines(text: str) -> set[int]:
+def code_lines(text: str) -> set[int]:
+    """The lines of a text's code blocks, fenced or indented, at any depth."""
     lines: set[int] = set()
     for token in parse_blocks(text):
         if token.type in ("fence", "code_block") and token.map:
@@ -79,7 +80,7 @@ def limit_nesting(text: str, log: RepairLog) -> str:
     ]
     if not deep:
         return text
-    code = _code_lines(text)
+    code = code_lines(text)
     for number in deep:
         if number in code:
             continue
@@ -106,9 +107,10 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
     # An escaped definition that was a link reference definition becomes paragraph text, and can
     # turn the indented lines after it from code into its continuation: look again until none is left.
     while True:
-        code = _code_lines("\n".join(lines))
+        code = code_lines("\n".join(lines))
+        contained = contained_footnotes(lines, code)
         prose = "\n".join("" if number in code else line for number, line in enumerate(lines))
-        unused = defined_labels(prose) - referenced_labels(prose)
+        unused = defined_labels(prose) - referenced_labels(references_text(lines, code, contained))
         changed = False
         for number, line in enumerate(lines):
             if unused and number not in code and "[^" in line:
@@ -118,29 +120,68 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
                     lines[number] = escaped
                     changed = True
         if not changed:
-            return _escape_unused_contained_footnotes(lines, code, log)
+            return _escape_unused_contained_footnotes(lines, code, contained, log)
 
 
 # A footnote definition after a list marker or quote marker, which markdown-it reads as a link definition.
 _CONTAINED_FOOTNOTE = re.compile("^(" + CONTAINER_MARKER + r"+[ \t]*)\[\^([^\]\n]+)\]:")
 
 
-def _escape_unused_contained_footnotes(lines: list[str], code: set[int], log: RepairLog) -> str:
+def contained_footnotes(lines: list[str], code: set[int]) -> dict[int, re.Match[str]]:
+    """The footnote definitions inside a list item or quote (`- [^1]: …`), by line."""
+    return {number: match for number, line in enumerate(lines)
+            if number not in code and "[^" in line and (match := _CONTAINED_FOOTNOTE.match(line))}
+
+
+def references_text(lines: list[str], code: set[int], contained: dict[int, re.Match[str]]) -> str:
+    """The note's text where footnote references count: no code, and no contained definition's own `[^label]:`
+    (escaping it would otherwise take away a reference, and a second run would escape what it pointed to)."""
+    return "\n".join("" if number in code else line[contained[number].end():] if number in contained else line
+                     for number, line in enumerate(lines))
+
+
+def _escape_unused_contained_footnotes(lines: list[str], code: set[int], contained: dict[int, re.Match[str]],
+                                       log: RepairLog) -> str:
     """escape_unused_footnotes for definitions inside a list item or quote (`- [^1]: …`); a used one
     moves to the end of the note instead (see the pipeline's reference-moved)."""
-    found = {number: match for number, line in enumerate(lines)
-             if number not in code and "[^" in line and (match := _CONTAINED_FOOTNOTE.match(line))}
-    if not found:
+    if not contained:
         return "\n".join(lines)
-    # The definitions' own `[^label]:` are no references.
-    prose = "\n".join("" if number in code else line[found[number].end():] if number in found else line
-                      for number, line in enumerate(lines))
-    referenced = referenced_labels(prose)
-    for number, match in found.items():
+    referenced = referenced_labels(references_text(lines, code, contained))
+    for number, match in contained.items():
         if match.group(2) not in referenced:
             escaped = lines[number][: match.end(1)] + "\\" + lines[number][match.end(1):]
             log.repair(number, "footnote-unused", lines[number].strip(), escaped.strip())
             lines[number] = escaped
+    return "\n".join(lines)
+
+
+def footnote_references(text: str) -> frozenset[str]:
+    """The footnote labels a rendered block references: not in code, not a contained definition's own label."""
+    if "[^" not in text:
+        return frozenset()
+    lines = text.split("\n")
+    code = code_lines(text)
+    return referenced_labels(references_text(lines, code, contained_footnotes(lines, code)))
+
+
+def escape_unreferenced_definitions(text: str, referenced: frozenset[str]) -> str:
+    """A rendered block with each footnote definition (at the margin, or inside a list item or quote)
+    whose label is not in `referenced` escaped, so that it shows as text; code is left alone."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    code = code_lines(text)
+    unused = defined_labels(text) - referenced
+    contained = contained_footnotes(lines, code)
+    for number, line in enumerate(lines):
+        if number in code or "[^" not in line:
+            continue
+        if number in contained:
+            match = contained[number]
+            if match.group(2) not in referenced:
+                lines[number] = line[: match.end(1)] + "\\" + line[match.end(1):]
+        elif unused:
+            lines[number] = escape_definitions(line, unused)
     return "\n".join(lines)
 
 
