@@ -249,5 +249,7 @@ def test_report_lists_every_contradiction():
     lines = report.splitlines()
     assert lines[0] == "| Note | Rule | Claim | Matrix |"
     assert len(lines) == 2 + len(found)
-    assert "(../services/s3.md)" in lines[2] and "`s3-is-not-iaas`" in lines[2]
+    assert "(../services/s3.md)" in lines[2] and "`s3-is-not-iaas`{ .handbook-id }" in lines[2]
+    # The note column links to the note's page, as the merge audit's does.
+    assert lines[2].startswith("| [003\\_b129a807bc61c766.md:16](../notes/003-b129a807bc61c766.md) | ")
     assert contradiction_report([], "report/index.md") == "No note contradicts the responsibility matrix.\n"

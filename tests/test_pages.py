@@ -62,3 +62,13 @@ def test_the_report_page_lists_at_most_the_limit_of_notes_and_says_where_the_res
     assert "[Note 1](../notes/n1.md)" in text and "Note 2" not in text
     assert "| [Note 1](../notes/n1.md) | 1 | 2 |\n\n…and 3 more, listed in `report.json` at the site root." in text
     assert "more, listed" not in render_report_page(views, (), [], templates, limit=5).content
+
+
+def test_the_report_page_tells_apart_notes_with_the_same_title(tmp_path) -> None:
+    from handbook.pages import NoteView, render_report_page
+
+    views = [NoteView(f"{name}.md", "Shared Security Responsibility Model", f"notes/{name}.md", "", "x\n", 1, 2, (), ())
+             for name in ("002", "003")]
+    text = render_report_page(views, (), [], Path(__file__).resolve().parents[1] / "templates").content
+    assert "| [Shared Security Responsibility Model (002)](../notes/002.md) | 1 | 2 |" in text
+    assert "| [Shared Security Responsibility Model (003)](../notes/003.md) | 1 | 2 |" in text

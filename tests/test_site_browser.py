@@ -90,23 +90,33 @@ def test_pages_make_no_third_party_requests(page, site_url: str, path: str) -> N
     assert len(requests) > 3  # the page, its stylesheets, scripts and search index really loaded
 
 
+# Every part of each code element between break opportunities (a space, or after a hyphen) whose
+# characters do not sit on one line (more than one client rectangle).
+_BROKEN_PARTS = """codes => codes.flatMap(code => {
+    const text = code.firstChild, broken = [];
+    let at = 0;
+    for (const part of text.data.match(/[^ -]*-?/g).filter(Boolean)) {
+        const start = text.data.indexOf(part, at);
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, start + part.replace(/-$/, "").length);
+        if (range.getClientRects().length > 1) broken.push(part);
+        at = start + part.length;
+    }
+    return broken;
+})"""
+
+
 def test_file_names_in_the_notes_index_never_break_inside_a_name_on_a_phone(page, site_url: str) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{site_url}handbook/notes/")
-    # Each space-separated part of every path must sit on one line (one client rectangle).
-    split = page.locator("code.handbook-path").evaluate_all(
-        """codes => codes.flatMap(code => {
-            const text = code.firstChild, parts = [];
-            let at = 0;
-            for (const word of text.data.split(" ")) {
-                const range = document.createRange();
-                range.setStart(text, at);
-                range.setEnd(text, at + word.length);
-                if (range.getClientRects().length > 1) parts.push(word);
-                at += word.length + 1;
-            }
-            return parts;
-        })"""
-    )
     assert page.locator("code.handbook-path").count() == 5
-    assert split == []
+    assert page.locator("code.handbook-path").evaluate_all(_BROKEN_PARTS) == []
+
+
+def test_rule_ids_in_the_build_report_break_only_at_their_hyphens_on_a_phone(page, site_url: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site_url}handbook/report/")
+    ids = page.locator("table code.handbook-id")
+    assert ids.count() >= 13 + 6  # a rule per contradiction, and the table of merge rules
+    assert ids.evaluate_all(_BROKEN_PARTS) == []

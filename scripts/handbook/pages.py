@@ -137,6 +137,7 @@ def render_report_page(
     text = env.get_template("report/index.md.j2").render(
         page=REPORT_PAGE,
         notes=shown,
+        labels=distinct_titles((view.path, view.title) for view in views),
         more=more_in_report(len(views) - len(shown)),
         counts=counts,
         sections=sections,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..model import Block, Section, Source
 from ..pages import capped_rows
 from ..paths import rel_link
+from ..templating import id_code, source_link
 from .model import Matrix, Rule
 from .text import md_text, plain_text, shorten
 
@@ -135,7 +136,7 @@ def contradiction_report(contradictions: Sequence[Contradiction], from_page: str
 
     def row(c: Contradiction) -> str:
         target = rel_link(from_page, c.page, c.anchor)
-        return f"| {md_text(str(c.source))} | `{c.rule}` | {md_text(c.claim)} | [{md_text(c.message)}]({target}) |"
+        return f"| {source_link(c.source, from_page)} | {id_code(c.rule)} | {md_text(c.claim)} | [{md_text(c.message)}]({target}) |"
 
     return "\n".join(["| Note | Rule | Claim | Matrix |", "| --- | --- | --- | --- |",
                       *capped_rows(contradictions, row, limit)]) + "\n"

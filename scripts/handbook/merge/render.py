@@ -8,7 +8,7 @@ from typing import Callable, Mapping, Sequence
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
-from ..templating import list_text, md_cell, md_text, nav_label, page_title
+from ..templating import id_code, list_text, md_cell, md_text, nav_label, page_title, source_link
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, rel_link, slugify
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -235,17 +235,13 @@ def _cell(markdown: str, limit: int = 90) -> str:
     return _short(markdown, limit).replace("|", "\\|")
 
 
-def _source_link(source: Source, from_page: str) -> str:
-    return f"[{list_text(source.note)}:{source.line}]({rel_link(from_page, note_page(source.note))})"
-
-
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _merge_row(m, from_page: str) -> str:
-    merged = "<br>".join(_source_link(s, from_page) for s in m.merged)
-    return (f"| {m.id} | {m.level} | {m.score:.2f} | `{m.rule}` | {_source_link(m.canonical, from_page)}: "
+    merged = "<br>".join(source_link(s, from_page) for s in m.merged)
+    return (f"| {m.id} | {m.level} | {m.score:.2f} | {id_code(m.rule)} | {source_link(m.canonical, from_page)}: "
             f"{_cell(m.kept)} | {merged} |")
 
 
@@ -262,15 +258,15 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
         f"{_count(len(result.guarded), 'similar pair')} kept apart by a fact guard.", "",
         "### Rules", "",
         "| Rule | Level | Merges when |", "| --- | --- | --- |",
-        *[f"| `{r.id}` | {r.level} | {r.description} |" for r in MERGE_RULES], "",
+        *[f"| {id_code(r.id)} | {r.level} | {r.description} |" for r in MERGE_RULES], "",
         f"**Kept version of a cluster:** {CANONICAL_RULE}.", "",
         "**Never merged (fact guards):** " + "; ".join(f"`{g.id}`: {g.description}" for g in FACT_GUARDS) + ".", "",
         "### Duplicate notes", "",
     ]
     if result.duplicate_notes:
         out += ["| Note | Duplicate of | Kind | Score |", "| --- | --- | --- | --- |"]
-        out += capped_rows(result.duplicate_notes, lambda d: f"| {_source_link(Source(d.note, 1), from_page)} | "
-                       f"{_source_link(Source(d.duplicate_of, 1), from_page)} | {d.kind} | {d.score:.2f} |", limit)
+        out += capped_rows(result.duplicate_notes, lambda d: f"| {source_link(Source(d.note, 1), from_page)} | "
+                       f"{source_link(Source(d.duplicate_of, 1), from_page)} | {d.kind} | {d.score:.2f} |", limit)
     else:
         out.append("None.")
     out += ["", "### Merges", ""]
@@ -283,15 +279,15 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
     out += ["", "### Unassigned sections", ""]
     if result.unassigned:
         out += ["| Note | Section | Why |", "| --- | --- | --- |"]
-        out += capped_rows(result.unassigned, lambda u: f"| {_source_link(Source(u.note, u.line), from_page)} | "
+        out += capped_rows(result.unassigned, lambda u: f"| {source_link(Source(u.note, u.line), from_page)} | "
                        f"{md_cell(_short(u.title, 60))} | {u.reason} |", limit)
     else:
         out.append("None: every section fits a topic.")
     out += ["", "### Similar but not merged", ""]
     if result.guarded:
         out += ["| Guard | Score | Kept apart |", "| --- | --- | --- |"]
-        out += capped_rows(result.guarded, lambda g: f"| `{g.guard}` | {g.score:.2f} | {_source_link(g.left, from_page)}: "
-                       f"{_cell(g.left_text, 60)}<br>{_source_link(g.right, from_page)}: {_cell(g.right_text, 60)} |", limit)
+        out += capped_rows(result.guarded, lambda g: f"| {id_code(g.guard)} | {g.score:.2f} | {source_link(g.left, from_page)}: "
+                       f"{_cell(g.left_text, 60)}<br>{source_link(g.right, from_page)}: {_cell(g.right_text, 60)} |", limit)
     else:
         out.append("None.")
     return "\n".join(out) + "\n"
