@@ -386,6 +386,19 @@ def test_an_unused_footnote_definition_inside_a_list_item_is_escaped_where_it_st
     assert [(r.line, r.rule) for r in note.repairs] == [(3, "footnote-unused")]
 
 
+def test_the_structure_rule_counts_no_contained_definition_as_a_reference_to_its_own_label():
+    from handbook.normalise.log import RepairLog
+    from handbook.normalise.structure import escape_unused_footnotes
+
+    # Escaping the quoted definition takes its `[^1]` away; a rule that counted it would leave the
+    # first definition to a second run.
+    log = RepairLog("n.md")
+    assert escape_unused_footnotes.apply("[^1]: top\n\n> [^1]: contained\n\n<div>\n[^2]: raw\n</div>", log) == (
+        "\\[^1]: top\n\n> \\[^1]: contained\n\n<div>\n[^2]: raw\n</div>"
+    )
+    assert [(r.line, r.rule) for r in log.repairs] == [(1, "footnote-unused"), (3, "footnote-unused")]
+
+
 def test_a_kept_definition_escaped_as_unused_gets_the_repairs_text_gets():
     # A reference in the title heading is not shown (the page writes the title), so the definition is unused.
     note = norm("# Shared responsibility[^1]\n\nText.\n\n[^1]:\u00a0https://aws.amazon.com/compliance/\n")

@@ -103,7 +103,9 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "- <script>x()</script># \n    - > [!note] \nword",  # what nh3 leaves (<p>#</p>) would take in the nested list
         "(opens in a new tab) | # \n|-|-|",  # an emptied first header cell would leave the header one cell short
         "- [b]: http://y\n\ntext\n\n[a]: http://x",  # one moved out of a list joins those at the end
-        "<div>\n[^1]: note\n1) [^1]: note",  # a contained definition's own label references nothing
+        "<div>\n[^1]: note\n1) [^1]: note",  # footnote definitions inside raw HTML are text there, left as they are
+        "[^1]: top\n\n> [^1]: contained",  # a contained definition's own label references nothing
+        "<p>\n[</div>^^x^^[r]: http://x.y \"t\"",  # a dropped tag leaves a footnote definition inside raw HTML
         "# [^1]\n[^1]: note[[Note]]",  # a definition kept as written, unused once the title is read
         "# [^1]\n[r]: http://x\n[^1]: note[[Note]]\n[s]: http://y",  # escaped, it turns the next definition into text
         "- {: onclick=x }[^1]: note> [!note] ",  # a dropped attribute list leaves a footnote definition in a list item

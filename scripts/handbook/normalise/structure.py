@@ -59,13 +59,18 @@ def space_after_hashes(text: str, log: RepairLog) -> str:
     return repaired
 
 
-def code_lines(text: str) -> set[int]:
-    """The lines of a text's code blocks, fenced or indented, at any depth."""
+def code_lines(text: str, kinds: tuple[str, ...] = ("fence", "code_block")) -> set[int]:
+    """The lines of a text's code blocks, fenced or indented (or of other `kinds` of block), at any depth."""
     lines: set[int] = set()
     for token in parse_blocks(text):
-        if token.type in ("fence", "code_block") and token.map:
+        if token.type in kinds and token.map:
             lines.update(range(token.map[0], token.map[1]))
     return lines
+
+
+def literal_lines(text: str) -> set[int]:
+    """The lines of a text that Python-Markdown never reads for footnotes: code and raw-HTML blocks."""
+    return code_lines(text, ("fence", "code_block", "html_block"))
 
 
 @rule("nesting-limit")
@@ -107,7 +112,7 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
     # An escaped definition that was a link reference definition becomes paragraph text, and can
     # turn the indented lines after it from code into its continuation: look again until none is left.
     while True:
-        code = code_lines("\n".join(lines))
+        code = literal_lines("\n".join(lines))
         contained = contained_footnotes(lines, code)
         prose = "\n".join("" if number in code else line for number, line in enumerate(lines))
         unused = defined_labels(prose) - referenced_labels(references_text(lines, code, contained))
@@ -156,21 +161,21 @@ def _escape_unused_contained_footnotes(lines: list[str], code: set[int], contain
 
 
 def footnote_references(text: str) -> frozenset[str]:
-    """The footnote labels a rendered block references: not in code, not a contained definition's own label."""
+    """The footnote labels a rendered block references: not in code or raw HTML, not a contained definition's own label."""
     if "[^" not in text:
         return frozenset()
     lines = text.split("\n")
-    code = code_lines(text)
+    code = literal_lines(text)
     return referenced_labels(references_text(lines, code, contained_footnotes(lines, code)))
 
 
 def escape_unreferenced_definitions(text: str, referenced: frozenset[str]) -> str:
     """A rendered block with each footnote definition (at the margin, or inside a list item or quote)
-    whose label is not in `referenced` escaped, so that it shows as text; code is left alone."""
+    whose label is not in `referenced` escaped, so that it shows as text; code and raw HTML are left alone."""
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    code = code_lines(text)
+    code = literal_lines(text)
     unused = defined_labels(text) - referenced
     contained = contained_footnotes(lines, code)
     for number, line in enumerate(lines):
