@@ -442,15 +442,19 @@ def _unused_kept_footnotes(layout: _Layout, referenced: frozenset[str]) -> list[
             if "[^" in text and defined_labels(text.strip()) - referenced]
 
 
-def _escape_footnote_lines(body: str, numbers: list[int], log: RepairLog) -> str:
-    """The text with the footnote definition on each of these lines escaped (after any list or quote marker)."""
+def _escape_footnote_lines(body: str, numbers: list[int]) -> tuple[str, list[tuple[int, str, str]]]:
+    """The text with the footnote definition on each of these lines escaped (after any list or quote
+    marker), and each change as (line, before, after)."""
     lines = body.split("\n")
+    changes = []
     for number in numbers:
-        at = lines[number].index("[^")
+        at = lines[number].find("[^")
+        if at < 0:
+            continue  # the label starts on a later line: the definition stays as it is
         escaped = lines[number][:at] + "\\" + lines[number][at:]
-        log.repair(number, "footnote-unused", lines[number].strip(), escaped.strip())
+        changes.append((number, lines[number].strip(), escaped.strip()))
         lines[number] = escaped
-    return "\n".join(lines)
+    return "\n".join(lines), changes
 
 
 def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
@@ -472,8 +476,12 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         # A definition kept as written whose reference the repairs removed: escaped, it is paragraph
         # text, which gets the prose repairs and may join the lines around it, so the note is laid out
         # again from the escaped text, as a second run would read it.
+        body, changes = _escape_footnote_lines(body, unused)
+        if not changes:
+            break
         del log.repairs[marks[0]:], log.findings[marks[1]:], log.tags[marks[2]:]
-        body = _escape_footnote_lines(body, unused, log)
+        for number, before, after in changes:
+            log.repair(number, "footnote-unused", before, after)
     title_md, title_plain, merged, assets = layout.title_md, layout.title_plain, layout.sections, layout.assets
 
     if not body.strip():
