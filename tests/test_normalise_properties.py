@@ -111,6 +111,9 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "- {: onclick=x }[^1]: note> [!note] ",  # a dropped attribute list leaves a footnote definition in a list item
         "1) \u00a0[\n[^1]: note",  # a stripped no-break space leaves a label open over two lines: a definition
         "- [a]:\n  http://x",  # a definition over two lines inside a list item
+        "[ securitu ]:\u00a0",  # a definition whose target is a no-break space, which str.strip() took away
+        "[^1]:\n{: onclick=x }\n[^1]\n**",  # a line that repairs empty joins a label to its target below
+        "- [a]:{: onclick=x }\n\u00a0# ",  # the line below is escaped first, and then makes a definition of the first
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

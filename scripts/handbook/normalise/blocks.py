@@ -456,16 +456,7 @@ class BlockRenderer:
             unspanned = False
             for index, ((number, original), text) in enumerate(zip(kept, repaired)):
                 moved = detached or index > 0 or text != original.strip(" \t")
-                if (_DEFINITION_START.match(text) or _OPEN_LABEL.match(text)) and (
-                    not any(repaired[:index]) or _STANDALONE_IMAGE.match(repaired[index - 1])
-                ) and starts_with_definition(repaired[index:]):
-                    # Paragraph text that starts a paragraph (a callout's body, the line after an
-                    # image given its own block or after lines that repairs emptied) and, as it is
-                    # now, would read as a link reference definition (a repair changed it, or
-                    # markdown-it stripped a no-break space before it).
-                    repaired[index] = "\\" + text
-                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
-                elif BLOCK_START.match(text) or (text.startswith("```") and (moved or _FENCE_LIKE.match(text))):
+                if BLOCK_START.match(text) or (text.startswith("```") and (moved or _FENCE_LIKE.match(text))):
                     # markdown-it read this line as paragraph text; escaped, it cannot become another
                     # block after a repair (say, a dropped tag) or in Python-Markdown. A backtick run
                     # is escaped only when a repair put it first or it would open a fence (markdown-it
@@ -483,6 +474,17 @@ class BlockRenderer:
                     # space, can make one): `\-` keeps it text here and in Python-Markdown.
                     dash = text.index("-")
                     repaired[index] = text[:dash] + "\\" + text[dash:]
+                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
+            # After the escapes above: whether a line starts a definition depends on the lines after it.
+            for index, ((number, _), text) in enumerate(zip(kept, repaired)):
+                if (_DEFINITION_START.match(text) or _OPEN_LABEL.match(text)) and (
+                    not any(repaired[:index]) or _STANDALONE_IMAGE.match(repaired[index - 1])
+                ) and starts_with_definition([line for line in repaired[index:] if line]):  # emptied lines go
+                    # Paragraph text that starts a paragraph (a callout's body, the line after an
+                    # image given its own block or after lines that repairs emptied) and, as it is
+                    # now, would read as a link reference definition (a repair changed it, or
+                    # markdown-it stripped a no-break space before it).
+                    repaired[index] = "\\" + text
                     log.repair(number, "block-escape", text[:20], repaired[index][:21])
             if not unspanned:
                 break

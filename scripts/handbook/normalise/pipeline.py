@@ -164,7 +164,7 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
     """Lines markdown-it keeps out of the token stream (link reference definitions), as written but
     for a target in the notes folder, which gets the URL an inline link to it gets."""
     text = "\n".join(
-        convert_reference_definition(line.strip(), Unit([number], log, ctx, assets), number) for number, line in lines
+        convert_reference_definition(line.strip(" \t"), Unit([number], log, ctx, assets), number) for number, line in lines
     )
     return Rendered("paragraph", text, lines[0][0])
 
@@ -239,7 +239,7 @@ def _move_definitions(run: list[tuple[int, str]], labels: set[str], log: RepairL
     moved: list[tuple[int, str]] = []
     for (start, end), label in sorted(found):
         # On one line: Python-Markdown reads a label or title over lines as written, so it would not match.
-        definition = " ".join(text.strip() for _, text in run[start:end])
+        definition = " ".join(text.strip(" \t") for _, text in run[start:end])
         line = run[start][0]
         if label in labels:
             log.repair(line, "reference-duplicate", definition, "(dropped: an earlier definition of the label counts)")
