@@ -81,6 +81,10 @@ Grant only the permissions a role needs.
 """
 
 
+# A note in numbered and underscored folders, as vaults name them.
+KEY_NOTE = "# Key rotation\n\nRotate customer managed keys yearly.\n"
+
+
 @pytest.fixture(scope="module")
 def vault_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     notes = tmp_path_factory.mktemp("vault")
@@ -92,6 +96,8 @@ def vault_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     (notes / "Raw text.md").write_text(RAW_NOTE, encoding="utf-8")
     (notes / "Networking" / "Links.md").write_text(LINKS_NOTE, encoding="utf-8")
     (notes / "Tags.md").write_text(TAG_NOTE, encoding="utf-8")
+    (notes / "1. Security" / "_general").mkdir(parents=True)
+    (notes / "1. Security" / "_general" / "Key rotation.md").write_text(KEY_NOTE, encoding="utf-8")
     (notes / HOSTILE_FOLDER).mkdir()
     (notes / HOSTILE_FOLDER / HOSTILE_NAME).write_text("# Fine\n\nText.\n", encoding="utf-8")
     root = copy_project(tmp_path_factory.mktemp("project"))
@@ -181,3 +187,12 @@ def test_titles_headings_tags_and_file_names_with_html_in_them_are_text_on_every
 def test_tags_become_page_tags(vault_site: BuiltSite) -> None:
     page = (vault_site.docs / "handbook" / "notes" / "networking" / "network-diagrams.md").read_text(encoding="utf-8")
     assert re.search(r'^tags:\n  - "network"\n  - "organize"', page, re.M)
+
+
+def test_folder_names_in_the_navigation_show_as_written(vault_site: BuiltSite) -> None:
+    # A backslash escape in a section title reached the page as control characters ("1\x0246\x03 Security").
+    pages = {path: path.read_text(encoding="utf-8") for path in vault_site.site.rglob("*.html")}
+    assert not [path for path, text in pages.items() if "\x02" in text or "\x03" in text]
+    sections = {html.unescape(label.strip()) for text in pages.values() for label in re.findall(
+        r'<label class="md-nav__link"[^>]*>\s*<span class="md-ellipsis">([^<]*)</span>', text)}
+    assert {"1.\u00a0Security", "_general"} <= sections

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -72,3 +73,22 @@ def test_the_report_page_tells_apart_notes_with_the_same_title(tmp_path) -> None
     text = render_report_page(views, (), [], Path(__file__).resolve().parents[1] / "templates").content
     assert "| [Shared Security Responsibility Model (002)](../notes/002.md) | 1 | 2 |" in text
     assert "| [Shared Security Responsibility Model (003)](../notes/003.md) | 1 | 2 |" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("1. Security", "1.\u00a0Security"),  # a no-break space: no numbered list starts
+        ("2) Compute", "2)\u00a0Compute"),
+        ("- drafts", "-\u00a0drafts"),
+        ("_general", "_general"),  # no closing underscore: no emphasis, so no escape
+        ("5. Storage _ Database", "5.\u00a0Storage _ Database"),
+        ("Q&A <old>", "Q&amp;A ‹old›"),
+        ("#archive", "\\#archive"),  # a heading otherwise: escaped, as a link's text is
+        ("*draft*", "\\*draft\\*"),
+    ],
+)
+def test_a_folder_name_as_a_navigation_section_needs_no_escape_where_it_reads_back(name: str, label: str) -> None:
+    from handbook.templating import nav_section_label
+
+    assert nav_section_label(name) == label

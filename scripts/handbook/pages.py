@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from .model import GeneratedFile, Note, Repair
 from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, note_page
-from .templating import make_env, nav_label
+from .templating import make_env, nav_label, nav_section_label
 
 T = TypeVar("T")
 
@@ -85,7 +85,7 @@ def notes_nav(views: Sequence[NoteView]) -> str:
             common += 1
         opened = opened[:common]
         for depth in range(common, len(folders)):
-            lines.append("    " * depth + f"* {nav_label(folders[depth])}")
+            lines.append("    " * depth + f"* {nav_section_label(folders[depth])}")
             opened.append(folders[depth])
         target = view.page[len(NOTES_DIR) + 1 :]
         lines.append("    " * len(folders) + f"* [{nav_label(labels[view.path])}]({target})")

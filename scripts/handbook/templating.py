@@ -6,11 +6,14 @@ appears literally: nothing here renders note text as a template.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
+import xml.etree.ElementTree as etree
 from functools import lru_cache
 from pathlib import Path
 
+import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .model import Source
@@ -48,6 +51,46 @@ def nav_label(title: str) -> str:
     """A note's title as the text of a navigation entry (a list item), which becomes the page's
     title (see page_title)."""
     return list_text(title.replace("<", "‹").replace(">", "›"))
+
+
+# A list marker at the start of a section's name, which would start a list inside the item.
+_SECTION_MARKER = re.compile(r"^(\d{1,9}[.)]|[-+*])[ \t]+")
+
+
+@lru_cache(maxsize=4096)
+def nav_section_label(name: str) -> str:
+    """A folder's name as a navigation section (an item without a link).
+
+    literate-nav takes a section's title before Python-Markdown undoes its backslash escapes, which
+    would show as control characters, so the name is written without them wherever Python-Markdown
+    reads it back unchanged; a list marker at its start gets a no-break space, which starts no list.
+    Names it would still read as Markdown (`#name`) fall back to nav_label.
+    """
+    label = _SECTION_MARKER.sub("\\1\u00a0", page_title(name), count=1)
+    return label if _reads_back(label) else nav_label(name)
+
+
+class _NavItems(markdown.treeprocessors.Treeprocessor):
+    """Keeps the tree as literate-nav reads it: after inline patterns, before escapes are undone."""
+
+    root: etree.Element | None = None
+
+    def run(self, root: etree.Element) -> None:
+        self.root = copy.deepcopy(root)
+
+
+def _reads_back(label: str) -> bool:
+    """Whether literate-nav's Markdown (no extensions, no HTML or entity patterns) reads `* label` as one
+    item whose text is exactly the label."""
+    md = markdown.Markdown()
+    md.inlinePatterns.deregister("html")
+    md.inlinePatterns.deregister("entity")
+    items = _NavItems(md)
+    md.treeprocessors.register(items, "handbook_nav_items", priority=19)
+    md.convert("* " + label)
+    root = items.root
+    return (root is not None and len(root) == 1 and root[0].tag == "ul" and len(root[0]) == 1
+            and root[0][0].text == label and len(root[0][0]) == 0)
 
 
 def md_cell(value: str) -> str:

@@ -8,7 +8,7 @@ from typing import Callable, Mapping, Sequence
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
-from ..templating import id_code, list_text, md_cell, md_text, nav_label, page_title, source_link
+from ..templating import id_code, list_text, md_cell, md_text, nav_label, nav_section_label, page_title, source_link
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, rel_link, slugify
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -219,7 +219,7 @@ def _nav(entries: Sequence[tuple[str, str, int]]) -> str:
     """literate-nav: folders become sections (a bare title line), notes become links."""
     lines = [GENERATED_BANNER, "", "* [Other notes](index.md)"]
     for title, link, depth in entries:
-        lines.append(f"{'    ' * depth}* [{nav_label(title)}]({link})" if link else f"{'    ' * depth}* {nav_label(title)}")
+        lines.append(f"{'    ' * depth}* [{nav_label(title)}]({link})" if link else f"{'    ' * depth}* {nav_section_label(title)}")
     return "\n".join(lines) + "\n"
 
 
