@@ -10,17 +10,23 @@ from handbook.load import HiddenNotes, decode_note, load_notes
 from handbook.model import BuildError
 
 
-def test_reads_notes_in_path_order_and_lists_other_files(tmp_path: Path) -> None:
+def test_reads_notes_in_a_file_explorers_order_and_lists_other_files(tmp_path: Path) -> None:
     (tmp_path / "b.md").write_text("# B\n", encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.markdown").write_text("# A\n", encoding="utf-8")
     (tmp_path / "sub" / "picture.png").write_bytes(b"\x89PNG")
     (tmp_path / ".obsidian").mkdir()
     (tmp_path / ".obsidian" / "workspace.md").write_text("not a note", encoding="utf-8")
+    for name in ("10. Other/x.md", "2. Compute/x.md", "Note 10.md", "note 9.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("# N\n", encoding="utf-8")
     folder = load_notes(tmp_path)
-    assert [n.path for n in folder.notes] == ["b.md", "sub/a.markdown"]
+    # Subfolders before files, numbers by value, letters whatever their case.
+    assert [n.path for n in folder.notes] == [
+        "2. Compute/x.md", "10. Other/x.md", "sub/a.markdown", "b.md", "note 9.md", "Note 10.md",
+    ]
     assert folder.other_files == frozenset({"sub/picture.png"})
-    assert folder.notes[0].size == 4
+    assert folder.notes[3].size == 4
     assert folder.hidden == (HiddenNotes(".obsidian", 1),)
 
 
@@ -75,9 +81,9 @@ def test_two_notes_with_the_same_page_address_are_named(tmp_path: Path) -> None:
     (tmp_path / "A-B.md").write_text("# Second\n", encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         load_notes(tmp_path)
-    assert caught.value.path.endswith("a b.md")
+    assert caught.value.path.endswith("A-B.md")  # the later one in reading order
     assert caught.value.message == (
-        "expected a page address of its own; received 'a-b', already taken by the note 'A-B.md' (rename one of the two)"
+        "expected a page address of its own; received 'a-b', already taken by the note 'a b.md' (rename one of the two)"
     )
 
 

@@ -92,3 +92,20 @@ def test_a_folder_name_as_a_navigation_section_needs_no_escape_where_it_reads_ba
     from handbook.templating import nav_section_label
 
     assert nav_section_label(name) == label
+
+
+def test_the_notes_navigation_lists_folders_and_notes_in_a_file_explorers_order() -> None:
+    from handbook.pages import NoteView, notes_nav
+
+    paths = ("README.md", "10. Other/Other.md", "2. Compute/EC2.md", "2. Compute/_general/EBS.md")
+    views = [NoteView(p, p.rsplit("/", 1)[-1][:-3], f"notes/{p}", "", "x\n", 1, 2, (), ()) for p in paths]
+    assert notes_nav(views) == (
+        "* [All notes](index.md)\n"
+        "* 2.\u00a0Compute\n"
+        "    * _general\n"
+        "        * [EBS](2. Compute/_general/EBS.md)\n"
+        "    * [EC2](2. Compute/EC2.md)\n"
+        "* 10.\u00a0Other\n"
+        "    * [Other](10. Other/Other.md)\n"
+        "* [README](README.md)\n"
+    )

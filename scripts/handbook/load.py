@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import BuildError, RawNote
-from .paths import note_slug
+from .paths import note_slug, reading_order
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -78,7 +78,7 @@ def _walk(root: Path) -> tuple[list[str], list[str], list[HiddenNotes]]:
                     hidden.append(HiddenNotes(prefix + filename, 1))
                 continue
             (notes if _is_note(filename) else others).append(prefix + filename)
-    return sorted(notes), sorted(others), sorted(hidden, key=lambda h: h.path)
+    return sorted(notes, key=reading_order), sorted(others), sorted(hidden, key=lambda h: h.path)
 
 
 def _check_page_names(notes: list[RawNote], shown: str) -> None:

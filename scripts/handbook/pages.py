@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .model import GeneratedFile, Note, Repair
-from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, note_page
+from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, note_page, reading_order
 from .templating import make_env, nav_label, nav_section_label
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ def notes_nav(views: Sequence[NoteView]) -> str:
         return "\n".join(lines) + "\n"
     labels = distinct_titles((view.path, view.title) for view in views)
     opened: list[str] = []
-    for view in sorted(views, key=lambda v: v.path):
+    for view in sorted(views, key=lambda v: reading_order(v.path)):
         folders = view.path.split("/")[:-1]
         common = 0
         while common < min(len(opened), len(folders)) and opened[common] == folders[common]:

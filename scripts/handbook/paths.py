@@ -77,6 +77,20 @@ def distinct_titles(titles: Iterable[tuple[str, str]]) -> dict[str, str]:
     return labels
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(name: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(chunk)) if chunk.isdigit() else (1, chunk.casefold()) for chunk in _DIGITS.split(name) if chunk)
+
+
+def reading_order(path: str) -> tuple:
+    """A sort key that lists notes as a vault's file explorer does: a folder's subfolders before its
+    files, and names in natural order (2 before 10), whatever their case; the path itself breaks ties."""
+    *folders, name = path.split("/")
+    return (*((0, _natural(folder)) for folder in folders), (1, _natural(name))), path
+
+
 def note_page(note_path: str) -> str:
     """The page that shows one source note (raw and normalised)."""
     return f"{NOTES_DIR}/{note_slug(note_path)}.md"

@@ -9,7 +9,7 @@ from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
 from ..templating import id_code, list_text, md_cell, md_text, nav_label, nav_section_label, page_title, source_link
-from ..paths import OTHER_DIR, TOPICS_DIR, note_page, rel_link, slugify
+from ..paths import OTHER_DIR, TOPICS_DIR, note_page, reading_order, rel_link, slugify
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
 from .result import MergedBlock, MergedSection, MergeResult, OtherPage, TopicPage
@@ -196,7 +196,7 @@ def render_topic_pages(
                    "Text that repeats a topic page is not shown again.", ""]
     entries: list[tuple[str, str, int]] = []
     shown_folders: set[str] = set()
-    for page in result.other_pages:
+    for page in sorted(result.other_pages, key=lambda p: reading_order(p.note)):
         files.append(GeneratedFile(page.path, render_other_page(page, result, annotations)))
         local = posixpath.relpath(page.path, OTHER_DIR)
         folders = page.note.split("/")[:-1]
