@@ -76,3 +76,23 @@ def test_a_note_page_without_warnings_shows_the_normalised_note(text: str):
     except BuildError:
         reject()  # a leading '---' block that is not valid YAML stops the build by design
     assert note_body(note, {}) == body_without_title(note.markdown)
+
+
+def test_a_note_page_names_each_page_its_content_went_to_once_with_the_sections_that_hold_it():
+    from handbook.merge import load_topics, merge_notes
+    from handbook.pages import Home
+    from handbook.render import home_titles, note_homes
+
+    ctx = load_context(DATA, frozenset())
+    notes = [normalise_note(RawNote(p.name, p.read_text(encoding="utf-8"), p.stat().st_size), ctx)
+             for p in sorted((DATA / "notes").glob("*.md"))]
+    result = merge_notes(notes, load_topics(DATA))
+    note = next(n for n in notes if n.path.startswith("001_"))
+    homes = note_homes(note, result, home_titles(result))
+    assert len({home.page for home in homes}) == len(homes)
+    assert homes[0] == Home("The shared responsibility model", "topics/shared-responsibility-model.md",
+                            (("Overview", "overview"), ("In short", "in-short")))
+    assert Home("Service categories", "topics/service-categories.md", (
+        ("Three kinds of service", "three-categories"), ("Infrastructure services", "infrastructure-services"),
+        ("Container services", "container-services"), ("Abstracted services", "abstracted-services"),
+    )) in homes

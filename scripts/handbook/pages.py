@@ -19,11 +19,11 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Home:
-    """A place on the site where part of a note ended up."""
+    """A page where part of a note ended up, and the sections of it that hold that part."""
 
-    label: str
+    title: str
     page: str
-    anchor: str | None
+    sections: tuple[tuple[str, str], ...] = ()  # (section title, anchor), in the note's order
 
 
 @dataclass(frozen=True)

@@ -132,30 +132,31 @@ def section_matrix_links(
     return links
 
 
-def home_labels(result: MergeResult) -> dict[tuple[str, str | None], str]:
-    """The label of each place a note's blocks can end up, 'Page › Section' or the page's title, keyed by
-    (page, section id) and (page, None); the first page with a path names it."""
-    labels: dict[tuple[str, str | None], str] = {}
+def home_titles(result: MergeResult) -> dict[tuple[str, str | None], str]:
+    """The titles of the places a note's blocks can end up, keyed by (page, None) for a page and (page,
+    section id) for a section ("" where the section is the page's own, untitled or titled as the page);
+    the first page with a path names it."""
+    titles: dict[tuple[str, str | None], str] = {}
     for topic in (*result.pages, *result.other_pages):
-        if (topic.path, None) in labels:
+        if (topic.path, None) in titles:
             continue
-        labels[(topic.path, None)] = topic.title
+        titles[(topic.path, None)] = topic.title
         for section in topic.sections:
-            label = f"{topic.title} › {section.title}" if section.title and section.title != topic.title else topic.title
-            labels.setdefault((topic.path, section.id), label)
-    return labels
+            titles.setdefault((topic.path, section.id), section.title if section.title != topic.title else "")
+    return titles
 
 
-def note_homes(note: Note, result: MergeResult, labels: Mapping[tuple[str, str | None], str]) -> tuple[Home, ...]:
-    """The distinct topic sections a note's blocks ended up in, in the note's order."""
-    seen: dict[tuple[str, str], Home] = {}
+def note_homes(note: Note, result: MergeResult, titles: Mapping[tuple[str, str | None], str]) -> tuple[Home, ...]:
+    """The pages a note's blocks ended up on, each with the sections that hold them, in the note's order."""
+    pages: dict[str, list[tuple[str, str]]] = {}
     for section in note.sections:
         for block in section.blocks:
             page, anchor = result.block_home(block.source)
-            if (page, anchor) not in seen:
-                label = labels.get((page, anchor)) or labels.get((page, None), page)
-                seen[(page, anchor)] = Home(label, page, anchor)
-    return tuple(seen.values())
+            found = pages.setdefault(page, [])
+            title = titles.get((page, anchor), "") if anchor is not None else ""
+            if title and (title, anchor) not in found:
+                found.append((title, anchor))
+    return tuple(Home(titles.get((page, None), page), page, tuple(sections)) for page, sections in pages.items())
 
 
 def render_site(
@@ -177,11 +178,11 @@ def render_site(
     contradictions = tuple(find_contradictions(all_blocks, matrix, sections=all_sections))
     warnings = note_annotations(contradictions)
 
-    labels = home_labels(result)
+    titles = home_titles(result)
     # A page without warnings shows the normalised note as it is (test_render holds the two equal).
     warned = {source.note for source in warnings}
     views = [
-        note_view(note, sizes[note.path], note_homes(note, result, labels),
+        note_view(note, sizes[note.path], note_homes(note, result, titles),
                   body=note_body(note, warnings) if note.path in warned else None)
         for note in notes
     ]
