@@ -79,15 +79,21 @@ class _NavItems(markdown.treeprocessors.Treeprocessor):
         self.root = copy.deepcopy(root)
 
 
-def _reads_back(label: str) -> bool:
-    """Whether literate-nav's Markdown (no extensions, no HTML or entity patterns) reads `* label` as one
-    item whose text is exactly the label."""
+@lru_cache(maxsize=1)
+def _nav_markdown() -> tuple[markdown.Markdown, _NavItems]:
+    """literate-nav's Markdown: no extensions, no HTML or entity patterns; and the tree it reads."""
     md = markdown.Markdown()
     md.inlinePatterns.deregister("html")
     md.inlinePatterns.deregister("entity")
     items = _NavItems(md)
     md.treeprocessors.register(items, "handbook_nav_items", priority=19)
-    md.convert("* " + label)
+    return md, items
+
+
+def _reads_back(label: str) -> bool:
+    """Whether literate-nav's Markdown reads `* label` as one item whose text is exactly the label."""
+    md, items = _nav_markdown()
+    md.reset().convert("* " + label)
     root = items.root
     return (root is not None and len(root) == 1 and root[0].tag == "ul" and len(root[0]) == 1
             and root[0][0].text == label and len(root[0][0]) == 0)
