@@ -127,3 +127,22 @@ def test_note_home_resolves_notes_and_headings(result):
         "topics/encryption-and-key-management.md", "aws-kms")
     assert result.note_home("002_41b9f734ce314636.md", "Power") == ("topics/physical-security.md", "power")
     assert result.note_home("missing.md") is None
+
+
+def test_a_section_from_many_notes_names_the_first_few_and_folds_the_rest_away():
+    from handbook.merge.render import SOURCES_SHOWN, _section_markdown
+    from handbook.merge.result import MergedBlock, MergedSection
+    from handbook.model import Block, Source
+
+    notes = tuple(f"team/note-{i:02d}.md" for i in range(SOURCES_SHOWN + 3))
+    block = Block("paragraph", "AWS secures the cloud.", Source(notes[0], 3))
+    section = MergedSection("s", "Security of the cloud", 2, (MergedBlock(block, (block.source,)),), notes)
+    text = "\n".join(_section_markdown(section, "topics/a.md", {n: n[5:-3] for n in notes}, {}))
+    line, details = text.split("\n\n")[-3:-1]
+    assert line.startswith("<small>Sources: [note-00](../notes/team/note-00.md) · ")
+    assert line.endswith(f" · [note-{SOURCES_SHOWN - 1:02d}](../notes/team/note-{SOURCES_SHOWN - 1:02d}.md) and 3 more</small>")
+    assert details == '??? quote "3 more source notes"'
+    rest = text.split(details, 1)[1]
+    # Every note stays linked, each once.
+    assert all(text.count(f"(../notes/{n})") == 1 for n in notes)
+    assert f"note-{SOURCES_SHOWN:02d}" in rest and "note-00" not in rest

@@ -109,9 +109,17 @@ def _blocks(
     return [line for line in out if line is not None]
 
 
+# A section merged from more notes than this names that many on its Sources line and folds the rest away.
+SOURCES_SHOWN = 8
+
+
 def _sources_line(section: MergedSection, page: str, titles: Mapping[str, str]) -> str:
-    links = " · ".join(f"[{list_text(titles.get(n, n))}]({rel_link(page, note_page(n))})" for n in section.sources)
-    return f"<small>Sources: {links}</small>"
+    links = [f"[{list_text(titles.get(n, n))}]({rel_link(page, note_page(n))})" for n in section.sources]
+    if len(links) <= SOURCES_SHOWN:
+        return f"<small>Sources: {' · '.join(links)}</small>"
+    rest = len(links) - SOURCES_SHOWN
+    return (f"<small>Sources: {' · '.join(links[:SOURCES_SHOWN])} and {rest} more</small>\n\n"
+            f'??? quote "{rest} more source notes"\n\n    <small>{" · ".join(links[SOURCES_SHOWN:])}</small>')
 
 
 def _section_markdown(
