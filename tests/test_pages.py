@@ -109,3 +109,13 @@ def test_the_notes_navigation_lists_folders_and_notes_in_a_file_explorers_order(
         "    * [Other](10. Other/Other.md)\n"
         "* [README](README.md)\n"
     )
+
+
+def test_the_report_page_separates_thousands_in_its_counts() -> None:
+    from handbook.pages import NoteView, render_report_page
+
+    views = [NoteView("n.md", "Note", "notes/n.md", "", "x\n", 1204, 48213, (), ())]
+    text = render_report_page(views, (("input blocks", 19808), ("notes read", 1)), [],
+                              Path(__file__).resolve().parents[1] / "templates").content
+    assert "| input blocks | 19,808 |" in text and "| notes read | 1 |" in text
+    assert "| [Note](../notes/n.md) | 1,204 | 48,213 |" in text

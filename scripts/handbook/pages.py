@@ -115,7 +115,7 @@ REPORT_TABLE_LIMIT = 300
 
 def more_in_report(left_out: int) -> list[str]:
     """The lines after a report table cut short, saying how many more rows report.json lists (none if none)."""
-    return ["", f"…and {left_out} more, listed in `report.json` at the site root."] if left_out > 0 else []
+    return ["", f"…and {left_out:,} more, listed in `report.json` at the site root."] if left_out > 0 else []
 
 
 def capped_rows(items: Sequence[T], row: Callable[[T], str], limit: int | None) -> list[str]:

@@ -135,6 +135,11 @@ def path_cell(text: str) -> str:
     return code_cell(text) + "{ .handbook-path }"
 
 
+def number(value: int) -> str:
+    """A count for a reader: thousands separated (19,808), which report.json leaves plain."""
+    return f"{value:,}"
+
+
 def id_code(text: str) -> str:
     """An identifier (a rule id) as inline code in a table: it breaks at its hyphens, never inside a word."""
     return code_cell(text) + "{ .handbook-id }"
@@ -198,6 +203,7 @@ def make_env(templates_dir: Path) -> Environment:
     env.filters["attr"] = md_title
     env.filters["page_title"] = page_title
     env.filters["code_cell"] = code_cell
+    env.filters["number"] = number
     env.filters["path_cell"] = path_cell
     env.filters["code"] = inline_code
     env.filters["comment"] = comment_text

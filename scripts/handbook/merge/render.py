@@ -118,8 +118,8 @@ def _sources_line(section: MergedSection, page: str, titles: Mapping[str, str]) 
     if len(links) <= SOURCES_SHOWN:
         return f"<small>Sources: {' · '.join(links)}</small>"
     rest = len(links) - SOURCES_SHOWN
-    return (f"<small>Sources: {' · '.join(links[:SOURCES_SHOWN])} and {rest} more</small>\n\n"
-            f'??? quote "{rest} more source notes"\n\n    <small>{" · ".join(links[SOURCES_SHOWN:])}</small>')
+    return (f"<small>Sources: {' · '.join(links[:SOURCES_SHOWN])} and {rest:,} more</small>\n\n"
+            f'??? quote "{rest:,} more source notes"\n\n    <small>{" · ".join(links[SOURCES_SHOWN:])}</small>')
 
 
 def _section_markdown(
@@ -244,7 +244,7 @@ def _cell(markdown: str, limit: int = 90) -> str:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _merge_row(m, from_page: str) -> str:
@@ -261,7 +261,7 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
     c = result.counts
     out = [
         "## How the topic pages were built", "",
-        f"{c.notes} notes, {c.input_blocks} blocks in: **{c.kept} kept**, **{c.merged} merged** into a kept "
+        f"{c.notes:,} notes, {c.input_blocks:,} blocks in: **{c.kept:,} kept**, **{c.merged:,} merged** into a kept "
         f"version; {_count(c.duplicate_notes, 'duplicate note')}, {_count(len(result.unassigned), 'unassigned section')}, "
         f"{_count(len(result.guarded), 'similar pair')} kept apart by a fact guard.", "",
         "### Rules", "",
