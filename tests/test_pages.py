@@ -84,7 +84,8 @@ def test_the_report_page_tells_apart_notes_with_the_same_title(tmp_path) -> None
         ("_general", "_general"),  # no closing underscore: no emphasis, so no escape
         ("5. Storage _ Database", "5.\u00a0Storage _ Database"),
         ("Q&A <old>", "Q&amp;A ‹old›"),
-        ("#archive", "\\#archive"),  # a heading otherwise: escaped, as a link's text is
+        ("#archive", "\u200b#archive"),  # a heading otherwise: a zero-width space before it starts none
+        ("> quotes", "› quotes"),  # angle brackets become ‹ › in every title
         ("*draft*", "\\*draft\\*"),
     ],
 )

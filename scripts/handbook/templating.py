@@ -63,11 +63,16 @@ def nav_section_label(name: str) -> str:
 
     literate-nav takes a section's title before Python-Markdown undoes its backslash escapes, which
     would show as control characters, so the name is written without them wherever Python-Markdown
-    reads it back unchanged; a list marker at its start gets a no-break space, which starts no list.
-    Names it would still read as Markdown (`#name`) fall back to nav_label.
+    reads it back unchanged; a list marker at its start gets a no-break space, which starts no list,
+    and a `#` a zero-width space before it. Names it would still read as Markdown (`*name*`)
+    fall back to nav_label.
     """
     label = _SECTION_MARKER.sub("\\1\u00a0", page_title(name), count=1)
-    return label if _reads_back(label) else nav_label(name)
+    # A zero-width space first keeps a `#` from starting a heading, unseen.
+    for candidate in (label, "\u200b" + label):
+        if _reads_back(candidate):
+            return candidate
+    return nav_label(name)
 
 
 class _NavItems(markdown.treeprocessors.Treeprocessor):
