@@ -86,7 +86,9 @@ def test_the_report_page_tells_apart_notes_with_the_same_title(tmp_path) -> None
         ("Q&A <old>", "Q&amp;A ‹old›"),
         ("#archive", "\u200b#archive"),  # a heading otherwise: a zero-width space before it starts none
         ("> quotes", "› quotes"),  # angle brackets become ‹ › in every title
-        ("*draft*", "\\*draft\\*"),
+        ("*draft*", "&#42;draft&#42;"),  # emphasis otherwise: character references, which literate-nav leaves
+        ("_under_score_", "&#95;under&#95;score&#95;"),
+        ("`code`", "&#96;code&#96;"),
     ],
 )
 def test_a_folder_name_as_a_navigation_section_needs_no_escape_where_it_reads_back(name: str, label: str) -> None:

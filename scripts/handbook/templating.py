@@ -64,12 +64,14 @@ def nav_section_label(name: str) -> str:
     literate-nav takes a section's title before Python-Markdown undoes its backslash escapes, which
     would show as control characters, so the name is written without them wherever Python-Markdown
     reads it back unchanged; a list marker at its start gets a no-break space, which starts no list,
-    and a `#` a zero-width space before it. Names it would still read as Markdown (`*name*`)
-    fall back to nav_label.
+    and a `#` a zero-width space before it. In names it would still read as Markdown (`*name*`), the
+    Markdown characters are written as character references.
     """
     label = _SECTION_MARKER.sub("\\1\u00a0", page_title(name), count=1)
-    # A zero-width space first keeps a `#` from starting a heading, unseen.
-    for candidate in (label, "\u200b" + label):
+    # A zero-width space first keeps a `#` from starting a heading, unseen. literate-nav reads no
+    # character references, and the theme writes titles as HTML, so `&#42;` shows as `*`.
+    referenced = _INLINE_SPECIALS.sub(lambda special: f"&#{ord(special.group(1))};", label)
+    for candidate in (label, "\u200b" + label, referenced):
         if _reads_back(candidate):
             return candidate
     return nav_label(name)
