@@ -7,6 +7,9 @@ import base64
 import html
 import json
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,8 +84,9 @@ Grant only the permissions a role needs.
 """
 
 
-# A note in numbered and underscored folders, as vaults name them.
-KEY_NOTE = "# Key rotation\n\nRotate customer managed keys yearly.\n"
+# A note in numbered and underscored folders, as vaults name them, with a year for a tag and an emoji
+# in its title (JSON would write it as a surrogate pair, which is not YAML).
+KEY_NOTE = "---\ntags: [2024]\n---\n# Key rotation 🔑\n\nRotate customer managed keys yearly.\n"
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +200,16 @@ def test_folder_names_in_the_navigation_show_as_written(vault_site: BuiltSite) -
     sections = {html.unescape(label.strip()) for text in pages.values() for label in re.findall(
         r'<label class="md-nav__link"[^>]*>\s*<span class="md-ellipsis">([^<]*)</span>', text)}
     assert {"1.\u00a0Security", "_general"} <= sections
+
+
+def test_zensical_builds_the_vault_docs_strictly_too(vault_site: BuiltSite, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy2(vault_site.root / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(vault_site.docs, project / "docs")
+    shutil.copytree(vault_site.root / "templates", project / "templates")
+    done = subprocess.run([str(Path(sys.executable).with_name("zensical")), "build", "--strict"], cwd=project,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = (vault_site.docs / "handbook" / "notes" / "1-security" / "general" / "key-rotation.md").read_text(encoding="utf-8")
+    assert 'title: "Key rotation 🔑"' in page and '  - "2024"' in page

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
@@ -142,6 +143,19 @@ def path_cell(text: str) -> str:
     return code_cell(text) + "{ .handbook-path }"
 
 
+# Characters a YAML double-quoted scalar may not hold as they are (C0 and C1 controls, the byte
+# order mark, non-characters) or that YAML 1.1 reads as line breaks (NEL, LS, PS).
+_YAML_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def yaml_string(text: str) -> str:
+    """Text as a YAML double-quoted scalar that every YAML reader takes as that very string: a tag
+    such as `2024` or `true` stays text, and an emoji is written as itself (JSON's escaped surrogate
+    pairs are not YAML)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNPRINTABLE.sub(lambda c: f"\\u{ord(c.group()):04x}", quoted)
+
+
 def number(value: int) -> str:
     """A count for a reader: thousands separated (19,808), which report.json leaves plain."""
     return f"{value:,}"
@@ -211,6 +225,7 @@ def make_env(templates_dir: Path) -> Environment:
     env.filters["page_title"] = page_title
     env.filters["code_cell"] = code_cell
     env.filters["number"] = number
+    env.filters["yaml_string"] = yaml_string
     env.filters["path_cell"] = path_cell
     env.filters["code"] = inline_code
     env.filters["comment"] = comment_text

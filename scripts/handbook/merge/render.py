@@ -8,7 +8,7 @@ from typing import Callable, Mapping, Sequence
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
-from ..templating import id_code, list_text, md_cell, md_text, nav_label, nav_section_label, page_title, source_link
+from ..templating import id_code, list_text, md_cell, md_text, nav_label, nav_section_label, page_title, source_link, yaml_string
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, reading_order, rel_link, slugify
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -26,14 +26,10 @@ def _front_matter(tags: Sequence[str], boost: float | None = None) -> str:
     lines = []
     if tags:
         # Material writes tags into the page as they are, like titles.
-        lines += ["tags:"] + [f"  - {_yaml_scalar(page_title(tag))}" for tag in tags]
+        lines += ["tags:"] + [f"  - {yaml_string(page_title(tag))}" for tag in tags]
     if boost is not None:
         lines += ["search:", f"  boost: {boost}"]
     return "---\n" + "\n".join(lines) + "\n---\n" if lines else ""
-
-
-def _yaml_scalar(text: str) -> str:
-    return text if text.replace("-", "").replace("_", "").replace("/", "").isalnum() else '"' + text.replace('"', '\\"') + '"'
 
 
 def _heading(level: int, title: str, anchor: str) -> str:
