@@ -149,12 +149,17 @@ def home_titles(result: MergeResult) -> dict[tuple[str, str | None], str]:
 def note_homes(note: Note, result: MergeResult, titles: Mapping[tuple[str, str | None], str]) -> tuple[Home, ...]:
     """The pages a note's blocks ended up on, each with the sections that hold them, in the note's order."""
     pages: dict[str, list[tuple[str, str]]] = {}
+    seen: set[tuple[str, str | None]] = set()
     for section in note.sections:
         for block in section.blocks:
-            page, anchor = result.block_home(block.source)
+            home = result.block_home(block.source)
+            if home in seen:
+                continue
+            seen.add(home)
+            page, anchor = home
             found = pages.setdefault(page, [])
-            title = titles.get((page, anchor), "") if anchor is not None else ""
-            if title and (title, anchor) not in found:
+            title = titles.get(home, "") if anchor is not None else ""
+            if title:
                 found.append((title, anchor))
     return tuple(Home(titles.get((page, None), page), page, tuple(sections)) for page, sections in pages.items())
 
