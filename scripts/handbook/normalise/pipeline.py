@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markdown_it.common.utils import normalizeReference
 
-from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, referenced_labels
+from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from .blocks import (
     CONTAINER_MARKER, INLINE_PARSER, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered, join_rendered, one_line,

@@ -59,7 +59,7 @@ def space_after_hashes(text: str, log: RepairLog) -> str:
     return repaired
 
 
-def code_lines(text: str, kinds: tuple[str, ...] = ("fence", "code_block")) -> set[int]:
+def _code_lines(text: str, kinds: tuple[str, ...] = ("fence", "code_block")) -> set[int]:
     """The lines of a text's code blocks, fenced or indented (or of other `kinds` of block), at any depth."""
     lines: set[int] = set()
     for token in parse_blocks(text):
@@ -68,9 +68,9 @@ def code_lines(text: str, kinds: tuple[str, ...] = ("fence", "code_block")) -> s
     return lines
 
 
-def literal_lines(text: str) -> set[int]:
+def _literal_lines(text: str) -> set[int]:
     """The lines of a text that Python-Markdown never reads for footnotes: code and raw-HTML blocks."""
-    return code_lines(text, ("fence", "code_block", "html_block"))
+    return _code_lines(text, ("fence", "code_block", "html_block"))
 
 
 @rule("nesting-limit")
@@ -85,7 +85,7 @@ def limit_nesting(text: str, log: RepairLog) -> str:
     ]
     if not deep:
         return text
-    code = code_lines(text)
+    code = _code_lines(text)
     for number in deep:
         if number in code:
             continue
@@ -112,10 +112,10 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
     # An escaped definition that was a link reference definition becomes paragraph text, and can
     # turn the indented lines after it from code into its continuation: look again until none is left.
     while True:
-        code = literal_lines("\n".join(lines))
-        contained = contained_footnotes(lines, code)
+        code = _literal_lines("\n".join(lines))
+        contained = _contained_footnotes(lines, code)
         prose = "\n".join("" if number in code else line for number, line in enumerate(lines))
-        unused = defined_labels(prose) - referenced_labels(references_text(lines, code, contained))
+        unused = defined_labels(prose) - referenced_labels(_references_text(lines, code, contained))
         changed = False
         for number, line in enumerate(lines):
             if unused and number not in code and "[^" in line:
@@ -132,13 +132,13 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
 _CONTAINED_FOOTNOTE = re.compile("^(" + CONTAINER_MARKER + r"+[ \t]*)\[\^([^\]\n]+)\]:")
 
 
-def contained_footnotes(lines: list[str], code: set[int]) -> dict[int, re.Match[str]]:
+def _contained_footnotes(lines: list[str], code: set[int]) -> dict[int, re.Match[str]]:
     """The footnote definitions inside a list item or quote (`- [^1]: …`), by line."""
     return {number: match for number, line in enumerate(lines)
             if number not in code and "[^" in line and (match := _CONTAINED_FOOTNOTE.match(line))}
 
 
-def references_text(lines: list[str], code: set[int], contained: dict[int, re.Match[str]]) -> str:
+def _references_text(lines: list[str], code: set[int], contained: dict[int, re.Match[str]]) -> str:
     """The note's text where footnote references count: no code, and no contained definition's own `[^label]:`
     (escaping it would otherwise take away a reference, and a second run would escape what it pointed to)."""
     return "\n".join("" if number in code else line[contained[number].end():] if number in contained else line
@@ -151,7 +151,7 @@ def _escape_unused_contained_footnotes(lines: list[str], code: set[int], contain
     moves to the end of the note instead (see the pipeline's reference-moved)."""
     if not contained:
         return "\n".join(lines)
-    referenced = referenced_labels(references_text(lines, code, contained))
+    referenced = referenced_labels(_references_text(lines, code, contained))
     for number, match in contained.items():
         if match.group(2) not in referenced:
             escaped = lines[number][: match.end(1)] + "\\" + lines[number][match.end(1):]
@@ -165,8 +165,8 @@ def footnote_references(text: str) -> frozenset[str]:
     if "[^" not in text:
         return frozenset()
     lines = text.split("\n")
-    code = literal_lines(text)
-    return referenced_labels(references_text(lines, code, contained_footnotes(lines, code)))
+    code = _literal_lines(text)
+    return referenced_labels(_references_text(lines, code, _contained_footnotes(lines, code)))
 
 
 def escape_unreferenced_definitions(text: str, referenced: frozenset[str]) -> str:
@@ -175,9 +175,9 @@ def escape_unreferenced_definitions(text: str, referenced: frozenset[str]) -> st
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    code = literal_lines(text)
+    code = _literal_lines(text)
     unused = defined_labels(text) - referenced
-    contained = contained_footnotes(lines, code)
+    contained = _contained_footnotes(lines, code)
     for number, line in enumerate(lines):
         if number in code or "[^" not in line:
             continue
