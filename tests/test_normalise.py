@@ -420,6 +420,14 @@ def test_a_definition_over_several_lines_inside_a_list_item_moves_whole():
     assert '<a href="https://docs.aws.amazon.com/">AWS docs</a>' in shown
 
 
+def test_a_no_break_space_before_a_definitions_target_becomes_a_space_so_the_link_works():
+    # markdown-it reads the no-break space as part of the target; Python-Markdown reads no definition.
+    note = norm("# T\n\nSee the [compliance page].\n\n[compliance page]:\u00a0https://aws.amazon.com/compliance/\n")
+    assert body(note) == "See the [compliance page].\n\n[compliance page]: https://aws.amazon.com/compliance/\n"
+    assert [(r.line, r.rule, r.before, r.after) for r in note.repairs] == [(5, "non-breaking-space", "U+00A0", " ")]
+    assert '<a href="https://aws.amazon.com/compliance/">compliance page</a>' in html(note.markdown)
+
+
 def test_a_table_cell_that_repairs_empty_keeps_its_place():
     note = norm("# T\n\n(opens in a new tab) | Owner\n--- | ---\nS3 bucket policy | (opens in a new tab)\n")
     assert body(note) == "| | Owner\n--- | ---\nS3 bucket policy | |\n"

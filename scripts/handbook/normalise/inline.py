@@ -397,7 +397,8 @@ def repair_stray_emphasis(spans: list[Span], unit: Unit, text: str) -> None:
 
 Report = Callable[[int, str, str, str], None]
 
-_ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f\t]")
+# Spaces a web page or editor leaves that Markdown does not read as spaces.
+ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f\t]")
 _LEFTOVER = re.compile(r"[ \t]*\(opens in a new (?:tab|window)\)", re.I)
 _MULTIPLICATION = re.compile(r"(?<=\d)\*(?=\d)")
 # A snippets marker (--8<--) is not a dash; the escape added for it (;--8<--) must survive a second pass.
@@ -413,7 +414,7 @@ def plain_spaces(text: str, unit: Unit, report: Report) -> str:
         report(match.start(), "tab" if character == "\t" else "non-breaking-space", f"U+{ord(character):04X}", " ")
         return " "
 
-    return _ODD_SPACE.sub(replace, text)
+    return ODD_SPACE.sub(replace, text)
 
 
 @rule("copy-paste-leftover")

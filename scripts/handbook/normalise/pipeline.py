@@ -16,7 +16,7 @@ from .blocks import (
 )
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
-from .inline import REFERENCE_LABEL, Unit, convert_reference_definition, has_relative_link
+from .inline import ODD_SPACE, REFERENCE_LABEL, Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
 from .structure import escape_unreferenced_definitions, footnote_references, repair_structure
 from .text import clean_text, escape_snippet_markers
@@ -162,11 +162,33 @@ def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, sourc
 
 def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseContext, assets: list[Asset]) -> Rendered:
     """Lines markdown-it keeps out of the token stream (link reference definitions), as written but
-    for a target in the notes folder, which gets the URL an inline link to it gets."""
+    for odd spaces (see _plain_definition_spaces) and a target in the notes folder, which gets the URL
+    an inline link to it gets."""
     text = "\n".join(
-        convert_reference_definition(line.strip(" \t"), Unit([number], log, ctx, assets), number) for number, line in lines
+        convert_reference_definition(_plain_definition_spaces(line.strip(" \t"), number, log),
+                                     Unit([number], log, ctx, assets), number)
+        for number, line in lines
     )
     return Rendered("paragraph", text, lines[0][0])
+
+
+def _plain_definition_spaces(line: str, number: int, log: RepairLog) -> str:
+    """A definition with plain spaces for odd ones (`[aws]:\u00a0https://…`, copied from a web page),
+    which markdown-it reads as part of the target and Python-Markdown as no definition at all; only
+    where the line is one whole definition both ways, so that the lines around it read as before."""
+    if not ODD_SPACE.search(line) or not _whole_definition(line):
+        return line
+    plain = ODD_SPACE.sub(" ", line)
+    if not _whole_definition(plain):
+        return line
+    for match in ODD_SPACE.finditer(line):
+        log.repair(number, "tab" if match.group() == "\t" else "non-breaking-space", f"U+{ord(match.group()):04X}", " ")
+    return plain
+
+
+def _whole_definition(line: str) -> bool:
+    env: dict = {}
+    return not PARSER.parse(line, env) and len(env.get("references", {})) == 1
 
 
 def _add_kept_lines(blocks: list[Rendered], last_kept: Rendered | None, lines: list[tuple[int, str]],
