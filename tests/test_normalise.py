@@ -428,6 +428,13 @@ def test_a_no_break_space_before_a_definitions_target_becomes_a_space_so_the_lin
     assert '<a href="https://aws.amazon.com/compliance/">compliance page</a>' in html(note.markdown)
 
 
+def test_a_definition_over_several_lines_is_joined_onto_one_so_python_markdown_finds_its_label():
+    note = norm("# T\n\nSee the [AWS docs].\n\n[AWS\ndocs]: https://docs.aws.amazon.com/\n")
+    assert body(note) == "See the [AWS docs].\n\n[AWS docs]: https://docs.aws.amazon.com/\n"
+    assert [(r.line, r.rule) for r in note.repairs] == [(5, "reference-joined")]
+    assert '<a href="https://docs.aws.amazon.com/">AWS docs</a>' in html(note.markdown)
+
+
 def test_a_table_cell_that_repairs_empty_keeps_its_place():
     note = norm("# T\n\n(opens in a new tab) | Owner\n--- | ---\nS3 bucket policy | (opens in a new tab)\n")
     assert body(note) == "| | Owner\n--- | ---\nS3 bucket policy | |\n"

@@ -114,6 +114,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "[ securitu ]:\u00a0",  # a definition whose target is a no-break space, which str.strip() took away
         "[^1]:\n{: onclick=x }\n[^1]\n**",  # a line that repairs empty joins a label to its target below
         "- [a]:{: onclick=x }\n\u00a0# ",  # the line below is escaped first, and then makes a definition of the first
+        "[a\nb]: http://x \"t\"\n[c]:\nhttp://y",  # definitions over several lines, joined onto one each
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

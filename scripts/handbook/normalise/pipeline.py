@@ -164,12 +164,34 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
     """Lines markdown-it keeps out of the token stream (link reference definitions), as written but
     for odd spaces (see _plain_definition_spaces) and a target in the notes folder, which gets the URL
     an inline link to it gets."""
+    plain = [(number, _plain_definition_spaces(line.strip(" \t"), number, log)) for number, line in lines]
     text = "\n".join(
-        convert_reference_definition(_plain_definition_spaces(line.strip(" \t"), number, log),
-                                     Unit([number], log, ctx, assets), number)
-        for number, line in lines
+        convert_reference_definition(line, Unit([number], log, ctx, assets), number)
+        for number, line in _definitions_on_one_line(plain, log)
     )
     return Rendered("paragraph", text, lines[0][0])
+
+
+def _definitions_on_one_line(lines: list[tuple[int, str]], log: RepairLog) -> list[tuple[int, str]]:
+    """Kept lines with each definition that runs over several (`[AWS` then `docs]: …`) joined onto its first:
+    Python-Markdown reads a label over lines as written, so `[AWS docs]` would find no definition."""
+    if len(lines) < 2:
+        return lines
+    env: dict = {}
+    PARSER.parse("\n".join(text for _, text in lines), env)
+    spans = [ref["map"] for ref in env.get("references", {}).values()]
+    spans += [duplicate["map"] for duplicate in env.get("duplicate_refs", ())]
+    ends = {start: end for start, end in spans if end - start > 1}
+    out: list[tuple[int, str]] = []
+    index = 0
+    while index < len(lines):
+        end = ends.get(index, index + 1)
+        if end - index > 1:
+            before = "\n".join(line for _, line in lines[index:end])
+            log.repair(lines[index][0], "reference-joined", before, before.replace("\n", " "))
+        out.append((lines[index][0], " ".join(line for _, line in lines[index:end])))
+        index = end
+    return out
 
 
 def _plain_definition_spaces(line: str, number: int, log: RepairLog) -> str:
