@@ -115,6 +115,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "[^1]:\n{: onclick=x }\n[^1]\n**",  # a line that repairs empty joins a label to its target below
         "- [a]:{: onclick=x }\n\u00a0# ",  # the line below is escaped first, and then makes a definition of the first
         "[a\nb]: http://x \"t\"\n[c]:\nhttp://y",  # definitions over several lines, joined onto one each
+        "- [a]:```\u00a0",  # a definition's no-break space at its end becomes no trailing space
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

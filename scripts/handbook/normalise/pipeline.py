@@ -200,7 +200,7 @@ def _plain_definition_spaces(line: str, number: int, log: RepairLog) -> str:
     where the line is one whole definition both ways, so that the lines around it read as before."""
     if not ODD_SPACE.search(line) or not _whole_definition(line):
         return line
-    plain = ODD_SPACE.sub(" ", line)
+    plain = ODD_SPACE.sub(" ", line).strip(" ")
     if not _whole_definition(plain):
         return line
     for match in ODD_SPACE.finditer(line):
