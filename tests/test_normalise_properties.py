@@ -116,6 +116,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "- [a]:{: onclick=x }\n\u00a0# ",  # the line below is escaped first, and then makes a definition of the first
         "[a\nb]: http://x \"t\"\n[c]:\nhttp://y",  # definitions over several lines, joined onto one each
         "- [a]:```\u00a0",  # a definition's no-break space at its end becomes no trailing space
+        "[\n\u00a0docs]: x.md",  # a no-break space on a definition's second line, which joining brings to one
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

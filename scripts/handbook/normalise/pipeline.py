@@ -164,10 +164,10 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
     """Lines markdown-it keeps out of the token stream (link reference definitions), as written but
     for odd spaces (see _plain_definition_spaces) and a target in the notes folder, which gets the URL
     an inline link to it gets."""
-    plain = [(number, _plain_definition_spaces(line.strip(" \t"), number, log)) for number, line in lines]
+    joined = _definitions_on_one_line([(number, line.strip(" \t")) for number, line in lines], log)
     text = "\n".join(
-        convert_reference_definition(line, Unit([number], log, ctx, assets), number)
-        for number, line in _definitions_on_one_line(plain, log)
+        convert_reference_definition(_plain_definition_spaces(line, number, log), Unit([number], log, ctx, assets), number)
+        for number, line in joined
     )
     return Rendered("paragraph", text, lines[0][0])
 
