@@ -177,11 +177,7 @@ def _definitions_on_one_line(lines: list[tuple[int, str]], log: RepairLog) -> li
     Python-Markdown reads a label over lines as written, so `[AWS docs]` would find no definition."""
     if len(lines) < 2:
         return lines
-    env: dict = {}
-    PARSER.parse("\n".join(text for _, text in lines), env)
-    spans = [ref["map"] for ref in env.get("references", {}).values()]
-    spans += [duplicate["map"] for duplicate in env.get("duplicate_refs", ())]
-    ends = {start: end for start, end in spans if end - start > 1}
+    ends = {start: end for start, end, _ in _definitions("\n".join(text for _, text in lines))[1] if end - start > 1}
     out: list[tuple[int, str]] = []
     index = 0
     while index < len(lines):
@@ -209,8 +205,18 @@ def _plain_definition_spaces(line: str, number: int, log: RepairLog) -> str:
 
 
 def _whole_definition(line: str) -> bool:
+    tokens, found = _definitions(line)
+    return not tokens and len(found) == 1
+
+
+def _definitions(text: str) -> tuple[list, list[tuple[int, int, str]]]:
+    """markdown-it's tokens of a text, and the (first line, end line, label) of each link reference
+    definition in it, duplicates of a label included, in line order."""
     env: dict = {}
-    return not PARSER.parse(line, env) and len(env.get("references", {})) == 1
+    tokens = PARSER.parse(text, env)
+    found = [(*ref["map"], label) for label, ref in env.get("references", {}).items()]
+    found += [(*duplicate["map"], duplicate["label"]) for duplicate in env.get("duplicate_refs", ())]
+    return tokens, sorted(found)
 
 
 def _add_kept_lines(blocks: list[Rendered], last_kept: Rendered | None, lines: list[tuple[int, str]],
@@ -276,12 +282,8 @@ def _move_definitions(run: list[tuple[int, str]], labels: set[str], log: RepairL
     A definition may run over lines (`[a]:` then its target, or a title on the next line); markdown-it
     says which lines each one takes, and it moves as one line. A label defined before is dropped, logged.
     """
-    env: dict = {}
-    PARSER.parse("\n".join(text for _, text in run), env)
-    found = [(ref["map"], label) for label, ref in env.get("references", {}).items()]
-    found += [(duplicate["map"], duplicate["label"]) for duplicate in env.get("duplicate_refs", ())]
     moved: list[tuple[int, str]] = []
-    for (start, end), label in sorted(found):
+    for start, end, label in _definitions("\n".join(text for _, text in run))[1]:
         # On one line: Python-Markdown reads a label or title over lines as written, so it would not match.
         definition = " ".join(text.strip(" \t") for _, text in run[start:end])
         line = run[start][0]

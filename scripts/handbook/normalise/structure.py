@@ -138,6 +138,11 @@ def _contained_footnotes(lines: list[str], code: set[int]) -> dict[int, re.Match
             if number not in code and "[^" in line and (match := _CONTAINED_FOOTNOTE.match(line))}
 
 
+def _escape_contained(line: str, match: re.Match[str]) -> str:
+    """A contained footnote definition's line with a backslash after its list or quote marker."""
+    return line[: match.end(1)] + "\\" + line[match.end(1):]
+
+
 def _references_text(lines: list[str], code: set[int], contained: dict[int, re.Match[str]]) -> str:
     """The note's text where footnote references count: no code, and no contained definition's own `[^label]:`
     (escaping it would otherwise take away a reference, and a second run would escape what it pointed to)."""
@@ -154,7 +159,7 @@ def _escape_unused_contained_footnotes(lines: list[str], code: set[int], contain
     referenced = referenced_labels(_references_text(lines, code, contained))
     for number, match in contained.items():
         if match.group(2) not in referenced:
-            escaped = lines[number][: match.end(1)] + "\\" + lines[number][match.end(1):]
+            escaped = _escape_contained(lines[number], match)
             log.repair(number, "footnote-unused", lines[number].strip(), escaped.strip())
             lines[number] = escaped
     return "\n".join(lines)
@@ -184,7 +189,7 @@ def escape_unreferenced_definitions(text: str, referenced: frozenset[str]) -> st
         if number in contained:
             match = contained[number]
             if match.group(2) not in referenced:
-                lines[number] = line[: match.end(1)] + "\\" + line[match.end(1):]
+                lines[number] = _escape_contained(line, match)
         elif unused:
             lines[number] = escape_definitions(line, unused)
     return "\n".join(lines)
