@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import markdown
 import pytest
+import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,6 +25,21 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def mkdocs_markdown(snippets_dir: Path) -> markdown.Markdown:
+    """Python-Markdown configured with the extensions listed in mkdocs.yml (snippets pointed at a temp folder)."""
+    loader = type("EnvLoader", (yaml.SafeLoader,), {})
+    loader.add_constructor("!ENV", lambda ld, node: None)
+    config = yaml.load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)
+    names, configs = [], {}
+    for entry in config["markdown_extensions"]:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        names.append(name)
+        configs[name] = dict(options or {})
+    if "pymdownx.snippets" in configs:
+        configs["pymdownx.snippets"]["base_path"] = [str(snippets_dir)]
+    return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
 def copy_project(destination: Path) -> Path:

@@ -9,11 +9,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import mkdocs_markdown
 from tests.golden import assert_golden
 from handbook.matrix import (
     GENERATED_COMMENT, Mention, find_subjects, find_subjects_in, load_matrix, matrix_exports, render_matrix_pages, subject_target,
@@ -54,21 +54,6 @@ def test_golden_pages():
         assert_golden("matrix/" + path.replace("/", "__"), PAGES[path])
 
 
-def mkdocs_markdown(snippets_dir: Path) -> markdown.Markdown:
-    """Python-Markdown configured with the extensions listed in mkdocs.yml (snippets pointed at a temp folder)."""
-    loader = type("EnvLoader", (yaml.SafeLoader,), {})
-    loader.add_constructor("!ENV", lambda ld, node: None)
-    config = yaml.load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)
-    names, configs = [], {}
-    for entry in config["markdown_extensions"]:
-        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
-        names.append(name)
-        configs[name] = dict(options or {})
-    if "pymdownx.snippets" in configs:
-        configs["pymdownx.snippets"]["base_path"] = [str(snippets_dir)]
-    return markdown.Markdown(extensions=names, extension_configs=configs)
-
-
 class TableCells(HTMLParser):
     """Collects the first table's body rows: per cell its text, the owner classes and the links."""
 
@@ -107,7 +92,6 @@ class TableCells(HTMLParser):
 
 
 def test_every_rendered_matrix_cell_matches_the_yaml(tmp_path):
-    (tmp_path / "abbreviations.md").write_text("", encoding="utf-8")
     html = mkdocs_markdown(tmp_path).convert(PAGES["matrix/index.md"])
     parser = TableCells()
     parser.feed(html)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from textwrap import indent
 
-from .glossary import Glossary, render_abbreviations
+from .glossary import Abbreviations, Glossary, render_abbreviations
 from .load import HiddenNotes
 from .links import NoteIndex, UnresolvedLink, asset_files, resolve_links
 from .matrix import (
@@ -227,6 +227,8 @@ def render_site(
         render_repairs_section(views, findings, unresolved, templates_dir),
     ]
     pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
+    abbreviations = Abbreviations(glossary)
+    pages = [abbreviations.append_to(page) for page in pages]
     report = {
         "counts": dict(counts),
         "hidden_notes": [{"path": h.path, "notes": h.notes} for h in hidden],
