@@ -228,7 +228,8 @@ def render_site(
     ]
     pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
     abbreviations = Abbreviations(glossary)
-    pages = [abbreviations.append_to(page) for page in pages]
+    for number, page in enumerate(pages):  # in place, so that each page's former text is freed at once
+        pages[number] = abbreviations.append_to(page)
     report = {
         "counts": dict(counts),
         "hidden_notes": [{"path": h.path, "notes": h.notes} for h in hidden],
