@@ -49,8 +49,8 @@ def test_a_repairs_row_is_escaped_text_in_plain_cells() -> None:
 
     repairs = (Repair("a.md", 3, "html-sanitise", "<b>x</b> &  y", ""), Repair("a.md", 9, "spelling", "teh", "the"))
     assert repair_rows(repairs) == (
-        "<tr><td>3</td><td>html-sanitise</td><td>&lt;b&gt;x&lt;/b&gt; &amp; y</td><td><em>(nothing)</em></td></tr>\n"
-        "<tr><td>9</td><td>spelling</td><td>teh</td><td>the</td></tr>"
+        "<tr><td>3<td>html-sanitise<td>&lt;b&gt;x&lt;/b&gt; &amp; y<td><em>(nothing)</em>\n"
+        "<tr><td>9<td>spelling<td>teh<td>the"
     )
 
 

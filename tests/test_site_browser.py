@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -120,3 +121,21 @@ def test_rule_ids_in_the_build_report_break_only_at_their_hyphens_on_a_phone(pag
     ids = page.locator("table code.handbook-id")
     assert ids.count() >= 13 + 6  # a rule per contradiction, and the table of merge rules
     assert ids.evaluate_all(_BROKEN_PARTS) == []
+
+
+def test_each_repair_of_a_note_is_a_row_of_its_page_as_the_browser_reads_it(page, built_site: BuiltSite,
+                                                                             site_url: str) -> None:
+    # The rows leave out their optional end tags: the browser must still see one row of four cells a repair.
+    from handbook.paths import note_page
+
+    repairs = json.loads((built_site.site / "report.json").read_text(encoding="utf-8"))["repairs"]
+    by_note: dict[str, list[list[str]]] = {}
+    for r in repairs:
+        by_note.setdefault(r["note"], []).append(
+            [str(r["line"]), r["rule"], *(" ".join(text.split()) or "(nothing)" for text in (r["before"], r["after"]))])
+    for note, expected in sorted(by_note.items()):
+        page.goto(site_url + "handbook/" + note_page(note).removesuffix(".md") + "/")
+        page.locator("details.handbook-repairs summary").click()  # innerText is the text shown, once it is shown
+        rows = page.locator("details.handbook-repairs tbody tr").evaluate_all(
+            "rows => rows.map(row => [...row.children].map(cell => cell.tagName + ':' + cell.innerText))")
+        assert rows == [[f"TD:{text}" for text in row] for row in expected], note

@@ -196,11 +196,12 @@ def cell_html(text: str) -> str:
 def repair_rows(repairs) -> str:
     """The rows of a repairs table in HTML, one line each (a note can have hundreds of repairs).
 
-    Cells hold plain text, styled as code by the stylesheet: every tag is parsed twice more while
-    the page is built (by Python-Markdown and by MkDocs), and code elements made up most of them.
+    Cells hold plain text, styled as code by the stylesheet, and rows and cells leave out the end tags
+    that HTML makes optional: every tag is parsed again while the page is built, and code elements
+    and end tags made up most of them.
     """
     return "\n".join(
-        f"<tr><td>{r.line}</td><td>{cell_html(r.rule)}</td><td>{cell_html(r.before)}</td><td>{cell_html(r.after)}</td></tr>"
+        f"<tr><td>{r.line}<td>{cell_html(r.rule)}<td>{cell_html(r.before)}<td>{cell_html(r.after)}"
         for r in repairs
     )
 
