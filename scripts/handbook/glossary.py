@@ -97,7 +97,7 @@ class Abbreviations:
         """The definitions of `terms`, in term order, one a paragraph."""
         # One a paragraph: Python-Markdown reads a block of definitions one line at a time and re-tests the
         # rest of the block after each.
-        return "".join(f"{self.lines[term]}\n\n" for term in sorted(set(terms)))[:-1]
+        return "\n\n".join(self.lines[term] for term in sorted(set(terms))) + "\n"
 
     def append_to(self, page: GeneratedFile) -> GeneratedFile:
         """The page with the definitions of the terms it uses after its text (none for a page that uses none)."""

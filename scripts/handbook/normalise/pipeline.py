@@ -471,7 +471,6 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         _add_kept_lines(sections[-1][4], last_kept, moved, log, ctx, assets)
         kept += moved
 
-
     # A title heading found below other headings starts a second level-1 section; fold it into the first.
     merged: list[tuple[str, int, int, str, list[Rendered]]] = []
     for section in sections:
@@ -563,8 +562,6 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         meta=front.meta,
     )
     return note, tuple(log.findings)
-
-
 
 
 def normalise_note(raw: RawNote, ctx: NormaliseContext) -> Note:
