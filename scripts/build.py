@@ -123,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
                 log.debug("contradiction %s: %s %s", item.source, item.rule, item.message)
             for rule, count in sorted(Counter(item.rule for item in site.contradictions).items()):
                 log.info("render: %d contradiction%s of %s", count, "" if count == 1 else "s", rule)
-            for link in site.unresolved:
-                log.warning("unresolved link on %s: %s (shown as plain text)", link.page, link.target)
+            for link in site.missing_links:
+                log.warning("%s/%s:%d: link to a missing note: expected a note or file named %r (path, file name, "
+                            "title or alias) in the notes folder; shown as plain text",
+                            display_path(args.notes), link.note, link.line, link.target)
 
         with feedback.stage("write"):
             target = args.root / "docs" / GENERATED_DIR

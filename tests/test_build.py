@@ -82,6 +82,34 @@ def test_builds_are_byte_identical(built_site: BuiltSite, tmp_path: Path) -> Non
     assert (again / "docs" / "report.json").read_bytes() == (built_site.docs / "report.json").read_bytes()
 
 
+def test_a_link_to_a_missing_note_is_a_warning_naming_the_note_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes"
+    (notes / "Storage").mkdir(parents=True)
+    (notes / "Storage" / "S3.md").write_text(
+        "---\ntags: [s3]\n---\n# S3\n\nArchive to [[Glacier]] or [[Deep Archive|the deep tier]].\n\n"
+        "- Copies of [[Glacier]] stay\n", encoding="utf-8")
+    root = copy_project(tmp_path / "project")
+    capsys.readouterr()
+    assert run_build(root, "--no-site", notes=notes) == 0
+    shown = f"{notes.as_posix()}/Storage/S3.md"
+    assert [line for line in capsys.readouterr().err.splitlines() if "missing" in line] == [
+        f"WARNING -  {shown}:6: link to a missing note: expected a note or file named 'Glacier' (path, file name, "
+        "title or alias) in the notes folder; shown as plain text",
+        f"WARNING -  {shown}:6: link to a missing note: expected a note or file named 'Deep Archive' (path, file name, "
+        "title or alias) in the notes folder; shown as plain text",
+        f"WARNING -  {shown}:8: link to a missing note: expected a note or file named 'Glacier' (path, file name, "
+        "title or alias) in the notes folder; shown as plain text",
+    ]
+    report = json.loads((root / "docs" / "report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["unresolved links"] == 3
+    assert report["unresolved_links"][1] == {"note": "Storage/S3.md", "line": 6, "target": "Deep Archive",
+                                             "text": "the deep tier"}
+    listed = (root / "docs" / "handbook" / "report" / "index.md").read_text(encoding="utf-8")
+    assert "| [Storage/S3.md](../notes/storage/s3.md) | 6 | the deep tier | `Deep Archive` |" in listed
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("write_bad_input", "expected"),

@@ -7,8 +7,8 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from handbook.links import NoteIndex, asset_page_path, resolve_links, rewrite_link_targets
-from handbook.model import GeneratedFile, Note, Section, Source
+from handbook.links import MissingLink, NoteIndex, asset_page_path, find_missing_links, resolve_links, rewrite_link_targets
+from handbook.model import Block, GeneratedFile, Note, Repair, Section, Source
 
 
 def note(path: str, title: str, headings: tuple[str, ...] = (), aliases: tuple[str, ...] = ()) -> Note:
@@ -27,60 +27,87 @@ def no_homes(path: str, heading: str | None):
     return None
 
 
-def resolve(markdown: str, page: str = "topics/a.md", home_of=no_homes):
-    files, unresolved = resolve_links([GeneratedFile(page, markdown)], NoteIndex(NOTES), home_of)
-    return files[0].content, unresolved
+def resolve(markdown: str, page: str = "topics/a.md", home_of=no_homes) -> str:
+    return resolve_links([GeneratedFile(page, markdown)], NoteIndex(NOTES), home_of)[0].content
+
+
+def linking_note(path: str, *lines: tuple[int, str], heading: tuple[int, str] | None = None,
+                 repairs: tuple[Repair, ...] = ()) -> Note:
+    """A note whose blocks start at the given raw lines; `heading` adds a section with a heading line."""
+    blocks = tuple(Block("paragraph", text, Source(path, line)) for line, text in lines)
+    sections = [Section("Links", 1, Source(path, 1), blocks)]
+    if heading is not None:
+        sections.append(Section("H", 2, Source(path, heading[0]), (), heading=heading[1]))
+    return Note(path=path, title="Links", raw="", markdown="", sections=tuple(sections), repairs=repairs)
+
+
+def missing(*notes: Note) -> list[tuple[str, int, str, str]]:
+    index = NoteIndex([*NOTES, *notes])
+    return [(m.note, m.line, m.target, m.text) for m in find_missing_links([*notes], index)]
 
 
 def test_wikilink_goes_where_the_merge_put_the_note() -> None:
-    text, _ = resolve("See [IAM](note:IAM).", home_of=lambda p, h: ("topics/iam.md", "users") if p == "Security/IAM.md" else None)
+    text = resolve("See [IAM](note:IAM).", home_of=lambda p, h: ("topics/iam.md", "users") if p == "Security/IAM.md" else None)
     assert text == "See [IAM](iam.md#users)."
 
 
 def test_wikilink_falls_back_to_the_note_page_and_heading_anchor() -> None:
-    text, _ = resolve("[Users](note:Security/IAM#Users%20and%20groups)", page="other/security/x.md")
+    text = resolve("[Users](note:Security/IAM#Users%20and%20groups)", page="other/security/x.md")
     assert text == "[Users](../../notes/security/iam.md#users-and-groups)"
 
 
 def test_names_are_matched_by_file_title_or_alias_case_insensitively() -> None:
     for target in ("s3", "Storage/S3", "simple%20storage%20service"):
-        text, unresolved = resolve(f"[x](note:{target})")
-        assert text == "[x](../notes/storage/s3.md)" and unresolved == []
+        text = resolve(f"[x](note:{target})")
+        assert text == "[x](../notes/storage/s3.md)"
+        assert missing(linking_note("a.md", (3, f"[x](note:{target})"))) == []
 
 
-def test_unknown_note_becomes_plain_text_and_is_reported() -> None:
-    text, unresolved = resolve("Read [Glacier](note:Glacier) first.")
-    assert text == "Read Glacier first."
-    assert [(u.page, u.target, u.text) for u in unresolved] == [("topics/a.md", "Glacier", "Glacier")]
-
-
-def test_a_missing_note_named_twice_on_a_page_is_reported_once() -> None:
-    text, unresolved = resolve("[Glacier](note:Glacier) and again [Glacier](note:Glacier), then [Vault](note:Vault).")
-    assert text == "Glacier and again Glacier, then Vault."
-    assert [u.target for u in unresolved] == ["Glacier", "Vault"]
-
-
-def test_a_missing_note_is_reported_with_the_words_the_page_text_gives_it() -> None:
+def test_unknown_note_becomes_plain_text() -> None:
+    assert resolve("Read [Glacier](note:Glacier) first.") == "Read Glacier first."
     # The repairs table, written as HTML after the text, escapes the same link's words.
-    text, unresolved = resolve("[A && B](note:A%20&&%20B)\n\n<td>[A &amp;&amp; B](note:A%20&&%20B)</td>")
+    text = resolve("[A && B](note:A%20&&%20B)\n\n<td>[A &amp;&amp; B](note:A%20&&%20B)</td>")
     assert text == "A && B\n\n<td>A &amp;&amp; B</td>"
-    assert [(u.target, u.text) for u in unresolved] == [("A && B", "A && B")]
+
+
+def test_a_missing_note_is_reported_at_the_note_line_that_links_it() -> None:
+    note = linking_note("Storage/Vault.md", (4, "Read [Glacier](note:Glacier) first."),
+                        (6, "One\nTwo [Deep](note:Deep%20Archive#Tiers) and [S3](note:S3)\nthree [Glacier](note:Glacier)"))
+    assert missing(note) == [
+        ("Storage/Vault.md", 4, "Glacier", "Glacier"),
+        ("Storage/Vault.md", 7, "Deep Archive#Tiers", "Deep"),
+        ("Storage/Vault.md", 8, "Glacier", "Glacier"),
+    ]
+
+
+def test_a_missing_note_named_twice_on_a_line_is_reported_once_and_per_note() -> None:
+    first = linking_note("b.md", (2, "[Glacier](note:Glacier) and again [Glacier](note:Glacier), then [Vault](note:Vault)."))
+    copy = linking_note("a.md", (2, "[Glacier](note:Glacier)"))
+    assert missing(first, copy) == [("b.md", 2, "Glacier", "Glacier"), ("b.md", 2, "Vault", "Vault"),
+                                    ("a.md", 2, "Glacier", "Glacier")]
+
+
+def test_missing_links_in_headings_definitions_and_the_title_are_reported() -> None:
+    title_link = Repair("t.md", 1, "obsidian-wikilink", "[[Gone]]", "[Gone](note:Gone)")
+    note = linking_note("t.md", (5, "See [gone][g]."), (7, "[g]: note:gone.md"),
+                        heading=(9, "## About [Nothing](note:Nothing)"), repairs=(title_link,))
+    assert missing(note) == [("t.md", 1, "Gone", "Gone"), ("t.md", 7, "gone.md", "g"), ("t.md", 9, "Nothing", "Nothing")]
+    assert find_missing_links([note], NoteIndex([note]))[0] == MissingLink("t.md", 1, "Gone", "Gone")
 
 
 def test_assets_and_page_targets_are_relative_to_the_page() -> None:
-    text, _ = resolve("![d](asset:img/Pasted%20image%201.PNG) and [m](page:matrix/index.md#legend)", page="notes/x/y.md")
+    text = resolve("![d](asset:img/Pasted%20image%201.PNG) and [m](page:matrix/index.md#legend)", page="notes/x/y.md")
     assert text == "![d](../../assets/img/pasted-image-1.png) and [m](../../matrix/index.md#legend)"
     assert asset_page_path("a b/C.JPG") == "assets/a-b/c.jpg"
 
 
-def test_reference_definitions_into_the_notes_folder_are_resolved_or_dropped_and_reported() -> None:
-    text, unresolved = resolve('See [the bucket][s3] and [gone][g].\n\n[s3]: note:Storage/S3.md "Buckets"\n[g]: note:gone.md\n')
+def test_reference_definitions_into_the_notes_folder_are_resolved_or_dropped() -> None:
+    text = resolve('See [the bucket][s3] and [gone][g].\n\n[s3]: note:Storage/S3.md "Buckets"\n[g]: note:gone.md\n')
     assert text == 'See [the bucket][s3] and [gone][g].\n\n[s3]: ../notes/storage/s3.md "Buckets"\n\n'
-    assert [(u.target, u.text) for u in unresolved] == [("gone.md", "g")]
 
 
 def test_other_files_pass_through_untouched() -> None:
-    files, _ = resolve_links([GeneratedFile("x.html", "[a](note:IAM)")], NoteIndex(NOTES), no_homes)
+    files = resolve_links([GeneratedFile("x.html", "[a](note:IAM)")], NoteIndex(NOTES), no_homes)
     assert files[0].content == "[a](note:IAM)"
 
 

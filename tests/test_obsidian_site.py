@@ -177,7 +177,10 @@ def test_markdown_links_to_notes_files_and_headings_lead_where_their_text_went(v
     assert "a missing page" in shown and "a missing page" not in links
     assert re.search(r'<img alt="The VPC" src="\.\./\.\./\.\./assets/images/vpc-diagram\.png" title="VPC layout"', shown)
     report = json.loads((vault_site.docs / "report.json").read_text(encoding="utf-8"))
-    assert {(u["target"], u["text"]) for u in report["unresolved_links"]} >= {("Networking/missing.md", "a missing page")}
+    assert report["unresolved_links"] == [
+        {"note": "Networking/Links.md", "line": 4, "target": "Networking/missing.md", "text": "a missing page"},
+        {"note": "Networking/Network diagrams.md", "line": 14, "target": "Nowhere note", "text": "Nowhere note"},
+    ]
 
 
 def test_titles_headings_tags_and_file_names_with_html_in_them_are_text_on_every_page(vault_site: BuiltSite) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,11 +41,16 @@ _SCHEMES = ("](note:", "](asset:", "](page:", "]: note:", "]: asset:")
 HomeFinder = Callable[[str, str | None], tuple[str, str | None] | None]
 
 
-@dataclass(frozen=True)
-class UnresolvedLink:
-    """A link to a note or file that is not in the notes folder; shown as plain text and reported."""
+# The normaliser's rules that write `note:` links, and so the repairs that name a title's links.
+_LINK_RULES = frozenset({"obsidian-wikilink", "obsidian-transclusion", "relative-link"})
 
-    page: str
+
+@dataclass(frozen=True)
+class MissingLink:
+    """A link in a note to a note or file that is not in the notes folder; shown as plain text and reported."""
+
+    note: str
+    line: int
     target: str
     text: str
 
@@ -87,6 +92,47 @@ class NoteIndex:
         return self.by_name.get(target.strip().lower())
 
 
+def _note_targets(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, target, link text) of each `note:` link and link definition in a text."""
+    for match in LINK_TARGET.finditer(text):
+        if match.group(2) == "note":
+            yield match.start(), unquote(match.group(3)), match.group(1)
+    if "]: note:" in text:
+        for match in DEFINITION_TARGET.finditer(text):
+            if match.group(3) == "note":
+                yield match.start(), unquote(match.group(4)), match.group(2)
+
+
+def _places(note: Note) -> Iterator[tuple[int, str]]:
+    """(raw line, normalised Markdown) of every part of a note that can hold a link."""
+    title = note.sections[0].source.line if note.sections else 0
+    # The title is plain text on every page; its links are known from the repairs that wrote them.
+    for repair in note.repairs:
+        if repair.line == title and repair.rule in _LINK_RULES:
+            yield repair.line, repair.after
+    for section in note.sections:
+        if section.heading:
+            yield section.source.line, section.heading
+        for block in section.blocks:
+            yield block.source.line, block.markdown
+
+
+def find_missing_links(notes: Sequence[Note], index: NoteIndex) -> list[MissingLink]:
+    """Every link in the notes to a note that is not in the notes folder, once per note, line and target:
+    notes in the order given, each by line."""
+    missing: dict[tuple[int, int, str], MissingLink] = {}
+    for number, note in enumerate(notes):
+        for line, text in _places(note):
+            if "note:" not in text:
+                continue
+            for offset, target, label in _note_targets(text):
+                if index.find(target.partition("#")[0]) is None:
+                    at = line + text.count("\n", 0, offset)
+                    missing.setdefault((number, at, target), MissingLink(note.path, at, target, label))
+    # By note and line; links on one line in the order they come (the sort is stable).
+    return [missing[key] for key in sorted(missing, key=lambda key: key[:2])]
+
+
 def asset_page_path(source_path: str) -> str:
     """Where an embedded file is copied: assets/<slugified folders>/<slugified name>.<ext>."""
     folder, name = posixpath.split(source_path)
@@ -118,16 +164,13 @@ def rewrite_link_targets(text: str, replace: Callable[[re.Match, str], str]) -> 
     return "".join(pieces)
 
 
-def resolve_links(
-    files: list[GeneratedFile], index: NoteIndex, home_of: HomeFinder
-) -> tuple[list[GeneratedFile], list[UnresolvedLink]]:
-    """Rewrite every `note:`/`asset:` target in the Markdown pages; unknown notes become plain text.
+def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFinder) -> list[GeneratedFile]:
+    """Rewrite every `note:`/`asset:` target in the Markdown pages; links to missing notes become plain text
+    (find_missing_links reports them where the notes wrote them).
 
     The list is rewritten in place and returned: at ten thousand notes the pages are a few hundred
     megabytes, and each page's old text is let go as soon as its new text exists.
-    Each missing note is reported once per page, however often the page names it (its text, its repairs table).
     """
-    unresolved: list[UnresolvedLink] = []
     for position, item in enumerate(files):
         if not item.path.endswith(".md") or not isinstance(item.content, str):
             continue
@@ -150,29 +193,19 @@ def resolve_links(
                 home = (note_page(note.path), anchor)
             return rel_link(page, home[0], home[1])
 
-        def replace(match: re.Match, bang: str, page: str = item.path) -> str:
+        def replace(match: re.Match, bang: str) -> str:
             text, scheme, target, title = match.groups()
             found = url(scheme, target)
-            if found is None:
-                unresolved.append(UnresolvedLink(page, unquote(target), text))
-                return text
-            return f"{bang}[{text}]({found}{title})"
+            return text if found is None else f"{bang}[{text}]({found}{title})"
 
-        def replace_definition(match: re.Match, page: str = item.path) -> str:
+        def replace_definition(match: re.Match) -> str:
             head, label, scheme, target, rest = match.groups()
             found = url(scheme, target)
-            if found is None:
-                # Without its definition, a reference shows as the text it is.
-                unresolved.append(UnresolvedLink(page, unquote(target), label))
-                return ""
-            return f"{head}{found}{rest}"
+            # Without its definition, a reference shows as the text it is.
+            return "" if found is None else f"{head}{found}{rest}"
 
         content = rewrite_link_targets(item.content, replace)
         if "]: note:" in content or "]: asset:" in content:
             content = DEFINITION_TARGET.sub(replace_definition, content)
         files[position] = GeneratedFile(item.path, content)
-    # The first mention on a page names it: the page's text comes before its repairs table.
-    first: dict[tuple[str, str], UnresolvedLink] = {}
-    for link in unresolved:
-        first.setdefault((link.page, link.target), link)
-    return files, list(first.values())
+    return files

@@ -193,9 +193,9 @@ REPORT_REPAIR_LIMIT = 500
 
 
 def render_repairs_section(
-    views: Sequence[NoteView], findings: Sequence, unresolved: Sequence, templates_dir: Path
+    views: Sequence[NoteView], findings: Sequence, missing_links: Sequence, templates_dir: Path
 ) -> str:
-    """The report's Repairs, suspicious words and unresolved links sections."""
+    """The report's Repairs, suspicious words and links to missing notes sections."""
     env = make_env(templates_dir)
     rules = Counter(repair.rule for view in views for repair in view.repairs)
     total = sum(rules.values())
@@ -206,5 +206,5 @@ def render_repairs_section(
         by_note=[view for view in views if view.repairs],
         rules=sorted(rules.items(), key=lambda item: (-item[1], item[0])),
         findings=sorted(findings),
-        unresolved=sorted(unresolved, key=lambda u: (u.page, u.target, u.text)),
+        missing_links=missing_links,
     ).rstrip("\n")

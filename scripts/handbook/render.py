@@ -10,7 +10,7 @@ from textwrap import indent
 
 from .glossary import Abbreviations, Glossary, render_abbreviations
 from .load import HiddenNotes
-from .links import NoteIndex, UnresolvedLink, asset_files, resolve_links
+from .links import MissingLink, NoteIndex, asset_files, find_missing_links, resolve_links
 from .matrix import (
     Contradiction, Matrix, Mention, contradiction_admonition, contradiction_report, find_contradictions,
     find_subjects_in, matrix_exports, render_matrix_pages, subject_target,
@@ -37,7 +37,7 @@ class RenderedSite:
     exports: tuple[GeneratedFile, ...]
     counts: tuple[tuple[str, int], ...]
     contradictions: tuple[Contradiction, ...]
-    unresolved: tuple[UnresolvedLink, ...]
+    missing_links: tuple[MissingLink, ...]
 
 
 def render_hidden_notes(hidden: Sequence[HiddenNotes]) -> str:
@@ -204,7 +204,8 @@ def render_site(
         pages += render_redirects(*redirects, {p.path for p in pages if p.path.endswith(".md")}, titles)
 
     index = NoteIndex(notes)
-    pages, unresolved = resolve_links(pages, index, result.note_home)
+    pages = resolve_links(pages, index, result.note_home)
+    missing_links = find_missing_links(notes, index)
     counts = (
         ("notes read", len(notes)),
         ("hidden notes skipped", sum(h.notes for h in hidden)),
@@ -216,7 +217,7 @@ def render_site(
         ("words reported", len(findings)),
         ("unassigned sections", len(result.unassigned)),
         ("contradictions", len(contradictions)),
-        ("unresolved links", len(unresolved)),
+        ("unresolved links", len(missing_links)),
     )
     report_sections = [render_hidden_notes(hidden)] if hidden else []
     report_sections += [
@@ -224,7 +225,7 @@ def render_site(
         "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
         + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT).rstrip("\n"),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
-        render_repairs_section(views, findings, unresolved, templates_dir),
+        render_repairs_section(views, findings, missing_links, templates_dir),
     ]
     pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
     abbreviations = Abbreviations(glossary)
@@ -243,9 +244,9 @@ def render_site(
             for note in notes for r in note.repairs
         ),
         "suspicious_words": [{"note": f.note, "line": f.line, "word": f.word, "reason": f.reason} for f in findings],
-        "unresolved_links": [{"page": u.page, "target": u.target, "text": u.text} for u in unresolved],
+        "unresolved_links": [{"note": m.note, "line": m.line, "target": m.target, "text": m.text} for m in missing_links],
         "merge": merge_report(result),
     }
     exports = [GeneratedFile(name, text) for name, text in sorted(matrix_exports(matrix).items())]
     exports.append(GeneratedFile("report.json", report_json(report)))
-    return RenderedSite(tuple(pages), tuple(exports), counts, contradictions, tuple(unresolved))
+    return RenderedSite(tuple(pages), tuple(exports), counts, contradictions, tuple(missing_links))
