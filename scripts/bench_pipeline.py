@@ -5,9 +5,9 @@ The corpora are made from the five seed notes with a fixed random seed: exact co
 copies, and notes stitched from seed sections with typos, dropped words, changed facts (AWS vs the
 customer, N+1 vs N+2) and lines of their own. Each size is written to a temporary folder and built by
 `scripts/build.py --no-site` exactly as a user runs it; the build's own stage times are printed with
-the peak memory of the build and its worker processes together, and the time of a fixed Python loop
-before and after (shared machines vary in speed; the timings scale with it). Prints figures only; it
-never asserts.
+the peak memory of the build and its worker processes together, their CPU time (divided by the cores,
+the least time any schedule of that work could take), and the time of a fixed Python loop before and
+after (shared machines vary in speed; the timings scale with it). Prints figures only; it never asserts.
 
     .venv/bin/python scripts/bench_pipeline.py [--sizes 1000 10000]
 """
@@ -169,6 +169,12 @@ def write_corpus(folder: Path, size: int) -> int:
     return total
 
 
+def _children_cpu_seconds() -> float:
+    """User and system CPU time of every finished child process (a build and its workers), in seconds."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 _STAGE_TIME = re.compile(r"time: (\w+)\s+([\d.]+) s")
 
 
@@ -181,10 +187,12 @@ def run_size(size: int) -> dict:
         command = [sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(root), "--notes", str(notes),
                    "--no-site"]
         memory = TreeMemory().start()
+        cpu_before = _children_cpu_seconds()
         started = time.perf_counter()
         # CI=true: no progress bars, and the same summary a CI log shows.
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CI": "true"})
         wall = time.perf_counter() - started
+        cpu = _children_cpu_seconds() - cpu_before
         memory.stop()
         if done.returncode != 0:
             raise SystemExit(f"the build of {size:,} notes failed:\n{done.stderr[-2000:]}")
@@ -192,7 +200,7 @@ def run_size(size: int) -> dict:
         report = json.loads((root / "docs" / "report.json").read_text(encoding="utf-8"))
     counts = report["counts"]
     return {
-        "size": size, "corpus_mb": corpus_bytes / 1e6, "timings": timings, "wall": wall,
+        "size": size, "corpus_mb": corpus_bytes / 1e6, "timings": timings, "wall": wall, "cpu": cpu,
         "largest_process_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "all_processes_peak_mb": memory.peak_kb / 1024,
         "blocks": counts["input blocks"], "kept": counts["blocks kept"], "merged": counts["blocks merged"],
@@ -217,7 +225,8 @@ def main() -> None:
     before = reference_loop_seconds()
     runs = [run_size(size) for size in args.sizes]
     after = reference_loop_seconds()
-    print(f"cores: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    print(f"cores: {cores}")
     # A shared or throttled machine can run the same build at half speed: the timings scale with this loop.
     print(f"reference loop (10 million additions): {before:.2f} s before the runs, {after:.2f} s after")
     print(f"{'notes':<24}" + "".join(f"{run['size']:>12,}" for run in runs))
@@ -226,6 +235,9 @@ def main() -> None:
     for stage in stages:
         print(f"{'time: ' + stage:<24}" + "".join(f"{run['timings'].get(stage, 0):>11.2f}s" for run in runs))
     print(f"{'wall (with start-up)':<24}" + "".join(f"{run['wall']:>11.2f}s" for run in runs))
+    # The work itself: on this many cores no schedule can finish sooner than CPU time / cores.
+    print(f"{'CPU, all processes':<24}" + "".join(f"{run['cpu']:>11.2f}s" for run in runs))
+    print(f"{'CPU / cores':<24}" + "".join(f"{run['cpu'] / cores:>11.2f}s" for run in runs))
     for key in ("all_processes_peak_mb", "largest_process_mb", "blocks", "kept", "merged", "duplicate_notes",
                 "merges", "unassigned"):
         print(f"{key:<24}" + "".join(f"{run[key]:>12,.0f}" for run in runs))
