@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                 log.info("render: %d contradiction%s of %s", count, "" if count == 1 else "s", rule)
             for link in site.missing_links:
                 log.warning("%s/%s:%d: link to a missing note: expected a note or file named %r (path, file name, "
-                            "title or alias) in the notes folder; shown as plain text",
+                            "title or alias) in the notes folder; shown as text, not as a link",
                             display_path(args.notes), link.note, link.line, link.target)
 
         with feedback.stage("write"):

@@ -96,11 +96,11 @@ def test_a_link_to_a_missing_note_is_a_warning_naming_the_note_and_line(
     shown = f"{notes.as_posix()}/Storage/S3.md"
     assert [line for line in capsys.readouterr().err.splitlines() if "missing" in line] == [
         f"WARNING -  {shown}:6: link to a missing note: expected a note or file named 'Glacier' (path, file name, "
-        "title or alias) in the notes folder; shown as plain text",
+        "title or alias) in the notes folder; shown as text, not as a link",
         f"WARNING -  {shown}:6: link to a missing note: expected a note or file named 'Deep Archive' (path, file name, "
-        "title or alias) in the notes folder; shown as plain text",
+        "title or alias) in the notes folder; shown as text, not as a link",
         f"WARNING -  {shown}:8: link to a missing note: expected a note or file named 'Glacier' (path, file name, "
-        "title or alias) in the notes folder; shown as plain text",
+        "title or alias) in the notes folder; shown as text, not as a link",
     ]
     report = json.loads((root / "docs" / "report.json").read_text(encoding="utf-8"))
     assert report["counts"]["unresolved links"] == 3

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from html import unescape
+from pathlib import Path
+from urllib.parse import quote
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from handbook.links import MissingLink, NoteIndex, asset_page_path, find_missing_links, resolve_links, rewrite_link_targets
+from handbook.links import (
+    MissingLink, NoteIndex, asset_page_path, find_missing_links, resolve_links, rewrite_link_targets,
+)
 from handbook.model import Block, GeneratedFile, Note, Repair, Section, Source
+from tests.conftest import mkdocs_markdown
 
 
 def note(path: str, title: str, headings: tuple[str, ...] = (), aliases: tuple[str, ...] = ()) -> Note:
@@ -63,16 +70,39 @@ def test_names_are_matched_by_file_title_or_alias_case_insensitively() -> None:
         assert missing(linking_note("a.md", (3, f"[x](note:{target})"))) == []
 
 
-def test_unknown_note_becomes_plain_text() -> None:
-    assert resolve("Read [Glacier](note:Glacier) first.") == "Read Glacier first."
+def test_a_link_to_a_missing_note_becomes_its_text_marked_as_missing() -> None:
+    assert resolve("Read [Glacier](note:Glacier#Tiers) first.") == (
+        'Read <span class="handbook-missing-link" title="“Glacier” is not in the notes folder">Glacier</span> first.'
+    )
     # The repairs table, written as HTML after the text, escapes the same link's words.
     text = resolve("[A && B](note:A%20&&%20B)\n\n<td>[A &amp;&amp; B](note:A%20&&%20B)</td>")
-    assert text == "A && B\n\n<td>A &amp;&amp; B</td>"
+    tooltip = 'title="“A &#38;&#38; B” is not in the notes folder"'
+    assert text == (f'<span class="handbook-missing-link" {tooltip}>A && B</span>\n\n'
+                    f'<td><span class="handbook-missing-link" {tooltip}>A &amp;&amp; B</span></td>')
+
+
+@settings(max_examples=200, deadline=None)
+@example("a|b")
+@example('[x](y) `c` *e* _u_ \\* <b> "q" \'s\'')
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+    lambda name: name.strip() and "#" not in name and name.strip().lower() not in NoteIndex(NOTES).by_name))
+def test_a_missing_note_s_name_shows_whole_in_its_tooltip_in_text_and_tables(name: str) -> None:
+    md = mkdocs_markdown(Path(tempfile.gettempdir()))
+    target = quote(name, safe="")
+    page = resolve(f"See [the note](note:{target}) here.\n\n| A | B |\n| --- | --- |\n| [cell](note:{target}) | 2 |\n")
+    html = md.convert(page)
+    titles = re.findall(r'<span class="handbook-missing-link" title="([^"]*)">(the note|cell)</span>', html)
+    assert [(unescape(title), text) for title, text in titles] == [
+        (f"“{name.strip()}” is not in the notes folder", "the note"),
+        (f"“{name.strip()}” is not in the notes folder", "cell"),
+    ]
+    assert "<td>2</td>" in html
 
 
 def test_a_missing_note_is_reported_at_the_note_line_that_links_it() -> None:
     note = linking_note("Storage/Vault.md", (4, "Read [Glacier](note:Glacier) first."),
-                        (6, "One\nTwo [Deep](note:Deep%20Archive#Tiers) and [S3](note:S3)\nthree [Glacier](note:Glacier)"))
+                        (6, "One\nTwo [Deep](note:Deep%20Archive#Tiers) and [S3](note:S3)\n"
+                            "three [Glacier](note:Glacier)"))
     assert missing(note) == [
         ("Storage/Vault.md", 4, "Glacier", "Glacier"),
         ("Storage/Vault.md", 7, "Deep Archive#Tiers", "Deep"),
@@ -81,7 +111,8 @@ def test_a_missing_note_is_reported_at_the_note_line_that_links_it() -> None:
 
 
 def test_a_missing_note_named_twice_on_a_line_is_reported_once_and_per_note() -> None:
-    first = linking_note("b.md", (2, "[Glacier](note:Glacier) and again [Glacier](note:Glacier), then [Vault](note:Vault)."))
+    first = linking_note("b.md", (2, "[Glacier](note:Glacier) and again [Glacier](note:Glacier), "
+                                     "then [Vault](note:Vault)."))
     copy = linking_note("a.md", (2, "[Glacier](note:Glacier)"))
     assert missing(first, copy) == [("b.md", 2, "Glacier", "Glacier"), ("b.md", 2, "Vault", "Vault"),
                                     ("a.md", 2, "Glacier", "Glacier")]
@@ -91,7 +122,9 @@ def test_missing_links_in_headings_definitions_and_the_title_are_reported() -> N
     title_link = Repair("t.md", 1, "obsidian-wikilink", "[[Gone]]", "[Gone](note:Gone)")
     note = linking_note("t.md", (5, "See [gone][g]."), (7, "[g]: note:gone.md"),
                         heading=(9, "## About [Nothing](note:Nothing)"), repairs=(title_link,))
-    assert missing(note) == [("t.md", 1, "Gone", "Gone"), ("t.md", 7, "gone.md", "g"), ("t.md", 9, "Nothing", "Nothing")]
+    assert missing(note) == [
+        ("t.md", 1, "Gone", "Gone"), ("t.md", 7, "gone.md", "g"), ("t.md", 9, "Nothing", "Nothing"),
+    ]
     assert find_missing_links([note], NoteIndex([note]))[0] == MissingLink("t.md", 1, "Gone", "Gone")
 
 

@@ -138,7 +138,10 @@ def test_wikilinks_lead_to_the_note_and_heading(vault_site: BuiltSite) -> None:
     target = (vault_site.site / "handbook" / "notes" / "networking" / "network-diagrams" / link.group(1).split("#")[0]).resolve()
     assert (target / "index.html").exists() or target.exists()
     assert link.group(1).endswith("#least-privilege")
-    assert "Nowhere note" in shown and 'href="Nowhere' not in shown
+    assert 'href="Nowhere' not in shown
+    # A link to a missing note is its text, marked the way Obsidian marks one, with a tooltip.
+    assert ('<span class="handbook-missing-link" title="“Nowhere note” is not in the notes folder">'
+            "Nowhere note</span>") in shown
 
 
 def test_template_syntax_is_shown_literally_and_html_is_sanitised(vault_site: BuiltSite) -> None:

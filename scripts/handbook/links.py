@@ -41,13 +41,18 @@ _SCHEMES = ("](note:", "](asset:", "](page:", "]: note:", "]: asset:")
 HomeFinder = Callable[[str, str | None], tuple[str, str | None] | None]
 
 
+MISSING_LINK_CLASS = "handbook-missing-link"
+# Every character Python-Markdown's inline patterns could read inside the tooltip before the tag is
+# kept as raw HTML (escapes, code spans, links, emphasis), or that would end the attribute or a table cell.
+_ATTRIBUTE_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'|\\`[]()*_"})
+
 # The normaliser's rules that write `note:` links, and so the repairs that name a title's links.
 _LINK_RULES = frozenset({"obsidian-wikilink", "obsidian-transclusion", "relative-link"})
 
 
 @dataclass(frozen=True)
 class MissingLink:
-    """A link in a note to a note or file that is not in the notes folder; shown as plain text and reported."""
+    """A link in a note to a note or file that is not in the notes folder; shown as marked text and reported."""
 
     note: str
     line: int
@@ -90,6 +95,13 @@ class NoteIndex:
     def find(self, target: str) -> Note | None:
         """The note a wikilink target names, or None."""
         return self.by_name.get(target.strip().lower())
+
+
+def missing_link(text: str, target: str) -> str:
+    """A link's text, marked as a link to a missing note (as Obsidian shows one) with the name it asked for."""
+    name = target.partition("#")[0].strip()
+    tooltip = f"\u201c{name}\u201d is not in the notes folder".translate(_ATTRIBUTE_ENTITIES)
+    return f'<span class="{MISSING_LINK_CLASS}" title="{tooltip}">{text}</span>'
 
 
 def _note_targets(text: str) -> Iterator[tuple[int, str, str]]:
@@ -165,8 +177,8 @@ def rewrite_link_targets(text: str, replace: Callable[[re.Match, str], str]) -> 
 
 
 def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFinder) -> list[GeneratedFile]:
-    """Rewrite every `note:`/`asset:` target in the Markdown pages; links to missing notes become plain text
-    (find_missing_links reports them where the notes wrote them).
+    """Rewrite every `note:`/`asset:` target in the Markdown pages; a link to a missing note becomes its text,
+    marked as missing (find_missing_links reports it where the note wrote it).
 
     The list is rewritten in place and returned: at ten thousand notes the pages are a few hundred
     megabytes, and each page's old text is let go as soon as its new text exists.
@@ -196,7 +208,7 @@ def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFin
         def replace(match: re.Match, bang: str) -> str:
             text, scheme, target, title = match.groups()
             found = url(scheme, target)
-            return text if found is None else f"{bang}[{text}]({found}{title})"
+            return missing_link(text, unquote(target)) if found is None else f"{bang}[{text}]({found}{title})"
 
         def replace_definition(match: re.Match) -> str:
             head, label, scheme, target, rest = match.groups()
