@@ -65,6 +65,21 @@ def test_the_report_page_lists_at_most_the_limit_of_notes_and_says_where_the_res
     assert "more, listed" not in render_report_page(views, (), [], templates, limit=5).content
 
 
+def test_the_words_and_missing_links_tables_stop_at_the_limit_and_say_where_the_rest_are() -> None:
+    from handbook.links import MissingLink
+    from handbook.normalise.log import Finding
+    from handbook.pages import render_repairs_section
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    findings = [Finding("a.md", line, "teh", "not in the dictionary") for line in (9, 3, 5)]
+    links = [MissingLink("a.md", line, "Gone", "gone") for line in (2, 4, 6, 8)]
+    text = render_repairs_section([], findings, links, templates, limit=2)
+    assert "| [a.md](../notes/a.md) | 5 | `teh` | not in the dictionary |\n\n…and 1 more, listed in `report.json`" in text
+    assert "| 9 |" not in text
+    assert "| [a.md](../notes/a.md) | 4 | gone | `Gone` |\n\n…and 2 more, listed in `report.json`" in text
+    assert "more, listed" not in render_repairs_section([], findings, links, templates, limit=4)
+
+
 def test_the_report_page_tells_apart_notes_with_the_same_title(tmp_path) -> None:
     from handbook.pages import NoteView, render_report_page
 

@@ -193,18 +193,24 @@ REPORT_REPAIR_LIMIT = 500
 
 
 def render_repairs_section(
-    views: Sequence[NoteView], findings: Sequence, missing_links: Sequence, templates_dir: Path
+    views: Sequence[NoteView], findings: Sequence, missing_links: Sequence, templates_dir: Path,
+    limit: int | None = None,
 ) -> str:
-    """The report's Repairs, suspicious words and links to missing notes sections."""
+    """The report's Repairs, suspicious words and links to missing notes sections (at most `limit` rows a table)."""
     env = make_env(templates_dir)
     rules = Counter(repair.rule for view in views for repair in view.repairs)
     total = sum(rules.values())
+    findings = sorted(findings)
+    shown_findings = findings if limit is None else findings[:limit]
+    shown_links = missing_links if limit is None else missing_links[:limit]
     return env.get_template("report/repairs.md.j2").render(
         page=REPORT_PAGE,
         repairs_total=total,
         detailed=total <= REPORT_REPAIR_LIMIT,
         by_note=[view for view in views if view.repairs],
         rules=sorted(rules.items(), key=lambda item: (-item[1], item[0])),
-        findings=sorted(findings),
-        missing_links=missing_links,
+        findings=shown_findings,
+        findings_more=more_in_report(len(findings) - len(shown_findings)),
+        missing_links=shown_links,
+        missing_links_more=more_in_report(len(missing_links) - len(shown_links)),
     ).rstrip("\n")

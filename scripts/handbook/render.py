@@ -225,7 +225,7 @@ def render_site(
         "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
         + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT).rstrip("\n"),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
-        render_repairs_section(views, findings, missing_links, templates_dir),
+        render_repairs_section(views, findings, missing_links, templates_dir, limit=REPORT_TABLE_LIMIT),
     ]
     pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
     abbreviations = Abbreviations(glossary)
