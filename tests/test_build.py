@@ -106,8 +106,11 @@ def test_a_link_to_a_missing_note_is_a_warning_naming_the_note_and_line(
     assert report["counts"]["unresolved links"] == 3
     assert report["unresolved_links"][1] == {"note": "Storage/S3.md", "line": 6, "target": "Deep Archive",
                                              "text": "the deep tier"}
+    assert report["wanted_notes"] == [{"name": "Glacier", "links": 2, "notes": 1},
+                                      {"name": "Deep Archive", "links": 1, "notes": 1}]
     listed = (root / "docs" / "handbook" / "report" / "index.md").read_text(encoding="utf-8")
     assert "| [Storage/S3.md](../notes/storage/s3.md) | 6 | the deep tier | `Deep Archive` |" in listed
+    assert "| `Glacier` | 2 | 1 |" in listed
 
 
 @pytest.mark.slow

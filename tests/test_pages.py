@@ -80,6 +80,25 @@ def test_the_words_and_missing_links_tables_stop_at_the_limit_and_say_where_the_
     assert "more, listed" not in render_repairs_section([], findings, links, templates, limit=4)
 
 
+def test_wanted_notes_count_links_and_notes_by_name_most_linked_first() -> None:
+    from handbook.links import MissingLink
+    from handbook.pages import WantedNote, wanted_notes
+
+    links = [
+        MissingLink("a.md", 1, "Vault", "v"), MissingLink("a.md", 2, "glacier#Tiers", "g"),
+        MissingLink("b.md", 3, "Glacier", "G"), MissingLink("b.md", 4, "Glacier", "G"), MissingLink("c.md", 5, "Arch", "a"),
+    ]
+    assert wanted_notes(links) == [
+        WantedNote("glacier", 3, 2), WantedNote("Arch", 1, 1), WantedNote("Vault", 1, 1),
+    ]
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    from handbook.pages import render_repairs_section
+
+    text = render_repairs_section([], [], links, templates)
+    assert "| Wanted note | Links | From notes |\n| --- | ---: | ---: |\n| `glacier` | 3 | 2 |\n| `Arch` | 1 | 1 |\n" in text
+    assert "Wanted note" not in render_repairs_section([], [], [], templates)
+
+
 def test_the_report_page_tells_apart_notes_with_the_same_title(tmp_path) -> None:
     from handbook.pages import NoteView, render_report_page
 

@@ -192,6 +192,25 @@ def _json_parts(value: object, pad: str) -> Iterator[str]:
 REPORT_REPAIR_LIMIT = 500
 
 
+@dataclass(frozen=True)
+class WantedNote:
+    """A note that links ask for and the notes folder does not have: how many links, from how many notes."""
+
+    name: str
+    links: int
+    notes: int
+
+
+def wanted_notes(missing_links: Sequence) -> list[WantedNote]:
+    """The missing notes that links name, most linked first; names that differ only in case are one note."""
+    links: dict[str, list] = {}
+    for link in missing_links:
+        name = link.target.partition("#")[0].strip()
+        links.setdefault(name.lower(), []).append((name, link.note))
+    wanted = [WantedNote(found[0][0], len(found), len({note for _, note in found})) for found in links.values()]
+    return sorted(wanted, key=lambda w: (-w.links, -w.notes, w.name.lower(), w.name))
+
+
 def render_repairs_section(
     views: Sequence[NoteView], findings: Sequence, missing_links: Sequence, templates_dir: Path,
     limit: int | None = None,
@@ -203,6 +222,8 @@ def render_repairs_section(
     findings = sorted(findings)
     shown_findings = findings if limit is None else findings[:limit]
     shown_links = missing_links if limit is None else missing_links[:limit]
+    wanted = wanted_notes(missing_links)
+    shown_wanted = wanted if limit is None else wanted[:limit]
     return env.get_template("report/repairs.md.j2").render(
         page=REPORT_PAGE,
         repairs_total=total,
@@ -213,4 +234,6 @@ def render_repairs_section(
         findings_more=more_in_report(len(findings) - len(shown_findings)),
         missing_links=shown_links,
         missing_links_more=more_in_report(len(missing_links) - len(shown_links)),
+        wanted_notes=shown_wanted,
+        wanted_more=more_in_report(len(wanted) - len(shown_wanted)),
     ).rstrip("\n")

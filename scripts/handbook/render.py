@@ -20,6 +20,7 @@ from .model import Block, GeneratedFile, Note, Section, Source
 from .normalise import Finding, join_blocks
 from .pages import (
     REPORT_TABLE_LIMIT, Home, note_view, render_note_pages, render_repairs_section, render_report_page, report_json,
+    wanted_notes,
 )
 from .paths import REPORT_PAGE
 from .redirects import RedirectMap, render_redirects
@@ -245,6 +246,7 @@ def render_site(
         ),
         "suspicious_words": [{"note": f.note, "line": f.line, "word": f.word, "reason": f.reason} for f in findings],
         "unresolved_links": [{"note": m.note, "line": m.line, "target": m.target, "text": m.text} for m in missing_links],
+        "wanted_notes": [{"name": w.name, "links": w.links, "notes": w.notes} for w in wanted_notes(missing_links)],
         "merge": merge_report(result),
     }
     exports = [GeneratedFile(name, text) for name, text in sorted(matrix_exports(matrix).items())]
