@@ -157,3 +157,42 @@ def test_link_targets_are_the_links_a_character_by_character_pattern_finds(text:
                        r"((?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)")
     expected = plain.sub(lambda m: "<{}|{}|{}|{}|{}>".format(*m.groups()), text)
     assert rewrite_link_targets(text, lambda m, bang: "<{}|{}|{}|{}|{}>".format(bang, *m.groups())) == expected
+
+
+_MISSING_TITLE = re.compile(r'<span class="handbook-missing-link" title="([^"]*)">')
+# Lines a note may hold: links to a note that exists and to ones that do not, in every place a link can
+# be (prose, headings, list items, quotes, tables, callouts, definitions), and the same text in code.
+# Each with the missing note its links name.
+_LINK_LINES = {
+    "See [[Known]] and [[Gone A]].": "Gone A", "## About [[Gone B|b]]": "Gone B", "- item [[Gone C#Part]]": "Gone C",
+    "> quoted [[Gone D]]": "Gone D", "| x | [[Gone E]] |": "Gone E", "[text](gone-f.md) and [ok](Known.md)": "gone-f.md",
+    "`[[Gone G]]` in code": None, "```\n[[Gone H]]\n```": None, "> [!note] Callout [[Gone I]]": "Gone I",
+    "Ref [r][r].\n\n[r]: gone-j.md": "gone-j.md", "1. first [[Gone K]]\n2. second": "Gone K", "": None,
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(sorted(_LINK_LINES)), min_size=1, max_size=5), min_size=1, max_size=3))
+def test_every_link_shown_as_missing_is_reported_and_every_report_is_shown(bodies: list[list[str]]) -> None:
+    from handbook.glossary import load_glossary
+    from handbook.matrix import load_matrix
+    from handbook.merge import load_topics, merge_notes
+    from handbook.model import RawNote
+    from handbook.normalise import load_context, normalise_note
+    from handbook.render import render_site
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    texts = {"Known.md": "# Known\n\nHere.\n"}
+    texts |= {f"n{i}.md": f"# Note {i}\n\n" + "\n\n".join(lines) + "\n" for i, lines in enumerate(bodies)}
+    context = load_context(data, frozenset())
+    notes = [normalise_note(RawNote(path, text, len(text)), context) for path, text in texts.items()]
+    site = render_site(notes, {p: len(t) for p, t in texts.items()}, [], merge_notes(notes, load_topics(data)),
+                       load_matrix(data), load_glossary(data), data.parent / "templates", Path("."), "notes")
+    shown = {unescape(title)[1:].split("\u201d")[0] for page in site.pages if isinstance(page.content, str)
+             for title in _MISSING_TITLE.findall(page.content)}
+    reported = {link.target.partition("#")[0] for link in site.missing_links}
+    assert reported == {_LINK_LINES[line] for lines in bodies for line in lines} - {None}
+    # A link definition's target has no text of its own to show: its reference shows as written.
+    assert shown <= reported and reported - shown <= {"gone-j.md"}
+    for link in site.missing_links:
+        assert link.target.partition("#")[0] in texts[link.note].split("\n")[link.line - 1].replace("|b]]", "]]")
