@@ -213,16 +213,17 @@ def wanted_notes(missing_links: Sequence) -> list[WantedNote]:
 
 def render_repairs_section(
     views: Sequence[NoteView], findings: Sequence, missing_links: Sequence, templates_dir: Path,
-    limit: int | None = None,
+    limit: int | None = None, wanted: Sequence[WantedNote] | None = None,
 ) -> str:
-    """The report's Repairs, suspicious words and links to missing notes sections (at most `limit` rows a table)."""
+    """The report's Repairs, suspicious words and links to missing notes sections (at most `limit` rows a table);
+    `wanted` is wanted_notes(missing_links), when the caller has it already."""
     env = make_env(templates_dir)
     rules = Counter(repair.rule for view in views for repair in view.repairs)
     total = sum(rules.values())
     findings = sorted(findings)
     shown_findings = findings if limit is None else findings[:limit]
     shown_links = missing_links if limit is None else missing_links[:limit]
-    wanted = wanted_notes(missing_links)
+    wanted = wanted_notes(missing_links) if wanted is None else wanted
     shown_wanted = wanted if limit is None else wanted[:limit]
     return env.get_template("report/repairs.md.j2").render(
         page=REPORT_PAGE,

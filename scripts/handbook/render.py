@@ -207,6 +207,7 @@ def render_site(
     index = NoteIndex(notes)
     pages = resolve_links(pages, index, result.note_home)
     missing_links = find_missing_links(notes, index)
+    wanted = wanted_notes(missing_links)
     counts = (
         ("notes read", len(notes)),
         ("hidden notes skipped", sum(h.notes for h in hidden)),
@@ -226,7 +227,7 @@ def render_site(
         "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
         + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT).rstrip("\n"),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
-        render_repairs_section(views, findings, missing_links, templates_dir, limit=REPORT_TABLE_LIMIT),
+        render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted),
     ]
     pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
     abbreviations = Abbreviations(glossary)
@@ -246,7 +247,7 @@ def render_site(
         ),
         "suspicious_words": [{"note": f.note, "line": f.line, "word": f.word, "reason": f.reason} for f in findings],
         "unresolved_links": [{"note": m.note, "line": m.line, "target": m.target, "text": m.text} for m in missing_links],
-        "wanted_notes": [{"name": w.name, "links": w.links, "notes": w.notes} for w in wanted_notes(missing_links)],
+        "wanted_notes": [{"name": w.name, "links": w.links, "notes": w.notes} for w in wanted],
         "merge": merge_report(result),
     }
     exports = [GeneratedFile(name, text) for name, text in sorted(matrix_exports(matrix).items())]
