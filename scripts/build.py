@@ -52,6 +52,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-site", action="store_true", help="write docs/handbook/ but skip mkdocs build")
     parser.add_argument("--in-place", action="store_true",
                         help="update docs/handbook/ file by file instead of swapping it (for the live preview)")
+    parser.add_argument("--strict", action="store_true",
+                        help="stop on warnings (links to missing notes) before writing anything, as for CI")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every repair, merge and decision")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     return parser.parse_args(argv)
@@ -127,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
                 log.warning("%s/%s:%d: link to a missing note: expected a note or file named %r (path, file name, "
                             "title or alias) in the notes folder; shown as text, not as a link",
                             display_path(args.notes), link.note, link.line, link.target)
+
+        if args.strict and feedback.warnings.count:
+            raise BuildError(display_path(args.notes), f"{feedback.warnings.count:,} warning"
+                             f"{'' if feedback.warnings.count == 1 else 's'} above; --strict stops the build on warnings")
 
         with feedback.stage("write"):
             target = args.root / "docs" / GENERATED_DIR

@@ -111,6 +111,12 @@ def test_a_link_to_a_missing_note_is_a_warning_naming_the_note_and_line(
     listed = (root / "docs" / "handbook" / "report" / "index.md").read_text(encoding="utf-8")
     assert "| [Storage/S3.md](../notes/storage/s3.md) | 6 | the deep tier | `Deep Archive` |" in listed
     assert "| `Glacier` | 2 | 1 |" in listed
+    # With --strict the warnings stop the build before anything is written.
+    before = tree_bytes(root / "docs")
+    assert run_build(root, "--no-site", "--strict", notes=notes) == 1
+    assert f"ERROR   -  {notes.as_posix()}: 3 warnings above; --strict stops the build on warnings" in (
+        capsys.readouterr().err.splitlines())
+    assert tree_bytes(root / "docs") == before
 
 
 @pytest.mark.slow
