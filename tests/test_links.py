@@ -132,6 +132,8 @@ def test_assets_and_page_targets_are_relative_to_the_page() -> None:
     text = resolve("![d](asset:img/Pasted%20image%201.PNG) and [m](page:matrix/index.md#legend)", page="notes/x/y.md")
     assert text == "![d](../../assets/img/pasted-image-1.png) and [m](../../matrix/index.md#legend)"
     assert asset_page_path("a b/C.JPG") == "assets/a-b/c.jpg"
+    # Names in other scripts keep their letters, so that two images never share one address.
+    assert asset_page_path("图片/图一.png") == "assets/图片/图一.png" != asset_page_path("图片/图二.png")
 
 
 def test_reference_definitions_into_the_notes_folder_are_resolved_or_dropped() -> None:

@@ -129,6 +129,19 @@ def test_note_home_resolves_notes_and_headings(result):
     assert result.note_home("missing.md") is None
 
 
+def test_headings_in_other_scripts_keep_their_own_anchors_and_links_find_them():
+    from handbook.merge.render import render_other_page
+    from tests.test_merge_support import make_note
+
+    note = make_note("笔记.md", "# 笔记\n\n## 第一部分\n\n文字一。\n\n## 第二部分\n\n文字二。\n")
+    result = merge_notes([note], load_topics(DATA))
+    [page] = result.other_pages
+    assert [s.id for s in page.sections] == ["笔记", "第一部分", "第二部分"]
+    assert result.note_home("笔记.md", "第二部分") == (page.path, "第二部分")
+    text = render_other_page(page, result)
+    assert "# 笔记 { #笔记 }" in text and "## 第二部分 { #第二部分 }" in text
+
+
 def test_a_section_from_many_notes_names_the_first_few_and_folds_the_rest_away():
     from handbook.merge.render import SOURCES_SHOWN, _section_markdown
     from handbook.merge.result import MergedBlock, MergedSection

@@ -22,7 +22,7 @@ from urllib.parse import unquote
 from markdown.extensions.toc import slugify as toc_slugify
 
 from .model import GeneratedFile, Note
-from .paths import ASSETS_DIR, note_page, rel_link, slugify
+from .paths import ASSETS_DIR, note_page, path_slug, rel_link
 
 # The link text is written as an unrolled loop (runs of plain characters between escapes): the same
 # strings as `(?:[^\[\]\\]|\\.)*`, matched a run at a time instead of a character at a time. The
@@ -150,7 +150,7 @@ def asset_page_path(source_path: str) -> str:
     folder, name = posixpath.split(source_path)
     stem, dot, ext = name.rpartition(".")
     stem = stem if dot else name
-    parts = [slugify(p) for p in folder.split("/") if p] + [slugify(stem) + (f".{ext.lower()}" if dot else "")]
+    parts = [path_slug(p) for p in folder.split("/") if p] + [path_slug(stem) + (f".{ext.lower()}" if dot else "")]
     return f"{ASSETS_DIR}/" + "/".join(parts)
 
 

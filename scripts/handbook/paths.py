@@ -39,10 +39,12 @@ _NON_LETTER = re.compile(r"[\W_]+")
 
 
 def path_slug(name: str) -> str:
-    """A file or folder name as part of a URL: its ASCII slug, or its own letters when it has no Latin ones."""
+    """A name as part of a URL (a file, a folder or a heading's anchor): its ASCII slug, or its own letters when
+    it has no Latin ones."""
     slug = slugify(name)
     if slug == "untitled":
-        # Names in other scripts (日本.md, заметки/) keep their letters rather than all becoming 'untitled'.
+        # Names in other scripts (日本.md, заметки/, ## 第二部分) keep their letters rather than all becoming
+        # 'untitled', where they would share one address.
         slug = _NON_LETTER.sub("-", unicodedata.normalize("NFKC", name).lower()).strip("-") or slug
     return slug
 

@@ -41,7 +41,7 @@ from typing import Callable, Sequence
 
 from ..model import Block, Note, Source
 from ..paths import OTHER_DIR, TOPICS_DIR, note_slug
-from ..paths import slugify as _slugify
+from ..paths import path_slug
 from .assign import Assigner, Assignment
 from .guards import Lexicon, fact_signature, guard_conflict
 from .lsh import leader_clusters
@@ -539,7 +539,7 @@ class _Merge:
                 if dest[0] != "other":
                     continue
                 title = note.sections[self.sections[g][1]].title
-                anchor = _unique(slugify(title), anchors)
+                anchor = _unique(heading_slug(title), anchors)
                 sections.append(self.merged_section(anchor, title, note.sections[self.sections[g][1]].level,
                                                     dest, path))
                 self.section_home[g] = (path, anchor)
@@ -625,7 +625,7 @@ class _Merge:
             elif ids:
                 home = self.location[self.canonical[ids[0]]]
             if home is not None:
-                first_page.setdefault(n, {}).setdefault(slugify(self.notes[n].sections[s].title), home)
+                first_page.setdefault(n, {}).setdefault(heading_slug(self.notes[n].sections[s].title), home)
         out = []
         for n, note in enumerate(self.notes):
             source = self.duplicate_of.get(n, n)
@@ -638,7 +638,7 @@ class _Merge:
             for slug, home in (homes if n == source else {}).items():
                 out.append((note.path, slug, *home))
             if n != source:
-                own = {slugify(section.title) for section in note.sections}
+                own = {heading_slug(section.title) for section in note.sections}
                 out.extend((note.path, slug, *home) for slug, home in homes.items() if slug in own)
         return out
 
@@ -659,9 +659,9 @@ class _Merge:
 
 
 @lru_cache(maxsize=1 << 16)
-def slugify(text: str) -> str:
-    """paths.slugify, cached: the same headings recur in thousands of notes."""
-    return _slugify(text)
+def heading_slug(text: str) -> str:
+    """paths.path_slug of a heading, cached: the same headings recur in thousands of notes."""
+    return path_slug(text)
 
 
 def _unique(anchor: str, used: set[str]) -> str:

@@ -9,7 +9,7 @@ from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
 from ..templating import id_code, list_text, md_cell, md_text, nav_label, nav_section_label, page_title, source_link, yaml_string
-from ..paths import OTHER_DIR, TOPICS_DIR, note_page, reading_order, rel_link, slugify
+from ..paths import OTHER_DIR, TOPICS_DIR, note_page, path_slug, reading_order, rel_link
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
 from .result import MergedBlock, MergedSection, MergeResult, OtherPage, TopicPage
@@ -158,7 +158,7 @@ def render_other_page(page: OtherPage, result: MergeResult, annotations: Mapping
     """The part of one note that fits no topic (or the whole note), deduplicated, under its own title."""
     titles = result.titles
     first = page.sections[0] if page.sections else None
-    anchor = first.id if first is not None and first.level == 1 else slugify(page.title)
+    anchor = first.id if first is not None and first.level == 1 else path_slug(page.title)
     lines = [_front_matter(page.tags) + GENERATED_BANNER, "", _heading(1, page.title, anchor), "",
              f"From the note [{list_text(page.title)}]({rel_link(page.path, note_page(page.note))}); "
              "what it shares with other notes is on the topic pages.", ""]

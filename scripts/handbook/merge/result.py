@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from ..model import Block, Source
-from ..paths import distinct_titles, slugify
+from ..paths import distinct_titles, path_slug
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class MergeResult:
         index = _index(self, "_note_index", lambda: {(n, h): (p, a) for n, h, p, a in self.note_homes})
         if heading is None:
             return index.get((note_path, None))
-        return index.get((note_path, slugify(heading))) or index.get((note_path, None))
+        return index.get((note_path, path_slug(heading))) or index.get((note_path, None))
 
     @property
     def titles(self) -> Mapping[str, str]:
