@@ -8,6 +8,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -134,6 +135,25 @@ def test_assets_and_page_targets_are_relative_to_the_page() -> None:
     assert asset_page_path("a b/C.JPG") == "assets/a-b/c.jpg"
     # Names in other scripts keep their letters, so that two images never share one address.
     assert asset_page_path("图片/图一.png") == "assets/图片/图一.png" != asset_page_path("图片/图二.png")
+
+
+def test_two_embedded_files_that_would_share_an_address_stop_the_build(tmp_path: Path) -> None:
+    from handbook.links import asset_files
+    from handbook.model import Asset, BuildError
+
+    (tmp_path / "img").mkdir()
+    for name in ("a b.png", "a-b.png", "c.png"):
+        (tmp_path / "img" / name).write_bytes(name.encode())
+    pictures = Note(path="pics.md", title="Pics", raw="", markdown="", sections=(), assets=(
+        Asset("img/c.png", "pics.md", 3), Asset("img/a-b.png", "pics.md", 5), Asset("img/a b.png", "pics.md", 7)))
+    with pytest.raises(BuildError) as error:
+        asset_files([pictures], tmp_path, "notes")
+    assert error.value.describe() == (
+        "notes/pics.md:5: the embedded file 'img/a-b.png' needs an address of its own; received 'assets/img/a-b.png', "
+        "already taken by 'img/a b.png' (rename one of the two)")
+    kept = Note(path="pics.md", title="Pics", raw="", markdown="", sections=(), assets=pictures.assets[:2])
+    assert [(f.path, f.content) for f in asset_files([kept], tmp_path)] == [
+        ("assets/img/a-b.png", b"a-b.png"), ("assets/img/c.png", b"c.png")]
 
 
 def test_reference_definitions_into_the_notes_folder_are_resolved_or_dropped() -> None:

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify as toc_slugify
 
-from .model import GeneratedFile, Note
+from .model import BuildError, GeneratedFile, Note
 from .paths import ASSETS_DIR, note_page, path_slug, rel_link
 
 # The link text is written as an unrolled loop (runs of plain characters between escapes): the same
@@ -154,10 +154,24 @@ def asset_page_path(source_path: str) -> str:
     return f"{ASSETS_DIR}/" + "/".join(parts)
 
 
-def asset_files(notes: Sequence[Note], notes_root: Path) -> list[GeneratedFile]:
-    """Copies of every file the notes embed, each once."""
-    wanted = sorted({asset.source_path for note in notes for asset in note.assets})
-    return [GeneratedFile(asset_page_path(p), (notes_root / p).read_bytes()) for p in wanted]
+def asset_files(notes: Sequence[Note], notes_root: Path, notes_label: str = "") -> list[GeneratedFile]:
+    """Copies of every file the notes embed, each once; two files that would share an address stop the build."""
+    first_embed = {}
+    for note in notes:
+        for asset in note.assets:
+            first_embed.setdefault(asset.source_path, asset)
+    owners: dict[str, str] = {}
+    for path in sorted(first_embed):
+        address = asset_page_path(path)
+        if address in owners:
+            embed = first_embed[path]
+            raise BuildError(
+                f"{notes_label}/{embed.note}" if notes_label else embed.note,
+                f"the embedded file '{path}' needs an address of its own; received '{address}', already taken by "
+                f"'{owners[address]}' (rename one of the two)", line=embed.line,
+            )
+        owners[address] = path
+    return [GeneratedFile(address, (notes_root / path).read_bytes()) for address, path in owners.items()]
 
 
 def rewrite_link_targets(text: str, replace: Callable[[re.Match, str], str]) -> str:

@@ -197,7 +197,7 @@ def render_site(
     pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix, subjects))
     pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
     pages += render_note_pages(views, templates_dir, notes_label)
-    pages += asset_files(notes, notes_root)
+    pages += asset_files(notes, notes_root, notes_label)
     pages.append(render_abbreviations(glossary))
 
     if redirects is not None:
