@@ -34,6 +34,7 @@ from handbook.redirects import load_redirects  # noqa: E402
 from handbook.render import render_site  # noqa: E402
 from handbook.search import add_search_keywords  # noqa: E402
 from handbook.site import build_site  # noqa: E402
+from handbook.templating import count  # noqa: E402
 from handbook.write import sync_generated, write_generated  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -123,16 +124,16 @@ def main(argv: list[str] | None = None) -> int:
                                folder.root, display_path(args.notes), redirects, folder.hidden)
             for item in site.contradictions:
                 log.debug("contradiction %s: %s %s", item.source, item.rule, item.message)
-            for rule, count in sorted(Counter(item.rule for item in site.contradictions).items()):
-                log.info("render: %d contradiction%s of %s", count, "" if count == 1 else "s", rule)
+            for rule, found in sorted(Counter(item.rule for item in site.contradictions).items()):
+                log.info("render: %s of %s", count(found, "contradiction"), rule)
             for link in site.missing_links:
                 log.warning("%s/%s:%d: link to a missing note: expected a note or file named %r (path, file name, "
                             "title or alias) in the notes folder; shown as text, not as a link",
                             display_path(args.notes), link.note, link.line, link.target)
 
         if args.strict and feedback.warnings.count:
-            raise BuildError(display_path(args.notes), f"{feedback.warnings.count:,} warning"
-                             f"{'' if feedback.warnings.count == 1 else 's'} above; --strict stops the build on warnings")
+            raise BuildError(display_path(args.notes),
+                             f"{count(feedback.warnings.count, 'warning')} above; --strict stops the build on warnings")
 
         with feedback.stage("write"):
             target = args.root / "docs" / GENERATED_DIR

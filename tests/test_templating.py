@@ -26,3 +26,10 @@ def test_yaml_string_writes_characters_outside_the_basic_plane_as_themselves() -
 def test_counts_and_rule_ids() -> None:
     assert number(19808) == "19,808" and number(7) == "7"
     assert id_code("near-duplicate>=0.9") == "`near-duplicate>=0.9`{ .handbook-id }"
+
+
+def test_a_count_names_one_thing_in_the_singular() -> None:
+    from handbook.templating import count
+
+    assert [count(n, "repair") for n in (0, 1, 2, 1204)] == ["0 repairs", "1 repair", "2 repairs", "1,204 repairs"]
+    assert count(1, "analysis", "analyses") == "1 analysis" and count(3, "analysis", "analyses") == "3 analyses"

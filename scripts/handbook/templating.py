@@ -161,6 +161,11 @@ def number(value: int) -> str:
     return f"{value:,}"
 
 
+def count(value: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun, singular for one: '1 repair', '1,204 repairs'."""
+    return f"{value:,} {singular if value == 1 else plural or singular + 's'}"
+
+
 def id_code(text: str) -> str:
     """An identifier (a rule id) as inline code in a table: it breaks at its hyphens, never inside a word."""
     return code_cell(text) + "{ .handbook-id }"
@@ -226,6 +231,7 @@ def make_env(templates_dir: Path) -> Environment:
     env.filters["page_title"] = page_title
     env.filters["code_cell"] = code_cell
     env.filters["number"] = number
+    env.filters["count"] = count
     env.filters["yaml_string"] = yaml_string
     env.filters["path_cell"] = path_cell
     env.filters["code"] = inline_code

@@ -8,7 +8,7 @@ from typing import Callable, Mapping, Sequence
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from ..model import GeneratedFile, Source
 from ..pages import capped_rows
-from ..templating import id_code, list_text, md_cell, md_text, nav_label, nav_section_label, page_title, source_link, yaml_string
+from ..templating import count, id_code, list_text, md_cell, md_text, nav_label, nav_section_label, page_title, source_link, yaml_string
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, path_slug, reading_order, rel_link
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -115,7 +115,7 @@ def _sources_line(section: MergedSection, page: str, titles: Mapping[str, str]) 
         return f"<small>Sources: {' · '.join(links)}</small>"
     rest = len(links) - SOURCES_SHOWN
     return (f"<small>Sources: {' · '.join(links[:SOURCES_SHOWN])} and {rest:,} more</small>\n\n"
-            f'??? quote "{rest:,} more source notes"\n\n    <small>{" · ".join(links[SOURCES_SHOWN:])}</small>')
+            f'??? quote "{count(rest, "more source note")}"\n\n    <small>{" · ".join(links[SOURCES_SHOWN:])}</small>')
 
 
 def _section_markdown(
@@ -239,10 +239,6 @@ def _cell(markdown: str, limit: int = 90) -> str:
     return _short(markdown, limit).replace("|", "\\|")
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
 def _merge_row(m, from_page: str) -> str:
     merged = "<br>".join(source_link(s, from_page) for s in m.merged)
     return (f"| {m.id} | {m.level} | {m.score:.2f} | {id_code(m.rule)} | {source_link(m.canonical, from_page)}: "
@@ -257,9 +253,9 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
     c = result.counts
     out = [
         "## How the topic pages were built", "",
-        f"{c.notes:,} notes, {c.input_blocks:,} blocks in: **{c.kept:,} kept**, **{c.merged:,} merged** into a kept "
-        f"version; {_count(c.duplicate_notes, 'duplicate note')}, {_count(len(result.unassigned), 'unassigned section')}, "
-        f"{_count(len(result.guarded), 'similar pair')} kept apart by a fact guard.", "",
+        f"{count(c.notes, 'note')}, {count(c.input_blocks, 'block')} in: **{c.kept:,} kept**, **{c.merged:,} merged** into a kept "
+        f"version; {count(c.duplicate_notes, 'duplicate note')}, {count(len(result.unassigned), 'unassigned section')}, "
+        f"{count(len(result.guarded), 'similar pair')} kept apart by a fact guard.", "",
         "### Rules", "",
         "| Rule | Level | Merges when |", "| --- | --- | --- |",
         *[f"| {id_code(r.id)} | {r.level} | {r.description} |" for r in MERGE_RULES], "",
