@@ -521,6 +521,18 @@ def test_inline_tags_are_collected_and_kept_in_prose():
     assert body(note) == "Use #security/iam here, not C# or #1 or `#code`.\n"
 
 
+def test_obsidian_block_ids_are_hidden_and_links_to_blocks_read_as_the_note_name():
+    note = norm("# T\nImportant fact. ^fact-1\n\n- item one ^item1\n- item two\n\n^my-list\n\n"
+                "Not an id ^x here, nor `code ^y`\n\nSee [[Other#^fact-1]], [[Other#^b|that]] and [[#^item1]].\n")
+    assert body(note) == (
+        "Important fact.\n\n- item one\n- item two\n\nNot an id ^x here, nor `code ^y`\n\n"
+        "See [Other](note:Other#%5Efact-1), [that](note:Other#%5Eb) and [note](note:note.md#%5Eitem1).\n"
+    )
+    assert [(r.line, r.before) for r in note.repairs if r.rule == "obsidian-block-id"] == [
+        (2, "^fact-1"), (4, "^item1"), (7, "^my-list")]
+    assert norm(note.markdown).markdown == note.markdown
+
+
 # ---- spelling and names ------------------------------------------------------------------------------
 
 

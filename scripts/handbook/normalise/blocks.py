@@ -367,6 +367,9 @@ def join_rendered(blocks: list[Rendered] | tuple[Block, ...]) -> str:
 
 
 _FENCE_LIKE = re.compile(r"^`{3,}[^`]*$")
+# An Obsidian block id: `text ^fact-1` at the end of a block, or `^my-list` alone after a list or table.
+# It names the block for `[[Note#^fact-1]]` links; Obsidian hides it, and so does the site.
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$")
 _ORDERED_START = re.compile(r"^(\d{1,9})[.)]")
 
 
@@ -449,6 +452,11 @@ class BlockRenderer:
                 log.repair(number, "obsidian-tags", text.strip(), "")
             else:
                 kept.append((number, text))
+        if kept and (block_id := _BLOCK_ID.search(kept[-1][1])):
+            number, text = kept.pop()
+            log.repair(number, "obsidian-block-id", text[block_id.start():].strip(), "")
+            if text[: block_id.start()].strip():
+                kept.append((number, text[: block_id.start()]))
         if not kept:
             return []
         repaired = self.prose(kept)

@@ -18,6 +18,7 @@ import nh3
 from markdown_it.common.html_re import HTML_TAG_RE
 
 from ..model import Asset
+from ..paths import file_stem
 from .context import NormaliseContext
 from .log import RepairLog
 from .rules import Rule, rule
@@ -118,7 +119,9 @@ def note_link(target: str, heading: str, alias: str) -> str:
     """A Markdown link to another note with a `note:` URL the renderer resolves later."""
     target = target.strip()
     heading = heading.strip()
-    text = alias.strip() or heading.rsplit("#", 1)[-1].strip() or target or "link"
+    # A link to a block (`#^fact-1`) reads as the note's name: the block id is not text.
+    shown = file_stem(target) if heading.startswith("^") else heading.rsplit("#", 1)[-1].strip()
+    text = alias.strip() or shown or target or "link"
     url = "note:" + quote(target, safe="/")
     if heading:
         url += "#" + quote(heading, safe="")
