@@ -63,6 +63,8 @@ See [access control](../Access%20control.md#least-privilege), [the diagrams](<Ne
 ## More
 
 [The web](https://example.com/) and [mail](mailto:team@example.com).
+
+Keep ==this== and drop ~~that~~, but ~5 minutes and ~10 stay as written.
 """
 
 # Code spans make these titles plain text with HTML tags in it; on every page they, and the note's
@@ -166,6 +168,12 @@ def test_snippet_markers_in_a_note_are_text_not_includes(vault_site: BuiltSite) 
     assert '<p>--8&lt;-- "missing-file.md"</p>' in shown
     assert "<p>Cut here --8&lt;-- [start:cut] or not.</p>" in shown
     assert '--8&lt;-- "abbreviations.md"' in shown and "*[EC2]" not in shown
+
+
+def test_obsidian_highlights_and_strikethrough_show_as_marked_and_deleted_text(vault_site: BuiltSite) -> None:
+    shown = article((vault_site.site / "handbook" / "notes" / "networking" / "links" / "index.html").read_text(
+        encoding="utf-8"))
+    assert "Keep <mark>this</mark> and drop <del>that</del>, but ~5 minutes and ~10 stay as written." in shown
 
 
 def test_markdown_links_to_notes_files_and_headings_lead_where_their_text_went(vault_site: BuiltSite) -> None:
