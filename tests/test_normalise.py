@@ -533,6 +533,23 @@ def test_obsidian_block_ids_are_hidden_and_links_to_blocks_read_as_the_note_name
     assert norm(note.markdown).markdown == note.markdown
 
 
+@pytest.mark.parametrize(("text", "expected", "removed"), [
+    ("A `%%x%%` code and %%y%% hidden.\n", "A `%%x%%` code and  hidden.\n", [(2, "%%y%%")]),
+    ("A ``a ` %% b`` then %%c%% x\n", "A ``a ` %% b`` then  x\n", [(2, "%%c%%")]),
+    ("```\n%%in code%%\n```\nafter %%z%% end\n", "```\n%%in code%%\n```\n\nafter  end\n", [(5, "%%z%%")]),
+    ("- item %%note%%\n- two\n", "- item\n- two\n", [(2, "%%note%%")]),
+    ("Before\n\n%%\nprivate\nlines\n%%\n\nAfter\n", "Before\n\nAfter\n", [(4, "%%\nprivate\nlines\n%%")]),
+    # Left as text: a marker without a partner, and a comment that would run over a code block.
+    ("Open %% only\n", "Open %% only\n", []),
+    ("Span %%start\n```\ncode\n```\nend%% x\n", "Span %%start\n\n```\ncode\n```\n\nend%% x\n", []),
+])
+def test_obsidian_comments_are_removed_outside_code(text: str, expected: str, removed: list) -> None:
+    note = norm("# T\n" + text)
+    assert body(note) == expected
+    assert [(r.line, r.before) for r in note.repairs if r.rule == "obsidian-comment"] == removed
+    assert norm(note.markdown).markdown == note.markdown
+
+
 # ---- spelling and names ------------------------------------------------------------------------------
 
 

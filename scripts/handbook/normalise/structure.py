@@ -195,7 +195,50 @@ def escape_unreferenced_definitions(text: str, referenced: frozenset[str]) -> st
     return "\n".join(lines)
 
 
-STRUCTURE_RULES: tuple[Rule, ...] = (space_after_hashes, limit_nesting, escape_unused_footnotes)
+# A code span (its backtick run, then anything up to the same run) or an Obsidian comment marker.
+_CODE_SPAN_OR_MARKER = re.compile(r"(`+)[^`]*?(?:`(?!\1)[^`]*?)*?\1(?!`)|%%")
+
+
+def _comment_markers(lines: list[str], code: set[int]) -> list[tuple[int, int]]:
+    """(line, column) of every `%%` outside code blocks and code spans, in order."""
+    found = []
+    for number, line in enumerate(lines):
+        if number in code or "%%" not in line:
+            continue
+        found += [(number, m.start()) for m in _CODE_SPAN_OR_MARKER.finditer(line) if m.group(0) == "%%"]
+    return found
+
+
+@rule("obsidian-comment")
+def drop_obsidian_comments(text: str, log: RepairLog) -> str:
+    """Remove Obsidian comments (`%%private%%`, on one line or many), which Obsidian never shows.
+
+    A `%%` left without a partner stays as text, and so does a comment that would run over a code block.
+    """
+    if "%%" not in text:
+        return text
+    lines = text.split("\n")
+    code = _code_lines(text)
+    markers = _comment_markers(lines, code)
+    pairs = [(markers[i], markers[i + 1]) for i in range(0, len(markers) - 1, 2)]
+    removed = []
+    for (first, start), (last, end) in reversed(pairs):  # from the end, so that earlier columns stay put
+        if any(number in code for number in range(first, last + 1)):
+            continue
+        if first == last:
+            removed.append((first, lines[first][start:end + 2]))
+            lines[first] = lines[first][:start] + lines[first][end + 2:]
+        else:
+            removed.append((first, "\n".join([lines[first][start:], *lines[first + 1:last], lines[last][:end + 2]])))
+            lines[first] = lines[first][:start]
+            lines[first + 1:last] = [""] * (last - first - 1)
+            lines[last] = lines[last][end + 2:]
+    for number, comment in reversed(removed):
+        log.repair(number, "obsidian-comment", comment, "")
+    return "\n".join(lines)
+
+
+STRUCTURE_RULES: tuple[Rule, ...] = (drop_obsidian_comments, space_after_hashes, limit_nesting, escape_unused_footnotes)
 
 
 def repair_structure(text: str, log: RepairLog) -> str:
