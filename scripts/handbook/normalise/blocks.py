@@ -26,6 +26,7 @@ from ..model import Block
 from .inline import (
     MISSING_IMAGE_CLASS, REFERENCE_LABEL, REREAD_LIMIT, TAG, TAG_LINE, lex, repair_inline, sanitise_tag,
 )
+from .log import RepairLog
 from .memo import Memo
 
 MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
@@ -369,8 +370,29 @@ def join_rendered(blocks: list[Rendered] | tuple[Block, ...]) -> str:
 _FENCE_LIKE = re.compile(r"^`{3,}[^`]*$")
 # An Obsidian block id: `text ^fact-1` at the end of a block, or `^my-list` alone after a list or table.
 # It names the block for `[[Note#^fact-1]]` links; Obsidian hides it, and so does the site.
-_BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$")
+# Several at the end go together, so that a second pass finds none left.
+_BLOCK_ID = re.compile(r"(?:(?:^|[ \t])\^[A-Za-z0-9-]+)+[ \t]*$")
+_ID_CARET = re.compile(r"(^|[ \t])\^")
 _ORDERED_START = re.compile(r"^(\d{1,9})[.)]")
+
+
+def _drop_block_ids(numbers: list[int], texts: list[str], log: RepairLog) -> None:
+    """Take Obsidian block ids off the end of a paragraph's lines, in place, logging each.
+
+    Lines that repairs emptied are passed over; a line that was only ids leaves the line before it
+    last, and that line is read the same way.
+    """
+    last = len(texts) - 1
+    while last >= 0:
+        if texts[last]:
+            block_id = _BLOCK_ID.search(texts[last])
+            if block_id is None:
+                return
+            log.repair(numbers[last], "obsidian-block-id", texts[last][block_id.start():].strip(), "")
+            texts[last] = texts[last][: block_id.start()].rstrip()
+            if texts[last]:
+                return
+        last -= 1
 
 
 def _interrupts_not(markdown: str) -> bool:
@@ -452,14 +474,11 @@ class BlockRenderer:
                 log.repair(number, "obsidian-tags", text.strip(), "")
             else:
                 kept.append((number, text))
-        if kept and (block_id := _BLOCK_ID.search(kept[-1][1])):
-            number, text = kept.pop()
-            log.repair(number, "obsidian-block-id", text[block_id.start():].strip(), "")
-            if text[: block_id.start()].strip():
-                kept.append((number, text[: block_id.start()]))
         if not kept:
             return []
         repaired = self.prose(kept)
+        # After the inline repairs, which can bring an id to the end (a dropped tag before it).
+        _drop_block_ids([number for number, _ in kept], repaired, log)
         for _ in range(REREAD_LIMIT):
             unspanned = False
             for index, ((number, original), text) in enumerate(zip(kept, repaired)):
@@ -529,6 +548,13 @@ class BlockRenderer:
                     with log.second_reading():
                         again = self.prose(lines)
                     lines = [(number, text) for (number, _), text in zip(lines, again) if text]
+                    if lines and (block_id := _BLOCK_ID.search(lines[-1][1])):
+                        # Text that only the split made a block's end: an id there is not one, in
+                        # Obsidian or on a second pass.
+                        number, text = lines[-1]
+                        escaped = text[: block_id.start()] + _ID_CARET.sub(r"\1\\^", text[block_id.start():])
+                        log.repair(number, "block-escape", text[-20:], escaped[-21:])
+                        lines[-1] = (number, escaped)
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
                              for i, (number, text) in enumerate(lines)]

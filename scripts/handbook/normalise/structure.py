@@ -209,14 +209,28 @@ def _comment_markers(lines: list[str], code: set[int]) -> list[tuple[int, int]]:
     return found
 
 
+_COMMENT_PASSES = 4
+
+
 @rule("obsidian-comment")
 def drop_obsidian_comments(text: str, log: RepairLog) -> str:
     """Remove Obsidian comments (`%%private%%`, on one line or many), which Obsidian never shows.
 
     A `%%` left without a partner stays as text, and so does a comment that would run over a code block.
     """
-    if "%%" not in text:
-        return text
+    # A removed comment can change which lines are code (a fence that was text after it): look again.
+    for _ in range(_COMMENT_PASSES):
+        if "%%" not in text:
+            break
+        cleaned = _without_comments(text, log)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+def _without_comments(text: str, log: RepairLog) -> str:
+    """One pass of drop_obsidian_comments over a text's lines as they are now."""
     lines = text.split("\n")
     code = _code_lines(text)
     markers = _comment_markers(lines, code)
