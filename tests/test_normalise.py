@@ -277,6 +277,12 @@ def test_opens_in_a_new_tab_is_removed_from_link_text_as_in_the_real_note():
     assert '<a href="https://aws.amazon.com/x/"><strong>shared responsibility model</strong></a>' in html(note.markdown)
 
 
+def test_a_leftover_between_two_words_leaves_them_apart():
+    note = norm("Word (opens in a new tab)cloudTrail and link(opens in a new tab)_x and end (opens in a new window).\n")
+    assert body(note) == "Word CloudTrail and link_x and end.\n"
+    assert norm(note.markdown).markdown == note.markdown
+
+
 def test_unpaired_stars_against_a_link_are_removed():
     note = norm("See **[the guide](https://example.com) for details\n")
     assert body(note) == "See [the guide](https://example.com) for details\n"

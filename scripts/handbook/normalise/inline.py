@@ -426,7 +426,9 @@ def drop_copy_paste_leftovers(text: str, unit: Unit, report: Report) -> str:
 
     def replace(match: re.Match[str]) -> str:
         report(match.start(), "copy-paste-leftover", match.group(0).strip(), "")
-        return ""
+        # The space before the leftover stays between two words, which would otherwise run together.
+        after = match.string[match.end():match.end() + 1]
+        return " " if match.group(0)[:1] in " \t" and after.isalnum() else ""
 
     return _LEFTOVER.sub(replace, text) if "(" in text else text
 
