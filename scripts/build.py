@@ -81,15 +81,14 @@ def main(argv: list[str] | None = None) -> int:
             log.info("load: %d notes and %d other files from %s",
                      len(folder.notes), len(folder.other_files), display_path(args.notes))
             for hidden in folder.hidden:
-                log.info("load: skipped %s (%d note%s): hidden, not published", hidden.path, hidden.notes,
-                         "" if hidden.notes == 1 else "s")
+                log.info("load: skipped %s (%s): hidden, not published", hidden.path, count(hidden.notes, "note"))
             if folder.hidden:
                 log.info("load: %d hidden notes skipped in all", sum(h.notes for h in folder.hidden))
 
         with feedback.stage("normalise"), feedback.progress("normalise") as progress:
             context = load_context(args.data, folder.other_files)
             workers = worker_count(len(folder.notes))
-            log.info("normalise: %d notes in %d process%s", len(folder.notes), workers, "" if workers == 1 else "es")
+            log.info("normalise: %d notes in %s", len(folder.notes), count(workers, "process", "processes"))
             notes, findings = [], []
             for done, (note, found) in enumerate(normalise_all(folder.notes, context, workers), 1):
                 notes.append(note)

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .model import BuildError
+from .templating import count
 
 Loc = tuple[str | int, ...]
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -163,7 +164,7 @@ def validate(document: YamlDocument, schema: type[ModelT]) -> ModelT:
         received = "nothing" if first["type"] == "missing" else format_value(first.get("input"))
         message = f"{format_loc(loc)}: expected {_expected_from(first)}; received {received}"
         if len(errors) > 1:
-            message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
+            message += f" (and {count(len(errors) - 1, 'more error')})"
         raise BuildError(document.path, message, line=document.line_of(loc)) from None
 
 

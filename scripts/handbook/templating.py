@@ -163,7 +163,7 @@ def number(value: int) -> str:
 
 def count(value: int, singular: str, plural: str | None = None) -> str:
     """A count with its noun, singular for one: '1 repair', '1,204 repairs'."""
-    return f"{value:,} {singular if value == 1 else plural or singular + 's'}"
+    return f"{number(value)} {singular if value == 1 else plural or singular + 's'}"
 
 
 def id_code(text: str) -> str:

@@ -10,7 +10,7 @@ from jinja2 import Environment
 
 from ..model import GeneratedFile
 from ..paths import rel_link
-from ..templating import make_env
+from ..templating import count, make_env
 from .model import OWNER_LABELS, DocSource, Matrix
 from .pages import (
     MATRIX_SUMMARY, OVERVIEW_PAGE, SERVICES_INDEX, SERVICES_SUMMARY, WHO_OWNS_PAGE,
@@ -79,7 +79,7 @@ def _page_context(matrix: Matrix, page: str, mentions: Mapping[str, Sequence[Men
             (service, override) for service in matrix.services
             if (override := service.override(layer_id)) is not None
         ],
-        "count_layers": lambda n: "none" if n == 0 else f"{n} layer{'s' if n != 1 else ''}",
+        "count_layers": lambda n: "none" if n == 0 else count(n, "layer"),
     }
 
 
