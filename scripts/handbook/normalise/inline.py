@@ -420,6 +420,23 @@ def plain_spaces(text: str, unit: Unit, report: Report) -> str:
     return ODD_SPACE.sub(replace, text)
 
 
+_COMMENT = re.compile(r"%%[\s\S]*?%%")
+
+
+@rule("obsidian-comment")
+def drop_comments_in_prose(text: str, unit: Unit, report: Report) -> str:
+    """Remove an Obsidian comment that a repair brought out of a code span (an escaped backtick run).
+
+    The structure rule drop_obsidian_comments removes every other one before the text is parsed.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        report(match.start(), "obsidian-comment", match.group(0), "")
+        return ""
+
+    return _COMMENT.sub(replace, text) if "%%" in text else text
+
+
 @rule("copy-paste-leftover")
 def drop_copy_paste_leftovers(text: str, unit: Unit, report: Report) -> str:
     """Remove web-page leftovers such as "(opens in a new tab)" copied along with link text."""
@@ -467,7 +484,10 @@ def canonical_names(text: str, unit: Unit, report: Report) -> str:
     return unit.ctx.names.canonicalise(text, report)
 
 
-PROSE_RULES: tuple[Rule, ...] = (plain_spaces, drop_copy_paste_leftovers, escape_multiplication, spaced_dashes, fix_spelling, canonical_names)
+PROSE_RULES: tuple[Rule, ...] = (
+    drop_comments_in_prose, plain_spaces, drop_copy_paste_leftovers, escape_multiplication, spaced_dashes,
+    fix_spelling, canonical_names,
+)
 
 _SHIFT_TYPO = re.compile(r"(?<![\w'’-])[A-Z]{2}[a-z]{2,}(?![\w'’-])")
 _MISSING_SPACE = re.compile(r"(?<![\w.])[a-z]{2,}[.][A-Z][a-z]+")

@@ -9,6 +9,7 @@ import re
 
 from ..footnotes import defined_labels, escape_definitions, referenced_labels
 from .blocks import CONTAINER_MARKER, parse_blocks, parse_lenient, remember_blocks
+from .inline import lex
 from .log import RepairLog
 from .memo import Memo
 from .rules import Rule, rule
@@ -195,17 +196,18 @@ def escape_unreferenced_definitions(text: str, referenced: frozenset[str]) -> st
     return "\n".join(lines)
 
 
-# A code span (its backtick run, then anything up to the same run) or an Obsidian comment marker.
-_CODE_SPAN_OR_MARKER = re.compile(r"(`+)[^`]*?(?:`(?!\1)[^`]*?)*?\1(?!`)|%%")
-
-
 def _comment_markers(lines: list[str], code: set[int]) -> list[tuple[int, int]]:
-    """(line, column) of every `%%` outside code blocks and code spans, in order."""
+    """(line, column) of every `%%` in prose: not in code blocks, nor in what the inline lexer protects
+    (code spans, URLs, raw HTML), in order."""
     found = []
     for number, line in enumerate(lines):
         if number in code or "%%" not in line:
             continue
-        found += [(number, m.start()) for m in _CODE_SPAN_OR_MARKER.finditer(line) if m.group(0) == "%%"]
+        column = 0
+        for span in lex(line):
+            if span.kind == "prose":
+                found += [(number, column + m.start()) for m in re.finditer("%%", span.text)]
+            column += len(span.text)
     return found
 
 
