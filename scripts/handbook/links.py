@@ -97,10 +97,14 @@ class NoteIndex:
         return self.by_name.get(target.strip().lower())
 
 
+def target_name(target: str) -> str:
+    """The note a `note:` link's (unquoted) target names, without the heading after its `#`."""
+    return target.partition("#")[0].strip()
+
+
 def missing_link(text: str, target: str) -> str:
     """A link's text, marked as a link to a missing note (as Obsidian shows one) with the name it asked for."""
-    name = target.partition("#")[0].strip()
-    tooltip = f"\u201c{name}\u201d is not in the notes folder".translate(_ATTRIBUTE_ENTITIES)
+    tooltip = f"\u201c{target_name(target)}\u201d is not in the notes folder".translate(_ATTRIBUTE_ENTITIES)
     return f'<span class="{MISSING_LINK_CLASS}" title="{tooltip}">{text}</span>'
 
 
@@ -138,7 +142,7 @@ def find_missing_links(notes: Sequence[Note], index: NoteIndex) -> list[MissingL
             if "note:" not in text:
                 continue
             for offset, target, label in _note_targets(text):
-                if index.find(target.partition("#")[0]) is None:
+                if index.find(target_name(target)) is None:
                     at = line + text.count("\n", 0, offset)
                     missing.setdefault((number, at, target), MissingLink(note.path, at, target, label))
     # By note and line; links on one line in the order they come (the sort is stable).

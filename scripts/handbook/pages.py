@@ -10,6 +10,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
+from .links import target_name
 from .model import GeneratedFile, Note, Repair
 from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, note_page, reading_order
 from .templating import make_env, nav_label, nav_section_label
@@ -205,7 +206,7 @@ def wanted_notes(missing_links: Sequence) -> list[WantedNote]:
     """The missing notes that links name, most linked first; names that differ only in case are one note."""
     links: dict[str, list] = {}
     for link in missing_links:
-        name = link.target.partition("#")[0].strip()
+        name = target_name(link.target)
         links.setdefault(name.lower(), []).append((name, link.note))
     wanted = [WantedNote(found[0][0], len(found), len({note for _, note in found})) for found in links.values()]
     return sorted(wanted, key=lambda w: (-w.links, -w.notes, w.name.lower(), w.name))
