@@ -119,10 +119,16 @@ def more_in_report(left_out: int) -> list[str]:
     return ["", f"…and {left_out:,} more, listed in `report.json` at the site root."] if left_out > 0 else []
 
 
+def capped(items: Sequence[T], limit: int | None) -> tuple[Sequence[T], list[str]]:
+    """The first `limit` items (all when None), and the lines of more_in_report for the rest."""
+    shown = items if limit is None else items[:limit]
+    return shown, more_in_report(len(items) - len(shown))
+
+
 def capped_rows(items: Sequence[T], row: Callable[[T], str], limit: int | None) -> list[str]:
     """The table rows of at most `limit` items (only those are rendered), then the lines of more_in_report."""
-    shown = items if limit is None else items[:limit]
-    return [row(item) for item in shown] + more_in_report(len(items) - len(shown))
+    shown, more = capped(items, limit)
+    return [row(item) for item in shown] + more
 
 
 def render_report_page(
@@ -134,12 +140,12 @@ def render_report_page(
 ) -> GeneratedFile:
     """The build report page: counts, notes read (at most `limit` rows; report.json lists all), then each stage's section."""
     env = make_env(templates_dir)
-    shown = views if limit is None else views[:limit]
+    shown, more = capped(views, limit)
     text = env.get_template("report/index.md.j2").render(
         page=REPORT_PAGE,
         notes=shown,
         labels=distinct_titles((view.path, view.title) for view in views),
-        more=more_in_report(len(views) - len(shown)),
+        more=more,
         counts=counts,
         sections=sections,
         report_json_url="../../report.json",
@@ -221,11 +227,9 @@ def render_repairs_section(
     env = make_env(templates_dir)
     rules = Counter(repair.rule for view in views for repair in view.repairs)
     total = sum(rules.values())
-    findings = sorted(findings)
-    shown_findings = findings if limit is None else findings[:limit]
-    shown_links = missing_links if limit is None else missing_links[:limit]
-    wanted = wanted_notes(missing_links) if wanted is None else wanted
-    shown_wanted = wanted if limit is None else wanted[:limit]
+    shown_findings, findings_more = capped(sorted(findings), limit)
+    shown_links, missing_links_more = capped(missing_links, limit)
+    shown_wanted, wanted_more = capped(wanted_notes(missing_links) if wanted is None else wanted, limit)
     return env.get_template("report/repairs.md.j2").render(
         page=REPORT_PAGE,
         repairs_total=total,
@@ -233,9 +237,9 @@ def render_repairs_section(
         by_note=[view for view in views if view.repairs],
         rules=sorted(rules.items(), key=lambda item: (-item[1], item[0])),
         findings=shown_findings,
-        findings_more=more_in_report(len(findings) - len(shown_findings)),
+        findings_more=findings_more,
         missing_links=shown_links,
-        missing_links_more=more_in_report(len(missing_links) - len(shown_links)),
+        missing_links_more=missing_links_more,
         wanted_notes=shown_wanted,
-        wanted_more=more_in_report(len(wanted) - len(shown_wanted)),
+        wanted_more=wanted_more,
     ).rstrip("\n")
