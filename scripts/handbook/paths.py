@@ -38,6 +38,7 @@ def slugify(text: str) -> str:
 _NON_LETTER = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=1 << 16)  # the same headings and folder names recur in thousands of notes
 def path_slug(name: str) -> str:
     """A name as part of a URL (a file, a folder or a heading's anchor): its ASCII slug, or its own letters when
     it has no Latin ones."""

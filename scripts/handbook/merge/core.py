@@ -36,7 +36,6 @@ import gc
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable, Sequence
 
 from ..model import Block, Note, Source
@@ -539,7 +538,7 @@ class _Merge:
                 if dest[0] != "other":
                     continue
                 title = note.sections[self.sections[g][1]].title
-                anchor = _unique(heading_slug(title), anchors)
+                anchor = _unique(path_slug(title), anchors)
                 sections.append(self.merged_section(anchor, title, note.sections[self.sections[g][1]].level,
                                                     dest, path))
                 self.section_home[g] = (path, anchor)
@@ -625,7 +624,7 @@ class _Merge:
             elif ids:
                 home = self.location[self.canonical[ids[0]]]
             if home is not None:
-                first_page.setdefault(n, {}).setdefault(heading_slug(self.notes[n].sections[s].title), home)
+                first_page.setdefault(n, {}).setdefault(path_slug(self.notes[n].sections[s].title), home)
         out = []
         for n, note in enumerate(self.notes):
             source = self.duplicate_of.get(n, n)
@@ -638,7 +637,7 @@ class _Merge:
             for slug, home in (homes if n == source else {}).items():
                 out.append((note.path, slug, *home))
             if n != source:
-                own = {heading_slug(section.title) for section in note.sections}
+                own = {path_slug(section.title) for section in note.sections}
                 out.extend((note.path, slug, *home) for slug, home in homes.items() if slug in own)
         return out
 
@@ -656,12 +655,6 @@ class _Merge:
         result = self.build()
         self.progress("layout", 1, 1)
         return result
-
-
-@lru_cache(maxsize=1 << 16)
-def heading_slug(text: str) -> str:
-    """paths.path_slug of a heading, cached: the same headings recur in thousands of notes."""
-    return path_slug(text)
 
 
 def _unique(anchor: str, used: set[str]) -> str:
