@@ -56,8 +56,7 @@ def tooltip(term: Term) -> str:
 
 def render_abbreviations(glossary: Glossary) -> GeneratedFile:
     """The snippet of every definition, which hand-written pages include (`--8<-- "abbreviations.md"`)."""
-    return GeneratedFile(f"{SNIPPETS_DIR}/abbreviations.md", Abbreviations(glossary).definitions_of(
-        term.term for term in glossary.terms))
+    return Abbreviations(glossary).snippet()
 
 
 # Navigation files are read by literate-nav and snippets are included in pages: neither is a page itself.
@@ -98,6 +97,10 @@ class Abbreviations:
         # One a paragraph: Python-Markdown reads a block of definitions one line at a time and re-tests the
         # rest of the block after each.
         return "\n\n".join(self.lines[term] for term in sorted(set(terms))) + "\n"
+
+    def snippet(self) -> GeneratedFile:
+        """The snippet of every definition, which hand-written pages include (`--8<-- "abbreviations.md"`)."""
+        return GeneratedFile(f"{SNIPPETS_DIR}/abbreviations.md", self.definitions_of(self.lines))
 
     def append_to(self, page: GeneratedFile) -> GeneratedFile:
         """The page with the definitions of the terms it uses after its text (none for a page that uses none)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from textwrap import indent
 
-from .glossary import Abbreviations, Glossary, render_abbreviations
+from .glossary import Abbreviations, Glossary
 from .load import HiddenNotes
 from .links import MissingLink, NoteIndex, asset_files, find_missing_links, resolve_links
 from .matrix import (
@@ -198,7 +198,8 @@ def render_site(
     pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
     pages += render_note_pages(views, templates_dir, notes_label)
     pages += asset_files(notes, notes_root, notes_label)
-    pages.append(render_abbreviations(glossary))
+    abbreviations = Abbreviations(glossary)
+    pages.append(abbreviations.snippet())
 
     if redirects is not None:
         titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
@@ -230,7 +231,6 @@ def render_site(
         render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted),
     ]
     pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
-    abbreviations = Abbreviations(glossary)
     for number, page in enumerate(pages):  # in place, so that each page's former text is freed at once
         pages[number] = abbreviations.append_to(page)
     report = {
