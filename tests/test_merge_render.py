@@ -129,6 +129,22 @@ def test_note_home_resolves_notes_and_headings(result):
     assert result.note_home("missing.md") is None
 
 
+def test_a_block_id_leads_to_the_section_that_shows_its_block_never_to_a_heading_it_spells():
+    from tests.test_normalise import norm
+
+    text = ("# Notes\n\n## Least privilege\n\nGrant only what a role needs.\n\n## Review\n\n"
+            "- Review access each quarter.\n- Remove unused roles.\n^least-privilege\n\n"
+            "Rotate keys yearly. ^rotate ^yearly\n")
+    note, copy = norm(text, path="a.md"), norm(text.replace("# Notes", "# Copy"), path="b.md")
+    result = merge_notes([note, copy], load_topics(DATA))
+    [page] = [p.path for p in result.other_pages]
+    assert result.note_home("a.md", "^least-privilege") == (page, "review")
+    assert result.note_home("a.md", "^ROTATE") == result.note_home("a.md", "^yearly") == (page, "review")
+    assert result.note_home("b.md", "^rotate") == (page, "review")  # the copy's block is shown in a.md's place
+    assert result.note_home("a.md", "^gone") == result.note_home("a.md")
+    assert result.note_home("a.md", "Least privilege") == (page, "least-privilege")
+
+
 def test_headings_in_other_scripts_keep_their_own_anchors_and_links_find_them():
     from handbook.merge.render import render_other_page
     from tests.test_merge_support import make_note

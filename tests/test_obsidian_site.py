@@ -65,6 +65,8 @@ See [access control](../Access%20control.md#least-privilege), [the diagrams](<Ne
 [The web](https://example.com/) and [mail](mailto:team@example.com).
 
 Keep ==this== and drop ~~that~~, but ~5 minutes and ~10 stay as written.
+
+The [[Access control#^least-privilege|quarterly review]] is a block, not the heading its id spells.
 """
 
 # Code spans make these titles plain text with HTML tags in it; on every page they, and the note's
@@ -83,6 +85,10 @@ ACCESS_NOTE = """# Access control
 ## Least privilege
 
 Grant only the permissions a role needs.
+
+## Review
+
+Review the access of every role each quarter. ^least-privilege
 """
 
 
@@ -192,6 +198,18 @@ def test_markdown_links_to_notes_files_and_headings_lead_where_their_text_went(v
         {"note": "Networking/Links.md", "line": 4, "target": "Networking/missing.md", "text": "a missing page"},
         {"note": "Networking/Network diagrams.md", "line": 14, "target": "Nowhere note", "text": "Nowhere note"},
     ]
+
+
+def test_a_link_to_a_block_leads_to_the_section_that_shows_the_block(vault_site: BuiltSite) -> None:
+    page_dir = vault_site.site / "handbook" / "notes" / "networking" / "links"
+    shown = article((page_dir / "index.html").read_text(encoding="utf-8"))
+    href = re.search(r'<a href="([^"]+)">quarterly review</a>', shown).group(1)
+    page, _, anchor = href.partition("#")
+    assert anchor == "review"
+    target = (page_dir / page).resolve() / "index.html"
+    section = target.read_text(encoding="utf-8").split(f'id="{anchor}"', 1)[1]
+    assert "Review the access of every role each quarter." in section.split("<h2", 1)[0]
+    assert "^least-privilege" not in section
 
 
 def test_titles_headings_tags_and_file_names_with_html_in_them_are_text_on_every_page(vault_site: BuiltSite) -> None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -561,7 +562,8 @@ class _Merge:
                 merged=sum(1 for i in range(len(self.items)) if self.canonical[i] != i),
             ),
             note_titles=tuple((note.path, note.title) for note in self.notes),
-            block_homes=block_homes, note_homes=tuple(self.note_homes(pages)),
+            block_homes=block_homes,
+            note_homes=(*self.note_homes(pages), *self.block_id_homes(block_homes)),
         )
 
     def records(self) -> list[MergeRecord]:
@@ -641,6 +643,24 @@ class _Merge:
                 out.extend((note.path, slug, *home) for slug, home in homes.items() if slug in own)
         return out
 
+    def block_id_homes(self, block_homes: dict[Source, tuple[str, str]]) -> list[tuple[str, str, str, str]]:
+        """(note, "^id", page, anchor) for every Obsidian block id: where the block it names is shown.
+
+        The normaliser took the ids off the text and logged where each stood; an id names the block
+        it ends, which is the last block starting on or before its line.
+        """
+        out = []
+        for note in self.notes:
+            named = [(r.line, name) for r in note.repairs if r.rule == BLOCK_ID_RULE for name in r.before.split()]
+            if not named:
+                continue
+            starts = sorted({b.source.line for s in note.sections for b in s.blocks})
+            for line, name in named:
+                before = bisect_right(starts, line)
+                if before:
+                    out.append((note.path, name.lower(), *block_homes[Source(note.path, starts[before - 1])]))
+        return out
+
     def run(self) -> MergeResult:
         self._note_sections: list[list[int]] = [[] for _ in self.notes]
         for g, (n, _) in enumerate(self.sections):
@@ -655,6 +675,10 @@ class _Merge:
         result = self.build()
         self.progress("layout", 1, 1)
         return result
+
+
+# The normaliser's rule that takes Obsidian block ids (`text ^fact-1`) off the text; its repairs say where they stood.
+BLOCK_ID_RULE = "obsidian-block-id"
 
 
 def _unique(anchor: str, used: set[str]) -> str:

@@ -137,11 +137,13 @@ class MergeResult:
         return self.block_homes[source]
 
     def note_home(self, note_path: str, heading: str | None = None) -> tuple[str, str | None] | None:
-        """Where a note (or one of its headings, matched by slug or title) ended up, for wikilinks."""
+        """Where a note (or one of its headings, matched by slug or title, or a block, by `^id`) ended up,
+        for wikilinks; the note's own place when the heading or block is not found."""
         index = _index(self, "_note_index", lambda: {(n, h): (p, a) for n, h, p, a in self.note_homes})
         if heading is None:
             return index.get((note_path, None))
-        return index.get((note_path, path_slug(heading))) or index.get((note_path, None))
+        key = heading.lower() if heading.startswith("^") else path_slug(heading)
+        return index.get((note_path, key)) or index.get((note_path, None))
 
     @property
     def titles(self) -> Mapping[str, str]:
