@@ -54,6 +54,14 @@ def missing(*notes: Note) -> list[tuple[str, int, str, str]]:
     return [(m.note, m.line, m.target, m.text) for m in find_missing_links([*notes], index)]
 
 
+def test_a_link_finds_a_note_whose_name_encodes_its_accents_differently() -> None:
+    import unicodedata
+
+    decomposed = note(unicodedata.normalize("NFD", "Café.md"), unicodedata.normalize("NFD", "Café"))
+    index = NoteIndex([decomposed])
+    assert index.find("Café") is decomposed and index.find("CAFÉ.md") is decomposed
+
+
 def test_wikilink_goes_where_the_merge_put_the_note() -> None:
     text = resolve("See [IAM](note:IAM).", home_of=lambda p, h: ("topics/iam.md", "users") if p == "Security/IAM.md" else None)
     assert text == "See [IAM](iam.md#users)."

@@ -87,6 +87,22 @@ def test_two_notes_with_the_same_page_address_are_named(tmp_path: Path) -> None:
     )
 
 
+def test_two_notes_whose_names_differ_only_in_accent_encoding_are_told_apart(tmp_path: Path) -> None:
+    import unicodedata
+
+    composed, decomposed = unicodedata.normalize("NFC", "Café.md"), unicodedata.normalize("NFD", "Café.md")
+    (tmp_path / composed).write_text("# One\n", encoding="utf-8")
+    (tmp_path / decomposed).write_text("# Two\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        load_notes(tmp_path)
+    assert caught.value.path.endswith(composed)
+    assert caught.value.message == (
+        f"expected a page address of its own; received 'cafe', already taken by the note '{decomposed}' (rename one of "
+        "the two; the names look the same but encode their accents differently, one as single characters (NFC) "
+        "and one as letters plus accents (NFD))"
+    )
+
+
 def test_notes_named_in_other_scripts_keep_their_own_pages(tmp_path: Path) -> None:
     for name in ("日本.md", "中文.md", "заметка.md"):
         (tmp_path / name).write_text("# Note\n", encoding="utf-8")

@@ -292,6 +292,13 @@ def test_unpaired_stars_against_a_link_are_removed():
 # ---- Obsidian syntax ---------------------------------------------------------------------------------
 
 
+def test_embeds_find_a_file_whose_name_spells_its_accents_as_letters_plus_marks():
+    on_disk = unicodedata.normalize("NFD", "img/Café.png")  # as a Mac may write it
+    note = norm("# T\n![[Café.png]] and ![x](img/Café.png)\n", frozenset({on_disk}))
+    assert [a.source_path for a in note.assets] == [on_disk, on_disk]
+    assert "Image not available" not in note.markdown
+
+
 def test_embeds_resolve_by_file_name_anywhere_with_size_and_record_an_asset():
     files = frozenset({"img/Diagram One.png", "deep/er/Diagram One.png", "docs/guide.pdf"})
     note = norm("# T\n![[Diagram One.png|800]]\n\nSee ![[guide.pdf]] here\n", files)

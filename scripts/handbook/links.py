@@ -22,7 +22,7 @@ from urllib.parse import unquote
 from markdown.extensions.toc import slugify as toc_slugify
 
 from .model import BuildError, GeneratedFile, Note
-from .paths import ASSETS_DIR, note_page, path_slug, rel_link
+from .paths import ASSETS_DIR, name_key, note_page, path_slug, rel_link, same_looking_names
 
 # The link text is written as an unrolled loop (runs of plain characters between escapes): the same
 # strings as `(?:[^\[\]\\]|\\.)*`, matched a run at a time instead of a character at a time. The
@@ -89,12 +89,12 @@ class NoteIndex:
         for note in notes:  # first writer wins, in path order, so lookups are deterministic
             stem_path = note.path.rsplit(".", 1)[0]
             for name in (note.path, stem_path, note.stem, note.title, *note.aliases):
-                self.by_name.setdefault(name.lower(), note)
+                self.by_name.setdefault(name_key(name), note)
         self.anchors = {note.path: heading_anchors(note) for note in notes}
 
     def find(self, target: str) -> Note | None:
         """The note a wikilink target names, or None."""
-        return self.by_name.get(target.strip().lower())
+        return self.by_name.get(name_key(target.strip()))
 
 
 def target_name(target: str) -> str:
@@ -172,7 +172,7 @@ def asset_files(notes: Sequence[Note], notes_root: Path, notes_label: str = "") 
             raise BuildError(
                 f"{notes_label}/{embed.note}" if notes_label else embed.note,
                 f"the embedded file '{path}' needs an address of its own; received '{address}', already taken by "
-                f"'{owners[address]}' (rename one of the two)", line=embed.line,
+                f"'{owners[address]}' ({same_looking_names(path, owners[address])})", line=embed.line,
             )
         owners[address] = path
     return [GeneratedFile(address, (notes_root / path).read_bytes()) for address, path in owners.items()]

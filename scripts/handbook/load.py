@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import BuildError, RawNote
-from .paths import note_slug, reading_order
+from .paths import note_slug, reading_order, same_looking_names
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -90,7 +90,7 @@ def _check_page_names(notes: list[RawNote], shown: str) -> None:
             raise BuildError(
                 f"{shown}/{note.path}",
                 f"expected a page address of its own; received '{slug}', already taken by the note "
-                f"'{owners[slug]}' (rename one of the two)",
+                f"'{owners[slug]}' ({same_looking_names(note.path, owners[slug])})",
             )
         owners[slug] = note.path
 

@@ -50,6 +50,24 @@ def path_slug(name: str) -> str:
     return slug
 
 
+def name_key(name: str) -> str:
+    """A file or note name as lookups compare it: without case, and with accents composed one way (NFC).
+
+    A file synced from a Mac can spell 'é' as 'e' plus an accent (NFD) where a link typed elsewhere
+    spells it as one character; both name the same note.
+    """
+    return unicodedata.normalize("NFC", name).lower()
+
+
+def same_looking_names(first: str, second: str) -> str:
+    """How to tell apart two names that need different addresses: a hint when they differ only in how
+    their accents are encoded, which no one can see."""
+    if first != second and unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
+        return ("rename one of the two; the names look the same but encode their accents differently, "
+                "one as single characters (NFC) and one as letters plus accents (NFD)")
+    return "rename one of the two"
+
+
 def file_stem(path: str) -> str:
     """A note's file name without folder and extension, as wikilinks name it: 'a/IAM.md' -> 'IAM'."""
     name = path.rsplit("/", 1)[-1]

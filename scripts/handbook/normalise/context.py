@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..datafile import YamlDocument, format_loc, load_model
 from ..model import BuildError
+from ..paths import name_key
 from .memo import Memo
 from .spelling import WORD, Correction, NameCanon, ServiceName, Speller, general_dictionary
 
@@ -77,7 +78,7 @@ class NormaliseContext:
         if not self.files_by_name:
             index: dict[str, list[str]] = {}
             for file in self.notes_files:
-                index.setdefault(posixpath.basename(file).lower(), []).append(file)
+                index.setdefault(name_key(posixpath.basename(file)), []).append(file)
             # Obsidian prefers the file closest to the vault root when a name repeats.
             ordered = {k: tuple(sorted(v, key=lambda p: (p.count("/"), p))) for k, v in index.items()}
             object.__setattr__(self, "files_by_name", ordered)
@@ -87,10 +88,12 @@ class NormaliseContext:
         target = target.strip().lstrip("/")
         if target in self.notes_files:
             return target
-        candidates = self.files_by_name.get(posixpath.basename(target).lower(), ())
-        exact = [c for c in candidates if posixpath.basename(c) == posixpath.basename(target)]
+        name = posixpath.basename(target)
+        candidates = self.files_by_name.get(name_key(name), ())
+        exact = [c for c in candidates if posixpath.basename(c) == name]
+        key = name_key(target)
         for pool in (exact, list(candidates)):
-            suffix_match = [c for c in pool if c.lower().endswith(target.lower())]
+            suffix_match = [c for c in pool if name_key(c).endswith(key)]
             if suffix_match:
                 return suffix_match[0]
         return None
