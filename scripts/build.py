@@ -3,7 +3,8 @@
 
 Stages, in order:
   load       read every note under the notes folder (strict UTF-8)
-  normalise  repair each note's structure, spelling, names and syntax
+  normalise  repair each note's structure, spelling, names and syntax; leave out
+             the notes marked `draft: true` or `publish: false`
   merge      deduplicate and merge note sections into topic pages
   data       load the responsibility matrix, glossary and redirect map
   render     turn everything into plain Markdown pages and exports
@@ -30,6 +31,7 @@ from handbook.merge import load_topics, merge_notes  # noqa: E402
 from handbook.model import BuildError  # noqa: E402
 from handbook.normalise import load_context, normalise_all, worker_count  # noqa: E402
 from handbook.paths import GENERATED_DIR  # noqa: E402
+from handbook.publish import split_unpublished  # noqa: E402
 from handbook.redirects import load_redirects  # noqa: E402
 from handbook.render import render_site  # noqa: E402
 from handbook.search import add_search_keywords  # noqa: E402
@@ -98,6 +100,13 @@ def main(argv: list[str] | None = None) -> int:
                     log.debug("repair %s:%d %s: %r -> %r", repair.note, repair.line, repair.rule,
                               repair.before, repair.after)
             log.info("normalise: %d repairs, %d words reported", sum(len(n.repairs) for n in notes), len(findings))
+            notes, unpublished = split_unpublished(notes)
+            for left_out in unpublished:
+                log.info("normalise: left out %s (%s): not published", left_out.path, left_out.field)
+            if unpublished:
+                log.info("normalise: %s left out in all", count(len(unpublished), "unpublished note"))
+                published = {note.path for note in notes}
+                findings = [finding for finding in findings if finding.note in published]
 
         with feedback.stage("merge"), feedback.progress("merge") as progress:
             result = merge_notes(notes, load_topics(args.data), progress=progress)
@@ -120,12 +129,17 @@ def main(argv: list[str] | None = None) -> int:
         with feedback.stage("render"):
             sizes = {raw.path: raw.size for raw in folder.notes}
             site = render_site(notes, sizes, findings, result, matrix, glossary, args.templates,
-                               folder.root, display_path(args.notes), redirects, folder.hidden)
+                               folder.root, display_path(args.notes), redirects, folder.hidden, unpublished)
             for item in site.contradictions:
                 log.debug("contradiction %s: %s %s", item.source, item.rule, item.message)
             for rule, found in sorted(Counter(item.rule for item in site.contradictions).items()):
                 log.info("render: %s of %s", count(found, "contradiction"), rule)
             for link in site.missing_links:
+                if link.unpublished:
+                    log.warning("%s/%s:%d: link to an unpublished note: %r is marked %s and left out of the site; "
+                                "shown as text, not as a link", display_path(args.notes), link.note, link.line,
+                                link.target, link.unpublished)
+                    continue
                 log.warning("%s/%s:%d: link to a missing note: expected a note or file named %r (path, file name, "
                             "title or alias) in the notes folder; shown as text, not as a link",
                             display_path(args.notes), link.note, link.line, link.target)

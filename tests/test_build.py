@@ -120,6 +120,50 @@ def test_a_link_to_a_missing_note_is_a_warning_naming_the_note_and_line(
 
 
 @pytest.mark.slow
+def test_notes_marked_draft_or_not_to_publish_are_left_out_of_the_site_and_named_in_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "Plans.md").write_text("---\ndraft: true\n---\n# Plans\n\nZebrafish quota secrets, pysical draft.\n",
+                                    encoding="utf-8")
+    (notes / "Private.md").write_text("---\npublish: \"no\"\n---\n# Private\n\nOkapi budget lines.\n",
+                                      encoding="utf-8")
+    (notes / "Public.md").write_text("---\ndraft: false\n---\n# Public\n\nSee [[Plans|the plans]] and [[Private]].\n",
+                                     encoding="utf-8")
+    root = copy_project(tmp_path / "project")
+    capsys.readouterr()
+    assert run_build(root, notes=notes) == 0
+    shown = f"{notes.as_posix()}/Public.md"
+    assert [line for line in capsys.readouterr().err.splitlines() if "WARNING" in line] == [
+        f"WARNING -  {shown}:6: link to an unpublished note: 'Plans' is marked draft: true and left out of the site; "
+        "shown as text, not as a link",
+        f"WARNING -  {shown}:6: link to an unpublished note: 'Private' is marked publish: false and left out of the "
+        "site; shown as text, not as a link",
+    ]
+    site_text = "\n".join(path.read_text(encoding="utf-8", errors="replace")
+                          for path in (root / "site").rglob("*") if path.is_file())
+    docs_text = "\n".join(path.read_text(encoding="utf-8") for path in (root / "docs").rglob("*")
+                          if path.suffix in (".md", ".json"))
+    for secret in ("Zebrafish", "Okapi", "pysical"):
+        assert secret not in site_text and secret not in docs_text
+    assert not (root / "docs" / "handbook" / "notes" / "plans.md").exists()
+    page = (root / "site" / "handbook" / "notes" / "public" / "index.html").read_text(encoding="utf-8")
+    assert ('<span class="handbook-missing-link" title="“Plans” is marked draft: true and not published">the plans</span>'
+            in page)
+    report = json.loads((root / "docs" / "report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["notes read"] == 1 and report["counts"]["unpublished notes"] == 2
+    assert report["unpublished_notes"] == [{"path": "Plans.md", "field": "draft: true"},
+                                           {"path": "Private.md", "field": "publish: false"}]
+    assert report["unresolved_links"][0] == {"note": "Public.md", "line": 6, "target": "Plans", "text": "the plans",
+                                             "unpublished": "draft: true"}
+    assert report["wanted_notes"] == []
+    listed = (root / "docs" / "handbook" / "report" / "index.md").read_text(encoding="utf-8")
+    assert "| `Plans.md`{ .handbook-path } | `draft: true` |" in listed
+    assert "| `Plans` (not published: `draft: true`) |" in listed and "Wanted notes" not in listed
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("write_bad_input", "expected"),
     [

@@ -155,6 +155,23 @@ def test_front_matter_field_of_the_wrong_type_names_its_line():
     assert "tags: expected a list of words" in error.value.message
 
 
+@pytest.mark.parametrize(("field", "kept"), [
+    ("draft: true", ("draft", "true")), ("draft: yes", ("draft", "true")), ('draft: "False"', ("draft", "false")),
+    ("publish: Off", ("publish", "false")), ("publish: true", ("publish", "true")), ("draft:", ("draft", "None")),
+])
+def test_draft_and_publish_fields_are_kept_as_true_or_false(field: str, kept: tuple[str, str]):
+    assert norm(f"---\n{field}\n---\n# T\n\nText.\n").meta == (kept,)
+
+
+def test_a_draft_or_publish_field_that_is_not_yes_or_no_names_its_line():
+    with pytest.raises(BuildError) as error:
+        norm("---\ntitle: T\ndraft: maybe\n---\n# T\n", path="n.md")
+    assert error.value.describe() == "n.md:3: front matter: draft: expected true or false; received 'maybe'"
+    with pytest.raises(BuildError) as error:
+        norm("---\npublish: [a]\n---\n# T\n", path="n.md")
+    assert error.value.describe() == "n.md:2: front matter: publish: expected true or false; received a list"
+
+
 # ---- headings ----------------------------------------------------------------------------------------
 
 

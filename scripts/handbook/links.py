@@ -23,6 +23,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 
 from .model import BuildError, GeneratedFile, Note
 from .paths import ASSETS_DIR, name_key, note_page, path_slug, rel_link, same_looking_names
+from .publish import UnpublishedNote
 
 # The link text is written as an unrolled loop (runs of plain characters between escapes): the same
 # strings as `(?:[^\[\]\\]|\\.)*`, matched a run at a time instead of a character at a time. The
@@ -58,6 +59,7 @@ class MissingLink:
     line: int
     target: str
     text: str
+    unpublished: str = ""  # for a note kept off the site: its field ("draft: true"); "" for a missing note
 
 
 @lru_cache(maxsize=1 << 16)
@@ -84,17 +86,25 @@ def heading_anchors(note: Note) -> dict[str, str]:
 class NoteIndex:
     """Finds a note by the names a wikilink may use: path, file name, title or alias (case-insensitive)."""
 
-    def __init__(self, notes: Sequence[Note]):
+    def __init__(self, notes: Sequence[Note], unpublished: Sequence[UnpublishedNote] = ()):
         self.by_name: dict[str, Note] = {}
         for note in notes:  # first writer wins, in path order, so lookups are deterministic
-            stem_path = note.path.rsplit(".", 1)[0]
-            for name in (note.path, stem_path, note.stem, note.title, *note.aliases):
+            for name in note.link_names:
                 self.by_name.setdefault(name_key(name), note)
         self.anchors = {note.path: heading_anchors(note) for note in notes}
+        self.unpublished: dict[str, UnpublishedNote] = {}
+        for left_out in unpublished:
+            for name in left_out.link_names:
+                self.unpublished.setdefault(name_key(name), left_out)
 
     def find(self, target: str) -> Note | None:
         """The note a wikilink target names, or None."""
         return self.by_name.get(name_key(target.strip()))
+
+    def unpublished_field(self, target: str) -> str:
+        """For a target that names no published note: the field that keeps the note it names off the site, or ""."""
+        found = self.unpublished.get(name_key(target.strip()))
+        return found.field if found is not None else ""
 
 
 def target_name(target: str) -> str:
@@ -102,9 +112,11 @@ def target_name(target: str) -> str:
     return target.partition("#")[0].strip()
 
 
-def missing_link(text: str, target: str) -> str:
-    """A link's text, marked as a link to a missing note (as Obsidian shows one) with the name it asked for."""
-    tooltip = f"\u201c{target_name(target)}\u201d is not in the notes folder".translate(_ATTRIBUTE_ENTITIES)
+def missing_link(text: str, target: str, unpublished: str = "") -> str:
+    """A link's text, marked as a link to a missing note (as Obsidian shows one) with the name it asked for;
+    `unpublished` is the field of a note that is there but kept off the site."""
+    why = f"is marked {unpublished} and not published" if unpublished else "is not in the notes folder"
+    tooltip = f"\u201c{target_name(target)}\u201d {why}".translate(_ATTRIBUTE_ENTITIES)
     return f'<span class="{MISSING_LINK_CLASS}" title="{tooltip}">{text}</span>'
 
 
@@ -142,9 +154,11 @@ def find_missing_links(notes: Sequence[Note], index: NoteIndex) -> list[MissingL
             if "note:" not in text:
                 continue
             for offset, target, label in _note_targets(text):
-                if index.find(target_name(target)) is None:
+                name = target_name(target)
+                if index.find(name) is None:
                     at = line + text.count("\n", 0, offset)
-                    missing.setdefault((number, at, target), MissingLink(note.path, at, target, label))
+                    missing.setdefault((number, at, target),
+                                       MissingLink(note.path, at, target, label, index.unpublished_field(name)))
     # By note and line; links on one line in the order they come (the sort is stable).
     return [missing[key] for key in sorted(missing, key=lambda key: key[:2])]
 
@@ -226,7 +240,10 @@ def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFin
         def replace(match: re.Match, bang: str) -> str:
             text, scheme, target, title = match.groups()
             found = url(scheme, target)
-            return missing_link(text, unquote(target)) if found is None else f"{bang}[{text}]({found}{title})"
+            if found is None:
+                target = unquote(target)
+                return missing_link(text, target, index.unpublished_field(target_name(target)))
+            return f"{bang}[{text}]({found}{title})"
 
         def replace_definition(match: re.Match) -> str:
             head, label, scheme, target, rest = match.groups()

@@ -134,6 +134,11 @@ class Note:
         """The note's file name without folder and extension, as wikilinks name it."""
         return file_stem(self.path)
 
+    @property
+    def link_names(self) -> tuple[str, ...]:
+        """Every name a link may give this note: path, path without extension, file name, title and aliases."""
+        return (self.path, self.path.rsplit(".", 1)[0], self.stem, self.title, *self.aliases)
+
 
 @record
 class GeneratedFile:

@@ -209,9 +209,12 @@ class WantedNote:
 
 
 def wanted_notes(missing_links: Sequence) -> list[WantedNote]:
-    """The missing notes that links name, most linked first; names that differ only in case are one note."""
+    """The missing notes that links name, most linked first; names that differ only in case are one note.
+    Notes kept off the site are not wanted: they are written."""
     links: dict[str, list] = {}
     for link in missing_links:
+        if link.unpublished:
+            continue
         name = target_name(link.target)
         links.setdefault(name.lower(), []).append((name, link.note))
     wanted = [WantedNote(found[0][0], len(found), len({note for _, note in found})) for found in links.values()]

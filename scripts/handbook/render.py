@@ -23,8 +23,9 @@ from .pages import (
     wanted_notes,
 )
 from .paths import REPORT_PAGE
+from .publish import UnpublishedNote
 from .redirects import RedirectMap, render_redirects
-from .templating import md_text, path_cell
+from .templating import code_cell, md_text, path_cell
 from .datafile import YamlDocument
 
 
@@ -49,6 +50,17 @@ def render_hidden_notes(hidden: Sequence[HiddenNotes]) -> str:
         "Notes in hidden folders and files (names starting with a dot, such as Obsidian's `.trash`, where "
         "deleted notes go) are not published. Move a note out of them to publish it.\n\n"
         f"| Folder or file | Notes |\n| --- | ---: |\n{rows}"
+    )
+
+
+def render_unpublished_notes(unpublished: Sequence[UnpublishedNote]) -> str:
+    """The report section naming the notes whose front matter keeps them off the site."""
+    rows = "\n".join(f"| {path_cell(u.path)} | {code_cell(u.field)} |" for u in unpublished)
+    return (
+        "## Unpublished notes { #unpublished-notes }\n\n"
+        "Notes whose front matter says `draft: true` or `publish: false` are left out of the site: no page, "
+        "no merged text, no repairs or words in this report. Remove the field to publish the note.\n\n"
+        f"| Note | Field |\n| --- | --- |\n{rows}"
     )
 
 
@@ -177,6 +189,7 @@ def render_site(
     notes_label: str,
     redirects: tuple[RedirectMap, YamlDocument] | None = None,
     hidden: Sequence[HiddenNotes] = (),
+    unpublished: Sequence[UnpublishedNote] = (),
 ) -> RenderedSite:
     """All pages, with every cross-page link resolved, and the machine-readable exports."""
     all_blocks = [block for note in notes for section in note.sections for block in section.blocks]
@@ -205,13 +218,14 @@ def render_site(
         titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
         pages += render_redirects(*redirects, {p.path for p in pages if p.path.endswith(".md")}, titles)
 
-    index = NoteIndex(notes)
+    index = NoteIndex(notes, unpublished)
     pages = resolve_links(pages, index, result.note_home)
     missing_links = find_missing_links(notes, index)
     wanted = wanted_notes(missing_links)
     counts = (
         ("notes read", len(notes)),
         ("hidden notes skipped", sum(h.notes for h in hidden)),
+        ("unpublished notes", len(unpublished)),
         ("duplicate notes", result.counts.duplicate_notes),
         ("input blocks", result.counts.input_blocks),
         ("blocks kept", result.counts.kept),
@@ -223,6 +237,7 @@ def render_site(
         ("unresolved links", len(missing_links)),
     )
     report_sections = [render_hidden_notes(hidden)] if hidden else []
+    report_sections += [render_unpublished_notes(unpublished)] if unpublished else []
     report_sections += [
         "## Contradictions { #contradictions }\n\n"
         "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
@@ -236,6 +251,7 @@ def render_site(
     report = {
         "counts": dict(counts),
         "hidden_notes": [{"path": h.path, "notes": h.notes} for h in hidden],
+        "unpublished_notes": [{"path": u.path, "field": u.field} for u in unpublished],
         "notes": ({"path": v.path, "title": v.title, "lines": v.raw_lines, "bytes": v.size} for v in views),
         "contradictions": [
             {"rule": c.rule, "note": c.source.note, "line": c.source.line, "claim": c.claim, "message": c.message}
@@ -246,7 +262,11 @@ def render_site(
             for note in notes for r in note.repairs
         ),
         "suspicious_words": [{"note": f.note, "line": f.line, "word": f.word, "reason": f.reason} for f in findings],
-        "unresolved_links": [{"note": m.note, "line": m.line, "target": m.target, "text": m.text} for m in missing_links],
+        "unresolved_links": [
+            {"note": m.note, "line": m.line, "target": m.target, "text": m.text, **({"unpublished": m.unpublished}
+                                                                                   if m.unpublished else {})}
+            for m in missing_links
+        ],
         "wanted_notes": [{"name": w.name, "links": w.links, "notes": w.notes} for w in wanted],
         "merge": merge_report(result),
     }

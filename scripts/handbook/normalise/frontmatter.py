@@ -49,6 +49,25 @@ def _string_list(value: Any, key: str, document, path: str, line_offset: int) ->
     )
 
 
+# Front-matter fields that keep a note off the site, as Quartz and Obsidian Publish read them: `draft: true`
+# or `publish: false`. Their values are kept in the note's meta as "true" or "false".
+PUBLISH_SWITCHES = ("draft", "publish")
+_YES = frozenset({"true", "yes", "on"})
+_NO = frozenset({"false", "no", "off"})
+
+
+def _switch(value: Any, key: str, document, path: str, line_offset: int) -> str:
+    """A yes/no field as "true" or "false"; YAML's booleans and their spellings as text are both accepted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.strip().lower() in _YES | _NO:
+        return "true" if value.strip().lower() in _YES else "false"
+    raise BuildError(
+        path, f"front matter: {key}: expected true or false; received {format_value(value)}",
+        line=document.line_of((key,)) + line_offset,
+    )
+
+
 def split_front_matter(text: str, path: str) -> tuple[FrontMatter, str]:
     """Separate a leading `---` block from the body; a malformed block raises BuildError(path, line)."""
     lines = text.split("\n")
@@ -98,10 +117,12 @@ def _read_front_matter(block: str, path: str, end: int) -> FrontMatter:
             path, f"front matter: author: expected text; received {format_value(author)}",
             line=document.line_of(("author",)) + offset,
         )
+    switches = {key: _switch(data[key], key, document, path, offset) for key in PUBLISH_SWITCHES
+                if data.get(key) is not None}  # an empty field is an unset one
     tags = tuple(t.lstrip("#") for t in _string_list(data.get("tags"), "tags", document, path, offset))
     aliases = _string_list(data.get("aliases"), "aliases", document, path, offset)
     known = {"title", "tags", "aliases", "author"}
-    meta = tuple(sorted((str(k), _as_text(v)) for k, v in data.items() if str(k) not in known))
+    meta = tuple(sorted((str(k), switches.get(str(k)) or _as_text(v)) for k, v in data.items() if str(k) not in known))
     front = FrontMatter(
         lines=end + 1,
         title=(str(title).strip() or None) if title is not None else None,
