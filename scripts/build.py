@@ -56,7 +56,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--in-place", action="store_true",
                         help="update docs/handbook/ file by file instead of swapping it (for the live preview)")
     parser.add_argument("--strict", action="store_true",
-                        help="stop on warnings (links to missing notes) before writing anything, as for CI")
+                        help="stop on warnings (links to missing or unpublished notes) before writing anything, as for CI")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every repair, merge and decision")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     return parser.parse_args(argv)
