@@ -129,20 +129,28 @@ def test_note_home_resolves_notes_and_headings(result):
     assert result.note_home("missing.md") is None
 
 
-def test_a_block_id_leads_to_the_section_that_shows_its_block_never_to_a_heading_it_spells():
+def test_a_block_id_leads_to_its_block_or_its_section_never_to_a_heading_it_spells():
+    from handbook.merge.render import render_other_page
     from tests.test_normalise import norm
 
-    text = ("# Notes\n\n## Least privilege\n\nGrant only what a role needs.\n\n## Review\n\n"
+    text = ("# Notes\n\n## Least privilege\n\nGrant only what a role needs. ^a-b\n\n## Review\n\n"
             "- Review access each quarter.\n- Remove unused roles.\n^least-privilege\n\n"
-            "Rotate keys yearly. ^rotate ^yearly\n")
+            "Rotate keys yearly. ^rotate ^yearly\n\n| Key | Age |\n| --- | --- |\n| k1 | 1 |\n\n^table\n\n"
+            "Other words. ^a--b\n")
     note, copy = norm(text, path="a.md"), norm(text.replace("# Notes", "# Copy"), path="b.md")
     result = merge_notes([note, copy], load_topics(DATA))
-    [page] = [p.path for p in result.other_pages]
-    assert result.note_home("a.md", "^least-privilege") == (page, "review")
-    assert result.note_home("a.md", "^ROTATE") == result.note_home("a.md", "^yearly") == (page, "review")
-    assert result.note_home("b.md", "^rotate") == (page, "review")  # the copy's block is shown in a.md's place
+    [page] = result.other_pages
+    assert result.note_home("a.md", "^least-privilege") == (page.path, "block-least-privilege")
+    assert result.note_home("a.md", "^ROTATE") == result.note_home("a.md", "^yearly") == (page.path, "block-rotate")
+    assert result.note_home("b.md", "^rotate") == (page.path, "block-rotate")  # the copy's block is a.md's
+    assert result.note_home("a.md", "^a-b") == (page.path, "block-a-b")
+    assert result.note_home("a.md", "^a--b") == (page.path, "block-a-b-2")  # one page, one id each
+    assert result.note_home("a.md", "^table") == (page.path, "review")  # a table takes no id: its section
     assert result.note_home("a.md", "^gone") == result.note_home("a.md")
-    assert result.note_home("a.md", "Least privilege") == (page, "least-privilege")
+    assert result.note_home("a.md", "Least privilege") == (page.path, "least-privilege")
+    shown = render_other_page(page, result)
+    assert "- Remove unused roles.\n  {: #block-least-privilege }\n" in shown
+    assert "Rotate keys yearly.\n{: #block-rotate }\n" in shown and "^" not in shown
 
 
 def test_headings_in_other_scripts_keep_their_own_anchors_and_links_find_them():

@@ -563,6 +563,13 @@ def test_obsidian_block_ids_are_hidden_and_links_to_blocks_read_as_the_note_name
     assert norm(note.markdown).markdown == note.markdown
 
 
+def test_a_block_id_is_taken_off_as_written_never_repaired_as_words():
+    note = norm("# T\nA -- dash and securitu. ^a--b\n\nNext one ^securitu ^ec2\n")
+    assert body(note) == "A – dash and security.\n\nNext one\n"
+    assert [(r.line, r.before) for r in note.repairs if r.rule == "obsidian-block-id"] == [
+        (2, "^a--b"), (4, "^securitu ^ec2")]
+
+
 @pytest.mark.parametrize(("text", "expected", "removed"), [
     ("A `%%x%%` code and %%y%% hidden.\n", "A `%%x%%` code and  hidden.\n", [(2, "%%y%%")]),
     ("A ``a ` %% b`` then %%c%% x\n", "A ``a ` %% b`` then  x\n", [(2, "%%c%%")]),

@@ -503,15 +503,24 @@ class _Merge:
         return section.title.rstrip(": ") or None
 
     # ---- stage 6: result -----------------------------------------------------------------------
-    def merged_block(self, i: int, depth: int) -> MergedBlock:
+    def merged_block(self, i: int, depth: int, page: str) -> MergedBlock:
         item = self.items[i]
-        others = [self.items[m].block.source for m in sorted(self.members[i], key=self.position) if m != i]
+        members = sorted(self.members[i], key=self.position)
+        others = [self.items[m].block.source for m in members if m != i]
         block = item.block if item.block.depth == depth else Block(item.block.kind, item.block.markdown,
                                                                    item.block.source, depth)
-        return MergedBlock(block, (item.block.source, *others), depth, self.caption.get(i))
+        anchor = None
+        named = [name for m in (i, *members) for name in self.block_ids.get(m, ())]
+        if named and _can_carry_anchor(block):
+            anchor = self.block_anchor[i] = _unique(f"block-{path_slug(named[0])}", self.anchors_on(page))
+        return MergedBlock(block, (item.block.source, *others), depth, self.caption.get(i), anchor)
+
+    def anchors_on(self, page: str) -> set[str]:
+        """The block anchors given so far on a page (section anchors never start with 'block-')."""
+        return self._anchors_used.setdefault(page, set())
 
     def merged_section(self, sid: str, title: str, level: int, dest: tuple, page: str) -> MergedSection:
-        blocks = tuple(self.merged_block(i, depth) for i, depth in self.emitted.get(dest, ()))
+        blocks = tuple(self.merged_block(i, depth, page) for i, depth in self.emitted.get(dest, ()))
         for i, _ in self.emitted.get(dest, ()):
             self.location[i] = (page, sid)
         notes = sorted({s.note for b in blocks for s in b.sources})
@@ -519,6 +528,9 @@ class _Merge:
 
     def build(self) -> MergeResult:
         self.location: dict[int, tuple[str, str]] = {}
+        self.block_ids = self.find_block_ids()
+        self.block_anchor: dict[int, str] = {}
+        self._anchors_used: dict[str, set[str]] = {}
         tags_of = {note.path: note.tags for note in self.notes}
         pages = []
         for spec in self.outline.pages:
@@ -552,6 +564,9 @@ class _Merge:
     def result(self, pages, other_pages) -> MergeResult:
         location, canonical = self.location, self.canonical
         block_homes = {item.block.source: location[canonical[index]] for index, item in enumerate(self.items)}
+        block_id_homes = [(self.items[i].block.source.note, name, location[canonical[i]][0],
+                           self.block_anchor.get(canonical[i], location[canonical[i]][1]))
+                          for i, names in self.block_ids.items() for name in names]
         return MergeResult(
             pages=pages, other_pages=other_pages, duplicate_notes=tuple(self.duplicates),
             merges=tuple(self.records()), unassigned=tuple(self.unassigned()),
@@ -563,7 +578,7 @@ class _Merge:
             ),
             note_titles=tuple((note.path, note.title) for note in self.notes),
             block_homes=block_homes,
-            note_homes=(*self.note_homes(pages), *self.block_id_homes(block_homes)),
+            note_homes=(*self.note_homes(pages), *block_id_homes),
         )
 
     def records(self) -> list[MergeRecord]:
@@ -643,23 +658,25 @@ class _Merge:
                 out.extend((note.path, slug, *home) for slug, home in homes.items() if slug in own)
         return out
 
-    def block_id_homes(self, block_homes: dict[Source, tuple[str, str]]) -> list[tuple[str, str, str, str]]:
-        """(note, "^id", page, anchor) for every Obsidian block id: where the block it names is shown.
+    def find_block_ids(self) -> dict[int, tuple[str, ...]]:
+        """Item -> the Obsidian block ids (lower-cased) that name it.
 
         The normaliser took the ids off the text and logged where each stood; an id names the block
         it ends, which is the last block starting on or before its line.
         """
-        out = []
-        for note in self.notes:
-            named = [(r.line, name) for r in note.repairs if r.rule == BLOCK_ID_RULE for name in r.before.split()]
+        found: dict[int, list[str]] = {}
+        for n, note in enumerate(self.notes):
+            named = [(r.line, name.lower()) for r in note.repairs if r.rule == BLOCK_ID_RULE for name in r.before.split()]
             if not named:
                 continue
-            starts = sorted({b.source.line for s in note.sections for b in s.blocks})
+            starts = sorted((self.items[i].block.source.line, i) for g in self._note_sections[n]
+                            for i in self.section_items[g])
+            lines = [line for line, _ in starts]
             for line, name in named:
-                before = bisect_right(starts, line)
+                before = bisect_right(lines, line)
                 if before:
-                    out.append((note.path, name.lower(), *block_homes[Source(note.path, starts[before - 1])]))
-        return out
+                    found.setdefault(starts[before - 1][1], []).append(name)
+        return {i: tuple(dict.fromkeys(names)) for i, names in sorted(found.items())}
 
     def run(self) -> MergeResult:
         self._note_sections: list[list[int]] = [[] for _ in self.notes]
@@ -679,6 +696,13 @@ class _Merge:
 
 # The normaliser's rule that takes Obsidian block ids (`text ^fact-1`) off the text; its repairs say where they stood.
 BLOCK_ID_RULE = "obsidian-block-id"
+
+
+def _can_carry_anchor(block: Block) -> bool:
+    """Whether an attribute line after the block gives it an id: a one-paragraph text or list item, no code."""
+    text = block.markdown
+    return block.kind in ("paragraph", "list_item") and "\n\n" not in text and "```" not in text \
+        and "~~~" not in text and not text.rstrip().endswith(("|", "}"))
 
 
 def _unique(anchor: str, used: set[str]) -> str:

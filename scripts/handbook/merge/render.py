@@ -95,7 +95,10 @@ def _blocks(
                 out.append("")
         if merged.caption:
             out += [f"**{md_text(merged.caption)}**", ""]
-        out.append(_indent(texts.get(merged.block.source, merged.block.markdown), merged.depth))
+        text = texts.get(merged.block.source, merged.block.markdown)
+        if merged.anchor:  # an attribute line ends the paragraph and gives it (or its list item) the id
+            text += f"\n{{: #{merged.anchor} }}"
+        out.append(_indent(text, merged.depth))
         extra = [text for source in merged.sources for text in annotations.get(source, ())]
         for text in dict.fromkeys(extra):
             out.extend(["", _indent(text, merged.depth + 1) if is_item else text])

@@ -17,6 +17,7 @@ class MergedBlock:
     sources: tuple[Source, ...]
     depth: int = 0
     caption: str | None = None  # the note's heading, when this block opens content placed under another title
+    anchor: str | None = None  # where links to the Obsidian block ids of this block or its copies land
 
 
 @dataclass(frozen=True)

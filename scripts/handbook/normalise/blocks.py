@@ -476,8 +476,14 @@ class BlockRenderer:
                 kept.append((number, text))
         if not kept:
             return []
-        repaired = self.prose(kept)
-        # After the inline repairs, which can bring an id to the end (a dropped tag before it).
+        # An id already at the end is kept out of the inline repairs, which would read `^a--b` as words
+        # and a dash; it is dropped after them, as is an id that they bring to the end (a dropped tag after it).
+        trailing_id = _BLOCK_ID.search(kept[-1][1])
+        if trailing_id is None:
+            repaired = self.prose(kept)
+        else:
+            repaired = self.prose([*kept[:-1], (kept[-1][0], kept[-1][1][: trailing_id.start()])])
+            repaired[-1] = (repaired[-1] + kept[-1][1][trailing_id.start():]).strip(" \t")
         _drop_block_ids([number for number, _ in kept], repaired, log)
         for _ in range(REREAD_LIMIT):
             unspanned = False
