@@ -153,6 +153,17 @@ def test_a_block_id_leads_to_its_block_or_its_section_never_to_a_heading_it_spel
     assert "Rotate keys yearly.\n{: #block-rotate }\n" in shown and "^" not in shown
 
 
+def test_a_numbered_list_after_a_bulleted_one_on_a_merged_page_is_a_list_of_its_own():
+    from handbook.merge.render import render_other_page
+    from tests.test_normalise import norm
+
+    note = norm("# Steps\n\n- Bullet about widgets.\n\n1. First numbered step.\n2. Second step.\n", path="s.md")
+    result = merge_notes([note], load_topics(DATA))
+    [page] = result.other_pages
+    shown = render_other_page(page, result)
+    assert "- Bullet about widgets.\n\n<!-- -->\n\n1. First numbered step.\n2. Second step." in shown
+
+
 def test_headings_in_other_scripts_keep_their_own_anchors_and_links_find_them():
     from handbook.merge.render import render_other_page
     from tests.test_merge_support import make_note

@@ -563,6 +563,18 @@ def test_obsidian_block_ids_are_hidden_and_links_to_blocks_read_as_the_note_name
     assert norm(note.markdown).markdown == note.markdown
 
 
+def test_lists_of_two_kinds_are_kept_apart_at_the_top_level_where_python_markdown_would_join_them():
+    note = norm("# T\n- a\n    - n\n1. b\n\n- c\n")
+    assert body(note) == "- a\n    - n\n\n<!-- -->\n\n1. b\n\n<!-- -->\n\n- c\n"
+    assert [b.markdown for s in note.sections for b in s.blocks] == ["- a", "- n", "1. b", "- c"]
+    # The separator is read back silently; elsewhere an HTML comment is raw HTML as before.
+    again = norm(note.markdown)
+    assert again.markdown == note.markdown and again.repairs == ()
+    assert [r.rule for r in norm("# T\n- a\n\n<!-- -->\n\n- b\n").repairs] == ["html-sanitised"]
+    # Inside a callout it would be raw HTML that the next reading removes: the lists stay as written.
+    assert "<!--" not in norm("# T\n> [!tip] t\n> - a\n> 1. b\n").markdown
+
+
 def test_a_block_id_is_taken_off_as_written_never_repaired_as_words():
     note = norm("# T\nA -- dash and securitu. ^a--b\n\nNext one ^securitu ^ec2\n")
     assert body(note) == "A – dash and security.\n\nNext one\n"

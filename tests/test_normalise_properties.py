@@ -28,7 +28,7 @@ FRAGMENTS = [
 LINE = st.lists(st.sampled_from(FRAGMENTS), max_size=6).map("".join)
 DOCUMENT = st.lists(LINE, max_size=12).map("\n".join)
 # Obsidian comments, block ids, highlights and strikethrough, for the idempotence property.
-OBSIDIAN_FRAGMENTS = FRAGMENTS + ["%%", " %%c%% ", " ^id-1", "^b", "==", "~~", "[[N#^id-1]]"]
+OBSIDIAN_FRAGMENTS = FRAGMENTS + ["%%", " %%c%% ", " ^id-1", "^b", "==", "~~", "[[N#^id-1]]", "<!-- -->", " ^a--b"]
 OBSIDIAN_DOCUMENT = st.lists(st.lists(st.sampled_from(OBSIDIAN_FRAGMENTS), max_size=6).map("".join),
                              max_size=12).map("\n".join)
 

@@ -52,6 +52,15 @@ def test_warning_after_a_paragraph_follows_it_at_top_level():
     assert "Next paragraph." not in warning_texts(tree)[0]
 
 
+def test_a_numbered_list_after_a_bulleted_one_stays_a_list_of_its_own_with_or_without_warnings():
+    text = "# Note\n\n- bullet one\n    - nested\n- bullet two\n\n1. step one\n2. step two\n\n- after\n"
+    for warned_line in (0, 4, 6):  # none, on the last bullet, on the first step
+        tree = rendered(text, warned_line)
+        lists = [(child.tag, ["".join(li.itertext()).strip().split("\n")[0] for li in child.findall("li")])
+                 for child in tree if child.tag in ("ul", "ol")]
+        assert lists == [("ul", ["bullet one", "bullet two"]), ("ol", ["step one", "step two"]), ("ul", ["after"])]
+
+
 def test_sections_that_name_a_service_category_are_linked_to_its_page():
     from handbook.matrix import find_subjects, load_matrix
 

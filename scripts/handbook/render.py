@@ -17,7 +17,7 @@ from .matrix import (
 )
 from .merge import MergeResult, merge_report, render_merge_audit, render_topic_pages
 from .model import Block, GeneratedFile, Note, Section, Source
-from .normalise import Finding, join_blocks
+from .normalise import LIST_SEPARATOR, Finding, ListKinds, join_blocks
 from .pages import (
     REPORT_TABLE_LIMIT, Home, note_view, render_note_pages, render_repairs_section, render_report_page, report_json,
     wanted_notes,
@@ -80,9 +80,16 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
             parts.append(section.heading or f"{'#' * section.level} {md_text(section.title)}")
         group: list[Block] = []
         loose = False  # Python-Markdown reads a list as loose from its first blank line on
+        kinds = ListKinds()
         for block in section.blocks:
             warnings = [text.rstrip("\n") for text in annotations.get(block.source, ())]
             is_item = block.kind == "list_item"
+            if kinds.starts_other(block):
+                if group:
+                    parts.append(join_blocks(tuple(group)))
+                    group = []
+                parts.append(LIST_SEPARATOR)
+                loose = False
             loose = loose and is_item
             if is_item and (warnings or loose):
                 if warnings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .blocks import LIST_SEPARATOR, ListKinds
 from .blocks import join_rendered as join_blocks
 from .context import NormaliseContext, load_context
 from .log import Finding
@@ -10,6 +11,8 @@ from .pipeline import find_suspicious_words, normalise_note, normalise_text, nor
 from .text import decode_note_bytes
 
 __all__ = [
+    "LIST_SEPARATOR",
+    "ListKinds",
     "Finding",
     "NormaliseContext",
     "decode_note_bytes",

@@ -346,13 +346,42 @@ def indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line if line else line for line in text.split("\n"))
 
 
-def join_rendered(blocks: list[Rendered] | tuple[Block, ...]) -> str:
-    """Join blocks the way Python-Markdown reads them: list items line by line, other blocks apart."""
+# Python-Markdown reads a numbered list right after a bulleted one (or the other way round) as one list,
+# blank line or not, where CommonMark and Obsidian read two; an empty HTML comment between them ends the first.
+LIST_SEPARATOR = "<!-- -->"
+
+
+class ListKinds:
+    """Follows a run of blocks to tell where a top-level list of the other kind (numbered, bulleted) starts."""
+
+    def __init__(self) -> None:
+        self.numbered: bool | None = None  # the kind of the last top-level item since a block that is no item
+
+    def starts_other(self, block: Rendered | Block) -> bool:
+        """Whether `block`, the next one, starts a top-level list of the other kind than the list before it."""
+        if block.kind != "list_item":
+            self.numbered = None
+            return False
+        if block.depth:
+            return False
+        numbered = bool(_ORDERED_START.match(block.markdown))
+        other = self.numbered is not None and self.numbered != numbered
+        self.numbered = numbered
+        return other
+
+
+def join_rendered(blocks: list[Rendered] | tuple[Block, ...], top_level: bool = False) -> str:
+    """Join blocks the way Python-Markdown reads them: list items line by line, other blocks apart, and
+    at a note's top level, lists of two kinds apart by LIST_SEPARATOR (inside a quote or callout it would
+    be raw HTML that the next reading removes)."""
     parts: list[str] = []
     previous = None
+    kinds = ListKinds()
     for block in blocks:
         text = indent(block.markdown, "    " * block.depth) if block.kind == "list_item" else block.markdown
-        if previous is not None:
+        if kinds.starts_other(block) and top_level:
+            parts.append(f"\n\n{LIST_SEPARATOR}\n\n")
+        elif previous is not None:
             together = block.kind == "list_item" and previous.kind == "list_item" and "\n\n" not in previous.markdown
             if together and block.depth > previous.depth and (
                 _interrupts_not(block.markdown) or _ends_in_open_html(previous.markdown)

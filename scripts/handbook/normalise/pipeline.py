@@ -11,8 +11,8 @@ from markdown_it.common.utils import normalizeReference
 from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from .blocks import (
-    CONTAINER_MARKER, INLINE_PARSER, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered, join_rendered, one_line,
-    parse_blocks, parse_tree, starts_with_definition,
+    CONTAINER_MARKER, INLINE_PARSER, LIST_SEPARATOR, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered,
+    join_rendered, one_line, parse_blocks, parse_tree, starts_with_definition,
 )
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
@@ -435,7 +435,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
     last_kept: Rendered | None = None
     kept: list[tuple[int, str]] = []  # every line _kept_lines keeps, as written
     position = 0
-    for node in tree:
+    for index, node in enumerate(tree):
         start = node.map[0] if node.token.map else position
         gap = [(n, source_lines[n]) for n in range(position, min(start, len(source_lines))) if source_lines[n].strip()]
         if gap:
@@ -457,6 +457,8 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
                 sections.append((heading.plain, level, log.raw_line(heading.line), f"{'#' * level} {heading.markdown}", []))
             previous = node
             continue
+        if _separates_list_kinds(node, previous, tree[index + 1] if index + 1 < len(tree) else None):
+            continue  # the separator the blocks are joined with (join_rendered writes it again)
         rendered = _top_block(renderer, node, previous, source_lines, log, assets, ctx)
         if rendered and title_heading is not None and len(sections) == 1:
             seen_content_before_title = seen_content_before_title or node.map[0] < title_heading.line
@@ -479,6 +481,13 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         else:
             merged.append(section)
     return _Layout(title_md, title_plain, merged, assets, kept)
+
+
+def _separates_list_kinds(node: Node, previous: Node | None, following: Node | None) -> bool:
+    """Whether a node is the LIST_SEPARATOR between a numbered and a bulleted list (either way round)."""
+    return (node.type == "html_block" and node.token.content.strip() == LIST_SEPARATOR
+            and previous is not None and following is not None
+            and {previous.type, following.type} == set(LIST_TYPES))
 
 
 def _unused_kept_footnotes(layout: _Layout, referenced: frozenset[str]) -> list[int]:
@@ -544,7 +553,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         if heading_md:
             parts.append(heading_md)
         if blocks:
-            parts.append(join_rendered(blocks))
+            parts.append(join_rendered(blocks, top_level=True))
     markdown = "\n\n".join(parts) + "\n"
 
     tags = tuple(sorted(set(front.tags) | {t for t in log.tags}))
