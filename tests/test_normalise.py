@@ -79,7 +79,7 @@ def html(markdown_text: str) -> str:
 def test_bom_crlf_cr_tabs_nbsp_trailing_spaces_and_nfc_are_repaired_and_logged():
     text = "\ufeff# Caf\u0065\u0301\r\n\r\nOne\u00a0word and\ttab.   \rNext line\r\n"
     note = norm(text)
-    assert note.markdown == "# Café\n\nOne word and tab.\nNext line\n"
+    assert note.markdown == "# Café\n\nOne word and tab.<br>\nNext line\n"
     assert {"byte-order-mark", "line-endings", "unicode-nfc", "non-breaking-space", "tab", "trailing-whitespace"} <= set(rules(note))
     line_endings = next(r for r in note.repairs if r.rule == "line-endings")
     assert line_endings.before == "3 CRLF, 1 CR"
@@ -230,7 +230,7 @@ def test_each_list_item_is_a_block_with_its_depth_and_own_text_only():
     note = norm("# T\n- parent\n  continued\n    - child\n- next\n")
     blocks = note.sections[0].blocks
     assert [(b.kind, b.markdown, b.depth, b.source.line) for b in blocks] == [
-        ("list_item", "- parent\n    continued", 0, 2),
+        ("list_item", "- parent<br>\n    continued", 0, 2),
         ("list_item", "- child", 1, 4),
         ("list_item", "- next", 0, 5),
     ]
@@ -343,9 +343,9 @@ def test_markdown_links_into_the_notes_folder_are_resolved_later_and_the_web_is_
     note = norm(text, files, path="team/notes/a.md")
     assert body(note) == (
         "See [below](note:team/notes/a.md#Next%20Steps), [IAM](note:team/iam.md#Roles), "
-        "[plan](note:team/notes/Plan%20B.md \"The plan\"),\n"
+        "[plan](note:team/notes/Plan%20B.md \"The plan\"),<br>\n"
         "![diagram](asset:team/img/Diagram%20One.png), [setup](asset:guides/setup.pdf), "
-        "[gone](note:team/notes/gone.png), [root](note:abs/x.md),\n"
+        "[gone](note:team/notes/gone.png), [root](note:abs/x.md),<br>\n"
         "[web](https://aws.amazon.com/) and [mail](mailto:a@b.c).\n"
     )
     assert rules(note).count("relative-link") == 7
@@ -379,9 +379,9 @@ def test_reference_definitions_inside_lists_and_quotes_move_to_the_end_instead_o
 
 def test_a_paragraph_line_that_a_repair_makes_a_table_delimiter_row_stays_text():
     note = norm("# T\n\nOwner | Layer\n\u00a0--|--\n")
-    assert body(note) == "Owner | Layer\n\\--|--\n"
+    assert body(note) == "Owner | Layer<br>\n\\--|--\n"
     assert "<table>" not in html(note.markdown)
-    assert [r.rule for r in note.repairs] == ["non-breaking-space", "block-escape"]
+    assert [r.rule for r in note.repairs] == ["non-breaking-space", "block-escape", "obsidian-line-break"]
 
 
 def test_a_second_definition_of_a_label_inside_a_list_or_quote_is_dropped_and_logged():
@@ -398,7 +398,7 @@ def test_a_second_definition_of_a_label_inside_a_list_or_quote_is_dropped_and_lo
 def test_indented_raw_html_inside_a_paragraph_stays_inline():
     note = norm("# T\n\nThe layers are\n    <abbr title=\"Amazon Web Services\">AWS</abbr> and\n    <div>below</div>\n")
     # The first line starts no HTML block (abbr is inline), so it may lose its indent; a div would.
-    assert body(note) == 'The layers are\n<abbr title="Amazon Web Services">AWS</abbr> and\n    <div>below</div>\n'
+    assert body(note) == 'The layers are<br>\n<abbr title="Amazon Web Services">AWS</abbr> and<br>\n    <div>below</div>\n'
     assert "<p>The layers are" in html(note.markdown) and html(note.markdown).count("<p>") == 1
 
 
@@ -561,6 +561,29 @@ def test_obsidian_block_ids_are_hidden_and_links_to_blocks_read_as_the_note_name
     assert [(r.line, r.before) for r in note.repairs if r.rule == "obsidian-block-id"] == [
         (2, "^fact-1"), (4, "^item1"), (7, "^my-list")]
     assert norm(note.markdown).markdown == note.markdown
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Fully redundant\nUPS and generators\n", "Fully redundant<br>\nUPS and generators\n"),
+    ("Hard break  \nand backslash\\\nend\n", "Hard break<br>\nand backslash<br>\nend\n"),
+    ("An escaped \\\\\nstays\n", "An escaped \\\\<br>\nstays\n"),
+    ("- item\n  continued\n", "- item<br>\n    continued\n"),
+    ("> quoted\n> lines\n", "> quoted<br>\n> lines\n"),
+    # Inside a code span the break is a space; a written <br> is not doubled; an image line keeps its own line.
+    ("A `code\nspan` here\nnext\n", "A `code\nspan` here<br>\nnext\n"),
+    ("Written<br>\nalready\n", "Written<br>\nalready\n"),
+    ("Text\n![a](img.png)\nmore\n", "Text\n\n![a](asset:img.png)\n\nmore\n"),
+])
+def test_a_line_break_inside_a_paragraph_shows_as_in_obsidian(text: str, expected: str):
+    note = norm("# T\n\n" + text, frozenset({"img.png"}))
+    assert body(note) == expected
+    assert norm(note.markdown, frozenset({"img.png"})).markdown == note.markdown
+
+
+def test_each_line_break_is_logged_at_its_line():
+    note = norm("# T\n\nFully redundant\nUPS and generators\nand more\n")
+    assert [(r.line, r.before, r.after) for r in note.repairs if r.rule == "obsidian-line-break"] == [
+        (3, "Fully redundant", "Fully redundant<br>"), (4, "UPS and generators", "UPS and generators<br>")]
 
 
 def test_lists_of_two_kinds_are_kept_apart_at_the_top_level_where_python_markdown_would_join_them():

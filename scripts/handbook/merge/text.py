@@ -21,8 +21,9 @@ STOPWORDS = frozenset(
 
 
 def plain(markdown: str) -> str:
-    """Markdown without markup: link and image text kept, emphasis, code ticks and list markers dropped."""
-    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), markdown)
+    """Markdown without markup: link and image text kept, emphasis, code ticks, list markers and the
+    normaliser's line breaks dropped."""
+    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), markdown.replace("<br>\n", "\n"))
     text = _LINK.sub(r"\1", text)
     text = _LIST_MARKER.sub("", text)
     return text.replace("**", "").replace("__", "").replace("`", "").replace("_", " ").replace("*", " ")

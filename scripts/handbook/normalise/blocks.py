@@ -262,6 +262,43 @@ def _lines_inside_code_spans(lines: list[str]) -> set[int]:
     return inside
 
 
+LINE_BREAK = "<br>"
+_ENDS_IN_BREAK = re.compile(r"<br\s*/?>\s*$", re.IGNORECASE)
+_TRAILING_BACKSLASHES = re.compile(r"\\+$")
+
+
+def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
+    """A paragraph's lines joined so that each line break shows, as Obsidian shows it (its default,
+    "strict line breaks" off): a `<br>` ends every line but the last, where the break is between words.
+
+    A break inside a code span, tag or template stays a space there; a CommonMark hard break
+    (a trailing backslash) becomes the `<br>` it stands for. A line that is only an image gets none
+    either side: it stays a line of its own, which the image rule looks for when the note is read again.
+    """
+    if len(lines) < 2:
+        return "\n".join(text for _, text in lines)
+    text = "\n".join(text for _, text in lines)
+    inside = set()  # offsets of line breaks within a construct that a <br> would break
+    at = 0
+    for span in lex(text):
+        if span.kind != "prose" and "\n" in span.text:
+            inside.update(at + i for i, c in enumerate(span.text) if c == "\n")
+        at += len(span.text)
+    out = []
+    at = 0
+    for index, (number, line) in enumerate(lines):
+        at += len(line)
+        if index < len(lines) - 1 and at not in inside and not _ENDS_IN_BREAK.search(line) \
+                and not _STANDALONE_IMAGE.match(line) and not _STANDALONE_IMAGE.match(lines[index + 1][1]):
+            backslashes = _TRAILING_BACKSLASHES.search(line)
+            shown = line[:-1] if backslashes and len(backslashes.group(0)) % 2 else line
+            log.repair(number, "obsidian-line-break", line[-20:], shown[-20:] + LINE_BREAK)
+            line = shown + LINE_BREAK
+        out.append(line)
+        at += 1
+    return "\n".join(out)
+
+
 def _clean_html_block(text: str) -> str:
     """An HTML block through nh3, one tag per line as written, text-only results wrapped in <p>."""
     # nh3 writes a no-break space as "&nbsp;", which would stop the line reading as a lone tag next time.
@@ -593,7 +630,7 @@ class BlockRenderer:
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
                              for i, (number, text) in enumerate(lines)]
-                block.markdown = "\n".join(t for _, t in lines)
+                block.markdown = _with_line_breaks(lines, log)
         out = [block for block in out if block.markdown]
         if len(out) == 1 and _STANDALONE_IMAGE.match(out[0].markdown):
             out[0].kind = "image"
