@@ -412,8 +412,8 @@ def test_a_footnote_defined_inside_a_list_item_moves_to_the_end_instead_of_vanis
 
 def test_an_unused_footnote_definition_inside_a_list_item_is_escaped_where_it_stands():
     note = norm("# T\n\n- [^1]: https://docs.aws.amazon.com/ec2/\n- item\n")
-    assert body(note) == "- \\[^1]: https://docs.aws.amazon.com/ec2/\n- item\n"
-    assert [(r.line, r.rule) for r in note.repairs] == [(3, "footnote-unused")]
+    assert body(note) == "- \\[^1]: <https://docs.aws.amazon.com/ec2/>\n- item\n"
+    assert [(r.line, r.rule) for r in note.repairs] == [(3, "footnote-unused"), (3, "bare-url")]
 
 
 def test_the_structure_rule_counts_no_contained_definition_as_a_reference_to_its_own_label():
@@ -432,8 +432,9 @@ def test_the_structure_rule_counts_no_contained_definition_as_a_reference_to_its
 def test_a_kept_definition_escaped_as_unused_gets_the_repairs_text_gets():
     # A reference in the title heading is not shown (the page writes the title), so the definition is unused.
     note = norm("# Shared responsibility[^1]\n\nText.\n\n[^1]:\u00a0https://aws.amazon.com/compliance/\n")
-    assert body(note) == "Text.\n\n\\[^1]: https://aws.amazon.com/compliance/\n"
-    assert [(r.line, r.rule) for r in note.repairs] == [(5, "footnote-unused"), (5, "non-breaking-space")]
+    assert body(note) == "Text.\n\n\\[^1]: <https://aws.amazon.com/compliance/>\n"
+    assert [(r.line, r.rule) for r in note.repairs] == [(5, "footnote-unused"), (5, "non-breaking-space"),
+                                                        (5, "bare-url")]
 
 
 def test_a_definition_over_several_lines_inside_a_list_item_moves_whole():
@@ -486,12 +487,14 @@ def test_paragraph_text_that_would_start_a_paragraph_as_a_reference_definition_s
     note = norm("# T\n\n> [!note] Links\n> [r]: https://example.com\n\n![a](img.png)\n[s]: https://example.org\n\n"
                 "See [x][r] and [y][s].\n", frozenset({"img.png"}))
     assert body(note) == (
-        '!!! note "Links"\n    \\[r]: https://example.com\n\n![a](asset:img.png)\n\n\\[s]: https://example.org\n\n'
+        '!!! note "Links"\n    \\[r]: <https://example.com>\n\n![a](asset:img.png)\n\n\\[s]: <https://example.org>\n\n'
         "See [x][r] and [y][s].\n"
     )
     assert [(r.line, r.rule) for r in note.repairs if r.rule == "block-escape"] == [(4, "block-escape"), (7, "block-escape")]
     shown = html(note.markdown)
-    assert "[r]: https://example.com" in shown and "[s]: https://example.org" in shown and "<a href" not in shown
+    # The lines stay text (their addresses are links, as any web address in text is); [x][r] and [y][s] link nothing.
+    assert '[r]: <a href="https://example.com">' in shown and '[s]: <a href="https://example.org">' in shown
+    assert "See [x][r] and [y][s]." in shown
 
 
 def test_an_image_sized_the_obsidian_way_gets_a_width_and_height():
@@ -580,6 +583,17 @@ def test_a_line_break_inside_a_paragraph_shows_as_in_obsidian(text: str, expecte
     assert norm(note.markdown, frozenset({"img.png"})).markdown == note.markdown
 
 
+def test_a_bare_web_address_becomes_a_link_as_in_obsidian_but_not_inside_link_text_or_code():
+    note = norm("# T\n\nSee https://docs.aws.amazon.com/s3/. Or [https://a.b](https://a.b), `https://c.d`, "
+                "<https://e.f> and www.g.h\n")
+    assert body(note) == ("See <https://docs.aws.amazon.com/s3/>. Or [https://a.b](https://a.b), `https://c.d`, "
+                          "<https://e.f> and www.g.h\n")
+    assert [(r.line, r.rule, r.before, r.after) for r in note.repairs] == [
+        (3, "bare-url", "https://docs.aws.amazon.com/s3/", "<https://docs.aws.amazon.com/s3/>")]
+    assert '<a href="https://docs.aws.amazon.com/s3/">' in html(note.markdown)
+    assert norm(note.markdown).repairs == ()
+
+
 def test_each_line_break_is_logged_at_its_line():
     note = norm("# T\n\nFully redundant\nUPS and generators\nand more\n")
     assert [(r.line, r.before, r.after) for r in note.repairs if r.rule == "obsidian-line-break"] == [
@@ -627,8 +641,8 @@ def test_obsidian_comments_are_removed_outside_code(text: str, expected: str, re
 
 def test_seed_misspellings_are_fixed_preserving_case_and_code_is_untouched():
     note = norm("# T\nSecuritu, DEvice and witout, themz in cluding a fire wall; `securitu` http://x.io/securitu\n")
-    assert body(note) == "Security, Device and without, them including a firewall; `securitu` http://x.io/securitu\n"
-    assert all(r.rule == "spelling" for r in note.repairs)
+    assert body(note) == "Security, Device and without, them including a firewall; `securitu` <http://x.io/securitu>\n"
+    assert {r.rule for r in note.repairs} == {"spelling", "bare-url"}
 
 
 def test_general_dictionary_fixes_common_misspellings_but_not_abbreviations():

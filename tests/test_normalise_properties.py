@@ -27,8 +27,10 @@ FRAGMENTS = [
 # test_known_second_pass_shapes_settle_in_one_pass; every fragment is used.
 LINE = st.lists(st.sampled_from(FRAGMENTS), max_size=6).map("".join)
 DOCUMENT = st.lists(LINE, max_size=12).map("\n".join)
-# Obsidian comments, block ids, highlights and strikethrough, for the idempotence property.
-OBSIDIAN_FRAGMENTS = FRAGMENTS + ["%%", " %%c%% ", " ^id-1", "^b", "==", "~~", "[[N#^id-1]]", "<!-- -->", " ^a--b"]
+# Obsidian comments, block ids, highlights, strikethrough, list separators and bare web addresses, for the
+# idempotence property.
+OBSIDIAN_FRAGMENTS = FRAGMENTS + ["%%", " %%c%% ", " ^id-1", "^b", "==", "~~", "[[N#^id-1]]", "<!-- -->", " ^a--b",
+                                 " https://a.b/c ", "[x https://a.b"]
 OBSIDIAN_DOCUMENT = st.lists(st.lists(st.sampled_from(OBSIDIAN_FRAGMENTS), max_size=6).map("".join),
                              max_size=12).map("\n".join)
 

@@ -585,11 +585,17 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
         spans = lex(text)
     lexed = "".join(s.text for s in spans)
     newlines_before = 0
+    brackets = 0  # link text left open: a web address inside it is the link's text, not a link of its own
     for span in spans:
         if span.kind == "prose" and span.text:
+            brackets = max(0, brackets + span.text.count("[") - span.text.count("]"))
             span.text, events = apply_prose_rules(span.text, unit)
             if events:
                 replay_prose_events(events, unit, newlines_before)
+        elif span.kind in ("dest", "reference"):
+            brackets = max(0, brackets - 1)
+        elif span.kind == "url" and not brackets and _WEB_ADDRESS.match(span.text):
+            link_bare_url(span, unit.log, unit.line_after(newlines_before))
         newlines_before += span.text.count("\n")
     # Last, so that it sees the text after leftovers such as "(opens in a new tab)" are gone.
     repair_stray_emphasis(spans, unit, "".join(s.text for s in spans))
@@ -600,6 +606,15 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
         with unit.log.second_reading():
             result = repair_inline(result, unit, rereads + 1)
     return result
+
+
+_WEB_ADDRESS = re.compile(r"(?:https?|ftp)://")
+
+
+def link_bare_url(span: Span, log: RepairLog, line: int) -> None:
+    """Make a bare web address (`https://…` in text) a link, as Obsidian shows it: an autolink `<https://…>`."""
+    log.repair(line, "bare-url", span.text, f"<{span.text}>")
+    span.text, span.kind = f"<{span.text}>", "autolink"
 
 
 def _new_constructs(spans: list[Span], text: str) -> bool:
