@@ -62,7 +62,7 @@ See [access control](../Access%20control.md#least-privilege), [the diagrams](<Ne
 
 ## More
 
-[The web](https://example.com/) and [mail](mailto:team@example.com).
+[The web](https://example.com/) and [mail](mailto:team@example.com); the guide is at https://docs.example.com/guide.
 
 Keep ==this== and drop ~~that~~, but ~5 minutes and ~10 stay as written.
 
@@ -191,6 +191,7 @@ def test_markdown_links_to_notes_files_and_headings_lead_where_their_text_went(v
         target = (page_dir / links[text].split("#")[0]).resolve()
         assert (target / "index.html").exists() or target.is_file(), text
     assert links["The web"] == "https://example.com/" and links["mail"] == "mailto:team@example.com"
+    assert links["https://docs.example.com/guide"] == "https://docs.example.com/guide"  # a bare address, as Obsidian links it
     assert "a missing page" in shown and "a missing page" not in links
     assert re.search(r'<img alt="The VPC" src="\.\./\.\./\.\./assets/images/vpc-diagram\.png" title="VPC layout"', shown)
     report = json.loads((vault_site.docs / "report.json").read_text(encoding="utf-8"))
