@@ -92,6 +92,10 @@ Review the access of every role each quarter. ^least-privilege
 """
 
 
+# Lists as Obsidian numbers them: a numbered list after a bulleted one, and one that goes on after an image.
+STEPS_NOTE = "# Steps\n\n- A bullet.\n1. First step.\n2. Second step.\n\n![[vpc diagram.png]]\n\n3. Third step.\n\na. not a list\n"
+
+
 # A note in numbered and underscored folders, as vaults name them, with a year for a tag and an emoji
 # in its title (JSON would write it as a surrogate pair, which is not YAML).
 KEY_NOTE = "---\ntags: [2024]\n---\n# Key rotation 🔑\n\nRotate customer managed keys yearly.\n"
@@ -108,6 +112,7 @@ def vault_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     (notes / "Raw text.md").write_text(RAW_NOTE, encoding="utf-8")
     (notes / "Networking" / "Links.md").write_text(LINKS_NOTE, encoding="utf-8")
     (notes / "Tags.md").write_text(TAG_NOTE, encoding="utf-8")
+    (notes / "Steps.md").write_text(STEPS_NOTE, encoding="utf-8")
     (notes / "1. Security" / "_general").mkdir(parents=True)
     (notes / "1. Security" / "_general" / "Key rotation.md").write_text(KEY_NOTE, encoding="utf-8")
     (notes / HOSTILE_FOLDER).mkdir()
@@ -209,6 +214,15 @@ def test_a_link_to_a_block_leads_to_the_block_itself(vault_site: BuiltSite) -> N
     assert anchor == "block-least-privilege"  # never the heading "Least privilege" that the id spells
     target = (page_dir / page).resolve() / "index.html"
     assert f'<p id="{anchor}">Review the access of every role each quarter.</p>' in target.read_text(encoding="utf-8")
+
+
+def test_lists_are_numbered_as_in_obsidian(vault_site: BuiltSite) -> None:
+    for page in ("notes/steps", "other/steps"):
+        shown = article((vault_site.site / "handbook" / page / "index.html").read_text(encoding="utf-8"))
+        lists = re.findall(r"<(ul|ol)((?: [a-z]+=\"[^\"]*\")*)>", shown)
+        assert [(tag, attrs) for tag, attrs in lists if tag in ("ul", "ol")] == [
+            ("ul", ""), ("ol", ' type="1"'), ("ol", ' start="3" type="1"')], page
+        assert "<p>a. not a list</p>" in shown
 
 
 def test_titles_headings_tags_and_file_names_with_html_in_them_are_text_on_every_page(vault_site: BuiltSite) -> None:
