@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..model import Block, Note, Source
+from ..normalise import BLOCK_ID_RULE
 from ..paths import OTHER_DIR, TOPICS_DIR, note_slug
 from ..paths import path_slug
 from .assign import Assigner, Assignment
@@ -692,10 +693,6 @@ class _Merge:
         result = self.build()
         self.progress("layout", 1, 1)
         return result
-
-
-# The normaliser's rule that takes Obsidian block ids (`text ^fact-1`) off the text; its repairs say where they stood.
-BLOCK_ID_RULE = "obsidian-block-id"
 
 
 def _can_carry_anchor(block: Block) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .blocks import LIST_SEPARATOR, ListKinds
+from .blocks import BLOCK_ID_RULE, LIST_SEPARATOR, ListKinds
 from .blocks import join_rendered as join_blocks
 from .context import NormaliseContext, load_context
 from .log import Finding
@@ -11,6 +11,7 @@ from .pipeline import find_suspicious_words, normalise_note, normalise_text, nor
 from .text import decode_note_bytes
 
 __all__ = [
+    "BLOCK_ID_RULE",
     "LIST_SEPARATOR",
     "ListKinds",
     "Finding",

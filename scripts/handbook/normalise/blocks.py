@@ -438,6 +438,8 @@ _FENCE_LIKE = re.compile(r"^`{3,}[^`]*$")
 # It names the block for `[[Note#^fact-1]]` links; Obsidian hides it, and so does the site.
 # Several at the end go together, so that a second pass finds none left.
 _BLOCK_ID = re.compile(r"(?:(?:^|[ \t])\^[A-Za-z0-9-]+)+[ \t]*$")
+# The rule that takes the ids off; its repairs say where each stood, which is how links find the block.
+BLOCK_ID_RULE = "obsidian-block-id"
 _ID_CARET = re.compile(r"(^|[ \t])\^")
 _ORDERED_START = re.compile(r"^(\d{1,9})[.)]")
 
@@ -454,7 +456,7 @@ def _drop_block_ids(numbers: list[int], texts: list[str], log: RepairLog) -> Non
             block_id = _BLOCK_ID.search(texts[last])
             if block_id is None:
                 return
-            log.repair(numbers[last], "obsidian-block-id", texts[last][block_id.start():].strip(), "")
+            log.repair(numbers[last], BLOCK_ID_RULE, texts[last][block_id.start():].strip(), "")
             texts[last] = texts[last][: block_id.start()].rstrip()
             if texts[last]:
                 return
