@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PROJECT, mkdocs_markdown
-from handbook.glossary import Abbreviations, Glossary, Term, load_glossary, render_abbreviations
+from handbook.glossary import Abbreviations, Glossary, Term, load_glossary
 from handbook.model import GeneratedFile
 
 SMALL = Glossary(terms=(
@@ -51,14 +51,14 @@ def test_a_page_without_terms_and_files_that_are_not_pages_stay_as_they_are():
 
 
 def test_the_snippet_for_hand_written_pages_defines_every_term():
-    assert render_abbreviations(SMALL) == GeneratedFile("snippets/abbreviations.md", (
+    assert Abbreviations(SMALL).snippet() == GeneratedFile("snippets/abbreviations.md", (
         "*[EC2]: Elastic Compute Cloud\n\n*[KMS]: Key Management Service\n\n*[S3]: Simple Storage Service\n\n"
         "*[SSE]: Server-side encryption\n\n*[SSE-KMS]: Server-side encryption with KMS keys\n"
     ))
 
 
 GLOSSARY = load_glossary(PROJECT / "data")
-ALL_DEFINITIONS = render_abbreviations(GLOSSARY).content
+ALL_DEFINITIONS = Abbreviations(GLOSSARY).snippet().content
 # The project's terms, run together with the markup that splits a text into several (emphasis, links,
 # code, escapes, list items, headings, tables) and the characters that make or break a word boundary.
 FRAGMENTS = st.sampled_from(

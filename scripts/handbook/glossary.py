@@ -54,11 +54,6 @@ def tooltip(term: Term) -> str:
     return term.expansion
 
 
-def render_abbreviations(glossary: Glossary) -> GeneratedFile:
-    """The snippet of every definition, which hand-written pages include (`--8<-- "abbreviations.md"`)."""
-    return Abbreviations(glossary).snippet()
-
-
 # Navigation files are read by literate-nav and snippets are included in pages: neither is a page itself.
 _NO_DEFINITIONS = re.compile(rf"(?:^|/)SUMMARY\.md$|^{SNIPPETS_DIR}/")
 
