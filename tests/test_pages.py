@@ -156,3 +156,14 @@ def test_the_report_page_separates_thousands_in_its_counts() -> None:
                               Path(__file__).resolve().parents[1] / "templates").content
     assert "| input blocks | 19,808 |" in text and "| notes read | 1 |" in text
     assert "| [Note](../notes/n.md) | 1,204 | 48,213 |" in text
+
+
+def test_wanted_notes_take_names_that_differ_only_in_accent_encoding_for_one_note() -> None:
+    import unicodedata
+
+    from handbook.links import MissingLink
+    from handbook.pages import WantedNote, wanted_notes
+
+    composed, decomposed = unicodedata.normalize("NFC", "Café"), unicodedata.normalize("NFD", "Café")
+    links = [MissingLink("a.md", 1, composed, "c"), MissingLink("b.md", 2, decomposed, "c")]
+    assert wanted_notes(links) == [WantedNote(composed, 2, 2)]

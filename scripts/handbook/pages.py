@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from .links import target_name
 from .model import GeneratedFile, Note, Repair
-from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, note_page, reading_order
+from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, name_key, note_page, reading_order
 from .templating import make_env, nav_label, nav_section_label
 
 T = TypeVar("T")
@@ -209,14 +209,14 @@ class WantedNote:
 
 
 def wanted_notes(missing_links: Sequence) -> list[WantedNote]:
-    """The missing notes that links name, most linked first; names that differ only in case are one note.
-    Notes kept off the site are not wanted: they are written."""
+    """The missing notes that links name, most linked first; names a lookup would take for one (by case or
+    accent encoding) are one note. Notes kept off the site are not wanted: they are written."""
     links: dict[str, list] = {}
     for link in missing_links:
         if link.unpublished:
             continue
         name = target_name(link.target)
-        links.setdefault(name.lower(), []).append((name, link.note))
+        links.setdefault(name_key(name), []).append((name, link.note))
     wanted = [WantedNote(found[0][0], len(found), len({note for _, note in found})) for found in links.values()]
     return sorted(wanted, key=lambda w: (-w.links, -w.notes, w.name.lower(), w.name))
 
