@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from textwrap import indent
@@ -42,25 +42,30 @@ class RenderedSite:
     missing_links: tuple[MissingLink, ...]
 
 
+def _listing_section(heading: str, intro: str, columns: str, rows: Iterable[str]) -> str:
+    """A build report section: its heading (with anchor), a sentence, and a table (`columns`: header and rule)."""
+    return f"## {heading}\n\n{intro}\n\n{columns}\n" + "\n".join(rows)
+
+
 def render_hidden_notes(hidden: Sequence[HiddenNotes]) -> str:
     """The report section naming the hidden folders and files whose notes were not published."""
-    rows = "\n".join(f"| {path_cell(h.path)} | {h.notes} |" for h in hidden)
-    return (
-        "## Hidden notes { #hidden-notes }\n\n"
+    return _listing_section(
+        "Hidden notes { #hidden-notes }",
         "Notes in hidden folders and files (names starting with a dot, such as Obsidian's `.trash`, where "
-        "deleted notes go) are not published. Move a note out of them to publish it.\n\n"
-        f"| Folder or file | Notes |\n| --- | ---: |\n{rows}"
+        "deleted notes go) are not published. Move a note out of them to publish it.",
+        "| Folder or file | Notes |\n| --- | ---: |",
+        (f"| {path_cell(h.path)} | {h.notes} |" for h in hidden),
     )
 
 
 def render_unpublished_notes(unpublished: Sequence[UnpublishedNote]) -> str:
     """The report section naming the notes whose front matter keeps them off the site."""
-    rows = "\n".join(f"| {path_cell(u.path)} | {code_cell(u.field)} |" for u in unpublished)
-    return (
-        "## Unpublished notes { #unpublished-notes }\n\n"
+    return _listing_section(
+        "Unpublished notes { #unpublished-notes }",
         "Notes whose front matter says `draft: true` or `publish: false` are left out of the site: no page, "
-        "no merged text, no repairs or words in this report. Remove the field to publish the note.\n\n"
-        f"| Note | Field |\n| --- | --- |\n{rows}"
+        "no merged text, no repairs or words in this report. Remove the field to publish the note.",
+        "| Note | Field |\n| --- | --- |",
+        (f"| {path_cell(u.path)} | {code_cell(u.field)} |" for u in unpublished),
     )
 
 
