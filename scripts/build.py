@@ -100,13 +100,11 @@ def main(argv: list[str] | None = None) -> int:
                     log.debug("repair %s:%d %s: %r -> %r", repair.note, repair.line, repair.rule,
                               repair.before, repair.after)
             log.info("normalise: %d repairs, %d words reported", sum(len(n.repairs) for n in notes), len(findings))
-            notes, unpublished = split_unpublished(notes)
+            notes, findings, unpublished = split_unpublished(notes, findings)
             for left_out in unpublished:
                 log.info("normalise: left out %s (%s): not published", left_out.path, left_out.field)
             if unpublished:
                 log.info("normalise: %s left out in all", count(len(unpublished), "unpublished note"))
-                published = {note.path for note in notes}
-                findings = [finding for finding in findings if finding.note in published]
 
         with feedback.stage("merge"), feedback.progress("merge") as progress:
             result = merge_notes(notes, load_topics(args.data), progress=progress)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Note
+from .normalise import Finding
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,10 @@ def unpublished_field(note: Note) -> str | None:
     return None
 
 
-def split_unpublished(notes: Sequence[Note]) -> tuple[list[Note], list[UnpublishedNote]]:
-    """The notes to publish, in their order, and those their front matter keeps off the site."""
+def split_unpublished(
+    notes: Sequence[Note], findings: Sequence[Finding] = ()
+) -> tuple[list[Note], list[Finding], list[UnpublishedNote]]:
+    """The notes to publish and their findings, in their order, and the notes their front matter keeps off the site."""
     published: list[Note] = []
     unpublished: list[UnpublishedNote] = []
     for note in notes:
@@ -37,4 +40,5 @@ def split_unpublished(notes: Sequence[Note]) -> tuple[list[Note], list[Unpublish
             published.append(note)
         else:
             unpublished.append(UnpublishedNote(note.path, field, note.link_names))
-    return published, unpublished
+    left_out = {u.path for u in unpublished}
+    return published, [f for f in findings if f.note not in left_out], unpublished
