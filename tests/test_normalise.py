@@ -364,6 +364,12 @@ def test_reference_definitions_into_the_notes_folder_get_the_urls_inline_links_g
     assert normalise_text(note.markdown, context(), "team/a.md")[1] == ()
 
 
+def test_a_web_address_in_angle_brackets_is_no_path_in_the_notes_folder():
+    note = norm("# T\n\n[a](<https://docs.aws.amazon.com/>), [b](< https://x.y/ >) and [c](<a b.md>).\n")
+    assert body(note) == "[a](<https://docs.aws.amazon.com/>), [b](< https://x.y/ >) and [c](note:a%20b.md).\n"
+    assert rules(note) == ["relative-link"]
+
+
 def test_reference_definitions_inside_lists_and_quotes_move_to_the_end_instead_of_vanishing():
     note = norm("# T\n\nSee [the docs][x] and [q][y].\n\n- [x]: https://example.com\n- item\n\n> [y]: ../y.md\n> quoted\n",
                 path="team/a.md")

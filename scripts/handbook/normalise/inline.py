@@ -52,7 +52,8 @@ _SIZED_IMAGE_END = re.compile(
     r"!\[(?:[^\[\]\\\n|]|\\[^|])*(?P<size>\\?\|[ \t]*(?P<width>\d{1,5})(?:[ \t]*[xX][ \t]*(?P<height>\d{1,5}))?[ \t]*)$"
 )
 # A link destination with no scheme: a path or an anchor, which only means something inside the notes folder.
-_RELATIVE_TARGET = r"[ \t]*<?[ \t]*(?![A-Za-z][A-Za-z0-9+.-]*:|//|\)|>|$)"
+# One lookahead, so that `<https://…>` cannot match by leaving its `<` out.
+_RELATIVE_TARGET = r"(?![ \t]*<?[ \t]*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\)|>|$))"
 _RELATIVE_DEST = re.compile(r"\]\(" + _RELATIVE_TARGET)
 # The label of a link reference definition, `[label]:`, as markdown-it reads it.
 REFERENCE_LABEL = r"\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:"
