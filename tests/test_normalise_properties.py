@@ -130,6 +130,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         " %%c%% <div>\n``` %%c%% ",  # a removed comment turns a fence into raw HTML's text
         "| a | b |\n``` %%c%% ```",  # an escaped backtick run brings a comment out of a code span
         "[x https://a.b<script>x()</script>\\[[Note]]",  # a web address never ends in the backslash of an escape
+        '[x]: \n[r]: <http://x.y> "t"',  # a line break after a lone label would make `[x]:<br>` a definition
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -267,6 +267,11 @@ _ENDS_IN_BREAK = re.compile(r"<br\s*/?>\s*$", re.IGNORECASE)
 _TRAILING_BACKSLASHES = re.compile(r"\\+$")
 
 
+# A paragraph's first line that is only a label and colon: with a `<br>` after it, `[x]:<br>` would read
+# as a link reference definition whose target is `<br>`.
+_LABEL_ALONE = re.compile(r"^[ ]{0,3}" + REFERENCE_LABEL + r"[ \t]*$")
+
+
 def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
     """A paragraph's lines joined so that each line break shows, as Obsidian shows it (its default,
     "strict line breaks" off): a `<br>` ends every line but the last, where the break is between words.
@@ -289,7 +294,8 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
     for index, (number, line) in enumerate(lines):
         at += len(line)
         if index < len(lines) - 1 and at not in inside and not _ENDS_IN_BREAK.search(line) \
-                and not _STANDALONE_IMAGE.match(line) and not _STANDALONE_IMAGE.match(lines[index + 1][1]):
+                and not _STANDALONE_IMAGE.match(line) and not _STANDALONE_IMAGE.match(lines[index + 1][1]) \
+                and not (index == 0 and _LABEL_ALONE.match(line)):
             backslashes = _TRAILING_BACKSLASHES.search(line)
             shown = line[:-1] if backslashes and len(backslashes.group(0)) % 2 else line
             log.repair(number, "obsidian-line-break", line[-20:], shown[-20:] + LINE_BREAK)
