@@ -356,11 +356,10 @@ def test_markdown_links_into_the_notes_folder_are_resolved_later_and_the_web_is_
 def test_reference_definitions_into_the_notes_folder_get_the_urls_inline_links_get():
     note = norm("# T\n\n[a][x], [b][y], [c][z].\n\n[x]:  ../guide.md#Setup  \"Guide\"\n[y]: https://aws.amazon.com/\n[z]: #Next\n",
                 path="team/a.md")
-    assert body(note) == (
-        "[a][x], [b][y], [c][z].\n\n[x]: note:guide.md#Setup  \"Guide\"\n[y]: https://aws.amazon.com/\n"
-        "[z]: note:team/a.md#Next\n"
-    )
-    assert rules(note) == ["relative-link", "relative-link"]
+    # Each definition gets its URL, and its reference then takes it in (see the reference-inlined tests).
+    assert body(note) == '[a](note:guide.md#Setup  "Guide"), [b](https://aws.amazon.com/), [c](note:team/a.md#Next).\n'
+    assert [(r.line, r.rule, r.after) for r in note.repairs if r.rule == "relative-link"] == [
+        (5, "relative-link", '[x]: note:guide.md#Setup  "Guide"'), (7, "relative-link", "[z]: note:team/a.md#Next")]
     assert normalise_text(note.markdown, context(), "team/a.md")[1] == ()
 
 
@@ -373,10 +372,8 @@ def test_a_web_address_in_angle_brackets_is_no_path_in_the_notes_folder():
 def test_reference_definitions_inside_lists_and_quotes_move_to_the_end_instead_of_vanishing():
     note = norm("# T\n\nSee [the docs][x] and [q][y].\n\n- [x]: https://example.com\n- item\n\n> [y]: ../y.md\n> quoted\n",
                 path="team/a.md")
-    assert body(note) == (
-        "See [the docs][x] and [q][y].\n\n- item\n\n> quoted\n\n[x]: https://example.com\n[y]: note:y.md\n"
-    )
-    assert [(r.line, r.rule) for r in note.repairs if r.rule != "empty-list-item"] == [
+    assert body(note) == "See [the docs](https://example.com) and [q](note:y.md).\n\n- item\n\n> quoted\n"
+    assert [(r.line, r.rule) for r in note.repairs if r.rule not in ("empty-list-item", "reference-inlined")] == [
         (5, "reference-moved"), (8, "reference-moved"), (8, "relative-link")
     ]
     assert '<a href="https://example.com">the docs</a>' in html(note.markdown)
@@ -393,8 +390,8 @@ def test_a_paragraph_line_that_a_repair_makes_a_table_delimiter_row_stays_text()
 def test_a_second_definition_of_a_label_inside_a_list_or_quote_is_dropped_and_logged():
     note = norm("# T\n\n[a]: https://one.example\n\n- [a]: https://two.example\n- [b]: https://three.example\n"
                 "> [b]: https://four.example\n\nSee [x][a] and [y][b].\n")
-    assert body(note) == "[a]: https://one.example\n\nSee [x][a] and [y][b].\n\n[b]: https://three.example\n"
-    assert [(r.line, r.rule, r.before) for r in note.repairs if r.rule.startswith("reference")] == [
+    assert body(note) == "See [x](https://one.example) and [y](https://three.example).\n"
+    assert [(r.line, r.rule, r.before) for r in note.repairs if r.rule in ("reference-duplicate", "reference-moved")] == [
         (5, "reference-duplicate", "[a]: https://two.example"),
         (6, "reference-moved", "[b]: https://three.example"),
         (7, "reference-duplicate", "[b]: https://four.example"),
@@ -446,8 +443,8 @@ def test_a_kept_definition_escaped_as_unused_gets_the_repairs_text_gets():
 def test_a_definition_over_several_lines_inside_a_list_item_moves_whole():
     note = norm("# T\n\nSee the [guide] and [AWS docs].\n\n- [guide]:\n  https://aws.amazon.com/compliance/\n"
                 "  \"Compliance\"\n- [AWS\n  docs]: https://docs.aws.amazon.com/\n")
-    assert body(note) == ("See the [guide] and [AWS docs].\n\n[guide]: https://aws.amazon.com/compliance/ "
-                          "\"Compliance\"\n[AWS docs]: https://docs.aws.amazon.com/\n")
+    assert body(note) == ('See the [guide](https://aws.amazon.com/compliance/ "Compliance") and '
+                          "[AWS docs](https://docs.aws.amazon.com/).\n")
     assert [(r.line, r.rule, r.before) for r in note.repairs if r.rule == "reference-moved"] == [
         (5, "reference-moved", "[guide]: https://aws.amazon.com/compliance/ \"Compliance\""),
         (8, "reference-moved", "[AWS docs]: https://docs.aws.amazon.com/"),
@@ -460,15 +457,16 @@ def test_a_definition_over_several_lines_inside_a_list_item_moves_whole():
 def test_a_no_break_space_before_a_definitions_target_becomes_a_space_so_the_link_works():
     # markdown-it reads the no-break space as part of the target; Python-Markdown reads no definition.
     note = norm("# T\n\nSee the [compliance page].\n\n[compliance page]:\u00a0https://aws.amazon.com/compliance/\n")
-    assert body(note) == "See the [compliance page].\n\n[compliance page]: https://aws.amazon.com/compliance/\n"
-    assert [(r.line, r.rule, r.before, r.after) for r in note.repairs] == [(5, "non-breaking-space", "U+00A0", " ")]
+    assert body(note) == "See the [compliance page](https://aws.amazon.com/compliance/).\n"
+    assert [(r.line, r.rule, r.before, r.after) for r in note.repairs][:1] == [(5, "non-breaking-space", "U+00A0", " ")]
     assert '<a href="https://aws.amazon.com/compliance/">compliance page</a>' in html(note.markdown)
 
 
 def test_a_definition_over_several_lines_is_joined_onto_one_so_python_markdown_finds_its_label():
     note = norm("# T\n\nSee the [AWS docs].\n\n[AWS\ndocs]: https://docs.aws.amazon.com/\n")
-    assert body(note) == "See the [AWS docs].\n\n[AWS docs]: https://docs.aws.amazon.com/\n"
-    assert [(r.line, r.rule) for r in note.repairs] == [(5, "reference-joined")]
+    assert body(note) == "See the [AWS docs](https://docs.aws.amazon.com/).\n"
+    assert [(r.line, r.rule) for r in note.repairs] == [(5, "reference-joined"), (3, "reference-inlined"),
+                                                        (5, "reference-inlined")]
     assert '<a href="https://docs.aws.amazon.com/">AWS docs</a>' in html(note.markdown)
 
 

@@ -27,10 +27,10 @@ FRAGMENTS = [
 # test_known_second_pass_shapes_settle_in_one_pass; every fragment is used.
 LINE = st.lists(st.sampled_from(FRAGMENTS), max_size=6).map("".join)
 DOCUMENT = st.lists(LINE, max_size=12).map("\n".join)
-# Obsidian comments, block ids, highlights, strikethrough, list separators and bare web addresses, for the
-# idempotence property.
+# Obsidian comments, block ids, highlights, strikethrough, list separators, bare web addresses and
+# reference-style links, for the idempotence property.
 OBSIDIAN_FRAGMENTS = FRAGMENTS + ["%%", " %%c%% ", " ^id-1", "^b", "==", "~~", "[[N#^id-1]]", "<!-- -->", " ^a--b",
-                                 " https://a.b/c ", "[x https://a.b"]
+                                 " https://a.b/c ", "[x https://a.b", "[r]", "[x][]", "![a][r]", '[r]: <http://x.y> "t"']
 OBSIDIAN_DOCUMENT = st.lists(st.lists(st.sampled_from(OBSIDIAN_FRAGMENTS), max_size=6).map("".join),
                              max_size=12).map("\n".join)
 
@@ -131,6 +131,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "| a | b |\n``` %%c%% ```",  # an escaped backtick run brings a comment out of a code span
         "[x https://a.b<script>x()</script>\\[[Note]]",  # a web address never ends in the backslash of an escape
         '[x]: \n[r]: <http://x.y> "t"',  # a line break after a lone label would make `[x]:<br>` a definition
+        "[x][r] [r] ![a][r]\n\n[r]: x.md \"t\"",  # references written inline are not read again as references
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

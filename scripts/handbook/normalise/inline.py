@@ -58,7 +58,7 @@ _RELATIVE_DEST = re.compile(r"\]\(" + _RELATIVE_TARGET)
 # The label of a link reference definition, `[label]:`, as markdown-it reads it.
 REFERENCE_LABEL = r"\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:"
 _DEST_PARTS = re.compile(r"^\]\([ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>(?:[^()\s]|\([^()\s]*\))*))(?P<rest>[\s\S]*)$")
-_REFERENCE_DEFINITION = re.compile(
+REFERENCE_DEFINITION = re.compile(
     r"^(?P<head>[ ]{0,3}" + REFERENCE_LABEL + r"[ \t]*)(?P<target><[^<>\n]*>|\S+)(?P<rest>.*)$"
 )
 # attr_list writes any attribute a note names onto the element, an event handler or a link's href
@@ -226,7 +226,7 @@ def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
 def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
     """A link reference definition (`[label]: target "title"`) whose target is in the notes folder,
     with a URL from relative_url; any other line as it is."""
-    definition = _REFERENCE_DEFINITION.match(text)
+    definition = REFERENCE_DEFINITION.match(text)
     if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
         return text
     target = definition.group("target")

@@ -1,0 +1,100 @@
+"""Reference-style links are written inline, so that a block keeps its link on whatever page it is merged into."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handbook.model import RawNote
+from handbook.normalise import normalise_note, normalise_text
+from handbook.normalise.references import REFERENCE_RULE
+from tests.test_normalise import body, context, html, norm
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def inlined(note) -> list[tuple[int, str, str]]:
+    """(line, before, after) of the note's reference-inlined repairs."""
+    return [(r.line, r.before, r.after) for r in note.repairs if r.rule == REFERENCE_RULE]
+
+
+def test_full_collapsed_shortcut_and_image_references_become_inline_links_and_their_definitions_go():
+    text = ("# T\n\nSee [the guide][g], [AWS Docs][], [aws docs] and ![diagram][img].\n\n"
+            "[g]: https://aws.amazon.com/compliance/ \"Compliance\"\n[AWS docs]: <https://docs.aws.amazon.com/>\n"
+            "[img]: https://example.com/model.png\n")
+    note = norm(text)
+    assert body(note) == (
+        'See [the guide](https://aws.amazon.com/compliance/ "Compliance"), [AWS Docs](<https://docs.aws.amazon.com/>), '
+        "[aws docs](<https://docs.aws.amazon.com/>) and ![diagram](https://example.com/model.png).\n")
+    assert inlined(note) == [
+        (3, "See [the guide][g], [AWS Docs][], [aws docs] and ![diagram][img].",
+         'See [the guide](https://aws.amazon.com/compliance/ "Compliance"), [AWS Docs](<https://docs.aws.amazon.com/>), '
+         "[aws docs](<https://docs.aws.amazon.com/>) and ![diagram](https://example.com/model.png)."),
+        (5, '[g]: https://aws.amazon.com/compliance/ "Compliance"', "(written into the links that use it)"),
+        (6, "[AWS docs]: <https://docs.aws.amazon.com/>", "(written into the links that use it)"),
+        (7, "[img]: https://example.com/model.png", "(written into the links that use it)"),
+    ]
+    # Python-Markdown shows the same links as it did with the definitions.
+    assert html(note.markdown) == html(text)
+
+
+def test_a_reference_in_a_heading_a_list_a_quote_and_a_table_is_written_inline_too():
+    note = norm("# T\n\n## About [S3][s]\n\n- item [S3][s]\n\n> quoted [S3][s]\n\n| a | b |\n|---|---|\n| [S3][s] | x |\n\n"
+                "[s]: https://aws.amazon.com/s3/\n")
+    assert body(note) == (
+        "## About [S3](https://aws.amazon.com/s3/)\n\n- item [S3](https://aws.amazon.com/s3/)\n\n"
+        "> quoted [S3](https://aws.amazon.com/s3/)\n\n| a | b |\n|---|---|\n| [S3](https://aws.amazon.com/s3/) | x |\n")
+    assert [line for line, *_ in inlined(note)] == [3, 5, 7, 11, 13]
+    assert note.sections[1].heading == "## About [S3](https://aws.amazon.com/s3/)"
+
+
+def test_brackets_in_code_and_labels_nothing_defines_stay_as_written_and_an_unused_definition_stays():
+    note = norm("# T\n\nRun `[a][s]` or [x] and [y][z].\n\n```\n[a][s]\n```\n\n[s]: https://aws.amazon.com/s3/\n")
+    assert body(note) == "Run `[a][s]` or [x] and [y][z].\n\n```\n[a][s]\n```\n\n[s]: https://aws.amazon.com/s3/\n"
+    assert inlined(note) == []
+
+
+def test_a_block_the_rewrite_cannot_place_stays_as_written_and_every_definition_stays():
+    # An escaped bracket in a label: markdown-it reads a link that the rewrite does not find, so the block
+    # would read differently; it is left whole, and the definitions stay for it.
+    text = "# T\n\nSee [a\\]b] and [the guide][g].\n\nAlso [the guide][g].\n\n[a\\]b]: https://one.example\n[g]: https://two.example\n"
+    note = norm(text)
+    assert body(note) == ("See [a\\]b] and [the guide][g].\n\nAlso [the guide](https://two.example).\n\n"
+                          "[a\\]b]: https://one.example\n[g]: https://two.example\n")
+    assert inlined(note) == [(5, "Also [the guide][g].", "Also [the guide](https://two.example).")]
+
+
+def test_a_footnote_is_never_taken_for_a_reference():
+    note = norm("# T\n\nPatching is yours[^1], see [docs].\n\n[^1]: For EC2.\n\n[docs]: https://docs.aws.amazon.com/\n")
+    assert body(note) == "Patching is yours[^1], see [docs](https://docs.aws.amazon.com/).\n\n[^1]: For EC2.\n"
+
+
+def test_a_reference_to_a_note_becomes_a_note_link_and_normalising_again_changes_nothing():
+    ctx = context()
+    once, _ = normalise_text("# T\n\nSee [the S3 note][s] and [Plans].\n\n[s]: storage/S3.md#Buckets\n[Plans]: Plans.md\n",
+                             ctx, "team/a.md")
+    assert once == "# T\n\nSee [the S3 note](note:team/storage/S3.md#Buckets) and [Plans](note:team/Plans.md).\n"
+    assert normalise_text(once, ctx, "team/a.md") == (once, ())
+
+
+def test_a_merged_block_keeps_its_link_on_the_topic_page_and_a_missing_note_is_marked_there():
+    from handbook.glossary import load_glossary
+    from handbook.matrix import load_matrix
+    from handbook.merge import load_topics, merge_notes
+    from handbook.render import render_site
+
+    texts = {
+        "a.md": "# Notes\n\n## Physical security\n\nAWS controls physical access to data centers, see [the guide][g] "
+                "and [the plans][p].\n\n## Odds and ends\n\nThe [S3 note][s] says more.\n\n"
+                "[g]: https://aws.amazon.com/compliance/\n[p]: Plans.md\n[s]: S3.md\n",
+        "S3.md": "# S3\n\nBuckets hold objects.\n",
+    }
+    ctx = context()
+    notes = [normalise_note(RawNote(path, text, len(text)), ctx) for path, text in texts.items()]
+    site = render_site(notes, {p: len(t) for p, t in texts.items()}, [], merge_notes(notes, load_topics(DATA)),
+                       load_matrix(DATA), load_glossary(DATA), DATA.parent / "templates", Path("."), "notes")
+    pages = {page.path: page.content for page in site.pages}
+    topic = pages["topics/physical-security.md"]
+    assert "see [the guide](https://aws.amazon.com/compliance/) and <span class=\"handbook-missing-link\"" in topic
+    assert "][" not in topic
+    assert "The [S3 note](s3.md) says more." in pages["other/a.md"]
+    assert [(link.note, link.line, link.target) for link in site.missing_links] == [("a.md", 5, "Plans.md")]
