@@ -54,6 +54,16 @@ def test_a_repairs_row_is_escaped_text_in_plain_cells() -> None:
     )
 
 
+def test_a_repairs_row_shows_a_link_the_repair_wrote_as_text_after_links_are_resolved() -> None:
+    from handbook.links import NoteIndex, resolve_links
+    from handbook.model import GeneratedFile, Repair
+    from handbook.templating import repair_rows
+
+    row = repair_rows((Repair("a.md", 3, "obsidian-wikilink", "[[Plans]]", "[Plans](note:Plans)"),))
+    page = resolve_links([GeneratedFile("notes/a.md", row)], NoteIndex(()), lambda path, heading: None)[0].content
+    assert page == row == "<tr><td>3<td>obsidian-wikilink<td>[[Plans]]<td>[Plans&#93;(note:Plans)"
+
+
 def test_the_report_page_lists_at_most_the_limit_of_notes_and_says_where_the_rest_are(tmp_path) -> None:
     from handbook.pages import NoteView, render_report_page
 

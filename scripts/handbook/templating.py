@@ -195,7 +195,8 @@ def raw_text(text: str) -> str:
 def cell_html(text: str) -> str:
     """Text for an HTML table cell: one line, escaped, never read as Markdown; '(nothing)' in italics when empty."""
     flat = " ".join(str(text).split())
-    return html.escape(flat, quote=False) if flat else "<em>(nothing)</em>"
+    # `](` as an entity: the link pass would otherwise resolve a repair's `[text](note:…)` like a real link.
+    return html.escape(flat, quote=False).replace("](", "&#93;(") if flat else "<em>(nothing)</em>"
 
 
 def repair_rows(repairs) -> str:
