@@ -580,6 +580,9 @@ def test_obsidian_block_ids_are_hidden_and_links_to_blocks_read_as_the_note_name
     ("A `code\nspan` here\nnext\n", "A `code\nspan` here<br>\nnext\n"),
     ("Written<br>\nalready\n", "Written<br>\nalready\n"),
     ("Text\n![a](img.png)\nmore\n", "Text\n\n![a](asset:img.png)\n\nmore\n"),
+    # Before a line that starts a footnote definition, the line ends the footnote above it.
+    ("Cited[^1] and[^2].\n\n[^1]: SOC 2 report,\nsection 3.\n[^2]: KMS guide.\n",
+     "Cited[^1] and[^2].\n\n[^1]: SOC 2 report,<br>\nsection 3.\n[^2]: KMS guide.\n"),
 ])
 def test_a_line_break_inside_a_paragraph_shows_as_in_obsidian(text: str, expected: str):
     note = norm("# T\n\n" + text, frozenset({"img.png"}))

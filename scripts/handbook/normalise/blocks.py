@@ -270,6 +270,9 @@ _TRAILING_BACKSLASHES = re.compile(r"\\+$")
 # A paragraph's first line that is only a label and colon: with a `<br>` after it, `[x]:<br>` would read
 # as a link reference definition whose target is `<br>`.
 _LABEL_ALONE = re.compile(r"^[ ]{0,3}" + REFERENCE_LABEL + r"[ \t]*$")
+# A line that starts a footnote definition, which Python-Markdown (like Obsidian) reads as a new footnote:
+# the line before it ends a footnote, not a line of text.
+_FOOTNOTE_DEFINITION_START = re.compile(r"^[ ]{0,3}\[\^[^\]\s]+\]:")
 
 
 def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
@@ -295,7 +298,8 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
         at += len(line)
         if index < len(lines) - 1 and at not in inside and not _ENDS_IN_BREAK.search(line) \
                 and not _STANDALONE_IMAGE.match(line) and not _STANDALONE_IMAGE.match(lines[index + 1][1]) \
-                and not (index == 0 and _LABEL_ALONE.match(line)):
+                and not (index == 0 and _LABEL_ALONE.match(line)) \
+                and not _FOOTNOTE_DEFINITION_START.match(lines[index + 1][1]):
             backslashes = _TRAILING_BACKSLASHES.search(line)
             shown = line[:-1] if backslashes and len(backslashes.group(0)) % 2 else line
             log.repair(number, "obsidian-line-break", line[-20:], shown[-20:] + LINE_BREAK)
