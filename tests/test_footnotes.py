@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from handbook.footnotes import defined_labels, escape_definitions, note_key, referenced_labels, relabel
-from handbook.merge.render import footnote_texts
+from handbook.footnotes import definitions_by_label, defined_labels, escape_definitions, note_key, referenced_labels, relabel
+from handbook.merge.render import page_footnotes
 from handbook.merge.result import MergedBlock
 from handbook.model import Block, Source
 from tests.conftest import BuiltSite, copy_project, run_build
@@ -48,7 +48,8 @@ def test_each_note_keeps_its_own_footnotes_on_a_merged_page():
         merged(c, 3, "Customers patch the guest OS[^1] and more[^2]."),
         merged("d.md", 5, "[^1]: My own source."),
     ]
-    texts = footnote_texts(blocks)
+    footnotes = page_footnotes(blocks)
+    texts = footnotes.texts
     ka, kb = note_key(a), note_key(b)
     assert texts[Source(a, 3)] == f"AWS secures the hardware[^1-{ka}]."
     assert texts[Source(a, 5)] == f"[^1-{ka}]: From the whitepaper."
@@ -58,10 +59,32 @@ def test_each_note_keeps_its_own_footnotes_on_a_merged_page():
     assert texts[Source(c, 3)] == f"Customers patch the guest OS[^1-{ka}] and more[^2]."
     # d.md's sentence is shown as a.md's, so nothing references d.md's definition: it shows as text.
     assert texts[Source("d.md", 5)] == "\\[^1]: My own source."
+    assert footnotes.borrowed == ()
 
 
 def test_a_page_without_footnotes_is_left_alone():
-    assert footnote_texts([merged("a.md", 1, "No notes here.")]) == {}
+    assert page_footnotes([merged("a.md", 1, "No notes here.")], {("a.md", "1"): "[^1]: Unused."}).texts == {}
+
+
+def test_a_block_s_footnote_definitions_are_split_by_label():
+    text = "[^1]: SOC 2 report,<br>\nsection 3.\n[^2]: KMS guide.\n    indented more\n\\[^3]: escaped\n`[^4]: code`"
+    assert definitions_by_label(text) == {
+        "1": "[^1]: SOC 2 report,<br>\nsection 3.", "2": "[^2]: KMS guide.\n    indented more\n\\[^3]: escaped\n`[^4]: code`"}
+    assert definitions_by_label("No footnotes.") == {}
+
+
+def test_a_reference_whose_definition_is_on_another_page_brings_a_copy_of_it():
+    a, b = "a.md", "b.md"
+    definitions = {(a, "1"): "[^1]: From the whitepaper, see[^2].", (a, "2"): "[^2]: Page 4.",
+                   (b, "1"): "[^1]: Said by the trainer."}
+    footnotes = page_footnotes([merged(a, 3, "AWS secures the hardware[^1]."), merged(b, 3, "Data is yours[^1][^9].")],
+                               definitions)
+    ka, kb = note_key(a), note_key(b)
+    assert footnotes.texts == {Source(a, 3): f"AWS secures the hardware[^1-{ka}].",
+                               Source(b, 3): f"Data is yours[^1-{kb}][^9]."}
+    # A definition's own reference comes too; one to no definition anywhere stays text.
+    assert footnotes.borrowed == (f"[^1-{ka}]: From the whitepaper, see[^2-{ka}].", f"[^1-{kb}]: Said by the trainer.",
+                                  f"[^2-{ka}]: Page 4.")
 
 
 NOTES = {
@@ -71,6 +94,10 @@ NOTES = {
             "[^1]: Said by the trainer in week two.\n",
     "c.md": "# Footnote edge cases\n\nA reference[^a] and one to nothing[^zz].\n\n[^a]: Defined and used.\n\n"
             "[^b]: Defined but never used.\n",
+    # Its footnotes sit in a last section, which fits no topic: the sections that cite them go to two topic pages.
+    "d.md": "# Study notes\n\n## Physical security\n\nGuards check every visitor at the data center door[^1].\n\n"
+            "## Encryption\n\nCustomers rotate their own KMS keys every year[^2].\n\n## Sources\n\n"
+            "[^1]: SOC 2 report, section 3.\n[^2]: KMS developer guide.\n",
 }
 
 
@@ -106,3 +133,19 @@ def test_an_unused_footnote_shows_as_text_on_its_note_page(footnote_site: BuiltS
     page = page_with(footnote_site, "notes", "Defined but never used.")
     assert "<p>[^b]: Defined but never used.</p>" in page
     assert "one to nothing[^zz]." in page and 'href="#fn:a"' in page
+
+
+@pytest.mark.slow
+def test_a_footnote_defined_in_another_section_shows_on_each_topic_page_that_cites_it(footnote_site: BuiltSite) -> None:
+    physical = page_with(footnote_site, "topics", "Guards check every visitor")
+    encryption = page_with(footnote_site, "topics", "rotate their own")
+    key = note_key("d.md")
+    assert re.findall(r'<li id="fn:([^"]+)">\s*<p>(.*?)&#160;', physical) == [(f"1-{key}", "SOC 2 report, section 3.")]
+    assert re.findall(r'<li id="fn:([^"]+)">\s*<p>(.*?)&#160;', encryption) == [
+        (f"2-{key}", "<abbr title=\"AWS Key Management Service\">KMS</abbr> developer guide.")]
+    assert "[^1]" not in physical and "[^2]" not in encryption
+
+
+def test_definitions_shown_as_text_keep_a_line_each():
+    footnotes = page_footnotes([merged("a.md", 9, "[^1]: SOC 2 report.\n[^2]: KMS guide.\n    more<br>\n[^3]: Old.")])
+    assert footnotes.texts[Source("a.md", 9)] == "\\[^1]: SOC 2 report.<br>\n\\[^2]: KMS guide.\n    more<br>\n\\[^3]: Old."

@@ -71,6 +71,25 @@ def escape_definitions(markdown: str, labels: frozenset[str]) -> str:
     )
 
 
+# A line that starts a footnote definition (perhaps indented, as in a list item).
+_DEFINITION_LINE = re.compile(r"^[ \t]*\[\^(?P<label>[^\]\n]+)\]:")
+
+
+def definitions_by_label(markdown: str) -> dict[str, str]:
+    """Each footnote a block defines, by label: its first line and the lines that follow up to the next one."""
+    if "[^" not in markdown:
+        return {}
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in markdown.split("\n"):
+        start = _DEFINITION_LINE.match(line)
+        if start is not None and start.group("label") in defined_labels(line):
+            current = found[start.group("label")] = [line.lstrip(" \t")]
+        elif current is not None:
+            current.append(line)
+    return {label: "\n".join(lines).rstrip() for label, lines in found.items()}
+
+
 def note_key(note: str) -> str:
     """A short label suffix that is the same for one note in every build."""
     return hashlib.sha1(note.encode("utf-8")).hexdigest()[:8]

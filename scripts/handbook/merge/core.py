@@ -39,6 +39,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from ..footnotes import LITERAL_KINDS, definitions_by_label
 from ..model import Block, Note, Source
 from ..normalise import BLOCK_ID_RULE
 from ..paths import OTHER_DIR, TOPICS_DIR, note_slug
@@ -580,7 +581,14 @@ class _Merge:
             note_titles=tuple((note.path, note.title) for note in self.notes),
             block_homes=block_homes,
             note_homes=(*self.note_homes(pages), *block_id_homes),
+            footnotes=self.footnotes(),
         )
+
+    def footnotes(self) -> dict[tuple[str, str], str]:
+        """Every footnote definition of every note, by (note, label); the last of a label counts, as in Markdown."""
+        return {(note.path, label): text for note in self.notes for section in note.sections
+                for block in section.blocks if block.kind not in LITERAL_KINDS and "[^" in block.markdown
+                for label, text in definitions_by_label(block.markdown).items()}
 
     def records(self) -> list[MergeRecord]:
         out: list[MergeRecord] = []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+import re
+from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
@@ -44,40 +46,70 @@ def _indent(markdown: str, depth: int) -> str:
     return "\n".join([pad + first, *[(follow + line) if line else line for line in rest]])
 
 
-def footnote_texts(blocks: Sequence[MergedBlock]) -> dict[Source, str]:
-    """The Markdown of the page's blocks that use footnotes, with every label made that of its note.
+# A line break followed by a footnote definition escaped as text, with no <br> before it yet.
+_BEFORE_ESCAPED_DEFINITION = re.compile(r"(?<!<br>)\n(?=[ \t]*\\\[\^[^\]\n]+\]:)")
 
-    A definition merged from several notes answers for each of them. A definition that nothing on
-    the page references, or a reference to no definition on the page, keeps its note's own label
-    and shows as text: the note's page has the whole footnote.
+
+@dataclass(frozen=True)
+class PageFootnotes:
+    """A page's blocks that use footnotes, with their labels made their notes' own, and the definitions
+    the page shows at its end because their blocks are on other pages."""
+
+    texts: dict[Source, str]
+    borrowed: tuple[str, ...] = ()
+
+
+def page_footnotes(blocks: Sequence[MergedBlock], definitions: Mapping[tuple[str, str], str] = {}) -> PageFootnotes:
+    """The page's footnotes, every label made that of its note.
+
+    A definition merged from several notes answers for each of them. A reference whose definition is
+    on another page (a note's footnotes often sit in a last section of their own) brings a copy of
+    the definition from `definitions`, by (note, label). A definition that nothing on the page
+    references, or a reference to no definition at all, keeps its note's own label and shows as text:
+    the note's page has the whole footnote.
     """
     used = [m for m in blocks if m.block.kind not in LITERAL_KINDS and "[^" in m.block.markdown]
     if not used:
-        return {}
+        return PageFootnotes({})
     keyed: dict[tuple[str, str], str] = {}
     for merged in used:
         own = note_key(merged.block.source.note)
         for label in sorted(defined_labels(merged.block.markdown)):
             for source in merged.sources:
                 keyed.setdefault((source.note, label), f"{label}-{own}")
-    original: dict[str, str] = {}
+    original: dict[str, tuple[str, str]] = {}  # new label -> (note, label as the note wrote it)
 
     def in_note(note: str) -> Callable[[str, bool], str]:
         def rename(label: str, definition: bool) -> str:
             new = keyed.get((note, label)) or f"{label}-{note_key(note)}"
-            original[new] = label
+            original[new] = (note, label)
             return new
         return rename
 
     texts = {m.block.source: relabel(m.block.markdown, in_note(m.block.source.note)) for m in used}
     defined = frozenset().union(*map(defined_labels, texts.values()))
     referenced = frozenset().union(*map(referenced_labels, texts.values()))
-    for source, text in texts.items():
-        unreferenced = frozenset(original[label] for label in defined_labels(text) - referenced)
+    borrowed: dict[str, str] = {}
+    wanted = sorted(referenced - defined)
+    while wanted:  # a borrowed definition may reference another footnote of its note
+        found = {label: relabel(definitions[original[label]], in_note(original[label][0]))
+                 for label in wanted if original[label] in definitions}
+        borrowed |= found
+        defined |= frozenset(found)
+        more = frozenset().union(*map(referenced_labels, found.values()))
+        wanted = sorted(more - referenced - defined)
+        referenced |= more
+
+    def settle(text: str) -> str:
+        unreferenced = frozenset(original[label][1] for label in defined_labels(text) - referenced)
         text = relabel(text, lambda label, definition: label if label in (referenced if definition else defined)
-                       else original[label])
-        texts[source] = escape_definitions(text, unreferenced)
-    return texts
+                       else original[label][1])
+        escaped = escape_definitions(text, unreferenced)
+        # As text, definitions on lines of their own would run together into one line.
+        return _BEFORE_ESCAPED_DEFINITION.sub("<br>\n", escaped) if escaped != text else escaped
+
+    return PageFootnotes({source: settle(text) for source, text in texts.items()},
+                         tuple(settle(text) for text in borrowed.values()))
 
 
 def _blocks(
@@ -153,10 +185,11 @@ def render_topic_page(
         lines += [page.summary, ""]
     if not page.sections:
         lines += ["No note covers this topic yet.", ""]
-    texts = footnote_texts([block for section in page.sections for block in section.blocks])
+    footnotes = page_footnotes([block for section in page.sections for block in section.blocks], result.footnotes)
     for section in page.sections:
         lines += _section_markdown(section, page.path, titles, annotations,
-                                   footer=footers.get((page.path, section.id), ()), texts=texts)
+                                   footer=footers.get((page.path, section.id), ()), texts=footnotes.texts)
+    lines += [line for text in footnotes.borrowed for line in (text, "")]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -168,9 +201,11 @@ def render_other_page(page: OtherPage, result: MergeResult, annotations: Mapping
     lines = [_front_matter(page.tags) + GENERATED_BANNER, "", _heading(1, page.title, anchor), "",
              f"From the note [{list_text(page.title)}]({rel_link(page.path, note_page(page.note))}); "
              "what it shares with other notes is on the topic pages.", ""]
-    texts = footnote_texts([block for section in page.sections for block in section.blocks])
+    footnotes = page_footnotes([block for section in page.sections for block in section.blocks], result.footnotes)
     for section in page.sections:
-        lines += _section_markdown(section, page.path, titles, annotations, heading=section.level != 1, texts=texts)
+        lines += _section_markdown(section, page.path, titles, annotations, heading=section.level != 1,
+                                   texts=footnotes.texts)
+    lines += [line for text in footnotes.borrowed for line in (text, "")]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -132,6 +132,8 @@ class MergeResult:
     note_titles: tuple[tuple[str, str], ...]
     block_homes: Mapping[Source, tuple[str, str]] = field(repr=False, compare=False)
     note_homes: tuple[tuple[str, str | None, str, str | None], ...] = field(repr=False)
+    # (note path, label) -> the footnote's definition, for a page that shows a reference but not its definition
+    footnotes: Mapping[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     def block_home(self, source: Source) -> tuple[str, str]:
         """The page and anchor where the block that started at `source` is shown (itself or its canonical)."""
