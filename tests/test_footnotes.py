@@ -21,6 +21,12 @@ def test_definitions_and_references_are_found_outside_code_and_escapes():
     assert referenced_labels(TEXT) == {"a", "b", "d"}
 
 
+def test_a_code_span_ends_with_its_paragraph():
+    # A lone backtick and one in a later paragraph make no code span, so the reference between them counts.
+    assert referenced_labels("A lone ` and [^1].\n\n[^1]: Has `code`.") == {"1"}
+    assert referenced_labels("In `[^1]\nstill` code.") == frozenset()
+
+
 def test_relabel_renames_references_and_definitions_only():
     renamed = relabel(TEXT, lambda label, definition: f"{label}-{'def' if definition else 'ref'}")
     assert renamed == ("Text[^a-ref] and `[^code]` and \\[^escaped] and [^b-ref].\n[^a-def]: First.\n"

@@ -12,10 +12,11 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 
-# Code spans and backslash escapes come first so that a `[^1]` inside them is left alone. A definition
-# may be indented: inside a list item or once a continuation line is unindented, it is one.
+# Code spans and backslash escapes come first so that a `[^1]` inside them is left alone; a code span
+# ends with its paragraph, at a blank line. A definition may be indented: inside a list item or once a
+# continuation line is unindented, it is one.
 _FOOTNOTE = re.compile(
-    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`)[\s\S]*?(?<!`)(?P=ticks)(?!`))"
+    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n)[\s\S])*?(?<!`)(?P=ticks)(?!`))"
     r"|(?P<escape>\\.)"
     r"|(?P<start>^[ \t]*)?\[\^(?P<label>[^\]\n]+)\](?P<colon>:)?",
     re.M,
