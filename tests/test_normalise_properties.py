@@ -132,6 +132,9 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         "[x https://a.b<script>x()</script>\\[[Note]]",  # a web address never ends in the backslash of an escape
         '[x]: \n[r]: <http://x.y> "t"',  # a line break after a lone label would make `[x]:<br>` a definition
         "[x][r] [r] ![a][r]\n\n[r]: x.md \"t\"",  # references written inline are not read again as references
+        '[r]: <http://x.y> "t"\n[r]**',  # a reference is inline before the other rules read the text
+        "[x]: [r]\n[[Note]][x][]",  # a wikilink before a reference is a whole link, not `[` and `[Note][x]`
+        "x\n![a][r]\n\n[r]: img.png",  # an image reference alone on its line is an image line once inline
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

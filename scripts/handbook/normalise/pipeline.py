@@ -18,7 +18,7 @@ from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
 from .inline import ODD_SPACE, REFERENCE_LABEL, Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
-from .references import inline_note_references
+from .references import drop_used_definitions, inline_reference_links
 from .structure import escape_unreferenced_definitions, footnote_references, repair_structure
 from .text import clean_text, escape_snippet_markers
 
@@ -521,6 +521,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
     if front.keys:
         log.raw_repair(1, "front-matter", ", ".join(front.keys), "note fields")
     body = repair_structure(body, log)
+    body, used_definitions = inline_reference_links(body, log) if "]:" in body else (body, frozenset())
     while True:
         marks = len(log.repairs), len(log.findings), len(log.tags)
         layout = _lay_out(body, front, raw.path, log, ctx)
@@ -538,8 +539,8 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
         for number, before, after in changes:
             log.repair(number, "footnote-unused", before, after)
     title_md, title_plain, merged, assets = layout.title_md, layout.title_plain, layout.sections, layout.assets
-    if "]:" in body:
-        merged = inline_note_references(merged, layout.kept, log)
+    if used_definitions:
+        merged = drop_used_definitions(merged, layout.kept, used_definitions, log)
 
     if not body.strip():
         log.raw_repair(1, "empty-note", "(empty)", f"# {title_plain}")

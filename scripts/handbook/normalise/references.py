@@ -2,9 +2,11 @@
 
 Merging moves a note's blocks onto several pages, and its link reference definitions cannot follow
 each of them: a reference whose definition stayed behind would show as bracketed text. So every
-reference is written with its target inline, and a definition that all its references took in is
-dropped, each change logged. A block is only rewritten when markdown-it reads the result, without any
-definition, as the same links and text it read before with them.
+reference is written with its target inline, in the note's text before its blocks are laid out (so
+that every other rule reads the links as a second reading would), and a definition that all its
+references took in is dropped from the laid-out note, each change logged. A paragraph, heading or
+table row is only rewritten when markdown-it reads it, without any definition, as the same links and
+text it read before with them.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
-from .blocks import INLINE_PARSER, PARSER, Rendered
-from .inline import REFERENCE_DEFINITION, REFERENCE_LABEL, lex
+from .blocks import CONTAINER_MARKER, INLINE_PARSER, PARSER, Rendered
+from .inline import ODD_SPACE, REFERENCE_DEFINITION, REFERENCE_LABEL, lex
 from .log import RepairLog
 
 REFERENCE_RULE = "reference-inlined"
@@ -26,47 +28,33 @@ REFERENCE_RULE = "reference-inlined"
 _SHORTCUT = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\]")
 # The start of a definition as written, whose target may be on the next line.
 _DEFINITION_START = re.compile(r"^[ ]{0,3}" + REFERENCE_LABEL)
+# The list and quote markers and indentation before a contained line's text.
+_CONTAINER_PREFIX = re.compile("^" + CONTAINER_MARKER + r"*[ \t]*")
 
 
 @dataclass(frozen=True)
 class Definition:
-    """A link reference definition: what an inline link to its target puts after the link text, and where it is."""
+    """A link reference definition: what an inline link to its target puts after the link text."""
 
     destination: str  # `](target "title")`
     href: str
     title: str
-    section: int
-    block: int
-    line: int  # within the block's Markdown
 
 
-@dataclass(frozen=True)
-class InlinedReferences:
-    """The blocks and headings with their references inline, and the labels whose definitions can go."""
-
-    rewritten: dict[int, str]  # index among the texts given -> its new text
-    used: frozenset[str]  # normalised labels that some rewritten text took in
-    complete: bool  # every text reads the same without the definitions
-
-
-def note_definitions(sections: Sequence) -> dict[str, Definition]:
-    """The link reference definitions in a note's laid-out sections (footnotes aside), by normalised label;
-    the first definition of a label counts, as in Markdown."""
-    found: dict[str, Definition] = {}
+def _definition_places(sections: Sequence) -> dict[str, tuple[int, int, int]]:
+    """Where each link reference definition of a laid-out note stands (footnotes aside), by normalised
+    label: (section, block, line within the block); the first definition of a label counts."""
+    found: dict[str, tuple[int, int, int]] = {}
     for s, (*_, blocks) in enumerate(sections):
         for b, block in enumerate(blocks):
             if block.kind in LITERAL_KINDS or "]:" not in block.markdown:
                 continue
             env: dict = {}
             PARSER.parse(block.markdown, env)
-            lines = block.markdown.split("\n")
             for label, reference in env.get("references", {}).items():
                 first, end = reference["map"]
-                definition = REFERENCE_DEFINITION.match(lines[first]) if end - first == 1 else None
-                if label.startswith("^") or label in found or definition is None:
-                    continue
-                destination = f"]({definition.group('target')}{definition.group('rest').rstrip()})"
-                found[label] = Definition(destination, reference["href"], reference["title"], s, b, first)
+                if not label.startswith("^") and end - first == 1:
+                    found.setdefault(label, (s, b, first))
     return found
 
 
@@ -128,78 +116,90 @@ def _shape(tokens: list[Token]) -> list[tuple]:
     return shape
 
 
+def _without_wikilinks(text: str) -> str:
+    """The text with each wikilink and embed as plain letters: the layout makes them whole links, which
+    markdown-it, reading `[[Note]][x]` as `[` and a link `[Note][x]`, would not see."""
+    return "".join("w" * len(span.text) if span.kind in ("wikilink", "embed") else span.text for span in lex(text))
+
+
 def _reads_the_same(before: str, after: str, definitions: dict[str, Definition]) -> bool:
     """Whether `after`, with no definitions, reads as `before` does with them."""
     references = {label: {"href": d.href, "title": d.title} for label, d in definitions.items()}
+    before, after = _without_wikilinks(before), _without_wikilinks(after)
     return _shape(INLINE_PARSER.parse(before, {"references": references})) == _shape(INLINE_PARSER.parse(after, {}))
 
 
-def inline_references(texts: Sequence[str], definitions: dict[str, Definition]) -> InlinedReferences:
-    """Each text with its references to these definitions written inline."""
-    rewritten: dict[int, str] = {}
+def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definition]:
+    """The link reference definitions markdown-it found in a note's text (footnotes aside), by normalised
+    label, with the target and title as written on one line, odd spaces made plain (as the layout
+    writes the definitions); a definition that cannot be read back so is left out."""
+    found: dict[str, Definition] = {}
+    for label, reference in env.get("references", {}).items():
+        first, end = reference["map"]
+        written = ODD_SPACE.sub(" ", " ".join(_CONTAINER_PREFIX.sub("", line, count=1).strip()
+                                              for line in lines[first:end])).strip()
+        definition = REFERENCE_DEFINITION.match(written)
+        alone: dict = {}
+        PARSER.parse(written, alone)
+        read = alone.get("references", {}).get(label)
+        if label.startswith("^") or definition is None or read is None:
+            continue
+        destination = f"]({definition.group('target')}{definition.group('rest').rstrip()})"
+        found[label] = Definition(destination, read["href"], read["title"])
+    return found
+
+
+def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[str]]:
+    """The note's text with each reference written inline, each changed line logged; and the labels
+    whose definitions are no longer needed (none when some reference could not be written inline)."""
+    env: dict = {}
+    tokens = INLINE_PARSER.parse(body, env)
+    lines = body.split("\n")
+    definitions = _written_definitions(lines, env)
+    if not definitions:
+        return body, frozenset()
+    regions = sorted({tuple(token.map) for token in tokens if token.type == "inline" and token.map})
     used: set[str] = set()
     complete = True
-    for index, text in enumerate(texts):
-        if "]" not in text:
+    for first, end in regions:
+        before = "\n".join(lines[first:end])
+        if "]" not in before:
             continue
-        found = _references(text, definitions)
-        after = text
-        for start, end, replacement, _ in reversed(found):
-            after = after[:start] + replacement + after[end:]
-        if _reads_the_same(text, after, definitions):
-            if found:
-                rewritten[index] = after
-                used.update(label for *_, label in found)
-        else:
+        found = _references(before, definitions)
+        after = before
+        for start, stop, replacement, _ in reversed(found):
+            after = after[:start] + replacement + after[stop:]
+        if not _reads_the_same(before, after, definitions):
             complete = False
-    return InlinedReferences(rewritten, frozenset(used), complete)
+            continue
+        for number, (old, new) in enumerate(zip(before.split("\n"), after.split("\n")), first):
+            if old != new:
+                log.repair(number, REFERENCE_RULE, old.strip(), new.strip())
+                lines[number] = new
+        used.update(label for *_, label in found)
+    return "\n".join(lines), frozenset(used) if complete else frozenset()
 
 
-def inline_note_references(sections: list, kept: Sequence[tuple[int, str]], log: RepairLog) -> list:
-    """A laid-out note's sections with every reference inline and the definitions they used dropped, logged.
+def drop_used_definitions(sections: list, kept: Sequence[tuple[int, str]], used: frozenset[str],
+                          log: RepairLog) -> list:
+    """A laid-out note's sections without the definitions of `used` labels, whose references are all
+    inline now, each logged at its line.
 
     `sections` are (title, level, raw line, heading Markdown, rendered blocks), as the layout gives them;
-    `kept` is each definition line as written, with its parsed-text line (where a dropped one is logged).
+    `kept` is each definition line as written, with its parsed-text line.
     """
-    definitions = note_definitions(sections)
-    if not definitions:
+    places = {label: place for label, place in _definition_places(sections).items() if label in used}
+    if not places:
         return sections
-    places: list[tuple[int, int | None]] = []  # (section, block index or None for the heading)
-    texts: list[str] = []
-    for s, (_, _, _, heading_md, blocks) in enumerate(sections):
-        if heading_md:
-            places.append((s, None))
-            texts.append(heading_md)
-        for b, block in enumerate(blocks):
-            if block.kind not in LITERAL_KINDS:
-                places.append((s, b))
-                texts.append(block.markdown)
-    result = inline_references(texts, definitions)
-    out = [(title, level, line, heading_md, list(blocks)) for title, level, line, heading_md, blocks in sections]
-    for index, after in result.rewritten.items():
-        s, b = places[index]
-        title, level, line, heading_md, blocks = out[s]
-        if b is None:
-            log.raw_repair(line, REFERENCE_RULE, heading_md, after)
-            out[s] = (title, level, line, after, blocks)
-            continue
-        block = blocks[b]
-        for offset, (old, new) in enumerate(zip(block.markdown.split("\n"), after.split("\n"))):
-            if old != new:
-                log.repair(block.line + offset, REFERENCE_RULE, old.strip(), new.strip())
-        blocks[b] = Rendered(block.kind, after, block.line, block.depth)
-    if not result.complete or not result.used:
-        return out  # a text still needs its definitions where it is
     written_at: dict[str, int] = {}
     for number, text in kept:
         start = _DEFINITION_START.match(text.strip())
         if start is not None:
             written_at.setdefault(normalizeReference(start.group("label")), number)
     dropped: dict[tuple[int, int], dict[int, str]] = {}
-    for label in sorted(result.used, key=lambda label: (definitions[label].section, definitions[label].block,
-                                                        definitions[label].line)):
-        definition = definitions[label]
-        dropped.setdefault((definition.section, definition.block), {})[definition.line] = label
+    for label, (s, b, line) in sorted(places.items(), key=lambda item: item[1]):
+        dropped.setdefault((s, b), {})[line] = label
+    out = [(title, level, line, heading_md, list(blocks)) for title, level, line, heading_md, blocks in sections]
     for (s, b), lines in dropped.items():
         block = out[s][4][b]
         markdown = block.markdown.split("\n")
