@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import markdown
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from handbook.footnotes import definitions_by_label, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from handbook.merge.render import page_footnotes
@@ -155,3 +158,39 @@ def test_a_footnote_defined_in_another_section_shows_on_each_topic_page_that_cit
 def test_definitions_shown_as_text_keep_a_line_each():
     footnotes = page_footnotes([merged("a.md", 9, "[^1]: SOC 2 report.\n[^2]: KMS guide.\n    more<br>\n[^3]: Old.")])
     assert footnotes.texts[Source("a.md", 9)] == "\\[^1]: SOC 2 report.<br>\n\\[^2]: KMS guide.\n    more<br>\n\\[^3]: Old."
+
+
+_SECTIONS = ["## Physical security\n\nGuards check visitors at the door{ref}.",
+             "## Encryption\n\nCustomers rotate their KMS keys every year{ref}.",
+             "## Odds and ends\n\nSomething else entirely{ref}.", "- An item about patching{ref}\n- another item"]
+_DEFINITIONS = ["[^1]: Source one.", "[^2]: Source two, see[^1].", "[^x]: Extra.", "[^1]: Another one."]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(
+    st.lists(st.tuples(st.sampled_from(_SECTIONS), st.sampled_from(["", "[^1]", "[^2]", "[^1][^x]", "[^y]"])),
+             min_size=1, max_size=4),
+    st.lists(st.sampled_from(_DEFINITIONS), max_size=4), st.booleans()), min_size=1, max_size=3))
+def test_every_footnote_link_on_every_page_has_its_target(notes_spec) -> None:
+    """References, definitions and back-links line up on each page, wherever merging put the notes' parts."""
+    from handbook.glossary import load_glossary
+    from handbook.matrix import load_matrix
+    from handbook.merge import load_topics, merge_notes
+    from handbook.model import RawNote
+    from handbook.normalise import load_context, normalise_note
+    from handbook.render import render_site
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    texts = {}
+    for i, (sections, definitions, own_section) in enumerate(notes_spec):
+        body = "\n\n".join(section.format(ref=ref) for section, ref in sections)
+        texts[f"n{i}.md"] = f"# Note {i}\n\n{body}\n\n{'## Sources' if own_section else ''}\n\n" + "\n".join(definitions) + "\n"
+    context = load_context(data, frozenset())
+    notes = [normalise_note(RawNote(path, text, len(text)), context) for path, text in texts.items()]
+    site = render_site(notes, {p: len(t) for p, t in texts.items()}, [], merge_notes(notes, load_topics(data)),
+                       load_matrix(data), load_glossary(data), data.parent / "templates", Path("."), "notes")
+    for page in site.pages:
+        if page.path.endswith(".md") and isinstance(page.content, str) and "[^" in page.content:
+            shown = markdown.markdown(page.content, extensions=["footnotes", "attr_list", "md_in_html", "admonition"])
+            assert set(re.findall(r'href="#fn:([^"]+)"', shown)) <= set(re.findall(r'<li id="fn:([^"]+)"', shown))
+            assert set(re.findall(r'href="#(fnref\d*:[^"]+)"', shown)) <= set(re.findall(r'id="(fnref\d*:[^"]+)"', shown))

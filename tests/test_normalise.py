@@ -277,6 +277,16 @@ def test_snippet_markers_are_escaped_in_prose_and_code_and_shown_as_written():
     assert "--8&lt;--\nfile.md\n--8&lt;--" in page
 
 
+def test_a_second_definition_of_a_footnote_is_shown_as_text_instead_of_replacing_the_first():
+    # Python-Markdown keeps the last definition of a label, so the first (and a reference inside it) would vanish.
+    note = norm("# T\n\nCited[^1].\n\n[^1]: First, see[^2].\n[^1]: Second.\n\n[^2]: Two.\n")
+    assert body(note) == "Cited[^1].\n\n[^1]: First, see[^2].<br>\n\\[^1]: Second.\n\n[^2]: Two.\n"
+    assert [(r.line, r.rule) for r in note.repairs] == [(6, "footnote-duplicate"), (5, "obsidian-line-break")]
+    shown = markdown.markdown(note.markdown, extensions=["footnotes"])
+    assert "First, see" in shown and "[^1]: Second." in shown and 'href="#fnref:2"' in shown
+    assert norm(note.markdown).repairs == ()
+
+
 def test_a_footnote_nothing_references_is_shown_as_text_and_logged():
     note = norm("# T\n\nCited[^a], and `[^b]` in code.\n\n[^a]: Used.\n\n[^b]: Never used.\n")
     assert body(note) == "Cited[^a], and `[^b]` in code.\n\n[^a]: Used.\n\n\\[^b]: Never used.\n"

@@ -104,6 +104,28 @@ def limit_nesting(text: str, log: RepairLog) -> str:
     return "\n".join(lines)
 
 
+@rule("footnote-duplicate")
+def escape_duplicate_footnotes(text: str, log: RepairLog) -> str:
+    """Show a second definition of a footnote label as text: Python-Markdown would keep only the last,
+    and the first, with any reference inside it, would vanish from the page."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    code = _literal_lines(text)
+    seen: set[str] = set()
+    for number, line in enumerate(lines):
+        if number in code or "[^" not in line:
+            continue
+        defined = defined_labels(line)
+        again = defined & seen
+        seen |= defined
+        if again:
+            escaped = escape_definitions(line, frozenset(again))
+            log.repair(number, "footnote-duplicate", line.strip(), escaped.strip())
+            lines[number] = escaped
+    return "\n".join(lines)
+
+
 @rule("footnote-unused")
 def escape_unused_footnotes(text: str, log: RepairLog) -> str:
     """Show a footnote definition that nothing in the note references as text: the site would link it back to nowhere."""
@@ -254,7 +276,9 @@ def _without_comments(text: str, log: RepairLog) -> str:
     return "\n".join(lines)
 
 
-STRUCTURE_RULES: tuple[Rule, ...] = (drop_obsidian_comments, space_after_hashes, limit_nesting, escape_unused_footnotes)
+STRUCTURE_RULES: tuple[Rule, ...] = (
+    drop_obsidian_comments, space_after_hashes, limit_nesting, escape_duplicate_footnotes, escape_unused_footnotes,
+)
 
 
 def repair_structure(text: str, log: RepairLog) -> str:
