@@ -107,6 +107,9 @@ NOTES = {
     "d.md": "# Study notes\n\n## Physical security\n\nGuards check every visitor at the data center door[^1].\n\n"
             "## Encryption\n\nCustomers rotate their own KMS keys every year[^2].\n\n## Sources\n\n"
             "[^1]: SOC 2 report, section 3.\n[^2]: KMS developer guide.\n",
+    # Obsidian's inline footnote, in a section merged onto a topic page.
+    "e.md": "# Notes on continuity\n\n## Business continuity\n\nAWS keeps spare capacity in every Region^[As the "
+            "whitepaper puts it, N+1.] for failover.\n",
 }
 
 
@@ -168,7 +171,8 @@ _DEFINITIONS = ["[^1]: Source one.", "[^2]: Source two, see[^1].", "[^x]: Extra.
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(
-    st.lists(st.tuples(st.sampled_from(_SECTIONS), st.sampled_from(["", "[^1]", "[^2]", "[^1][^x]", "[^y]"])),
+    st.lists(st.tuples(st.sampled_from(_SECTIONS), st.sampled_from(["", "[^1]", "[^2]", "[^1][^x]", "[^y]", "^[Inline.]",
+                                                                    "^[See [^1].][^2]", "[^1]^[a `]` b]"])),
              min_size=1, max_size=4),
     st.lists(st.sampled_from(_DEFINITIONS), max_size=4), st.booleans()), min_size=1, max_size=3))
 def test_every_footnote_link_on_every_page_has_its_target(notes_spec) -> None:
@@ -194,3 +198,12 @@ def test_every_footnote_link_on_every_page_has_its_target(notes_spec) -> None:
             shown = markdown.markdown(page.content, extensions=["footnotes", "attr_list", "md_in_html", "admonition"])
             assert set(re.findall(r'href="#fn:([^"]+)"', shown)) <= set(re.findall(r'<li id="fn:([^"]+)"', shown))
             assert set(re.findall(r'href="#(fnref\d*:[^"]+)"', shown)) <= set(re.findall(r'id="(fnref\d*:[^"]+)"', shown))
+
+
+@pytest.mark.slow
+def test_an_inline_footnote_shows_as_a_footnote_on_the_topic_page_and_the_note_page(footnote_site: BuiltSite) -> None:
+    for folder in ("topics", "notes"):
+        page = page_with(footnote_site, folder, "spare capacity in every Region")
+        assert "^[" not in page.split('id="as-written"')[0]
+        notes = re.findall(r'<li id="fn:([^"]+)">\s*<p>(.*?)&#160;', page)
+        assert [text for _, text in notes] == ["As the whitepaper puts it, N+1."]

@@ -8,7 +8,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from textwrap import indent
 
+from .footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from .glossary import Abbreviations, Glossary
+from .inline_footnotes import as_references, label_maker
 from .load import HiddenNotes
 from .links import MissingLink, NoteIndex, asset_files, find_missing_links, resolve_links
 from .matrix import (
@@ -78,8 +80,13 @@ def note_annotations(contradictions: Sequence[Contradiction]) -> dict[Source, tu
 
 
 def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
-    """A note's normalised Markdown rebuilt from its sections, with warnings after the blocks they concern."""
+    """A note's normalised Markdown rebuilt from its sections, with warnings after the blocks they concern
+    and each inline footnote as a reference, its definition at the end."""
     parts: list[str] = []
+    inline: list[str] = []
+    if "^[" in note.markdown:
+        own_labels = defined_labels(note.markdown) | referenced_labels(note.markdown)
+        next_label = label_maker(own_labels.__contains__)
     for section in note.sections:
         if section.level > 1:
             parts.append(section.heading or f"{'#' * section.level} {md_text(section.title)}")
@@ -88,6 +95,10 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
         kinds = ListKinds()
         for block in section.blocks:
             warnings = [text.rstrip("\n") for text in annotations.get(block.source, ())]
+            if "^[" in block.markdown and block.kind not in LITERAL_KINDS:
+                markdown, found = as_references(block.markdown, next_label)
+                block = replace(block, markdown=markdown)
+                inline += [definition for _, definition in found]
             is_item = block.kind == "list_item"
             if kinds.starts_other(block):
                 if group:
@@ -114,7 +125,7 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
                 group = []
         if group:
             parts.append(join_blocks(tuple(group)))
-    return "\n\n".join(part for part in parts if part.strip())
+    return "\n\n".join(part for part in [*parts, *inline] if part.strip())
 
 
 def section_subjects(result: MergeResult, matrix: Matrix) -> dict[tuple[str, str], list[str]]:
@@ -210,8 +221,9 @@ def render_site(
     warnings = note_annotations(contradictions)
 
     titles = home_titles(result)
-    # A page without warnings shows the normalised note as it is (test_render holds the two equal).
-    warned = {source.note for source in warnings}
+    # A page without warnings or inline footnotes shows the normalised note as it is (test_render holds
+    # the two equal).
+    warned = {source.note for source in warnings} | {note.path for note in notes if "^[" in note.markdown}
     views = [
         note_view(note, sizes[note.path], note_homes(note, result, titles),
                   body=note_body(note, warnings) if note.path in warned else None)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
+from ..inline_footnotes import as_references, label_maker
 from ..model import GeneratedFile, Source
 from ..normalise import LIST_SEPARATOR, ListKinds
 from ..pages import capped_rows
@@ -64,13 +65,26 @@ def page_footnotes(blocks: Sequence[MergedBlock], definitions: Mapping[tuple[str
 
     A definition merged from several notes answers for each of them. A reference whose definition is
     on another page (a note's footnotes often sit in a last section of their own) brings a copy of
-    the definition from `definitions`, by (note, label). A definition that nothing on the page
+    the definition from `definitions`, by (note, label). An inline footnote (`^[…]`) becomes a
+    reference, and its definition one the page brings. A definition that nothing on the page
     references, or a reference to no definition at all, keeps its note's own label and shows as text:
     the note's page has the whole footnote.
     """
-    used = [m for m in blocks if m.block.kind not in LITERAL_KINDS and "[^" in m.block.markdown]
+    used = [m for m in blocks if m.block.kind not in LITERAL_KINDS
+            and ("[^" in m.block.markdown or "^[" in m.block.markdown)]
     if not used:
         return PageFootnotes({})
+    starts: dict[Source, str] = {}  # each block's Markdown with its inline footnotes as references
+    inline: dict[tuple[str, str], str] = {}
+    labels: dict[str, Callable[[], str]] = {}
+    for merged in used:
+        note = merged.block.source.note
+        if note not in labels:
+            labels[note] = label_maker(lambda label, note=note: (note, label) in definitions)
+        starts[merged.block.source], found = as_references(merged.block.markdown, labels[note])
+        inline.update(((note, label), definition) for label, definition in found)
+    if inline:
+        definitions = {**definitions, **inline}
     keyed: dict[tuple[str, str], str] = {}
     for merged in used:
         own = note_key(merged.block.source.note)
@@ -86,7 +100,7 @@ def page_footnotes(blocks: Sequence[MergedBlock], definitions: Mapping[tuple[str
             return new
         return rename
 
-    texts = {m.block.source: relabel(m.block.markdown, in_note(m.block.source.note)) for m in used}
+    texts = {m.block.source: relabel(starts[m.block.source], in_note(m.block.source.note)) for m in used}
     defined = frozenset().union(*map(defined_labels, texts.values()))
     referenced = frozenset().union(*map(referenced_labels, texts.values()))
     borrowed: dict[str, str] = {}
