@@ -83,10 +83,8 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
     """A note's normalised Markdown rebuilt from its sections, with warnings after the blocks they concern
     and each inline footnote as a reference, its definition at the end."""
     parts: list[str] = []
-    inline: list[str] = []
-    if "^[" in note.markdown:
-        own_labels = defined_labels(note.markdown) | referenced_labels(note.markdown)
-        next_label = label_maker(own_labels.__contains__)
+    inline: list[str] = []  # the definitions of its inline footnotes
+    next_label = label_maker((defined_labels(note.markdown) | referenced_labels(note.markdown)).__contains__)
     for section in note.sections:
         if section.level > 1:
             parts.append(section.heading or f"{'#' * section.level} {md_text(section.title)}")
@@ -223,10 +221,10 @@ def render_site(
     titles = home_titles(result)
     # A page without warnings or inline footnotes shows the normalised note as it is (test_render holds
     # the two equal).
-    warned = {source.note for source in warnings} | {note.path for note in notes if "^[" in note.markdown}
+    rebuilt = {source.note for source in warnings} | {note.path for note in notes if "^[" in note.markdown}
     views = [
         note_view(note, sizes[note.path], note_homes(note, result, titles),
-                  body=note_body(note, warnings) if note.path in warned else None)
+                  body=note_body(note, warnings) if note.path in rebuilt else None)
         for note in notes
     ]
     pages: list[GeneratedFile] = []

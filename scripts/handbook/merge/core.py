@@ -585,7 +585,7 @@ class _Merge:
         )
 
     def footnotes(self) -> dict[tuple[str, str], str]:
-        """Every footnote definition of every note, by (note, label); the last of a label counts, as in Markdown."""
+        """Every footnote definition of every note, by (note, label)."""
         return {(note.path, label): text for note in self.notes for section in note.sections
                 for block in section.blocks if block.kind not in LITERAL_KINDS and "[^" in block.markdown
                 for label, text in definitions_by_label(block.markdown).items()}

@@ -60,6 +60,23 @@ class PageFootnotes:
     borrowed: tuple[str, ...] = ()
 
 
+def _inline_footnotes_as_references(
+    blocks: Sequence[MergedBlock], definitions: Mapping[tuple[str, str], str]
+) -> tuple[dict[Source, str], Mapping[tuple[str, str], str]]:
+    """Each block's Markdown with its inline footnotes as references, under labels its note does not use,
+    and the definitions with theirs added."""
+    starts: dict[Source, str] = {}
+    inline: dict[tuple[str, str], str] = {}
+    labels: dict[str, Callable[[], str]] = {}
+    for merged in blocks:
+        note = merged.block.source.note
+        if note not in labels:
+            labels[note] = label_maker(lambda label, note=note: (note, label) in definitions)
+        starts[merged.block.source], found = as_references(merged.block.markdown, labels[note])
+        inline.update(((note, label), definition) for label, definition in found)
+    return starts, ({**definitions, **inline} if inline else definitions)
+
+
 def page_footnotes(blocks: Sequence[MergedBlock], definitions: Mapping[tuple[str, str], str] = {}) -> PageFootnotes:
     """The page's footnotes, every label made that of its note.
 
@@ -74,17 +91,7 @@ def page_footnotes(blocks: Sequence[MergedBlock], definitions: Mapping[tuple[str
             and ("[^" in m.block.markdown or "^[" in m.block.markdown)]
     if not used:
         return PageFootnotes({})
-    starts: dict[Source, str] = {}  # each block's Markdown with its inline footnotes as references
-    inline: dict[tuple[str, str], str] = {}
-    labels: dict[str, Callable[[], str]] = {}
-    for merged in used:
-        note = merged.block.source.note
-        if note not in labels:
-            labels[note] = label_maker(lambda label, note=note: (note, label) in definitions)
-        starts[merged.block.source], found = as_references(merged.block.markdown, labels[note])
-        inline.update(((note, label), definition) for label, definition in found)
-    if inline:
-        definitions = {**definitions, **inline}
+    starts, definitions = _inline_footnotes_as_references(used, definitions)
     keyed: dict[tuple[str, str], str] = {}
     for merged in used:
         own = note_key(merged.block.source.note)
