@@ -107,6 +107,8 @@ NOTES = {
     "d.md": "# Study notes\n\n## Physical security\n\nGuards check every visitor at the data center door[^1].\n\n"
             "## Encryption\n\nCustomers rotate their own KMS keys every year[^2].\n\n## Sources\n\n"
             "[^1]: SOC 2 report, section 3.\n[^2]: KMS developer guide.\n",
+    # Cited in another order than defined.
+    "f.md": "# Citation order\n\nFirst cited[^b], then the other[^a].\n\n[^a]: Defined first.\n\n[^b]: Defined second.\n",
     # Obsidian's inline footnote, in a section merged onto a topic page.
     "e.md": "# Notes on continuity\n\n## Business continuity\n\nAWS keeps spare capacity in every Region^[As the "
             "whitepaper puts it, N+1.] for failover.\n",
@@ -207,3 +209,10 @@ def test_an_inline_footnote_shows_as_a_footnote_on_the_topic_page_and_the_note_p
         assert "^[" not in page.split('id="as-written"')[0]
         notes = re.findall(r'<li id="fn:([^"]+)">\s*<p>(.*?)&#160;', page)
         assert [text for _, text in notes] == ["As the whitepaper puts it, N+1."]
+
+
+@pytest.mark.slow
+def test_footnotes_are_numbered_in_the_order_the_text_cites_them(footnote_site: BuiltSite) -> None:
+    page = page_with(footnote_site, "notes", "First cited")
+    assert re.findall(r'href="#fn:([ab])">(\d)</a>', page) == [("b", "1"), ("a", "2")]
+    assert [label for label, _ in re.findall(r'<li id="fn:([^"]+)">\s*<p>(.*?)&#160;', page)] == ["b", "a"]
