@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from .links import target_name
 from .model import GeneratedFile, Note, Repair
+from .normalise.catalogue import REPAIR_RULES
 from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, name_key, note_page, reading_order
 from .templating import make_env, nav_label, nav_section_label
 
@@ -238,7 +239,8 @@ def render_repairs_section(
         repairs_total=total,
         detailed=total <= REPORT_REPAIR_LIMIT,
         by_note=[view for view in views if view.repairs],
-        rules=sorted(rules.items(), key=lambda item: (-item[1], item[0])),
+        rules=[(rule, found, REPAIR_RULES.get(rule, "")) for rule, found in
+               sorted(rules.items(), key=lambda item: (-item[1], item[0]))],
         findings=shown_findings,
         findings_more=findings_more,
         missing_links=shown_links,
