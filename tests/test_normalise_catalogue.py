@@ -41,3 +41,10 @@ def test_every_description_names_a_rule_the_normaliser_has_and_reads_as_one_sent
     assert list(REPAIR_RULES) == sorted(REPAIR_RULES)
     for description in REPAIR_RULES.values():
         assert description[0].isupper() and description.endswith(".") and "\n" not in description
+
+
+def test_the_rule_names_other_stages_look_for_are_rules_the_normaliser_has() -> None:
+    from handbook.links import _LINK_RULES
+    from handbook.normalise import BLOCK_ID_RULE
+
+    assert _LINK_RULES | {BLOCK_ID_RULE} <= REPAIR_RULES.keys()
