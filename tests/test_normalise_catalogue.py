@@ -48,3 +48,16 @@ def test_the_rule_names_other_stages_look_for_are_rules_the_normaliser_has() -> 
     from handbook.normalise import BLOCK_ID_RULE
 
     assert _LINK_RULES | {BLOCK_ID_RULE} <= REPAIR_RULES.keys()
+
+
+def test_every_description_shows_as_written_in_the_report() -> None:
+    import html
+
+    import markdown
+
+    from tests.test_normalise import SITE_EXTENSIONS
+
+    for rule, description in REPAIR_RULES.items():
+        shown = markdown.markdown(f"| a |\n| --- |\n| {description} |", extensions=SITE_EXTENSIONS)
+        cell = re.search(r"<td>(.*)</td>", shown).group(1)
+        assert html.unescape(re.sub(r"</?code>", "", cell)) == description.replace("`", ""), rule

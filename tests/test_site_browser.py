@@ -123,6 +123,19 @@ def test_rule_ids_in_the_build_report_break_only_at_their_hyphens_on_a_phone(pag
     assert ids.evaluate_all(_BROKEN_PARTS) == []
 
 
+def test_a_note_page_leads_to_what_each_repair_rule_does(page, built_site: BuiltSite, site_url: str) -> None:
+    from handbook.normalise.catalogue import REPAIR_RULES
+    from handbook.paths import note_page
+
+    note = json.loads((built_site.site / "report.json").read_text(encoding="utf-8"))["repairs"][0]["note"]
+    page.goto(site_url + "handbook/" + note_page(note).removesuffix(".md") + "/")
+    page.locator("#repairs ~ p small a", has_text="build report").click()
+    page.wait_for_url("**/handbook/report/#repairs")
+    rows = page.locator("xpath=//h2[@id='repairs']/following::table[1]").locator("tbody tr").evaluate_all(
+        "rows => rows.map(row => [...row.children].map(cell => cell.innerText))")
+    assert rows and [(rule, text) for rule, _, text in rows if text != REPAIR_RULES[rule].replace("`", "")] == []
+
+
 def test_each_repair_of_a_note_is_a_row_of_its_page_as_the_browser_reads_it(page, built_site: BuiltSite,
                                                                              site_url: str) -> None:
     # The rows leave out their optional end tags: the browser must still see one row of four cells a repair.

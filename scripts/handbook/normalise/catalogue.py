@@ -15,7 +15,7 @@ REPAIR_RULES: dict[str, str] = {
     "control-characters": "Removes invisible control characters (tabs and line ends stay).",
     "copy-paste-leftover": "Removes text copied along with a link from a web page, such as \"(opens in a new tab)\".",
     "dash": "Writes `--` between words as a spaced en dash.",
-    "emphasis-escape": "Escapes a `*` between digits (24*7*365), which would otherwise start emphasis.",
+    "emphasis-escape": "Escapes a `*` between digits (`24*7*365`), which would otherwise start emphasis.",
     "empty-heading": "Drops a heading with no text.",
     "empty-list-item": "Drops a list item with nothing in it.",
     "empty-note": "Gives an empty note its title, so that it still has a page.",
