@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import markdown
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from handbook.model import RawNote
 from handbook.normalise import normalise_note, normalise_text
 from handbook.normalise.references import REFERENCE_RULE
@@ -98,3 +102,36 @@ def test_a_merged_block_keeps_its_link_on_the_topic_page_and_a_missing_note_is_m
     assert "][" not in topic
     assert "The [S3 note](s3.md) says more." in pages["other/a.md"]
     assert [(link.note, link.line, link.target) for link in site.missing_links] == [("a.md", 5, "Plans.md")]
+
+
+_SECTIONS = ["## Physical security\n\nGuards check visitors at the door, see {ref}.",
+             "## Encryption\n\nCustomers rotate their KMS keys every year, see {ref}.",
+             "- An item about patching the guest OS, see {ref}\n- another item",
+             "> Quoted about compliance reports, see {ref}.", "| Layer | Owner |\n| --- | --- |\n| Facilities {ref} | AWS |"]
+_REFERENCES = {"[the guide][g]": "g", "[g]": "g", "[G][]": "g", "[the S3 note][s]": "s", "![diagram][img]": "img"}
+_DEFINITIONS = {"[g]: https://aws.amazon.com/compliance/ \"Compliance\"": "g", "[s]: S3.md": "s",
+                "[img]: https://example.com/model.png": "img", "- [g]: https://aws.amazon.com/compliance/": "g",
+                "> [s]: S3.md": "s"}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_SECTIONS), st.sampled_from(sorted(_REFERENCES))), min_size=1, max_size=4),
+       st.lists(st.sampled_from(sorted(_DEFINITIONS)), max_size=4), st.booleans())
+def test_a_reference_to_a_defined_label_is_a_link_on_every_page_its_block_goes_to(sections, definitions, own_section):
+    """Wherever the definition is written (after the text, in a list or quote, in a section of its own)."""
+    from handbook.glossary import load_glossary
+    from handbook.matrix import load_matrix
+    from handbook.merge import load_topics, merge_notes
+    from handbook.render import render_site
+
+    body = "\n\n".join(section.format(ref=ref) for section, ref in sections)
+    texts = {"a.md": f"# Notes\n\n{body}\n\n{'## Links' if own_section else ''}\n\n" + "\n\n".join(definitions) + "\n",
+             "S3.md": "# S3\n\nBuckets hold objects.\n"}
+    notes = [normalise_note(RawNote(path, text, len(text)), context()) for path, text in texts.items()]
+    site = render_site(notes, {p: len(t) for p, t in texts.items()}, [], merge_notes(notes, load_topics(DATA)),
+                       load_matrix(DATA), load_glossary(DATA), DATA.parent / "templates", Path("."), "notes")
+    defined = {_DEFINITIONS[definition] for definition in definitions}
+    for page in site.pages:
+        if page.path.startswith(("topics/", "other/", "notes/")) and isinstance(page.content, str):
+            shown = markdown.markdown(page.content.split("## Repairs")[0], extensions=["attr_list", "md_in_html", "tables"])
+            assert [ref for _, ref in sections if _REFERENCES[ref] in defined and ref in shown] == [], page.path
