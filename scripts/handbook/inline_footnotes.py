@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .normalise.inline import lex
+from .normalise.inline import lex_with_offsets
 
 LABEL_PREFIX = "inline-"
 _READER = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
@@ -27,11 +27,7 @@ _BREAK = re.compile(r"(?:<br>)?\n[ \t]*")
 
 def _candidates(text: str) -> list[tuple[int, int, str]]:
     """(start, end, content) of each `^[content]` outside code, escapes and other constructs, in order."""
-    spans: list[tuple[str, int, str]] = []
-    position = 0
-    for span in lex(text):
-        spans.append((span.kind, position, span.text))
-        position += len(span.text)
+    spans = lex_with_offsets(text)
     found: list[tuple[int, int, str]] = []
     cursor = 0  # the text before it is taken
     for index, (kind, start, piece) in enumerate(spans):

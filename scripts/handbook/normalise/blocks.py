@@ -228,11 +228,13 @@ _STANDALONE_IMAGE = re.compile(
 LIST_TYPES = ("bullet_list", "ordered_list")
 SINGLE_TAG = re.compile(HTML_OPEN_CLOSE_TAG_STR + r"$")
 # A link reference definition's start (a footnote's too: markdown-it reads `[^1]: x` as one here).
-_DEFINITION_START = re.compile("^" + REFERENCE_LABEL)
+DEFINITION_START = re.compile("^" + REFERENCE_LABEL)
 # A line that opens a label and leaves it open: with the lines after it, it may be a definition too.
 _OPEN_LABEL = re.compile(r"^\[[^\]]*$")
 # The list and quote markers a line may start with (`- `, `2) `, `> `), each with its indentation.
 CONTAINER_MARKER = r"(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)"
+# The list and quote markers and indentation before a contained line's text.
+CONTAINER_PREFIX = re.compile("^" + CONTAINER_MARKER + r"*[ \t]*")
 # A row's closing pipe (not an escaped one).
 _BARE_PIPE_END = re.compile(r"(?<!\\)\|$")
 # A table's delimiter row, which turns the line above into a header row.
@@ -588,7 +590,7 @@ class BlockRenderer:
                     log.repair(number, "block-escape", text[:20], repaired[index][:21])
             # After the escapes above: whether a line starts a definition depends on the lines after it.
             for index, ((number, _), text) in enumerate(zip(kept, repaired)):
-                if (_DEFINITION_START.match(text) or _OPEN_LABEL.match(text)) and (
+                if (DEFINITION_START.match(text) or _OPEN_LABEL.match(text)) and (
                     not any(repaired[:index]) or _STANDALONE_IMAGE.match(repaired[index - 1])
                 ) and starts_with_definition([line for line in repaired[index:] if line]):  # emptied lines go
                     # Paragraph text that starts a paragraph (a callout's body, the line after an

@@ -111,6 +111,16 @@ def lex(text: str) -> list[Span]:
     return spans
 
 
+def lex_with_offsets(text: str) -> list[tuple[str, int, str]]:
+    """lex(text) as (kind, offset in the text, text) of each span."""
+    spans: list[tuple[str, int, str]] = []
+    position = 0
+    for span in lex(text):
+        spans.append((span.kind, position, span.text))
+        position += len(span.text)
+    return spans
+
+
 def escape_text(text: str) -> str:
     """Escape the characters that would start Markdown syntax inside link or emphasis text."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -11,7 +11,7 @@ from markdown_it.common.utils import normalizeReference
 from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from .blocks import (
-    CONTAINER_MARKER, INLINE_PARSER, LIST_SEPARATOR, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered,
+    CONTAINER_MARKER, CONTAINER_PREFIX, INLINE_PARSER, LIST_SEPARATOR, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered,
     join_rendered, one_line, parse_blocks, parse_tree, starts_with_definition,
 )
 from .context import NormaliseContext
@@ -257,7 +257,7 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     moved: list[tuple[int, str]] = []
     run: list[tuple[int, str]] = []  # consecutive contained lines that no rendered block holds
     for n, line in enumerate(source_lines):
-        text = _CONTAINER_PREFIX.sub("", line, count=1) if n in contained_lines and n not in leaf_lines else ""
+        text = CONTAINER_PREFIX.sub("", line, count=1) if n in contained_lines and n not in leaf_lines else ""
         if text.strip():
             run.append((n, text))
             continue
@@ -273,8 +273,6 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     return moved
 
 
-# The list and quote markers and indentation before a contained line's text.
-_CONTAINER_PREFIX = re.compile("^" + CONTAINER_MARKER + r"*[ \t]*")
 
 
 def _move_definitions(run: list[tuple[int, str]], labels: set[str], log: RepairLog) -> list[tuple[int, str]]:

@@ -19,17 +19,13 @@ from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
-from .blocks import CONTAINER_MARKER, INLINE_PARSER, PARSER, Rendered
-from .inline import ODD_SPACE, REFERENCE_DEFINITION, REFERENCE_LABEL, lex
+from .blocks import CONTAINER_PREFIX, DEFINITION_START, INLINE_PARSER, PARSER, Rendered
+from .inline import ODD_SPACE, REFERENCE_DEFINITION, lex, lex_with_offsets
 from .log import RepairLog
 
 REFERENCE_RULE = "reference-inlined"
 # `[label]` standing alone: a shortcut reference when its label is defined.
 _SHORTCUT = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\]")
-# The start of a definition as written, whose target may be on the next line.
-_DEFINITION_START = re.compile(r"^[ ]{0,3}" + REFERENCE_LABEL)
-# The list and quote markers and indentation before a contained line's text.
-_CONTAINER_PREFIX = re.compile("^" + CONTAINER_MARKER + r"*[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -77,11 +73,7 @@ def _link_text_opener(spans_before: Sequence[tuple[str, int, str]]) -> int | Non
 def _references(text: str, definitions: dict[str, Definition]) -> list[tuple[int, int, str, str]]:
     """(start, end, replacement, label) for each reference to a defined label in a text, left to right."""
     found: list[tuple[int, int, str, str]] = []
-    spans: list[tuple[str, int, str]] = []
-    position = 0
-    for span in lex(text):
-        spans.append((span.kind, position, span.text))
-        position += len(span.text)
+    spans = lex_with_offsets(text)
     for index, (kind, start, piece) in enumerate(spans):
         if kind == "reference":  # `][label]` or `][]` after the link text
             label = piece[2:-1]
@@ -136,7 +128,7 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
     found: dict[str, Definition] = {}
     for label, reference in env.get("references", {}).items():
         first, end = reference["map"]
-        written = ODD_SPACE.sub(" ", " ".join(_CONTAINER_PREFIX.sub("", line, count=1).strip()
+        written = ODD_SPACE.sub(" ", " ".join(CONTAINER_PREFIX.sub("", line, count=1).strip()
                                               for line in lines[first:end])).strip()
         definition = REFERENCE_DEFINITION.match(written)
         alone: dict = {}
@@ -193,7 +185,7 @@ def drop_used_definitions(sections: list, kept: Sequence[tuple[int, str]], used:
         return sections
     written_at: dict[str, int] = {}
     for number, text in kept:
-        start = _DEFINITION_START.match(text.strip())
+        start = DEFINITION_START.match(text.strip())
         if start is not None:
             written_at.setdefault(normalizeReference(start.group("label")), number)
     dropped: dict[tuple[int, int], dict[int, str]] = {}
