@@ -14,6 +14,12 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from hypothesis import settings
+
+# Speed is measured by the benchmark scripts, never by tests: a property example may take as long as it
+# takes on a loaded machine.
+settings.register_profile("handbook", deadline=None)
+settings.load_profile("handbook")
 
 PROJECT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

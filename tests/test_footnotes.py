@@ -171,7 +171,7 @@ _SECTIONS = ["## Physical security\n\nGuards check visitors at the door{ref}.",
 _DEFINITIONS = ["[^1]: Source one.", "[^2]: Source two, see[^1].", "[^x]: Extra.", "[^1]: Another one."]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(
     st.lists(st.tuples(st.sampled_from(_SECTIONS), st.sampled_from(["", "[^1]", "[^2]", "[^1][^x]", "[^y]", "^[Inline.]",
                                                                     "^[See [^1].][^2]", "[^1]^[a `]` b]"])),

@@ -68,7 +68,7 @@ FRAGMENTS = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(FRAGMENTS, max_size=30).map("".join).filter(str.strip))  # every page has some text
 def test_the_site_shows_the_same_html_with_only_the_definitions_a_page_uses(page):
     every = mkdocs_markdown(PROJECT).convert(page + "\n\n" + ALL_DEFINITIONS)  # as every page had them before

@@ -90,7 +90,7 @@ def test_a_link_to_a_missing_note_becomes_its_text_marked_as_missing() -> None:
                     f'<td><span class="handbook-missing-link" {tooltip}>A &amp;&amp; B</span></td>')
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @example("a|b")
 @example('[x](y) `c` *e* _u_ \\* <b> "q" \'s\'')
 @given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
@@ -201,7 +201,7 @@ _LINK_LINES = {
 }
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.lists(st.sampled_from(sorted(_LINK_LINES)), min_size=1, max_size=5), min_size=1, max_size=3))
 def test_every_link_shown_as_missing_is_reported_and_every_report_is_shown(bodies: list[list[str]]) -> None:
     from handbook.glossary import load_glossary

@@ -51,7 +51,7 @@ def assert_idempotent(text: str, path: str = "note.md", ctx=None) -> None:
     assert repairs == ()
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(OBSIDIAN_DOCUMENT)
 def test_normalising_generated_markdown_twice_changes_nothing(text: str):
     ctx = context(frozenset({"img.png"}))
@@ -141,7 +141,7 @@ def test_known_second_pass_shapes_settle_in_one_pass(text: str):
     assert_idempotent(text)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENT)
 def test_no_word_of_generated_markdown_disappears_without_a_repair(text: str):
     note = normalise_note(raw(text), context(frozenset({"img.png"})))
@@ -202,7 +202,7 @@ HEADING_FRAGMENTS = FRAGMENTS + ["##Title", "###x ##", "#######x", "##x#", "- ##
 HEADING_DOCUMENT = st.lists(st.lists(st.sampled_from(HEADING_FRAGMENTS), max_size=5).map("".join), max_size=10).map("\n".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(HEADING_DOCUMENT)
 def test_one_lenient_parse_reads_the_repaired_text_as_a_plain_parse_does(text: str):
     """The heading-space rule keeps the lenient parse's tokens only where they equal a fresh parse of its output."""
@@ -236,7 +236,7 @@ PIECE_FRAGMENTS = FRAGMENTS + ["", "", "", "text", "Émile", "##Title", "<pre>",
 PIECE_DOCUMENT = st.lists(st.lists(st.sampled_from(PIECE_FRAGMENTS), max_size=4).map("".join), max_size=16).map("\n".join)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=600)
 @given(PIECE_DOCUMENT)
 # An open HTML block runs over the pieces; its first two pieces were once read as one piece ending the text.
 @example("cloudTrail\n<pre>\n&<pre>\n\n# \n\n# ")

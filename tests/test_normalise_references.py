@@ -114,7 +114,7 @@ _DEFINITIONS = {"[g]: https://aws.amazon.com/compliance/ \"Compliance\"": "g", "
                 "> [s]: S3.md": "s"}
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(_SECTIONS), st.sampled_from(sorted(_REFERENCES))), min_size=1, max_size=4),
        st.lists(st.sampled_from(sorted(_DEFINITIONS)), max_size=4), st.booleans())
 def test_a_reference_to_a_defined_label_is_a_link_on_every_page_its_block_goes_to(sections, definitions, own_section):

@@ -77,7 +77,7 @@ def test_a_note_page_keeps_the_markup_of_its_headings():
     assert "## Analyze with the **Six Pillars**" in body and "### The `aws` command" in body
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(HEADING_DOCUMENT)
 def test_a_note_page_without_warnings_shows_the_normalised_note(text: str):
     try:
