@@ -164,6 +164,22 @@ def test_a_numbered_list_after_a_bulleted_one_on_a_merged_page_is_a_list_of_its_
     assert "- Bullet about widgets.\n\n<!-- -->\n\n1. First numbered step.\n2. Second step." in shown
 
 
+def test_an_item_after_an_item_of_several_blocks_stays_an_item_of_its_own(tmp_path):
+    from handbook.merge.render import render_other_page
+    from tests.conftest import mkdocs_markdown
+    from tests.test_normalise import norm
+
+    note = norm("# Tools\n\n- ###### Well-Architected Tool\n  Answers questions about a workload.\n"
+                "- ###### Carbon footprint tool\n  Tracks emissions.\n- Plain item.\n", path="t.md")
+    result = merge_notes([note], load_topics(DATA))
+    [page] = result.other_pages
+    html = mkdocs_markdown(tmp_path).convert(render_other_page(page, result))
+    items = re.findall(r"<li>(.*?)</li>", html, re.S)
+    assert len(items) == 3, html
+    assert "<h6 id=\"carbon-footprint-tool\">Carbon footprint tool" in items[1] and "Tracks emissions." in items[1]
+    assert "- #" not in html and "- Plain" not in html
+
+
 def test_headings_in_other_scripts_keep_their_own_anchors_and_links_find_them():
     from handbook.merge.render import render_other_page
     from tests.test_merge_support import make_note

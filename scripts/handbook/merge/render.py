@@ -147,7 +147,10 @@ def _blocks(
             if other_kind or is_item and previous.block.kind == "list_item" and merged.depth == 0 \
                     and previous.sources[0].note != merged.sources[0].note:
                 out += ["", LIST_SEPARATOR, ""]
-            elif not (is_item and previous.block.kind == "list_item") or merged.caption:
+            # After an item of several blocks, Python-Markdown would read the next item's line as more
+            # of that item's last paragraph; a blank line keeps it an item of its own.
+            elif not (is_item and previous.block.kind == "list_item") or merged.caption \
+                    or "\n\n" in previous.block.markdown:
                 out.append("")
         if merged.caption:
             out += [f"**{md_text(merged.caption)}**", ""]
