@@ -198,6 +198,7 @@ _LINK_LINES = {
     "> quoted [[Gone D]]": "Gone D", "| x | [[Gone E]] |": "Gone E", "[text](gone-f.md) and [ok](Known.md)": "gone-f.md",
     "`[[Gone G]]` in code": None, "```\n[[Gone H]]\n```": None, "> [!note] Callout [[Gone I]]": "Gone I",
     "Ref [r][r].\n\n[r]: gone-j.md": "gone-j.md", "1. first [[Gone K]]\n2. second": "Gone K", "": None,
+    "[app](obsidian://open?vault=V&file=Gone-L) and [ok](obsidian://open?vault=V&file=Known)": "Gone-L",
 }
 
 

@@ -380,6 +380,19 @@ def test_a_web_address_in_angle_brackets_is_no_path_in_the_notes_folder():
     assert rules(note) == ["relative-link"]
 
 
+def test_a_link_that_opens_a_note_in_obsidian_links_that_note_on_the_site():
+    note = norm("# T\n\nSee [NFS](obsidian://open?vault=My%20Vault&file=EC2%2F2.%20Storage(EBS)%2F1.2%20NFS%20Protocol), "
+                "[step](<obsidian://open?vault=V&file=Plan.md%23Step%20two> \"Plan\") and [vault](obsidian://open?vault=V).\n\n"
+                "Also [r].\n\n[r]: obsidian://open?vault=V&file=Runbook\n")
+    # The vault's name is the author's own; a URI that names no note (it opens a vault) stays as written.
+    assert body(note) == ("See [NFS](note:EC2/2.%20Storage%28EBS%29/1.2%20NFS%20Protocol), "
+                          "[step](note:Plan#Step%20two \"Plan\") and [vault](obsidian://open?vault=V).\n\n"
+                          "Also [r](note:Runbook).\n")
+    assert [(r.line, r.rule) for r in note.repairs if r.rule == "obsidian-uri"] == [
+        (3, "obsidian-uri"), (3, "obsidian-uri"), (5, "obsidian-uri"), (7, "obsidian-uri")]
+    assert normalise_text(note.markdown, context())[1] == ()
+
+
 def test_reference_definitions_inside_lists_and_quotes_move_to_the_end_instead_of_vanishing():
     note = norm("# T\n\nSee [the docs][x] and [q][y].\n\n- [x]: https://example.com\n- item\n\n> [y]: ../y.md\n> quoted\n",
                 path="team/a.md")

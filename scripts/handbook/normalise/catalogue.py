@@ -47,6 +47,8 @@ REPAIR_RULES: dict[str, str] = {
     "obsidian-line-break": "Shows a line break inside a paragraph as a break, as Obsidian does.",
     "obsidian-tags": "Takes a line of tags (`#iam #s3`) out of the text and makes them the page's tags.",
     "obsidian-transclusion": "Writes an embedded note (`![[Other note]]`) as a link to where its text is shown.",
+    "obsidian-uri": "Points a link that opens a note in Obsidian (`obsidian://open?vault=…&file=…`) at the page "
+                    "that shows that note.",
     "obsidian-wikilink": "Writes a wikilink (`[[Note#Heading|text]]`) as a link to where that note's text is shown.",
     "reference-duplicate": "Drops a second definition of a link label inside a list or quote: the first one counts.",
     "reference-inlined": "Writes a reference-style link (`[text][label]`) with its target inline, and drops the "

@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import nh3
 from markdown_it.common.html_re import HTML_TAG_RE
@@ -65,6 +65,9 @@ REFERENCE_DEFINITION = re.compile(
 # included; a note keeps classes, ids and these.
 SAFE_ATTRIBUTES = frozenset({"width", "height", "title", "alt", "lang", "dir"})
 _ATTRIBUTE = re.compile(r"""(?P<key>[\w-]+)=(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s}]+)|(?P<shorthand>[.#][\w-]+)|(?P<other>[^\s}]+)""")
+# Obsidian's "open" URI (`obsidian://open?vault=…&file=…`), which only opens in the author's own app.
+_OBSIDIAN_OPEN_DEST = re.compile(r"\]\([ \t]*<?[ \t]*obsidian://open\?", re.I)
+_OBSIDIAN_OPEN_TARGET = re.compile(r"<?[ \t]*obsidian://open\?", re.I)
 _UNSAFE_SCHEME = re.compile(r"^\s*<?\s*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp);))\s*:", re.I)
 _CONTENT_TAGS = ("script", "style")
 _CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
@@ -233,6 +236,33 @@ def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
     return converted
 
 
+def obsidian_uri_url(target: str) -> str | None:
+    """The `note:` URL of an Obsidian URI that opens a note (`obsidian://open?vault=…&file=Folder%2FNote%23Heading`),
+    which names the note as a wikilink does; None for one that names no note (it opens a vault, or a
+    note by a path on the author's disk)."""
+    query = parse_qs(urlsplit(target.strip("<> \t")).query)
+    file = query.get("file", [""])[0]
+    path, hash_, heading = file.partition("#")
+    path = path.strip()
+    if not path:
+        return None
+    if path.lower().endswith(".md"):
+        path = path[:-3]
+    return "note:" + quote(path, safe="/") + (hash_ + quote(heading, safe="") if heading else "")
+
+
+def convert_obsidian_uri(dest: str, unit: Unit, line: int) -> str:
+    """A link destination that opens a note in Obsidian, as a link to that note on the site."""
+    parts = _DEST_PARTS.match(dest)
+    url = None if parts is None else obsidian_uri_url(
+        parts.group("angled") if parts.group("angled") is not None else parts.group("bare"))
+    if url is None:
+        return dest
+    converted = f"]({url}{parts.group('rest')}"
+    unit.log.repair(line, "obsidian-uri", dest, converted)
+    return converted
+
+
 def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
     """A link reference definition (`[label]: target "title"`) whose target is in the notes folder,
     with a URL from relative_url; any other line as it is."""
@@ -240,6 +270,10 @@ def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
     if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
         return text
     target = definition.group("target")
+    if _OBSIDIAN_OPEN_TARGET.match(target) and (url := obsidian_uri_url(target)) is not None:
+        converted = definition.group("head").rstrip() + " " + url + definition.group("rest")
+        unit.log.repair(line, "obsidian-uri", text, converted)
+        return converted
     if not re.match(_RELATIVE_TARGET, target):
         return text
     # One space after the colon: the renderer finds these definitions by it.
@@ -378,6 +412,10 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 unit.log.repair(line, "html-sanitised", span.text, cleaned)
                 span.text = cleaned
                 changed = True
+        elif span.kind == "dest" and _OBSIDIAN_OPEN_DEST.match(span.text):
+            converted = convert_obsidian_uri(span.text, unit, line)
+            changed = changed or converted != span.text
+            span.text = converted
         elif span.kind == "dest" and _RELATIVE_DEST.match(span.text):
             converted = convert_relative_link(span.text, unit, line)
             changed = changed or converted != span.text
