@@ -28,9 +28,11 @@ FRAGMENTS = [
 LINE = st.lists(st.sampled_from(FRAGMENTS), max_size=6).map("".join)
 DOCUMENT = st.lists(LINE, max_size=12).map("\n".join)
 # Obsidian comments, block ids, highlights, strikethrough, list separators, bare web addresses and
-# reference-style links, for the idempotence property.
+# reference-style links and Obsidian URIs, for the idempotence property.
 OBSIDIAN_FRAGMENTS = FRAGMENTS + ["%%", " %%c%% ", " ^id-1", "^b", "==", "~~", "[[N#^id-1]]", "<!-- -->", " ^a--b",
-                                 " https://a.b/c ", "[x https://a.b", "[r]", "[x][]", "![a][r]", '[r]: <http://x.y> "t"']
+                                 " https://a.b/c ", "[x https://a.b", "[r]", "[x][]", "![a][r]", '[r]: <http://x.y> "t"',
+                                 "](obsidian://open?vault=V&file=A%2FB%23C)", "](obsidian://open?vault=V)",
+                                 "[r]: obsidian://open?file=N.md"]
 OBSIDIAN_DOCUMENT = st.lists(st.lists(st.sampled_from(OBSIDIAN_FRAGMENTS), max_size=6).map("".join),
                              max_size=12).map("\n".join)
 
@@ -135,6 +137,7 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
         '[r]: <http://x.y> "t"\n[r]**',  # a reference is inline before the other rules read the text
         "[x]: [r]\n[[Note]][x][]",  # a wikilink before a reference is a whole link, not `[` and `[Note][x]`
         "x\n![a][r]\n\n[r]: img.png",  # an image reference alone on its line is an image line once inline
+        '#tag\n[r]: <http://x.y> "t"\n -- \n[r]: <http://x.y> "t"',  # a heading's `[r]:` line is no definition
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -70,8 +70,12 @@ def _link_text_opener(spans_before: Sequence[tuple[str, int, str]]) -> int | Non
     return None
 
 
-def _references(text: str, definitions: dict[str, Definition]) -> list[tuple[int, int, str, str]]:
-    """(start, end, replacement, label) for each reference to a defined label in a text, left to right."""
+def _references(text: str, definitions: dict[str, Definition], heading: bool = False) -> list[tuple[int, int, str, str]]:
+    """(start, end, replacement, label) for each reference to a defined label in a text, left to right.
+
+    A `[label]:` starting a line is taken for a definition (the layout reads it so), except in a
+    heading, whose lines the layout writes as one.
+    """
     found: list[tuple[int, int, str, str]] = []
     spans = lex_with_offsets(text)
     for index, (kind, start, piece) in enumerate(spans):
@@ -89,7 +93,7 @@ def _references(text: str, definitions: dict[str, Definition]) -> list[tuple[int
                 following = text[after:after + 1]
                 key = normalizeReference(match.group(1))
                 at_line_start = not text[text.rfind("\n", 0, start + match.start()) + 1:start + match.start()].strip(" ")
-                if following == ":" and at_line_start:
+                if following == ":" and at_line_start and not heading:
                     continue  # a definition, not a reference
                 if following not in ("[", "(") and key in definitions:
                     # Only the closing bracket changes: `[label]` becomes `[label](target)`.
@@ -150,14 +154,15 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
     definitions = _written_definitions(lines, env)
     if not definitions:
         return body, frozenset()
-    regions = sorted({tuple(token.map) for token in tokens if token.type == "inline" and token.map})
+    regions = sorted({(*token.map, index > 0 and tokens[index - 1].type == "heading_open")
+                      for index, token in enumerate(tokens) if token.type == "inline" and token.map})
     used: set[str] = set()
     complete = True
-    for first, end in regions:
+    for first, end, heading in regions:
         before = "\n".join(lines[first:end])
         if "]" not in before:
             continue
-        found = _references(before, definitions)
+        found = _references(before, definitions, heading)
         after = before
         for start, stop, replacement, _ in reversed(found):
             after = after[:start] + replacement + after[stop:]
