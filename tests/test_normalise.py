@@ -208,6 +208,26 @@ def test_title_falls_back_to_first_heading_then_file_name():
     assert note.markdown == "# My study notes\n\njust text\n"
 
 
+def test_a_note_that_opens_with_a_heading_a_later_one_outranks_is_named_by_its_file():
+    note = norm("##### Story -\nA house.\n### Rooms\nSubnets.\n", path="EC2/1. VPC (Virtual private cloud).md")
+    assert note.title == "1. VPC (Virtual private cloud)"
+    assert [(s.title, s.level) for s in note.sections] == [
+        ("1. VPC (Virtual private cloud)", 1), ("Story -", 2), ("Rooms", 2)]
+    # No heading outranks the first one: it is the title, as in notes written "##Title" then "###Part".
+    assert norm("## Model\ntext\n### Part\n## Other\n", path="0a1b2c.md").title == "Model"
+
+
+@pytest.mark.parametrize("path, title", [
+    ("folder/my_study-notes.md", "My study notes"),  # a slug's separators become spaces
+    ("AWS IQ & re-Post.md", "AWS IQ & re-Post"),  # a name written in words keeps its hyphens
+    ("Billing/AWS Organization - Consolidated Billing.md", "AWS Organization - Consolidated Billing"),
+    ("Key-Value Stores.md", "Key-Value Stores"),
+    ("notes/  spaced   out .md", "Spaced out"),
+])
+def test_a_title_from_a_file_name_reads_as_the_name_does(path, title):
+    assert norm("just text\n", path=path).title == title
+
+
 def test_bold_heading_and_setext_heading_are_cleaned():
     note = norm("## **Bold title**\n\nSub\n---\ntext\n")
     assert note.markdown == "# Bold title\n\n## Sub\n\ntext\n"

@@ -54,10 +54,12 @@ def plain_text(markdown: str) -> str:
 
 
 def pretty_stem(path: str) -> str:
-    """A readable title from a file name: 'shared_responsibility-notes.md' -> 'Shared responsibility notes'."""
+    """A readable title from a file name: 'shared_responsibility-notes.md' -> 'Shared responsibility notes';
+    a name already written in words keeps its hyphens ('AWS IQ & re-Post.md' -> 'AWS IQ & re-Post')."""
     name = path.rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    words = re.sub(r"[_\s-]+", " ", stem).strip() or "Untitled"
+    separators = r"\s+" if re.search(r"\S\s+\S", stem) else r"[_\s-]+"
+    words = re.sub(separators, " ", stem).strip() or "Untitled"
     return words[0].upper() + words[1:] if words[0].islower() else words
 
 
@@ -405,7 +407,11 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
     if front.title:
         title_heading = next((h for h in headings if h.level == 1 and h.plain.casefold() == front.title.casefold()), None)
     elif headings:
-        title_heading = next((h for h in headings if h.level == 1), headings[0])
+        # With no top-level heading, the first heading names the note only when no later one outranks
+        # it; a note that opens with a small heading (##### Story) is named by its file, as Obsidian names it.
+        title_heading = next((h for h in headings if h.level == 1), None)
+        if title_heading is None and all(h.level >= headings[0].level for h in headings):
+            title_heading = headings[0]
     if front.title:
         title_md, title_plain, title_line = front.title, front.title, 1
     elif title_heading is not None:
