@@ -703,6 +703,36 @@ def test_general_dictionary_fixes_common_misspellings_but_not_abbreviations():
     assert rules(note) == ["spelling-dictionary", "spelling-dictionary"]
 
 
+_HINGLISH = "Jab AWS FSx service deploy karta hai, woh ek hidden instance banata hai jisme ONTAP OS chal raha hota hai."
+
+
+def test_codespell_fixes_english_misspellings_but_not_words_of_another_language():
+    note = norm(f"# T\n\n- {_HINGLISH}\n- Connect to instance -> add code -> (moniter workload) -> Stop instance\n"
+                "- woh seperate\n")
+    # A long span mostly of words no English word list has is another language: "woh" stays. Terse
+    # English keeps its fixes, and a span too short to judge is taken for English.
+    assert body(note) == (f"- {_HINGLISH}\n- Connect to instance -> add code -> (monitor workload) -> Stop instance\n"
+                          "- who separate\n")
+
+
+def test_the_team_s_own_corrections_apply_in_any_language(tmp_path: Path):
+    ctx = load_context(_data_dir(tmp_path, corrections="corrections:\n  - {wrong: banata, right: banaata}\n"), frozenset())
+    once, _ = normalise_text(f"# T\n\n{_HINGLISH}\n", ctx)
+    assert "banaata" in once and "woh" in once
+
+
+@pytest.mark.parametrize("words, english", [
+    ("BGP ek Path Vector Protocol hai, to woh poora rasta bhi batata hai", False),
+    ("Use CloudFront, DynamoDB, Lambda, Kinesis, Redshift and Athena together", True),  # AWS names are known words
+    ("IAM support ingeration via OpenID Connect SAML idetity such as LDAP", True),
+    ("VPC NAT IGW SG NACL EIP ENI ALB", True),  # abbreviations alone: too few words to judge
+])
+def test_a_span_reads_as_english_by_its_share_of_known_words(words, english):
+    from handbook.normalise.spelling import WORD
+
+    assert context().speller.reads_as_english(WORD.findall(words)) is english
+
+
 def test_words_that_look_wrong_are_reported_not_changed():
     raw_note = raw("# T\nA PArtner typo and a missing.Space here and CloudTrail\n")
     findings = find_suspicious_words(raw_note, context())

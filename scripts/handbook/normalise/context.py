@@ -162,4 +162,5 @@ def load_context(data_dir: Path, notes_files: frozenset[str]) -> NormaliseContex
     names, _ = load_names(data_dir)
     # The general dictionary must never "correct" a word that is part of an AWS name.
     speller.general = {w: r for w, r in speller.general.items() if w not in names.words}
+    speller.known |= names.words
     return NormaliseContext(notes_files=frozenset(notes_files), speller=speller, names=names)

@@ -6,7 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w'’])")
 _SPACES = re.compile(r"\s+")
@@ -40,11 +40,24 @@ class Correction:
 
 Changed = Callable[[int, str, str, str], None]  # (offset, rule, before, after)
 
+# A span of prose is judged English by its words before codespell's English misspellings are fixed in
+# it: in a Hinglish line, "woh" and "isse" are words, not misspellings of "who" and "issue".
+FOREIGN_MIN_WORDS = 6  # fewer words say too little about their language
+ENGLISH_MIN_SHARE = 0.5  # terse English notes still have most of their words in the word list
+
+
+@functools.lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """English words, folded: every word codespell's dictionary fixes a misspelling to."""
+    text = resources.files("codespell_lib").joinpath("data", "dictionary.txt").read_text(encoding="utf-8")
+    return frozenset(word.lower() for line in text.splitlines() for word in WORD.findall(line.partition("->")[2]))
+
 
 class Speller:
     """Fixes misspellings in prose, reviewed corrections first, then the general dictionary."""
 
     def __init__(self, corrections: Iterable[Correction], general: Mapping[str, str], keep: Iterable[str]):
+        corrections = tuple(corrections)
         self.words_exact: dict[str, Correction] = {}
         self.words_folded: dict[str, Correction] = {}
         phrases: dict[str, Correction] = {}
@@ -70,6 +83,20 @@ class Speller:
         )
         keep_folded = {k.lower() for k in keep}
         self.general = {w: r for w, r in general.items() if w not in keep_folded}
+        # Words that say a span is English: the word list, the team's own words and fixes (load_context adds AWS names).
+        self.known = english_words() | keep_folded | {
+            word.lower() for entry in corrections for word in WORD.findall(f"{entry.wrong} {entry.right}")}
+
+    def reads_as_english(self, words: Sequence[str]) -> bool:
+        """Whether a span's words read as English, or are too few to tell; a misspelling counts as English.
+
+        An all-capital word is an abbreviation (AS, VPC), which says nothing of the language around it.
+        """
+        words = [word.lower() for word in words if not word.isupper()]
+        if len(words) < FOREIGN_MIN_WORDS:
+            return True
+        english = sum(word in self.known or word in self._general for word in words)
+        return english >= ENGLISH_MIN_SHARE * len(words)
 
     @property
     def general(self) -> dict[str, str]:
@@ -129,7 +156,9 @@ class Speller:
                     self._hits.add(word)
         if self._hits.isdisjoint(words):
             return text
-        return WORD.sub(lambda m: self._word(m, changed), text)
+        # codespell's dictionary is of English misspellings; the team's own corrections apply in any language.
+        general = self.reads_as_english(words)
+        return WORD.sub(lambda m: self._word(m, changed, general), text)
 
     def _phrase(self, match: re.Match[str], changed: Changed) -> str:
         found = match.group(0)
@@ -140,10 +169,10 @@ class Speller:
         changed(match.start(), "spelling", found, right)
         return right
 
-    def _word(self, match: re.Match[str], changed: Changed) -> str:
+    def _word(self, match: re.Match[str], changed: Changed, general: bool = True) -> str:
         found = match.group(0)
         fix = self._memo[found] if found in self._memo else self._resolve(found)
-        if fix is None:
+        if fix is None or not general and fix[1] == "spelling-dictionary":
             return found
         changed(match.start(), fix[1], found, fix[0])
         return fix[0]
