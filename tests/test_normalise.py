@@ -760,6 +760,17 @@ def test_service_names_are_canonicalised_once():
     assert normalise_text(note.markdown, context())[1] == ()
 
 
+def test_a_name_spelling_out_the_abbreviation_before_it_is_not_given_the_abbreviation_again():
+    note = norm("# T\n\n**EBS (Elastic Block Store)** is a disk; S3 (Simple Storage Service), "
+                "Amazon S3 (Amazon Simple Storage Service) and KMS (Key Management Service). "
+                "RDS (Elastic Block Store) names another service.\n")
+    assert body(note) == (
+        "**EBS (Amazon Elastic Block Store)** is a disk; S3 (Amazon Simple Storage Service), "
+        "Amazon S3 (Amazon Simple Storage Service) and KMS (AWS Key Management Service). "
+        "RDS (Amazon Elastic Block Store (Amazon EBS)) names another service.\n")
+    assert normalise_text(note.markdown, context())[1] == ()
+
+
 # ---- bad input -----------------------------------------------------------------------------------------
 
 

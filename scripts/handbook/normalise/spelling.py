@@ -12,6 +12,8 @@ WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w'’])")
 _SPACES = re.compile(r"\s+")
 _AFFIX = re.compile(r"^(?:AWS|Amazon)\s+")
 _ABBREVIATION = re.compile(r"\(([^()]+)\)$")
+# `EBS (` just before a name: the name is already the spelled-out form of that abbreviation.
+_ABBREVIATION_BEFORE = re.compile(r"(?<![\w])(?:(?:AWS|Amazon)[ \t]+)?([A-Za-z0-9]{1,24})[ \t]*\($")
 WORD_MEMO_LIMIT = 200_000  # distinct words remembered before the memo starts again
 
 
@@ -243,11 +245,16 @@ class NameCanon:
         if prefix and not _AFFIX.match(canonical):
             canonical = prefix + canonical
         suffix = match.group("suffix") or ""
+        own = _ABBREVIATION.search(entry.canonical)
+        own_abbreviation = _AFFIX.sub("", own.group(1)).lower() if own else None
         if suffix:
-            own = _ABBREVIATION.search(entry.canonical)
-            same = own and _AFFIX.sub("", own.group(1)).lower() == _AFFIX.sub("", match.group("abbr").strip()).lower()
-            if not same:
+            if own_abbreviation != _AFFIX.sub("", match.group("abbr").strip()).lower():
                 canonical += suffix
+        elif own and match.string[match.end():match.end() + 1] == ")":
+            before = _ABBREVIATION_BEFORE.search(match.string, 0, match.start())
+            if before and before.group(1).lower() == own_abbreviation:
+                # `EBS (Elastic Block Store)`: the name spells out the abbreviation before it, once.
+                canonical = canonical[:own.start()].rstrip()
         if canonical == found:
             return found
         changed(match.start(), "service-name", found, canonical)
