@@ -116,6 +116,20 @@ def test_identical_notes_are_exact_duplicates(outline):
     assert [p.note for p in result.other_pages] == ["Main.md"]
 
 
+def test_identical_files_titled_by_their_names_are_exact_duplicates(outline):
+    from tests.test_normalise import norm
+
+    # Text comes before the first heading, so each note is titled by its file name; the text is what they share.
+    text = "Runs code without servers and bills per request.\n\n## Pricing\nPer request and per millisecond.\n"
+    readme, main = norm(text, path="README.md"), norm(text, path="Main.md")
+    assert (readme.title, main.title) == ("README", "Main")
+    result = merge_notes([readme, main], outline)
+    assert [(d.note, d.duplicate_of, d.kind) for d in result.duplicate_notes] == [("README.md", "Main.md", "exact")]
+    other = norm(text.replace("## Pricing", "## Costs"), path="Other.md")
+    result = merge_notes([main, other], outline)
+    assert [d.kind for d in result.duplicate_notes] != ["exact"]  # other headings: not the same note
+
+
 def test_section_repeated_in_another_note_is_merged_at_section_level(outline):
     body = ("- Regions are made up of several Availability Zones.\n- Each Availability Zone is an isolated location.\n"
             "- Data stays in the region where you store it.\n- Regions are far apart from each other.\n")

@@ -217,6 +217,16 @@ def test_a_note_that_opens_with_a_heading_a_later_one_outranks_is_named_by_its_f
     assert norm("## Model\ntext\n### Part\n## Other\n", path="0a1b2c.md").title == "Model"
 
 
+def test_a_heading_after_the_note_s_first_text_is_a_section_and_the_file_names_the_note():
+    note = norm("A role is an identity.\n\n## Policies\nTrust policy.\n", path="Accounts/IAM Roles.md")
+    assert note.title == "IAM Roles"
+    assert [(s.title, s.level) for s in note.sections] == [("IAM Roles", 1), ("Policies", 2)]
+    # A line of tags is no text: the heading after it still names the note.
+    assert norm("#concept \n### ARNs\n- Amazon Resource Names\n", path="ARN.md").title == "ARNs"
+    # A `#` heading names the note wherever it stands, as before.
+    assert norm("Intro.\n\n# Title\ntext\n", path="x.md").title == "Title"
+
+
 @pytest.mark.parametrize("path, title", [
     ("folder/my_study-notes.md", "My study notes"),  # a slug's separators become spaces
     ("AWS IQ & re-Post.md", "AWS IQ & re-Post"),  # a name written in words keeps its hyphens

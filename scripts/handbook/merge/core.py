@@ -200,7 +200,9 @@ class _Merge:
         for item in self.items:
             note_items[item.note].append(item.index)
         size = [sum(len(self.items[i].tokens) for i in ids) for ids in note_items]
-        headings = [" / ".join(comparison_text(section.title) for section in note.sections) for note in self.notes]
+        # The title names a note (often after its file) and is not part of what it says: two files with
+        # the same text under the same headings are one note, whatever they are called.
+        headings = [" / ".join(comparison_text(section.title) for section in note.sections[1:]) for note in self.notes]
         digest = [text_hash(headings[n] + "\n" + "\n".join(self.items[i].text for i in ids))
                   for n, ids in enumerate(note_items)]
         order = sorted(range(len(self.notes)), key=lambda n: (-size[n], self.notes[n].path))

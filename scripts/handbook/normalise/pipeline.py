@@ -16,7 +16,7 @@ from .blocks import (
 )
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
-from .inline import ODD_SPACE, REFERENCE_LABEL, Unit, convert_reference_definition, has_relative_link
+from .inline import ODD_SPACE, REFERENCE_LABEL, TAG, Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
 from .references import drop_used_definitions, inline_reference_links
 from .structure import escape_unreferenced_definitions, footnote_references, repair_structure
@@ -371,6 +371,11 @@ class _Layout:
     kept: list[tuple[int, str]]  # parsed-text line and text of every definition kept as written
 
 
+def _only_tags(lines: list[str]) -> bool:
+    """Whether lines hold nothing but #tags (a note's tag line, which is no text before its title)."""
+    return not TAG.sub("", "\n".join(lines)).strip()
+
+
 def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: NormaliseContext) -> _Layout:
     """The note's title and its sections of rendered blocks, from the text after the structure rules."""
     tokens = parse_blocks(body)
@@ -407,11 +412,15 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
     if front.title:
         title_heading = next((h for h in headings if h.level == 1 and h.plain.casefold() == front.title.casefold()), None)
     elif headings:
-        # With no top-level heading, the first heading names the note only when no later one outranks
-        # it; a note that opens with a small heading (##### Story) is named by its file, as Obsidian names it.
+        # With no top-level heading, the first heading names the note only when it opens the note and no
+        # later one outranks it; otherwise (text, then `## Policies`; or `##### Story`, then `### Rooms`)
+        # it is a section, and the file names the note, as Obsidian names it.
         title_heading = next((h for h in headings if h.level == 1), None)
-        if title_heading is None and all(h.level >= headings[0].level for h in headings):
-            title_heading = headings[0]
+        first = headings[0]
+        opens = all(node.type == "heading" or not node.map or node.map[0] > first.line
+                    or _only_tags(source_lines[node.map[0]:node.map[1]]) for node in tree)
+        if title_heading is None and opens and all(h.level >= first.level for h in headings):
+            title_heading = first
     if front.title:
         title_md, title_plain, title_line = front.title, front.title, 1
     elif title_heading is not None:
