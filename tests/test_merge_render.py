@@ -180,6 +180,24 @@ def test_an_item_after_an_item_of_several_blocks_stays_an_item_of_its_own(tmp_pa
     assert "- #" not in html and "- Plain" not in html
 
 
+def test_an_other_page_credits_a_section_only_when_other_notes_said_it_too():
+    from handbook.merge.render import render_other_page
+    from tests.test_normalise import norm
+
+    shared = "Lambda bills every request and each millisecond of compute time it uses."
+    one = norm(f"# Lambda pricing\n\n## Costs\n\n{shared}\n\n## Limits\n\nFifteen minutes per invocation at most.\n",
+               path="a.md")
+    two = norm(f"# Step Functions\n\n## Billing\n\n{shared}\n\nState transitions are billed too.\n", path="b.md")
+    result = merge_notes([one, two], load_topics(DATA))
+    pages = {page.note: page for page in result.other_pages}
+    text = render_other_page(pages["a.md"], result)
+    costs, limits = text.split("## Limits")
+    # "Costs" holds a block both notes wrote: it names both. "Limits" is the page's own note only.
+    assert "Sources: [Lambda pricing](../notes/a.md) · [Step Functions](../notes/b.md)" in costs
+    assert "Sources:" not in limits
+    assert "From the note [Lambda pricing](../notes/a.md)" in text
+
+
 def test_headings_in_other_scripts_keep_their_own_anchors_and_links_find_them():
     from handbook.merge.render import render_other_page
     from tests.test_merge_support import make_note

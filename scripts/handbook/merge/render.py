@@ -182,14 +182,15 @@ def _sources_line(section: MergedSection, page: str, titles: Mapping[str, str]) 
 
 def _section_markdown(
     section: MergedSection, page: str, titles, annotations, heading: bool = True, footer: Sequence[str] = (),
-    texts: Mapping[Source, str] = {},
+    texts: Mapping[Source, str] = {}, credit: bool = True,
 ) -> list[str]:
     out = [_heading(section.level, section.title, section.id), ""] if heading else []
     if section.blocks:
         out += _blocks(section.blocks, annotations, texts) + [""]
         for text in footer:
             out += [text, ""]
-        out += [_sources_line(section, page, titles), ""]
+        if credit:
+            out += [_sources_line(section, page, titles), ""]
     return out
 
 
@@ -227,8 +228,9 @@ def render_other_page(page: OtherPage, result: MergeResult, annotations: Mapping
              "what it shares with other notes is on the topic pages.", ""]
     footnotes = page_footnotes([block for section in page.sections for block in section.blocks], result.footnotes)
     for section in page.sections:
+        # The page names its note at the top; a section credits notes only when others said it too.
         lines += _section_markdown(section, page.path, titles, annotations, heading=section.level != 1,
-                                   texts=footnotes.texts)
+                                   texts=footnotes.texts, credit=tuple(section.sources) != (page.note,))
     lines += [line for text in footnotes.borrowed for line in (text, "")]
     return "\n".join(lines).rstrip() + "\n"
 
