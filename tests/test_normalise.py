@@ -713,34 +713,45 @@ def test_general_dictionary_fixes_common_misspellings_but_not_abbreviations():
     assert rules(note) == ["spelling-dictionary", "spelling-dictionary"]
 
 
-_HINGLISH = "Jab AWS FSx service deploy karta hai, woh ek hidden instance banata hai jisme ONTAP OS chal raha hota hai."
+_HINGLISH = ("Jab AWS FSx service deploy karta hai, woh ek hidden instance banata hai jisme ONTAP OS chal raha "
+             "hota hai. Isse data har jagah milta hai.")
+_SPANISH = ("El paradigma funcional usa funciones puras y transparencia referencial, sin estado mutable ni "
+            "efectos secundarios en el programa.")
 
 
-def test_codespell_fixes_english_misspellings_but_not_words_of_another_language():
-    note = norm(f"# T\n\n- {_HINGLISH}\n- Connect to instance -> add code -> (moniter workload) -> Stop instance\n"
-                "- woh seperate\n")
-    # A long span mostly of words no English word list has is another language: "woh" stays. Terse
-    # English keeps its fixes, and a span too short to judge is taken for English.
-    assert body(note) == (f"- {_HINGLISH}\n- Connect to instance -> add code -> (monitor workload) -> Stop instance\n"
-                          "- who separate\n")
+def test_codespell_fixes_misspellings_in_english_notes_but_not_words_of_notes_in_another_language():
+    ctx = context()
+    # In Hinglish, "woh" and "isse" are words; in Spanish, "doble" is, even on a line too short to judge alone.
+    assert normalise_text(f"# FSx\n\n{_HINGLISH}\n\n- woh\n", ctx)[0] == f"# FSx\n\n{_HINGLISH}\n\n- woh\n"
+    assert normalise_text(f"# Comandos\n\n{_SPANISH}\n\n- doble\n", ctx)[0] == f"# Comandos\n\n{_SPANISH}\n\n- doble\n"
+    # The same short lines in an English note, with the same context (and its memos), are fixed.
+    english, repairs = normalise_text("# Recieve\n\nConnect to instance -> add code -> (moniter workload) -> Stop "
+                                      "instance -> check every request that comes in.\n\n- woh\n- doble\n", ctx)
+    assert english == ("# Receive\n\nConnect to instance -> add code -> (monitor workload) -> Stop instance -> "
+                       "check every request that comes in.\n\n- who\n- double\n")
+    assert {r.rule for r in repairs} == {"spelling-dictionary"}
 
 
 def test_the_team_s_own_corrections_apply_in_any_language(tmp_path: Path):
     ctx = load_context(_data_dir(tmp_path, corrections="corrections:\n  - {wrong: banata, right: banaata}\n"), frozenset())
     once, _ = normalise_text(f"# T\n\n{_HINGLISH}\n", ctx)
     assert "banaata" in once and "woh" in once
+    once, _ = normalise_text(f"# T\n\n{_SPANISH} Se banata.\n", ctx)
+    assert "banaata" in once and "funcional" in once
 
 
-@pytest.mark.parametrize("words, english", [
-    ("BGP ek Path Vector Protocol hai, to woh poora rasta bhi batata hai", False),
-    ("Use CloudFront, DynamoDB, Lambda, Kinesis, Redshift and Athena together", True),  # AWS names are known words
-    ("IAM support ingeration via OpenID Connect SAML idetity such as LDAP", True),
-    ("VPC NAT IGW SG NACL EIP ENI ALB", True),  # abbreviations alone: too few words to judge
+@pytest.mark.parametrize("markdown, english", [
+    (f"# BGP\n\n{_HINGLISH}", False),
+    (f"# Funciones\n\n{_SPANISH} {_SPANISH}", False),
+    # AWS names and misspellings are English words; code, link targets and tags say nothing.
+    ("# Stack\n\nUse CloudFront, DynamoDB, Lambda, Kinesis, Redshift and Athena together for teh recieving side "
+     "of the pipeline, then [docs](https://example.com/xyz/abc/qqq) and `kubectl get pods -n kube-system`.\n\n"
+     "```sh\nsudo systemctl restart nginx && journalctl -xeu nginx --no-pager\n```\n<kbd>qwzx</kbd>", True),
+    ("VPC NAT IGW SG NACL EIP ENI ALB " * 5, True),  # abbreviations alone: too few words to judge
+    ("Jab karta hai woh ek", True),  # too few words to judge
 ])
-def test_a_span_reads_as_english_by_its_share_of_known_words(words, english):
-    from handbook.normalise.spelling import WORD
-
-    assert context().speller.reads_as_english(WORD.findall(words)) is english
+def test_a_note_reads_as_english_by_its_share_of_known_words(markdown, english):
+    assert context().speller.note_reads_as_english(markdown) is english
 
 
 def test_words_that_look_wrong_are_reported_not_changed():

@@ -63,6 +63,22 @@ def test_normalising_generated_markdown_twice_changes_nothing(text: str):
     assert repairs == ()
 
 
+# Words of another language among the fragments, with misspellings codespell knows, so that generated
+# notes are judged English or not either way, for the language judgement's idempotence.
+LANGUAGE_DOCUMENT = st.lists(
+    st.lists(st.sampled_from(OBSIDIAN_FRAGMENTS + ["el ", "paradigma ", "funcional ", "doble ", "usa ", "sin ",
+                                                   "comando ", " teh ", " woh ", "the ", "request "] * 3),
+             max_size=10).map("".join), max_size=14).map("\n".join)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(LANGUAGE_DOCUMENT)
+def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
+    ctx = context(frozenset({"img.png"}))
+    once, _ = normalise_generated(text, ctx)
+    assert normalise_text(once, ctx) == (once, ())
+
+
 @pytest.mark.parametrize(
     "text",
     [

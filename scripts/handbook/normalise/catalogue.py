@@ -59,8 +59,8 @@ REPAIR_RULES: dict[str, str] = {
     "service-name": "Writes an AWS service name the way data/names.yml gives it (`cloudTrail` to `CloudTrail`).",
     "snippet-marker": "Escapes text that the snippets extension would read as an instruction to include a file.",
     "spelling": "Fixes a misspelling from data/corrections.yml.",
-    "spelling-dictionary": "Fixes a misspelling from codespell's dictionary of common English ones, in prose that "
-                           "reads as English.",
+    "spelling-dictionary": "Fixes a misspelling from codespell's dictionary of common English ones, in a note "
+                           "that reads as English.",
     "stray-emphasis": "Removes an unpaired `**` right against a link, which would show as two stars.",
     "tab": "Turns a tab inside text into a space.",
     "title": "Gives the note its title (the front matter's, its first `#` heading, its first heading when that "

@@ -73,6 +73,8 @@ class NormaliseContext:
     prose_cache: Memo = field(default_factory=lambda: Memo(50_000), compare=False, repr=False)
     # Memo of rendered top-level blocks, by their source lines (see pipeline.py).
     block_cache: Memo = field(default_factory=lambda: Memo(20_000), compare=False, repr=False)
+    # The same context for notes in another language, made when the first such note comes.
+    _foreign: list[NormaliseContext] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.files_by_name:
@@ -82,6 +84,16 @@ class NormaliseContext:
             # Obsidian prefers the file closest to the vault root when a name repeats.
             ordered = {k: tuple(sorted(v, key=lambda p: (p.count("/"), p))) for k, v in index.items()}
             object.__setattr__(self, "files_by_name", ordered)
+
+    def in_another_language(self) -> NormaliseContext | None:
+        """This context for notes in another language: the team's corrections but not codespell's English
+        dictionary, with memos of its own (their results differ). None when this context is that one."""
+        if not self.speller.general:
+            return None
+        if not self._foreign:
+            self._foreign.append(NormaliseContext(self.notes_files, self.speller.without_general(), self.names,
+                                                  self.files_by_name))
+        return self._foreign[0]
 
     def find_file(self, target: str) -> str | None:
         """The vault file an embed names: by path first when it has one, else by file name anywhere."""

@@ -19,6 +19,7 @@ from .frontmatter import FrontMatter, split_front_matter
 from .inline import ODD_SPACE, REFERENCE_LABEL, TAG, Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
 from .references import drop_used_definitions, inline_reference_links
+from .spelling import DICTIONARY_RULE
 from .structure import escape_unreferenced_definitions, footnote_references, repair_structure
 from .text import clean_text, escape_snippet_markers
 
@@ -526,7 +527,21 @@ def _escape_footnote_lines(body: str, numbers: list[int]) -> tuple[str, list[tup
 
 
 def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
-    """Normalise one note and also return the words that look wrong (reported, never changed)."""
+    """Normalise one note and also return the words that look wrong (reported, never changed).
+
+    A note that codespell's English dictionary changed but whose normalised prose is not English is
+    normalised again without that dictionary. Judging the normalised text keeps a second pass to the
+    same judgement: normalising is idempotent, and a misspelling and its fix both count as English.
+    """
+    note, findings = _normalise_once(raw, ctx)
+    if not any(repair.rule == DICTIONARY_RULE for repair in note.repairs) \
+            or ctx.speller.note_reads_as_english(note.markdown):
+        return note, findings
+    other = ctx.in_another_language()
+    return (note, findings) if other is None else _normalise_once(raw, other)
+
+
+def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
     log = RepairLog(raw.path)
     text = clean_text(raw.text, log)
     front, body = split_front_matter(text, raw.path)

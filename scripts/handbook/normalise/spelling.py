@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping
 
 WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w'’])")
 _SPACES = re.compile(r"\s+")
@@ -41,11 +42,17 @@ class Correction:
 
 
 Changed = Callable[[int, str, str, str], None]  # (offset, rule, before, after)
+DICTIONARY_RULE = "spelling-dictionary"
 
-# A span of prose is judged English by its words before codespell's English misspellings are fixed in
-# it: in a Hinglish line, "woh" and "isse" are words, not misspellings of "who" and "issue".
-FOREIGN_MIN_WORDS = 6  # fewer words say too little about their language
+# A note is judged English by its words before codespell's English misspellings are fixed in it: in
+# Spanish or Hinglish notes, "doble" and "woh" are words, not misspellings of "double" and "who".
+NOTE_MIN_WORDS = 20  # fewer words of prose say too little about a note's language
 ENGLISH_MIN_SHARE = 0.5  # terse English notes still have most of their words in the word list
+NOTE_SAMPLE = 2_000  # characters a note is judged on: its opening tells its language as well as the whole
+# What is not prose: fenced code, code spans, link targets, HTML tags and attribute lists.
+_NOT_PROSE = re.compile(
+    r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1|`[^`\n]*`|\]\([^)\n]*\)|<[^<>\n]*>|\{[^{}\n]*\}", re.S | re.M)
+_ABBREVIATION_WORD, _ENGLISH_WORD, _OTHER_WORD = 0, 1, 2
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,20 +92,35 @@ class Speller:
         )
         keep_folded = {k.lower() for k in keep}
         self.general = {w: r for w, r in general.items() if w not in keep_folded}
-        # Words that say a span is English: the word list, the team's own words and fixes (load_context adds AWS names).
+        # Words that say a note is English: the word list, the team's own words and fixes (load_context adds AWS names).
         self.known = english_words() | keep_folded | {
             word.lower() for entry in corrections for word in WORD.findall(f"{entry.wrong} {entry.right}")}
 
-    def reads_as_english(self, words: Sequence[str]) -> bool:
-        """Whether a span's words read as English, or are too few to tell; a misspelling counts as English.
+    def without_general(self) -> Speller:
+        """This speller with the team's corrections only, for a note in another language."""
+        other = copy.copy(self)
+        other.general = {}
+        return other
+
+    def note_reads_as_english(self, markdown: str) -> bool:
+        """Whether a note's prose reads as English, or is too short to tell; a misspelling counts as English.
 
         An all-capital word is an abbreviation (AS, VPC), which says nothing of the language around it.
         """
-        words = [word.lower() for word in words if not word.isupper()]
-        if len(words) < FOREIGN_MIN_WORDS:
-            return True
-        english = sum(word in self.known or word in self._general for word in words)
-        return english >= ENGLISH_MIN_SHARE * len(words)
+        kinds = self._word_kinds
+        if len(kinds) > WORD_MEMO_LIMIT:
+            kinds.clear()
+        counted = english = 0
+        for word in WORD.findall(_NOT_PROSE.sub(" ", markdown[:NOTE_SAMPLE])):
+            kind = kinds.get(word)
+            if kind is None:
+                folded = word.lower()
+                kind = kinds[word] = _ABBREVIATION_WORD if word.isupper() else (
+                    _ENGLISH_WORD if folded in self.known or folded in self._general else _OTHER_WORD)
+            if kind != _ABBREVIATION_WORD:
+                counted += 1
+                english += kind == _ENGLISH_WORD
+        return counted < NOTE_MIN_WORDS or english >= ENGLISH_MIN_SHARE * counted
 
     @property
     def general(self) -> dict[str, str]:
@@ -112,6 +134,7 @@ class Speller:
         # each distinct word is looked up once; `_hits` holds the words that do change.
         self._memo: dict[str, tuple[str, str] | None] = {}
         self._hits: set[str] = set()
+        self._word_kinds: dict[str, int] = {}  # word as written -> what it says of its span's language
 
     def lookup(self, word: str) -> Correction | None:
         """The correction for one word, if any."""
@@ -136,7 +159,7 @@ class Speller:
         right = entry.right if entry.exact else match_case(found, entry.right)
         if right == found:
             return None
-        return right, "spelling" if entry.source == "corrections" else "spelling-dictionary"
+        return right, "spelling" if entry.source == "corrections" else DICTIONARY_RULE
 
     def correct(self, text: str, changed: Changed) -> str:
         """Fix the misspellings of one prose span, reporting each change."""
@@ -158,9 +181,7 @@ class Speller:
                     self._hits.add(word)
         if self._hits.isdisjoint(words):
             return text
-        # codespell's dictionary is of English misspellings; the team's own corrections apply in any language.
-        general = self.reads_as_english(words)
-        return WORD.sub(lambda m: self._word(m, changed, general), text)
+        return WORD.sub(lambda m: self._word(m, changed), text)
 
     def _phrase(self, match: re.Match[str], changed: Changed) -> str:
         found = match.group(0)
@@ -171,10 +192,10 @@ class Speller:
         changed(match.start(), "spelling", found, right)
         return right
 
-    def _word(self, match: re.Match[str], changed: Changed, general: bool = True) -> str:
+    def _word(self, match: re.Match[str], changed: Changed) -> str:
         found = match.group(0)
         fix = self._memo[found] if found in self._memo else self._resolve(found)
-        if fix is None or not general and fix[1] == "spelling-dictionary":
+        if fix is None:
             return found
         changed(match.start(), fix[1], found, fix[0])
         return fix[0]
