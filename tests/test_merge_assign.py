@@ -105,3 +105,34 @@ def test_generic_heading_in_a_note_about_one_topic_stays_with_it(assigner):
 def test_note_about_another_subject_keeps_its_own_page(assigner):
     note = make_note("Compute/Lambda.md", "# Lambda\nRuns code without servers.\n## Pricing\nPay per request.\n")
     assert {(a.topic, a.rule) for a in assigner.assign_note(note)} == {(None, "off-topic-note")}
+
+
+@pytest.mark.parametrize("title, topic", [
+    ("IAM Roles", "iam-basics"),  # an acronym alias starts the heading
+    ("KMS key rotation", "aws-kms"),
+    ("Network security groups", "network-security-overview"),  # an alias of several words does
+    ("Management Governance", None),  # one plain word does not name a topic at the start of a heading
+    ("Power BI dashboards", None),
+    ("IAMx tooling", None),  # the alias must be a whole word
+])
+def test_a_heading_that_starts_with_a_distinctive_alias_goes_to_its_topic(assigner, title, topic):
+    note = make_note("n.md", f"# {title}\nSome words about it.\n## Details\nMore words.\n")
+    first, second = assigner.assign_note(note)
+    if topic is None:
+        assert (first.topic, second.topic) == (None, None)
+    else:
+        assert [(a.topic, a.rule) for a in (first, second)] == [(topic, "alias-prefix"), (topic, "inherit")]
+
+
+def test_a_note_placed_by_the_start_of_its_title_is_captioned_with_it():
+    from handbook.merge import merge_notes
+    from handbook.merge.render import render_topic_page
+
+    notes = [make_note("IAM Roles.md", "# IAM Roles\nA role is an identity you assume for a while.\n"),
+             make_note("IAM Groups.md", "# IAM Groups\nA group holds users and their policies.\n")]
+    result = merge_notes(notes, load_topics(DATA))
+    [page] = [p for p in result.pages if p.id == "identity-and-access-management"]
+    text = render_topic_page(page, result)
+    # Each note's text follows its title, so that a reader sees where one note ends and the next begins.
+    assert text.index("**IAM Groups**") < text.index("A group holds") < text.index("**IAM Roles**") \
+        < text.index("A role is an identity")

@@ -27,6 +27,9 @@ from .text import heading_key, words
 FUZZY_THRESHOLD = 88.0
 KEYWORD_MIN = 3
 HEADING_WEIGHT = 2
+PREFIX_ACRONYM_LETTERS = 4  # an alias this short is an acronym (iam, kms, saas)
+# Rules that match a heading to a topic, as opposed to inheriting or scoring keywords.
+HEADING_RULES = ("alias", "fuzzy", "alias-prefix")
 _LEADING = frozenset({"the", "a", "an"})
 
 
@@ -35,7 +38,7 @@ class Assignment:
     """Where one note section goes: a topic section id (None = its note's own page), and why."""
 
     topic: str | None
-    rule: str  # alias | fuzzy | inherit | keyword | unassigned | off-topic-note
+    rule: str  # alias | fuzzy | alias-prefix | inherit | keyword | unassigned | off-topic-note
     score: float
 
 
@@ -55,6 +58,10 @@ class Assigner:
             for alias in section.aliases:
                 self.alias.setdefault(_key(alias), section.id)
         self.choices = list(self.alias)
+        # Aliases distinctive enough to name a topic at the start of a longer heading ("IAM roles",
+        # "Network security groups"): several words, or an acronym; not one plain word ("management").
+        self.prefixes = sorted((a for a in self.alias if " " in a or len(a) <= PREFIX_ACRONYM_LETTERS),
+                               key=lambda a: (-len(a), a))
         self.keywords: dict[tuple[str, ...], list[str]] = {}
         for section in outline.sections:
             for keyword in section.keywords:
@@ -72,6 +79,9 @@ class Assigner:
         found = process.extractOne(key, self.choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_THRESHOLD)
         if found is not None:
             return Assignment(self.alias[found[0]], "fuzzy", round(found[1], 1))
+        prefix = next((a for a in self.prefixes if key.startswith(a + " ")), None)
+        if prefix is not None:
+            return Assignment(self.alias[prefix], "alias-prefix", 100.0)
         return None
 
     def _phrases(self, tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
@@ -116,7 +126,7 @@ class Assigner:
                 body = body_of(index) if body_of is not None else tuple(
                     w for block in section.blocks for w in words(block.markdown))
                 found = self.by_keywords(section.title, body)
-            if found is None and index > 0 and out and out[0].rule in ("alias", "fuzzy"):
+            if found is None and index > 0 and out and out[0].rule in HEADING_RULES:
                 found = Assignment(out[0].topic, "inherit", 0.0)  # a generic heading in a note about one topic
             found = found or Assignment(None, "unassigned", 0.0)
             out.append(found)
@@ -129,8 +139,8 @@ class Assigner:
     def _is_topical(note: Note, assignments: list[Assignment]) -> bool:
         if not assignments:
             return False
-        if note.sections[0].level == 1 and assignments[0].rule in ("alias", "fuzzy"):
+        if note.sections[0].level == 1 and assignments[0].rule in HEADING_RULES:
             return True
         headed = [a for s, a in zip(note.sections, assignments) if s.level > 1]
-        matched = sum(1 for a in headed if a.rule in ("alias", "fuzzy"))
+        matched = sum(1 for a in headed if a.rule in HEADING_RULES)
         return bool(headed) and 2 * matched >= len(headed)

@@ -502,7 +502,11 @@ class _Merge:
         """The note's own heading, shown in bold when the topic section's title does not already say it."""
         n, s = self.sections[g]
         section = self.notes[n].sections[s]
-        if g in self.section_target or section.level == 1 or self.assignment[g].rule not in ("inherit", "keyword"):
+        rule = self.assignment[g].rule
+        # A heading that only starts with the topic's name ("IAM roles") says more than the topic's title,
+        # even a note's title; a note's title placed by its words or its parent is not shown.
+        if g in self.section_target or rule not in ("inherit", "keyword", "alias-prefix") \
+                or section.level == 1 and rule != "alias-prefix":
             return None
         return section.title.rstrip(": ") or None
 
