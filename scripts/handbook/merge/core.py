@@ -75,7 +75,8 @@ class MergeRule:
 
 
 MERGE_RULES: tuple[MergeRule, ...] = (
-    MergeRule("note-exact", "note", "two notes with the same normalised text: the later path is the duplicate"),
+    MergeRule("note-exact", "note", "two notes with the same normalised text under the same headings, whatever their "
+              "titles: the later path is the duplicate"),
     MergeRule(f"note-contained>={NOTE_CONTAINMENT}", "note",
               f"at least {NOTE_CONTAINMENT:.0%} of a note's words sit in blocks of a larger note"),
     MergeRule(f"section-contained>={SECTION_CONTAINMENT}", "section",
