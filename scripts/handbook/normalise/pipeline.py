@@ -418,9 +418,9 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         # it is a section, and the file names the note, as Obsidian names it.
         title_heading = next((h for h in headings if h.level == 1), None)
         first = headings[0]
-        opens = all(node.type == "heading" or not node.map or node.map[0] > first.line
-                    or _only_tags(source_lines[node.map[0]:node.map[1]]) for node in tree)
-        if title_heading is None and opens and all(h.level >= first.level for h in headings):
+        if title_heading is None and all(h.level >= first.level for h in headings) and all(
+                node.type == "heading" or not node.map or node.map[0] > first.line
+                or _only_tags(source_lines[node.map[0]:node.map[1]]) for node in tree):
             title_heading = first
     if front.title:
         title_md, title_plain, title_line = front.title, front.title, 1
@@ -542,6 +542,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
 
 
 def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Finding, ...]]:
+    """One reading of the note with this context's corrections and names."""
     log = RepairLog(raw.path)
     text = clean_text(raw.text, log)
     front, body = split_front_matter(text, raw.path)
