@@ -607,6 +607,16 @@ def test_callouts_become_admonitions_including_foldable_ones():
     assert '<div class="admonition warning">' in rendered and "<details class=\"question\">" in rendered
 
 
+def test_an_untitled_callout_keeps_its_type_s_name_as_its_title_and_metadata_is_dropped():
+    note = norm("# T\n> [!Resources]\n> - a link\n\n> [!todo]\n> x\n\n> [!tip]\n> y\n\n"
+                "> [!note|i:telescope c:e41bde]- Field notes\n> z\n")
+    # Obsidian titles an untitled callout with its type's name; Material would say "Note" for both of these.
+    assert body(note) == ('!!! note "Resources"\n    - a link\n\n!!! note "Todo"\n    x\n\n!!! tip\n    y\n\n'
+                          '??? note "Field notes"\n    z\n')
+    assert '<p class="admonition-title">Resources</p>' in html(note.markdown)
+    assert normalise_text(note.markdown, context())[1] == ()
+
+
 def test_inline_tags_are_collected_and_kept_in_prose():
     note = norm("# T\nUse #security/iam here, not C# or #1 or `#code`.\n#organize #concept\n")
     assert note.tags == ("concept", "organize", "security/iam")

@@ -212,7 +212,8 @@ def parse_tree(text: str) -> list[Node]:
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
 _QUOTE_MARKER = re.compile(r"^\s{0,3}>\s?")
-CALLOUT = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")
+# `[!type]`, `[!type|metadata]` (themes read the metadata; the site has no use for it), then `+`/`-` and a title.
+CALLOUT = re.compile(r"^\[!([A-Za-z][\w-]*)(?:\|[^\]\n]*)?\]([+-]?)[ \t]*(.*)$")
 CALLOUT_TYPES = {
     "note": "note", "abstract": "abstract", "summary": "abstract", "tldr": "abstract", "info": "info",
     "todo": "note", "tip": "tip", "hint": "tip", "important": "tip", "success": "success", "check": "success",
@@ -798,9 +799,15 @@ class BlockRenderer:
 
     def callout(self, node: Node, callout: re.Match[str], lines, quote_depth: int) -> Rendered:
         """`> [!type]± Title` plus body -> `!!! type "Title"` (or `???`/`???+` when foldable)."""
-        kind = CALLOUT_TYPES.get(callout.group(1).lower(), "note")
+        name = callout.group(1)
+        kind = CALLOUT_TYPES.get(name.lower(), "note")
         marker = {"-": "???", "+": "???+"}.get(callout.group(2), "!!!")
-        title = self.prose([(lines[0][0], callout.group(3))])[0] if callout.group(3).strip() else ""
+        if callout.group(3).strip():
+            title = self.prose([(lines[0][0], callout.group(3))])[0]
+        else:
+            # Untitled, Obsidian shows the type's own name (`[!Resources]`, `[!todo]`), which the
+            # admonition's kind would replace with another (Note).
+            title = "" if name.lower() == kind else name[:1].upper() + name[1:]
         body: list[Rendered] = []
         if len(lines) > 1:
             # These lines continued the title's paragraph; on their own they must stay text.
