@@ -214,7 +214,7 @@ def test_a_note_that_opens_with_a_heading_a_later_one_outranks_is_named_by_its_f
     assert [(s.title, s.level) for s in note.sections] == [
         ("1. VPC (Virtual private cloud)", 1), ("Story -", 2), ("Rooms", 2)]
     # No heading outranks the first one: it is the title, as in notes written "##Title" then "###Part".
-    assert norm("## Model\ntext\n### Part\n## Other\n", path="0a1b2c.md").title == "Model"
+    assert norm("## Model\ntext\n### Part\n## Other\n", path="0a1b2c3d4e.md").title == "Model"
 
 
 def test_a_heading_after_the_note_s_first_text_is_a_section_and_the_file_names_the_note():
@@ -225,6 +225,31 @@ def test_a_heading_after_the_note_s_first_text_is_a_section_and_the_file_names_t
     assert norm("#concept \n### ARNs\n- Amazon Resource Names\n", path="ARN.md").title == "ARNs"
     # A `#` heading names the note wherever it stands, as before.
     assert norm("Intro.\n\n# Title\ntext\n", path="x.md").title == "Title"
+
+
+def test_a_note_whose_headings_are_its_sections_is_named_by_its_file_unless_that_says_nothing():
+    two_tops = "# What ?\nIndicates the outcome.\n# Five classes\nInformational, successful.\n"
+    note = norm(two_tops, path="HTTP/HTTP Response Status Codes.md")
+    assert note.title == "HTTP Response Status Codes"
+    assert [(s.title, s.level) for s in note.sections] == [
+        ("HTTP Response Status Codes", 1), ("What ?", 2), ("Five classes", 2)]
+    siblings = "## Model\ntext\n### Part\n## Other\n"
+    assert norm(siblings, path="Cloud notes.md").title == "Cloud notes"
+    # A hash or "Untitled 3" names nothing: the first heading still names the note.
+    assert norm(two_tops, path="000_d8822c3029f94220.txt").title == "What ?"
+    assert norm(siblings, path="Untitled 3.md").title == "Model"
+    # One `#` heading names the note, as before.
+    assert norm("# Compute in the cloud\ntext\n## Pricing\n", path="EC2.md").title == "Compute in the cloud"
+
+
+@pytest.mark.parametrize("path, says_nothing", [
+    ("000_d8822c3029f94220.txt", True), ("team-00/note-00200.md", True), ("Untitled 3.md", True), ("12.md", True),
+    ("EC2.md", False), ("2023-10-01.md", False), ("Notes on S3.md", False), ("a1b2c3.md", False),
+])
+def test_a_file_name_says_nothing_when_it_is_a_hash_a_short_number_or_untitled(path, says_nothing):
+    from handbook.normalise.pipeline import _file_says_nothing
+
+    assert _file_says_nothing(path) is says_nothing
 
 
 @pytest.mark.parametrize("path, title", [

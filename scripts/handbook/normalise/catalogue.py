@@ -63,8 +63,8 @@ REPAIR_RULES: dict[str, str] = {
                            "that reads as English.",
     "stray-emphasis": "Removes an unpaired `**` right against a link, which would show as two stars.",
     "tab": "Turns a tab inside text into a space.",
-    "title": "Gives the note its title (the front matter's, its first `#` heading, its first heading when that "
-             "opens the note and no later one outranks it, or else the file name) and puts the title's text first.",
+    "title": "Gives the note its title (the front matter's, its one `#` heading, a first heading that opens the "
+             "note alone at its level, or else the file name) and puts the title's text first.",
     "trailing-whitespace": "Removes spaces and tabs at the ends of lines.",
     "unicode-nfc": "Writes accented letters in one encoding (NFC), so that the same word is always the same text.",
 }

@@ -10,6 +10,7 @@ from markdown_it.common.utils import normalizeReference
 
 from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
+from ..paths import file_stem
 from .blocks import (
     CONTAINER_MARKER, CONTAINER_PREFIX, INLINE_PARSER, LIST_SEPARATOR, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered,
     join_rendered, one_line, parse_blocks, parse_tree, starts_with_definition,
@@ -24,6 +25,8 @@ from .structure import escape_unreferenced_definitions, footnote_references, rep
 from .text import clean_text, escape_snippet_markers
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
+# A file name that names nothing once its spaces and separators are gone (see _file_says_nothing).
+_NAMELESS_STEM = re.compile(r"(?:untitled|newnote|notes?)\d*|\d{0,4}(?:(?=[0-9a-f]*[a-f])[0-9a-f]{8,})?")
 _TRAILING_SPACE = re.compile(r"[ \t]$", re.M)
 _WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)(?P<text>(?:(?!\1).)+)\1$")
 
@@ -372,6 +375,12 @@ class _Layout:
     kept: list[tuple[int, str]]  # parsed-text line and text of every definition kept as written
 
 
+def _file_says_nothing(path: str) -> bool:
+    """Whether a note's file name says nothing of it: a short number or a hash, "Untitled 3", "note-12"."""
+    stem = re.sub(r"[\s_.-]+", "", file_stem(path).lower())
+    return _NAMELESS_STEM.fullmatch(stem) is not None
+
+
 def _only_tags(lines: list[str]) -> bool:
     """Whether lines hold nothing but #tags (a note's tag line, which is no text before its title)."""
     return not TAG.sub("", "\n".join(lines)).strip()
@@ -413,14 +422,20 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
     if front.title:
         title_heading = next((h for h in headings if h.level == 1 and h.plain.casefold() == front.title.casefold()), None)
     elif headings:
-        # With no top-level heading, the first heading names the note only when it opens the note and no
-        # later one outranks it; otherwise (text, then `## Policies`; or `##### Story`, then `### Rooms`)
-        # it is a section, and the file names the note, as Obsidian names it.
-        title_heading = next((h for h in headings if h.level == 1), None)
+        # Obsidian names a note by its file. A heading names it here when it stands for the whole note:
+        # the note's one `#` heading; or, with none, a first heading that opens the note, that no later
+        # one outranks and that no other shares its level with. Otherwise (text, then `## Policies`;
+        # `##### Story`, then `### Rooms`; `# What?`, then `# Status classes`) the heading is a section
+        # and the file names the note, unless its name says nothing (a hash, "Untitled 3").
+        nameless = _file_says_nothing(path)
+        tops = [h for h in headings if h.level == 1]
         first = headings[0]
-        if title_heading is None and all(h.level >= first.level for h in headings) and all(
-                node.type == "heading" or not node.map or node.map[0] > first.line
-                or _only_tags(source_lines[node.map[0]:node.map[1]]) for node in tree):
+        if tops:
+            title_heading = tops[0] if len(tops) == 1 or nameless else None
+        elif all(h.level >= first.level for h in headings) \
+                and (nameless or sum(h.level == first.level for h in headings) == 1) and all(
+                    node.type == "heading" or not node.map or node.map[0] > first.line
+                    or _only_tags(source_lines[node.map[0]:node.map[1]]) for node in tree):
             title_heading = first
     if front.title:
         title_md, title_plain, title_line = front.title, front.title, 1
