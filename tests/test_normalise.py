@@ -722,15 +722,27 @@ def test_a_block_id_is_taken_off_as_written_never_repaired_as_words():
     ("```\n%%in code%%\n```\nafter %%z%% end\n", "```\n%%in code%%\n```\n\nafter  end\n", [(5, "%%z%%")]),
     ("- item %%note%%\n- two\n", "- item\n- two\n", [(2, "%%note%%")]),
     ("Before\n\n%%\nprivate\nlines\n%%\n\nAfter\n", "Before\n\nAfter\n", [(4, "%%\nprivate\nlines\n%%")]),
-    # Left as text: a marker without a partner, and a comment that would run over a code block.
-    ("Open %% only\n", "Open %% only\n", []),
-    ("Span %%start\n```\ncode\n```\nend%% x\n", "Span %%start\n\n```\ncode\n```\n\nend%% x\n", []),
+    # Left as text, its first `%` an entity so that no later reading pairs it: a marker without a partner, and a
+    # comment that would run over a code block.
+    ("Open %% only\n", "Open &#37;% only\n", []),
+    ("Span %%start\n```\ncode\n```\nend%% x\n", "Span &#37;%start\n\n```\ncode\n```\n\nend&#37;% x\n", []),
 ])
 def test_obsidian_comments_are_removed_outside_code(text: str, expected: str, removed: list) -> None:
     note = norm("# T\n" + text)
     assert body(note) == expected
     assert [(r.line, r.before) for r in note.repairs if r.rule == "obsidian-comment"] == removed
     assert norm(note.markdown).markdown == note.markdown
+    assert "&amp;" not in html(note.markdown)  # the entity shows as `%`
+
+
+def test_a_marker_left_as_text_never_pairs_with_one_the_layout_brings_near_it():
+    # The title moves above the code block, next to the other `%%`: unescaped, a second reading would
+    # take the title and that line for one comment.
+    note = norm("%%\n\n    # \n%%\n==")
+    assert note.markdown == "# &#37;%\n\n&#37;%\n\n```\n# \n```\n"
+    assert note.title == "%%"
+    assert [r.rule for r in note.repairs].count("comment-marker-escape") == 2
+    assert normalise_text(note.markdown, context()) == (note.markdown, ())
 
 
 # ---- spelling and names ------------------------------------------------------------------------------

@@ -153,6 +153,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         '[r]: <http://x.y> "t"\n[r]**',  # a reference is inline before the other rules read the text
         "[x]: [r]\n[[Note]][x][]",  # a wikilink before a reference is a whole link, not `[` and `[Note][x]`
         "x\n![a][r]\n\n[r]: img.png",  # an image reference alone on its line is an image line once inline
+        "%%\n\n    # \n%%\r\n==",  # a `%%` left as text never pairs with one the title brings near it
         '#tag\n[r]: <http://x.y> "t"\n -- \n[r]: <http://x.y> "t"',  # a heading's `[r]:` line is no definition
     ],
 )

@@ -12,6 +12,7 @@ REPAIR_RULES: dict[str, str] = {
                     "quote, fence, table or definition once the line is read again.",
     "byte-order-mark": "Drops the invisible byte-order mark some editors put at the start of a file.",
     "code-fenced": "Writes an indented code block as a fenced one.",
+    "comment-marker-escape": "Escapes a `%%` with no partner, which shows as text, so that it never starts a comment.",
     "control-characters": "Removes invisible control characters (tabs and line ends stay).",
     "copy-paste-leftover": "Removes text copied along with a link from a web page, such as \"(opens in a new tab)\".",
     "dash": "Writes `--` between words as a spaced en dash.",

@@ -234,6 +234,9 @@ def _comment_markers(lines: list[str], code: set[int]) -> list[tuple[int, int]]:
 
 
 _COMMENT_PASSES = 4
+COMMENT_ESCAPE_RULE = "comment-marker-escape"
+# A `%` as an entity: Python-Markdown, unlike CommonMark, does not take `\%` for an escape.
+PERCENT_ENTITY = "&#37;"
 
 
 @rule("obsidian-comment")
@@ -250,7 +253,19 @@ def drop_obsidian_comments(text: str, log: RepairLog) -> str:
         if cleaned == text:
             break
         text = cleaned
-    return text
+    return _escape_comment_markers(text, log) if "%%" in text else text
+
+
+def _escape_comment_markers(text: str, log: RepairLog) -> str:
+    """Each `%%` that stayed text, its first `%` written as an entity: the layout may bring two of them
+    together (a title moves to the top), and a second reading would take them for a comment."""
+    lines = text.split("\n")
+    # Raw HTML shows a `%%` as it is, and the sanitiser rewrites the block around it: left alone.
+    for number, column in reversed(_comment_markers(lines, _literal_lines(text))):
+        line = lines[number]
+        lines[number] = line[:column] + PERCENT_ENTITY + line[column + 1:]
+        log.repair(number, COMMENT_ESCAPE_RULE, line.strip(), lines[number].strip())
+    return "\n".join(lines)
 
 
 def _without_comments(text: str, log: RepairLog) -> str:
