@@ -67,6 +67,8 @@ See [access control](../Access%20control.md#least-privilege), [the diagrams](<Ne
 Keep ==this== and drop ~~that~~, but ~5 minutes and ~10 stay as written.
 
 The [[Access control#^least-privilege|quarterly review]] is a block, not the heading its id spells.
+
+[Open in Obsidian](obsidian://open?vault=Team%20vault&file=Access%20control%23Least%20privilege), as the app copies it.
 """
 
 # Code spans make these titles plain text with HTML tags in it; on every page they, and the note's
@@ -192,7 +194,9 @@ def test_markdown_links_to_notes_files_and_headings_lead_where_their_text_went(v
     shown = article((page_dir / "index.html").read_text(encoding="utf-8"))
     links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', shown))
     assert links["access control"].endswith("#least-privilege")
-    for text in ("access control", "the diagrams", "a heading here", "a wikilink here", "by reference"):
+    assert links["Open in Obsidian"].endswith("#least-privilege")  # an obsidian:// link, as the site's own link
+    for text in ("access control", "the diagrams", "a heading here", "a wikilink here", "by reference",
+                 "Open in Obsidian"):
         target = (page_dir / links[text].split("#")[0]).resolve()
         assert (target / "index.html").exists() or target.is_file(), text
     assert links["The web"] == "https://example.com/" and links["mail"] == "mailto:team@example.com"
