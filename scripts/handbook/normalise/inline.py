@@ -66,8 +66,8 @@ REFERENCE_DEFINITION = re.compile(
 SAFE_ATTRIBUTES = frozenset({"width", "height", "title", "alt", "lang", "dir"})
 _ATTRIBUTE = re.compile(r"""(?P<key>[\w-]+)=(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s}]+)|(?P<shorthand>[.#][\w-]+)|(?P<other>[^\s}]+)""")
 # Obsidian's "open" URI (`obsidian://open?vault=…&file=…`), which only opens in the author's own app.
-_OBSIDIAN_OPEN_DEST = re.compile(r"\]\([ \t]*<?[ \t]*obsidian://open\?", re.I)
 _OBSIDIAN_OPEN_TARGET = re.compile(r"<?[ \t]*obsidian://open\?", re.I)
+_OBSIDIAN_OPEN_DEST = re.compile(r"\]\([ \t]*" + _OBSIDIAN_OPEN_TARGET.pattern, re.I)
 _UNSAFE_SCHEME = re.compile(r"^\s*<?\s*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp);))\s*:", re.I)
 _CONTENT_TAGS = ("script", "style")
 _CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
@@ -271,14 +271,14 @@ def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
         return text
     target = definition.group("target")
     if _OBSIDIAN_OPEN_TARGET.match(target) and (url := obsidian_uri_url(target)) is not None:
-        converted = definition.group("head").rstrip() + " " + url + definition.group("rest")
-        unit.log.repair(line, "obsidian-uri", text, converted)
-        return converted
-    if not re.match(_RELATIVE_TARGET, target):
+        rule_id = "obsidian-uri"
+    elif re.match(_RELATIVE_TARGET, target):
+        url, rule_id = relative_url(target.strip("<>"), unit, line), "relative-link"
+    else:
         return text
     # One space after the colon: the renderer finds these definitions by it.
-    converted = definition.group("head").rstrip() + " " + relative_url(target.strip("<>"), unit, line) + definition.group("rest")
-    unit.log.repair(line, "relative-link", text, converted)
+    converted = definition.group("head").rstrip() + " " + url + definition.group("rest")
+    unit.log.repair(line, rule_id, text, converted)
     return converted
 
 

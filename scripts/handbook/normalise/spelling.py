@@ -56,10 +56,16 @@ _ABBREVIATION_WORD, _ENGLISH_WORD, _OTHER_WORD = 0, 1, 2
 
 
 @functools.lru_cache(maxsize=1)
+def _codespell_entries() -> tuple[tuple[str, str], ...]:
+    """codespell's dictionary as (misspelling, suggestions) pairs, read once for both its uses."""
+    text = resources.files("codespell_lib").joinpath("data", "dictionary.txt").read_text(encoding="utf-8")
+    return tuple((wrong, right) for wrong, sep, right in (line.partition("->") for line in text.splitlines()) if sep)
+
+
+@functools.lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """English words, folded: every word codespell's dictionary fixes a misspelling to."""
-    text = resources.files("codespell_lib").joinpath("data", "dictionary.txt").read_text(encoding="utf-8")
-    return frozenset(word.lower() for line in text.splitlines() for word in WORD.findall(line.partition("->")[2]))
+    return frozenset(word.lower() for _, right in _codespell_entries() for word in WORD.findall(right))
 
 
 class Speller:
@@ -204,11 +210,9 @@ class Speller:
 @functools.lru_cache(maxsize=1)
 def general_dictionary() -> dict[str, str]:
     """codespell's general misspellings that have exactly one suggestion and no caveat."""
-    text = resources.files("codespell_lib").joinpath("data", "dictionary.txt").read_text(encoding="utf-8")
     entries: dict[str, str] = {}
-    for line in text.splitlines():
-        wrong, sep, right = line.partition("->")
-        if not sep or "," in right or not WORD.fullmatch(wrong) or not right.strip():
+    for wrong, right in _codespell_entries():
+        if "," in right or not WORD.fullmatch(wrong) or not right.strip():
             continue
         entries[wrong.strip().lower()] = right.strip()
     # A fix that is itself listed as a misspelling would make a second pass change it again.
