@@ -8,8 +8,9 @@ Stages, in order:
   merge      deduplicate and merge note sections into topic pages
   data       load the responsibility matrix, glossary and redirect map
   render     turn everything into plain Markdown pages and exports
-  write      swap the pages into docs/handbook/ in one step
-  site       mkdocs build --strict into site/
+  write      stage the pages and exports in a private folder beside docs/
+  site       mkdocs build --strict of the staged docs
+  commit     swap docs/handbook/, the exports and site/ into place together
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import gc
 import logging
 import sys
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from handbook.commit import build_lock, commit, discard, recover, stage  # noqa: E402
 from handbook.feedback import Feedback, configure_logging  # noqa: E402
 from handbook.glossary import load_glossary  # noqa: E402
 from handbook.load import display_path, load_notes  # noqa: E402
@@ -31,13 +34,14 @@ from handbook.merge import load_topics, merge_notes  # noqa: E402
 from handbook.model import BuildError  # noqa: E402
 from handbook.normalise import load_context, normalise_all, worker_count  # noqa: E402
 from handbook.paths import GENERATED_DIR  # noqa: E402
+from handbook.process import stop_on_terminate  # noqa: E402
 from handbook.publish import split_unpublished  # noqa: E402
 from handbook.redirects import load_redirects  # noqa: E402
 from handbook.render import render_site  # noqa: E402
 from handbook.search import add_search_keywords  # noqa: E402
 from handbook.site import build_site  # noqa: E402
 from handbook.templating import count  # noqa: E402
-from handbook.write import sync_generated, write_generated  # noqa: E402
+from handbook.write import sync_generated  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("handbook")
@@ -54,7 +58,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="folder holding mkdocs.yml, docs/ and site/ (default: the project)")
     parser.add_argument("--no-site", action="store_true", help="write docs/handbook/ but skip mkdocs build")
     parser.add_argument("--in-place", action="store_true",
-                        help="update docs/handbook/ file by file instead of swapping it (for the live preview)")
+                        help="update docs/handbook/ file by file instead of swapping it, and build no site "
+                             "(for the live preview, which serves docs/ itself)")
     parser.add_argument("--strict", action="store_true",
                         help="stop on warnings (links to missing or unpublished notes) before writing anything, as for CI")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every repair, merge and decision")
@@ -77,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     collect_garbage_less_often()
     configure_logging(args.verbose, args.quiet)
     feedback = Feedback(quiet=args.quiet, verbose=args.verbose)
+    args.root = args.root.resolve()
+    stop_on_terminate()
+    held, staging = ExitStack(), None
     try:
+        held.enter_context(build_lock(args.root))
+        for leftover in recover(args.root):
+            log.info("start: %s", leftover)
         with feedback.stage("load"):
             folder = load_notes(args.notes)
             log.info("load: %d notes and %d other files from %s",
@@ -147,23 +158,36 @@ def main(argv: list[str] | None = None) -> int:
                              f"{count(feedback.warnings.count, 'warning')} above; --strict stops the build on warnings")
 
         with feedback.stage("write"):
-            target = args.root / "docs" / GENERATED_DIR
             if args.in_place:
+                target = args.root / "docs" / GENERATED_DIR
                 log.info("write: %d files changed in docs/%s", sync_generated(target, site.pages, site.exports),
                          GENERATED_DIR)
             else:
-                log.info("write: %d files into docs/%s", write_generated(target, site.pages, site.exports),
-                         GENERATED_DIR)
+                staging = stage(args.root, site.pages, site.exports)
+                log.info("write: %d files staged for docs/%s and %d exports", len(site.pages), GENERATED_DIR,
+                         len(site.exports))
 
-        if not args.no_site:
+        if staging is not None and not args.no_site:
             with feedback.stage("site"):
-                build_site(args.root, args.root / "site",
+                build_site(staging,
                            finish=lambda built: log.info("site: %d sections gained search keywords",
                                                          add_search_keywords(built, glossary)))
+        if staging is not None:
+            with feedback.stage("commit"):
+                commit(staging, with_site=not args.no_site)
+                log.info("commit: docs/%s, %d exports%s in place", GENERATED_DIR, len(staging.exports),
+                         "" if args.no_site else " and site/")
     except BuildError as error:
         log.error("%s", error.describe())
         log.error("build stopped; docs/%s and site/ were left as they were", GENERATED_DIR)
         return 1
+    except KeyboardInterrupt:
+        log.error("build interrupted; docs/%s and site/ were left as they were", GENERATED_DIR)
+        return 130
+    finally:
+        if staging is not None:
+            discard(staging)
+        held.close()
     feedback.summary(list(site.counts))
     return 0
 

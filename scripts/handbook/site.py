@@ -1,20 +1,24 @@
-"""Site stage: run `mkdocs build --strict` on the generated docs and swap the result into site/."""
+"""Site stage: MkDocs' strict build of the staged docs/ into the staged site/."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .commit import Staging
 from .model import BuildError
-from .write import has_marker, replace_folder
+from .process import die_with_parent
+from .templating import GENERATED_BY
 
-
-def _looks_like_a_built_site(folder: Path) -> bool:
-    # A site/ left by a plain `mkdocs build` has no marker but is just as safe to replace.
-    return has_marker(folder) or (folder / "sitemap.xml").exists() or (folder / "404.html").exists()
+RUNNER = Path(__file__).with_name("mkdocs_run.py")
+# MkDocs names the page a problem is on as 'handbook/…md'; the build turns that back into the note.
+_PAGE = re.compile(r"'((?:[^'\n]+/)?[^'\n]+\.md)'")
+# Every generated page opens with a comment naming what it was made from.
+_ORIGIN = re.compile(re.escape(GENERATED_BY) + r" from (?P<origin>[^;]+);")
 
 
 def mkdocs_env() -> dict[str, str]:
@@ -25,27 +29,40 @@ def mkdocs_env() -> dict[str, str]:
     return env
 
 
-def run_mkdocs(root: Path, site_dir: Path) -> str:
-    """Build the site strictly into `site_dir`; raise with MkDocs' own warnings when it fails."""
-    command = [
-        sys.executable, "-m", "mkdocs", "build", "--strict",
-        "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(site_dir),
-    ]
-    result = subprocess.run(command, cwd=root, env=mkdocs_env(), capture_output=True, text=True)
+def page_origin(docs: Path, page: str) -> str:
+    """What a generated page was made from (a note, the data), as its opening comment says; '' if unknown."""
+    try:
+        with open(docs / page, encoding="utf-8") as file:
+            head = file.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return ""
+    found = _ORIGIN.search(head)
+    return found.group("origin") if found else ""
+
+
+def run_mkdocs(staging: Staging) -> str:
+    """Build the staged docs strictly into the staged site; raise with MkDocs' own problems when it fails.
+
+    A problem on a generated page also names what the page was made from, the file to fix.
+    """
+    command = [sys.executable, str(RUNNER), str(staging.root / "mkdocs.yml"), str(staging.root / "docs"),
+               str(staging.docs), str(staging.site)]
+    result = subprocess.run(command, cwd=staging.root, env=mkdocs_env(), capture_output=True, text=True,
+                            preexec_fn=die_with_parent)
     output = (result.stdout + result.stderr).strip()
+    if result.returncode == 130:
+        raise KeyboardInterrupt
     if result.returncode != 0:
-        problems = [line for line in output.splitlines() if line.startswith(("WARNING", "ERROR", "Error", "Aborted"))]
-        detail = "\n".join(problems) or output[-2000:]
+        problems = [line for line in output.splitlines() if line.startswith(("WARNING", "ERROR"))]
+        pages = sorted({page for line in problems for page in _PAGE.findall(line)})
+        origins = [f"{page} is made from {origin}" for page in pages if (origin := page_origin(staging.docs, page))]
+        detail = "\n".join([*problems, *origins]) or output[-2000:]
         raise BuildError("mkdocs.yml", f"mkdocs build --strict failed:\n{detail}")
     return output
 
 
-def build_site(root: Path, site_dir: Path, finish: Callable[[Path], None] | None = None) -> None:
-    """Build into a fresh folder, let `finish` adjust it (e.g. the search index), then replace site/."""
-
-    def fill(folder: Path) -> None:
-        run_mkdocs(root, folder)
-        if finish is not None:
-            finish(folder)
-
-    replace_folder(site_dir, fill, is_generated=_looks_like_a_built_site)
+def build_site(staging: Staging, finish: Callable[[Path], None] | None = None) -> None:
+    """Build the staged site, then let `finish` adjust it (e.g. the search index) before the commit."""
+    run_mkdocs(staging)
+    if finish is not None:
+        finish(staging.site)

@@ -1,11 +1,8 @@
-"""Write stage: replace a generated folder as a whole, so readers never see a half-written one."""
+"""Writing generated files: into a build's private folder, or in place for the live preview."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from .model import BuildError, GeneratedFile
@@ -42,75 +39,11 @@ def has_marker(folder: Path) -> bool:
     return (folder / MARKER).exists()
 
 
-def replace_folder(target: Path, fill: Callable[[Path], None], is_generated: Callable[[Path], bool] = has_marker) -> None:
-    """Build a new folder with `fill(path)` beside `target`, then swap it in; the old one stays on any failure."""
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and not is_generated(target):
-        raise BuildError(
-            target.as_posix(), f"refusing to replace a folder that was not generated (no {MARKER} file in it)"
-        )
-    for stale in parent.glob(f".{target.name}-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=parent))
-    try:
-        fill(fresh)
-        (fresh / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        os.chmod(fresh, 0o755)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    old = parent / f".{target.name}-old-{os.getpid()}"
-    if target.exists():
-        os.rename(target, old)
-    try:
-        os.rename(fresh, target)
-    except BaseException:
-        if old.exists():
-            os.rename(old, target)
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def write_generated(target: Path, files: Iterable[GeneratedFile], root_files: Iterable[GeneratedFile] = ()) -> int:
-    """Replace the generated folder with exactly `files`, and put `root_files` beside it; returns the file count.
-
-    Root files (machine-readable exports served from the site root) are staged first and
-    moved into place only after the folder swap succeeded.
-    """
-    count = 0
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for item in root_files:
-            _check_path(item.path)
-            final = target.parent / item.path
-            final.parent.mkdir(parents=True, exist_ok=True)
-            temp = final.with_name(f".{final.name}.new")
-            if isinstance(item.content, bytes):
-                temp.write_bytes(item.content)
-            else:
-                temp.write_text(item.content, encoding="utf-8", newline="\n")
-            staged.append((temp, final))
-
-        def fill(folder: Path) -> None:
-            nonlocal count
-            count = write_into(folder, files)
-
-        replace_folder(target, fill)
-        for temp, final in staged:
-            os.replace(temp, final)
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-    return count + len(staged)
-
-
 def sync_generated(target: Path, files: Iterable[GeneratedFile], root_files: Iterable[GeneratedFile] = ()) -> int:
     """Update the generated folder in place, touching only files whose bytes changed; returns how many changed.
 
     For the live preview: MkDocs' dirty rebuild then re-renders only the pages that changed.
-    Not atomic, so the build itself uses write_generated.
+    Not atomic, so the build itself stages its pages and commits them (see commit.py).
     """
     if target.exists() and not has_marker(target):
         raise BuildError(
