@@ -216,3 +216,14 @@ def test_footnotes_are_numbered_in_the_order_the_text_cites_them(footnote_site: 
     page = page_with(footnote_site, "notes", "First cited")
     assert re.findall(r'href="#fn:([ab])">(\d)</a>', page) == [("b", "1"), ("a", "2")]
     assert [label for label, _ in re.findall(r'<li id="fn:([^"]+)">\s*<p>(.*?)&#160;', page)] == ["b", "a"]
+
+
+def test_an_empty_definition_gets_a_no_break_space_so_that_its_page_builds(tmp_path: Path):
+    from tests.test_normalise import norm, rules
+
+    note = norm("# Footnotes\n\nText^[x] and [^1].\n\n[^1]:\n")
+    assert "[^1]: &nbsp;" in note.markdown
+    assert "footnote-empty" in rules(note)
+    assert norm(note.markdown).markdown == note.markdown  # a second pass changes nothing
+    continued = norm("# Footnotes\n\nText [^1].\n\n[^1]:\n    The text on the next line.\n")
+    assert "footnote-empty" not in rules(continued)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
-from handbook.templating import id_code, number, yaml_string
+from handbook.templating import id_code, md_title, number, yaml_string
 
 
 @pytest.mark.parametrize(
@@ -33,3 +35,16 @@ def test_a_count_names_one_thing_in_the_singular() -> None:
 
     assert [count(n, "repair") for n in (0, 1, 2, 1204)] == ["0 repairs", "1 repair", "2 repairs", "1,204 repairs"]
     assert count(1, "analysis", "analyses") == "1 analysis" and count(3, "analysis", "analyses") == "3 analyses"
+
+
+@given(st.text(alphabet="ab ()'\"\\[]<>&*_`=~^{}:|#!", min_size=1, max_size=14).filter(str.strip))
+def test_a_link_title_reads_back_as_written_whatever_its_punctuation(text: str) -> None:
+    import html
+    import re
+
+    import markdown
+
+    converted = markdown.markdown(f'[a](page.md#x "{md_title(text)}")', extensions=["attr_list", "pymdownx.betterem"])
+    found = re.fullmatch(r'<p><a href="page.md#x" title="(.*)">a</a></p>', converted)
+    assert found, converted
+    assert html.unescape(found.group(1)) == " ".join(text.split())

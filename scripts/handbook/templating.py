@@ -112,10 +112,14 @@ def md_cell(value: str) -> str:
     return md_text(_SPACES.sub(" ", value).strip())
 
 
+_TITLE_ENTITIES = str.maketrans({'"': "&quot;", "|": "&#124;", "'": "&#39;", "\\": "&#92;", "`": "&#96;"})
+
+
 def md_title(value: str) -> str:
     """Plain text for a link title or HTML attribute: quotes and markup characters escaped."""
     escaped = html.escape(_SPACES.sub(" ", value).strip(), quote=False)
-    return escaped.replace('"', "&quot;").replace("|", "&#124;")
+    # Python-Markdown reads backslash escapes and code spans inside a title, and a ' after a ( ends it.
+    return escaped.translate(_TITLE_ENTITIES)
 
 
 def table_cell(text: str) -> str:

@@ -23,6 +23,7 @@ REPAIR_RULES: dict[str, str] = {
     "fence-closed": "Closes a code fence that the note left open at its end.",
     "footnote-duplicate": "Shows a second definition of a footnote label as text: only one can count, and the "
                           "page would otherwise drop the first.",
+    "footnote-empty": "Gives an empty footnote definition a no-break space, so that the page still builds.",
     "footnote-unused": "Shows a footnote definition that nothing in the note cites as text.",
     "front-matter": "Reads the note's front matter (title, tags, aliases, author) into the note's fields.",
     "heading-emphasis": "Takes the bold or italics off a heading whose whole text is emphasised.",

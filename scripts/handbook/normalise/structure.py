@@ -126,6 +126,26 @@ def escape_duplicate_footnotes(text: str, log: RepairLog) -> str:
     return "\n".join(lines)
 
 
+# A definition with nothing after its colon, and no continuation line below it.
+_EMPTY_DEFINITION = re.compile(r"^(?P<head>[ \t]*\[\^[^\]\n]+\]:)[ \t]*$")
+
+
+@rule("footnote-empty")
+def fill_empty_footnotes(text: str, log: RepairLog) -> str:
+    """Give an empty footnote definition a no-break space: Python-Markdown fails on a page that numbers
+    footnotes by citation and holds an empty one."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    code = _literal_lines(text)
+    for number, line in enumerate(lines):
+        empty = _EMPTY_DEFINITION.match(line) if number not in code and "[^" in line else None
+        if empty and (number + 1 == len(lines) or not lines[number + 1].strip()):
+            lines[number] = empty.group("head") + " &nbsp;"
+            log.repair(number, "footnote-empty", line, lines[number])
+    return "\n".join(lines)
+
+
 @rule("footnote-unused")
 def escape_unused_footnotes(text: str, log: RepairLog) -> str:
     """Show a footnote definition that nothing in the note references as text: the site would link it back to nowhere."""
@@ -292,7 +312,8 @@ def _without_comments(text: str, log: RepairLog) -> str:
 
 
 STRUCTURE_RULES: tuple[Rule, ...] = (
-    drop_obsidian_comments, space_after_hashes, limit_nesting, escape_duplicate_footnotes, escape_unused_footnotes,
+    drop_obsidian_comments, space_after_hashes, limit_nesting, escape_duplicate_footnotes, fill_empty_footnotes,
+    escape_unused_footnotes,
 )
 
 
