@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
+from ..process import die_with_parent
 from .context import NormaliseContext
 from .log import Finding
 from .pipeline import normalise_with_findings
@@ -21,6 +22,7 @@ _worker_context: NormaliseContext | None = None
 
 def _install_context(context: NormaliseContext) -> None:
     global _worker_context
+    die_with_parent()  # a killed build must not leave its workers behind
     _worker_context = context
 
 
