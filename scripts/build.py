@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import sys
 from collections import Counter
 from contextlib import ExitStack
@@ -28,7 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handbook.commit import build_lock, commit, discard, recover, stage  # noqa: E402
 from handbook.feedback import Feedback, configure_logging  # noqa: E402
 from handbook.glossary import load_glossary  # noqa: E402
-from handbook.load import display_path, load_notes  # noqa: E402
+from handbook.load import (  # noqa: E402
+    DATA_SIZE_VARIABLE, DEFAULT_LIMITS, NOTE_SIZE_VARIABLE, Limits, display_path, format_size, load_notes, parse_size,
+)
 from handbook.matrix import load_matrix  # noqa: E402
 from handbook.merge import load_topics, merge_notes  # noqa: E402
 from handbook.model import BuildError  # noqa: E402
@@ -40,7 +43,7 @@ from handbook.redirects import load_redirects  # noqa: E402
 from handbook.render import render_site  # noqa: E402
 from handbook.search import add_search_keywords  # noqa: E402
 from handbook.site import build_site  # noqa: E402
-from handbook.templating import count  # noqa: E402
+from handbook.templating import count, template_errors  # noqa: E402
 from handbook.write import sync_generated  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -64,7 +67,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="stop on warnings (links to missing or unpublished notes) before writing anything, as for CI")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every repair, merge and decision")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
-    return parser.parse_args(argv)
+    parser.add_argument("--max-note-size", type=_size, metavar="SIZE",
+                        default=os.environ.get(NOTE_SIZE_VARIABLE) or format_size(DEFAULT_LIMITS.note_bytes),
+                        help=f"stop on a note larger than this, e.g. 20MB (default: ${NOTE_SIZE_VARIABLE} "
+                             f"or {format_size(DEFAULT_LIMITS.note_bytes)})")
+    parser.add_argument("--max-data-size", type=_size, metavar="SIZE",
+                        default=os.environ.get(DATA_SIZE_VARIABLE) or format_size(DEFAULT_LIMITS.data_bytes),
+                        help=f"stop on a data file larger than this (default: ${DATA_SIZE_VARIABLE} "
+                             f"or {format_size(DEFAULT_LIMITS.data_bytes)})")
+    args = parser.parse_args(argv)
+    args.limits = Limits(note_bytes=args.max_note_size, data_bytes=args.max_data_size)
+    return args
+
+
+def _size(text: str) -> int:
+    """A size option's value in bytes; argparse shows the ValueError's wording."""
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def collect_garbage_less_often() -> None:
@@ -90,9 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         for leftover in recover(args.root):
             log.info("start: %s", leftover)
         with feedback.stage("load"):
-            folder = load_notes(args.notes)
+            folder = load_notes(args.notes, args.limits)
             log.info("load: %d notes and %d other files from %s",
                      len(folder.notes), len(folder.other_files), display_path(args.notes))
+            for skipped in folder.skipped:
+                (log.warning if skipped.warning else log.info)(
+                    "%s/%s: skipped: %s; not read", display_path(args.notes), skipped.path, skipped.reason)
             for hidden in folder.hidden:
                 log.info("load: skipped %s (%s): hidden, not published", hidden.path, count(hidden.notes, "note"))
             if folder.hidden:
@@ -137,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
 
         with feedback.stage("render"):
             sizes = {raw.path: raw.size for raw in folder.notes}
-            site = render_site(notes, sizes, findings, result, matrix, glossary, args.templates,
-                               folder.root, display_path(args.notes), redirects, folder.hidden, unpublished)
+            with template_errors(args.templates, display_path(args.templates)):
+                site = render_site(notes, sizes, findings, result, matrix, glossary, args.templates,
+                                   folder.root, display_path(args.notes), redirects, folder.hidden, unpublished)
             for item in site.contradictions:
                 log.debug("contradiction %s: %s %s", item.source, item.rule, item.message)
             for rule, found in sorted(Counter(item.rule for item in site.contradictions).items()):

@@ -48,3 +48,28 @@ def test_a_link_title_reads_back_as_written_whatever_its_punctuation(text: str) 
     found = re.fullmatch(r'<p><a href="page.md#x" title="(.*)">a</a></p>', converted)
     assert found, converted
     assert html.unescape(found.group(1)) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("Line one\n{% if %}\n", "templates/page.md.j2:2: template syntax error: Expected an expression, got 'end of statement block'"),
+    ("Line one\n\n{{ nothing_here }}\n", "templates/page.md.j2:3: template error: 'nothing_here' is undefined"),
+])
+def test_a_broken_template_is_named_with_its_line(tmp_path, monkeypatch, template: str, expected: str) -> None:
+    from handbook.model import BuildError
+    from handbook.templating import make_env, template_errors
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.md.j2").write_text(template, encoding="utf-8")
+    with pytest.raises(BuildError) as stopped, template_errors(tmp_path / "templates", "templates"):
+        make_env(tmp_path / "templates").get_template("page.md.j2").render()
+    assert stopped.value.describe() == expected
+
+
+def test_a_missing_template_is_named(tmp_path) -> None:
+    from handbook.model import BuildError
+    from handbook.templating import make_env, template_errors
+
+    with pytest.raises(BuildError) as stopped, template_errors(tmp_path, "templates"):
+        make_env(tmp_path).get_template("notes/note.md.j2")
+    assert stopped.value.describe() == "templates: expected a template named 'notes/note.md.j2' in this folder; received none"
