@@ -92,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=PROJECT)
     parser.add_argument("--address", default="127.0.0.1:8000")
     args = parser.parse_args(argv)
+    # Rebuilds run after the chdir below, so every folder is named absolutely.
+    for name in ("notes", "data", "templates", "root"):
+        setattr(args, name, getattr(args, name).resolve())
     build_args = ["--notes", str(args.notes), "--data", str(args.data), "--templates", str(args.templates),
                   "--root", str(args.root), "--no-site", "--quiet"]
     if build_main(build_args) != 0:
