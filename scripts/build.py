@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from handbook.commit import build_lock, commit, discard, recover, stage  # noqa: E402
+from handbook.diagnose import note_locator  # noqa: E402
 from handbook.feedback import Feedback, configure_logging  # noqa: E402
 from handbook.glossary import load_glossary  # noqa: E402
 from handbook.load import (  # noqa: E402
@@ -44,6 +45,7 @@ from handbook.render import render_site  # noqa: E402
 from handbook.search import add_search_keywords  # noqa: E402
 from handbook.site import build_site  # noqa: E402
 from handbook.templating import count, template_errors  # noqa: E402
+from handbook.urlcheck import check_site_urls  # noqa: E402
 from handbook.write import sync_generated  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -194,8 +196,9 @@ def main(argv: list[str] | None = None) -> int:
 
         if staging is not None and not args.no_site:
             with feedback.stage("site"):
-                build_site(staging,
-                           finish=lambda built: log.info("site: %d sections gained search keywords",
+                build_site(staging, locate=note_locator(notes, args.root / "mkdocs.yml", display_path(args.notes)),
+                           finish=lambda built: log.info("site: %d pages' URLs checked; %d sections gained search "
+                                                         "keywords", check_site_urls(built),
                                                          add_search_keywords(built, glossary)))
         if staging is not None:
             with feedback.stage("commit"):

@@ -40,10 +40,14 @@ def page_origin(docs: Path, page: str) -> str:
     return found.group("origin") if found else ""
 
 
-def run_mkdocs(staging: Staging) -> str:
+Locate = Callable[[str], "tuple[str, int] | None"]
+
+
+def run_mkdocs(staging: Staging, locate: Locate = lambda page: None) -> str:
     """Build the staged docs strictly into the staged site; raise with MkDocs' own problems when it fails.
 
-    A problem on a generated page also names what the page was made from, the file to fix.
+    A problem on a generated page also names what the page was made from, and `locate(page)` the note
+    and line that break it, when it can tell: the error then names that line, the place to fix.
     """
     command = [sys.executable, str(RUNNER), str(staging.root / "mkdocs.yml"), str(staging.root / "docs"),
                str(staging.docs), str(staging.site)]
@@ -57,12 +61,20 @@ def run_mkdocs(staging: Staging) -> str:
         pages = sorted({page for line in problems for page in _PAGE.findall(line)})
         origins = [f"{page} is made from {origin}" for page in pages if (origin := page_origin(staging.docs, page))]
         detail = "\n".join([*problems, *origins]) or output[-2000:]
+        located = [(page, found) for page in pages if (found := locate(page))]
+        if located:
+            (page, (note, line)), others = located[0], located[1:]
+            also = "".join(f"\n{other_note}:{other_line} breaks {other_page} the same way"
+                           for other_page, (other_note, other_line) in others)
+            raise BuildError(note, f"expected text that MkDocs can build; received text that stops its page {page} "
+                                   f"from reading from this line on{also}\n{detail}", line=line)
         raise BuildError("mkdocs.yml", f"mkdocs build --strict failed:\n{detail}")
     return output
 
 
-def build_site(staging: Staging, finish: Callable[[Path], None] | None = None) -> None:
+def build_site(staging: Staging, finish: Callable[[Path], None] | None = None,
+               locate: Locate = lambda page: None) -> None:
     """Build the staged site, then let `finish` adjust it (e.g. the search index) before the commit."""
-    run_mkdocs(staging)
+    run_mkdocs(staging, locate)
     if finish is not None:
         finish(staging.site)
