@@ -125,17 +125,20 @@ def main(argv: list[str] | None = None) -> int:
                 log.info("load: %d hidden notes skipped in all", sum(h.notes for h in folder.hidden))
 
         with feedback.stage("normalise"), feedback.progress("normalise") as progress:
-            context = load_context(args.data, folder.other_files)
+            context = load_context(args.data, folder.other_files, args.limits)
             workers = worker_count(len(folder.notes))
             log.info("normalise: %d notes in %s", len(folder.notes), count(workers, "process", "processes"))
             notes, findings = [], []
-            for done, (note, found) in enumerate(normalise_all(folder.notes, context, workers), 1):
-                notes.append(note)
-                findings.extend(found)
-                progress("notes", done, len(folder.notes))
-                for repair in note.repairs:
-                    log.debug("repair %s:%d %s: %r -> %r", repair.note, repair.line, repair.rule,
-                              repair.before, repair.after)
+            try:
+                for done, (note, found) in enumerate(normalise_all(folder.notes, context, workers), 1):
+                    notes.append(note)
+                    findings.extend(found)
+                    progress("notes", done, len(folder.notes))
+                    for repair in note.repairs:
+                        log.debug("repair %s:%d %s: %r -> %r", repair.note, repair.line, repair.rule,
+                                  repair.before, repair.after)
+            except BuildError as error:  # a note's front matter: named by its path inside the notes folder
+                raise error.inside(display_path(args.notes)) from None
             log.info("normalise: %d repairs, %d words reported", sum(len(n.repairs) for n in notes), len(findings))
             notes, findings, unpublished = split_unpublished(notes, findings)
             for left_out in unpublished:
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                 log.info("normalise: %s left out in all", count(len(unpublished), "unpublished note"))
 
         with feedback.stage("merge"), feedback.progress("merge") as progress:
-            result = merge_notes(notes, load_topics(args.data), progress=progress)
+            result = merge_notes(notes, load_topics(args.data, args.limits), progress=progress)
             for duplicate in result.duplicate_notes:
                 log.info("merge: %s is a%s duplicate of %s", duplicate.note,
                          "n exact" if duplicate.kind == "exact" else " contained", duplicate.duplicate_of)
@@ -157,9 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                      result.counts.kept, result.counts.merged)
 
         with feedback.stage("data"):
-            matrix = load_matrix(args.data)
-            glossary = load_glossary(args.data)
-            redirects = load_redirects(args.data)
+            matrix = load_matrix(args.data, args.limits)
+            glossary = load_glossary(args.data, args.limits)
+            redirects = load_redirects(args.data, args.limits)
 
         with feedback.stage("render"):
             sizes = {raw.path: raw.size for raw in folder.notes}

@@ -168,7 +168,7 @@ def test_notes_marked_draft_or_not_to_publish_are_left_out_of_the_site_and_named
     ("write_bad_input", "expected"),
     [
         (lambda notes: (notes / "broken.md").write_bytes(b"# Fine\nthen caf\xe9\n"),
-         "broken.md (byte 15): expected UTF-8 text; received the invalid byte 0xe9"),
+         "broken.md:2:9: expected UTF-8 text; received the invalid byte 0xe9"),
         (lambda notes: [p.unlink() for p in notes.glob("*.md")],
          "no notes found: expected at least one .md file in this folder"),
         (lambda notes: (notes / "000-d8822c3029f94220.md").write_text("# Copy\n", encoding="utf-8"),

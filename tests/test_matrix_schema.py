@@ -251,6 +251,27 @@ def test_small_dataset_loads(tmp_path):
             id="bad-regex",
         ),
         pytest.param(
+            {"contradictions": ("'IaaS'", "'(?<!not )IaaS'")},
+            "data/matrix/contradictions.yml:4: rules[0].patterns[1]: expected a regular expression that runs in "
+            "linear time: no look-around, back-references, atomic groups or possessive repeats, and at most 1000 "
+            "repeats (invalid perl operator: (?<!); received '(?<!not )IaaS'",
+            id="look-behind",
+        ),
+        pytest.param(
+            {"contradictions": ("'IaaS'", "'(Iaa)S\\1'")},
+            "data/matrix/contradictions.yml:4: rules[0].patterns[1]: expected a regular expression that runs in "
+            "linear time: no look-around, back-references, atomic groups or possessive repeats, and at most 1000 "
+            "repeats (invalid escape sequence: \\1); received '(Iaa)S\\\\1'",
+            id="back-reference",
+        ),
+        pytest.param(
+            {"contradictions": ("'IaaS'", "'x{2000}'")},
+            "data/matrix/contradictions.yml:4: rules[0].patterns[1]: expected a regular expression that runs in "
+            "linear time: no look-around, back-references, atomic groups or possessive repeats, and at most 1000 "
+            "repeats (invalid repetition size: {2000}); received 'x{2000}'",
+            id="too-many-repeats",
+        ),
+        pytest.param(
             {"contradictions": ("link: {service: s3}", "link: {service: s4}")},
             "data/matrix/contradictions.yml:6: rules[0].link.service: expected a service id defined in "
             "data/matrix/services.yml; received 's4'",
@@ -266,6 +287,20 @@ def test_small_dataset_loads(tmp_path):
 )
 def test_broken_data_is_reported_exactly(tmp_path, changes, message):
     assert error_of(write_data(tmp_path, **changes)) == message
+
+
+def test_a_pattern_that_backtracking_takes_exponential_time_on_runs_in_linear_time(tmp_path):
+    matrix = load_matrix(write_data(tmp_path, contradictions=("'IaaS'", "'(a+)+$'")))
+    pattern = matrix.rules[0].patterns[1]
+    # Python's re takes about 2**40 steps on this text; RE2 reads it once.
+    assert pattern.search("a" * 40 + "!") is None
+    assert pattern.search("x " + "A" * 40) is not None  # case-insensitive, as the rules are written
+
+
+def test_a_pattern_nested_deeper_than_python_can_parse_is_read_or_refused_without_a_traceback(tmp_path):
+    nested = "(" * 2000 + "IaaS" + ")" * 2000
+    matrix = load_matrix(write_data(tmp_path, contradictions=("'IaaS'", f"'{nested}'")))
+    assert matrix.rules[0].patterns[1].search("iaas") is not None
 
 
 def test_real_data_meets_the_issue_minimums():

@@ -99,11 +99,11 @@ def test_line_numbers_of_repairs_are_those_of_the_raw_note_with_cr_line_ends():
     assert [(r.line, r.before) for r in note.repairs if r.rule == "spelling"] == [(3, "securitu")]
 
 
-def test_invalid_utf8_names_the_byte_offset():
+def test_invalid_utf8_names_the_line_and_column():
     with pytest.raises(BuildError) as error:
         decode_note_bytes("notes/bad.md", "héllo".encode("utf-8") + b"\xff rest")
     assert error.value.offset == 6
-    assert error.value.describe() == "notes/bad.md (byte 6): expected UTF-8 text; received the invalid byte 0xff"
+    assert error.value.describe() == "notes/bad.md:1:6: expected UTF-8 text; received the invalid byte 0xff"
 
 
 def test_binary_file_is_rejected_by_the_decoder():

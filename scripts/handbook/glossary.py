@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .datafile import load_model
+from .load import DEFAULT_LIMITS, Limits
 from .model import GeneratedFile
 from .paths import SNIPPETS_DIR
 
@@ -41,9 +42,9 @@ class Glossary(BaseModel):
         return self
 
 
-def load_glossary(data_dir: Path) -> Glossary:
+def load_glossary(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> Glossary:
     """Read and validate data/glossary.yml."""
-    glossary, _ = load_model(data_dir / "glossary.yml", Glossary, display=f"{data_dir.name}/glossary.yml")
+    glossary, _ = load_model(data_dir / "glossary.yml", Glossary, f"{data_dir.name}/glossary.yml", limits)
     return glossary
 
 

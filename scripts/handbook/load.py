@@ -1,8 +1,18 @@
-"""Load stage: find every note under the notes folder and decode it strictly as UTF-8."""
+"""Load stage: find every note under the notes folder and decode it strictly as UTF-8.
+
+Only regular files inside the notes folder are read. A symbolic link is followed only when its target
+is a regular file inside the folder and outside its hidden folders; pipes, sockets and devices are
+skipped without being opened, so a planted link or FIFO can neither publish another file nor hang
+the build.
+"""
 
 from __future__ import annotations
 
+import codecs
+import math
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +20,21 @@ from .model import BuildError, RawNote
 from .paths import note_slug, reading_order, same_looking_names
 
 NOTE_SUFFIXES = (".md", ".markdown")
+
+MB = 1_000_000
+NOTE_SIZE_VARIABLE = "HANDBOOK_MAX_NOTE_SIZE"
+DATA_SIZE_VARIABLE = "HANDBOOK_MAX_DATA_SIZE"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most the build reads of one file: notes and data files, in bytes."""
+
+    note_bytes: int = 5 * MB
+    data_bytes: int = 1 * MB
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -21,6 +46,15 @@ class HiddenNotes:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A file or folder in the notes folder that the build did not read, and why."""
+
+    path: str  # relative POSIX path
+    reason: str
+    warning: bool = True  # False for a harmless skip (a link to a folder whose notes are read where they are)
+
+
+@dataclass(frozen=True)
 class NotesFolder:
     """Everything the later stages need from the notes folder."""
 
@@ -28,6 +62,7 @@ class NotesFolder:
     notes: tuple[RawNote, ...]
     other_files: frozenset[str]  # non-note files (images, attachments), relative POSIX paths
     hidden: tuple[HiddenNotes, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
 
 def display_path(path: Path) -> str:
@@ -38,47 +73,259 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def decode_note(name: str, data: bytes) -> str:
-    """Decode note bytes as UTF-8; binary content or invalid UTF-8 is an error naming the byte offset."""
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|bytes?|kb?|mb?|gb?)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "byte": 1, "bytes": 1, "k": 1000, "kb": 1000, "m": MB, "mb": MB, "g": 1000 * MB,
+          "gb": 1000 * MB}
+
+
+def parse_size(text: str) -> int:
+    """A size such as '5MB', '800KB' or '1048576' (bytes) as a number of bytes; ValueError otherwise."""
+    found = _SIZE.match(text)
+    size = int(float(found[1]) * _UNITS[(found[2] or "").lower()]) if found else 0
+    if size < 1:
+        raise ValueError(f"expected a size such as 5MB, 800KB or 1000000 (bytes); received {text!r}")
+    return size
+
+
+def format_size(size: int) -> str:
+    """A size as a person writes it: '5 MB', '800 KB', or the exact number of bytes."""
+    if size % MB == 0:
+        return f"{size // MB} MB"
+    if size % 1000 == 0:
+        return f"{size // 1000} KB"
+    return f"{size:,} bytes"
+
+
+def too_large(what: str, size: int, limit: int, option: str, variable: str) -> str:
+    """The message for a file over its size limit, with the option that raises the limit enough for it."""
+    enough = f"{math.ceil(size / MB)}MB"
+    received = f"{size / MB:.1f} MB ({size:,} bytes)" if size >= MB else f"{size:,} bytes"
+    return (f"expected {what} of at most {format_size(limit)}; received {received}; "
+            f"raise the limit with {option} {enough} or {variable}={enough}")
+
+
+class NotRegularFile(Exception):
+    """The path is a folder, pipe, socket or device: something the build never reads."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        super().__init__(kind)
+
+
+class FileTooLarge(Exception):
+    """The file holds more bytes than the limit allows."""
+
+    def __init__(self, size: int):
+        self.size = size
+        super().__init__(size)
+
+
+def file_kind(mode: int) -> str:
+    """What a file of this mode is, in words ('a folder', 'a named pipe (FIFO)')."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "a regular file" if stat.S_ISREG(mode) else "a special file"
+
+
+# Opening a FIFO for reading waits for a writer: O_NONBLOCK returns at once, and fstat then refuses it.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_regular_file(path: str | os.PathLike, limit: int, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; anything else is never read.
+
+    Raises NotRegularFile (checked before opening, and again on the open file in case it changed),
+    FileTooLarge, or OSError. With `follow_links=False` a symbolic link is refused, not followed.
+    """
+    mode = os.stat(path, follow_symlinks=follow_links).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(file_kind(mode))  # devices are not even opened: opening one can have effects
+    flags = _OPEN_FLAGS if follow_links else _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags)
+    with open(descriptor, "rb", buffering=0) as file:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFile(file_kind(status.st_mode))
+        if status.st_size > limit:
+            raise FileTooLarge(status.st_size)
+        # One read of the size fstat gave (a read of `limit` bytes would set aside megabytes for every note),
+        # then on to the limit in case the file grew meanwhile.
+        parts = [file.read(status.st_size + 1)]
+        read = len(parts[0])
+        while parts[-1] and read <= limit:
+            parts.append(file.read(min(limit + 1 - read, 1 << 20)))
+            read += len(parts[-1])
+    if read > limit:
+        raise FileTooLarge(read)
+    return b"".join(parts)
+
+
+# UTF-32 before UTF-16: a UTF-32 little-endian mark starts with the UTF-16 one.
+_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32", "little-endian"), (codecs.BOM_UTF32_BE, "UTF-32", "big-endian"),
+          (codecs.BOM_UTF16_LE, "UTF-16", "little-endian"), (codecs.BOM_UTF16_BE, "UTF-16", "big-endian"))
+_WIDE_CODECS = (("utf-32-le", "UTF-32", "little-endian", 4), ("utf-32-be", "UTF-32", "big-endian", 4),
+                ("utf-16-le", "UTF-16", "little-endian", 2), ("utf-16-be", "UTF-16", "big-endian", 2))
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """'UTF-16 (little-endian, with a byte-order mark)' and the like when the bytes are UTF-16 or UTF-32 text."""
+    for mark, name, order in _MARKS:
+        if data.startswith(mark):
+            return f"{name} ({order}, with a byte-order mark)"
+    sample = data[:4096]
+    for codec, name, order, width in _WIDE_CODECS:
+        try:
+            text = sample[: len(sample) - len(sample) % width].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        # Markdown is mostly ASCII whatever its language; binary data read as UTF-16 almost never is.
+        if text and "\x00" not in text and sum(ch < "\x80" for ch in text) >= len(text) / 2:
+            return f"{name} ({order}, without a byte-order mark)"
+    return None
+
+
+def _line_and_column(data: bytes, position: int) -> tuple[int, int]:
+    """The 1-based line and character column of a byte, counting line ends as the normaliser does."""
+    before = data[:position]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    return line, len(before[start:].decode("utf-8", errors="replace")) + 1
+
+
+def decode_note(name: str, data: bytes, kind: str = "note") -> str:
+    """Decode a note's bytes (or a data file's: `kind`) as UTF-8; UTF-16, binary or invalid UTF-8 is an error."""
     nul = data.find(b"\x00")
+    wide = wide_encoding(data) if nul != -1 or data.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    if wide:
+        raise BuildError(name, f"expected UTF-8 text; received {wide}: save the {kind} as UTF-8")
     if nul != -1:
-        raise BuildError(name, "expected a UTF-8 text note; received a binary file (NUL byte)", offset=nul)
+        line, column = _line_and_column(data, nul) if _valid_utf8_before(data, nul) else (None, None)
+        raise BuildError(name, f"expected a UTF-8 text {kind}; received a binary file (NUL byte)",
+                         line=line, offset=nul, column=column)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BuildError(
-            name, f"expected UTF-8 text; received the invalid byte 0x{data[exc.start]:02x}", offset=exc.start
-        ) from None
+        line, column = _line_and_column(data, exc.start)
+        raise BuildError(name, f"expected UTF-8 text; received the invalid byte 0x{data[exc.start]:02x}",
+                         line=line, offset=exc.start, column=column) from None
+
+
+def _valid_utf8_before(data: bytes, position: int) -> bool:
+    try:
+        data[:position].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_note(filename: str) -> bool:
     return filename.lower().endswith(NOTE_SUFFIXES)
 
 
-def _count_notes(folder: Path) -> int:
-    return sum(1 for _, _, filenames in os.walk(folder) for name in filenames if _is_note(name))
+def _count_notes(folder: str) -> int:
+    """The notes in a hidden folder (never a link itself), without following the links in it."""
+    count, folders = 0, [folder]
+    while folders:  # a stack, not recursion: a deep tree cannot exhaust the call stack
+        try:
+            with os.scandir(folders.pop()) as listing:
+                for entry in listing:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    elif _is_note(entry.name):
+                        count += 1
+        except OSError:
+            continue  # an unreadable folder among the hidden ones holds nothing to count
+    return count
 
 
-def _walk(root: Path) -> tuple[list[str], list[str], list[HiddenNotes]]:
-    notes: list[str] = []
-    others: list[str] = []
-    hidden: list[HiddenNotes] = []
-    for folder, dirnames, filenames in os.walk(root):
-        # Obsidian and git keep their own data in dot-folders (deleted notes in .trash); they are not published.
-        for name in sorted(d for d in dirnames if d.startswith(".")):
-            count = _count_notes(Path(folder) / name)
-            if count:
-                hidden.append(HiddenNotes((Path(folder) / name).relative_to(root).as_posix(), count))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        place = Path(folder).relative_to(root).as_posix()  # once per folder: a folder can hold thousands of notes
-        prefix = "" if place == "." else f"{place}/"
-        for filename in sorted(filenames):
-            if filename.startswith("."):
-                if _is_note(filename):
-                    hidden.append(HiddenNotes(prefix + filename, 1))
+@dataclass(frozen=True)
+class _Found:
+    """What the walk found: note and other paths, the real file behind each followed link, and what it left."""
+
+    notes: list[str]
+    others: list[str]
+    targets: dict[str, str]  # relative path of a followed link -> the real path of the file it names
+    hidden: list[HiddenNotes]
+    skipped: list[Skipped]
+
+
+def _link_target(path: str, real_root: str) -> str | Skipped:
+    """The real path behind a symbolic link when the build may read it, else why it is skipped (path left blank)."""
+    target = os.path.realpath(path)
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except OSError:
+        mode = None
+    if target != real_root and not target.startswith(real_root.rstrip(os.sep) + os.sep):
+        where = "folder" if mode is not None and stat.S_ISDIR(mode) else "file"
+        return Skipped("", f"a symbolic link to a {where} outside the notes folder")
+    if any(part.startswith(".") for part in Path(os.path.relpath(target, real_root)).parts):
+        return Skipped("", "a symbolic link to a hidden file or folder, which is not published")
+    if mode is None:
+        return Skipped("", "a symbolic link to a file that does not exist")
+    if stat.S_ISDIR(mode):
+        return Skipped("", "a symbolic link to a folder inside the notes folder, whose notes are read where they are",
+                       warning=False)
+    if not stat.S_ISREG(mode):
+        return Skipped("", f"a symbolic link to {file_kind(mode)}, not a regular file")
+    return target
+
+
+def _walk(root: Path) -> _Found:
+    found = _Found([], [], {}, [], [])
+    real_root = os.path.realpath(root)
+    folders = [("", os.fspath(root))]  # a stack, not recursion: a deep tree cannot exhaust the call stack
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)  # in any order: what was found is sorted at the end
+        except OSError as exc:
+            if not prefix:
+                raise  # the notes folder itself
+            found.skipped.append(Skipped(prefix.rstrip("/"), f"cannot read the folder: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.name.startswith("."):
+                # Obsidian and git keep their own data in dot-folders (deleted notes in .trash); they are not
+                # published. Links among them are not even counted: one could point anywhere.
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    count = _count_notes(entry.path)
+                    if count:
+                        found.hidden.append(HiddenNotes(relative, count))
+                elif _is_note(entry.name):
+                    found.hidden.append(HiddenNotes(relative, 1))
                 continue
-            (notes if _is_note(filename) else others).append(prefix + filename)
-    return sorted(notes, key=reading_order), sorted(others), sorted(hidden, key=lambda h: h.path)
+            if entry.is_symlink():
+                target = _link_target(entry.path, real_root)
+                if isinstance(target, Skipped):
+                    found.skipped.append(Skipped(relative, target.reason, target.warning))
+                    continue
+                found.targets[relative] = target
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append((relative + "/", entry.path))
+                continue
+            elif not entry.is_file(follow_symlinks=False):
+                kind = file_kind(entry.stat(follow_symlinks=False).st_mode)
+                found.skipped.append(Skipped(relative, f"{kind}, not a regular file"))
+                continue
+            (found.notes if _is_note(entry.name) else found.others).append(relative)
+    found.notes.sort(key=reading_order)
+    found.others.sort()
+    found.hidden.sort(key=lambda h: h.path)
+    found.skipped.sort(key=lambda s: s.path)
+    return found
 
 
 def _check_page_names(notes: list[RawNote], shown: str) -> None:
@@ -95,22 +342,34 @@ def _check_page_names(notes: list[RawNote], shown: str) -> None:
         owners[slug] = note.path
 
 
-def load_notes(notes_dir: Path) -> NotesFolder:
-    """Read every note below `notes_dir` in path order; stop on the first unreadable one."""
+def load_notes(notes_dir: Path, limits: Limits = DEFAULT_LIMITS) -> NotesFolder:
+    """Read every note below `notes_dir` in path order; stop on the first unreadable or over-size one."""
     shown = display_path(notes_dir)
     if not notes_dir.is_dir():
         raise BuildError(shown, "notes folder not found: expected a folder of Markdown notes")
-    note_paths, other_paths, hidden = _walk(notes_dir)
-    if not note_paths:
-        raise BuildError(shown, "no notes found: expected at least one .md file in this folder")
+    try:
+        found = _walk(notes_dir)
+    except OSError as exc:
+        raise BuildError(shown, f"cannot read the notes folder: {exc.strerror or exc}") from None
+    skipped = list(found.skipped)
     notes = []
-    for relative in note_paths:
+    for relative in found.notes:
         name = f"{shown}/{relative}"  # as display_path(file) shows it, without resolving every file
         try:
-            with open(os.path.join(notes_dir, relative), "rb") as file:
-                data = file.read()
+            # A followed link is opened at its checked target, and nothing else is opened through a link.
+            data = read_regular_file(found.targets.get(relative) or os.path.join(notes_dir, relative),
+                                     limits.note_bytes, follow_links=False)
+        except NotRegularFile as exc:  # it changed since the walk
+            skipped.append(Skipped(relative, f"{exc.kind}, not a regular file"))
+            continue
+        except FileTooLarge as exc:
+            raise BuildError(name, too_large("a note", exc.size, limits.note_bytes, "--max-note-size",
+                                             NOTE_SIZE_VARIABLE)) from None
         except OSError as exc:
             raise BuildError(name, f"cannot read the note: {exc.strerror or exc}") from None
         notes.append(RawNote(path=relative, text=decode_note(name, data), size=len(data)))
+    if not notes:
+        raise BuildError(shown, "no notes found: expected at least one .md file in this folder")
     _check_page_names(notes, shown)
-    return NotesFolder(root=notes_dir, notes=tuple(notes), other_files=frozenset(other_paths), hidden=tuple(hidden))
+    return NotesFolder(root=notes_dir, notes=tuple(notes), other_files=frozenset(found.others),
+                       hidden=tuple(found.hidden), skipped=tuple(sorted(skipped, key=lambda s: s.path)))

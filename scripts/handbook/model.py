@@ -9,27 +9,35 @@ from .paths import file_stem
 
 
 class BuildError(Exception):
-    """A problem in the input that stops the build; names the file and line."""
+    """A problem in the input that stops the build; names the file and line (and column, when known)."""
 
-    def __init__(self, path: str, message: str, line: int | None = None, offset: int | None = None):
+    def __init__(self, path: str, message: str, line: int | None = None, offset: int | None = None,
+                 column: int | None = None):
         self.path = path
         self.line = line
         self.offset = offset
+        self.column = column
         self.message = message
         super().__init__(self.describe())
 
     def __reduce__(self):
         # Keeps every field when the error crosses from a worker process to the build.
-        return BuildError, (self.path, self.message, self.line, self.offset)
+        return BuildError, (self.path, self.message, self.line, self.offset, self.column)
 
     def describe(self) -> str:
-        """The one-line message shown to the user: 'file:line: message'."""
+        """The one-line message shown to the user: 'file:line: message' or 'file:line:column: message'."""
         where = self.path
         if self.line is not None:
             where = f"{where}:{self.line}"
+            if self.column is not None:
+                where = f"{where}:{self.column}"
         elif self.offset is not None:
             where = f"{where} (byte {self.offset})"
         return f"{where}: {self.message}"
+
+    def inside(self, folder: str) -> BuildError:
+        """The same error with its path as seen from the working folder, for a path relative to `folder`."""
+        return BuildError(f"{folder}/{self.path}", self.message, self.line, self.offset, self.column)
 
 
 def _rebuilt_from_fields(record):

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from .datafile import YamlDocument, read_yaml, validate
-from .load import display_path
+from .load import DEFAULT_LIMITS, Limits, display_path
 from .model import GeneratedFile
 
 PAGE_PATH = r"^[a-z0-9][a-z0-9/_-]*\.md$"
@@ -34,12 +34,12 @@ class RedirectMap(BaseModel):
     redirects: tuple[Redirect, ...] = ()
 
 
-def load_redirects(data_dir: Path) -> tuple[RedirectMap, YamlDocument]:
+def load_redirects(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[RedirectMap, YamlDocument]:
     """Read and validate data/redirects.yml (a missing file means no redirects)."""
     file = data_dir / "redirects.yml"
-    if not file.exists():
+    if not file.exists() and not file.is_symlink():  # a dangling link is an error, not a missing file
         return RedirectMap(), YamlDocument(display_path(file), {}, {})
-    document = read_yaml(file, display_path(file))
+    document = read_yaml(file, display_path(file), limits)
     return validate(document, RedirectMap), document
 
 

@@ -6,13 +6,16 @@ the key, what was expected and what was received.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import re2
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from ..datafile import Loc, YamlDocument, format_loc, format_value, load_model
+from ..load import DEFAULT_LIMITS, Limits
 from ..model import BuildError
 from .model import OWNERS, Category, Cell, DocSource, Layer, Matrix, Override, Rule, Service
 from .pages import OVERVIEW_PAGE, RESERVED_IDS, SERVICES_INDEX, WHO_OWNS_PAGE, category_page, service_page
@@ -181,24 +184,50 @@ def _check_owner(document: YamlDocument, loc: Loc, owner: str) -> None:
         raise _error(document, loc, _one_of(list(OWNERS)), format_value(owner))
 
 
-def _compile(document: YamlDocument, loc: Loc, pattern: str) -> re.Pattern[str]:
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # the error becomes a BuildError; RE2 would also print it to stderr
+    return options
+
+
+_RE2_OPTIONS = _re2_options()
+
+
+def _compile(document: YamlDocument, loc: Loc, pattern: str) -> re2._Regexp:
+    """A pattern from the data, compiled for RE2, whose matching time grows linearly with the text.
+
+    Python's backtracking engine can take exponential time on a pattern such as '(a+)+$', which would
+    hang the build on one note; RE2 has no such patterns, and refuses the features that need them.
+    """
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return re2.compile(pattern, _RE2_OPTIONS)
+    except re2.error as exc:
+        refusal = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+    try:
+        re.compile(pattern)  # Python's parser words syntax errors best (and is what most authors know)
     except re.error as exc:
         raise _error(document, loc, f"a valid regular expression ({exc.msg})", format_value(pattern)) from None
+    except RecursionError:
+        pass
+    raise _error(document, loc, "a regular expression that runs in linear time: no look-around, back-references, "
+                 f"atomic groups or possessive repeats, and at most 1000 repeats ({refusal})",
+                 format_value(pattern)) from None
 
 
-def load_sources(data_dir: Path) -> tuple[DocSource, ...]:
+def load_sources(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[DocSource, ...]:
     """Load sources.yml."""
-    parsed, document = load_model(data_dir / "sources.yml", SourcesFile, f"{DATA_PREFIX}/sources.yml")
+    parsed, document = load_model(data_dir / "sources.yml", SourcesFile, f"{DATA_PREFIX}/sources.yml", limits)
     _check_unique_ids(document, "sources", parsed.sources)
     return tuple(DocSource(id=s.id, label=s.label, title=s.title, section=s.section, url=s.url, published=s.published)
                  for s in parsed.sources)
 
 
-def load_categories(data_dir: Path, source_ids: set[str]) -> tuple[tuple[Category, ...], YamlDocument]:
+def load_categories(data_dir: Path, source_ids: set[str],
+                    limits: Limits = DEFAULT_LIMITS) -> tuple[tuple[Category, ...], YamlDocument]:
     """Load categories.yml (its whitepaper examples are checked once services are known)."""
-    parsed, document = load_model(data_dir / "categories.yml", CategoriesFile, f"{DATA_PREFIX}/categories.yml")
+    parsed, document = load_model(data_dir / "categories.yml", CategoriesFile, f"{DATA_PREFIX}/categories.yml",
+                                  limits)
     _check_unique_ids(document, "categories", parsed.categories)
     for index, entry in enumerate(parsed.categories):
         _check_sources(document, ("categories", index, "sources"), entry.sources, source_ids)
@@ -210,9 +239,10 @@ def load_categories(data_dir: Path, source_ids: set[str]) -> tuple[tuple[Categor
     return categories, document
 
 
-def load_layers(data_dir: Path, category_ids: list[str], source_ids: set[str]) -> tuple[Layer, ...]:
+def load_layers(data_dir: Path, category_ids: list[str], source_ids: set[str],
+                limits: Limits = DEFAULT_LIMITS) -> tuple[Layer, ...]:
     """Load layers.yml: one cell per category for every layer."""
-    parsed, document = load_model(data_dir / "layers.yml", LayersFile, f"{DATA_PREFIX}/layers.yml")
+    parsed, document = load_model(data_dir / "layers.yml", LayersFile, f"{DATA_PREFIX}/layers.yml", limits)
     _check_unique_ids(document, "layers", parsed.layers)
     layers = []
     for index, entry in enumerate(parsed.layers):
@@ -237,14 +267,14 @@ def load_layers(data_dir: Path, category_ids: list[str], source_ids: set[str]) -
 
 
 def load_services(data_dir: Path, categories: tuple[Category, ...], layer_ids: set[str],
-                  source_ids: set[str]) -> tuple[Service, ...]:
+                  source_ids: set[str], limits: Limits = DEFAULT_LIMITS) -> tuple[Service, ...]:
     """Load services.yml: each service in exactly one category, overrides naming known layers.
 
     A service the 2016 whitepaper does not list must say why it sits in its category (judgement_call).
     """
     category_ids = [c.id for c in categories]
     whitepaper_listed = {service_id for c in categories for service_id in c.whitepaper_examples}
-    parsed, document = load_model(data_dir / "services.yml", ServicesFile, f"{DATA_PREFIX}/services.yml")
+    parsed, document = load_model(data_dir / "services.yml", ServicesFile, f"{DATA_PREFIX}/services.yml", limits)
     seen: dict[str, int] = {}
     alias_owner: dict[str, int] = {}
     services = []
@@ -310,9 +340,10 @@ def check_whitepaper_examples(document: YamlDocument, categories: tuple[Category
 
 
 def load_rules(data_dir: Path, categories: tuple[Category, ...], layers: tuple[Layer, ...],
-               services: tuple[Service, ...]) -> tuple[Rule, ...]:
+               services: tuple[Service, ...], limits: Limits = DEFAULT_LIMITS) -> tuple[Rule, ...]:
     """Load contradictions.yml and compile its patterns."""
-    parsed, document = load_model(data_dir / "contradictions.yml", RulesFile, f"{DATA_PREFIX}/contradictions.yml")
+    parsed, document = load_model(data_dir / "contradictions.yml", RulesFile, f"{DATA_PREFIX}/contradictions.yml",
+                                  limits)
     _check_unique_ids(document, "rules", parsed.rules)
     targets = {
         "service": ({s.id for s in services}, lambda i: (service_page(i), None)),
@@ -363,15 +394,16 @@ def load_rules(data_dir: Path, categories: tuple[Category, ...], layers: tuple[L
     return tuple(rules)
 
 
-def load_matrix(data_dir: Path) -> Matrix:
+def load_matrix(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> Matrix:
     """Load and cross-check data/matrix/ (pass the project's data/ folder or data/matrix/ itself)."""
     folder = data_dir / "matrix" if (data_dir / "matrix").is_dir() else data_dir
-    sources = load_sources(folder)
+    sources = load_sources(folder, limits)
     source_ids = {s.id for s in sources}
-    categories, categories_document = load_categories(folder, source_ids)
+    categories, categories_document = load_categories(folder, source_ids, limits)
     category_ids = [c.id for c in categories]
-    layers = load_layers(folder, category_ids, source_ids)
-    services = load_services(folder, categories, {layer.id for layer in layers}, source_ids)
+    layers = load_layers(folder, category_ids, source_ids, limits)
+    services = load_services(folder, categories, {layer.id for layer in layers}, source_ids, limits)
     check_whitepaper_examples(categories_document, categories, services)
-    rules = load_rules(folder, categories, layers, services) if (folder / "contradictions.yml").exists() else ()
+    rules = (load_rules(folder, categories, layers, services, limits)
+             if os.path.lexists(folder / "contradictions.yml") else ())
     return Matrix(sources=sources, categories=categories, layers=layers, services=services, rules=rules)

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..datafile import YamlDocument, load_model
+from ..load import DEFAULT_LIMITS, Limits
 
 TOPICS_FILE = "topics.yml"
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -165,10 +166,10 @@ def outline_from_schema(model: TopicsSchema) -> Outline:
     ))
 
 
-def load_topics(data_dir: Path) -> Outline:
+def load_topics(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> Outline:
     """Read and validate data/topics.yml; errors read 'topics.yml:LINE: key: expected ...; received ...'."""
     file = Path(data_dir) / TOPICS_FILE
-    model, document = load_model(file, TopicsSchema, display=f"{Path(data_dir).name}/{TOPICS_FILE}")
+    model, document = load_model(file, TopicsSchema, display=f"{Path(data_dir).name}/{TOPICS_FILE}", limits=limits)
     _check_unique_ids(model, document)
     return outline_from_schema(model)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..datafile import YamlDocument, format_loc, load_model
+from ..load import DEFAULT_LIMITS, Limits
 from ..model import BuildError
 from ..paths import name_key
 from .memo import Memo
@@ -123,9 +124,10 @@ def _first_seen_error(document: YamlDocument, loc: tuple, key: str, value: str, 
     )
 
 
-def load_corrections(data_dir: Path) -> Speller:
+def load_corrections(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> Speller:
     """Read and check data/corrections.yml and combine it with codespell's general dictionary."""
-    model, document = load_model(data_dir / CORRECTIONS_FILE, CorrectionsFile, _display(data_dir, CORRECTIONS_FILE))
+    model, document = load_model(data_dir / CORRECTIONS_FILE, CorrectionsFile, _display(data_dir, CORRECTIONS_FILE),
+                                 limits)
     seen: dict[str, tuple] = {}
     for index, entry in enumerate(model.corrections):
         key = entry.wrong if entry.wrong != entry.wrong.lower() else entry.wrong.lower()
@@ -150,9 +152,9 @@ def load_corrections(data_dir: Path) -> Speller:
     return Speller(corrections, general_dictionary(), model.keep)
 
 
-def load_names(data_dir: Path) -> tuple[NameCanon, tuple[ServiceName, ...]]:
+def load_names(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[NameCanon, tuple[ServiceName, ...]]:
     """Read and check data/names.yml; every spelling may belong to one name only."""
-    model, document = load_model(data_dir / NAMES_FILE, NamesFile, _display(data_dir, NAMES_FILE))
+    model, document = load_model(data_dir / NAMES_FILE, NamesFile, _display(data_dir, NAMES_FILE), limits)
     owner: dict[str, tuple] = {}
     names = []
     for index, entry in enumerate(model.names):
@@ -168,10 +170,10 @@ def load_names(data_dir: Path) -> tuple[NameCanon, tuple[ServiceName, ...]]:
     return NameCanon(names), tuple(names)
 
 
-def load_context(data_dir: Path, notes_files: frozenset[str]) -> NormaliseContext:
+def load_context(data_dir: Path, notes_files: frozenset[str], limits: Limits = DEFAULT_LIMITS) -> NormaliseContext:
     """Load the corrections and names data files (BuildError with file:line on bad data)."""
-    speller = load_corrections(data_dir)
-    names, _ = load_names(data_dir)
+    speller = load_corrections(data_dir, limits)
+    names, _ = load_names(data_dir, limits)
     # The general dictionary must never "correct" a word that is part of an AWS name.
     speller.general = {w: r for w, r in speller.general.items() if w not in names.words}
     speller.known |= names.words

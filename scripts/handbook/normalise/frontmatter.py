@@ -34,7 +34,7 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _string_list(value: Any, key: str, document, path: str, line_offset: int) -> tuple[str, ...]:
+def _string_list(value: Any, key: str, document, path: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
@@ -45,7 +45,7 @@ def _string_list(value: Any, key: str, document, path: str, line_offset: int) ->
     raise BuildError(
         path,
         f"front matter: {key}: expected a list of words or a single word; received {format_value(value)}",
-        line=document.line_of((key,)) + line_offset,
+        line=document.line_of((key,)),
     )
 
 
@@ -56,7 +56,7 @@ _YES = frozenset({"true", "yes", "on"})
 _NO = frozenset({"false", "no", "off"})
 
 
-def _switch(value: Any, key: str, document, path: str, line_offset: int) -> str:
+def _switch(value: Any, key: str, document, path: str) -> str:
     """A yes/no field as "true" or "false"; YAML's booleans and their spellings as text are both accepted."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -64,12 +64,16 @@ def _switch(value: Any, key: str, document, path: str, line_offset: int) -> str:
         return "true" if value.strip().lower() in _YES else "false"
     raise BuildError(
         path, f"front matter: {key}: expected true or false; received {format_value(value)}",
-        line=document.line_of((key,)) + line_offset,
+        line=document.line_of((key,)),
     )
 
 
 def split_front_matter(text: str, path: str) -> tuple[FrontMatter, str]:
-    """Separate a leading `---` block from the body; a malformed block raises BuildError(path, line)."""
+    """Separate a leading `---` block from the body; a malformed block raises BuildError(path, line).
+
+    `path` is the note's path in the notes folder; the build shows the error inside that folder
+    (BuildError.inside), as the load stage names notes.
+    """
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
         return FrontMatter(), text
@@ -91,10 +95,9 @@ _front_matter_memo: Memo = Memo(4096)  # front-matter blocks
 def _read_front_matter(block: str, path: str, end: int) -> FrontMatter:
     """Parse and check the YAML between the fences (`end` is the closing fence's line index)."""
     try:
-        document = parse_yaml(block, path)
+        document = parse_yaml(block, path, first_line=2)  # YAML line 1 is the note's line 2, after the fence
     except BuildError as exc:
-        line = exc.line + 1 if exc.line is not None else 1
-        raise BuildError(path, f"front matter: {exc.message}", line=line) from None
+        raise BuildError(path, f"front matter: {exc.message}", line=exc.line or 2) from None
     data = document.data
     if data is None:
         data = {}
@@ -102,12 +105,11 @@ def _read_front_matter(block: str, path: str, end: int) -> FrontMatter:
         raise BuildError(
             path, f"front matter: expected a mapping of keys to values; received {format_value(data)}", line=2
         )
-    offset = 1  # YAML line 1 is raw line 2, after the opening fence
     title = data.get("title")
     if title is not None and not isinstance(title, (str, int, float)):
         raise BuildError(
             path, f"front matter: title: expected text; received {format_value(title)}",
-            line=document.line_of(("title",)) + offset,
+            line=document.line_of(("title",)),
         )
     author = data.get("author")
     if isinstance(author, list) and all(isinstance(a, str) for a in author):
@@ -115,12 +117,12 @@ def _read_front_matter(block: str, path: str, end: int) -> FrontMatter:
     elif author is not None and not isinstance(author, (str, int, float)):
         raise BuildError(
             path, f"front matter: author: expected text; received {format_value(author)}",
-            line=document.line_of(("author",)) + offset,
+            line=document.line_of(("author",)),
         )
-    switches = {key: _switch(data[key], key, document, path, offset) for key in PUBLISH_SWITCHES
+    switches = {key: _switch(data[key], key, document, path) for key in PUBLISH_SWITCHES
                 if data.get(key) is not None}  # an empty field is an unset one
-    tags = tuple(t.lstrip("#") for t in _string_list(data.get("tags"), "tags", document, path, offset))
-    aliases = _string_list(data.get("aliases"), "aliases", document, path, offset)
+    tags = tuple(t.lstrip("#") for t in _string_list(data.get("tags"), "tags", document, path))
+    aliases = _string_list(data.get("aliases"), "aliases", document, path)
     known = {"title", "tags", "aliases", "author"}
     meta = tuple(sorted((str(k), switches.get(str(k)) or _as_text(v)) for k, v in data.items() if str(k) not in known))
     front = FrontMatter(
