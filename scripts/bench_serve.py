@@ -64,9 +64,30 @@ def mark_data(path: Path, marker: str) -> None:
     path.write_text(text.replace("explanation: ", f"explanation: {marker} ", 1), encoding="utf-8")
 
 
+def preview_log(work: Path) -> Path:
+    """The file a preview started by running_preview(work) prints to."""
+    return work / "serve.log"
+
+
+def wait_for_log_line(log: Path, text: str, after: int, timeout: float) -> str:
+    """The first line holding `text` that the log gains past byte `after`; AssertionError when none comes in time."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        with open(log, "rb") as file:
+            file.seek(after)
+            for line in file.read().decode("utf-8", "replace").splitlines():
+                if text in line:
+                    return line
+        time.sleep(0.05)
+    raise AssertionError(f"no line with {text!r} in {log.name} within {timeout:.0f} s")
+
+
 @contextmanager
 def running_preview(work: Path) -> Iterator[tuple[str, Path, Path]]:
-    """Run scripts/serve.py on a private copy of the project under `work`; yields (base URL, data, templates)."""
+    """Run scripts/serve.py on a private copy of the project under `work`; yields (base URL, data, templates).
+
+    What the preview prints goes to `work/serve.log` (see preview_log), so that a caller can wait for a rebuild.
+    """
     root, data, templates = prepare_root(work / "project"), work / "data", work / "templates"
     shutil.copytree(PROJECT / "data", data)
     shutil.copytree(PROJECT / "templates", templates)
@@ -74,7 +95,7 @@ def running_preview(work: Path) -> Iterator[tuple[str, Path, Path]]:
     server = subprocess.Popen(
         [sys.executable, str(PROJECT / "scripts" / "serve.py"), "--root", str(root), "--notes", str(data / "notes"),
          "--data", str(data), "--templates", str(templates), "--address", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=open(preview_log(work), "wb"),  # noqa: SIM115 - closed with the process
     )
     try:
         yield f"http://127.0.0.1:{port}/", data, templates

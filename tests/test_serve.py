@@ -7,7 +7,10 @@ from pathlib import Path
 
 import jinja2
 
-from bench_serve import NOTE, NOTE_PAGE, SERVICE_PAGE, append_marker, fetch, mark_data, running_preview, wait_for
+from bench_serve import (
+    NOTE, NOTE_PAGE, SERVICE_PAGE, append_marker, fetch, mark_data, preview_log, running_preview, wait_for,
+    wait_for_log_line,
+)
 from serve import CompiledTemplates
 
 # Generous: this checks that the change arrives at all; scripts/bench_serve.py measures how fast.
@@ -48,8 +51,11 @@ def test_preview_keeps_the_last_good_pages_while_a_data_file_is_broken(tmp_path:
         wait_for(base + SERVICE_PAGE, "Amazon EC2", ARRIVES_WITHIN)
         services = data / "matrix" / "services.yml"
         good = services.read_text(encoding="utf-8")
+        log = preview_log(tmp_path)
+        seen = log.stat().st_size
         services.write_text(good + "\n  - id: [unclosed\n", encoding="utf-8")
-        time.sleep(3)  # several rebuild cycles: the broken file must not take the page down
+        # The rebuild that reads the broken file must run, fail, and leave the page as it was.
+        wait_for_log_line(log, "regeneration failed", seen, ARRIVES_WITHIN)
         assert "Amazon EC2" in fetch(base + SERVICE_PAGE)
         marker = f"Fixed {time.time_ns()}"
         services.write_text(good.replace("explanation: ", f"explanation: {marker} ", 1), encoding="utf-8")
