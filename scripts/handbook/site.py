@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
@@ -72,9 +73,27 @@ def run_mkdocs(staging: Staging, locate: Locate = lambda page: None) -> str:
     return output
 
 
+_EPOCH_DATE = re.compile(r"\s*<lastmod>1970-01-01</lastmod>")
+
+
+def drop_epoch_dates(site_dir: Path) -> None:
+    """Take the 1970-01-01 dates out of the sitemap: pages are dated by SOURCE_DATE_EPOCH, 0 unless the build is
+    given one, and a wrong date is worse than none."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    cleaned = _EPOCH_DATE.sub("", text)
+    if cleaned != text:
+        sitemap.write_text(cleaned, encoding="utf-8")
+        with open(site_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as packed:
+            packed.write(cleaned.encode("utf-8"))
+
+
 def build_site(staging: Staging, finish: Callable[[Path], None] | None = None,
                locate: Locate = lambda page: None) -> None:
     """Build the staged site, then let `finish` adjust it (e.g. the search index) before the commit."""
     run_mkdocs(staging, locate)
+    drop_epoch_dates(staging.site)
     if finish is not None:
         finish(staging.site)
