@@ -11,6 +11,7 @@ once everything is placed.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +24,10 @@ from markdown.extensions.toc import slugify as toc_slugify
 
 from .model import BuildError, GeneratedFile, Note
 from .paths import ASSETS_DIR, name_key, note_page, path_slug, rel_link, same_looking_names
+from .normalise.inline import MISSING_IMAGE_CLASS
 from .publish import UnpublishedNote
+
+log = logging.getLogger("handbook")
 
 # The link text is written as an unrolled loop (runs of plain characters between escapes): the same
 # strings as `(?:[^\[\]\\]|\\.)*`, matched a run at a time instead of a character at a time. The
@@ -163,6 +167,65 @@ def find_missing_links(notes: Sequence[Note], index: NoteIndex) -> list[MissingL
     return [missing[key] for key in sorted(missing, key=lambda key: key[:2])]
 
 
+# Files a note may attach that the site publishes: ones a browser shows, plays or downloads but never
+# opens as a page of the site's own origin. A PDF opens in the browser's own viewer, whose scripting (if
+# any) is kept apart from the site. Anything else (HTML, SVG, any XML, which browsers open as a page
+# that can run script; scripts; kinds not listed) is left out, so that a note cannot publish a page
+# that runs script as the site.
+PUBLISHED_EXTENSIONS = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico", ".tif", ".tiff",
+    ".pdf",
+    ".mp3", ".m4a", ".wav", ".ogg", ".oga", ".flac", ".aac", ".opus", ".weba",
+    ".mp4", ".m4v", ".webm", ".ogv", ".mov",
+    ".txt", ".csv", ".tsv", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".rtf",
+    ".epub", ".zip", ".gz", ".tgz", ".7z",
+})
+# Why an active kind of file is left out, for the warning and the tooltip.
+_ACTIVE_KINDS = {
+    **dict.fromkeys((".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml"),
+                    "a web page, which could run script as the site"),
+    **dict.fromkeys((".svg", ".svgz"), "an SVG image, which runs its script when opened as the site"),
+    **dict.fromkeys((".xml", ".xsl", ".xslt", ".rss", ".atom", ".rdf"),
+                    "an XML file, which a browser may open as a page that runs script"),
+    **dict.fromkeys((".js", ".mjs", ".wasm"), "a script"),
+}
+WITHHELD_CLASS = "handbook-withheld-file"
+
+
+def withheld_reason(source_path: str) -> str:
+    """Why the site does not publish a file a note attaches; "" for a file it publishes (PUBLISHED_EXTENSIONS)."""
+    extension = posixpath.splitext(source_path)[1].lower()
+    if extension in PUBLISHED_EXTENSIONS:
+        return ""
+    if extension in _ACTIVE_KINDS:
+        return _ACTIVE_KINDS[extension]
+    return f"a {extension or 'nameless'} file, which is not a kind the site publishes"
+
+
+def withheld_file(text: str, source_path: str, bang: str) -> str:
+    """A link to or an embed of a file the site leaves out: its text, marked, with a tooltip saying why."""
+    name = posixpath.basename(source_path)
+    tooltip = f"\u201c{name}\u201d is not published: {withheld_reason(source_path)}".translate(_ATTRIBUTE_ENTITIES)
+    classes = f"{MISSING_IMAGE_CLASS} {WITHHELD_CLASS}" if bang else f"{MISSING_LINK_CLASS} {WITHHELD_CLASS}"
+    shown = f"File not published: {name.translate(_ATTRIBUTE_ENTITIES)}" if bang else text
+    return f'<span class="{classes}" title="{tooltip}">{shown}</span>'
+
+
+def withhold_active_files(notes: Sequence[Note], notes_label: str = "") -> None:
+    """Warn, once per note, line and file, about each attached file the site leaves out (withheld_reason)."""
+    warned: set[tuple[str, int, str]] = set()
+    for note in notes:
+        for asset in note.assets:
+            reason = withheld_reason(asset.source_path)
+            key = (note.path, asset.line, asset.source_path)
+            if reason and key not in warned:
+                warned.add(key)
+                where = f"{notes_label}/{asset.note}" if notes_label else asset.note
+                log.warning("%s:%d: attached file %r is not published: expected an image, PDF, audio, video or "
+                            "document; received %s; shown as text, not as a link", where, asset.line,
+                            asset.source_path, reason)
+
+
 def asset_page_path(source_path: str) -> str:
     """Where an embedded file is copied: assets/<slugified folders>/<slugified name>.<ext>."""
     folder, name = posixpath.split(source_path)
@@ -173,11 +236,14 @@ def asset_page_path(source_path: str) -> str:
 
 
 def asset_files(notes: Sequence[Note], notes_root: Path, notes_label: str = "") -> list[GeneratedFile]:
-    """Copies of every file the notes embed, each once; two files that would share an address stop the build."""
+    """Copies of every file the notes embed, each once, but for those withheld_reason leaves out (with a
+    warning); two files that would share an address stop the build."""
+    withhold_active_files(notes, notes_label)
     first_embed = {}
     for note in notes:
         for asset in note.assets:
-            first_embed.setdefault(asset.source_path, asset)
+            if not withheld_reason(asset.source_path):
+                first_embed.setdefault(asset.source_path, asset)
     owners: dict[str, str] = {}
     for path in sorted(first_embed):
         address = asset_page_path(path)
@@ -206,6 +272,13 @@ def rewrite_link_targets(text: str, replace: Callable[[re.Match, str], str]) -> 
         return text
     pieces.append(text[done:])
     return "".join(pieces)
+
+
+def link_texts(markdown: str) -> str:
+    """Each `note:`/`asset:`/`page:` link (or image) of a text as its text alone: for an excerpt shown away
+    from the page it was resolved for (the build report quotes blocks), where such a target would be a
+    dead link that the site's URL check (urlcheck.py) refuses."""
+    return rewrite_link_targets(markdown, lambda match, bang: match.group(1))
 
 
 def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFinder) -> list[GeneratedFile]:
@@ -239,6 +312,8 @@ def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFin
 
         def replace(match: re.Match, bang: str) -> str:
             text, scheme, target, title = match.groups()
+            if scheme == "asset" and withheld_reason(unquote(target)):
+                return withheld_file(text, unquote(target), bang)
             found = url(scheme, target)
             if found is None:
                 target = unquote(target)
@@ -247,7 +322,7 @@ def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFin
 
         def replace_definition(match: re.Match) -> str:
             head, label, scheme, target, rest = match.groups()
-            found = url(scheme, target)
+            found = None if scheme == "asset" and withheld_reason(unquote(target)) else url(scheme, target)
             # Without its definition, a reference shows as the text it is.
             return "" if found is None else f"{head}{found}{rest}"
 

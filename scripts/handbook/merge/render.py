@@ -9,6 +9,7 @@ from typing import Callable, Mapping, Sequence
 
 from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
 from ..inline_footnotes import as_references, label_maker
+from ..links import link_texts
 from ..model import GeneratedFile, Source
 from ..normalise import LIST_SEPARATOR, ListKinds
 from ..pages import capped_rows
@@ -303,7 +304,7 @@ def _short(text: str, limit: int) -> str:
 
 def _cell(markdown: str, limit: int = 90) -> str:
     """A block's Markdown, shortened for a table cell, shown as Markdown."""
-    return _short(markdown, limit).replace("|", "\\|")
+    return _short(link_texts(markdown), limit).replace("|", "\\|")
 
 
 def _merge_row(m, from_page: str) -> str:

@@ -12,11 +12,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterator
 
-import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
 from markdown_it.common.utils import isStrSpace, mdTrim
-from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import StateBlock, reference
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
@@ -24,7 +23,7 @@ from mdit_py_plugins.admon import admon_plugin
 from ..model import Block
 
 from .inline import (
-    MISSING_IMAGE_CLASS, REFERENCE_LABEL, REREAD_LIMIT, TAG, TAG_LINE, lex, repair_inline, sanitise_tag,
+    MISSING_IMAGE_CLASS, REFERENCE_LABEL, REREAD_LIMIT, TAG, TAG_LINE, clean_html, lex, repair_inline, sanitise_tag,
 )
 from .log import RepairLog
 from .memo import Memo
@@ -315,7 +314,7 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
 def _clean_html_block(text: str) -> str:
     """An HTML block through nh3, one tag per line as written, text-only results wrapped in <p>."""
     # nh3 writes a no-break space as "&nbsp;", which would stop the line reading as a lone tag next time.
-    cleaned = nh3.clean(text, link_rel=None).replace("&nbsp;", "\u00a0").strip()
+    cleaned = clean_html(text).replace("&nbsp;", "\u00a0").strip()
     cleaned = _html_lines(cleaned, cleaned)
     if cleaned and not cleaned.startswith("<"):
         # Only text was left; wrapped, it stays the literal HTML text it was, not new Markdown.
@@ -339,6 +338,29 @@ def starts_with_definition(lines: list[str]) -> bool:
     """Whether markdown-it reads the first of these lines as (the start of) a link reference definition."""
     tokens = parse_blocks_uncached("\n".join(lines))
     return not tokens or bool(tokens[0].map and tokens[0].map[0] > 0)
+
+
+# The block rules markdown-it tries on a line before the one for link reference definitions.
+_RULES_BEFORE_DEFINITIONS = PARSER.block.ruler.getRules("")[:PARSER.block.ruler.getRules("").index(reference)]
+
+
+class DefinitionStarts:
+    """Whether markdown-it would read line i of a text as the start of a link reference definition if a
+    block started there: starts_with_definition(lines[i:]), from one reading of the lines."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._state: StateBlock | None = None
+
+    def __call__(self, line: int) -> bool:
+        # Parsing the lines from each one asked about cost the square of a paragraph of many such lines.
+        # The rules read only forward from the line they try, so one state of all the lines answers for
+        # each line what a parse of the lines from it would start with.
+        if self._state is None:
+            self._state = StateBlock("\n".join(self.lines), PARSER, {}, [])
+        state = self._state
+        return not any(rule(state, line, state.lineMax, True) for rule in _RULES_BEFORE_DEFINITIONS) \
+            and reference(state, line, state.lineMax, True)
 
 
 def escape_block_start(line: str) -> str:
@@ -531,10 +553,11 @@ class BlockRenderer:
 
     # -- prose ---------------------------------------------------------------------------------
 
-    def prose(self, lines: list[tuple[int, str]], in_table: bool = False) -> list[str]:
+    def prose(self, lines: list[tuple[int, str]], in_table: bool = False, inline_only: bool = False) -> list[str]:
         """Repair the inline text of consecutive lines; returns the same number of lines."""
         unit = self.unit([number for number, _ in lines])
         unit.in_table = in_table
+        unit.inline_only = inline_only
         repaired = repair_inline("\n".join(text.strip(" \t") for _, text in lines), unit)
         return [line.strip() for line in repaired.split("\n")]
 
@@ -568,9 +591,12 @@ class BlockRenderer:
         _drop_block_ids([number for number, _ in kept], repaired, log)
         for _ in range(REREAD_LIMIT):
             unspanned = False
+            # Whether any line before a line has text, as its index against the first that has (the escapes
+            # below change no line's emptiness): slicing the lines before each one cost the square of them.
+            first_text = next((index for index, text in enumerate(repaired) if text), len(repaired))
             for index, ((number, original), text) in enumerate(zip(kept, repaired)):
                 moved = detached or index > 0 or text != original.strip(" \t")
-                if BLOCK_START.match(text) or (text.startswith("```") and (moved or _FENCE_LIKE.match(text))):
+                if BLOCK_START.match(text) or _FENCE_LIKE.match(text):
                     # markdown-it read this line as paragraph text; escaped, it cannot become another
                     # block after a repair (say, a dropped tag) or in Python-Markdown. A backtick run
                     # is escaped only when a repair put it first or it would open a fence (markdown-it
@@ -579,7 +605,7 @@ class BlockRenderer:
                     repaired[index] = escape_block_start(text)
                     log.repair(number, "block-escape", text[:20], repaired[index][:21])
                     unspanned = unspanned or text.startswith("``")
-                elif text.startswith("<") and any(repaired[:index]) and _starts_html_block(text):
+                elif text.startswith("<") and index > first_text and _starts_html_block(text):
                     # Raw HTML that continued the paragraph only because it was indented: kept
                     # indented, it stays inline HTML instead of starting an HTML block.
                     repaired[index] = "    " + text
@@ -589,11 +615,15 @@ class BlockRenderer:
                     dash = text.index("-")
                     repaired[index] = text[:dash] + "\\" + text[dash:]
                     log.repair(number, "block-escape", text[:20], repaired[index][:21])
-            # After the escapes above: whether a line starts a definition depends on the lines after it.
+            # After the escapes above: whether a line starts a definition depends on the lines after it
+            # (emptied lines go), which the loop below does not change.
+            with_text = [index for index, text in enumerate(repaired) if text]
+            starts_definition = DefinitionStarts([repaired[index] for index in with_text])
+            line_of = {index: line for line, index in enumerate(with_text)}
             for index, ((number, _), text) in enumerate(zip(kept, repaired)):
                 if (DEFINITION_START.match(text) or _OPEN_LABEL.match(text)) and (
-                    not any(repaired[:index]) or _STANDALONE_IMAGE.match(repaired[index - 1])
-                ) and starts_with_definition([line for line in repaired[index:] if line]):  # emptied lines go
+                    index <= first_text or _STANDALONE_IMAGE.match(repaired[index - 1])
+                ) and starts_definition(line_of[index]):
                     # Paragraph text that starts a paragraph (a callout's body, the line after an
                     # image given its own block or after lines that repairs emptied) and, as it is
                     # now, would read as a link reference definition (a repair changed it, or
@@ -803,7 +833,7 @@ class BlockRenderer:
         kind = CALLOUT_TYPES.get(name.lower(), "note")
         marker = {"-": "???", "+": "???+"}.get(callout.group(2), "!!!")
         if callout.group(3).strip():
-            title = self.prose([(lines[0][0], callout.group(3))])[0]
+            title = self.prose([(lines[0][0], callout.group(3))], inline_only=True)[0]
         else:
             # Untitled, Obsidian shows the type's own name (`[!Resources]`, `[!todo]`), which the
             # admonition's kind would replace with another (Note).
@@ -823,7 +853,7 @@ class BlockRenderer:
         info = ADMONITION_INFO.match(node.token.info) or ADMONITION_INFO.match("note")
         kind = info.group(1).lower()
         title_text = info.group(2) if info.group(2) is not None else (info.group(3) or "")
-        title = self.prose([(node.map[0], title_text)])[0] if title_text.strip() else ""
+        title = self.prose([(node.map[0], title_text)], inline_only=True)[0] if title_text.strip() else ""
         header = f"{node.token.markup} {kind}" + (f' "{title}"' if title else "")
         source = self.source[node.map[0]] if node.map[0] < len(self.source) else header
         original = source[source.find(node.token.markup):].strip() if node.token.markup in source else header
@@ -920,7 +950,7 @@ class BlockRenderer:
         if kind == "heading":
             # A heading inside a list or quote stays a heading there; sections come from the top level only.
             inline = node.children[0].token.content if node.children else ""
-            text = self.prose([(node.map[0], one_line(inline))])[0]  # a setext heading may have many lines
+            text = self.prose([(node.map[0], one_line(inline))], inline_only=True)[0]  # a setext heading may have many lines
             if _CLOSING_HASHES.search(text):
                 text = text[:-1] + "\\#"
             return [Rendered("paragraph", f"{'#' * int(node.token.tag[1])} {text}", node.map[0])] if text else []

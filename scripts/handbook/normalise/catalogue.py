@@ -30,9 +30,14 @@ REPAIR_RULES: dict[str, str] = {
     "heading-format": "Writes an underlined (`===`, `---`) or closed (`## Title ##`) heading as `## Title`.",
     "heading-level": "Moves headings to the levels their order implies: one title, no skipped levels.",
     "heading-space": "Puts the missing space after the hashes of a heading (`##Title`).",
-    "html-sanitised": "Removes raw HTML that is unsafe or would break the page (scripts, event handlers, styles).",
+    "html-sanitised": "Removes raw HTML that is unsafe or would break the page (scripts, event handlers, styles), "
+                      "shows a tag that only Python-Markdown reads as one (`<svg/onload=…>`) as text, and points "
+                      "a link that would run script (`javascript:`, however it is spelt or spaced) at its own note.",
     "image-own-line": "Gives an image that stands on its own line inside a paragraph a block of its own.",
     "line-endings": "Turns Windows and old Mac line ends into plain ones (logged once per note).",
+    "link-scheme": "Points a link whose address the site does not open (`file:`, `tel:`, `ftp:`, an `obsidian://` "
+                   "link that names no note) at its own note, or shows such an autolink as text: pages link "
+                   "only to web pages, e-mail addresses and the site itself.",
     "list-after-paragraph": "Puts a blank line between a paragraph and the list right under it, which would "
                             "otherwise run into the paragraph.",
     "list-indent": "Indents a list item by four spaces per level, as Python-Markdown expects.",

@@ -8,14 +8,19 @@ written. The block structure itself comes from markdown-it; this module never de
 from __future__ import annotations
 
 import functools
+import html
+from bisect import bisect_left, bisect_right
 import posixpath
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Callable
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import nh3
-from markdown_it.common.html_re import HTML_TAG_RE
+from markdown.blockprocessors import ReferenceProcessor
+from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
+from markdown_it.common import html_re
 
 from ..model import Asset
 from ..paths import file_stem
@@ -26,22 +31,105 @@ from .rules import Rule, rule
 MISSING_IMAGE_CLASS = "handbook-missing-image"
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".tif", ".tiff"})
 
-_LEXER = re.compile(
-    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`)[\s\S]*?(?<!`)(?P=ticks)(?!`))"
-    r"|(?P<missing>\*Image not available: (?:[^*\\\n]|\\.)*\*\{ \." + MISSING_IMAGE_CLASS + r" \})"
-    r"|(?P<embed>!\[\[[^\[\]\n]+?\]\])"
-    r"|(?P<wikilink>\[\[[^\[\]\n]+?\]\])"
-    r"|(?P<autolink><(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>)"
-    r"|(?P<html>" + HTML_TAG_RE.pattern + r")"
-    r"|(?P<dest>\]\((?:[ \t]*<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\))"
-    r"|(?P<reference>\]\[[^\[\]\n]*\])"
-    r"|(?P<footnote>\[\^[^\[\]\s]+\])"
-    r"|(?P<attr>\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\})"
-    r"|(?P<template>\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\})"
-    r"|(?P<url>(?:https?|ftp)://[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\]|www\.[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\])"
-    r"|(?P<escape>\\[!-/:-@\[-`{-~])"
-    r"|(?P<entity>&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
+_TEMPLATE_EXPRESSION = r"\{\{[\s\S]*?\}\}"
+_TEMPLATE_STATEMENT = r"\{%[\s\S]*?%\}"
+# The constructs the lexer reads, in the order it tries them. A code span (_BacktickRuns) and an HTML
+# comment (_Closings.comment_end), which come first and third among these, are read apart.
+_CONSTRUCTS = (
+    ("missing", r"\*Image not available: (?:[^*\\\n]|\\.)*\*\{ \." + MISSING_IMAGE_CLASS + r" \}"),
+    ("embed", r"!\[\[[^\[\]\n]+?\]\]"),
+    ("wikilink", r"\[\[[^\[\]\n]+?\]\]"),
+    ("autolink", r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>"),
+    ("html", (html_re.open_tag, html_re.close_tag, html_re.processing, html_re.declaration, html_re.cdata)),
+    ("dest", r"\]\((?:[ \t]*<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"),
+    ("reference", r"\]\[[^\[\]\n]*\]"),
+    ("footnote", r"\[\^[^\[\]\s]+\]"),
+    ("attr", r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}"),
+    ("template", (_TEMPLATE_EXPRESSION, _TEMPLATE_STATEMENT)),
+    ("url", r"(?:https?|ftp)://[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\]|www\.[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\]"),
+    ("escape", r"\\[!-/:-@\[-`{-~]"),
+    ("entity", r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"),
 )
+# Constructs that read on to a closing string wherever it is, with that string and the least distance
+# from the construct's start at which it can begin. Where it does not come again the construct cannot
+# match and is not tried: tried at each opening, each reading to the end of the text, a note of
+# unclosed `{{` or `<?` cost the square of its length.
+_CLOSED_BY = {
+    html_re.processing: ("?>", 2), html_re.declaration: (">", 2), html_re.cdata: ("]]>", 9),
+    _TEMPLATE_EXPRESSION: ("}}", 2), _TEMPLATE_STATEMENT: ("%}", 2),
+}
+_HTML_COMMENT = re.compile(html_re.comment)
+_NOT_DASH = re.compile("[^-]")
+
+
+@functools.lru_cache(maxsize=None)
+def _lexer(without: frozenset[str] = frozenset()) -> re.Pattern[str]:
+    """The lexer's pattern for every construct but those of `without` (patterns of _CLOSED_BY)."""
+    branches = []
+    for name, pattern in _CONSTRUCTS:
+        options = [pattern] if isinstance(pattern, str) else [p for p in pattern if p not in without]
+        if options:
+            branches.append(f"(?P<{name}>" + "|".join(options) + ")")
+    return re.compile("|".join(branches))
+
+
+_BACKTICKS = re.compile("`+")
+
+
+# Searching the text after each opening run of backticks cost its length for each run nothing closes.
+class _BacktickRuns:
+    """A text's runs of backticks by length, so that a code span's opening run finds at once the next run
+    of the same length, which closes it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: dict[int, list[int]] = {}
+        for run in _BACKTICKS.finditer(text):
+            self.starts.setdefault(run.end() - run.start(), []).append(run.start())
+
+    def code_span(self, begin: int) -> tuple[int | None, int]:
+        """The end of the code span that opens at `begin` (None when there is none), and of the run there."""
+        run_end = _BACKTICKS.match(self.text, begin).end()  # type: ignore[union-attr]
+        if begin and self.text[begin - 1] == "`":
+            return None, run_end  # inside a run, which opens nothing
+        starts = self.starts[run_end - begin]
+        after = bisect_right(starts, begin)
+        return (starts[after] + run_end - begin if after < len(starts) else None), run_end
+
+
+class _Closings:
+    """How far the constructs that read on to a closing string can reach in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._last: dict[str, int] = {}  # closing string -> where it last starts
+        self._comment_unclosed = False  # a comment was read to the end of the text without closing
+
+    def unclosed(self, begin: int) -> frozenset[str]:
+        """The patterns of _CLOSED_BY that cannot match at `begin`: their closing string does not follow."""
+        missing = []
+        for pattern, (closing, least) in _CLOSED_BY.items():
+            last = self._last.get(closing)
+            if last is None:
+                last = self._last[closing] = self.text.rfind(closing)
+            if last < begin + least:
+                missing.append(pattern)
+        return frozenset(missing)
+
+    def comment_end(self, begin: int) -> int | None:
+        """The end of the HTML comment (markdown-it's pattern) that opens at `begin`, or None."""
+        # The pattern reads a comment's text in steps that each end at a character other than `-`, so
+        # a later reading is in step with an earlier one after the first such character. Once a comment
+        # was read to the end of the text unclosed, a later one can only close before that character.
+        end = len(self.text)
+        if self._comment_unclosed:
+            other = _NOT_DASH.search(self.text, begin + 4)
+            end = other.end() if other else end
+        match = _HTML_COMMENT.match(self.text, begin, end)
+        if match is None and end == len(self.text):
+            self._comment_unclosed = True
+        return match.end() if match else None
+
 
 TAG = re.compile(r"(?<![\w&#/\\])#((?=[\w/-]*[^\W\d])[\w/-]*\w)")
 TAG_LINE = re.compile(r"^(?:#(?=[\w/-]*[^\W\d])[\w/-]*\w[ \t]*)+$")
@@ -68,7 +156,26 @@ _ATTRIBUTE = re.compile(r"""(?P<key>[\w-]+)=(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s}]
 # Obsidian's "open" URI (`obsidian://open?vault=…&file=…`), which only opens in the author's own app.
 _OBSIDIAN_OPEN_TARGET = re.compile(r"<?[ \t]*obsidian://open\?", re.I)
 _OBSIDIAN_OPEN_DEST = re.compile(r"\]\([ \t]*" + _OBSIDIAN_OPEN_TARGET.pattern, re.I)
-_UNSAFE_SCHEME = re.compile(r"^\s*<?\s*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp);))\s*:", re.I)
+# A link target a browser runs as script, as the browser reads it (see browser_view): javascript: and
+# the like, or data: other than a raster image (a pasted screenshot).
+_UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|livescript|data(?!:image/(?:png|gif|jpe?g|webp)[;,]))(?=:)", re.I)
+# Schemes a link in a note keeps: web pages, mail, and the build's own note:, asset: and page: (the
+# renderer turns them into relative links). The built site is checked against the same list (urlcheck.py).
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "note", "asset", "page"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# Browsers drop tabs and line ends anywhere in a URL and skip spaces and control characters around it;
+# all of them go, and backslashes (which Python-Markdown keeps), so that `java script:` and
+# `javascript\:` count as what they try to be.
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f\\]+")
+# What Python-Markdown itself reads, which is what the page gets (the lexer reads CommonMark): its
+# autolink (any `scheme://`), mail autolink, inline tag and link reference definition.
+_MD_AUTOLINK = re.compile(AUTOLINK_RE)
+_MD_AUTOMAIL = re.compile(AUTOMAIL_RE)
+_MD_TAG = re.compile(HTML_RE)
+_MD_DEFINITION = ReferenceProcessor.RE
+# The characters a backslash escapes for Python-Markdown with the extensions mkdocs.yml loads (tables add
+# `|`, pymdownx `/ = ~`); it reads no tag or link through an escaped one (`<name\>` is text). Not `<`.
+_MD_ESCAPED = frozenset("\\`*_{}[]()>#+-.!|/=~")
 _CONTENT_TAGS = ("script", "style")
 _CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
 _TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
@@ -94,21 +201,35 @@ def lex(text: str) -> list[Span]:
     spans: list[Span] = []
     position = 0
     search = _LEX_START.search
-    match_at = _LEXER.match
+    match_at = _lexer().match
+    runs = _BacktickRuns(text) if "`" in text else None
+    closings = _Closings(text) if "<" in text or "{" in text else None
     at = 0
     while True:
         start = search(text, at)
         if start is None:
             break
         begin = start.start()
-        match = match_at(text, begin)
-        if match is None:
-            at = begin + 1
-            continue
+        first = text[begin]
+        if first == "`" and runs is not None:  # no other construct starts with a backtick
+            end, run_end = runs.code_span(begin)
+            if end is None:
+                at = run_end
+                continue
+            kind = "code"
+        else:
+            match = (_lexer(closings.unclosed(begin)).match if first in "<{" and closings else match_at)(text, begin)
+            if match is not None:
+                kind, end = match.lastgroup or "prose", match.end()
+            elif closings and text.startswith("<!--", begin) and (comment := closings.comment_end(begin)):
+                kind, end = "html", comment  # only an autolink comes before it there
+            else:
+                at = begin + 1
+                continue
         if begin > position:
             spans.append(Span("prose", text[position:begin]))
-        spans.append(Span(match.lastgroup or "prose", match.group(0)))
-        position = at = match.end()
+        spans.append(Span(kind, text[begin:end]))
+        position = at = end
     if position < len(text):
         spans.append(Span("prose", text[position:]))
     return spans
@@ -151,6 +272,9 @@ class Unit:
     ctx: NormaliseContext
     assets: list
     in_table: bool = False
+    # Text Python-Markdown reads only as inline text (a heading's, a title's, a table row's): none of its
+    # lines can be a link reference definition.
+    inline_only: bool = False
 
     def line_at(self, text: str, offset: int) -> int:
         """The parsed-text line of a character offset in `text` (a newline-for-newline image of the unit)."""
@@ -270,6 +394,10 @@ def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
     if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
         return text
     target = definition.group("target")
+    if (rule_id := link_target_rule(target)) and not opens_a_note(target):
+        converted = definition.group("head").rstrip() + " #" + definition.group("rest")
+        unit.log.repair(line, rule_id, text, converted)
+        return converted
     if _OBSIDIAN_OPEN_TARGET.match(target) and (url := obsidian_uri_url(target)) is not None:
         rule_id = "obsidian-uri"
     elif re.match(_RELATIVE_TARGET, target):
@@ -349,8 +477,213 @@ def sanitise_tag(tag: str) -> str:
         return ""
     if tag.startswith("</"):
         return f"</{name.group(1).lower()}>"
-    cleaned = nh3.clean(tag, link_rel=None)
+    cleaned = clean_html(tag)
     return cleaned.split(">", 1)[0] + ">" if cleaned.startswith("<") else ""
+
+
+# nh3's own list also lets through ftp:, tel:, sms: and more, which the site does not link to.
+_TAG_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _url_attribute(element: str, attribute: str, value: str) -> str | None:
+    """An attribute as nh3 leaves it, but for a URL the site would not link to (nh3 checks no `cite`)."""
+    return None if attribute in _URL_ATTRIBUTES and link_target_rule(value) else value
+
+
+def clean_html(html_text: str) -> str:
+    """HTML through nh3: allowed tags and attributes only, and URLs only that the site links to."""
+    return nh3.clean(html_text, link_rel=None, url_schemes=_TAG_URL_SCHEMES, attribute_filter=_url_attribute)
+
+
+def browser_view(target: str) -> str:
+    """A link target as a browser reads it once Python-Markdown has written it into the page: character
+    references decoded (Python-Markdown leaves them as written) and the characters in _INVISIBLE dropped."""
+    for _ in range(3):  # a browser decodes once; decoding again only refuses more
+        decoded = html.unescape(target)
+        if decoded == target:
+            break
+        target = decoded
+    return _INVISIBLE.sub("", target).lstrip("<")
+
+
+def link_target_rule(target: str) -> str | None:
+    """The rule that neutralises a link target, or None when the site may link to it: `html-sanitised`
+    for one a browser would run as script, however it is written; `link-scheme` for any other scheme
+    outside LINK_SCHEMES (a raster `data:image` stays, as an image can hold no script).
+
+    Only the target's first _TARGET_REACH characters count (after its leading spaces), so that a text
+    of many nested links costs its length times that at most; a scheme padded further is left to the
+    site's URL check (urlcheck.py), which stops the build.
+    """
+    start = _MAY_START_A_SCHEME.match(target)
+    if start is None:
+        return None  # `/`, `.`, `#`, `[`, a digit…: no scheme can follow
+    seen = browser_view(target[:start.end() + _TARGET_REACH])
+    scheme = _SCHEME.match(seen)
+    if scheme is None or scheme.group(1).lower() in LINK_SCHEMES:
+        return None
+    if _UNSAFE_SCHEME.match(seen):
+        return "html-sanitised"
+    return None if scheme.group(1).lower() == "data" else "link-scheme"
+
+
+# How much of a link target (after its leading spaces) is read for its scheme (see link_target_rule).
+_TARGET_REACH = 512
+# A scheme starts with a letter, written as it is or as a character reference, after characters a
+# browser drops.
+_MAY_START_A_SCHEME = re.compile(r"[\x00-\x20\x7f\\<]*(?=[A-Za-z&])")
+_PARENTHESIS = re.compile(r"[()]")
+
+
+def _closing_parens(text: str) -> dict[int, int]:
+    """For each `(` of a text that something closes: the position after its `)`, nested ones counted as
+    Python-Markdown counts them in a link destination."""
+    closing: dict[int, int] = {}
+    open_at: list[int] = []
+    for match in _PARENTHESIS.finditer(text):
+        if match.group() == "(":
+            open_at.append(match.start())
+        elif open_at:
+            closing[open_at.pop()] = match.end()
+    return closing
+
+
+def opens_a_note(target: str) -> bool:
+    """Whether a link target is an obsidian:// link that names a note, which becomes a link to its page."""
+    return _OBSIDIAN_OPEN_TARGET.match(target) is not None and obsidian_uri_url(target) is not None
+
+
+# Elements that act as soon as they are on a page, whatever their attributes.
+_ACTIVE_ELEMENTS = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
+                              "meta", "link", "form", "svg", "math", "template", "portal"})
+# Attributes that take a URL (the site's URL check, urlcheck.py, reads more; these are the ones that act).
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "poster", "xlink:href", "srcset",
+                             "background", "codebase", "cite"})
+
+
+class _TagReader(HTMLParser):
+    """The start tags of a piece of HTML as a browser reads them: name and attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def active_tag(tag: str) -> bool:
+    """Whether a tag, as a browser reads it, can act: an active element, an event handler, a style, or a
+    URL the site would not link to (`<details/open/ontoggle=…>`, `<a/href=javascript:…>`)."""
+    reader = _TagReader()
+    reader.feed(tag)
+    reader.close()
+    return any(name in _ACTIVE_ELEMENTS or any(
+        key.startswith("on") or key in ("style", "srcdoc") or key in _URL_ATTRIBUTES and link_target_rule(value or "")
+        for key, value in attributes) for name, attributes in reader.tags)
+
+
+def _opens_a_note(dest: str) -> bool:
+    """Whether a link destination (`](…)`) is an obsidian:// link that names a note (see convert_obsidian_uri)."""
+    parts = _OBSIDIAN_OPEN_DEST.match(dest) and _DEST_PARTS.match(dest)
+    return bool(parts) and opens_a_note(parts.group("angled") if parts.group("angled") is not None
+                                        else parts.group("bare"))
+
+
+def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
+                      inline_only: bool = False) -> list[tuple[int, int, str, str]]:
+    """(start, end, replacement, rule) for each link, definition, autolink or tag that Python-Markdown
+    would write into the page, read as it reads them, whose target is not one the site links to, or
+    which is a tag the lexer did not see (`<svg/onload=…>`, `\\<script>`): left to right, none overlapping.
+
+    The lexer reads CommonMark, Python-Markdown does not: it takes a target after spaces or a line end
+    (`]( javascript:…)`), nested parentheses, any `scheme://` between angle brackets, and a tag whose
+    attributes follow a `/`. Only code spans are left alone: Python-Markdown reads links there as text.
+    """
+    masked: list[str] = []
+    html_spans: dict[int, str] = {}
+    dest_spans: dict[int, str] = {}
+    # Where a `<` is no tag of its own: inside a tag the lexer read (whose attributes nh3 cleans); and
+    # where it may be part of a link's destination (`](<page.md>)`) or a tag (`](<svg/onload=…>`).
+    inside: list[tuple[int, int]] = []
+    destinations: list[tuple[int, int]] = []
+    position = 0
+    for span in spans:
+        if span.kind == "code" or span.kind == "escape" and span.text[1] in _MD_ESCAPED:
+            # Python-Markdown reads neither as markup: it puts them aside before links and tags.
+            masked.append("x" * len(span.text))
+        else:
+            masked.append(span.text)
+            if span.kind == "html":
+                html_spans[position] = span.text
+                inside.append((position + 1, position + len(span.text)))
+            elif span.kind == "dest":
+                dest_spans[position] = span.text
+        position += len(span.text)
+    seen = "".join(masked)
+    found: list[tuple[int, int, str, str]] = []
+    if "](" in seen:
+        closing = _closing_parens(seen)
+        for match in re.finditer(r"\]\(", seen):
+            start = match.start()
+            end = closing.get(start + 1)
+            if end and in_table and _BARE_PIPE.search(seen, start, end):
+                end = None  # the cell ends first
+            destinations.append((start, end or len(seen)))
+            target = seen[start + 2:(end - 1) if end else len(seen)]
+            rule_id = link_target_rule(target)
+            if rule_id == "link-scheme" and dest_spans.get(start) == text[start:end] and _opens_a_note(text[start:end]):
+                rule_id = None  # sanitise_spans points it at the note's page
+            if rule_id:
+                # Nothing closes it: Python-Markdown may still find an end (its quotes hide parentheses),
+                # so the parenthesis is written as text and no link can start there.
+                found.append((start, end, "](#)", rule_id) if end else (start, start + 2, "]&#40;", rule_id))
+    if "]:" in seen and not (inline_only or in_table):
+        # A no-break space before a label is made a space by a later rule, which makes the line a
+        # definition on the next reading: judged as one now, the next reading finds nothing to change.
+        for match in _MD_DEFINITION.finditer(seen.replace("\u00a0", " ")):
+            if (not match.group(1).startswith("^") and (rule_id := link_target_rule(match.group(2)))
+                    and not opens_a_note(match.group(2))):  # left for convert_obsidian_uri, as above
+                found.append((match.start(2), match.end(2), "#", rule_id))
+    if "<" in seen:
+        reach = [0, 0]  # the end of the ranges (of `inside`, of `destinations`) that start before the `<`
+        next_range = [0, 0]
+        for match in re.finditer("<", seen):
+            start = match.start()
+            for kind, ranges in enumerate((inside, destinations)):
+                while next_range[kind] < len(ranges) and ranges[next_range[kind]][0] <= start:
+                    reach[kind] = max(reach[kind], ranges[next_range[kind]][1])
+                    next_range[kind] += 1
+            if start < reach[0]:
+                continue  # part of a tag the lexer read
+            in_destination = start < reach[1]
+            autolink = _MD_AUTOLINK.match(seen, start)
+            if autolink and in_destination:
+                continue  # the destination's own target, checked above
+            if autolink:
+                rule_id = link_target_rule(autolink.group(1))
+                end = autolink.end()
+            elif _MD_AUTOMAIL.match(seen, start):
+                continue  # always a mailto: link
+            else:
+                tag = _MD_TAG.match(seen, start)
+                if tag is None or not re.match(r"</?[A-Za-z]", tag.group(0)) or html_spans.get(start) == tag.group(0):
+                    continue  # no tag, or one the lexer saw too: sanitise_spans cleans it with nh3
+                if in_destination and not active_tag(text[start:tag.end()]):
+                    continue  # a link's `<target>` (checked above), or a tag that cannot act if there is no link
+                end = tag.end()
+                scheme = _SCHEME.match(tag.group(0), 1)
+                # `<tel:123>` is a tag to Python-Markdown (no `//`): as the autolink it was meant to be.
+                rule_id = (link_target_rule(tag.group(0)[1:-1]) or "html-sanitised") if scheme else "html-sanitised"
+            if rule_id:
+                # As text: `&lt;` can start no tag or link.
+                found.append((start, end, "&lt;" + text[start + 1:end], rule_id))
+    found.sort()
+    kept: list[tuple[int, int, str, str]] = []
+    for hazard in found:
+        if not kept or hazard[0] >= kept[-1][1]:
+            kept.append(hazard)
+    return kept
 
 
 def sanitise_attributes(attr: str) -> str:
@@ -366,10 +699,24 @@ def sanitise_attributes(attr: str) -> str:
 
 def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
     """Drop scripts, disallowed tags, event handlers and javascript: links from inline HTML, links and
-    attribute lists; give links into the notes folder the URLs the renderer resolves (relative_url).
+    attribute lists, reading links and tags as Python-Markdown will (_markdown_hazards); give links into
+    the notes folder the URLs the renderer resolves (relative_url).
 
     Returns whether any span changed.
     """
+    if "](" in text or "<" in text or "]:" in text:
+        hazards = _markdown_hazards(text, spans, unit.in_table, unit.inline_only)
+        if hazards:
+            pieces: list[str] = []
+            done = 0
+            for start, end, replacement, rule_id in hazards:
+                unit.log.repair(unit.line_at(text, start), rule_id, text[start:end], replacement)
+                pieces += [text[done:start], replacement]
+                done = end
+            pieces.append(text[done:])
+            # Read again from the text: the replacements change what the lexer sees.
+            spans[:] = [Span("prose", "".join(pieces))]
+            return True
     changed = False
     newlines = 0
     dropping: str | None = None
@@ -402,10 +749,6 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 unit.log.repair(line, "html-sanitised", span.text, cleaned)
                 span.text = cleaned
                 changed = True
-        elif span.kind == "dest" and _UNSAFE_SCHEME.match(span.text[2:]):
-            unit.log.repair(line, "html-sanitised", span.text, "](#)")
-            span.text = "](#)"
-            changed = True
         elif span.kind == "attr":
             cleaned = sanitise_attributes(span.text)
             if cleaned != span.text:
@@ -549,17 +892,44 @@ ProseEvent = tuple
 PROSE_CACHE_SPAN = 2_000  # longer spans are rare and not worth keeping
 
 
+_NEWLINE = re.compile("\n")
+
+
+# Counting the line ends from the start for each repair or finding cost the square of a long text.
+class _LineEnds:
+    """Where the line ends of a text are, found once, for the line of many offsets in it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._ends: list[int] | None = None
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = [match.start() for match in _NEWLINE.finditer(self.text)]
+        return self._ends
+
+    def before(self, offset: int) -> int:
+        """How many line ends come before `offset`."""
+        return bisect_left(self.ends, offset)
+
+    def line_start(self, newlines: int) -> int:
+        """The offset at which the line after `newlines` line ends starts."""
+        return self.ends[newlines - 1] + 1 if newlines else 0
+
+
 def _tag_and_finding_events(text: str, names_words: frozenset[str], events: list[ProseEvent]) -> None:
     if "#" in text:
         for match in TAG.finditer(text):
             events.append((_TAG, match.group(1)))
+    lines = _LineEnds(text)
     for match in _SHIFT_TYPO.finditer(text):
         if match.group(0).lower() not in names_words:
-            events.append((_FINDING, text.count("\n", 0, match.start()), match.group(0), "odd capitals"))
+            events.append((_FINDING, lines.before(match.start()), match.group(0), "odd capitals"))
     if "." in text:
         for match in _MISSING_SPACE.finditer(text):
             events.append(
-                (_FINDING, text.count("\n", 0, match.start()), match.group(0), "missing space after full stop")
+                (_FINDING, lines.before(match.start()), match.group(0), "missing space after full stop")
             )
 
 
@@ -567,19 +937,12 @@ def collect_tags_and_findings(text: str, unit: Unit, line_of: Callable[[int], in
     """Collect inline #tags and report words that look wrong; neither changes the text."""
     events: list[ProseEvent] = []
     _tag_and_finding_events(text, unit.ctx.names.words, events)
+    lines = _LineEnds(text)
     for event in events:
         if event[0] == _TAG:
             unit.log.tags.append(event[1])
         else:
-            at = _nth_line_start(text, event[1])
-            unit.log.find(line_of(at), event[2], event[3])
-
-
-def _nth_line_start(text: str, newlines: int) -> int:
-    at = 0
-    for _ in range(newlines):
-        at = text.index("\n", at) + 1
-    return at
+            unit.log.find(line_of(lines.line_start(event[1])), event[2], event[3])
 
 
 def apply_prose_rules(text: str, unit: Unit) -> tuple[str, tuple[ProseEvent, ...]]:
@@ -593,12 +956,15 @@ def apply_prose_rules(text: str, unit: Unit) -> tuple[str, tuple[ProseEvent, ...
         return hit
     events: list[ProseEvent] = []
     current = text
+    lines = _LineEnds(text)
 
     def report(at: int, rule_id: str, before: str, after: str) -> None:
         # `current` is the text the running rule was given, which is what `at` counts in.
-        events.append((_REPAIR, current.count("\n", 0, at), rule_id, before, after))
+        events.append((_REPAIR, lines.before(at), rule_id, before, after))
 
     for prose_rule in PROSE_RULES:
+        if lines.text is not current:
+            lines = _LineEnds(current)
         current = prose_rule.apply(current, unit, report)
     _tag_and_finding_events(current, unit.ctx.names.words, events)
     result = (current, tuple(events))
@@ -621,6 +987,13 @@ def replay_prose_events(events: tuple[ProseEvent, ...], unit: Unit, newlines_bef
 
 
 REREAD_LIMIT = 3  # further readings of a text whose repairs made new constructs
+
+
+def _has_hazards(text: str, unit: Unit) -> bool:
+    """Whether Python-Markdown would read a link or tag to sanitise in `text` (a repair can make one: a
+    dropped leftover brings a definition to the start of its line)."""
+    return ("](" in text or "<" in text or "]:" in text) and bool(
+        _markdown_hazards(text, lex(text), unit.in_table, unit.inline_only))
 
 
 def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
@@ -649,7 +1022,7 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
     # Last, so that it sees the text after leftovers such as "(opens in a new tab)" are gone.
     repair_stray_emphasis(spans, unit, "".join(s.text for s in spans))
     result = "".join(s.text for s in spans)
-    if result != lexed and rereads < REREAD_LIMIT and _new_constructs(spans, result):
+    if result != lexed and rereads < REREAD_LIMIT and (_new_constructs(spans, result) or _has_hazards(result, unit)):
         # A repair made a new construct out of prose (a dropped leftover closes a tag, say); read the
         # text again as a second pass would, keeping only what the new reading adds to the log.
         with unit.log.second_reading():
@@ -657,7 +1030,8 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
     return result
 
 
-_WEB_ADDRESS = re.compile(r"(?:https?|ftp)://")
+# Not ftp://, which browsers no longer open: the site links only to what LINK_SCHEMES lists.
+_WEB_ADDRESS = re.compile(r"https?://")
 
 
 def link_bare_url(span: Span, log: RepairLog, line: int) -> None:

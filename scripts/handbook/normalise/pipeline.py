@@ -317,7 +317,7 @@ def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairL
         return hit.rendered
     marks = len(log.repairs), len(log.findings), len(log.tags), len(assets)
     # A setext heading's text may run over several lines; the heading shows them as one.
-    text = renderer.prose([(line, one_line(inline))])[0]
+    text = renderer.prose([(line, one_line(inline))], inline_only=True)[0]
     result = _BlockResult(
         text,
         tuple((r.line - base, r.rule, r.before, r.after) for r in log.repairs[marks[0]:]),

@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
 from .blocks import CONTAINER_PREFIX, DEFINITION_START, INLINE_PARSER, PARSER, Rendered
-from .inline import ODD_SPACE, REFERENCE_DEFINITION, lex, lex_with_offsets
+from .inline import ODD_SPACE, REFERENCE_DEFINITION, lex, lex_with_offsets, link_target_rule, opens_a_note
 from .log import RepairLog
 
 REFERENCE_RULE = "reference-inlined"
@@ -145,9 +145,48 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
     return found
 
 
+def neutralise_definitions(body: str, log: RepairLog) -> str:
+    """The note's text with the target of each link reference definition that the site must not link to
+    (see link_target_rule) written as `#`, each logged, outside code.
+
+    markdown-it refuses a `javascript:` definition and leaves it as text, which Python-Markdown still
+    reads as a definition; as `#`, both read it, and its references are written inline like any other.
+    """
+    lines = body.split("\n")
+    unsafe: list[tuple[int, str, re.Match, str]] = []
+    for number, line in enumerate(lines):
+        if "]:" not in line:
+            continue
+        prefix = CONTAINER_PREFIX.match(line).group(0)
+        definition = REFERENCE_DEFINITION.match(line[len(prefix):])
+        if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
+            continue
+        target = definition.group("target")
+        rule_id = link_target_rule(target)
+        if rule_id is not None and not opens_a_note(target):
+            unsafe.append((number, prefix, definition, rule_id))
+    if not unsafe:
+        return body
+    # Only now is the note parsed: a definition written in a code block is code, and stays as written.
+    code: set[int] = set()
+    for token in PARSER.parse(body):
+        if token.type in ("fence", "code_block") and token.map:
+            code.update(range(*token.map))
+    changed = False
+    for number, prefix, definition, rule_id in unsafe:
+        if number in code:
+            continue
+        before = lines[number]
+        lines[number] = prefix + definition.group("head") + "#" + definition.group("rest")
+        log.repair(number, rule_id, before.strip(), lines[number].strip())
+        changed = True
+    return "\n".join(lines) if changed else body
+
+
 def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[str]]:
     """The note's text with each reference written inline, each changed line logged; and the labels
     whose definitions are no longer needed (none when some reference could not be written inline)."""
+    body = neutralise_definitions(body, log)
     env: dict = {}
     tokens = INLINE_PARSER.parse(body, env)
     lines = body.split("\n")

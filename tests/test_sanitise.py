@@ -1,0 +1,248 @@
+"""No note gives a page a link or tag that runs script: the sanitiser reads links and tags as Python-Markdown
+does, the site's last check reads every URL as a browser does, and active attachments are left out."""
+
+from __future__ import annotations
+
+import logging
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handbook.links import NoteIndex, asset_files, resolve_links, withheld_reason
+from handbook.model import Asset, BuildError, GeneratedFile, Note
+from handbook.normalise import normalise_text
+from handbook.normalise.inline import browser_view, clean_html, link_target_rule, sanitise_tag
+from handbook.urlcheck import browser_url, check_site_urls, page_violations, url_allowed
+from tests.conftest import mkdocs_markdown
+from tests.conftest import body, context, norm
+
+# Each form gave a live `javascript:` link (or tag) in Chromium before; each must come out inert.
+HOSTILE = {
+    "space before the target": "[c]( javascript:alert(document.domain))",
+    "tab before the target": "[c](\tjavascript:alert(1))",
+    "target on the next line": "[c](\njavascript:alert(1))",
+    "line end inside the scheme": "[c](java\nscript:alert(1))",
+    "tab inside the scheme": "[c](java\tscript:alert(1))",
+    "character reference": "[c](jav&#x61;script:alert(1))",
+    "decimal reference": "[c](&#106;avascript:alert(1))",
+    "named colon": "[c](javascript&colon;alert(1))",
+    "tab reference": "[c](java&#9;script:alert(1))",
+    "nested parentheses": "[c](javascript:alert((1)))",
+    "quoted parenthesis": '[c](javascript:alert("(") )',
+    "angle brackets after a space": "[c]( < javascript:alert(1)>)",
+    "image": "![c]( javascript:alert(1))",
+    "upper case": "[c](JaVaScRiPt:alert(1))",
+    "vbscript": "[c](vbscript:msgbox(1))",
+    "data page": "[c](data:text/html,<script>alert(1)</script>)",
+    "reference": "[r][b] and [b] and [b][]\n\n[b]: javascript:alert(1)",
+    "spelt reference": '[r][b]\n\n[b]: <jav&#x61;script:alert(1)> "t"',
+    "reference accepted by markdown-it": "[r][b]\n\n[b]: java&#9;script:alert(1)",
+    "reference on two lines": "[r]\n\n[r]:\n  javascript:alert(1)",
+    "reference inside a paragraph": "text\n[c]: javascript:alert(1)\n\nuse [c]",
+    "reference in a quote": "> [q][z]\n>\n> [z]: vbscript:x",
+    "autolink": "<javascript:alert(1)>",
+    "autolink with slashes": "<javascript://%0Aalert(1)>",
+    "autolink with an attribute": "<javascript:x/onclick=alert(1)>click",
+    "tag after a slash": "x <svg/onload=alert(1)> y",
+    "link tag after a slash": "<a/href=javascript:alert(1)>x</a>",
+    "escaped script": "x \\<script>alert(1)//\\</script>",
+    "tag with a reference": '<a href="jav&#x61;script:alert(1)">x</a>',
+    "table cell": "| a | b |\n|---|---|\n| [x](javascript:alert(1) | c) |",
+}
+
+
+_MARKDOWN: list = []  # the site's Python-Markdown, made once
+
+
+def _page(note: Note) -> str:
+    """A normalised note's page as the site writes it: its links resolved, then Python-Markdown."""
+    if not _MARKDOWN:
+        _MARKDOWN.append(mkdocs_markdown(Path(__file__).parent))  # snippets are not read here
+    page = resolve_links([GeneratedFile("notes/note.md", note.markdown)], NoteIndex([note]), lambda *_: None)[0]
+    _MARKDOWN[0].reset()
+    return _MARKDOWN[0].convert(page.content)
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_link_or_tag_comes_out_inert_and_logged(text: str) -> None:
+    note = norm(f"# T\n\n{text}\n")
+    html = _page(note)
+    assert page_violations(html, "note.html") == [], html  # no such URL, and no event handler
+    assert "<svg" not in html and "<script" not in html, html
+    assert {"html-sanitised", "link-scheme"} & {repair.rule for repair in note.repairs}
+    # A second pass has nothing left to sanitise.
+    again = normalise_text(note.markdown, context())[1]
+    assert not {"html-sanitised", "link-scheme"} & {repair.rule for repair in again}
+
+
+# Pieces of the forms above, put together at random: whatever a note makes of them, its page holds no URL
+# the site refuses, no event handler and no element that acts.
+PIECES = ["[a]", "](", "(", ")", " ", "\t", "\n", "java", "script", ":", "&#x61;", "&#58;", "&colon;", "&#9;", "<",
+          ">", "/", "\\", '"', "`", "x", "//", "%0A", "alert(1)", "onload=alert(1)", "svg", "a href=", "data:text/html,",
+          "<javascript:", "[b]: ", "[b]", "[b]:\n", "![i](", "|", "=", "<img/src=x/onerror=alert(1)>", "<a/href=",
+          "](<details/open/ontoggle=alert(1)>)", "<script>", "</script>", "<iframe ", "\\<", "\\>", "> ", "- "]
+ACTIVE_ELEMENTS = {"script", "iframe", "object", "embed", "svg", "math", "base", "meta", "form", "style", "link",
+                   "frame", "template"}
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self.names.add(tag)
+
+
+@settings(max_examples=300, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_no_mix_of_hostile_pieces_gives_a_page_that_acts(text: str) -> None:
+    note = norm(f"# T\n\n{text}\n")
+    html = _page(note)
+    assert page_violations(html, "note.html") == [], (text, note.markdown, html)
+    elements = _Elements()
+    elements.feed(html)
+    assert not elements.names & ACTIVE_ELEMENTS, (text, note.markdown, html)
+
+
+def test_the_reported_forms_are_logged_as_other_unsafe_links_are() -> None:
+    note = norm("# T\n\n[c]( javascript:alert(document.domain))\n\n[r][b]\n\n[b]: javascript:alert(1)\n")
+    sanitised = [(r.line, r.rule, r.before, r.after) for r in note.repairs if r.rule == "html-sanitised"]
+    # The definition first: it is neutralised before the references are written inline.
+    assert sanitised == [(7, "html-sanitised", "[b]: javascript:alert(1)", "[b]: #"),
+                         (3, "html-sanitised", "]( javascript:alert(document.domain))", "](#)")]
+    # `#` is this note: each link leads to its page, as every neutralised link does.
+    assert body(note) == "[c](note:note.md)\n\n[r](note:note.md)\n"
+
+
+@pytest.mark.parametrize("text", [
+    "[a](https://example.com/a_(b)) and [m](mailto:me@example.com) and [r](other.md) and [h](#heading)",
+    "<https://example.com/x> and <me@example.com>",
+    "![shot](data:image/png;base64,iVBORw0KGgo=)",
+    "[s](https://example.com \"javascript: a title\")",
+    "`[code](javascript:alert(1))` and `<svg/onload=x>` stay code",
+    "Less than: a <= b, 3 < 4 and x<y",
+])
+def test_ordinary_links_and_text_are_left_alone(text: str) -> None:
+    note = norm(f"# T\n\n{text}\n")
+    assert not {"html-sanitised", "link-scheme"} & {repair.rule for repair in note.repairs}
+
+
+def test_a_link_the_site_does_not_open_points_at_its_note() -> None:
+    note = norm("# T\n\n[f](file:///etc/passwd), [t](tel:+123), <tel:+123> and <ftp://example.com/a>.\n")
+    assert [(r.rule, r.before, r.after) for r in note.repairs if r.rule == "link-scheme"] == [
+        ("link-scheme", "](file:///etc/passwd)", "](#)"), ("link-scheme", "](tel:+123)", "](#)"),
+        ("link-scheme", "<tel:+123>", "&lt;tel:+123>"),
+        ("link-scheme", "<ftp://example.com/a>", "&lt;ftp://example.com/a>")]
+
+
+def test_a_bare_ftp_address_stays_text() -> None:
+    assert "bare-url" not in {r.rule for r in norm("# T\n\nftp://example.com/file and https://example.com/\n").repairs
+                              if "ftp" in r.before}
+
+
+def test_targets_are_read_as_a_browser_reads_them() -> None:
+    assert browser_view(" \tjav&#x61;\nscript&colon;x") == "javascript:x"
+    assert link_target_rule("java script:x") == "html-sanitised"
+    assert link_target_rule("DATA:text/html,x") == "html-sanitised"
+    assert link_target_rule("data:image/png;base64,AA") is None
+    assert link_target_rule("obsidian://open?vault=V") == "link-scheme"
+    assert link_target_rule("https://example.com") is link_target_rule("note:X") is link_target_rule("../a.md") is None
+
+
+def test_inline_tags_keep_only_web_and_mail_addresses() -> None:
+    assert sanitise_tag('<a href="tel:123">') == "<a>"
+    assert sanitise_tag('<blockquote cite="javascript:alert(1)">') == "<blockquote>"  # nh3 itself keeps it
+    assert sanitise_tag('<a href="https://example.com/">') == '<a href="https://example.com/">'
+    assert clean_html('<div><a href="ftp://example.com/">f</a></div>') == "<div><a>f</a></div>"
+
+
+# ---- The site's last check --------------------------------------------------------------------------------
+
+
+def test_urls_are_read_as_a_browser_reads_them() -> None:
+    assert browser_url(" \x00java\tscript:x\n") == "javascript:x"
+    assert url_allowed("https://a") and url_allowed("MAILTO:a@b") and url_allowed("../x/") and url_allowed("#top")
+    assert url_allowed("data:image/webp;base64,AA") and url_allowed("//example.com/")
+    assert not url_allowed("javascript:x") and not url_allowed("data:image/svg+xml,<svg/>")
+    assert not url_allowed("ftp://a") and not url_allowed("file:///etc") and not url_allowed("obsidian://open")
+
+
+@pytest.mark.parametrize("html, found", [
+    ('<a href="jav&#x61;script:x">a</a>', ("a", "href", "javascript:x")),
+    ('<a href="java&#9;script:x">a</a>', ("a", "href", "javascript:x")),
+    ('<img srcset="a.png 1x, javascript:x 2x">', ("img", "srcset", "javascript:x")),
+    ('<meta http-equiv="refresh" content="0; url=javascript:x">', ("meta", "content", "javascript:x")),
+    ('<svg><a xlink:href="javascript:x"><text>t</text></a></svg>', ("a", "xlink:href", "javascript:x")),
+    ('<svg><set attributeName="href" to="javascript:x"/></svg>', ("set", "to", "javascript:x")),
+    ('<form action="vbscript:x"></form>', ("form", "action", "vbscript:x")),
+    ('<button formaction="javascript:x">b</button>', ("button", "formaction", "javascript:x")),
+    ('<object data="data:text/html,x"></object>', ("object", "data", "data:text/html,x")),
+    ('<video poster="javascript:x"></video>', ("video", "poster", "javascript:x")),
+    ('<div style="background: url(javascript:x)">d</div>', ("div", "style", "javascript:x")),
+    ("<img src=x onerror=alert(1)>", ("img", "onerror", "alert(1)")),
+    ('<iframe srcdoc="&lt;script&gt;x&lt;/script&gt;"></iframe>', ("iframe", "srcdoc", "<script>x</script>")),
+    ("<style>p { background: url('javascript:x') }</style>", ("style", "url()", "javascript:x")),
+])
+def test_every_url_bearing_attribute_is_checked(html: str, found: tuple[str, str, str]) -> None:
+    assert [(v.tag, v.attribute, v.url) for v in page_violations(html, "p.html")] == [found]
+
+
+def test_the_theme_s_own_markup_passes() -> None:
+    theme = ('<a href="javascript:void(0)" class="md-search__icon md-icon" data-clipboard data-clipboard-text="" '
+             'data-md-component="search-share" tabindex="-1"></a><link rel="canonical" href="http://127.0.0.1:8000/">'
+             '<img src="data:image/png;base64,AA" alt=""><a href="../x/#y">x</a>')
+    assert page_violations(theme, "index.html") == []
+    # The exception is the theme's one element, not the URL.
+    assert len(page_violations('<a href="javascript:void(0)">x</a>', "index.html")) == 1
+
+
+def test_a_violation_stops_the_build_naming_page_line_url_and_note(tmp_path: Path) -> None:
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "index.html").write_text('<a href="https://example.com/">fine</a>', encoding="utf-8")
+    assert check_site_urls(tmp_path) == 1
+    page = tmp_path / "handbook" / "notes" / "bad"
+    page.mkdir(parents=True)
+    (page / "index.html").write_text(
+        "<!-- Generated by scripts/build.py from data/notes/bad.md; edit the note, not this page. -->\n"
+        "<p>\n<a href=' javascript:alert(1)'>x</a></p>\n", encoding="utf-8")
+    with pytest.raises(BuildError) as error:
+        check_site_urls(tmp_path)
+    assert error.value.describe() == (
+        "site/handbook/notes/bad/index.html:3: expected a URL that is http, https, mailto, relative or an anchor, "
+        "and no script; received 'javascript:alert(1)' in <a href> (from the note data/notes/bad.md); "
+        "1 in all on 1 page")
+
+
+# ---- Attachments ---------------------------------------------------------------------------------------------
+
+
+def test_only_passive_kinds_of_file_are_published() -> None:
+    for name in ("a.png", "b.JPG", "c.pdf", "d.mp4", "e.csv", "f.docx"):
+        assert withheld_reason(name) == "", name
+    for name in ("a.svg", "b.SVGZ", "c.html", "d.htm", "e.xhtml", "f.xht", "g.shtml", "h.mhtml", "i.xml", "j.xsl",
+                 "k.js", "l.mjs", "m.kml", "noextension"):
+        assert withheld_reason(name), name
+
+
+def test_an_active_attachment_is_not_copied_and_shows_as_not_published(tmp_path: Path, caplog) -> None:
+    for name in ("evil.svg", "page.html", "fine.png"):
+        (tmp_path / name).write_text("<svg onload=alert(1)>", encoding="utf-8")
+    note = Note(path="n.md", title="N", raw="", markdown="", sections=(), assets=(
+        Asset("evil.svg", "n.md", 3), Asset("page.html", "n.md", 4), Asset("fine.png", "n.md", 5)))
+    with caplog.at_level(logging.WARNING, logger="handbook"):
+        files = asset_files([note], tmp_path, "notes")
+    assert [f.path for f in files] == ["assets/fine.png"]
+    assert [record.getMessage().split(": expected")[0] for record in caplog.records] == [
+        "notes/n.md:3: attached file 'evil.svg' is not published",
+        "notes/n.md:4: attached file 'page.html' is not published"]
+    page = resolve_links([GeneratedFile("notes/n.md", "![d](asset:evil.svg) [the page](asset:page.html) "
+                                                      "![ok](asset:fine.png)")], NoteIndex([note]), lambda *_: None)[0]
+    assert page.content == (
+        '<span class="handbook-missing-image handbook-withheld-file" title="\u201cevil.svg\u201d is not published: '
+        'an SVG image, which runs its script when opened as the site">File not published: evil.svg</span> '
+        '<span class="handbook-missing-link handbook-withheld-file" title="\u201cpage.html\u201d is not published: '
+        'a web page, which could run script as the site">the page</span> ![ok](../assets/fine.png)')
