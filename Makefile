@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_pipeline.py
 	$(BIN)/python scripts/bench_site.py
 	$(BIN)/python scripts/bench_serve.py
+	$(BIN)/python scripts/bench_hostile.py
 
 clean:
 	rm -rf $(VENV) site docs/handbook docs/report.json docs/matrix.json docs/matrix.csv .cache

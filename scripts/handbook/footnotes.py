@@ -27,10 +27,40 @@ _FOOTNOTE = re.compile(
 LITERAL_KINDS = frozenset({"code", "html"})
 
 
+def _without_open_labels(markdown: str) -> str:
+    """The text with every `[` that no `]` follows on its line written as another character, of the
+    same length, that none of _FOOTNOTE's branches treats apart (read matches' spans, not their text)."""
+    # No footnote can start there, but _FOOTNOTE tried one at each `[^`, each reading to the end of the
+    # line: a line of unclosed `[^` cost the square of its length.
+    lines = markdown.split("\n")
+    for number, line in enumerate(lines):
+        closed = line.rfind("]") + 1
+        if "[" in line[closed:]:
+            lines[number] = line[:closed] + line[closed:].replace("[", "\0")
+    return "\n".join(lines)
+
+
+def _all_matches(markdown: str) -> Iterable[re.Match[str]]:
+    """_FOOTNOTE's matches in the text: code spans, escapes and footnotes (spans as in the text)."""
+    return _FOOTNOTE.finditer(_without_open_labels(markdown))
+
+
 def _matches(markdown: str) -> Iterable[re.Match[str]]:
     if "[^" not in markdown:
         return ()
-    return (m for m in _FOOTNOTE.finditer(markdown) if m.group("label") is not None)
+    return (m for m in _all_matches(markdown) if m.group("label") is not None)
+
+
+def _substitute(markdown: str, replace: Callable[[re.Match[str]], str | None]) -> str:
+    """The text with each footnote match replaced by `replace(match)`, or kept where that is None."""
+    out: list[str] = []
+    position = 0
+    for match in _all_matches(markdown):
+        replacement = replace(match) if match.group("label") is not None else None
+        if replacement is not None:
+            out += (markdown[position:match.start()], replacement)
+            position = match.end()
+    return "".join(out) + markdown[position:]
 
 
 def _is_definition(match: re.Match[str]) -> bool:
@@ -53,23 +83,18 @@ def relabel(markdown: str, rename: Callable[[str, bool], str]) -> str:
         return markdown
 
     def replace(match: re.Match[str]) -> str:
-        if match.group("label") is None:
-            return match.group(0)
         renamed = rename(match.group("label"), _is_definition(match))
         return f"{match.group('start') or ''}[^{renamed}]{match.group('colon') or ''}"
 
-    return _FOOTNOTE.sub(replace, markdown)
+    return _substitute(markdown, replace)
 
 
 def escape_definitions(markdown: str, labels: frozenset[str]) -> str:
     """The block with the definitions of `labels` escaped, so that they show as the text they are."""
     if not labels or "[^" not in markdown:
         return markdown
-    return _FOOTNOTE.sub(
-        lambda m: (f"{m.group('start')}\\[^{m.group('label')}]:"
-                   if m.group("label") in labels and _is_definition(m) else m.group(0)),
-        markdown,
-    )
+    return _substitute(markdown, lambda m: (f"{m.group('start')}\\[^{m.group('label')}]:"
+                                            if m.group("label") in labels and _is_definition(m) else None))
 
 
 # A line that starts a footnote definition (perhaps indented, as in a list item).

@@ -70,22 +70,39 @@ class Abbreviations:
         self.lines = {term.term: f"*[{term.term}]: {tooltip(term)}" for term in glossary.terms}
         # Plain text, not the abbr extension's word-bounded pattern: a term as a word is a term as text, and
         # the search is four times quicker without the boundaries.
-        longest_first = sorted(self.lines, key=len, reverse=True)
-        self._found = re.compile("|".join(map(re.escape, longest_first))) if self.lines else None
+        self._found = re.compile(_longest_term_pattern(self.lines)) if self.lines else None
+        # Every start of a term, with the terms that start so (see _terms_within).
+        self._starting: dict[str, list[str]] = {}
+        for term in self.lines:
+            for end in range(len(term) + 1):
+                self._starting.setdefault(term[:end], []).append(term)
+        self._within: dict[str, frozenset[str]] = {}
+
+    def _terms_within(self, found: str) -> frozenset[str]:
+        """The other terms the abbr extension may find where the search found `found`."""
         # The search goes on after the end of what it found, but the abbr extension may find a shorter term
         # where the longer one has no word boundary (`SSE` in `SSE-KMSx`, `KMS` in `xSSE-KMS`): one that
-        # starts where the found term or a word in it starts. Finding a term counts those too.
-        self._within = {found: tuple(term for term in self.lines if term != found and any(
-            found.startswith(term, start) or start and term.startswith(found[start:])
-            for start in _word_starts(found)))
-            for found in self.lines}
+        # starts where the found term or a word in it starts. Finding a term counts those too. They are
+        # looked up from the found term's words, once: trying every term against every other took five
+        # seconds for 2,000 terms.
+        within = self._within.get(found)
+        if within is None:
+            parts: set[str] = set()
+            for start in _word_starts(found):
+                parts.update(found[start:end] for end in range(start + 1, len(found) + 1)
+                             if found[start:end] in self.lines)
+                if start:
+                    parts.update(self._starting.get(found[start:], ()))
+            parts.discard(found)
+            within = self._within[found] = frozenset(parts)
+        return within
 
     def used_in(self, markdown: str) -> set[str]:
         """Every term the abbr extension could find in the page's text, and a few it will not (terms in code)."""
         used: set[str] = set()
         for found in set(self._found.findall(markdown)) if self._found else ():
             used.add(found)
-            used.update(self._within[found])
+            used.update(self._terms_within(found))
         return used
 
     def definitions_of(self, terms: Iterable[str]) -> str:
@@ -107,6 +124,28 @@ class Abbreviations:
             return page
         separator = "\n" if page.content.endswith("\n") else "\n\n"
         return GeneratedFile(page.path, page.content + separator + self.definitions_of(used))
+
+
+def _longest_term_pattern(terms: Iterable[str]) -> str:
+    """A pattern that finds, where one of `terms` first starts, the longest one there."""
+    # What an alternation of the terms, longest first, finds; but that tries every term at every character
+    # of a page, so 2,000 terms cost seconds. A tree of the terms' letters tries one branch per letter.
+    tree: dict = {}
+    for term in terms:
+        node = tree
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a term ends here
+    return _branch_pattern(tree)
+
+
+def _branch_pattern(node: dict) -> str:
+    branches = [re.escape(char) + _branch_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    either = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # Greedy: a longer term through this letter first, then the term that ends at it.
+    return f"(?:{either})?" if "" in node else either
 
 
 def _word_starts(term: str) -> list[int]:

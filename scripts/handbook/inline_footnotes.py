@@ -28,12 +28,13 @@ _BREAK = re.compile(r"(?:<br>)?\n[ \t]*")
 def _candidates(text: str) -> list[tuple[int, int, str]]:
     """(start, end, content) of each `^[content]` outside code, escapes and other constructs, in order."""
     spans = lex_with_offsets(text)
+    closing = _closing_brackets(spans)
     found: list[tuple[int, int, str]] = []
     cursor = 0  # the text before it is taken
-    for index, (kind, start, piece) in enumerate(spans):
+    for kind, start, piece in spans:
         at = max(cursor - start, 0)
         while kind == "prose" and (opening := piece.find("^[", at)) >= 0:
-            close = _closing_bracket(spans[index:], opening + 2)
+            close = closing.get(start + opening + 1)
             if close is None:
                 break
             found.append((start + opening, close + 1, text[start + opening + 2:close]))
@@ -42,20 +43,23 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _closing_bracket(spans: Sequence[tuple[str, int, str]], offset: int) -> int | None:
-    """Where the `]` that closes a bracket opened in the first span before `offset` stands, or None."""
-    depth = 0
-    for number, (kind, start, piece) in enumerate(spans):
+def _closing_brackets(spans: Sequence[tuple[str, int, str]]) -> dict[int, int]:
+    """Where the `]` that closes each `[` of the prose spans stands, brackets in between counted."""
+    # Looking for the closing bracket of each `^[` after it cost the square of a text of many unclosed ones.
+    closing: dict[int, int] = {}
+    opened: list[int] = []
+    for kind, start, piece in spans:
         if kind != "prose":
             continue
-        for at in range(offset if number == 0 else 0, len(piece)):
-            if piece[at] == "[":
-                depth += 1
-            elif piece[at] == "]":
-                if depth == 0:
-                    return start + at
-                depth -= 1
-    return None
+        for bracket in _BRACKET.finditer(piece):
+            if bracket.group() == "[":
+                opened.append(start + bracket.start())
+            elif opened:
+                closing[opened.pop()] = start + bracket.start()
+    return closing
+
+
+_BRACKET = re.compile(r"[\[\]]")
 
 
 def _read_by_markdown_it(text: str) -> list[str]:

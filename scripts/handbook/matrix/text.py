@@ -8,12 +8,15 @@ from functools import lru_cache
 
 from ..templating import md_cell, md_text, md_title  # noqa: F401  (re-exported: the matrix's data text filters)
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_WIKILINK = re.compile(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+# Each pattern's last branch takes at once the text that a failed match read (`[` up to the next `]`, a
+# destination that no `)` closes, a `<` that no `>` closes): every opening in it would fail the same way,
+# and trying each in turn made a block of unclosed brackets cost the square of its length.
+_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)|\[[^\]]*+(?:\]\([^)]*+)?")
+_WIKILINK = re.compile(r"!?\[\[(?P<target>[^\]|]*)(?:\|(?P<alias>[^\]]*))?\]\]|\[\[[^\]]*+")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
 _HEADING_MARKER = re.compile(r"^\s*#{1,6}\s*")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`)")
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^>]+>|(?P<unclosed><[^>]*+)")
 _SPACES = re.compile(r"\s+")
 
 
@@ -25,9 +28,10 @@ def plain_text(markdown: str) -> str:
         line = _HEADING_MARKER.sub("", _LIST_MARKER.sub("", line))
         lines.append(line)
     text = " ".join(lines)
-    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
+    text = _WIKILINK.sub(lambda m: m.group() if m.group("target") is None else m.group("alias") or m.group("target"),
+                         text)
+    text = _LINK.sub(lambda m: m.group() if m.group("text") is None else m.group("text"), text)
+    text = _TAG.sub(lambda m: m.group() if m.group("unclosed") is not None else "", text)
     text = _EMPHASIS.sub("", text)
     return _SPACES.sub(" ", html.unescape(text)).strip()
 

@@ -729,14 +729,18 @@ def _unique(anchor: str, used: set[str]) -> str:
 def _with_ancestors(levels: list[tuple[int, bool]]) -> list[bool]:
     """Keep sections with content, and the headings above them so the outline stays readable."""
     keep = [has for _, has in levels]
+    # The headings above a section are those still open at it; walking back to the first section for
+    # each one cost the square of the sections. Marking stops at a kept heading: all above it are kept.
+    open_headings: list[int] = []
     for index, (level, has) in enumerate(levels):
-        if not has:
-            continue
-        wanted = level
-        for back in range(index - 1, -1, -1):
-            if levels[back][0] < wanted:
-                keep[back] = True
-                wanted = levels[back][0]
+        while open_headings and levels[open_headings[-1]][0] >= level:
+            open_headings.pop()
+        if has:
+            for above in reversed(open_headings):
+                if keep[above]:
+                    break
+                keep[above] = True
+        open_headings.append(index)
     return keep
 
 

@@ -8,8 +8,11 @@ import unicodedata
 import zlib
 from functools import lru_cache
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+# Each pattern's last branch takes the text that a failed match read (`[` up to the next `]`, or a
+# destination that no `)` closes) in one step: every `[` in it would fail the same way, and trying each
+# in turn made a note of unclosed brackets cost the square of its length.
+_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)|\[[^\]]*+(?:\]\([^)]*+)?")
+_WIKILINK = re.compile(r"!?\[\[(?P<target>[^\]|#]*)(?:#[^\]|]*)?(?:\|(?P<alias>[^\]]*))?\]\]|\[\[[^\]]*+")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
 _HEADING_NUMBER = re.compile(r"^\s*(?:\d+[.)]|[ivx]+[.)])\s*")
 _WORD = re.compile(r"[a-z0-9]+(?:[+'][a-z0-9]+)*")
@@ -23,10 +26,20 @@ STOPWORDS = frozenset(
 def plain(markdown: str) -> str:
     """Markdown without markup: link and image text kept, emphasis, code ticks, list markers and the
     normaliser's line breaks dropped."""
-    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), markdown.replace("<br>\n", "\n"))
-    text = _LINK.sub(r"\1", text)
+    text = _WIKILINK.sub(_wikilink_text, markdown.replace("<br>\n", "\n"))
+    text = _LINK.sub(_link_text, text)
     text = _LIST_MARKER.sub("", text)
     return text.replace("**", "").replace("__", "").replace("`", "").replace("_", " ").replace("*", " ")
+
+
+def _wikilink_text(match: re.Match[str]) -> str:
+    if match.group("target") is None:
+        return match.group()
+    return match.group("alias") or match.group("target")
+
+
+def _link_text(match: re.Match[str]) -> str:
+    return match.group() if match.group("text") is None else match.group("text")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -60,12 +73,25 @@ def sentences(markdown: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_TARGET = re.compile(r"\]\(([^)\s]+)[^)]*\)|\[\[([^\]|]+)")
+_TARGET = re.compile(r"\]\(([^)\s]++)[^)]*+\)|\[\[([^\]|]+)")
+_WIKILINK_TARGET = re.compile(r"\[\[([^\]|]+)")
 
 
 def link_targets(markdown: str) -> frozenset[str]:
     """The targets of a block's links and wikilinks: two blocks saying 'see here' about different pages differ."""
-    return frozenset((a or b).strip().lower() for a, b in _TARGET.findall(markdown)) if "[" in markdown else frozenset()
+    if "[" not in markdown:
+        return frozenset()
+    # A link's `](` needs a `)` after it: past the last one only wikilinks match. Trying each `](` there,
+    # every one reading to the end of the text, made unclosed links cost the square of their number.
+    closed = markdown.rfind(")") + 1
+    matches = list(_TARGET.finditer(markdown, 0, closed))
+    targets = [m.group(1) or m.group(2) for m in matches]
+    resume = closed
+    if matches and matches[-1].end() == closed and matches[-1].group(2) is not None:
+        whole = _WIKILINK_TARGET.match(markdown, matches[-1].start())  # a wikilink the bound cut short
+        targets[-1], resume = whole.group(1), whole.end()
+    targets += _WIKILINK_TARGET.findall(markdown, resume)
+    return frozenset(target.strip().lower() for target in targets)
 
 
 def text_hash(text: str) -> bytes:

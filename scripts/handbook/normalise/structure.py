@@ -295,18 +295,27 @@ def _without_comments(text: str, log: RepairLog) -> str:
     markers = _comment_markers(lines, code)
     pairs = [(markers[i], markers[i + 1]) for i in range(0, len(markers) - 1, 2)]
     removed = []
-    for (first, start), (last, end) in reversed(pairs):  # from the end, so that earlier columns stay put
+    # The columns each line loses, left to right: each line is written once, as cutting one comment at a
+    # time out of a line of many cost the square of its length.
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    for (first, start), (last, end) in pairs:
         if any(number in code for number in range(first, last + 1)):
             continue
         if first == last:
             removed.append((first, lines[first][start:end + 2]))
-            lines[first] = lines[first][:start] + lines[first][end + 2:]
+            cuts.setdefault(first, []).append((start, end + 2))
         else:
             removed.append((first, "\n".join([lines[first][start:], *lines[first + 1:last], lines[last][:end + 2]])))
-            lines[first] = lines[first][:start]
+            cuts.setdefault(first, []).append((start, len(lines[first])))
             lines[first + 1:last] = [""] * (last - first - 1)
-            lines[last] = lines[last][end + 2:]
-    for number, comment in reversed(removed):
+            cuts.setdefault(last, []).append((0, end + 2))
+    for number, columns in cuts.items():
+        line, kept, at = lines[number], [], 0
+        for start, end in columns:
+            kept.append(line[at:start])
+            at = end
+        lines[number] = "".join(kept) + line[at:]
+    for number, comment in removed:
         log.repair(number, "obsidian-comment", comment, "")
     return "\n".join(lines)
 
