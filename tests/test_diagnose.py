@@ -5,7 +5,7 @@ from __future__ import annotations
 from handbook.diagnose import breaking_line, site_markdown
 from handbook.model import Source
 from tests.conftest import PROJECT
-from tests.test_normalise import norm
+from tests.conftest import norm
 
 
 def test_an_html_block_left_open_is_found_at_its_line():

@@ -219,7 +219,7 @@ def test_footnotes_are_numbered_in_the_order_the_text_cites_them(footnote_site: 
 
 
 def test_an_empty_definition_gets_a_no_break_space_so_that_its_page_builds(tmp_path: Path):
-    from tests.test_normalise import norm, rules
+    from tests.conftest import norm, rules
 
     note = norm("# Footnotes\n\nText^[x] and [^1].\n\n[^1]:\n")
     assert "[^1]: &nbsp;" in note.markdown

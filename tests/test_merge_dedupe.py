@@ -117,7 +117,7 @@ def test_identical_notes_are_exact_duplicates(outline):
 
 
 def test_identical_files_titled_by_their_names_are_exact_duplicates(outline):
-    from tests.test_normalise import norm
+    from tests.conftest import norm
 
     # Text comes before the first heading, so each note is titled by its file name; the text is what they share.
     text = "Runs code without servers and bills per request.\n\n## Pricing\nPer request and per millisecond.\n"

@@ -131,7 +131,7 @@ def test_note_home_resolves_notes_and_headings(result):
 
 def test_a_block_id_leads_to_its_block_or_its_section_never_to_a_heading_it_spells():
     from handbook.merge.render import render_other_page
-    from tests.test_normalise import norm
+    from tests.conftest import norm
 
     text = ("# Notes\n\n## Least privilege\n\nGrant only what a role needs. ^a-b\n\n## Review\n\n"
             "- Review access each quarter.\n- Remove unused roles.\n^least-privilege\n\n"
@@ -155,7 +155,7 @@ def test_a_block_id_leads_to_its_block_or_its_section_never_to_a_heading_it_spel
 
 def test_a_numbered_list_after_a_bulleted_one_on_a_merged_page_is_a_list_of_its_own():
     from handbook.merge.render import render_other_page
-    from tests.test_normalise import norm
+    from tests.conftest import norm
 
     note = norm("# Steps\n\n- Bullet about widgets.\n\n1. First numbered step.\n2. Second step.\n", path="s.md")
     result = merge_notes([note], load_topics(DATA))
@@ -167,7 +167,7 @@ def test_a_numbered_list_after_a_bulleted_one_on_a_merged_page_is_a_list_of_its_
 def test_an_item_after_an_item_of_several_blocks_stays_an_item_of_its_own(tmp_path):
     from handbook.merge.render import render_other_page
     from tests.conftest import mkdocs_markdown
-    from tests.test_normalise import norm
+    from tests.conftest import norm
 
     note = norm("# Tools\n\n- ###### Well-Architected Tool\n  Answers questions about a workload.\n"
                 "- ###### Carbon footprint tool\n  Tracks emissions.\n- Plain item.\n", path="t.md")
@@ -182,7 +182,7 @@ def test_an_item_after_an_item_of_several_blocks_stays_an_item_of_its_own(tmp_pa
 
 def test_an_other_page_credits_a_section_only_when_other_notes_said_it_too():
     from handbook.merge.render import render_other_page
-    from tests.test_normalise import norm
+    from tests.conftest import norm
 
     shared = "Lambda bills every request and each millisecond of compute time it uses."
     one = norm(f"# Lambda pricing\n\n## Costs\n\n{shared}\n\n## Limits\n\nFifteen minutes per invocation at most.\n",

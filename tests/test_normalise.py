@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 
 import markdown
 import pytest
 
-from handbook.model import BuildError, Note, RawNote
+from handbook.model import BuildError, Note
 from handbook.normalise import (
-    NormaliseContext,
     decode_note_bytes,
     find_suspicious_words,
     join_blocks,
@@ -21,57 +18,8 @@ from handbook.normalise import (
     normalise_note,
     normalise_text,
 )
+from tests.conftest import DATA, SEEDS, SITE_EXTENSIONS, body, context, html, norm, raw, rules, unaccounted_words
 from tests.golden import assert_golden
-
-PROJECT = Path(__file__).resolve().parents[1]
-DATA = PROJECT / "data"
-SEEDS = sorted((DATA / "notes").glob("*.md"))
-WORDS = re.compile(r"\w+")
-SITE_EXTENSIONS = ["admonition", "attr_list", "tables", "pymdownx.details", "pymdownx.superfences", "pymdownx.betterem"]
-
-
-@lru_cache(maxsize=4)
-def context(files: frozenset[str] = frozenset()) -> NormaliseContext:
-    """The context built from the project's own data files."""
-    return load_context(DATA, files)
-
-
-def raw(text: str, path: str = "note.md") -> RawNote:
-    """A RawNote as the loader hands it over."""
-    return RawNote(path, text, len(text.encode("utf-8")))
-
-
-def norm(text: str, files: frozenset[str] = frozenset(), path: str = "note.md") -> Note:
-    """Normalise a text with the project's data."""
-    return normalise_note(raw(text, path), context(files))
-
-
-def rules(note: Note) -> list[str]:
-    """The rule ids of a note's repairs, in order."""
-    return [r.rule for r in note.repairs]
-
-
-def body(note: Note) -> str:
-    """Note.markdown without the title line."""
-    return note.markdown.split("\n", 2)[2] if note.markdown.count("\n") >= 2 else ""
-
-
-def unaccounted_words(text: str, note: Note) -> Counter:
-    """Words of the input that are neither in the output nor in a logged repair (nor moved to a field)."""
-    source = Counter(WORDS.findall(unicodedata.normalize("NFC", text)))
-    kept = Counter(WORDS.findall(note.markdown))
-    logged: Counter = Counter()
-    for repair in note.repairs:
-        logged.update(WORDS.findall(repair.before))
-    for value in (*note.tags, *note.aliases, note.author or "", *(f"{k} {v}" for k, v in note.meta)):
-        logged.update(WORDS.findall(value))
-    return source - kept - logged
-
-
-def html(markdown_text: str) -> str:
-    """Render with the Python-Markdown extensions the site uses."""
-    return markdown.markdown(markdown_text, extensions=SITE_EXTENSIONS)
-
 
 # ---- encoding and whitespace ------------------------------------------------------------------------
 
@@ -439,12 +387,14 @@ def test_a_link_that_opens_a_note_in_obsidian_links_that_note_on_the_site():
     note = norm("# T\n\nSee [NFS](obsidian://open?vault=My%20Vault&file=EC2%2F2.%20Storage(EBS)%2F1.2%20NFS%20Protocol), "
                 "[step](<obsidian://open?vault=V&file=Plan.md%23Step%20two> \"Plan\") and [vault](obsidian://open?vault=V).\n\n"
                 "Also [r].\n\n[r]: obsidian://open?vault=V&file=Runbook\n")
-    # The vault's name is the author's own; a URI that names no note (it opens a vault) stays as written.
+    # The vault's name is the author's own; a URI that names no note (it opens a vault) only opens the
+    # author's app, and the site links to no such address: it points at its own note.
     assert body(note) == ("See [NFS](note:EC2/2.%20Storage%28EBS%29/1.2%20NFS%20Protocol), "
-                          "[step](note:Plan#Step%20two \"Plan\") and [vault](obsidian://open?vault=V).\n\n"
+                          "[step](note:Plan#Step%20two \"Plan\") and [vault](note:note.md).\n\n"
                           "Also [r](note:Runbook).\n")
     assert [(r.line, r.rule) for r in note.repairs if r.rule == "obsidian-uri"] == [
         (3, "obsidian-uri"), (3, "obsidian-uri"), (5, "obsidian-uri"), (7, "obsidian-uri")]
+    assert [(r.line, r.before) for r in note.repairs if r.rule == "link-scheme"] == [(3, "](obsidian://open?vault=V)")]
     assert normalise_text(note.markdown, context())[1] == ()
 
 

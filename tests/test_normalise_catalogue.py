@@ -7,7 +7,7 @@ from pathlib import Path
 
 from handbook.normalise import normalise_text
 from handbook.normalise.catalogue import REPAIR_RULES
-from tests.test_normalise import SEEDS, context
+from tests.conftest import SEEDS, context
 
 NORMALISER = Path(__file__).resolve().parents[1] / "scripts" / "handbook" / "normalise"
 _ID = r'"([a-z]+(?:-[a-z0-9]+)*)"'
@@ -55,7 +55,7 @@ def test_every_description_shows_as_written_in_the_report() -> None:
 
     import markdown
 
-    from tests.test_normalise import SITE_EXTENSIONS
+    from tests.conftest import SITE_EXTENSIONS
 
     for rule, description in REPAIR_RULES.items():
         shown = markdown.markdown(f"| a |\n| --- |\n| {description} |", extensions=SITE_EXTENSIONS)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from handbook.model import BuildError, RawNote
 from handbook.normalise import load_context, normalise_note, normalise_text
+from tests.conftest import SEEDS, context, raw, unaccounted_words
 from tests.corpus import vault_or_skip
-from tests.test_normalise import SEEDS, context, raw, unaccounted_words
 
 FRAGMENTS = [
     "# ", "## ", "##", "###", "- ", "* ", "+ ", "1. ", "2) ", "    ", "  ", "\t", "> ", "> [!note] ", "> [!tip]- ",
@@ -147,6 +147,10 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "| a | b |\n![a](img.png) ^id-1\n![a](img.png)",  # an id that only a split at an image puts last
         " %%c%% <div>\n``` %%c%% ",  # a removed comment turns a fence into raw HTML's text
         "| a | b |\n``` %%c%% ```",  # an escaped backtick run brings a comment out of a code span
+        "| a | b |\n```%%```",  # a backtick run that cannot open a fence stays unescaped, and so does its code span
+        "word\n\u00a0[r]: javascript:x",  # a no-break space that a later rule removes makes a definition
+        "word\n(opens in a new tab)[r]: javascript:x",  # so does a dropped leftover: the text is read again
+        "# (opens in a new tab)[r]: javascript:x",  # a heading's text is never a definition
         "[x https://a.b<script>x()</script>\\[[Note]]",  # a web address never ends in the backslash of an escape
         '[x]: \n[r]: <http://x.y> "t"',  # a line break after a lone label would make `[x]:<br>` a definition
         "[x][r] [r] ![a][r]\n\n[r]: x.md \"t\"",  # references written inline are not read again as references

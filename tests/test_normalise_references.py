@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from handbook.model import RawNote
 from handbook.normalise import normalise_note, normalise_text
 from handbook.normalise.references import REFERENCE_RULE
-from tests.test_normalise import body, context, html, norm
+from tests.conftest import body, context, html, norm
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handbook.links import NoteIndex, find_missing_links, missing_link
 from handbook.publish import UnpublishedNote, split_unpublished
-from tests.test_normalise import norm
+from tests.conftest import norm
 
 
 def test_drafts_and_notes_not_to_publish_are_split_off_in_order_with_their_field_and_names():
