@@ -33,7 +33,7 @@ from handbook.model import RawNote  # noqa: E402
 from handbook.normalise import load_context, normalise_all  # noqa: E402
 from handbook.publish import split_unpublished  # noqa: E402
 from handbook.redirects import load_redirects  # noqa: E402
-from handbook.render import render_site  # noqa: E402
+from handbook.render import BuildState, render_site  # noqa: E402
 
 DATA = PROJECT / "data"
 NOTES = DATA / "notes"
@@ -148,8 +148,8 @@ def run_stages(raws: list[RawNote], glossary: Glossary | None) -> dict[str, floa
     started = time.perf_counter()
     matrix, redirects = load_matrix(DATA), load_redirects(DATA)
     glossary = glossary or load_glossary(DATA)
-    render_site(notes, {raw.path: raw.size for raw in raws}, findings, result, matrix, glossary,
-                PROJECT / "templates", NOTES, "notes", redirects, (), unpublished)
+    render_site(BuildState(notes, {raw.path: raw.size for raw in raws}, findings, result, matrix, glossary,
+                           PROJECT / "templates", NOTES, "notes", redirects, (), unpublished))
     times["render"] = time.perf_counter() - started
     return times
 

@@ -41,7 +41,7 @@ from handbook.paths import GENERATED_DIR  # noqa: E402
 from handbook.process import stop_on_terminate  # noqa: E402
 from handbook.publish import split_unpublished  # noqa: E402
 from handbook.redirects import load_redirects  # noqa: E402
-from handbook.render import render_site  # noqa: E402
+from handbook.render import BuildState, render_site  # noqa: E402
 from handbook.search import add_search_keywords  # noqa: E402
 from handbook.site import build_site  # noqa: E402
 from handbook.templating import count, template_errors  # noqa: E402
@@ -165,10 +165,11 @@ def main(argv: list[str] | None = None) -> int:
             redirects = load_redirects(args.data, args.limits)
 
         with feedback.stage("render"):
-            sizes = {raw.path: raw.size for raw in folder.notes}
+            state = BuildState(notes, {raw.path: raw.size for raw in folder.notes}, findings, result, matrix, glossary,
+                               args.templates, folder.root, display_path(args.notes), redirects, folder.hidden,
+                               unpublished)
             with template_errors(args.templates, display_path(args.templates)):
-                site = render_site(notes, sizes, findings, result, matrix, glossary, args.templates,
-                                   folder.root, display_path(args.notes), redirects, folder.hidden, unpublished)
+                site = render_site(state)
             for item in site.contradictions:
                 log.debug("contradiction %s: %s %s", item.source, item.rule, item.message)
             for rule, found in sorted(Counter(item.rule for item in site.contradictions).items()):

@@ -65,6 +65,18 @@ def norm(text: str, files: frozenset[str] = frozenset(), path: str = "note.md") 
     return normalise_note(raw(text, path), context(files))
 
 
+def render_notes(notes: list[Note], texts: dict[str, str], data: Path = DATA):
+    """Every page of a site made of `notes` (their texts by path), with the data files in `data`."""
+    from handbook.glossary import load_glossary
+    from handbook.matrix import load_matrix
+    from handbook.merge import load_topics, merge_notes
+    from handbook.render import BuildState, render_site
+
+    return render_site(BuildState(notes, {path: len(text) for path, text in texts.items()}, [],
+                                  merge_notes(notes, load_topics(data)), load_matrix(data), load_glossary(data),
+                                  data.parent / "templates", Path("."), "notes"))
+
+
 def rules(note: Note) -> list[str]:
     """The rule ids of a note's repairs, in order."""
     return [r.rule for r in note.repairs]

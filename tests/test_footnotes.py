@@ -14,7 +14,7 @@ from handbook.footnotes import definitions_by_label, defined_labels, escape_defi
 from handbook.merge.render import page_footnotes
 from handbook.merge.result import MergedBlock
 from handbook.model import Block, Source
-from tests.conftest import BuiltSite, copy_project, run_build
+from tests.conftest import BuiltSite, copy_project, render_notes, run_build
 
 TEXT = "Text[^a] and `[^code]` and \\[^escaped] and [^b].\n[^a]: First.\n   [^c]: Third.\nNot [^d]: a definition."
 
@@ -179,12 +179,8 @@ _DEFINITIONS = ["[^1]: Source one.", "[^2]: Source two, see[^1].", "[^x]: Extra.
     st.lists(st.sampled_from(_DEFINITIONS), max_size=4), st.booleans()), min_size=1, max_size=3))
 def test_every_footnote_link_on_every_page_has_its_target(notes_spec) -> None:
     """References, definitions and back-links line up on each page, wherever merging put the notes' parts."""
-    from handbook.glossary import load_glossary
-    from handbook.matrix import load_matrix
-    from handbook.merge import load_topics, merge_notes
     from handbook.model import RawNote
     from handbook.normalise import load_context, normalise_note
-    from handbook.render import render_site
 
     data = Path(__file__).resolve().parents[1] / "data"
     texts = {}
@@ -193,8 +189,7 @@ def test_every_footnote_link_on_every_page_has_its_target(notes_spec) -> None:
         texts[f"n{i}.md"] = f"# Note {i}\n\n{body}\n\n{'## Sources' if own_section else ''}\n\n" + "\n".join(definitions) + "\n"
     context = load_context(data, frozenset())
     notes = [normalise_note(RawNote(path, text, len(text)), context) for path, text in texts.items()]
-    site = render_site(notes, {p: len(t) for p, t in texts.items()}, [], merge_notes(notes, load_topics(data)),
-                       load_matrix(data), load_glossary(data), data.parent / "templates", Path("."), "notes")
+    site = render_notes(notes, texts, data)
     for page in site.pages:
         if page.path.endswith(".md") and isinstance(page.content, str) and "[^" in page.content:
             shown = markdown.markdown(page.content, extensions=["footnotes", "attr_list", "md_in_html", "admonition"])

@@ -16,7 +16,7 @@ from handbook.links import (
     MissingLink, NoteIndex, asset_page_path, find_missing_links, resolve_links, rewrite_link_targets,
 )
 from handbook.model import Block, GeneratedFile, Note, Repair, Section, Source
-from tests.conftest import mkdocs_markdown
+from tests.conftest import mkdocs_markdown, render_notes
 
 
 def note(path: str, title: str, headings: tuple[str, ...] = (), aliases: tuple[str, ...] = ()) -> Note:
@@ -205,20 +205,15 @@ _LINK_LINES = {
 @settings(max_examples=60)
 @given(st.lists(st.lists(st.sampled_from(sorted(_LINK_LINES)), min_size=1, max_size=5), min_size=1, max_size=3))
 def test_every_link_shown_as_missing_is_reported_and_every_report_is_shown(bodies: list[list[str]]) -> None:
-    from handbook.glossary import load_glossary
-    from handbook.matrix import load_matrix
-    from handbook.merge import load_topics, merge_notes
     from handbook.model import RawNote
     from handbook.normalise import load_context, normalise_note
-    from handbook.render import render_site
 
     data = Path(__file__).resolve().parents[1] / "data"
     texts = {"Known.md": "# Known\n\nHere.\n"}
     texts |= {f"n{i}.md": f"# Note {i}\n\n" + "\n\n".join(lines) + "\n" for i, lines in enumerate(bodies)}
     context = load_context(data, frozenset())
     notes = [normalise_note(RawNote(path, text, len(text)), context) for path, text in texts.items()]
-    site = render_site(notes, {p: len(t) for p, t in texts.items()}, [], merge_notes(notes, load_topics(data)),
-                       load_matrix(data), load_glossary(data), data.parent / "templates", Path("."), "notes")
+    site = render_notes(notes, texts, data)
     shown = {unescape(title)[1:].split("\u201d")[0] for page in site.pages if isinstance(page.content, str)
              for title in _MISSING_TITLE.findall(page.content)}
     reported = {link.target.partition("#")[0] for link in site.missing_links}

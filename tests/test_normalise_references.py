@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from handbook.model import RawNote
 from handbook.normalise import normalise_note, normalise_text
 from handbook.normalise.references import REFERENCE_RULE
-from tests.conftest import body, context, html, norm
+from tests.conftest import body, context, html, norm, render_notes
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -81,10 +81,6 @@ def test_a_reference_to_a_note_becomes_a_note_link_and_normalising_again_changes
 
 
 def test_a_merged_block_keeps_its_link_on_the_topic_page_and_a_missing_note_is_marked_there():
-    from handbook.glossary import load_glossary
-    from handbook.matrix import load_matrix
-    from handbook.merge import load_topics, merge_notes
-    from handbook.render import render_site
 
     texts = {
         "a.md": "# Notes\n\n## Physical security\n\nAWS controls physical access to data centers, see [the guide][g] "
@@ -94,8 +90,7 @@ def test_a_merged_block_keeps_its_link_on_the_topic_page_and_a_missing_note_is_m
     }
     ctx = context()
     notes = [normalise_note(RawNote(path, text, len(text)), ctx) for path, text in texts.items()]
-    site = render_site(notes, {p: len(t) for p, t in texts.items()}, [], merge_notes(notes, load_topics(DATA)),
-                       load_matrix(DATA), load_glossary(DATA), DATA.parent / "templates", Path("."), "notes")
+    site = render_notes(notes, texts, DATA)
     pages = {page.path: page.content for page in site.pages}
     topic = pages["topics/physical-security.md"]
     assert "see [the guide](https://aws.amazon.com/compliance/) and <span class=\"handbook-missing-link\"" in topic
@@ -119,17 +114,12 @@ _DEFINITIONS = {"[g]: https://aws.amazon.com/compliance/ \"Compliance\"": "g", "
        st.lists(st.sampled_from(sorted(_DEFINITIONS)), max_size=4), st.booleans())
 def test_a_reference_to_a_defined_label_is_a_link_on_every_page_its_block_goes_to(sections, definitions, own_section):
     """Wherever the definition is written (after the text, in a list or quote, in a section of its own)."""
-    from handbook.glossary import load_glossary
-    from handbook.matrix import load_matrix
-    from handbook.merge import load_topics, merge_notes
-    from handbook.render import render_site
 
     body = "\n\n".join(section.format(ref=ref) for section, ref in sections)
     texts = {"a.md": f"# Notes\n\n{body}\n\n{'## Links' if own_section else ''}\n\n" + "\n\n".join(definitions) + "\n",
              "S3.md": "# S3\n\nBuckets hold objects.\n"}
     notes = [normalise_note(RawNote(path, text, len(text)), context()) for path, text in texts.items()]
-    site = render_site(notes, {p: len(t) for p, t in texts.items()}, [], merge_notes(notes, load_topics(DATA)),
-                       load_matrix(DATA), load_glossary(DATA), DATA.parent / "templates", Path("."), "notes")
+    site = render_notes(notes, texts, DATA)
     defined = {_DEFINITIONS[definition] for definition in definitions}
     for page in site.pages:
         if page.path.startswith(("topics/", "other/", "notes/")) and isinstance(page.content, str):

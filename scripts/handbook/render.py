@@ -198,21 +198,28 @@ def note_homes(note: Note, result: MergeResult, titles: Mapping[tuple[str, str |
     return tuple(Home(titles.get((page, None), page), page, tuple(sections)) for page, sections in pages.items())
 
 
-def render_site(
-    notes: Sequence[Note],
-    sizes: Mapping[str, int],
-    findings: Sequence[Finding],
-    result: MergeResult,
-    matrix: Matrix,
-    glossary: Glossary,
-    templates_dir: Path,
-    notes_root: Path,
-    notes_label: str,
-    redirects: tuple[RedirectMap, YamlDocument] | None = None,
-    hidden: Sequence[HiddenNotes] = (),
-    unpublished: Sequence[UnpublishedNote] = (),
-) -> RenderedSite:
+@dataclass(frozen=True)
+class BuildState:
+    """What the stages before render hand it: the notes, what merging made of them, and the data."""
+
+    notes: Sequence[Note]
+    sizes: Mapping[str, int]  # each note's size in bytes, by path
+    findings: Sequence[Finding]
+    merge: MergeResult
+    matrix: Matrix
+    glossary: Glossary
+    templates_dir: Path
+    notes_root: Path
+    notes_label: str  # the notes folder as messages and pages name it
+    redirects: tuple[RedirectMap, YamlDocument] | None = None
+    hidden: Sequence[HiddenNotes] = ()
+    unpublished: Sequence[UnpublishedNote] = ()
+
+
+def render_site(state: BuildState) -> RenderedSite:
     """All pages, with every cross-page link resolved, and the machine-readable exports."""
+    notes, result, matrix, findings = state.notes, state.merge, state.matrix, state.findings
+    templates_dir, hidden, unpublished = state.templates_dir, state.hidden, state.unpublished
     all_blocks = [block for note in notes for section in note.sections for block in section.blocks]
     all_sections: list[Section] = [section for note in notes for section in note.sections]
     contradictions = tuple(find_contradictions(all_blocks, matrix, sections=all_sections))
@@ -223,7 +230,7 @@ def render_site(
     # the two equal).
     rebuilt = {source.note for source in warnings} | {note.path for note in notes if "^[" in note.markdown}
     views = [
-        note_view(note, sizes[note.path], note_homes(note, result, titles),
+        note_view(note, state.sizes[note.path], note_homes(note, result, titles),
                   body=note_body(note, warnings) if note.path in rebuilt else None)
         for note in notes
     ]
@@ -231,14 +238,14 @@ def render_site(
     subjects = section_subjects(result, matrix)
     pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix, subjects))
     pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
-    pages += render_note_pages(views, templates_dir, notes_label)
-    pages += asset_files(notes, notes_root, notes_label)
-    abbreviations = Abbreviations(glossary)
+    pages += render_note_pages(views, templates_dir, state.notes_label)
+    pages += asset_files(notes, state.notes_root, state.notes_label)
+    abbreviations = Abbreviations(state.glossary)
     pages.append(abbreviations.snippet())
 
-    if redirects is not None:
+    if state.redirects is not None:
         titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
-        pages += render_redirects(*redirects, {p.path for p in pages if p.path.endswith(".md")}, titles)
+        pages += render_redirects(*state.redirects, {p.path for p in pages if p.path.endswith(".md")}, titles)
 
     index = NoteIndex(notes, unpublished)
     pages = resolve_links(pages, index, result.note_home)
