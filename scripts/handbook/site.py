@@ -13,13 +13,11 @@ from pathlib import Path
 from .commit import Staging
 from .model import BuildError
 from .process import die_with_parent
-from .templating import GENERATED_BY
+from .templating import GENERATED_FROM
 
 RUNNER = Path(__file__).with_name("mkdocs_run.py")
 # MkDocs names the page a problem is on as 'handbook/…md'; the build turns that back into the note.
 _PAGE = re.compile(r"'((?:[^'\n]+/)?[^'\n]+\.md)'")
-# Every generated page opens with a comment naming what it was made from.
-_ORIGIN = re.compile(re.escape(GENERATED_BY) + r" from (?P<origin>[^;]+);")
 
 
 def mkdocs_env() -> dict[str, str]:
@@ -37,7 +35,7 @@ def page_origin(docs: Path, page: str) -> str:
             head = file.read(4096)
     except (OSError, UnicodeDecodeError):
         return ""
-    found = _ORIGIN.search(head)
+    found = GENERATED_FROM.search(head)
     return found.group("origin") if found else ""
 
 
