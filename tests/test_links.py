@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from handbook.links import (
     MissingLink, NoteIndex, asset_page_path, find_missing_links, resolve_links, rewrite_link_targets,
 )
-from handbook.model import Block, GeneratedFile, Note, Repair, Section, Source
+from handbook.model import Block, GeneratedFile, Note, Section, Source
 from tests.conftest import mkdocs_markdown, render_notes
 
 
@@ -40,13 +40,14 @@ def resolve(markdown: str, page: str = "topics/a.md", home_of=no_homes) -> str:
 
 
 def linking_note(path: str, *lines: tuple[int, str], heading: tuple[int, str] | None = None,
-                 repairs: tuple[Repair, ...] = ()) -> Note:
+                 title_markup: str = "") -> Note:
     """A note whose blocks start at the given raw lines; `heading` adds a section with a heading line."""
     blocks = tuple(Block("paragraph", text, Source(path, line)) for line, text in lines)
     sections = [Section("Links", 1, Source(path, 1), blocks)]
     if heading is not None:
         sections.append(Section("H", 2, Source(path, heading[0]), (), heading=heading[1]))
-    return Note(path=path, title="Links", raw="", markdown="", sections=tuple(sections), repairs=repairs)
+    return Note(path=path, title="Links", raw="", markdown="", sections=tuple(sections),
+                title_markup=title_markup)
 
 
 def missing(*notes: Note) -> list[tuple[str, int, str, str]]:
@@ -128,9 +129,8 @@ def test_a_missing_note_named_twice_on_a_line_is_reported_once_and_per_note() ->
 
 
 def test_missing_links_in_headings_definitions_and_the_title_are_reported() -> None:
-    title_link = Repair("t.md", 1, "obsidian-wikilink", "[[Gone]]", "[Gone](note:Gone)")
     note = linking_note("t.md", (5, "See [gone][g]."), (7, "[g]: note:gone.md"),
-                        heading=(9, "## About [Nothing](note:Nothing)"), repairs=(title_link,))
+                        heading=(9, "## About [Nothing](note:Nothing)"), title_markup="Links to [Gone](note:Gone)")
     assert missing(note) == [
         ("t.md", 1, "Gone", "Gone"), ("t.md", 7, "gone.md", "g"), ("t.md", 9, "Nothing", "Nothing"),
     ]

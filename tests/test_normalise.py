@@ -607,7 +607,15 @@ def test_obsidian_block_ids_are_hidden_and_links_to_blocks_read_as_the_note_name
     )
     assert [(r.line, r.before) for r in note.repairs if r.rule == "obsidian-block-id"] == [
         (2, "^fact-1"), (4, "^item1"), (7, "^my-list")]
+    # Each id travels on the block it names: the last block that starts on or before its line.
+    assert [(b.markdown, b.ids) for b in note.sections[0].blocks if b.ids] == [
+        ("Important fact.", ("^fact-1",)), ("- item one", ("^item1",)), ("- item two", ("^my-list",))]
     assert norm(note.markdown).markdown == note.markdown
+
+
+def test_the_title_keeps_its_markup_for_the_links_it_names():
+    note = norm("# Keys for [[Vault|the vault]]\ntext\n")
+    assert (note.title, note.title_markup) == ("Keys for the vault", "Keys for [the vault](note:Vault)")
 
 
 @pytest.mark.parametrize(("text", "expected"), [

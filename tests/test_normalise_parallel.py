@@ -59,9 +59,9 @@ def test_every_field_of_a_note_comes_back_from_a_worker():
 def test_the_records_a_worker_packs_have_the_fields_it_knows():
     # pack_note writes these fields by name, for speed; a new field must be added there too.
     assert Note.__match_args__ == ("path", "title", "raw", "markdown", "sections", "repairs", "tags", "aliases",
-                                   "author", "assets", "meta")
+                                   "author", "assets", "meta", "title_markup")
     assert Section.__match_args__ == ("title", "level", "source", "blocks", "heading")
-    assert Block.__match_args__ == ("kind", "markdown", "source", "depth")
+    assert Block.__match_args__ == ("kind", "markdown", "source", "depth", "ids")
     assert Source.__match_args__ == ("note", "line")
     assert Repair.__match_args__ == ("note", "line", "rule", "before", "after")
     assert Asset.__match_args__ == ("source_path", "note", "line")

@@ -52,7 +52,6 @@ MISSING_LINK_CLASS = "handbook-missing-link"
 _ATTRIBUTE_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'|\\`[]()*_"})
 
 # The normaliser's rules that write `note:` links, and so the repairs that name a title's links.
-_LINK_RULES = frozenset({"obsidian-wikilink", "obsidian-transclusion", "relative-link"})
 
 
 @dataclass(frozen=True)
@@ -138,10 +137,9 @@ def _note_targets(text: str) -> Iterator[tuple[int, str, str]]:
 def _places(note: Note) -> Iterator[tuple[int, str]]:
     """(raw line, normalised Markdown) of every part of a note that can hold a link."""
     title = note.sections[0].source.line if note.sections else 0
-    # The title is plain text on every page; its links are known from the repairs that wrote them.
-    for repair in note.repairs:
-        if repair.line == title and repair.rule in _LINK_RULES:
-            yield repair.line, repair.after
+    # The title is plain text on every page, but the links it was written with still name notes.
+    if note.title_markup:
+        yield title, note.title_markup
     for section in note.sections:
         if section.heading:
             yield section.source.line, section.heading

@@ -99,6 +99,7 @@ class Block:
     markdown: str
     source: Source
     depth: int = 0  # nesting depth for list items (0 = top level)
+    ids: tuple[str, ...] = ()  # the Obsidian block ids that name this block, lower-cased with their caret (`^fact-1`)
 
 
 @record
@@ -136,6 +137,7 @@ class Note:
     author: str | None = None
     assets: tuple[Asset, ...] = ()
     meta: tuple[tuple[str, str], ...] = field(default=())
+    title_markup: str = ""  # the title as normalised Markdown, links included ("" when it is plain text)
 
     @property
     def stem(self) -> str:

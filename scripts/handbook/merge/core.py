@@ -34,14 +34,12 @@ from __future__ import annotations
 
 import gc
 import heapq
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..footnotes import LITERAL_KINDS, definitions_by_label
 from ..model import Block, Note, Source
-from ..normalise import BLOCK_ID_RULE
 from ..paths import OTHER_DIR, TOPICS_DIR, note_slug
 from ..paths import path_slug
 from .assign import Assigner, Assignment
@@ -675,24 +673,8 @@ class _Merge:
         return out
 
     def find_block_ids(self) -> dict[int, tuple[str, ...]]:
-        """Item -> the Obsidian block ids (lower-cased) that name it.
-
-        The normaliser took the ids off the text and logged where each stood; an id names the block
-        it ends, which is the last block starting on or before its line.
-        """
-        found: dict[int, list[str]] = {}
-        for n, note in enumerate(self.notes):
-            named = [(r.line, name.lower()) for r in note.repairs if r.rule == BLOCK_ID_RULE for name in r.before.split()]
-            if not named:
-                continue
-            starts = sorted((self.items[i].block.source.line, i) for g in self._note_sections[n]
-                            for i in self.section_items[g])
-            lines = [line for line, _ in starts]
-            for line, name in named:
-                before = bisect_right(lines, line)
-                if before:
-                    found.setdefault(starts[before - 1][1], []).append(name)
-        return {i: tuple(dict.fromkeys(names)) for i, names in sorted(found.items())}
+        """Item -> the Obsidian block ids (lower-cased) that name it, as the normaliser attached them."""
+        return {item.index: item.block.ids for item in self.items if item.block.ids}
 
     def run(self) -> MergeResult:
         self._note_sections: list[list[int]] = [[] for _ in self.notes]

@@ -44,24 +44,24 @@ def pack_note(note: Note) -> tuple:
     return (
         note.path, note.title, note.raw, note.markdown,
         tuple((s.title, s.level, s.source.note, s.source.line, s.heading,
-               tuple((b.kind, b.markdown, b.source.note, b.source.line, b.depth) for b in s.blocks))
+               tuple((b.kind, b.markdown, b.source.note, b.source.line, b.depth, b.ids) for b in s.blocks))
               for s in note.sections),
         tuple((r.note, r.line, r.rule, r.before, r.after) for r in note.repairs),
         note.tags, note.aliases, note.author,
         tuple((a.source_path, a.note, a.line) for a in note.assets),
-        note.meta,
+        note.meta, note.title_markup,
     )
 
 
 def unpack_note(packed: tuple) -> Note:
     """The note pack_note was given."""
-    path, title, raw, markdown, sections, repairs, tags, aliases, author, assets, meta = packed
+    path, title, raw, markdown, sections, repairs, tags, aliases, author, assets, meta, title_markup = packed
     return Note(
         path, title, raw, markdown,
-        tuple(Section(t, level, Source(n, line), tuple(Block(k, m, Source(bn, bl), d) for k, m, bn, bl, d in blocks),
+        tuple(Section(t, level, Source(n, line), tuple(Block(k, m, Source(bn, bl), d, ids) for k, m, bn, bl, d, ids in blocks),
                       heading)
               for t, level, n, line, heading, blocks in sections),
-        tuple(Repair(*r) for r in repairs), tags, aliases, author, tuple(Asset(*a) for a in assets), meta,
+        tuple(Repair(*r) for r in repairs), tags, aliases, author, tuple(Asset(*a) for a in assets), meta, title_markup,
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 
 from markdown_it.common.utils import normalizeReference
 
@@ -12,6 +13,7 @@ from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from ..paths import file_stem
 from .blocks import (
+    BLOCK_ID_RULE,
     CONTAINER_MARKER, CONTAINER_PREFIX, INLINE_PARSER, LIST_SEPARATOR, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered,
     join_rendered, one_line, parse_blocks, parse_tree, starts_with_definition,
 )
@@ -603,6 +605,7 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
         if blocks:
             parts.append(join_rendered(blocks, top_level=True))
     markdown = "\n\n".join(parts) + "\n"
+    model_sections = _with_block_ids(model_sections, log.repairs)
 
     tags = tuple(sorted(set(front.tags) | {t for t in log.tags}))
     note = Note(
@@ -617,8 +620,31 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
         author=front.author,
         assets=tuple(assets),
         meta=front.meta,
+        title_markup=title_md,
     )
     return note, tuple(log.findings)
+
+
+def _with_block_ids(sections: list[Section], repairs: list[Repair]) -> list[Section]:
+    """The sections with each Obsidian block id on the block it names: the last block starting on or before
+    the line the id stood on."""
+    named = [(r.line, name.lower()) for r in repairs if r.rule == BLOCK_ID_RULE for name in r.before.split()]
+    if not named:
+        return sections
+    starts = sorted((block.source.line, s, b) for s, section in enumerate(sections)
+                    for b, block in enumerate(section.blocks))
+    lines = [line for line, _, _ in starts]
+    found: dict[tuple[int, int], list[str]] = {}
+    for line, name in named:
+        before = bisect_right(lines, line)
+        if before:
+            found.setdefault(starts[before - 1][1:], []).append(name)
+    return [
+        replace(section, blocks=tuple(
+            replace(block, ids=tuple(dict.fromkeys(found[s, b]))) if (s, b) in found else block
+            for b, block in enumerate(section.blocks)))
+        for s, section in enumerate(sections)
+    ]
 
 
 def normalise_note(raw: RawNote, ctx: NormaliseContext) -> Note:
