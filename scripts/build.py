@@ -20,33 +20,21 @@ import gc
 import logging
 import os
 import sys
-from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from handbook.commit import build_lock, commit, discard, recover, stage  # noqa: E402
-from handbook.diagnose import note_locator  # noqa: E402
+from handbook import stages  # noqa: E402
+from handbook.commit import build_lock, discard, recover  # noqa: E402
 from handbook.feedback import Feedback, configure_logging  # noqa: E402
-from handbook.glossary import load_glossary  # noqa: E402
 from handbook.load import (  # noqa: E402
-    DATA_SIZE_VARIABLE, DEFAULT_LIMITS, NOTE_SIZE_VARIABLE, Limits, display_path, format_size, load_notes, parse_size,
+    DATA_SIZE_VARIABLE, DEFAULT_LIMITS, NOTE_SIZE_VARIABLE, Limits, display_path, format_size, parse_size,
 )
-from handbook.matrix import load_matrix  # noqa: E402
-from handbook.merge import load_topics, merge_notes  # noqa: E402
 from handbook.model import BuildError  # noqa: E402
-from handbook.normalise import load_context, normalise_all, worker_count  # noqa: E402
 from handbook.paths import GENERATED_DIR  # noqa: E402
 from handbook.process import stop_on_terminate  # noqa: E402
-from handbook.publish import split_unpublished  # noqa: E402
-from handbook.redirects import load_redirects  # noqa: E402
-from handbook.render import BuildState, render_site  # noqa: E402
-from handbook.search import add_search_keywords  # noqa: E402
-from handbook.site import build_site  # noqa: E402
-from handbook.templating import count, template_errors  # noqa: E402
-from handbook.urlcheck import check_site_urls  # noqa: E402
-from handbook.write import sync_generated  # noqa: E402
+from handbook.templating import count  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("handbook")
@@ -113,102 +101,35 @@ def main(argv: list[str] | None = None) -> int:
         for leftover in recover(args.root):
             log.info("start: %s", leftover)
         with feedback.stage("load"):
-            folder = load_notes(args.notes, args.limits)
-            log.info("load: %d notes and %d other files from %s",
-                     len(folder.notes), len(folder.other_files), display_path(args.notes))
-            for skipped in folder.skipped:
-                (log.warning if skipped.warning else log.info)(
-                    "%s/%s: skipped: %s; not read", display_path(args.notes), skipped.path, skipped.reason)
-            for hidden in folder.hidden:
-                log.info("load: skipped %s (%s): hidden, not published", hidden.path, count(hidden.notes, "note"))
-            if folder.hidden:
-                log.info("load: %d hidden notes skipped in all", sum(h.notes for h in folder.hidden))
-
+            loaded = stages.load(args.notes, args.limits)
+            loaded.describe()
         with feedback.stage("normalise"), feedback.progress("normalise") as progress:
-            context = load_context(args.data, folder.other_files, args.limits)
-            workers = worker_count(len(folder.notes))
-            log.info("normalise: %d notes in %s", len(folder.notes), count(workers, "process", "processes"))
-            notes, findings = [], []
-            try:
-                for done, (note, found) in enumerate(normalise_all(folder.notes, context, workers), 1):
-                    notes.append(note)
-                    findings.extend(found)
-                    progress("notes", done, len(folder.notes))
-                    for repair in note.repairs:
-                        log.debug("repair %s:%d %s: %r -> %r", repair.note, repair.line, repair.rule,
-                                  repair.before, repair.after)
-            except BuildError as error:  # a note's front matter: named by its path inside the notes folder
-                raise error.inside(display_path(args.notes)) from None
-            log.info("normalise: %d repairs, %d words reported", sum(len(n.repairs) for n in notes), len(findings))
-            notes, findings, unpublished = split_unpublished(notes, findings)
-            for left_out in unpublished:
-                log.info("normalise: left out %s (%s): not published", left_out.path, left_out.field)
-            if unpublished:
-                log.info("normalise: %s left out in all", count(len(unpublished), "unpublished note"))
-
+            normalised = stages.normalise(loaded, args.data, args.limits, progress)
+            normalised.describe()
         with feedback.stage("merge"), feedback.progress("merge") as progress:
-            result = merge_notes(notes, load_topics(args.data, args.limits), progress=progress)
-            for duplicate in result.duplicate_notes:
-                log.info("merge: %s is a%s duplicate of %s", duplicate.note,
-                         "n exact" if duplicate.kind == "exact" else " contained", duplicate.duplicate_of)
-            for record in result.merges:
-                log.debug("merge %s (%s, %s %.2f): kept %s, merged %s", record.id, record.level, record.rule,
-                          record.score, record.canonical, ", ".join(map(str, record.merged)))
-            for section in result.unassigned:
-                log.info("merge: unassigned %s:%d %r (%s)", section.note, section.line, section.title, section.reason)
-            log.info("merge: %d input blocks, %d kept, %d merged", result.counts.input_blocks,
-                     result.counts.kept, result.counts.merged)
-
+            merged = stages.merge(normalised, args.data, args.limits, progress)
+            merged.describe()
         with feedback.stage("data"):
-            matrix = load_matrix(args.data, args.limits)
-            glossary = load_glossary(args.data, args.limits)
-            redirects = load_redirects(args.data, args.limits)
-
+            data = stages.load_data(args.data, args.limits)
+            data.describe()
         with feedback.stage("render"):
-            state = BuildState(notes, {raw.path: raw.size for raw in folder.notes}, findings, result, matrix, glossary,
-                               args.templates, folder.root, display_path(args.notes), redirects, folder.hidden,
-                               unpublished)
-            with template_errors(args.templates, display_path(args.templates)):
-                site = render_site(state)
-            for item in site.contradictions:
-                log.debug("contradiction %s: %s %s", item.source, item.rule, item.message)
-            for rule, found in sorted(Counter(item.rule for item in site.contradictions).items()):
-                log.info("render: %s of %s", count(found, "contradiction"), rule)
-            for link in site.missing_links:
-                if link.unpublished:
-                    log.warning("%s/%s:%d: link to an unpublished note: %r is marked %s and left out of the site; "
-                                "shown as text, not as a link", display_path(args.notes), link.note, link.line,
-                                link.target, link.unpublished)
-                    continue
-                log.warning("%s/%s:%d: link to a missing note: expected a note or file named %r (path, file name, "
-                            "title or alias) in the notes folder; shown as text, not as a link",
-                            display_path(args.notes), link.note, link.line, link.target)
+            rendered = stages.render(loaded, normalised, merged, data, args.templates)
+            rendered.describe()
 
         if args.strict and feedback.warnings.count:
             raise BuildError(display_path(args.notes),
                              f"{count(feedback.warnings.count, 'warning')} above; --strict stops the build on warnings")
 
         with feedback.stage("write"):
-            if args.in_place:
-                target = args.root / "docs" / GENERATED_DIR
-                log.info("write: %d files changed in docs/%s", sync_generated(target, site.pages, site.exports),
-                         GENERATED_DIR)
-            else:
-                staging = stage(args.root, site.pages, site.exports)
-                log.info("write: %d files staged for docs/%s and %d exports", len(site.pages), GENERATED_DIR,
-                         len(site.exports))
-
+            written = stages.write(args.root, rendered, args.in_place)
+            staging = written.staging
+            written.describe()
         if staging is not None and not args.no_site:
             with feedback.stage("site"):
-                build_site(staging, locate=note_locator(notes, args.root / "mkdocs.yml", display_path(args.notes)),
-                           finish=lambda built: log.info("site: %d pages' URLs checked; %d sections gained search "
-                                                         "keywords", check_site_urls(built),
-                                                         add_search_keywords(built, glossary)))
+                stages.build(staging, normalised, data, args.root, loaded.shown).describe()
         if staging is not None:
             with feedback.stage("commit"):
-                commit(staging, with_site=not args.no_site)
-                log.info("commit: docs/%s, %d exports%s in place", GENERATED_DIR, len(staging.exports),
-                         "" if args.no_site else " and site/")
+                stages.commit_outputs(staging, with_site=not args.no_site).describe()
     except BuildError as error:
         log.error("%s", error.describe())
         log.error("build stopped; docs/%s and site/ were left as they were", GENERATED_DIR)
@@ -220,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         if staging is not None:
             discard(staging)
         held.close()
-    feedback.summary(list(site.counts))
+    feedback.summary(list(rendered.site.counts))
     return 0
 
 
