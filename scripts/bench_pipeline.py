@@ -17,10 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,65 +26,9 @@ import threading
 import time
 from pathlib import Path
 
+from workbench import prepare_root, write_corpus
+
 ROOT = Path(__file__).resolve().parents[1]
-
-SEED = 20240611
-_OFF_TOPIC = ("Lambda pricing", "Step Functions retries", "CloudFront caching", "Route 53 health checks")
-
-
-def _chunks(text: str) -> list[list[str]]:
-    """A seed note cut at its headings (each chunk starts with its heading line)."""
-    chunks: list[list[str]] = [[]]
-    for line in text.splitlines():
-        if line.startswith("#") and chunks[-1]:
-            chunks.append([])
-        chunks[-1].append(line)
-    return [c for c in chunks if any(line.strip() for line in c)]
-
-
-def _vary(line: str, rng: random.Random) -> str:
-    roll = rng.random()
-    words = line.split(" ")
-    if roll < 0.04 and len(words) > 4:  # a typo
-        i = rng.randrange(len(words))
-        w = words[i]
-        if len(w) > 4:
-            j = rng.randrange(len(w) - 1)
-            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
-    elif roll < 0.07 and len(words) > 6:  # a dropped word
-        del words[rng.randrange(1, len(words))]
-    elif roll < 0.09:  # a changed fact the guards must keep apart
-        return line.replace("AWS is", "The customer is").replace("N+1", "N+2")
-    return " ".join(words)
-
-
-def synthetic_corpus(size: int, seeds: list[str]) -> list[tuple[str, str]]:
-    """`size` notes as (path, text), deterministic for a size."""
-    rng = random.Random(SEED + size)
-    chunks = [_chunks(text) for text in seeds]
-    vocabulary = sorted({w for text in seeds for w in re.findall(r"[A-Za-z]{3,}", text)})
-    notes = []
-    for i in range(size):
-        folder = f"team-{i % 40:02d}"
-        roll = rng.random()
-        seed = rng.randrange(len(seeds))
-        if roll < 0.15:
-            text = seeds[seed]
-        elif roll < 0.30:
-            lines = seeds[seed].splitlines()
-            text = "\n".join(lines[: max(3, int(len(lines) * rng.uniform(0.6, 0.95)))])
-        else:
-            off_topic = roll > 0.95
-            title = f"# {rng.choice(_OFF_TOPIC)} {i}" if off_topic else f"# Shared responsibility model notes {i}"
-            body = [title, f"Notes by member {i % 97} after session {i // 97}."]
-            for _ in range(rng.randint(2, 6)):
-                pick = rng.choice(chunks[rng.randrange(len(chunks))])
-                body += [_vary(line, rng) for line in pick]
-            for _ in range(rng.randint(1, 3)):
-                body += ["", "- " + " ".join(rng.choice(vocabulary) for _ in range(rng.randint(5, 12))) + f" ({i})"]
-            text = "\n".join(body)
-        notes.append((f"{folder}/note-{i:05d}.md", text + "\n"))
-    return notes
 
 
 class TreeMemory:
@@ -142,31 +84,6 @@ class TreeMemory:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
-
-
-def prepare_root(folder: Path) -> Path:
-    """A copy of what MkDocs reads (mkdocs.yml, the hand-written docs/, the theme overrides) to build into.
-
-    Generated pages, exports and the README's screenshots stay behind: a build writes its own.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", folder / "docs",
-                    ignore=shutil.ignore_patterns("handbook", ".handbook-*", "*.json", "*.csv", "screenshots"))
-    shutil.copytree(ROOT / "templates" / "theme", folder / "templates" / "theme")
-    return folder
-
-
-def write_corpus(folder: Path, size: int) -> int:
-    """The synthetic notes as files; returns their total size in bytes."""
-    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "notes").glob("*.md"))]
-    total = 0
-    for path, text in synthetic_corpus(size, seeds):
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        total += len(text.encode("utf-8"))
-    return total
 
 
 def _children_cpu_seconds() -> float:

@@ -27,7 +27,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "scripts"))
 
-from bench_pipeline import prepare_root, write_corpus  # noqa: E402
+from workbench import prepare_root, write_corpus  # noqa: E402
 from handbook.paths import GENERATED_DIR, NOTES_DIR  # noqa: E402
 from handbook.site import mkdocs_env  # noqa: E402
 

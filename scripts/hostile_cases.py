@@ -100,7 +100,7 @@ def tree_digest(*folders: Path) -> str:
 def prepare_built_project(folder: Path) -> Path:
     """A project copy with the seed notes already built into it (docs/ and site/)."""
     sys.path.insert(0, str(ROOT / "scripts"))
-    from bench_pipeline import prepare_root
+    from workbench import prepare_root
 
     root = prepare_root(folder / "project")
     result = subprocess.run([sys.executable, str(BUILD), "--root", str(root), "-q"],

@@ -121,7 +121,7 @@ def mkdocs_markdown(snippets_dir: Path) -> markdown.Markdown:
 
 def copy_project(destination: Path) -> Path:
     """Copy what MkDocs reads (mkdocs.yml, the hand-written docs/ and the theme overrides) into `destination`."""
-    from bench_pipeline import prepare_root  # scripts/ is on sys.path through pytest's pythonpath
+    from workbench import prepare_root  # scripts/ is on sys.path through pytest's pythonpath
 
     return prepare_root(destination)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench_pipeline import synthetic_corpus
+from workbench import synthetic_corpus
 from handbook.model import Asset, Block, BuildError, Note, RawNote, Repair, Section, Source
 from handbook.normalise import Finding, load_context, normalise_all, worker_count
 from handbook.normalise.parallel import PARALLEL_FROM

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from bench_serve import (
+from workbench import (
     NOTE, NOTE_PAGE, SERVICE_PAGE, append_marker, fetch, mark_data, preview_log, running_preview, wait_for,
     wait_for_log_line,
 )
