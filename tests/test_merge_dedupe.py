@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from handbook.merge.guards import Lexicon, fact_signature, guard_conflict
 from handbook.merge.lsh import similarity
 from handbook.merge.text import comparison_text, words
 from handbook.model import Source
-from tests.conftest import DATA, norm, seed_notes
+from tests.conftest import DATA, PROJECT, norm, seed_notes
 
 
 
@@ -123,7 +122,6 @@ def test_identical_notes_are_exact_duplicates(outline):
 
 
 def test_identical_files_titled_by_their_names_are_exact_duplicates(outline):
-
     # Text comes before the first heading, so each note is titled by its file name; the text is what they share.
     text = "Runs code without servers and bills per request.\n\n## Pricing\nPer request and per millisecond.\n"
     readme, main = norm(text, path="README.md"), norm(text, path="Main.md")
@@ -215,11 +213,10 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
               "r=merge_notes(seed_notes(),load_topics(Path('data')));"
               "print(hashlib.sha256(repr([(f.path,f.content) for f in render_topic_pages(r)]).encode()+"
               "repr(merge_report(r)).encode()).hexdigest())")
-    root = Path(__file__).resolve().parents[1]
     digests = set()
     for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join([str(root / "scripts"), str(root)])}
-        out = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join([str(PROJECT / "scripts"), str(PROJECT)])}
+        out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, env=env, capture_output=True, text=True,
                              check=True)
         digests.add(out.stdout.strip())
     assert len(digests) == 1
