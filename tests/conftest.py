@@ -19,6 +19,7 @@ import pytest
 import yaml
 from hypothesis import settings
 
+from handbook.load import load_notes
 from handbook.model import Note, RawNote
 from handbook.normalise import NormaliseContext, load_context, normalise_note
 
@@ -63,6 +64,18 @@ def raw(text: str, path: str = "note.md") -> RawNote:
 def norm(text: str, files: frozenset[str] = frozenset(), path: str = "note.md") -> Note:
     """Normalise a text with the project's data."""
     return normalise_note(raw(text, path), context(files))
+
+
+def folder_notes(notes_dir: Path) -> list[Note]:
+    """Every note of a notes folder as the build loads and normalises it (hidden folders left out)."""
+    folder = load_notes(notes_dir)
+    found = context(folder.other_files)
+    return [normalise_note(note, found) for note in folder.notes]
+
+
+def seed_notes() -> list[Note]:
+    """The five seed notes as the build normalises them."""
+    return folder_notes(DATA / "notes")
 
 
 def render_notes(notes: list[Note], texts: dict[str, str], data: Path = DATA):

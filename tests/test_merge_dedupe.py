@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
+from handbook.footnotes import defined_labels
 from handbook.merge import NEAR_DUPLICATE, load_topics, merge_notes, render_topic_pages
 from handbook.merge.guards import Lexicon, fact_signature, guard_conflict
 from handbook.merge.lsh import similarity
 from handbook.merge.text import comparison_text, words
 from handbook.model import Source
-from tests.test_merge_support import make_note, seed_notes
+from tests.conftest import DATA, PROJECT, norm, seed_notes
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +23,18 @@ def outline():
 
 def _pair(outline, left: str, right: str, swap: bool = False):
     paths = ("b.md", "a.md") if swap else ("a.md", "b.md")
-    # Each note also says something of its own, so that neither is a duplicate of the other as a whole.
-    notes = [make_note(paths[0], "# Shared responsibility model\nNotes from the first workshop on cloud security.\n"
-                                 f"## AWS Responsibilities\n{left}\n"),
-             make_note(paths[1], "# Shared responsibility model\nReading list for the certification exam in spring.\n"
-                                 f"## Customer Responsibilities\n{right}\n")]
+    # Each note also says something of its own, so that neither is a duplicate of the other as a whole; that
+    # sentence cites the footnotes the text defines, as the normaliser keeps only a definition its note uses.
+    notes = [norm("# Shared responsibility model\nNotes from the first workshop on cloud security."
+                  f"{_citing(left)}\n## AWS Responsibilities\n{left}\n", path=paths[0]),
+             norm("# Shared responsibility model\nReading list for the certification exam in spring."
+                  f"{_citing(right)}\n## Customer Responsibilities\n{right}\n", path=paths[1])]
     return merge_notes(notes, outline)
+
+
+def _citing(text: str) -> str:
+    """References to the footnotes that `text` defines."""
+    return "".join(f"[^{label}]" for label in sorted(defined_labels(text)))
 
 
 MUST_MERGE = [
@@ -111,14 +116,12 @@ def test_truncated_copy_is_a_duplicate_note_and_its_blocks_map_to_the_full_note(
 
 def test_identical_notes_are_exact_duplicates(outline):
     text = "# Lambda\nRuns code without servers and bills per request.\n"
-    result = merge_notes([make_note("README.md", text), make_note("Main.md", text)], outline)
+    result = merge_notes([norm(text, path="README.md"), norm(text, path="Main.md")], outline)
     assert [(d.note, d.duplicate_of, d.kind) for d in result.duplicate_notes] == [("README.md", "Main.md", "exact")]
     assert [p.note for p in result.other_pages] == ["Main.md"]
 
 
 def test_identical_files_titled_by_their_names_are_exact_duplicates(outline):
-    from tests.conftest import norm
-
     # Text comes before the first heading, so each note is titled by its file name; the text is what they share.
     text = "Runs code without servers and bills per request.\n\n## Pricing\nPer request and per millisecond.\n"
     readme, main = norm(text, path="README.md"), norm(text, path="Main.md")
@@ -133,10 +136,10 @@ def test_identical_files_titled_by_their_names_are_exact_duplicates(outline):
 def test_section_repeated_in_another_note_is_merged_at_section_level(outline):
     body = ("- Regions are made up of several Availability Zones.\n- Each Availability Zone is an isolated location.\n"
             "- Data stays in the region where you store it.\n- Regions are far apart from each other.\n")
-    first = make_note("a.md", "# Shared responsibility model\nWorkshop notes from Tuesday afternoon about regions.\n"
-                              f"## AWS Responsibilities\n{body}")
-    second = make_note("b.md", "# Shared responsibility model\nMy notes on the global network.\n"
-                               f"## Where my data lives\n{body}- Extra fact about Local Zones here.\n")
+    first = norm("# Shared responsibility model\nWorkshop notes from Tuesday afternoon about regions.\n"
+                 f"## AWS Responsibilities\n{body}", path="a.md")
+    second = norm("# Shared responsibility model\nMy notes on the global network.\n"
+                  f"## Where my data lives\n{body}- Extra fact about Local Zones here.\n", path="b.md")
     result = merge_notes([first, second], outline)
     (record,) = [m for m in result.merges if m.level == "section"]
     assert (record.rule, record.canonical, record.merged, record.score) == (
@@ -150,13 +153,14 @@ def test_section_repeated_in_another_note_is_merged_at_section_level(outline):
 @pytest.mark.parametrize(("versions", "winner"), [
     ([("a.md", "AWS is responsible for security of the cloud"),
       ("b.md", "AWS is responsible for the security of the cloud")], "b.md"),  # more words
-    ([("a.md", "AWS is responsible for the security of teh cloud"),
-      ("b.md", "AWS is responsible for the security of the cloud")], "b.md"),  # fewer unshared words
+    # fewer unshared words: a slip into another real word, which the normaliser's spelling repairs leave alone
+    ([("a.md", "AWS is responsible for the security of then cloud"),
+      ("b.md", "AWS is responsible for the security of the cloud")], "b.md"),
     ([("b.md", "AWS is responsible for the security of the cloud."),
       ("a.md", "AWS is responsible for the **security** of the cloud")], "a.md"),  # earlier path
 ])
 def test_canonical_rule(outline, versions, winner):
-    notes = [make_note(path, f"# Shared responsibility model\n## AWS Responsibilities\n{text}\n")
+    notes = [norm(f"# Shared responsibility model\n## AWS Responsibilities\n{text}\n", path=path)
              for path, text in versions]
     result = merge_notes(notes, outline)
     (record,) = result.merges
@@ -167,10 +171,10 @@ def test_canonical_rule(outline, versions, winner):
 
 
 def test_nested_item_of_a_merged_parent_moves_under_the_kept_parent(outline):
-    first = make_note("a.md", "# Shared responsibility model\n## AWS Responsibilities\n"
-                              "- AWS looks after the physical security of its buildings\n    - guards\n")
-    second = make_note("b.md", "# Shared responsibility model\n## Physical security\n"
-                               "- AWS looks after the physical security of its buildings\n    - cameras\n")
+    first = norm("# Shared responsibility model\n## AWS Responsibilities\n"
+                 "- AWS looks after the physical security of its buildings\n    - guards\n", path="a.md")
+    second = norm("# Shared responsibility model\n## Physical security\n"
+                  "- AWS looks after the physical security of its buildings\n    - cameras\n", path="b.md")
     result = merge_notes([first, second], outline)
     (section,) = [s for p in result.pages for s in p.sections if s.blocks]
     assert [(b.block.markdown, b.depth) for b in section.blocks] == [
@@ -178,9 +182,9 @@ def test_nested_item_of_a_merged_parent_moves_under_the_kept_parent(outline):
 
 
 def test_short_list_items_merge_only_within_their_own_list(outline):
-    notes = [make_note("a.md", "# Shared responsibility model\n## Infrastructure services\n- EC2\n- VPC\n"),
-             make_note("b.md", "# Shared responsibility model\n## Container services\n- EC2\n- RDS\n"),
-             make_note("c.md", "# Shared responsibility model\n## Infrastructure services\n- EC2\n")]
+    notes = [norm("# Shared responsibility model\n## Infrastructure services\n- EC2\n- VPC\n", path="a.md"),
+             norm("# Shared responsibility model\n## Container services\n- EC2\n- RDS\n", path="b.md"),
+             norm("# Shared responsibility model\n## Infrastructure services\n- EC2\n", path="c.md")]
     result = merge_notes(notes, outline)
     assert [(m.canonical.note, [s.note for s in m.merged]) for m in result.merges] == [("a.md", ["c.md"])]
 
@@ -205,15 +209,14 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
     import sys
 
     script = ("import hashlib,sys;from pathlib import Path;from handbook.merge import *;"
-              "from tests.test_merge_support import seed_notes;"
+              "from tests.conftest import seed_notes;"
               "r=merge_notes(seed_notes(),load_topics(Path('data')));"
               "print(hashlib.sha256(repr([(f.path,f.content) for f in render_topic_pages(r)]).encode()+"
               "repr(merge_report(r)).encode()).hexdigest())")
-    root = Path(__file__).resolve().parents[1]
     digests = set()
     for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join([str(root / "scripts"), str(root)])}
-        out = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join([str(PROJECT / "scripts"), str(PROJECT)])}
+        out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, env=env, capture_output=True, text=True,
                              check=True)
         digests.add(out.stdout.strip())
     assert len(digests) == 1

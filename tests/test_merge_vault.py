@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from handbook.merge import load_topics, merge_notes, render_topic_pages
-from handbook.model import RawNote
+from tests.conftest import DATA, folder_notes
 from tests.corpus import vault_or_skip
-from tests.test_merge_support import make_note
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 pytestmark = pytest.mark.corpus
-
-
-def _notes(root: Path):
-    """The vault's notes (hidden folders such as .trash left out), via the real normaliser when it is importable."""
-    files = sorted(p for p in root.rglob("*") if p.is_file()
-                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
-    paths = {p: p.relative_to(root).as_posix() for p in files}
-    markdown = [p for p in files if p.suffix == ".md"]
-    try:
-        from handbook.normalise import load_context, normalise_note
-    except ImportError:
-        return [make_note(paths[p], p.read_text(encoding="utf-8")) for p in markdown]
-    context = load_context(DATA, frozenset(paths.values()))
-    return [normalise_note(RawNote(paths[p], p.read_text(encoding="utf-8"), p.stat().st_size), context)
-            for p in markdown]
 
 
 @pytest.fixture(scope="module")
 def vault():
-    notes = _notes(vault_or_skip())
+    notes = folder_notes(vault_or_skip())
     result = merge_notes(notes, load_topics(DATA))
     return notes, result, {f.path: f.content for f in render_topic_pages(result)}
 
@@ -65,7 +46,6 @@ def test_shared_responsibility_note_joins_the_topic_pages(vault):
 
 def test_nothing_is_lost_in_the_vault(vault):
     notes, result, files = vault
-    anchors = {}
     for note in notes:
         for section in note.sections:
             for block in section.blocks:
