@@ -27,6 +27,11 @@ from .inline import (
 )
 from .log import RepairLog
 from .memo import Memo
+from .registry import (
+    ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, EMPTY_LIST_ITEM, FENCE_CLOSED, HTML_SANITISED, IMAGE_OWN_LINE,
+    LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_BLOCK_ID, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK,
+    OBSIDIAN_TAGS,
+)
 
 MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
 
@@ -304,7 +309,7 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
                 and not _FOOTNOTE_DEFINITION_START.match(lines[index + 1][1]):
             backslashes = _TRAILING_BACKSLASHES.search(line)
             shown = line[:-1] if backslashes and len(backslashes.group(0)) % 2 else line
-            log.repair(number, "obsidian-line-break", line[-20:], shown[-20:] + LINE_BREAK)
+            log.repair(number, OBSIDIAN_LINE_BREAK, line[-20:], shown[-20:] + LINE_BREAK)
             line = shown + LINE_BREAK
         out.append(line)
         at += 1
@@ -474,7 +479,7 @@ _FENCE_LIKE = re.compile(r"^`{3,}[^`]*$")
 # Several at the end go together, so that a second pass finds none left.
 _BLOCK_ID = re.compile(r"(?:(?:^|[ \t])\^[A-Za-z0-9-]+)+[ \t]*$")
 # The rule that takes the ids off; its repairs say where each stood, which is how links find the block.
-BLOCK_ID_RULE = "obsidian-block-id"
+BLOCK_ID_RULE = OBSIDIAN_BLOCK_ID.id
 _ID_CARET = re.compile(r"(^|[ \t])\^")
 _ORDERED_START = re.compile(r"^(\d{1,9})[.)]")
 
@@ -491,7 +496,7 @@ def _drop_block_ids(numbers: list[int], texts: list[str], log: RepairLog) -> Non
             block_id = _BLOCK_ID.search(texts[last])
             if block_id is None:
                 return
-            log.repair(numbers[last], BLOCK_ID_RULE, texts[last][block_id.start():].strip(), "")
+            log.repair(numbers[last], OBSIDIAN_BLOCK_ID, texts[last][block_id.start():].strip(), "")
             texts[last] = texts[last][: block_id.start()].rstrip()
             if texts[last]:
                 return
@@ -575,7 +580,7 @@ class BlockRenderer:
         for number, text in lines:
             if TAG_LINE.match(text.strip()):
                 log.tags.extend(m.group(1) for m in TAG.finditer(text))
-                log.repair(number, "obsidian-tags", text.strip(), "")
+                log.repair(number, OBSIDIAN_TAGS, text.strip(), "")
             else:
                 kept.append((number, text))
         if not kept:
@@ -603,7 +608,7 @@ class BlockRenderer:
                     # kept it text only for a character it strips, such as a leading no-break space):
                     # escaping it otherwise would undo code spans.
                     repaired[index] = escape_block_start(text)
-                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
+                    log.repair(number, BLOCK_ESCAPE, text[:20], repaired[index][:21])
                     unspanned = unspanned or text.startswith("``")
                 elif text.startswith("<") and index > first_text and _starts_html_block(text):
                     # Raw HTML that continued the paragraph only because it was indented: kept
@@ -614,7 +619,7 @@ class BlockRenderer:
                     # space, can make one): `\-` keeps it text here and in Python-Markdown.
                     dash = text.index("-")
                     repaired[index] = text[:dash] + "\\" + text[dash:]
-                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
+                    log.repair(number, BLOCK_ESCAPE, text[:20], repaired[index][:21])
             # After the escapes above: whether a line starts a definition depends on the lines after it
             # (emptied lines go), which the loop below does not change.
             with_text = [index for index, text in enumerate(repaired) if text]
@@ -629,7 +634,7 @@ class BlockRenderer:
                     # now, would read as a link reference definition (a repair changed it, or
                     # markdown-it stripped a no-break space before it).
                     repaired[index] = "\\" + text
-                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
+                    log.repair(number, BLOCK_ESCAPE, text[:20], repaired[index][:21])
             if not unspanned:
                 break
             repaired = self._reread(kept, repaired, log)
@@ -647,7 +652,7 @@ class BlockRenderer:
                     groups.append(group)
                     out.append(Rendered("paragraph", "", group[0][0]))
                     group = []
-                log.repair(number, "image-own-line", text[:40], "(own paragraph)")
+                log.repair(number, IMAGE_OWN_LINE, text[:40], "(own paragraph)")
                 out.append(Rendered("image", text, number))
             elif text:
                 group.append((number, text))
@@ -670,7 +675,7 @@ class BlockRenderer:
                         # Obsidian or on a second pass.
                         number, text = lines[-1]
                         escaped = text[: block_id.start()] + _ID_CARET.sub(r"\1\\^", text[block_id.start():])
-                        log.repair(number, "block-escape", text[-20:], escaped[-21:])
+                        log.repair(number, BLOCK_ESCAPE, text[-20:], escaped[-21:])
                         lines[-1] = (number, escaped)
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
@@ -722,13 +727,13 @@ class BlockRenderer:
             content += "\n"
         if node.type == "code_block":
             fence = fence_for(content)
-            self.unit([node.map[0]]).log.repair(node.map[0], "code-fenced", "    (indented code)", fence)
+            self.unit([node.map[0]]).log.repair(node.map[0], CODE_FENCED, "    (indented code)", fence)
             return Rendered("code", f"{fence}\n{content}{fence}", node.map[0])
         fence = fence_for(content, token.markup)
         last = self.source[node.map[1] - 1].strip().lstrip(" \t>") if node.map[1] - 1 < len(self.source) else ""
         closed = node.map[1] - node.map[0] >= 2 and last.startswith(token.markup[0] * len(token.markup)) and not last.strip(token.markup[0])
         if not closed:
-            self.unit([node.map[0]]).log.repair(node.map[0], "fence-closed", token.markup, f"{token.markup} … {fence}")
+            self.unit([node.map[0]]).log.repair(node.map[0], FENCE_CLOSED, token.markup, f"{token.markup} … {fence}")
         info = token.info.strip()
         if info[:1] == fence[0]:
             info = " " + info  # written against the fence, it would lengthen the fence
@@ -762,7 +767,7 @@ class BlockRenderer:
                 # A row without a pipe would start another block, and so would one that a repair
                 # made start like one (`##\u00a0|` is a row, `##  |` a heading that ends the table).
                 escaped = escape_block_start(row)
-                self.unit([number]).log.repair(number, "block-escape", row[:20], escaped[:21])
+                self.unit([number]).log.repair(number, BLOCK_ESCAPE, row[:20], escaped[:21])
                 row = escaped
             rows.append(row)
         return Rendered("table", "\n".join(rows), start)
@@ -790,7 +795,7 @@ class BlockRenderer:
                 # What is left reads as several blocks (an inline tag, then a `#` line, say): inside
                 # one div it stays the single HTML block it was.
                 cleaned = f"<div>\n{cleaned}\n</div>"
-            self.unit([node.map[0]]).log.repair(node.map[0], "html-sanitised", original, cleaned)
+            self.unit([node.map[0]]).log.repair(node.map[0], HTML_SANITISED, original, cleaned)
             if paragraph and not self.rereading:
                 # What is left (say, inline tags once a script before them is gone) is no HTML block
                 # any more but paragraph text: repaired as one now, as a second pass would read it.
@@ -844,7 +849,7 @@ class BlockRenderer:
             body.extend(self.paragraph(lines[1:], detached=True))
         body.extend(self.blocks(node.children[1:], quote_depth + 1))
         header = f'{marker} {kind}' + (f' "{title}"' if title else "")
-        self.unit([node.map[0]]).log.repair(node.map[0], "obsidian-callout", lines[0][1].strip()[:60], header)
+        self.unit([node.map[0]]).log.repair(node.map[0], OBSIDIAN_CALLOUT, lines[0][1].strip()[:60], header)
         text = join_rendered(body)
         return Rendered("admonition", header + ("\n" + indent(text, "    ") if text else ""), node.map[0])
 
@@ -858,7 +863,7 @@ class BlockRenderer:
         source = self.source[node.map[0]] if node.map[0] < len(self.source) else header
         original = source[source.find(node.token.markup):].strip() if node.token.markup in source else header
         if original != header:
-            self.unit([node.map[0]]).log.repair(node.map[0], "admonition-format", original, header)
+            self.unit([node.map[0]]).log.repair(node.map[0], ADMONITION_FORMAT, original, header)
         body = [child for child in node.children if child.type != "admonition_title"]
         self.admonition_depth += 1
         try:
@@ -892,7 +897,7 @@ class BlockRenderer:
                 out.append(Rendered("list_item", body, item.map[0], level))
                 child_level = level + 1
             else:
-                self.unit([item.map[0]]).log.repair(item.map[0], "empty-list-item", marker, "")
+                self.unit([item.map[0]]).log.repair(item.map[0], EMPTY_LIST_ITEM, marker, "")
                 child_level = level
             for child in reversed(nested):
                 stack.append((iter(child.children), child, child_level))
@@ -907,14 +912,14 @@ class BlockRenderer:
             marker = f"{item.token.info or '1'}."
         original = item.token.markup
         if original not in ("-", "."):
-            log.repair(item.map[0], "list-marker", original, marker[-1])
+            log.repair(item.map[0], LIST_MARKER, original, marker[-1])
         # Inside a quote or an admonition the source indent includes the container's own; the
         # container is written in the one form anyway, so only free-standing lists are checked.
         if quote_depth == 0 and self.admonition_depth == 0 and item.map[0] < len(self.source):
             source = self.source[item.map[0]]
             leading = source[: len(source) - len(source.lstrip(" \t"))]
             if leading != "    " * level and not source.lstrip().startswith(">"):
-                log.repair(item.map[0], "list-indent", repr(leading)[1:-1] or "(none)", repr("    " * level)[1:-1] or "(none)")
+                log.repair(item.map[0], LIST_INDENT, repr(leading)[1:-1] or "(none)", repr("    " * level)[1:-1] or "(none)")
         return marker
 
     def blocks(self, nodes: list[Node], quote_depth: int) -> list[Rendered]:
@@ -933,7 +938,7 @@ class BlockRenderer:
             return self.paragraph(self.paragraph_lines(node))
         if kind in LIST_TYPES:
             if previous is not None and previous.type == "paragraph" and previous.map[1] == node.map[0]:
-                self.unit([node.map[0]]).log.repair(node.map[0], "list-after-paragraph", "(no blank line)", "(blank line)")
+                self.unit([node.map[0]]).log.repair(node.map[0], LIST_AFTER_PARAGRAPH, "(no blank line)", "(blank line)")
             return self.list_items(node, 0, quote_depth)
         if kind in ("fence", "code_block"):
             return [self.code(node)]

@@ -27,6 +27,12 @@ from ..paths import file_stem
 from .context import NormaliseContext
 from .log import RepairLog
 from .rules import Rule, rule
+from .registry import (
+    RepairRule,
+    BARE_URL, COPY_PASTE_LEFTOVER, DASH, EMPHASIS_ESCAPE, HTML_SANITISED, LINK_SCHEME, NON_BREAKING_SPACE,
+    OBSIDIAN_COMMENT, OBSIDIAN_EMBED, OBSIDIAN_EMBED_MISSING, OBSIDIAN_IMAGE_SIZE, OBSIDIAN_TRANSCLUSION,
+    OBSIDIAN_URI, OBSIDIAN_WIKILINK, RELATIVE_LINK, SERVICE_NAME, SPELLING, STRAY_EMPHASIS, TAB,
+)
 
 MISSING_IMAGE_CLASS = "handbook-missing-image"
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".tif", ".tiff"})
@@ -298,13 +304,13 @@ def convert_embed(inner: str, unit: Unit, line: int) -> str:
     original = f"![[{inner}]]"
     if extension in ("", ".md"):
         link = note_link(target[:-3] if extension == ".md" else target, heading, option)
-        unit.log.repair(line, "obsidian-transclusion", original, link)
+        unit.log.repair(line, OBSIDIAN_TRANSCLUSION, original, link)
         return link
     name = posixpath.basename(target)
     found = unit.ctx.find_file(target)
     if found is None:
         missing = f"*Image not available: {escape_text(name)}*{{ .{MISSING_IMAGE_CLASS} }}"
-        unit.log.repair(line, "obsidian-embed-missing", original, missing)
+        unit.log.repair(line, OBSIDIAN_EMBED_MISSING, original, missing)
         return missing
     unit.assets.append(Asset(found, unit.log.note, unit.log.raw_line(line)))
     size = _SIZE.match(option) if option else None
@@ -313,7 +319,7 @@ def convert_embed(inner: str, unit: Unit, line: int) -> str:
     markdown = f"![{label}]({url})" if extension in IMAGE_EXTENSIONS else f"[{label}]({url})"
     if size:
         markdown += f"{{ {_size_attributes(size.group(1), size.group(2))} }}"
-    unit.log.repair(line, "obsidian-embed", original, markdown)
+    unit.log.repair(line, OBSIDIAN_EMBED, original, markdown)
     return markdown
 
 
@@ -356,7 +362,7 @@ def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
         return dest
     target = parts.group("angled") if parts.group("angled") is not None else parts.group("bare")
     converted = f"]({relative_url(target, unit, line)}{parts.group('rest')}"
-    unit.log.repair(line, "relative-link", dest, converted)
+    unit.log.repair(line, RELATIVE_LINK, dest, converted)
     return converted
 
 
@@ -383,7 +389,7 @@ def convert_obsidian_uri(dest: str, unit: Unit, line: int) -> str:
     if url is None:
         return dest
     converted = f"]({url}{parts.group('rest')}"
-    unit.log.repair(line, "obsidian-uri", dest, converted)
+    unit.log.repair(line, OBSIDIAN_URI, dest, converted)
     return converted
 
 
@@ -394,19 +400,19 @@ def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
     if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
         return text
     target = definition.group("target")
-    if (rule_id := link_target_rule(target)) and not opens_a_note(target):
+    if (repair_rule := link_target_rule(target)) and not opens_a_note(target):
         converted = definition.group("head").rstrip() + " #" + definition.group("rest")
-        unit.log.repair(line, rule_id, text, converted)
+        unit.log.repair(line, repair_rule, text, converted)
         return converted
     if _OBSIDIAN_OPEN_TARGET.match(target) and (url := obsidian_uri_url(target)) is not None:
-        rule_id = "obsidian-uri"
+        repair_rule = OBSIDIAN_URI
     elif re.match(_RELATIVE_TARGET, target):
-        url, rule_id = relative_url(target.strip("<>"), unit, line), "relative-link"
+        url, repair_rule = relative_url(target.strip("<>"), unit, line), RELATIVE_LINK
     else:
         return text
     # One space after the colon: the renderer finds these definitions by it.
     converted = definition.group("head").rstrip() + " " + url + definition.group("rest")
-    unit.log.repair(line, rule_id, text, converted)
+    unit.log.repair(line, repair_rule, text, converted)
     return converted
 
 
@@ -416,7 +422,7 @@ def convert_wikilink(inner: str, unit: Unit, line: int) -> str:
     target, _, alias = inner.partition("|")
     target, _, heading = target.partition("#")
     link = note_link(target if target.strip() else unit.log.note, heading, alias)
-    unit.log.repair(line, "obsidian-wikilink", f"[[{inner}]]", link)
+    unit.log.repair(line, OBSIDIAN_WIKILINK, f"[[{inner}]]", link)
     return link
 
 
@@ -445,7 +451,7 @@ def convert_obsidian(text: str, unit: Unit) -> str:
             # `|` there split the image into two cells, which stay as they are).
             out[-4:] = [tail[: sized.start("size")]]
             size_attrs = _size_attributes(sized.group("width"), sized.group("height"))
-            unit.log.repair(line, "obsidian-image-size", sized.group(0) + span.text[:40], f"{{ {size_attrs} }}")
+            unit.log.repair(line, OBSIDIAN_IMAGE_SIZE, sized.group(0) + span.text[:40], f"{{ {size_attrs} }}")
             out.append(span.text)
             newlines += span.text.count("\n")
             continue
@@ -506,7 +512,7 @@ def browser_view(target: str) -> str:
     return _INVISIBLE.sub("", target).lstrip("<")
 
 
-def link_target_rule(target: str) -> str | None:
+def link_target_rule(target: str) -> RepairRule | None:
     """The rule that neutralises a link target, or None when the site may link to it: `html-sanitised`
     for one a browser would run as script, however it is written; `link-scheme` for any other scheme
     outside LINK_SCHEMES (a raster `data:image` stays, as an image can hold no script).
@@ -523,8 +529,8 @@ def link_target_rule(target: str) -> str | None:
     if scheme is None or scheme.group(1).lower() in LINK_SCHEMES:
         return None
     if _UNSAFE_SCHEME.match(seen):
-        return "html-sanitised"
-    return None if scheme.group(1).lower() == "data" else "link-scheme"
+        return HTML_SANITISED
+    return None if scheme.group(1).lower() == "data" else LINK_SCHEME
 
 
 # How much of a link target (after its leading spaces) is read for its scheme (see link_target_rule).
@@ -631,20 +637,20 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
                 end = None  # the cell ends first
             destinations.append((start, end or len(seen)))
             target = seen[start + 2:(end - 1) if end else len(seen)]
-            rule_id = link_target_rule(target)
-            if rule_id == "link-scheme" and dest_spans.get(start) == text[start:end] and _opens_a_note(text[start:end]):
-                rule_id = None  # sanitise_spans points it at the note's page
-            if rule_id:
+            repair_rule = link_target_rule(target)
+            if repair_rule == LINK_SCHEME and dest_spans.get(start) == text[start:end] and _opens_a_note(text[start:end]):
+                repair_rule = None  # sanitise_spans points it at the note's page
+            if repair_rule:
                 # Nothing closes it: Python-Markdown may still find an end (its quotes hide parentheses),
                 # so the parenthesis is written as text and no link can start there.
-                found.append((start, end, "](#)", rule_id) if end else (start, start + 2, "]&#40;", rule_id))
+                found.append((start, end, "](#)", repair_rule) if end else (start, start + 2, "]&#40;", repair_rule))
     if "]:" in seen and not (inline_only or in_table):
         # A no-break space before a label is made a space by a later rule, which makes the line a
         # definition on the next reading: judged as one now, the next reading finds nothing to change.
         for match in _MD_DEFINITION.finditer(seen.replace("\u00a0", " ")):
-            if (not match.group(1).startswith("^") and (rule_id := link_target_rule(match.group(2)))
+            if (not match.group(1).startswith("^") and (repair_rule := link_target_rule(match.group(2)))
                     and not opens_a_note(match.group(2))):  # left for convert_obsidian_uri, as above
-                found.append((match.start(2), match.end(2), "#", rule_id))
+                found.append((match.start(2), match.end(2), "#", repair_rule))
     if "<" in seen:
         reach = [0, 0]  # the end of the ranges (of `inside`, of `destinations`) that start before the `<`
         next_range = [0, 0]
@@ -661,7 +667,7 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
             if autolink and in_destination:
                 continue  # the destination's own target, checked above
             if autolink:
-                rule_id = link_target_rule(autolink.group(1))
+                repair_rule = link_target_rule(autolink.group(1))
                 end = autolink.end()
             elif _MD_AUTOMAIL.match(seen, start):
                 continue  # always a mailto: link
@@ -674,10 +680,10 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
                 end = tag.end()
                 scheme = _SCHEME.match(tag.group(0), 1)
                 # `<tel:123>` is a tag to Python-Markdown (no `//`): as the autolink it was meant to be.
-                rule_id = (link_target_rule(tag.group(0)[1:-1]) or "html-sanitised") if scheme else "html-sanitised"
-            if rule_id:
+                repair_rule = (link_target_rule(tag.group(0)[1:-1]) or HTML_SANITISED) if scheme else HTML_SANITISED
+            if repair_rule:
                 # As text: `&lt;` can start no tag or link.
-                found.append((start, end, "&lt;" + text[start + 1:end], rule_id))
+                found.append((start, end, "&lt;" + text[start + 1:end], repair_rule))
     found.sort()
     kept: list[tuple[int, int, str, str]] = []
     for hazard in found:
@@ -709,8 +715,8 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
         if hazards:
             pieces: list[str] = []
             done = 0
-            for start, end, replacement, rule_id in hazards:
-                unit.log.repair(unit.line_at(text, start), rule_id, text[start:end], replacement)
+            for start, end, replacement, repair_rule in hazards:
+                unit.log.repair(unit.line_at(text, start), repair_rule, text[start:end], replacement)
                 pieces += [text[done:start], replacement]
                 done = end
             pieces.append(text[done:])
@@ -734,7 +740,7 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
             closing = span.kind == "html" and re.match(rf"</{dropping}\s*>", span.text, re.I)
             span.text = ""
             if closing:
-                unit.log.repair(drop_line, "html-sanitised", "".join(dropped), "")
+                unit.log.repair(drop_line, HTML_SANITISED, "".join(dropped), "")
                 dropping, dropped = None, []
             continue
         if span.kind == "html":
@@ -746,13 +752,13 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 continue
             cleaned = sanitise_tag(span.text)
             if cleaned != span.text:
-                unit.log.repair(line, "html-sanitised", span.text, cleaned)
+                unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
                 changed = True
         elif span.kind == "attr":
             cleaned = sanitise_attributes(span.text)
             if cleaned != span.text:
-                unit.log.repair(line, "html-sanitised", span.text, cleaned)
+                unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
                 changed = True
         elif span.kind == "dest" and _OBSIDIAN_OPEN_DEST.match(span.text):
@@ -764,7 +770,7 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
             changed = changed or converted != span.text
             span.text = converted
     if dropping is not None:
-        unit.log.repair(drop_line, "html-sanitised", "".join(dropped), "")
+        unit.log.repair(drop_line, HTML_SANITISED, "".join(dropped), "")
     return changed
 
 
@@ -783,7 +789,7 @@ def repair_stray_emphasis(spans: list[Span], unit: Unit, text: str) -> None:
                 line = unit.line_at(text, offset + at)
                 snippet_text = span.text[max(0, at - 10) : at + 12]
                 span.text = span.text[:at] + span.text[at + 2 :]
-                unit.log.repair(line, "stray-emphasis", snippet_text, snippet_text.replace("**", "", 1))
+                unit.log.repair(line, STRAY_EMPHASIS, snippet_text, snippet_text.replace("**", "", 1))
                 return
         offset += len(span.text)
 
@@ -800,13 +806,13 @@ _MULTIPLICATION = re.compile(r"(?<=\d)\*(?=\d)")
 _DASH = re.compile(r"(?<=[^\s<>!-])(?: --|--|-- | -- )(?=[^\s<>-])(?!8<)")
 
 
-@rule("non-breaking-space")
+@rule(NON_BREAKING_SPACE)
 def plain_spaces(text: str, unit: Unit, report: Report) -> str:
     """Turn non-breaking and other odd spaces, and tabs inside prose, into plain spaces."""
 
     def replace(match: re.Match[str]) -> str:
         character = match.group(0)
-        report(match.start(), "tab" if character == "\t" else "non-breaking-space", f"U+{ord(character):04X}", " ")
+        report(match.start(), TAB if character == "\t" else NON_BREAKING_SPACE, f"U+{ord(character):04X}", " ")
         return " "
 
     return ODD_SPACE.sub(replace, text)
@@ -815,7 +821,7 @@ def plain_spaces(text: str, unit: Unit, report: Report) -> str:
 _COMMENT = re.compile(r"%%[\s\S]*?%%")
 
 
-@rule("obsidian-comment")
+@rule(OBSIDIAN_COMMENT)
 def drop_comments_in_prose(text: str, unit: Unit, report: Report) -> str:
     """Remove an Obsidian comment that a repair brought out of a code span (an escaped backtick run).
 
@@ -823,18 +829,18 @@ def drop_comments_in_prose(text: str, unit: Unit, report: Report) -> str:
     """
 
     def replace(match: re.Match[str]) -> str:
-        report(match.start(), "obsidian-comment", match.group(0), "")
+        report(match.start(), OBSIDIAN_COMMENT, match.group(0), "")
         return ""
 
     return _COMMENT.sub(replace, text) if "%%" in text else text
 
 
-@rule("copy-paste-leftover")
+@rule(COPY_PASTE_LEFTOVER)
 def drop_copy_paste_leftovers(text: str, unit: Unit, report: Report) -> str:
     """Remove web-page leftovers such as "(opens in a new tab)" copied along with link text."""
 
     def replace(match: re.Match[str]) -> str:
-        report(match.start(), "copy-paste-leftover", match.group(0).strip(), "")
+        report(match.start(), COPY_PASTE_LEFTOVER, match.group(0).strip(), "")
         # The space before the leftover stays between two words, which would otherwise run together.
         after = match.string[match.end():match.end() + 1]
         return " " if match.group(0)[:1] in " \t" and after.isalnum() else ""
@@ -842,35 +848,35 @@ def drop_copy_paste_leftovers(text: str, unit: Unit, report: Report) -> str:
     return _LEFTOVER.sub(replace, text) if "(" in text else text
 
 
-@rule("emphasis-escape")
+@rule(EMPHASIS_ESCAPE)
 def escape_multiplication(text: str, unit: Unit, report: Report) -> str:
     """Escape `*` between digits (24*7*365) so that it is not read as emphasis."""
 
     def replace(match: re.Match[str]) -> str:
-        report(match.start(), "emphasis-escape", "*", "\\*")
+        report(match.start(), EMPHASIS_ESCAPE, "*", "\\*")
         return "\\*"
 
     return _MULTIPLICATION.sub(replace, text) if "*" in text else text
 
 
-@rule("dash")
+@rule(DASH)
 def spaced_dashes(text: str, unit: Unit, report: Report) -> str:
     """Write a `--` used as a dash between words as a spaced en dash."""
 
     def replace(match: re.Match[str]) -> str:
-        report(match.start(), "dash", match.group(0), " – ")
+        report(match.start(), DASH, match.group(0), " – ")
         return " – "
 
     return _DASH.sub(replace, text) if "--" in text else text
 
 
-@rule("spelling")
+@rule(SPELLING)
 def fix_spelling(text: str, unit: Unit, report: Report) -> str:
     """Fix misspellings from data/corrections.yml, then from codespell's general dictionary."""
     return unit.ctx.speller.correct(text, report)
 
 
-@rule("service-name")
+@rule(SERVICE_NAME)
 def canonical_names(text: str, unit: Unit, report: Report) -> str:
     """Write AWS service names the canonical way given in data/names.yml."""
     return unit.ctx.names.canonicalise(text, report)
@@ -958,9 +964,9 @@ def apply_prose_rules(text: str, unit: Unit) -> tuple[str, tuple[ProseEvent, ...
     current = text
     lines = _LineEnds(text)
 
-    def report(at: int, rule_id: str, before: str, after: str) -> None:
+    def report(at: int, repair_rule: RepairRule, before: str, after: str) -> None:
         # `current` is the text the running rule was given, which is what `at` counts in.
-        events.append((_REPAIR, lines.before(at), rule_id, before, after))
+        events.append((_REPAIR, lines.before(at), repair_rule, before, after))
 
     for prose_rule in PROSE_RULES:
         if lines.text is not current:
@@ -1036,7 +1042,7 @@ _WEB_ADDRESS = re.compile(r"https?://")
 
 def link_bare_url(span: Span, log: RepairLog, line: int) -> None:
     """Make a bare web address (`https://…` in text) a link, as Obsidian shows it: an autolink `<https://…>`."""
-    log.repair(line, "bare-url", span.text, f"<{span.text}>")
+    log.repair(line, BARE_URL, span.text, f"<{span.text}>")
     span.text, span.kind = f"<{span.text}>", "autolink"
 
 

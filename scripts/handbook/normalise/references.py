@@ -22,8 +22,8 @@ from ..footnotes import LITERAL_KINDS
 from .blocks import CONTAINER_PREFIX, DEFINITION_START, INLINE_PARSER, PARSER, Rendered
 from .inline import ODD_SPACE, REFERENCE_DEFINITION, lex, lex_with_offsets, link_target_rule, opens_a_note
 from .log import RepairLog
+from .registry import REFERENCE_INLINED
 
-REFERENCE_RULE = "reference-inlined"
 # `[label]` standing alone: a shortcut reference when its label is defined.
 _SHORTCUT = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\]")
 
@@ -162,9 +162,9 @@ def neutralise_definitions(body: str, log: RepairLog) -> str:
         if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
             continue
         target = definition.group("target")
-        rule_id = link_target_rule(target)
-        if rule_id is not None and not opens_a_note(target):
-            unsafe.append((number, prefix, definition, rule_id))
+        repair_rule = link_target_rule(target)
+        if repair_rule is not None and not opens_a_note(target):
+            unsafe.append((number, prefix, definition, repair_rule))
     if not unsafe:
         return body
     # Only now is the note parsed: a definition written in a code block is code, and stays as written.
@@ -173,12 +173,12 @@ def neutralise_definitions(body: str, log: RepairLog) -> str:
         if token.type in ("fence", "code_block") and token.map:
             code.update(range(*token.map))
     changed = False
-    for number, prefix, definition, rule_id in unsafe:
+    for number, prefix, definition, repair_rule in unsafe:
         if number in code:
             continue
         before = lines[number]
         lines[number] = prefix + definition.group("head") + "#" + definition.group("rest")
-        log.repair(number, rule_id, before.strip(), lines[number].strip())
+        log.repair(number, repair_rule, before.strip(), lines[number].strip())
         changed = True
     return "\n".join(lines) if changed else body
 
@@ -210,7 +210,7 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
             continue
         for number, (old, new) in enumerate(zip(before.split("\n"), after.split("\n")), first):
             if old != new:
-                log.repair(number, REFERENCE_RULE, old.strip(), new.strip())
+                log.repair(number, REFERENCE_INLINED, old.strip(), new.strip())
                 lines[number] = new
         used.update(label for *_, label in found)
     return "\n".join(lines), frozenset(used) if complete else frozenset()
@@ -240,7 +240,7 @@ def drop_used_definitions(sections: list, kept: Sequence[tuple[int, str]], used:
         block = out[s][4][b]
         markdown = block.markdown.split("\n")
         for offset, label in lines.items():
-            log.repair(written_at.get(label, block.line), REFERENCE_RULE, markdown[offset],
+            log.repair(written_at.get(label, block.line), REFERENCE_INLINED, markdown[offset],
                        "(written into the links that use it)")
         left = "\n".join(line for offset, line in enumerate(markdown) if offset not in lines)
         out[s][4][b] = Rendered(block.kind, left, block.line, block.depth) if left.strip() else None

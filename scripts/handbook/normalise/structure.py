@@ -13,6 +13,10 @@ from .inline import lex
 from .log import RepairLog
 from .memo import Memo
 from .rules import Rule, rule
+from .registry import (
+    COMMENT_MARKER_ESCAPE, FOOTNOTE_DUPLICATE, FOOTNOTE_EMPTY, FOOTNOTE_UNUSED, HEADING_SPACE, NESTING_LIMIT,
+    OBSIDIAN_COMMENT,
+)
 
 MAX_INDENT = 64  # sixteen list levels of four spaces; deeper input is flattened, not lost
 MAX_QUOTES = 16
@@ -30,7 +34,7 @@ _OUTCOME_TEXT_LIMIT = 20_000
 _outcomes: Memo = Memo(1024)  # text -> (repaired text, repairs)
 
 
-@rule("heading-space")
+@rule(HEADING_SPACE)
 def space_after_hashes(text: str, log: RepairLog) -> str:
     """`##Title` -> `## Title` where markdown-it would then read a heading (one `#` before a word stays a tag)."""
     if not _HASHES_LINE.search(text):
@@ -38,7 +42,7 @@ def space_after_hashes(text: str, log: RepairLog) -> str:
     known = _outcomes.get(text)
     if known is not None:
         for number, before, after in known[1]:
-            log.repair(number, "heading-space", before, after)
+            log.repair(number, HEADING_SPACE, before, after)
         return known[0]
     tokens, found = parse_lenient(text)
     lines = text.split("\n")
@@ -54,7 +58,7 @@ def space_after_hashes(text: str, log: RepairLog) -> str:
         # Each `##Title` the lenient parse read as a heading is now one: its tokens are the plain parse's.
         remember_blocks(repaired, tokens)
     for number, before, after in repairs:
-        log.repair(number, "heading-space", before, after)
+        log.repair(number, HEADING_SPACE, before, after)
     if len(text) <= _OUTCOME_TEXT_LIMIT:
         _outcomes.remember(text, (repaired, tuple(repairs)))
     return repaired
@@ -74,7 +78,7 @@ def _literal_lines(text: str) -> set[int]:
     return _code_lines(text, ("fence", "code_block", "html_block"))
 
 
-@rule("nesting-limit")
+@rule(NESTING_LIMIT)
 def limit_nesting(text: str, log: RepairLog) -> str:
     """Flatten lists and quotes nested deeper than sixteen levels so that parsing stays shallow."""
     if text.count(">") <= MAX_QUOTES and not _WIDE_INDENT.search(text):
@@ -99,12 +103,12 @@ def limit_nesting(text: str, log: RepairLog) -> str:
         if width > MAX_INDENT:
             line = " " * (MAX_INDENT + width % 4) + line[len(leading):]
         if line != lines[number]:
-            log.repair(number, "nesting-limit", f"{width} columns deep", f"{min(width, MAX_INDENT + width % 4)} columns")
+            log.repair(number, NESTING_LIMIT, f"{width} columns deep", f"{min(width, MAX_INDENT + width % 4)} columns")
             lines[number] = line
     return "\n".join(lines)
 
 
-@rule("footnote-duplicate")
+@rule(FOOTNOTE_DUPLICATE)
 def escape_duplicate_footnotes(text: str, log: RepairLog) -> str:
     """Show a second definition of a footnote label as text: Python-Markdown would keep only the last,
     and the first, with any reference inside it, would vanish from the page."""
@@ -121,7 +125,7 @@ def escape_duplicate_footnotes(text: str, log: RepairLog) -> str:
         seen |= defined
         if again:
             escaped = escape_definitions(line, frozenset(again))
-            log.repair(number, "footnote-duplicate", line.strip(), escaped.strip())
+            log.repair(number, FOOTNOTE_DUPLICATE, line.strip(), escaped.strip())
             lines[number] = escaped
     return "\n".join(lines)
 
@@ -130,7 +134,7 @@ def escape_duplicate_footnotes(text: str, log: RepairLog) -> str:
 _EMPTY_DEFINITION = re.compile(r"^(?P<head>[ \t]*\[\^[^\]\n]+\]:)[ \t]*$")
 
 
-@rule("footnote-empty")
+@rule(FOOTNOTE_EMPTY)
 def fill_empty_footnotes(text: str, log: RepairLog) -> str:
     """Give an empty footnote definition a no-break space: Python-Markdown fails on a page that numbers
     footnotes by citation and holds an empty one."""
@@ -142,11 +146,11 @@ def fill_empty_footnotes(text: str, log: RepairLog) -> str:
         empty = _EMPTY_DEFINITION.match(line) if number not in code and "[^" in line else None
         if empty and (number + 1 == len(lines) or not lines[number + 1].strip()):
             lines[number] = empty.group("head") + " &nbsp;"
-            log.repair(number, "footnote-empty", line, lines[number])
+            log.repair(number, FOOTNOTE_EMPTY, line, lines[number])
     return "\n".join(lines)
 
 
-@rule("footnote-unused")
+@rule(FOOTNOTE_UNUSED)
 def escape_unused_footnotes(text: str, log: RepairLog) -> str:
     """Show a footnote definition that nothing in the note references as text: the site would link it back to nowhere."""
     if "[^" not in text:
@@ -164,7 +168,7 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
             if unused and number not in code and "[^" in line:
                 escaped = escape_definitions(line, unused)
                 if escaped != line:
-                    log.repair(number, "footnote-unused", line.strip(), escaped.strip())
+                    log.repair(number, FOOTNOTE_UNUSED, line.strip(), escaped.strip())
                     lines[number] = escaped
                     changed = True
         if not changed:
@@ -203,7 +207,7 @@ def _escape_unused_contained_footnotes(lines: list[str], code: set[int], contain
     for number, match in contained.items():
         if match.group(2) not in referenced:
             escaped = _escape_contained(lines[number], match)
-            log.repair(number, "footnote-unused", lines[number].strip(), escaped.strip())
+            log.repair(number, FOOTNOTE_UNUSED, lines[number].strip(), escaped.strip())
             lines[number] = escaped
     return "\n".join(lines)
 
@@ -254,12 +258,11 @@ def _comment_markers(lines: list[str], code: set[int]) -> list[tuple[int, int]]:
 
 
 _COMMENT_PASSES = 4
-COMMENT_ESCAPE_RULE = "comment-marker-escape"
 # A `%` as an entity: Python-Markdown, unlike CommonMark, does not take `\%` for an escape.
 PERCENT_ENTITY = "&#37;"
 
 
-@rule("obsidian-comment")
+@rule(OBSIDIAN_COMMENT)
 def drop_obsidian_comments(text: str, log: RepairLog) -> str:
     """Remove Obsidian comments (`%%private%%`, on one line or many), which Obsidian never shows.
 
@@ -284,7 +287,7 @@ def _escape_comment_markers(text: str, log: RepairLog) -> str:
     for number, column in reversed(_comment_markers(lines, _literal_lines(text))):
         line = lines[number]
         lines[number] = line[:column] + PERCENT_ENTITY + line[column + 1:]
-        log.repair(number, COMMENT_ESCAPE_RULE, line.strip(), lines[number].strip())
+        log.repair(number, COMMENT_MARKER_ESCAPE, line.strip(), lines[number].strip())
     return "\n".join(lines)
 
 
@@ -316,7 +319,7 @@ def _without_comments(text: str, log: RepairLog) -> str:
             at = end
         lines[number] = "".join(kept) + line[at:]
     for number, comment in removed:
-        log.repair(number, "obsidian-comment", comment, "")
+        log.repair(number, OBSIDIAN_COMMENT, comment, "")
     return "\n".join(lines)
 
 
