@@ -8,17 +8,13 @@ level, fenced code, `!!!` admonitions, blank lines between blocks.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator
 
-from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
-from markdown_it.common.utils import isStrSpace, mdTrim
 from markdown_it.rules_block import StateBlock, reference
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
-from mdit_py_plugins.admon import admon_plugin
 
 from ..model import Block
 
@@ -26,193 +22,13 @@ from .inline import (
     MISSING_IMAGE_CLASS, REFERENCE_LABEL, REREAD_LIMIT, TAG, TAG_LINE, clean_html, lex, repair_inline, sanitise_tag,
 )
 from .log import RepairLog
-from .memo import Memo
+from .parse import PARSER, parse_once
+from .tree import Node
 from .registry import (
     ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, EMPTY_LIST_ITEM, FENCE_CLOSED, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_BLOCK_ID, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK,
     OBSIDIAN_TAGS,
 )
-
-MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
-
-
-def _markdown_it() -> MarkdownIt:
-    """CommonMark with tables and `!!!` admonitions, the constructs the notes and Python-Markdown share."""
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin)
-
-
-INLINE_PARSER = _markdown_it()
-# Structure only: inline content is repaired by our own rules, so markdown-it need not parse it.
-PARSER = _markdown_it().disable("inline")
-MISSING_SPACE_LINES = "missing_space_lines"  # env key: lines where `##Title` was read as a heading
-
-
-def _heading_without_space(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    """`##Title` read as the heading `## Title` would be, noting its line so that the text can be repaired."""
-    if state.is_code_block(start_line):
-        return False
-    src, pos, maximum = state.src, state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line]
-    level = 0
-    while pos < maximum and src[pos] == "#" and level < 7:
-        level += 1
-        pos += 1
-    # One `#` before a word is an Obsidian tag. A no-break space after the hashes is no space to
-    # markdown-it, but the author meant one: heading-space writes a space instead of it.
-    if not 2 <= level <= 6 or pos >= maximum or src[pos] in " \t" or src[pos] == "#":
-        return False
-    while pos < maximum and src[pos].isspace() and src[pos] not in " \t":
-        pos += 1
-    # The character test matches heading-space's `[^\s#]`.
-    if pos >= maximum or src[pos].isspace() or src[pos] == "#":
-        return False
-    if silent:
-        return True
-    # From here as markdown-it's own heading rule, so that the tokens equal those of the repaired line.
-    end = state.skipSpacesBack(maximum, pos)
-    closing = state.skipCharsStrBack(end, "#", pos)
-    if closing > pos and isStrSpace(src[closing - 1]):
-        end = closing
-    state.line = start_line + 1
-    token = state.push("heading_open", f"h{level}", 1)
-    token.markup, token.map = "#" * level, [start_line, state.line]
-    token = state.push("inline", "", 0)
-    token.content, token.map, token.children = mdTrim(src[pos:end]), [start_line, state.line], []
-    token = state.push("heading_close", f"h{level}", -1)
-    token.markup = "#" * level
-    state.env.setdefault(MISSING_SPACE_LINES, []).append(start_line)
-    return True
-
-
-# The same reading, plus `##Title` as a heading: one parse both finds the lines to repair and gives
-# the tokens of the repaired text, where a repair followed by a second parse took twice as long.
-LENIENT_PARSER = _markdown_it().disable("inline")
-LENIENT_PARSER.block.ruler.before(
-    "heading", "heading_without_space", _heading_without_space, {"alt": ["paragraph", "reference", "blockquote"]}
-)
-
-PARSE_MEMO_CHARACTERS = 4_000_000  # texts and pieces of texts whose tokens are remembered, by size
-_parsed: OrderedDict[str, list] = OrderedDict()  # text -> [tokens, tree or None]
-_parsed_size = 0
-_last: list = [None, None, None]  # the latest text of any size: [text, tokens, tree or None]
-# (parser, piece, its lines) -> (tokens, a fence or HTML block left open, lines where `##Title` was read as a
-# heading). The same text is one line longer as the end of a note than inside one ("a\n" is "a" and "").
-_pieces = Memo(PARSE_MEMO_CHARACTERS)  # weighed by the pieces' characters
-
-
-def _shifted(tokens: list[Token], by: int) -> list[Token]:
-    """Copies of tokens parsed from a piece of a text, with their line maps moved to the whole text."""
-    if by == 0:
-        return tokens
-    out = []
-    new = object.__new__
-    for t in tokens:
-        # Field by field: Token() would convert the attributes again, which dominates for long texts.
-        c = new(Token)
-        c.type, c.tag, c.nesting, c.attrs, c.level = t.type, t.tag, t.nesting, t.attrs, t.level
-        c.map = [t.map[0] + by, t.map[1] + by] if t.map else None
-        c.children, c.content, c.markup, c.info = t.children, t.content, t.markup, t.info
-        c.meta, c.block, c.hidden = t.meta, t.block, t.hidden
-        out.append(c)
-    return out
-
-
-def _piece_tokens(parser: MarkdownIt, piece: str, size: int) -> tuple[list[Token], bool, tuple[int, ...]]:
-    """The tokens of one piece of `size` lines, whether a top-level fence or HTML block is left open, and
-    the piece's lines where `##Title` was read as a heading."""
-    known = _pieces.get((parser, piece, size))
-    if known is None:
-        env: dict = {}
-        tokens = parser.parse(piece, env)
-        still_open = any(
-            t.level == 0 and t.type in ("fence", "html_block") and t.map and t.map[1] >= size for t in tokens
-        )
-        known = _pieces.remember((parser, piece, size), (tokens, still_open, tuple(env.get(MISSING_SPACE_LINES, ()))),
-                                 len(piece))
-    return known
-
-
-def _parse_in_pieces(text: str, parser: MarkdownIt = PARSER) -> tuple[list[Token], list[int]]:
-    """parser.parse of a text, in pieces that each start with a `#` or a letter at the margin after a blank line.
-
-    Such a line is a heading or paragraph text, never a list item, quote or code, and after a blank
-    line it continues no list, quote, table or admonition. The only blocks that can run on over it
-    are a top-level fenced code block or raw-HTML block that is still open; a piece that ends inside
-    one is parsed together with the next. Notes repeat each other's sections, and a repeated piece
-    is parsed once. Returns the tokens and the lines where `##Title` was read as a heading.
-    """
-    lines = text.split("\n")
-    bounds = [
-        i for i in range(1, len(lines))
-        if (lines[i][:1] == "#" or lines[i][:1].isalpha()) and not lines[i - 1].strip(" \t")
-    ]
-    bounds.append(len(lines))
-    out: list[Token] = []
-    missing_space: list[int] = []
-    start = 0
-    index = 0
-    while start < len(lines):
-        end = bounds[index]
-        index += 1
-        while True:
-            # A piece keeps the line end of its last (blank) line, as it has inside the whole text.
-            tokens, still_open, found = _piece_tokens(
-                parser, "\n".join(lines[start:end]) + ("\n" if end < len(lines) else ""), end - start
-            )
-            if end == len(lines) or not still_open:
-                break
-            end = bounds[index]
-            index += 1
-        out.extend(_shifted(tokens, start))
-        missing_space.extend(line + start for line in found)
-        start = end
-    return out, missing_space
-
-
-def parse_blocks(text: str) -> list[Token]:
-    """PARSER.parse, remembering recent texts: each distinct text is parsed once.
-
-    The structure rules parse a note and the pipeline parses it again when they changed nothing, and
-    copies of a note (or of a whole vault) repeat. The tokens are shared, so callers only read them.
-    """
-    if _last[0] is not None and (_last[0] is text or _last[0] == text):
-        return _last[1]
-    entry = _parsed.get(text)
-    if entry is not None:
-        _parsed.move_to_end(text)
-        _last[:] = [text, entry[0], entry]
-        return entry[0]
-    tokens = _parse_in_pieces(text)[0]
-    return remember_blocks(text, tokens)
-
-
-def remember_blocks(text: str, tokens: list[Token]) -> list[Token]:
-    """Keep tokens as parse_blocks(text)'s answer; they must be exactly what PARSER makes of `text`."""
-    global _parsed_size
-    entry = [tokens, None]
-    if len(text) <= PARSE_MEMO_CHARACTERS // 4:
-        if _parsed.pop(text, None) is not None:
-            _parsed_size -= len(text)
-        _parsed[text] = entry
-        _parsed_size += len(text)
-        while _parsed_size > PARSE_MEMO_CHARACTERS:
-            _parsed_size -= len(_parsed.popitem(last=False)[0])
-    _last[:] = [text, tokens, entry]
-    return tokens
-
-
-def parse_lenient(text: str) -> tuple[list[Token], list[int]]:
-    """LENIENT_PARSER.parse: the tokens, and the lines (0-based, in order) where `##Title` was read as a heading."""
-    return _parse_in_pieces(text, LENIENT_PARSER)
-
-
-def parse_tree(text: str) -> list[Node]:
-    """build_tree(parse_blocks(text)), built once per remembered text. Callers only read it."""
-    tokens = parse_blocks(text)
-    entry = _last[2]
-    if entry[1] is None:
-        entry[1] = build_tree(tokens)
-    return entry[1]
-
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
 _QUOTE_MARKER = re.compile(r"^\s{0,3}>\s?")
@@ -341,7 +157,7 @@ def _starts_html_block(line: str) -> bool:
 
 def starts_with_definition(lines: list[str]) -> bool:
     """Whether markdown-it reads the first of these lines as (the start of) a link reference definition."""
-    tokens = parse_blocks_uncached("\n".join(lines))
+    tokens = parse_once("\n".join(lines))
     return not tokens or bool(tokens[0].map and tokens[0].map[0] > 0)
 
 
@@ -375,37 +191,6 @@ def escape_block_start(line: str) -> str:
         return "\\" + line if line.startswith("```") else line
     at = match.end() if line[:1].isdigit() else 0
     return line[:at] + "\\" + line[at:]
-
-
-@dataclass
-class Node:
-    """One block of markdown-it's token stream with its children (open/close pairs folded)."""
-
-    type: str
-    token: Token
-    children: list["Node"] = field(default_factory=list)
-
-    @property
-    def map(self) -> tuple[int, int]:
-        """The node's parsed-text line range [start, end)."""
-        return tuple(self.token.map) if self.token.map else (0, 0)  # type: ignore[return-value]
-
-
-def build_tree(tokens: list[Token]) -> list[Node]:
-    """Fold the flat token stream into a tree without recursion (nesting depth is unbounded in input)."""
-    root = Node("root", Token("root", "", 0))
-    stack = [root]
-    for token in tokens:
-        if token.nesting == 1:
-            node = Node(token.type[: -len("_open")], token)
-            stack[-1].children.append(node)
-            stack.append(node)
-        elif token.nesting == -1:
-            if len(stack) > 1:
-                stack.pop()
-        else:
-            stack[-1].children.append(Node(token.type, token))
-    return root.children
 
 
 @dataclass
@@ -519,7 +304,7 @@ def _ends_in_open_html(item: str) -> bool:
     say, as nh3 may leave of a script block that ended itself)."""
     if "<" not in item:
         return False
-    tokens = parse_blocks_uncached(item)
+    tokens = parse_once(item)
     inside = [t for t in tokens if t.level == 2]  # the first item's own blocks
     return bool(inside) and inside[-1].type == "html_block" and not any(
         opening.search(inside[-1].content) for opening in _SELF_ENDING_HTML
@@ -531,13 +316,8 @@ def one_line(text: str) -> str:
     return " ".join(part for part in (line.strip(" \t") for line in text.split("\n")) if part)
 
 
-def parse_blocks_uncached(text: str) -> list[Token]:
-    """PARSER.parse of a short text made while rendering (not remembered, so that the note's parse stays the latest)."""
-    return PARSER.parse(text)
-
-
 def _parsed_kinds(text: str) -> list[str]:
-    return [token.type for token in parse_blocks_uncached(text)]
+    return [token.type for token in parse_once(text)]
 
 
 def fence_for(content: str, preferred: str = "```") -> str:
@@ -696,7 +476,7 @@ class BlockRenderer:
         """
         if rendered.kind != "paragraph" or not rendered.markdown.startswith("<"):
             return [rendered]
-        tokens = parse_blocks_uncached(rendered.markdown)
+        tokens = parse_once(rendered.markdown)
         if len(tokens) != 1 or tokens[0].type != "html_block":
             return [rendered]
         token = tokens[0]

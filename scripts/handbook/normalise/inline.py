@@ -22,7 +22,7 @@ from markdown.blockprocessors import ReferenceProcessor
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
 from markdown_it.common import html_re
 
-from ..model import Asset
+from ..model import Asset, record
 from ..paths import file_stem
 from .context import NormaliseContext
 from .log import RepairLog
@@ -893,8 +893,33 @@ _MISSING_SPACE = re.compile(r"(?<![\w.])[a-z]{2,}[.][A-Z][a-z]+")
 
 # What the prose rules did to one span, to be written to a note's log: repairs and findings carry
 # the number of line ends before their offset in the span, so they can be replayed on any unit.
-_REPAIR, _TAG, _FINDING = 0, 1, 2
-ProseEvent = tuple
+@record
+class ProseRepair:
+    """A change a prose rule made."""
+
+    newlines: int
+    rule: RepairRule
+    before: str
+    after: str
+
+
+@record
+class ProseTag:
+    """An inline #tag, which becomes a page tag."""
+
+    name: str
+
+
+@record
+class ProseFinding:
+    """A word that looks wrong, reported and never changed."""
+
+    newlines: int
+    word: str
+    reason: str
+
+
+ProseEvent = ProseRepair | ProseTag | ProseFinding
 PROSE_CACHE_SPAN = 2_000  # longer spans are rare and not worth keeping
 
 
@@ -927,16 +952,14 @@ class _LineEnds:
 def _tag_and_finding_events(text: str, names_words: frozenset[str], events: list[ProseEvent]) -> None:
     if "#" in text:
         for match in TAG.finditer(text):
-            events.append((_TAG, match.group(1)))
+            events.append(ProseTag(match.group(1)))
     lines = _LineEnds(text)
     for match in _SHIFT_TYPO.finditer(text):
         if match.group(0).lower() not in names_words:
-            events.append((_FINDING, lines.before(match.start()), match.group(0), "odd capitals"))
+            events.append(ProseFinding(lines.before(match.start()), match.group(0), "odd capitals"))
     if "." in text:
         for match in _MISSING_SPACE.finditer(text):
-            events.append(
-                (_FINDING, lines.before(match.start()), match.group(0), "missing space after full stop")
-            )
+            events.append(ProseFinding(lines.before(match.start()), match.group(0), "missing space after full stop"))
 
 
 def collect_tags_and_findings(text: str, unit: Unit, line_of: Callable[[int], int]) -> None:
@@ -945,10 +968,10 @@ def collect_tags_and_findings(text: str, unit: Unit, line_of: Callable[[int], in
     _tag_and_finding_events(text, unit.ctx.names.words, events)
     lines = _LineEnds(text)
     for event in events:
-        if event[0] == _TAG:
-            unit.log.tags.append(event[1])
+        if isinstance(event, ProseTag):
+            unit.log.tags.append(event.name)
         else:
-            unit.log.find(line_of(lines.line_start(event[1])), event[2], event[3])
+            unit.log.find(line_of(lines.line_start(event.newlines)), event.word, event.reason)
 
 
 def apply_prose_rules(text: str, unit: Unit) -> tuple[str, tuple[ProseEvent, ...]]:
@@ -966,7 +989,7 @@ def apply_prose_rules(text: str, unit: Unit) -> tuple[str, tuple[ProseEvent, ...
 
     def report(at: int, repair_rule: RepairRule, before: str, after: str) -> None:
         # `current` is the text the running rule was given, which is what `at` counts in.
-        events.append((_REPAIR, lines.before(at), repair_rule, before, after))
+        events.append(ProseRepair(lines.before(at), repair_rule, before, after))
 
     for prose_rule in PROSE_RULES:
         if lines.text is not current:
@@ -983,13 +1006,12 @@ def replay_prose_events(events: tuple[ProseEvent, ...], unit: Unit, newlines_bef
     """Write the repairs, tags and findings of one prose span to the unit's log."""
     log = unit.log
     for event in events:
-        kind = event[0]
-        if kind == _REPAIR:
-            log.repair(unit.line_after(newlines_before + event[1]), event[2], event[3], event[4])
-        elif kind == _TAG:
-            log.tags.append(event[1])
+        if isinstance(event, ProseRepair):
+            log.repair(unit.line_after(newlines_before + event.newlines), event.rule, event.before, event.after)
+        elif isinstance(event, ProseTag):
+            log.tags.append(event.name)
         else:
-            log.find(unit.line_after(newlines_before + event[1]), event[2], event[3])
+            log.find(unit.line_after(newlines_before + event.newlines), event.word, event.reason)
 
 
 REREAD_LIMIT = 3  # further readings of a text whose repairs made new constructs

@@ -14,13 +14,16 @@ from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from ..paths import file_stem
 from .blocks import (
     BLOCK_ID_RULE,
-    CONTAINER_MARKER, CONTAINER_PREFIX, INLINE_PARSER, LIST_SEPARATOR, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered,
-    join_rendered, one_line, parse_blocks, parse_tree, starts_with_definition,
+    CONTAINER_MARKER, CONTAINER_PREFIX, LIST_SEPARATOR, LIST_TYPES, BlockRenderer, Rendered,
+    join_rendered, one_line, starts_with_definition,
 )
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
 from .inline import ODD_SPACE, REFERENCE_LABEL, TAG, Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
+from .parse import INLINE_PARSER, PARSER, Parses
+from .tree import Node
+from .sections import LaidOutSection
 from .references import drop_used_definitions, inline_reference_links
 from .structure import escape_unreferenced_definitions, footnote_references, repair_structure
 from .text import clean_text, escape_snippet_markers
@@ -352,22 +355,22 @@ def _escape_snippets(markdown: str, line: int, log: RepairLog) -> str:
     return _log_changed_lines(markdown, escape_snippet_markers(markdown), line, SNIPPET_MARKER, log)
 
 
-def _referenced_footnotes(sections) -> frozenset[str]:
+def _referenced_footnotes(sections: list[LaidOutSection], parses: Parses) -> frozenset[str]:
     """Every footnote label the note's headings and blocks reference."""
-    labels: set[str] = set().union(*(referenced_labels(heading_md) for _, _, _, heading_md, _ in sections))
-    for *_, rendered in sections:
-        labels.update(*(footnote_references(r.markdown) for r in rendered if r.kind not in LITERAL_KINDS))
+    labels: set[str] = set().union(*(referenced_labels(section.heading) for section in sections))
+    for section in sections:
+        labels.update(*(footnote_references(r.markdown, parses) for r in section.blocks if r.kind not in LITERAL_KINDS))
     return frozenset(labels)
 
 
-def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log: RepairLog) -> str:
+def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log: RepairLog, parses: Parses) -> str:
     """A block's Markdown with definitions whose reference the repairs removed shown as text, each logged."""
     # The structure rule escaped those unused as written; a reference can still vanish later (an
     # emptied list item), or a repair can make a definition (a dropped attribute list before
     # `[^1]:`), and Python-Markdown would link its definition back to nowhere.
     if rendered.kind in LITERAL_KINDS or "[^" not in rendered.markdown:
         return rendered.markdown
-    escaped = escape_unreferenced_definitions(rendered.markdown, referenced)
+    escaped = escape_unreferenced_definitions(rendered.markdown, referenced, parses)
     return _log_changed_lines(rendered.markdown, escaped, rendered.line, FOOTNOTE_UNUSED, log)
 
 
@@ -377,7 +380,7 @@ class _Layout:
 
     title_md: str
     title_plain: str
-    sections: list[tuple[str, int, int, str, list[Rendered]]]  # title, level, raw line, heading Markdown, blocks
+    sections: list[LaidOutSection]
     assets: list[Asset]
     kept: list[tuple[int, str]]  # parsed-text line and text of every definition kept as written
 
@@ -395,12 +398,12 @@ def _only_tags(lines: list[str]) -> bool:
 
 def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: NormaliseContext) -> _Layout:
     """The note's title and its sections of rendered blocks, from the text after the structure rules."""
-    tokens = parse_blocks(body)
+    tokens = ctx.parses.blocks(body)
     source_lines = body.split("\n")
     _trailing_whitespace(source_lines, tokens, body, log)
     assets: list[Asset] = []
     renderer = BlockRenderer(source_lines, lambda lines: Unit(list(lines) or [0], log, ctx, assets))
-    tree = parse_tree(body)
+    tree = ctx.parses.tree(body)
 
     headings: list[Heading] = []
     for node in tree:
@@ -466,7 +469,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
 
     # Walk the top level: headings open sections, everything else is rendered into the current one.
     by_node = {id(h.node): h for h in headings}
-    sections: list[tuple[str, int, int, str, list[Rendered]]] = [(title_plain, 1, title_line, "", [])]
+    sections = [LaidOutSection(title_plain, 1, title_line, "", [])]
     seen_content_before_title = False
     previous: Node | None = None
     last_kept: Rendered | None = None
@@ -477,7 +480,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         gap = [(n, source_lines[n]) for n in range(position, min(start, len(source_lines))) if source_lines[n].strip()]
         if gap:
             # Lines markdown-it keeps out of the token stream (link reference definitions), see _kept_lines.
-            last_kept = _add_kept_lines(sections[-1][4], last_kept, gap, log, ctx, assets)
+            last_kept = _add_kept_lines(sections[-1].blocks, last_kept, gap, log, ctx, assets)
             kept += gap
         position = max(position, node.map[1] if node.token.map else position)
         if node.type == "heading":
@@ -487,11 +490,12 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
                     log.repair(heading.line, TITLE, f"{'#' * heading.level} {heading.plain}", "moved to the top")
                 # Content under the title heading belongs to the title section.
                 if len(sections) > 1:
-                    sections.append((title_plain, 1, title_line, "", []))
+                    sections.append(LaidOutSection(title_plain, 1, title_line, "", []))
                     log.repair(heading.line, TITLE, "title below other headings", "its text joins the top")
             elif heading is not None:
                 level = levels[id(heading)]
-                sections.append((heading.plain, level, log.raw_line(heading.line), f"{'#' * level} {heading.markdown}", []))
+                sections.append(LaidOutSection(heading.plain, level, log.raw_line(heading.line),
+                                               f"{'#' * level} {heading.markdown}", []))
             previous = node
             continue
         if _separates_list_kinds(node, previous, tree[index + 1] if index + 1 < len(tree) else None):
@@ -499,22 +503,22 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         rendered = _top_block(renderer, node, previous, source_lines, log, assets, ctx)
         if rendered and title_heading is not None and len(sections) == 1:
             seen_content_before_title = seen_content_before_title or node.map[0] < title_heading.line
-        sections[-1][4].extend(rendered)
+        sections[-1].blocks.extend(rendered)
         previous = node
     trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
     if trailing:
-        last_kept = _add_kept_lines(sections[-1][4], last_kept, trailing, log, ctx, assets)
+        last_kept = _add_kept_lines(sections[-1].blocks, last_kept, trailing, log, ctx, assets)
         kept += trailing
     moved = _definitions_inside_containers(tokens, source_lines, log) if "]:" in body else []
     if moved:
-        _add_kept_lines(sections[-1][4], last_kept, moved, log, ctx, assets)
+        _add_kept_lines(sections[-1].blocks, last_kept, moved, log, ctx, assets)
         kept += moved
 
     # A title heading found below other headings starts a second level-1 section; fold it into the first.
-    merged: list[tuple[str, int, int, str, list[Rendered]]] = []
+    merged: list[LaidOutSection] = []
     for section in sections:
-        if merged and section[1] == 1 and section[3] == "":
-            merged[0][4].extend(section[4])
+        if merged and section.level == 1 and section.heading == "":
+            merged[0].blocks.extend(section.blocks)
         else:
             merged.append(section)
     return _Layout(title_md, title_plain, merged, assets, kept)
@@ -571,12 +575,12 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
     log.line_offset = front.lines
     if front.keys:
         log.raw_repair(1, FRONT_MATTER, ", ".join(front.keys), "note fields")
-    body = repair_structure(body, log)
+    body = repair_structure(body, log, ctx.parses)
     body, used_definitions = inline_reference_links(body, log) if "]:" in body else (body, frozenset())
     while True:
         marks = len(log.repairs), len(log.findings), len(log.tags)
         layout = _lay_out(body, front, raw.path, log, ctx)
-        referenced = _referenced_footnotes(layout.sections) if "[^" in body else frozenset()
+        referenced = _referenced_footnotes(layout.sections, ctx.parses) if "[^" in body else frozenset()
         unused = _unused_kept_footnotes(layout, referenced) if "[^" in body else []
         if not unused:
             break
@@ -598,15 +602,16 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
 
     model_sections: list[Section] = []
     parts = [f"# {title_md}"]
-    for title, level, line, heading_md, rendered in merged:
+    for section in merged:
         blocks = tuple(
-            Block(r.kind, _escape_snippets(_escape_unused_footnotes(r, referenced, log), r.line, log),  # type: ignore[arg-type]
+            Block(r.kind, _escape_snippets(_escape_unused_footnotes(r, referenced, log, ctx.parses), r.line, log),  # type: ignore[arg-type]
                   Source(raw.path, log.raw_line(r.line)), r.depth)
-            for r in rendered
+            for r in section.blocks
         )
-        model_sections.append(Section(title, level, Source(raw.path, line), blocks, heading_md))
-        if heading_md:
-            parts.append(heading_md)
+        model_sections.append(Section(section.title, section.level, Source(raw.path, section.line), blocks,
+                                      section.heading))
+        if section.heading:
+            parts.append(section.heading)
         if blocks:
             parts.append(join_rendered(blocks, top_level=True))
     markdown = "\n\n".join(parts) + "\n"
