@@ -450,12 +450,13 @@ def test_an_unused_footnote_definition_inside_a_list_item_is_escaped_where_it_st
 
 def test_the_structure_rule_counts_no_contained_definition_as_a_reference_to_its_own_label():
     from handbook.normalise.log import RepairLog
+    from handbook.normalise.parse import Parses
     from handbook.normalise.structure import escape_unused_footnotes
 
     # Escaping the quoted definition takes its `[^1]` away; a rule that counted it would leave the
     # first definition to a second run.
     log = RepairLog("n.md")
-    assert escape_unused_footnotes.apply("[^1]: top\n\n> [^1]: contained\n\n<div>\n[^2]: raw\n</div>", log) == (
+    assert escape_unused_footnotes.apply("[^1]: top\n\n> [^1]: contained\n\n<div>\n[^2]: raw\n</div>", log, Parses()) == (
         "\\[^1]: top\n\n> \\[^1]: contained\n\n<div>\n[^2]: raw\n</div>"
     )
     assert [(r.line, r.rule) for r in log.repairs] == [(1, "footnote-unused"), (3, "footnote-unused")]

@@ -1,53 +1,78 @@
-"""Every repair rule the normaliser can log is described for the build report, and no description is stale."""
+"""Every repair rule is declared once in the registry, with a description the build report shows as written."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from handbook.normalise import normalise_text
+from handbook.model import RawNote
+from handbook.normalise import normalise_note
 from handbook.normalise.catalogue import REPAIR_RULES
+from handbook.normalise.registry import REGISTRY, RepairRule, declare
+from handbook.normalise.rules import Rule
 from tests.conftest import SEEDS, context
+from tests.corpus import VAULT
 
-NORMALISER = Path(__file__).resolve().parents[1] / "scripts" / "handbook" / "normalise"
-_ID = r'"([a-z]+(?:-[a-z0-9]+)*)"'
-# Where a rule id is written: a repair call, a rule decorator, a rule constant, the spelling rule's two ids.
-_RULE_IDS = re.compile(
-    r"(?:\b(?:repair|raw_repair|report|_changed_lines|_log_changed_lines)\((?:[^()]|\([^()]*\))*?|@rule\(|_RULE = )" + _ID
-    + r"|\"(spelling(?:-dictionary)?)\""
-)
-
-
-def source_text() -> str:
-    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(NORMALISER.glob("*.py"))
-                     if path.name != "catalogue.py")
+TESTS = Path(__file__).resolve().parent
+# Notes that exercise the rules: the seeds, the golden notes, the hostile inputs and, when present, a real vault.
+CORPUS = [*SEEDS, *sorted((TESTS / "golden" / "normalise").glob("*.md")),
+          *sorted(p for p in (TESTS / "hostile").rglob("*.md") if p.stat().st_size < 200_000),
+          *(sorted(VAULT.rglob("*.md")) if VAULT.is_dir() else [])]
+_ID = re.compile(r"[a-z]+(?:-[a-z0-9]+)*")
 
 
-def test_every_rule_id_written_in_the_normaliser_is_described() -> None:
-    written = {a or b for a, b in _RULE_IDS.findall(source_text())}
-    assert {"obsidian-line-break", "reference-inlined", "obsidian-block-id", "snippet-marker", "spelling-dictionary",
-            "non-breaking-space", "tab"} <= written  # the pattern finds each way of writing one
-    assert sorted(written - REPAIR_RULES.keys()) == []
+def logged_rules() -> set[str]:
+    ctx = context()
+    used: set[str] = set()
+    for path in CORPUS:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        try:
+            note = normalise_note(RawNote(path.name, text, len(text.encode("utf-8"))), ctx)
+        except Exception:  # a hostile note may be refused (bad front matter): its rules are not the point here
+            continue
+        used.update(repair.rule for repair in note.repairs)
+    return used
 
 
-def test_every_rule_the_seed_notes_need_is_described() -> None:
-    used = {repair.rule for path in SEEDS for repair in normalise_text(path.read_text(encoding="utf-8"), context())[1]}
-    assert used and used <= REPAIR_RULES.keys()
+def test_every_rule_logged_while_normalising_the_test_notes_is_registered() -> None:
+    used = logged_rules()
+    assert {"obsidian-line-break", "heading-space", "title"} <= used
+    assert sorted(used - REGISTRY.keys()) == []
 
 
-def test_every_description_names_a_rule_the_normaliser_has_and_reads_as_one_sentence() -> None:
-    text = source_text()
-    assert [rule for rule in REPAIR_RULES if f'"{rule}"' not in text] == []
+def test_every_registered_rule_has_an_id_and_a_one_sentence_description() -> None:
+    assert REGISTRY and all(isinstance(rule, RepairRule) and REGISTRY[rule.id] is rule for rule in REGISTRY.values())
+    for rule in REGISTRY.values():
+        assert _ID.fullmatch(rule.id), rule.id
+        description = rule.description
+        assert description[0].isupper() and description.endswith(".") and "\n" not in description, rule.id
+
+
+def test_the_catalogue_is_the_registry_in_id_order() -> None:
+    assert REPAIR_RULES == {rule.id: rule.description for rule in REGISTRY.values()}
     assert list(REPAIR_RULES) == sorted(REPAIR_RULES)
-    for description in REPAIR_RULES.values():
-        assert description[0].isupper() and description.endswith(".") and "\n" not in description
+
+
+def test_a_rule_id_is_declared_only_once() -> None:
+    import pytest
+
+    with pytest.raises(ValueError):
+        declare("heading-space", "Again.")
+
+
+def test_every_rule_function_logs_under_a_registered_rule() -> None:
+    from handbook.normalise.inline import PROSE_RULES
+    from handbook.normalise.structure import STRUCTURE_RULES
+    from handbook.normalise.text import TEXT_RULES
+
+    for rule in (*TEXT_RULES, *STRUCTURE_RULES, *PROSE_RULES):
+        assert isinstance(rule, Rule) and REGISTRY[rule.id] is rule.repair and rule.doc
 
 
 def test_the_rule_names_other_stages_look_for_are_rules_the_normaliser_has() -> None:
-    from handbook.links import _LINK_RULES
     from handbook.normalise import BLOCK_ID_RULE
 
-    assert _LINK_RULES | {BLOCK_ID_RULE} <= REPAIR_RULES.keys()
+    assert BLOCK_ID_RULE in REPAIR_RULES
 
 
 def test_every_description_shows_as_written_in_the_report() -> None:

@@ -229,29 +229,30 @@ HEADING_DOCUMENT = st.lists(st.lists(st.sampled_from(HEADING_FRAGMENTS), max_siz
 @settings(max_examples=400)
 @given(HEADING_DOCUMENT)
 def test_one_lenient_parse_reads_the_repaired_text_as_a_plain_parse_does(text: str):
-    """The heading-space rule keeps the lenient parse's tokens only where they equal a fresh parse of its output."""
-    from handbook.normalise import blocks
+    """After the heading-space rule read a text leniently, the memo's parse of its output is a fresh parse's."""
     from handbook.normalise.log import RepairLog
+    from handbook.normalise.parse import PARSER, Parses
     from handbook.normalise.structure import space_after_hashes
 
-    repaired = space_after_hashes.apply(text, RepairLog("note.md"))
-    kept = blocks.parse_blocks(repaired)
-    assert _token_fields(kept) == _token_fields(blocks.PARSER.parse(repaired))
+    parses = Parses()
+    repaired = space_after_hashes.apply(text, RepairLog("note.md"), parses)
+    assert _token_fields(parses.blocks(repaired)) == _token_fields(PARSER.parse(repaired))
 
 
 def test_a_note_of_repeated_pieces_gets_the_same_repairs_and_tokens():
-    from handbook.normalise import blocks
     from handbook.normalise.log import RepairLog
+    from handbook.normalise.parse import PARSER, Parses
     from handbook.normalise.structure import space_after_hashes
 
+    parses = Parses()
     piece = "##Title\ntext ##not a heading\n\n> ###Quoted\n\n- item\n  ##Inside\n\n```\n##code\n```\n\n"
     text = piece * 500
     short, long = RepairLog("note.md"), RepairLog("note.md")
-    space_after_hashes.apply(piece, short)
-    repaired = space_after_hashes.apply(text, long)
+    space_after_hashes.apply(piece, short, parses)
+    repaired = space_after_hashes.apply(text, long, parses)
     assert len(long.repairs) == len(short.repairs) * 500
     assert [r.rule for r in short.repairs] == ["heading-space"] * 3
-    assert _token_fields(blocks.parse_blocks(repaired)) == _token_fields(blocks.PARSER.parse(repaired))
+    assert _token_fields(parses.blocks(repaired)) == _token_fields(PARSER.parse(repaired))
 
 
 # Lines that start pieces (a letter or `#` after a blank line) mixed with every block that could run on over one.
@@ -265,24 +266,26 @@ PIECE_DOCUMENT = st.lists(st.lists(st.sampled_from(PIECE_FRAGMENTS), max_size=4)
 # An open HTML block runs over the pieces; its first two pieces were once read as one piece ending the text.
 @example("cloudTrail\n<pre>\n&<pre>\n\n# \n\n# ")
 def test_a_text_read_in_pieces_gives_the_tokens_of_one_parse(text: str):
-    from handbook.normalise import blocks
+    from handbook.normalise.parse import LENIENT_PARSER, MISSING_SPACE_LINES, PARSER, Parses
 
-    blocks._pieces.clear()  # a piece remembered from another text must not change the answer either
-    blocks._parse_in_pieces("cloudTrail\n<pre>\n&<pre>\n\n# \n\n", blocks.PARSER)
-    for parser in (blocks.PARSER, blocks.LENIENT_PARSER):
-        env: dict = {}
-        whole = parser.parse(text, env)
-        tokens, found = blocks._parse_in_pieces(text, parser)
-        assert _token_fields(tokens) == _token_fields(whole)
-        assert found == env.get(blocks.MISSING_SPACE_LINES, [])
+    parses = Parses()  # a piece remembered from another text must not change the answer either
+    parses.blocks("cloudTrail\n<pre>\n&<pre>\n\n# \n\n")
+    env: dict = {}
+    assert _token_fields(parses.blocks(text)) == _token_fields(PARSER.parse(text))
+    whole = LENIENT_PARSER.parse(text, env)
+    lenient = parses.lenient(text)
+    assert _token_fields(lenient.tokens) == _token_fields(whole)
+    assert lenient.missing_space == env.get(MISSING_SPACE_LINES, [])
 
 
 def test_a_copy_of_a_note_gets_the_same_heading_repairs():
     from handbook.normalise.log import RepairLog
+    from handbook.normalise.parse import Parses
     from handbook.normalise.structure import space_after_hashes
 
     text = "##Title\n\n- ##item\n\n> ###Quote\n"
     first, second = RepairLog("a.md"), RepairLog("b.md")
-    assert space_after_hashes.apply(text, first) == space_after_hashes.apply(text, second) == "## Title\n\n- ##item\n\n> ### Quote\n"
+    parses = Parses()
+    assert space_after_hashes.apply(text, first, parses) == space_after_hashes.apply(text, second, parses) == "## Title\n\n- ##item\n\n> ### Quote\n"
     assert [(r.line, r.before, r.after) for r in first.repairs] == [(r.line, r.before, r.after) for r in second.repairs]
     assert [r.note for r in second.repairs] == ["b.md", "b.md"]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from handbook.model import RawNote
 from handbook.normalise import normalise_note, normalise_text
-from handbook.normalise.references import REFERENCE_RULE
+from handbook.normalise.registry import REFERENCE_INLINED
 from tests.conftest import body, context, html, norm, render_notes
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 def inlined(note) -> list[tuple[int, str, str]]:
     """(line, before, after) of the note's reference-inlined repairs."""
-    return [(r.line, r.before, r.after) for r in note.repairs if r.rule == REFERENCE_RULE]
+    return [(r.line, r.before, r.after) for r in note.repairs if r.rule == REFERENCE_INLINED.id]
 
 
 def test_full_collapsed_shortcut_and_image_references_become_inline_links_and_their_definitions_go():

@@ -15,6 +15,7 @@ from handbook.links import NoteIndex, asset_files, resolve_links, withheld_reaso
 from handbook.model import Asset, BuildError, GeneratedFile, Note
 from handbook.normalise import normalise_text
 from handbook.normalise.inline import browser_view, clean_html, link_target_rule, sanitise_tag
+from handbook.normalise.registry import HTML_SANITISED, LINK_SCHEME
 from handbook.urlcheck import browser_url, check_site_urls, page_violations, url_allowed
 from tests.conftest import mkdocs_markdown
 from tests.conftest import body, context, norm
@@ -146,10 +147,10 @@ def test_a_bare_ftp_address_stays_text() -> None:
 
 def test_targets_are_read_as_a_browser_reads_them() -> None:
     assert browser_view(" \tjav&#x61;\nscript&colon;x") == "javascript:x"
-    assert link_target_rule("java script:x") == "html-sanitised"
-    assert link_target_rule("DATA:text/html,x") == "html-sanitised"
+    assert link_target_rule("java script:x") is HTML_SANITISED
+    assert link_target_rule("DATA:text/html,x") is HTML_SANITISED
     assert link_target_rule("data:image/png;base64,AA") is None
-    assert link_target_rule("obsidian://open?vault=V") == "link-scheme"
+    assert link_target_rule("obsidian://open?vault=V") is LINK_SCHEME
     assert link_target_rule("https://example.com") is link_target_rule("note:X") is link_target_rule("../a.md") is None
 
 

@@ -8,17 +8,13 @@ level, fenced code, `!!!` admonitions, blank lines between blocks.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator
 
-from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
-from markdown_it.common.utils import isStrSpace, mdTrim
 from markdown_it.rules_block import StateBlock, reference
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
-from mdit_py_plugins.admon import admon_plugin
 
 from ..model import Block
 
@@ -26,188 +22,13 @@ from .inline import (
     MISSING_IMAGE_CLASS, REFERENCE_LABEL, REREAD_LIMIT, TAG, TAG_LINE, clean_html, lex, repair_inline, sanitise_tag,
 )
 from .log import RepairLog
-from .memo import Memo
-
-MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
-
-
-def _markdown_it() -> MarkdownIt:
-    """CommonMark with tables and `!!!` admonitions, the constructs the notes and Python-Markdown share."""
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin)
-
-
-INLINE_PARSER = _markdown_it()
-# Structure only: inline content is repaired by our own rules, so markdown-it need not parse it.
-PARSER = _markdown_it().disable("inline")
-MISSING_SPACE_LINES = "missing_space_lines"  # env key: lines where `##Title` was read as a heading
-
-
-def _heading_without_space(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    """`##Title` read as the heading `## Title` would be, noting its line so that the text can be repaired."""
-    if state.is_code_block(start_line):
-        return False
-    src, pos, maximum = state.src, state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line]
-    level = 0
-    while pos < maximum and src[pos] == "#" and level < 7:
-        level += 1
-        pos += 1
-    # One `#` before a word is an Obsidian tag. A no-break space after the hashes is no space to
-    # markdown-it, but the author meant one: heading-space writes a space instead of it.
-    if not 2 <= level <= 6 or pos >= maximum or src[pos] in " \t" or src[pos] == "#":
-        return False
-    while pos < maximum and src[pos].isspace() and src[pos] not in " \t":
-        pos += 1
-    # The character test matches heading-space's `[^\s#]`.
-    if pos >= maximum or src[pos].isspace() or src[pos] == "#":
-        return False
-    if silent:
-        return True
-    # From here as markdown-it's own heading rule, so that the tokens equal those of the repaired line.
-    end = state.skipSpacesBack(maximum, pos)
-    closing = state.skipCharsStrBack(end, "#", pos)
-    if closing > pos and isStrSpace(src[closing - 1]):
-        end = closing
-    state.line = start_line + 1
-    token = state.push("heading_open", f"h{level}", 1)
-    token.markup, token.map = "#" * level, [start_line, state.line]
-    token = state.push("inline", "", 0)
-    token.content, token.map, token.children = mdTrim(src[pos:end]), [start_line, state.line], []
-    token = state.push("heading_close", f"h{level}", -1)
-    token.markup = "#" * level
-    state.env.setdefault(MISSING_SPACE_LINES, []).append(start_line)
-    return True
-
-
-# The same reading, plus `##Title` as a heading: one parse both finds the lines to repair and gives
-# the tokens of the repaired text, where a repair followed by a second parse took twice as long.
-LENIENT_PARSER = _markdown_it().disable("inline")
-LENIENT_PARSER.block.ruler.before(
-    "heading", "heading_without_space", _heading_without_space, {"alt": ["paragraph", "reference", "blockquote"]}
+from .parse import PARSER, parse_once
+from .tree import Node
+from .registry import (
+    ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, EMPTY_LIST_ITEM, FENCE_CLOSED, HTML_SANITISED, IMAGE_OWN_LINE,
+    LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_BLOCK_ID, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK,
+    OBSIDIAN_TAGS,
 )
-
-PARSE_MEMO_CHARACTERS = 4_000_000  # texts and pieces of texts whose tokens are remembered, by size
-_parsed: OrderedDict[str, list] = OrderedDict()  # text -> [tokens, tree or None]
-_parsed_size = 0
-_last: list = [None, None, None]  # the latest text of any size: [text, tokens, tree or None]
-# (parser, piece, its lines) -> (tokens, a fence or HTML block left open, lines where `##Title` was read as a
-# heading). The same text is one line longer as the end of a note than inside one ("a\n" is "a" and "").
-_pieces = Memo(PARSE_MEMO_CHARACTERS)  # weighed by the pieces' characters
-
-
-def _shifted(tokens: list[Token], by: int) -> list[Token]:
-    """Copies of tokens parsed from a piece of a text, with their line maps moved to the whole text."""
-    if by == 0:
-        return tokens
-    out = []
-    new = object.__new__
-    for t in tokens:
-        # Field by field: Token() would convert the attributes again, which dominates for long texts.
-        c = new(Token)
-        c.type, c.tag, c.nesting, c.attrs, c.level = t.type, t.tag, t.nesting, t.attrs, t.level
-        c.map = [t.map[0] + by, t.map[1] + by] if t.map else None
-        c.children, c.content, c.markup, c.info = t.children, t.content, t.markup, t.info
-        c.meta, c.block, c.hidden = t.meta, t.block, t.hidden
-        out.append(c)
-    return out
-
-
-def _piece_tokens(parser: MarkdownIt, piece: str, size: int) -> tuple[list[Token], bool, tuple[int, ...]]:
-    """The tokens of one piece of `size` lines, whether a top-level fence or HTML block is left open, and
-    the piece's lines where `##Title` was read as a heading."""
-    known = _pieces.get((parser, piece, size))
-    if known is None:
-        env: dict = {}
-        tokens = parser.parse(piece, env)
-        still_open = any(
-            t.level == 0 and t.type in ("fence", "html_block") and t.map and t.map[1] >= size for t in tokens
-        )
-        known = _pieces.remember((parser, piece, size), (tokens, still_open, tuple(env.get(MISSING_SPACE_LINES, ()))),
-                                 len(piece))
-    return known
-
-
-def _parse_in_pieces(text: str, parser: MarkdownIt = PARSER) -> tuple[list[Token], list[int]]:
-    """parser.parse of a text, in pieces that each start with a `#` or a letter at the margin after a blank line.
-
-    Such a line is a heading or paragraph text, never a list item, quote or code, and after a blank
-    line it continues no list, quote, table or admonition. The only blocks that can run on over it
-    are a top-level fenced code block or raw-HTML block that is still open; a piece that ends inside
-    one is parsed together with the next. Notes repeat each other's sections, and a repeated piece
-    is parsed once. Returns the tokens and the lines where `##Title` was read as a heading.
-    """
-    lines = text.split("\n")
-    bounds = [
-        i for i in range(1, len(lines))
-        if (lines[i][:1] == "#" or lines[i][:1].isalpha()) and not lines[i - 1].strip(" \t")
-    ]
-    bounds.append(len(lines))
-    out: list[Token] = []
-    missing_space: list[int] = []
-    start = 0
-    index = 0
-    while start < len(lines):
-        end = bounds[index]
-        index += 1
-        while True:
-            # A piece keeps the line end of its last (blank) line, as it has inside the whole text.
-            tokens, still_open, found = _piece_tokens(
-                parser, "\n".join(lines[start:end]) + ("\n" if end < len(lines) else ""), end - start
-            )
-            if end == len(lines) or not still_open:
-                break
-            end = bounds[index]
-            index += 1
-        out.extend(_shifted(tokens, start))
-        missing_space.extend(line + start for line in found)
-        start = end
-    return out, missing_space
-
-
-def parse_blocks(text: str) -> list[Token]:
-    """PARSER.parse, remembering recent texts: each distinct text is parsed once.
-
-    The structure rules parse a note and the pipeline parses it again when they changed nothing, and
-    copies of a note (or of a whole vault) repeat. The tokens are shared, so callers only read them.
-    """
-    if _last[0] is not None and (_last[0] is text or _last[0] == text):
-        return _last[1]
-    entry = _parsed.get(text)
-    if entry is not None:
-        _parsed.move_to_end(text)
-        _last[:] = [text, entry[0], entry]
-        return entry[0]
-    tokens = _parse_in_pieces(text)[0]
-    return remember_blocks(text, tokens)
-
-
-def remember_blocks(text: str, tokens: list[Token]) -> list[Token]:
-    """Keep tokens as parse_blocks(text)'s answer; they must be exactly what PARSER makes of `text`."""
-    global _parsed_size
-    entry = [tokens, None]
-    if len(text) <= PARSE_MEMO_CHARACTERS // 4:
-        if _parsed.pop(text, None) is not None:
-            _parsed_size -= len(text)
-        _parsed[text] = entry
-        _parsed_size += len(text)
-        while _parsed_size > PARSE_MEMO_CHARACTERS:
-            _parsed_size -= len(_parsed.popitem(last=False)[0])
-    _last[:] = [text, tokens, entry]
-    return tokens
-
-
-def parse_lenient(text: str) -> tuple[list[Token], list[int]]:
-    """LENIENT_PARSER.parse: the tokens, and the lines (0-based, in order) where `##Title` was read as a heading."""
-    return _parse_in_pieces(text, LENIENT_PARSER)
-
-
-def parse_tree(text: str) -> list[Node]:
-    """build_tree(parse_blocks(text)), built once per remembered text. Callers only read it."""
-    tokens = parse_blocks(text)
-    entry = _last[2]
-    if entry[1] is None:
-        entry[1] = build_tree(tokens)
-    return entry[1]
-
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
 _QUOTE_MARKER = re.compile(r"^\s{0,3}>\s?")
@@ -304,7 +125,7 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
                 and not _FOOTNOTE_DEFINITION_START.match(lines[index + 1][1]):
             backslashes = _TRAILING_BACKSLASHES.search(line)
             shown = line[:-1] if backslashes and len(backslashes.group(0)) % 2 else line
-            log.repair(number, "obsidian-line-break", line[-20:], shown[-20:] + LINE_BREAK)
+            log.repair(number, OBSIDIAN_LINE_BREAK, line[-20:], shown[-20:] + LINE_BREAK)
             line = shown + LINE_BREAK
         out.append(line)
         at += 1
@@ -336,7 +157,7 @@ def _starts_html_block(line: str) -> bool:
 
 def starts_with_definition(lines: list[str]) -> bool:
     """Whether markdown-it reads the first of these lines as (the start of) a link reference definition."""
-    tokens = parse_blocks_uncached("\n".join(lines))
+    tokens = parse_once("\n".join(lines))
     return not tokens or bool(tokens[0].map and tokens[0].map[0] > 0)
 
 
@@ -370,37 +191,6 @@ def escape_block_start(line: str) -> str:
         return "\\" + line if line.startswith("```") else line
     at = match.end() if line[:1].isdigit() else 0
     return line[:at] + "\\" + line[at:]
-
-
-@dataclass
-class Node:
-    """One block of markdown-it's token stream with its children (open/close pairs folded)."""
-
-    type: str
-    token: Token
-    children: list["Node"] = field(default_factory=list)
-
-    @property
-    def map(self) -> tuple[int, int]:
-        """The node's parsed-text line range [start, end)."""
-        return tuple(self.token.map) if self.token.map else (0, 0)  # type: ignore[return-value]
-
-
-def build_tree(tokens: list[Token]) -> list[Node]:
-    """Fold the flat token stream into a tree without recursion (nesting depth is unbounded in input)."""
-    root = Node("root", Token("root", "", 0))
-    stack = [root]
-    for token in tokens:
-        if token.nesting == 1:
-            node = Node(token.type[: -len("_open")], token)
-            stack[-1].children.append(node)
-            stack.append(node)
-        elif token.nesting == -1:
-            if len(stack) > 1:
-                stack.pop()
-        else:
-            stack[-1].children.append(Node(token.type, token))
-    return root.children
 
 
 @dataclass
@@ -474,7 +264,7 @@ _FENCE_LIKE = re.compile(r"^`{3,}[^`]*$")
 # Several at the end go together, so that a second pass finds none left.
 _BLOCK_ID = re.compile(r"(?:(?:^|[ \t])\^[A-Za-z0-9-]+)+[ \t]*$")
 # The rule that takes the ids off; its repairs say where each stood, which is how links find the block.
-BLOCK_ID_RULE = "obsidian-block-id"
+BLOCK_ID_RULE = OBSIDIAN_BLOCK_ID.id
 _ID_CARET = re.compile(r"(^|[ \t])\^")
 _ORDERED_START = re.compile(r"^(\d{1,9})[.)]")
 
@@ -491,7 +281,7 @@ def _drop_block_ids(numbers: list[int], texts: list[str], log: RepairLog) -> Non
             block_id = _BLOCK_ID.search(texts[last])
             if block_id is None:
                 return
-            log.repair(numbers[last], BLOCK_ID_RULE, texts[last][block_id.start():].strip(), "")
+            log.repair(numbers[last], OBSIDIAN_BLOCK_ID, texts[last][block_id.start():].strip(), "")
             texts[last] = texts[last][: block_id.start()].rstrip()
             if texts[last]:
                 return
@@ -514,7 +304,7 @@ def _ends_in_open_html(item: str) -> bool:
     say, as nh3 may leave of a script block that ended itself)."""
     if "<" not in item:
         return False
-    tokens = parse_blocks_uncached(item)
+    tokens = parse_once(item)
     inside = [t for t in tokens if t.level == 2]  # the first item's own blocks
     return bool(inside) and inside[-1].type == "html_block" and not any(
         opening.search(inside[-1].content) for opening in _SELF_ENDING_HTML
@@ -526,13 +316,8 @@ def one_line(text: str) -> str:
     return " ".join(part for part in (line.strip(" \t") for line in text.split("\n")) if part)
 
 
-def parse_blocks_uncached(text: str) -> list[Token]:
-    """PARSER.parse of a short text made while rendering (not remembered, so that the note's parse stays the latest)."""
-    return PARSER.parse(text)
-
-
 def _parsed_kinds(text: str) -> list[str]:
-    return [token.type for token in parse_blocks_uncached(text)]
+    return [token.type for token in parse_once(text)]
 
 
 def fence_for(content: str, preferred: str = "```") -> str:
@@ -575,7 +360,7 @@ class BlockRenderer:
         for number, text in lines:
             if TAG_LINE.match(text.strip()):
                 log.tags.extend(m.group(1) for m in TAG.finditer(text))
-                log.repair(number, "obsidian-tags", text.strip(), "")
+                log.repair(number, OBSIDIAN_TAGS, text.strip(), "")
             else:
                 kept.append((number, text))
         if not kept:
@@ -603,7 +388,7 @@ class BlockRenderer:
                     # kept it text only for a character it strips, such as a leading no-break space):
                     # escaping it otherwise would undo code spans.
                     repaired[index] = escape_block_start(text)
-                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
+                    log.repair(number, BLOCK_ESCAPE, text[:20], repaired[index][:21])
                     unspanned = unspanned or text.startswith("``")
                 elif text.startswith("<") and index > first_text and _starts_html_block(text):
                     # Raw HTML that continued the paragraph only because it was indented: kept
@@ -614,7 +399,7 @@ class BlockRenderer:
                     # space, can make one): `\-` keeps it text here and in Python-Markdown.
                     dash = text.index("-")
                     repaired[index] = text[:dash] + "\\" + text[dash:]
-                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
+                    log.repair(number, BLOCK_ESCAPE, text[:20], repaired[index][:21])
             # After the escapes above: whether a line starts a definition depends on the lines after it
             # (emptied lines go), which the loop below does not change.
             with_text = [index for index, text in enumerate(repaired) if text]
@@ -629,7 +414,7 @@ class BlockRenderer:
                     # now, would read as a link reference definition (a repair changed it, or
                     # markdown-it stripped a no-break space before it).
                     repaired[index] = "\\" + text
-                    log.repair(number, "block-escape", text[:20], repaired[index][:21])
+                    log.repair(number, BLOCK_ESCAPE, text[:20], repaired[index][:21])
             if not unspanned:
                 break
             repaired = self._reread(kept, repaired, log)
@@ -647,7 +432,7 @@ class BlockRenderer:
                     groups.append(group)
                     out.append(Rendered("paragraph", "", group[0][0]))
                     group = []
-                log.repair(number, "image-own-line", text[:40], "(own paragraph)")
+                log.repair(number, IMAGE_OWN_LINE, text[:40], "(own paragraph)")
                 out.append(Rendered("image", text, number))
             elif text:
                 group.append((number, text))
@@ -670,7 +455,7 @@ class BlockRenderer:
                         # Obsidian or on a second pass.
                         number, text = lines[-1]
                         escaped = text[: block_id.start()] + _ID_CARET.sub(r"\1\\^", text[block_id.start():])
-                        log.repair(number, "block-escape", text[-20:], escaped[-21:])
+                        log.repair(number, BLOCK_ESCAPE, text[-20:], escaped[-21:])
                         lines[-1] = (number, escaped)
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
@@ -691,7 +476,7 @@ class BlockRenderer:
         """
         if rendered.kind != "paragraph" or not rendered.markdown.startswith("<"):
             return [rendered]
-        tokens = parse_blocks_uncached(rendered.markdown)
+        tokens = parse_once(rendered.markdown)
         if len(tokens) != 1 or tokens[0].type != "html_block":
             return [rendered]
         token = tokens[0]
@@ -722,13 +507,13 @@ class BlockRenderer:
             content += "\n"
         if node.type == "code_block":
             fence = fence_for(content)
-            self.unit([node.map[0]]).log.repair(node.map[0], "code-fenced", "    (indented code)", fence)
+            self.unit([node.map[0]]).log.repair(node.map[0], CODE_FENCED, "    (indented code)", fence)
             return Rendered("code", f"{fence}\n{content}{fence}", node.map[0])
         fence = fence_for(content, token.markup)
         last = self.source[node.map[1] - 1].strip().lstrip(" \t>") if node.map[1] - 1 < len(self.source) else ""
         closed = node.map[1] - node.map[0] >= 2 and last.startswith(token.markup[0] * len(token.markup)) and not last.strip(token.markup[0])
         if not closed:
-            self.unit([node.map[0]]).log.repair(node.map[0], "fence-closed", token.markup, f"{token.markup} … {fence}")
+            self.unit([node.map[0]]).log.repair(node.map[0], FENCE_CLOSED, token.markup, f"{token.markup} … {fence}")
         info = token.info.strip()
         if info[:1] == fence[0]:
             info = " " + info  # written against the fence, it would lengthen the fence
@@ -762,7 +547,7 @@ class BlockRenderer:
                 # A row without a pipe would start another block, and so would one that a repair
                 # made start like one (`##\u00a0|` is a row, `##  |` a heading that ends the table).
                 escaped = escape_block_start(row)
-                self.unit([number]).log.repair(number, "block-escape", row[:20], escaped[:21])
+                self.unit([number]).log.repair(number, BLOCK_ESCAPE, row[:20], escaped[:21])
                 row = escaped
             rows.append(row)
         return Rendered("table", "\n".join(rows), start)
@@ -790,7 +575,7 @@ class BlockRenderer:
                 # What is left reads as several blocks (an inline tag, then a `#` line, say): inside
                 # one div it stays the single HTML block it was.
                 cleaned = f"<div>\n{cleaned}\n</div>"
-            self.unit([node.map[0]]).log.repair(node.map[0], "html-sanitised", original, cleaned)
+            self.unit([node.map[0]]).log.repair(node.map[0], HTML_SANITISED, original, cleaned)
             if paragraph and not self.rereading:
                 # What is left (say, inline tags once a script before them is gone) is no HTML block
                 # any more but paragraph text: repaired as one now, as a second pass would read it.
@@ -844,7 +629,7 @@ class BlockRenderer:
             body.extend(self.paragraph(lines[1:], detached=True))
         body.extend(self.blocks(node.children[1:], quote_depth + 1))
         header = f'{marker} {kind}' + (f' "{title}"' if title else "")
-        self.unit([node.map[0]]).log.repair(node.map[0], "obsidian-callout", lines[0][1].strip()[:60], header)
+        self.unit([node.map[0]]).log.repair(node.map[0], OBSIDIAN_CALLOUT, lines[0][1].strip()[:60], header)
         text = join_rendered(body)
         return Rendered("admonition", header + ("\n" + indent(text, "    ") if text else ""), node.map[0])
 
@@ -858,7 +643,7 @@ class BlockRenderer:
         source = self.source[node.map[0]] if node.map[0] < len(self.source) else header
         original = source[source.find(node.token.markup):].strip() if node.token.markup in source else header
         if original != header:
-            self.unit([node.map[0]]).log.repair(node.map[0], "admonition-format", original, header)
+            self.unit([node.map[0]]).log.repair(node.map[0], ADMONITION_FORMAT, original, header)
         body = [child for child in node.children if child.type != "admonition_title"]
         self.admonition_depth += 1
         try:
@@ -892,7 +677,7 @@ class BlockRenderer:
                 out.append(Rendered("list_item", body, item.map[0], level))
                 child_level = level + 1
             else:
-                self.unit([item.map[0]]).log.repair(item.map[0], "empty-list-item", marker, "")
+                self.unit([item.map[0]]).log.repair(item.map[0], EMPTY_LIST_ITEM, marker, "")
                 child_level = level
             for child in reversed(nested):
                 stack.append((iter(child.children), child, child_level))
@@ -907,14 +692,14 @@ class BlockRenderer:
             marker = f"{item.token.info or '1'}."
         original = item.token.markup
         if original not in ("-", "."):
-            log.repair(item.map[0], "list-marker", original, marker[-1])
+            log.repair(item.map[0], LIST_MARKER, original, marker[-1])
         # Inside a quote or an admonition the source indent includes the container's own; the
         # container is written in the one form anyway, so only free-standing lists are checked.
         if quote_depth == 0 and self.admonition_depth == 0 and item.map[0] < len(self.source):
             source = self.source[item.map[0]]
             leading = source[: len(source) - len(source.lstrip(" \t"))]
             if leading != "    " * level and not source.lstrip().startswith(">"):
-                log.repair(item.map[0], "list-indent", repr(leading)[1:-1] or "(none)", repr("    " * level)[1:-1] or "(none)")
+                log.repair(item.map[0], LIST_INDENT, repr(leading)[1:-1] or "(none)", repr("    " * level)[1:-1] or "(none)")
         return marker
 
     def blocks(self, nodes: list[Node], quote_depth: int) -> list[Rendered]:
@@ -933,7 +718,7 @@ class BlockRenderer:
             return self.paragraph(self.paragraph_lines(node))
         if kind in LIST_TYPES:
             if previous is not None and previous.type == "paragraph" and previous.map[1] == node.map[0]:
-                self.unit([node.map[0]]).log.repair(node.map[0], "list-after-paragraph", "(no blank line)", "(blank line)")
+                self.unit([node.map[0]]).log.repair(node.map[0], LIST_AFTER_PARAGRAPH, "(no blank line)", "(blank line)")
             return self.list_items(node, 0, quote_depth)
         if kind in ("fence", "code_block"):
             return [self.code(node)]

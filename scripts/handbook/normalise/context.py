@@ -13,6 +13,7 @@ from ..load import DEFAULT_LIMITS, Limits
 from ..model import BuildError
 from ..paths import name_key
 from .memo import Memo
+from .parse import Parses
 from .spelling import WORD, Correction, NameCanon, ServiceName, Speller, general_dictionary
 
 CORRECTIONS_FILE = "corrections.yml"
@@ -74,6 +75,8 @@ class NormaliseContext:
     prose_cache: Memo = field(default_factory=lambda: Memo(50_000), compare=False, repr=False)
     # Memo of rendered top-level blocks, by their source lines (see pipeline.py).
     block_cache: Memo = field(default_factory=lambda: Memo(20_000), compare=False, repr=False)
+    # markdown-it's readings of recent texts, which do not depend on the language (see parse.py).
+    parses: Parses = field(default_factory=Parses, compare=False, repr=False)
     # The same context for notes in another language, made when the first such note comes.
     _foreign: list[NormaliseContext] = field(default_factory=list, compare=False, repr=False)
 
@@ -93,7 +96,7 @@ class NormaliseContext:
             return None
         if not self._foreign:
             self._foreign.append(NormaliseContext(self.notes_files, self.speller.without_general(), self.names,
-                                                  self.files_by_name))
+                                                  self.files_by_name, parses=self.parses))
         return self._foreign[0]
 
     def find_file(self, target: str) -> str | None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import functools
 import html
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 import posixpath
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Callable
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import nh3
@@ -26,7 +25,14 @@ from ..model import Asset
 from ..paths import file_stem
 from .context import NormaliseContext
 from .log import RepairLog
-from .rules import Rule, rule
+from .prose import (  # noqa: F401  (the prose rules are read from here too)
+    ODD_SPACE, PROSE_RULES, TAG, TAG_LINE, ProseEvent, apply_prose_rules, collect_tags_and_findings,
+    replay_prose_events,
+)
+from .registry import (
+    BARE_URL, HTML_SANITISED, LINK_SCHEME, OBSIDIAN_EMBED, OBSIDIAN_EMBED_MISSING, OBSIDIAN_IMAGE_SIZE,
+    OBSIDIAN_TRANSCLUSION, OBSIDIAN_URI, OBSIDIAN_WIKILINK, RELATIVE_LINK, STRAY_EMPHASIS, RepairRule,
+)
 
 MISSING_IMAGE_CLASS = "handbook-missing-image"
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".tif", ".tiff"})
@@ -131,8 +137,6 @@ class _Closings:
         return match.end() if match else None
 
 
-TAG = re.compile(r"(?<![\w&#/\\])#((?=[\w/-]*[^\W\d])[\w/-]*\w)")
-TAG_LINE = re.compile(r"^(?:#(?=[\w/-]*[^\W\d])[\w/-]*\w[ \t]*)+$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 _SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?\s*$")
 # The end of an image's alt text with an Obsidian size: `![alt|300` or `![alt\|300x200` (in a table).
@@ -298,13 +302,13 @@ def convert_embed(inner: str, unit: Unit, line: int) -> str:
     original = f"![[{inner}]]"
     if extension in ("", ".md"):
         link = note_link(target[:-3] if extension == ".md" else target, heading, option)
-        unit.log.repair(line, "obsidian-transclusion", original, link)
+        unit.log.repair(line, OBSIDIAN_TRANSCLUSION, original, link)
         return link
     name = posixpath.basename(target)
     found = unit.ctx.find_file(target)
     if found is None:
         missing = f"*Image not available: {escape_text(name)}*{{ .{MISSING_IMAGE_CLASS} }}"
-        unit.log.repair(line, "obsidian-embed-missing", original, missing)
+        unit.log.repair(line, OBSIDIAN_EMBED_MISSING, original, missing)
         return missing
     unit.assets.append(Asset(found, unit.log.note, unit.log.raw_line(line)))
     size = _SIZE.match(option) if option else None
@@ -313,7 +317,7 @@ def convert_embed(inner: str, unit: Unit, line: int) -> str:
     markdown = f"![{label}]({url})" if extension in IMAGE_EXTENSIONS else f"[{label}]({url})"
     if size:
         markdown += f"{{ {_size_attributes(size.group(1), size.group(2))} }}"
-    unit.log.repair(line, "obsidian-embed", original, markdown)
+    unit.log.repair(line, OBSIDIAN_EMBED, original, markdown)
     return markdown
 
 
@@ -356,7 +360,7 @@ def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
         return dest
     target = parts.group("angled") if parts.group("angled") is not None else parts.group("bare")
     converted = f"]({relative_url(target, unit, line)}{parts.group('rest')}"
-    unit.log.repair(line, "relative-link", dest, converted)
+    unit.log.repair(line, RELATIVE_LINK, dest, converted)
     return converted
 
 
@@ -383,7 +387,7 @@ def convert_obsidian_uri(dest: str, unit: Unit, line: int) -> str:
     if url is None:
         return dest
     converted = f"]({url}{parts.group('rest')}"
-    unit.log.repair(line, "obsidian-uri", dest, converted)
+    unit.log.repair(line, OBSIDIAN_URI, dest, converted)
     return converted
 
 
@@ -394,19 +398,19 @@ def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
     if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
         return text
     target = definition.group("target")
-    if (rule_id := link_target_rule(target)) and not opens_a_note(target):
+    if (repair_rule := link_target_rule(target)) and not opens_a_note(target):
         converted = definition.group("head").rstrip() + " #" + definition.group("rest")
-        unit.log.repair(line, rule_id, text, converted)
+        unit.log.repair(line, repair_rule, text, converted)
         return converted
     if _OBSIDIAN_OPEN_TARGET.match(target) and (url := obsidian_uri_url(target)) is not None:
-        rule_id = "obsidian-uri"
+        repair_rule = OBSIDIAN_URI
     elif re.match(_RELATIVE_TARGET, target):
-        url, rule_id = relative_url(target.strip("<>"), unit, line), "relative-link"
+        url, repair_rule = relative_url(target.strip("<>"), unit, line), RELATIVE_LINK
     else:
         return text
     # One space after the colon: the renderer finds these definitions by it.
     converted = definition.group("head").rstrip() + " " + url + definition.group("rest")
-    unit.log.repair(line, rule_id, text, converted)
+    unit.log.repair(line, repair_rule, text, converted)
     return converted
 
 
@@ -416,7 +420,7 @@ def convert_wikilink(inner: str, unit: Unit, line: int) -> str:
     target, _, alias = inner.partition("|")
     target, _, heading = target.partition("#")
     link = note_link(target if target.strip() else unit.log.note, heading, alias)
-    unit.log.repair(line, "obsidian-wikilink", f"[[{inner}]]", link)
+    unit.log.repair(line, OBSIDIAN_WIKILINK, f"[[{inner}]]", link)
     return link
 
 
@@ -445,7 +449,7 @@ def convert_obsidian(text: str, unit: Unit) -> str:
             # `|` there split the image into two cells, which stay as they are).
             out[-4:] = [tail[: sized.start("size")]]
             size_attrs = _size_attributes(sized.group("width"), sized.group("height"))
-            unit.log.repair(line, "obsidian-image-size", sized.group(0) + span.text[:40], f"{{ {size_attrs} }}")
+            unit.log.repair(line, OBSIDIAN_IMAGE_SIZE, sized.group(0) + span.text[:40], f"{{ {size_attrs} }}")
             out.append(span.text)
             newlines += span.text.count("\n")
             continue
@@ -506,7 +510,7 @@ def browser_view(target: str) -> str:
     return _INVISIBLE.sub("", target).lstrip("<")
 
 
-def link_target_rule(target: str) -> str | None:
+def link_target_rule(target: str) -> RepairRule | None:
     """The rule that neutralises a link target, or None when the site may link to it: `html-sanitised`
     for one a browser would run as script, however it is written; `link-scheme` for any other scheme
     outside LINK_SCHEMES (a raster `data:image` stays, as an image can hold no script).
@@ -523,8 +527,8 @@ def link_target_rule(target: str) -> str | None:
     if scheme is None or scheme.group(1).lower() in LINK_SCHEMES:
         return None
     if _UNSAFE_SCHEME.match(seen):
-        return "html-sanitised"
-    return None if scheme.group(1).lower() == "data" else "link-scheme"
+        return HTML_SANITISED
+    return None if scheme.group(1).lower() == "data" else LINK_SCHEME
 
 
 # How much of a link target (after its leading spaces) is read for its scheme (see link_target_rule).
@@ -631,20 +635,20 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
                 end = None  # the cell ends first
             destinations.append((start, end or len(seen)))
             target = seen[start + 2:(end - 1) if end else len(seen)]
-            rule_id = link_target_rule(target)
-            if rule_id == "link-scheme" and dest_spans.get(start) == text[start:end] and _opens_a_note(text[start:end]):
-                rule_id = None  # sanitise_spans points it at the note's page
-            if rule_id:
+            repair_rule = link_target_rule(target)
+            if repair_rule == LINK_SCHEME and dest_spans.get(start) == text[start:end] and _opens_a_note(text[start:end]):
+                repair_rule = None  # sanitise_spans points it at the note's page
+            if repair_rule:
                 # Nothing closes it: Python-Markdown may still find an end (its quotes hide parentheses),
                 # so the parenthesis is written as text and no link can start there.
-                found.append((start, end, "](#)", rule_id) if end else (start, start + 2, "]&#40;", rule_id))
+                found.append((start, end, "](#)", repair_rule) if end else (start, start + 2, "]&#40;", repair_rule))
     if "]:" in seen and not (inline_only or in_table):
         # A no-break space before a label is made a space by a later rule, which makes the line a
         # definition on the next reading: judged as one now, the next reading finds nothing to change.
         for match in _MD_DEFINITION.finditer(seen.replace("\u00a0", " ")):
-            if (not match.group(1).startswith("^") and (rule_id := link_target_rule(match.group(2)))
+            if (not match.group(1).startswith("^") and (repair_rule := link_target_rule(match.group(2)))
                     and not opens_a_note(match.group(2))):  # left for convert_obsidian_uri, as above
-                found.append((match.start(2), match.end(2), "#", rule_id))
+                found.append((match.start(2), match.end(2), "#", repair_rule))
     if "<" in seen:
         reach = [0, 0]  # the end of the ranges (of `inside`, of `destinations`) that start before the `<`
         next_range = [0, 0]
@@ -661,7 +665,7 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
             if autolink and in_destination:
                 continue  # the destination's own target, checked above
             if autolink:
-                rule_id = link_target_rule(autolink.group(1))
+                repair_rule = link_target_rule(autolink.group(1))
                 end = autolink.end()
             elif _MD_AUTOMAIL.match(seen, start):
                 continue  # always a mailto: link
@@ -674,10 +678,10 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
                 end = tag.end()
                 scheme = _SCHEME.match(tag.group(0), 1)
                 # `<tel:123>` is a tag to Python-Markdown (no `//`): as the autolink it was meant to be.
-                rule_id = (link_target_rule(tag.group(0)[1:-1]) or "html-sanitised") if scheme else "html-sanitised"
-            if rule_id:
+                repair_rule = (link_target_rule(tag.group(0)[1:-1]) or HTML_SANITISED) if scheme else HTML_SANITISED
+            if repair_rule:
                 # As text: `&lt;` can start no tag or link.
-                found.append((start, end, "&lt;" + text[start + 1:end], rule_id))
+                found.append((start, end, "&lt;" + text[start + 1:end], repair_rule))
     found.sort()
     kept: list[tuple[int, int, str, str]] = []
     for hazard in found:
@@ -709,8 +713,8 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
         if hazards:
             pieces: list[str] = []
             done = 0
-            for start, end, replacement, rule_id in hazards:
-                unit.log.repair(unit.line_at(text, start), rule_id, text[start:end], replacement)
+            for start, end, replacement, repair_rule in hazards:
+                unit.log.repair(unit.line_at(text, start), repair_rule, text[start:end], replacement)
                 pieces += [text[done:start], replacement]
                 done = end
             pieces.append(text[done:])
@@ -734,7 +738,7 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
             closing = span.kind == "html" and re.match(rf"</{dropping}\s*>", span.text, re.I)
             span.text = ""
             if closing:
-                unit.log.repair(drop_line, "html-sanitised", "".join(dropped), "")
+                unit.log.repair(drop_line, HTML_SANITISED, "".join(dropped), "")
                 dropping, dropped = None, []
             continue
         if span.kind == "html":
@@ -746,13 +750,13 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 continue
             cleaned = sanitise_tag(span.text)
             if cleaned != span.text:
-                unit.log.repair(line, "html-sanitised", span.text, cleaned)
+                unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
                 changed = True
         elif span.kind == "attr":
             cleaned = sanitise_attributes(span.text)
             if cleaned != span.text:
-                unit.log.repair(line, "html-sanitised", span.text, cleaned)
+                unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
                 changed = True
         elif span.kind == "dest" and _OBSIDIAN_OPEN_DEST.match(span.text):
@@ -764,7 +768,7 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
             changed = changed or converted != span.text
             span.text = converted
     if dropping is not None:
-        unit.log.repair(drop_line, "html-sanitised", "".join(dropped), "")
+        unit.log.repair(drop_line, HTML_SANITISED, "".join(dropped), "")
     return changed
 
 
@@ -783,207 +787,9 @@ def repair_stray_emphasis(spans: list[Span], unit: Unit, text: str) -> None:
                 line = unit.line_at(text, offset + at)
                 snippet_text = span.text[max(0, at - 10) : at + 12]
                 span.text = span.text[:at] + span.text[at + 2 :]
-                unit.log.repair(line, "stray-emphasis", snippet_text, snippet_text.replace("**", "", 1))
+                unit.log.repair(line, STRAY_EMPHASIS, snippet_text, snippet_text.replace("**", "", 1))
                 return
         offset += len(span.text)
-
-
-# ---- Prose rules: each sees one prose span and reports changes by offset --------------------------
-
-Report = Callable[[int, str, str, str], None]
-
-# Spaces a web page or editor leaves that Markdown does not read as spaces.
-ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f\t]")
-_LEFTOVER = re.compile(r"[ \t]*\(opens in a new (?:tab|window)\)", re.I)
-_MULTIPLICATION = re.compile(r"(?<=\d)\*(?=\d)")
-# A snippets marker (--8<--) is not a dash; the escape added for it (;--8<--) must survive a second pass.
-_DASH = re.compile(r"(?<=[^\s<>!-])(?: --|--|-- | -- )(?=[^\s<>-])(?!8<)")
-
-
-@rule("non-breaking-space")
-def plain_spaces(text: str, unit: Unit, report: Report) -> str:
-    """Turn non-breaking and other odd spaces, and tabs inside prose, into plain spaces."""
-
-    def replace(match: re.Match[str]) -> str:
-        character = match.group(0)
-        report(match.start(), "tab" if character == "\t" else "non-breaking-space", f"U+{ord(character):04X}", " ")
-        return " "
-
-    return ODD_SPACE.sub(replace, text)
-
-
-_COMMENT = re.compile(r"%%[\s\S]*?%%")
-
-
-@rule("obsidian-comment")
-def drop_comments_in_prose(text: str, unit: Unit, report: Report) -> str:
-    """Remove an Obsidian comment that a repair brought out of a code span (an escaped backtick run).
-
-    The structure rule drop_obsidian_comments removes every other one before the text is parsed.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        report(match.start(), "obsidian-comment", match.group(0), "")
-        return ""
-
-    return _COMMENT.sub(replace, text) if "%%" in text else text
-
-
-@rule("copy-paste-leftover")
-def drop_copy_paste_leftovers(text: str, unit: Unit, report: Report) -> str:
-    """Remove web-page leftovers such as "(opens in a new tab)" copied along with link text."""
-
-    def replace(match: re.Match[str]) -> str:
-        report(match.start(), "copy-paste-leftover", match.group(0).strip(), "")
-        # The space before the leftover stays between two words, which would otherwise run together.
-        after = match.string[match.end():match.end() + 1]
-        return " " if match.group(0)[:1] in " \t" and after.isalnum() else ""
-
-    return _LEFTOVER.sub(replace, text) if "(" in text else text
-
-
-@rule("emphasis-escape")
-def escape_multiplication(text: str, unit: Unit, report: Report) -> str:
-    """Escape `*` between digits (24*7*365) so that it is not read as emphasis."""
-
-    def replace(match: re.Match[str]) -> str:
-        report(match.start(), "emphasis-escape", "*", "\\*")
-        return "\\*"
-
-    return _MULTIPLICATION.sub(replace, text) if "*" in text else text
-
-
-@rule("dash")
-def spaced_dashes(text: str, unit: Unit, report: Report) -> str:
-    """Write a `--` used as a dash between words as a spaced en dash."""
-
-    def replace(match: re.Match[str]) -> str:
-        report(match.start(), "dash", match.group(0), " – ")
-        return " – "
-
-    return _DASH.sub(replace, text) if "--" in text else text
-
-
-@rule("spelling")
-def fix_spelling(text: str, unit: Unit, report: Report) -> str:
-    """Fix misspellings from data/corrections.yml, then from codespell's general dictionary."""
-    return unit.ctx.speller.correct(text, report)
-
-
-@rule("service-name")
-def canonical_names(text: str, unit: Unit, report: Report) -> str:
-    """Write AWS service names the canonical way given in data/names.yml."""
-    return unit.ctx.names.canonicalise(text, report)
-
-
-PROSE_RULES: tuple[Rule, ...] = (
-    drop_comments_in_prose, plain_spaces, drop_copy_paste_leftovers, escape_multiplication, spaced_dashes,
-    fix_spelling, canonical_names,
-)
-
-_SHIFT_TYPO = re.compile(r"(?<![\w'’-])[A-Z]{2}[a-z]{2,}(?![\w'’-])")
-_MISSING_SPACE = re.compile(r"(?<![\w.])[a-z]{2,}[.][A-Z][a-z]+")
-
-
-# What the prose rules did to one span, to be written to a note's log: repairs and findings carry
-# the number of line ends before their offset in the span, so they can be replayed on any unit.
-_REPAIR, _TAG, _FINDING = 0, 1, 2
-ProseEvent = tuple
-PROSE_CACHE_SPAN = 2_000  # longer spans are rare and not worth keeping
-
-
-_NEWLINE = re.compile("\n")
-
-
-# Counting the line ends from the start for each repair or finding cost the square of a long text.
-class _LineEnds:
-    """Where the line ends of a text are, found once, for the line of many offsets in it."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._ends: list[int] | None = None
-
-    @property
-    def ends(self) -> list[int]:
-        if self._ends is None:
-            self._ends = [match.start() for match in _NEWLINE.finditer(self.text)]
-        return self._ends
-
-    def before(self, offset: int) -> int:
-        """How many line ends come before `offset`."""
-        return bisect_left(self.ends, offset)
-
-    def line_start(self, newlines: int) -> int:
-        """The offset at which the line after `newlines` line ends starts."""
-        return self.ends[newlines - 1] + 1 if newlines else 0
-
-
-def _tag_and_finding_events(text: str, names_words: frozenset[str], events: list[ProseEvent]) -> None:
-    if "#" in text:
-        for match in TAG.finditer(text):
-            events.append((_TAG, match.group(1)))
-    lines = _LineEnds(text)
-    for match in _SHIFT_TYPO.finditer(text):
-        if match.group(0).lower() not in names_words:
-            events.append((_FINDING, lines.before(match.start()), match.group(0), "odd capitals"))
-    if "." in text:
-        for match in _MISSING_SPACE.finditer(text):
-            events.append(
-                (_FINDING, lines.before(match.start()), match.group(0), "missing space after full stop")
-            )
-
-
-def collect_tags_and_findings(text: str, unit: Unit, line_of: Callable[[int], int]) -> None:
-    """Collect inline #tags and report words that look wrong; neither changes the text."""
-    events: list[ProseEvent] = []
-    _tag_and_finding_events(text, unit.ctx.names.words, events)
-    lines = _LineEnds(text)
-    for event in events:
-        if event[0] == _TAG:
-            unit.log.tags.append(event[1])
-        else:
-            unit.log.find(line_of(lines.line_start(event[1])), event[2], event[3])
-
-
-def apply_prose_rules(text: str, unit: Unit) -> tuple[str, tuple[ProseEvent, ...]]:
-    """Run PROSE_RULES in order over one prose span, then collect its tags and findings.
-
-    The result depends only on the text and the context's data, so it is remembered per context.
-    """
-    cache = unit.ctx.prose_cache
-    hit = cache.get(text)
-    if hit is not None:
-        return hit
-    events: list[ProseEvent] = []
-    current = text
-    lines = _LineEnds(text)
-
-    def report(at: int, rule_id: str, before: str, after: str) -> None:
-        # `current` is the text the running rule was given, which is what `at` counts in.
-        events.append((_REPAIR, lines.before(at), rule_id, before, after))
-
-    for prose_rule in PROSE_RULES:
-        if lines.text is not current:
-            lines = _LineEnds(current)
-        current = prose_rule.apply(current, unit, report)
-    _tag_and_finding_events(current, unit.ctx.names.words, events)
-    result = (current, tuple(events))
-    if len(text) <= PROSE_CACHE_SPAN:
-        cache.remember(text, result)
-    return result
-
-
-def replay_prose_events(events: tuple[ProseEvent, ...], unit: Unit, newlines_before: int) -> None:
-    """Write the repairs, tags and findings of one prose span to the unit's log."""
-    log = unit.log
-    for event in events:
-        kind = event[0]
-        if kind == _REPAIR:
-            log.repair(unit.line_after(newlines_before + event[1]), event[2], event[3], event[4])
-        elif kind == _TAG:
-            log.tags.append(event[1])
-        else:
-            log.find(unit.line_after(newlines_before + event[1]), event[2], event[3])
 
 
 REREAD_LIMIT = 3  # further readings of a text whose repairs made new constructs
@@ -1036,7 +842,7 @@ _WEB_ADDRESS = re.compile(r"https?://")
 
 def link_bare_url(span: Span, log: RepairLog, line: int) -> None:
     """Make a bare web address (`https://…` in text) a link, as Obsidian shows it: an autolink `<https://…>`."""
-    log.repair(line, "bare-url", span.text, f"<{span.text}>")
+    log.repair(line, BARE_URL, span.text, f"<{span.text}>")
     span.text, span.kind = f"<{span.text}>", "autolink"
 
 

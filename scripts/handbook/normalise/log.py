@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..model import Repair
+from .registry import RepairRule
 
 SNIPPET_LIMIT = 200
 
@@ -37,13 +38,13 @@ class RepairLog:
     findings: list[Finding] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
-    def repair(self, line: int, rule: str, before: str, after: str) -> None:
+    def repair(self, line: int, rule: RepairRule, before: str, after: str) -> None:
         """Record one change; `line` is 0-based in the parsed text."""
-        self.repairs.append(Repair(self.note, line + self.line_offset + 1, rule, snippet(before), snippet(after)))
+        self.repairs.append(Repair(self.note, line + self.line_offset + 1, rule.id, snippet(before), snippet(after)))
 
-    def raw_repair(self, raw_line: int, rule: str, before: str, after: str) -> None:
+    def raw_repair(self, raw_line: int, rule: RepairRule, before: str, after: str) -> None:
         """Record one change at a 1-based line of the raw note."""
-        self.repairs.append(Repair(self.note, raw_line, rule, snippet(before), snippet(after)))
+        self.repairs.append(Repair(self.note, raw_line, rule.id, snippet(before), snippet(after)))
 
     def find(self, line: int, word: str, reason: str) -> None:
         """Report a suspicious word at a 0-based line of the parsed text."""

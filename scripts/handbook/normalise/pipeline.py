@@ -14,17 +14,25 @@ from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from ..paths import file_stem
 from .blocks import (
     BLOCK_ID_RULE,
-    CONTAINER_MARKER, CONTAINER_PREFIX, INLINE_PARSER, LIST_SEPARATOR, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered,
-    join_rendered, one_line, parse_blocks, parse_tree, starts_with_definition,
+    CONTAINER_MARKER, CONTAINER_PREFIX, LIST_SEPARATOR, LIST_TYPES, BlockRenderer, Rendered,
+    join_rendered, one_line, starts_with_definition,
 )
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
 from .inline import ODD_SPACE, REFERENCE_LABEL, TAG, Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
+from .parse import INLINE_PARSER, PARSER, Parses
+from .tree import Node
+from .sections import LaidOutSection
 from .references import drop_used_definitions, inline_reference_links
-from .spelling import DICTIONARY_RULE
 from .structure import escape_unreferenced_definitions, footnote_references, repair_structure
 from .text import clean_text, escape_snippet_markers
+from .registry import (
+    RepairRule,
+    EMPTY_HEADING, EMPTY_NOTE, FOOTNOTE_UNUSED, FRONT_MATTER, HEADING_EMPHASIS, HEADING_FORMAT, HEADING_LEVEL,
+    NON_BREAKING_SPACE, REFERENCE_DUPLICATE, REFERENCE_JOINED, REFERENCE_MOVED, SNIPPET_MARKER,
+    SPELLING_DICTIONARY, TAB, TITLE, TRAILING_WHITESPACE,
+)
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
 # A file name that names nothing once its spaces and separators are gone (see _file_says_nothing).
@@ -106,7 +114,7 @@ def _trailing_whitespace(lines: list[str], tree_tokens, body: str, log: RepairLo
             # The end of the line, with the removed spaces and tabs made visible so the change can be seen.
             tail = ("…" if len(stripped) > TRAILING_CONTEXT else "") + stripped[-TRAILING_CONTEXT:]
             shown = line[len(stripped):].replace(" ", "\u2420").replace("\t", "\u21e5")
-            log.repair(number, "trailing-whitespace", tail + shown, tail)
+            log.repair(number, TRAILING_WHITESPACE, tail + shown, tail)
 
 
 BLOCK_MEMO_SPAN = 20_000  # characters; longer blocks are rendered every time
@@ -193,7 +201,7 @@ def _definitions_on_one_line(lines: list[tuple[int, str]], log: RepairLog) -> li
         end = ends.get(index, index + 1)
         if end - index > 1:
             before = "\n".join(line for _, line in lines[index:end])
-            log.repair(lines[index][0], "reference-joined", before, before.replace("\n", " "))
+            log.repair(lines[index][0], REFERENCE_JOINED, before, before.replace("\n", " "))
         out.append((lines[index][0], " ".join(line for _, line in lines[index:end])))
         index = end
     return out
@@ -209,7 +217,7 @@ def _plain_definition_spaces(line: str, number: int, log: RepairLog) -> str:
     if not _whole_definition(plain):
         return line
     for match in ODD_SPACE.finditer(line):
-        log.repair(number, "tab" if match.group() == "\t" else "non-breaking-space", f"U+{ord(match.group()):04X}", " ")
+        log.repair(number, TAB if match.group() == "\t" else NON_BREAKING_SPACE, f"U+{ord(match.group()):04X}", " ")
     return plain
 
 
@@ -295,11 +303,11 @@ def _move_definitions(run: list[tuple[int, str]], labels: set[str], log: RepairL
         definition = " ".join(text.strip(" \t") for _, text in run[start:end])
         line = run[start][0]
         if label in labels:
-            log.repair(line, "reference-duplicate", definition, "(dropped: an earlier definition of the label counts)")
+            log.repair(line, REFERENCE_DUPLICATE, definition, "(dropped: an earlier definition of the label counts)")
         else:
             labels.add(label)
             moved.append((line, definition))
-            log.repair(line, "reference-moved", definition, "end of the note")
+            log.repair(line, REFERENCE_MOVED, definition, "end of the note")
     return moved
 
 
@@ -333,37 +341,37 @@ def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairL
     return text
 
 
-def _log_changed_lines(before: str, after: str, line: int, rule_id: str, log: RepairLog) -> str:
+def _log_changed_lines(before: str, after: str, line: int, rule: RepairRule, log: RepairLog) -> str:
     """`after`, with one repair logged per line of a block that differs from `before` (same line count)."""
     if after != before:
         for offset, (old, new) in enumerate(zip(before.split("\n"), after.split("\n"))):
             if old != new:
-                log.repair(line + offset, rule_id, old.strip(), new.strip())
+                log.repair(line + offset, rule, old.strip(), new.strip())
     return after
 
 
 def _escape_snippets(markdown: str, line: int, log: RepairLog) -> str:
     """A block's Markdown with its snippets markers escaped, each escape logged."""
-    return _log_changed_lines(markdown, escape_snippet_markers(markdown), line, "snippet-marker", log)
+    return _log_changed_lines(markdown, escape_snippet_markers(markdown), line, SNIPPET_MARKER, log)
 
 
-def _referenced_footnotes(sections) -> frozenset[str]:
+def _referenced_footnotes(sections: list[LaidOutSection], parses: Parses) -> frozenset[str]:
     """Every footnote label the note's headings and blocks reference."""
-    labels: set[str] = set().union(*(referenced_labels(heading_md) for _, _, _, heading_md, _ in sections))
-    for *_, rendered in sections:
-        labels.update(*(footnote_references(r.markdown) for r in rendered if r.kind not in LITERAL_KINDS))
+    labels: set[str] = set().union(*(referenced_labels(section.heading) for section in sections))
+    for section in sections:
+        labels.update(*(footnote_references(r.markdown, parses) for r in section.blocks if r.kind not in LITERAL_KINDS))
     return frozenset(labels)
 
 
-def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log: RepairLog) -> str:
+def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log: RepairLog, parses: Parses) -> str:
     """A block's Markdown with definitions whose reference the repairs removed shown as text, each logged."""
     # The structure rule escaped those unused as written; a reference can still vanish later (an
     # emptied list item), or a repair can make a definition (a dropped attribute list before
     # `[^1]:`), and Python-Markdown would link its definition back to nowhere.
     if rendered.kind in LITERAL_KINDS or "[^" not in rendered.markdown:
         return rendered.markdown
-    escaped = escape_unreferenced_definitions(rendered.markdown, referenced)
-    return _log_changed_lines(rendered.markdown, escaped, rendered.line, "footnote-unused", log)
+    escaped = escape_unreferenced_definitions(rendered.markdown, referenced, parses)
+    return _log_changed_lines(rendered.markdown, escaped, rendered.line, FOOTNOTE_UNUSED, log)
 
 
 @dataclass(frozen=True)
@@ -372,7 +380,7 @@ class _Layout:
 
     title_md: str
     title_plain: str
-    sections: list[tuple[str, int, int, str, list[Rendered]]]  # title, level, raw line, heading Markdown, blocks
+    sections: list[LaidOutSection]
     assets: list[Asset]
     kept: list[tuple[int, str]]  # parsed-text line and text of every definition kept as written
 
@@ -390,12 +398,12 @@ def _only_tags(lines: list[str]) -> bool:
 
 def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: NormaliseContext) -> _Layout:
     """The note's title and its sections of rendered blocks, from the text after the structure rules."""
-    tokens = parse_blocks(body)
+    tokens = ctx.parses.blocks(body)
     source_lines = body.split("\n")
     _trailing_whitespace(source_lines, tokens, body, log)
     assets: list[Asset] = []
     renderer = BlockRenderer(source_lines, lambda lines: Unit(list(lines) or [0], log, ctx, assets))
-    tree = parse_tree(body)
+    tree = ctx.parses.tree(body)
 
     headings: list[Heading] = []
     for node in tree:
@@ -405,7 +413,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         text_md = _heading_prose(renderer, node.map[0], inline, log, assets, ctx)
         whole = _WHOLE_EMPHASIS.match(text_md)
         if whole:
-            log.repair(node.map[0], "heading-emphasis", text_md, whole.group("text"))
+            log.repair(node.map[0], HEADING_EMPHASIS, text_md, whole.group("text"))
             text_md = whole.group("text").strip()
         if _CLOSING_HASHES.search(text_md):
             # A trailing run of '#' would be read as the closing sequence of the heading next time.
@@ -414,9 +422,9 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         original = source_lines[node.map[0]].strip() if node.map[0] < len(source_lines) else ""
         if original != f"{'#' * level} {inline}".strip() and original != f"{'#' * level} {text_md}".strip():
             if node.token.markup in ("=", "-") or original.rstrip("#").strip() != original:
-                log.repair(node.map[0], "heading-format", original, f"{'#' * level} {inline}")
+                log.repair(node.map[0], HEADING_FORMAT, original, f"{'#' * level} {inline}")
         if not text_md:
-            log.repair(node.map[0], "empty-heading", original, "")
+            log.repair(node.map[0], EMPTY_HEADING, original, "")
             continue
         headings.append(Heading(node, text_md, plain_text(text_md), level, node.map[0]))
 
@@ -444,24 +452,24 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
     elif title_heading is not None:
         title_md, title_plain, title_line = title_heading.markdown, title_heading.plain, log.raw_line(title_heading.line)
         if title_heading.level != 1:
-            log.repair(title_heading.line, "heading-level", f"{'#' * title_heading.level} {title_heading.plain}", f"# {title_plain}")
+            log.repair(title_heading.line, HEADING_LEVEL, f"{'#' * title_heading.level} {title_heading.plain}", f"# {title_plain}")
     else:
         title_plain = pretty_stem(path)
         title_md, title_line = title_plain, 1
-        log.raw_repair(1, "title", "(no heading)", f"# {title_plain}")
+        log.raw_repair(1, TITLE, "(no heading)", f"# {title_plain}")
 
     others = [h for h in headings if h is not title_heading]
     levels = dict(zip((id(h) for h in others), shifted_levels([h.level for h in others])))
     for heading in others:
         if levels[id(heading)] != heading.level:
             log.repair(
-                heading.line, "heading-level",
+                heading.line, HEADING_LEVEL,
                 f"{'#' * heading.level} {heading.plain}", f"{'#' * levels[id(heading)]} {heading.plain}",
             )
 
     # Walk the top level: headings open sections, everything else is rendered into the current one.
     by_node = {id(h.node): h for h in headings}
-    sections: list[tuple[str, int, int, str, list[Rendered]]] = [(title_plain, 1, title_line, "", [])]
+    sections = [LaidOutSection(title_plain, 1, title_line, "", [])]
     seen_content_before_title = False
     previous: Node | None = None
     last_kept: Rendered | None = None
@@ -472,21 +480,22 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         gap = [(n, source_lines[n]) for n in range(position, min(start, len(source_lines))) if source_lines[n].strip()]
         if gap:
             # Lines markdown-it keeps out of the token stream (link reference definitions), see _kept_lines.
-            last_kept = _add_kept_lines(sections[-1][4], last_kept, gap, log, ctx, assets)
+            last_kept = _add_kept_lines(sections[-1].blocks, last_kept, gap, log, ctx, assets)
             kept += gap
         position = max(position, node.map[1] if node.token.map else position)
         if node.type == "heading":
             heading = by_node.get(id(node))
             if heading is title_heading and heading is not None:
                 if seen_content_before_title:
-                    log.repair(heading.line, "title", f"{'#' * heading.level} {heading.plain}", "moved to the top")
+                    log.repair(heading.line, TITLE, f"{'#' * heading.level} {heading.plain}", "moved to the top")
                 # Content under the title heading belongs to the title section.
                 if len(sections) > 1:
-                    sections.append((title_plain, 1, title_line, "", []))
-                    log.repair(heading.line, "title", "title below other headings", "its text joins the top")
+                    sections.append(LaidOutSection(title_plain, 1, title_line, "", []))
+                    log.repair(heading.line, TITLE, "title below other headings", "its text joins the top")
             elif heading is not None:
                 level = levels[id(heading)]
-                sections.append((heading.plain, level, log.raw_line(heading.line), f"{'#' * level} {heading.markdown}", []))
+                sections.append(LaidOutSection(heading.plain, level, log.raw_line(heading.line),
+                                               f"{'#' * level} {heading.markdown}", []))
             previous = node
             continue
         if _separates_list_kinds(node, previous, tree[index + 1] if index + 1 < len(tree) else None):
@@ -494,22 +503,22 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         rendered = _top_block(renderer, node, previous, source_lines, log, assets, ctx)
         if rendered and title_heading is not None and len(sections) == 1:
             seen_content_before_title = seen_content_before_title or node.map[0] < title_heading.line
-        sections[-1][4].extend(rendered)
+        sections[-1].blocks.extend(rendered)
         previous = node
     trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
     if trailing:
-        last_kept = _add_kept_lines(sections[-1][4], last_kept, trailing, log, ctx, assets)
+        last_kept = _add_kept_lines(sections[-1].blocks, last_kept, trailing, log, ctx, assets)
         kept += trailing
     moved = _definitions_inside_containers(tokens, source_lines, log) if "]:" in body else []
     if moved:
-        _add_kept_lines(sections[-1][4], last_kept, moved, log, ctx, assets)
+        _add_kept_lines(sections[-1].blocks, last_kept, moved, log, ctx, assets)
         kept += moved
 
     # A title heading found below other headings starts a second level-1 section; fold it into the first.
-    merged: list[tuple[str, int, int, str, list[Rendered]]] = []
+    merged: list[LaidOutSection] = []
     for section in sections:
-        if merged and section[1] == 1 and section[3] == "":
-            merged[0][4].extend(section[4])
+        if merged and section.level == 1 and section.heading == "":
+            merged[0].blocks.extend(section.blocks)
         else:
             merged.append(section)
     return _Layout(title_md, title_plain, merged, assets, kept)
@@ -551,7 +560,7 @@ def normalise_with_findings(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, 
     same judgement: normalising is idempotent, and a misspelling and its fix both count as English.
     """
     note, findings = _normalise_once(raw, ctx)
-    if not any(repair.rule == DICTIONARY_RULE for repair in note.repairs) \
+    if not any(repair.rule == SPELLING_DICTIONARY.id for repair in note.repairs) \
             or ctx.speller.note_reads_as_english(note.markdown):
         return note, findings
     other = ctx.in_another_language()
@@ -565,13 +574,13 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
     front, body = split_front_matter(text, raw.path)
     log.line_offset = front.lines
     if front.keys:
-        log.raw_repair(1, "front-matter", ", ".join(front.keys), "note fields")
-    body = repair_structure(body, log)
+        log.raw_repair(1, FRONT_MATTER, ", ".join(front.keys), "note fields")
+    body = repair_structure(body, log, ctx.parses)
     body, used_definitions = inline_reference_links(body, log) if "]:" in body else (body, frozenset())
     while True:
         marks = len(log.repairs), len(log.findings), len(log.tags)
         layout = _lay_out(body, front, raw.path, log, ctx)
-        referenced = _referenced_footnotes(layout.sections) if "[^" in body else frozenset()
+        referenced = _referenced_footnotes(layout.sections, ctx.parses) if "[^" in body else frozenset()
         unused = _unused_kept_footnotes(layout, referenced) if "[^" in body else []
         if not unused:
             break
@@ -583,25 +592,26 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
             break
         del log.repairs[marks[0]:], log.findings[marks[1]:], log.tags[marks[2]:]
         for number, before, after in changes:
-            log.repair(number, "footnote-unused", before, after)
+            log.repair(number, FOOTNOTE_UNUSED, before, after)
     title_md, title_plain, merged, assets = layout.title_md, layout.title_plain, layout.sections, layout.assets
     if used_definitions:
         merged = drop_used_definitions(merged, layout.kept, used_definitions, log)
 
     if not body.strip():
-        log.raw_repair(1, "empty-note", "(empty)", f"# {title_plain}")
+        log.raw_repair(1, EMPTY_NOTE, "(empty)", f"# {title_plain}")
 
     model_sections: list[Section] = []
     parts = [f"# {title_md}"]
-    for title, level, line, heading_md, rendered in merged:
+    for section in merged:
         blocks = tuple(
-            Block(r.kind, _escape_snippets(_escape_unused_footnotes(r, referenced, log), r.line, log),  # type: ignore[arg-type]
+            Block(r.kind, _escape_snippets(_escape_unused_footnotes(r, referenced, log, ctx.parses), r.line, log),  # type: ignore[arg-type]
                   Source(raw.path, log.raw_line(r.line)), r.depth)
-            for r in rendered
+            for r in section.blocks
         )
-        model_sections.append(Section(title, level, Source(raw.path, line), blocks, heading_md))
-        if heading_md:
-            parts.append(heading_md)
+        model_sections.append(Section(section.title, section.level, Source(raw.path, section.line), blocks,
+                                      section.heading))
+        if section.heading:
+            parts.append(section.heading)
         if blocks:
             parts.append(join_rendered(blocks, top_level=True))
     markdown = "\n\n".join(parts) + "\n"

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
-from .blocks import CONTAINER_PREFIX, DEFINITION_START, INLINE_PARSER, PARSER, Rendered
+from .blocks import CONTAINER_PREFIX, DEFINITION_START, Rendered
+from .parse import INLINE_PARSER, PARSER
 from .inline import ODD_SPACE, REFERENCE_DEFINITION, lex, lex_with_offsets, link_target_rule, opens_a_note
 from .log import RepairLog
+from .registry import REFERENCE_INLINED
+from .sections import LaidOutSection
 
-REFERENCE_RULE = "reference-inlined"
 # `[label]` standing alone: a shortcut reference when its label is defined.
 _SHORTCUT = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\]")
 
@@ -37,12 +39,12 @@ class Definition:
     title: str
 
 
-def _definition_places(sections: Sequence) -> dict[str, tuple[int, int, int]]:
+def _definition_places(sections: Sequence[LaidOutSection]) -> dict[str, tuple[int, int, int]]:
     """Where each link reference definition of a laid-out note stands (footnotes aside), by normalised
     label: (section, block, line within the block); the first definition of a label counts."""
     found: dict[str, tuple[int, int, int]] = {}
-    for s, (*_, blocks) in enumerate(sections):
-        for b, block in enumerate(blocks):
+    for s, section in enumerate(sections):
+        for b, block in enumerate(section.blocks):
             if block.kind in LITERAL_KINDS or "]:" not in block.markdown:
                 continue
             env: dict = {}
@@ -162,9 +164,9 @@ def neutralise_definitions(body: str, log: RepairLog) -> str:
         if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
             continue
         target = definition.group("target")
-        rule_id = link_target_rule(target)
-        if rule_id is not None and not opens_a_note(target):
-            unsafe.append((number, prefix, definition, rule_id))
+        repair_rule = link_target_rule(target)
+        if repair_rule is not None and not opens_a_note(target):
+            unsafe.append((number, prefix, definition, repair_rule))
     if not unsafe:
         return body
     # Only now is the note parsed: a definition written in a code block is code, and stays as written.
@@ -173,12 +175,12 @@ def neutralise_definitions(body: str, log: RepairLog) -> str:
         if token.type in ("fence", "code_block") and token.map:
             code.update(range(*token.map))
     changed = False
-    for number, prefix, definition, rule_id in unsafe:
+    for number, prefix, definition, repair_rule in unsafe:
         if number in code:
             continue
         before = lines[number]
         lines[number] = prefix + definition.group("head") + "#" + definition.group("rest")
-        log.repair(number, rule_id, before.strip(), lines[number].strip())
+        log.repair(number, repair_rule, before.strip(), lines[number].strip())
         changed = True
     return "\n".join(lines) if changed else body
 
@@ -210,18 +212,17 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
             continue
         for number, (old, new) in enumerate(zip(before.split("\n"), after.split("\n")), first):
             if old != new:
-                log.repair(number, REFERENCE_RULE, old.strip(), new.strip())
+                log.repair(number, REFERENCE_INLINED, old.strip(), new.strip())
                 lines[number] = new
         used.update(label for *_, label in found)
     return "\n".join(lines), frozenset(used) if complete else frozenset()
 
 
-def drop_used_definitions(sections: list, kept: Sequence[tuple[int, str]], used: frozenset[str],
-                          log: RepairLog) -> list:
+def drop_used_definitions(sections: list[LaidOutSection], kept: Sequence[tuple[int, str]], used: frozenset[str],
+                          log: RepairLog) -> list[LaidOutSection]:
     """A laid-out note's sections without the definitions of `used` labels, whose references are all
     inline now, each logged at its line.
 
-    `sections` are (title, level, raw line, heading Markdown, rendered blocks), as the layout gives them;
     `kept` is each definition line as written, with its parsed-text line.
     """
     places = {label: place for label, place in _definition_places(sections).items() if label in used}
@@ -235,15 +236,14 @@ def drop_used_definitions(sections: list, kept: Sequence[tuple[int, str]], used:
     dropped: dict[tuple[int, int], dict[int, str]] = {}
     for label, (s, b, line) in sorted(places.items(), key=lambda item: item[1]):
         dropped.setdefault((s, b), {})[line] = label
-    out = [(title, level, line, heading_md, list(blocks)) for title, level, line, heading_md, blocks in sections]
+    blocks = [list(section.blocks) for section in sections]
     for (s, b), lines in dropped.items():
-        block = out[s][4][b]
+        block = blocks[s][b]
         markdown = block.markdown.split("\n")
         for offset, label in lines.items():
-            log.repair(written_at.get(label, block.line), REFERENCE_RULE, markdown[offset],
+            log.repair(written_at.get(label, block.line), REFERENCE_INLINED, markdown[offset],
                        "(written into the links that use it)")
         left = "\n".join(line for offset, line in enumerate(markdown) if offset not in lines)
-        out[s][4][b] = Rendered(block.kind, left, block.line, block.depth) if left.strip() else None
-    for *_, blocks in out:
-        blocks[:] = [block for block in blocks if block is not None]
-    return out
+        blocks[s][b] = Rendered(block.kind, left, block.line, block.depth) if left.strip() else None
+    return [replace(section, blocks=[block for block in own if block is not None])
+            for section, own in zip(sections, blocks)]

@@ -1,19 +1,26 @@
-"""The small named rule record shared by every normalisation step."""
+"""The small named rule record shared by every normalisation step that is one function."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
 
+from .registry import RepairRule
+
 F = TypeVar("F", bound=Callable)
 
 
 @dataclass(frozen=True)
 class Rule(Generic[F]):
-    """One named normalisation rule: a stable kebab-case id and the function that applies it."""
+    """One normalisation rule: the registered repair rule it logs under and the function that applies it."""
 
-    id: str
+    repair: RepairRule
     apply: F
+
+    @property
+    def id(self) -> str:
+        """The rule's stable kebab-case id, as the repair log shows it."""
+        return self.repair.id
 
     @property
     def doc(self) -> str:
@@ -21,10 +28,10 @@ class Rule(Generic[F]):
         return (self.apply.__doc__ or "").strip()
 
 
-def rule(rule_id: str) -> Callable[[F], Rule[F]]:
-    """Decorator that turns a documented function into a named Rule."""
+def rule(repair: RepairRule) -> Callable[[F], Rule[F]]:
+    """Decorator that turns a documented function into the Rule of a registered repair rule."""
 
     def wrap(function: F) -> Rule[F]:
-        return Rule(rule_id, function)
+        return Rule(repair, function)
 
     return wrap

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Iterable, Mapping
+from .registry import RepairRule, SERVICE_NAME, SPELLING, SPELLING_DICTIONARY
 
 WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w'’])")
 _SPACES = re.compile(r"\s+")
@@ -41,8 +42,7 @@ class Correction:
     source: str  # "corrections" or "dictionary"
 
 
-Changed = Callable[[int, str, str, str], None]  # (offset, rule, before, after)
-DICTIONARY_RULE = "spelling-dictionary"
+Changed = Callable[[int, RepairRule, str, str], None]  # (offset, rule, before, after)
 
 # A note is judged English by its words before codespell's English misspellings are fixed in it: in
 # Spanish or Hinglish notes, "doble" and "woh" are words, not misspellings of "double" and "who".
@@ -138,7 +138,7 @@ class Speller:
         self._general = value
         # Per-word results: word as written -> (fix, rule) or None. Words repeat across notes, so
         # each distinct word is looked up once; `_hits` holds the words that do change.
-        self._memo: dict[str, tuple[str, str] | None] = {}
+        self._memo: dict[str, tuple[str, RepairRule] | None] = {}
         self._hits: set[str] = set()
         self._word_kinds: dict[str, int] = {}  # word as written -> what it says of its span's language
 
@@ -157,15 +157,15 @@ class Speller:
             return Correction(folded, right, False, "dictionary")
         return None
 
-    def _resolve(self, found: str) -> tuple[str, str] | None:
-        """The fix and rule id for one word as written, or None when it stays."""
+    def _resolve(self, found: str) -> tuple[str, RepairRule] | None:
+        """The fix and repair rule for one word as written, or None when it stays."""
         entry = self.lookup(found)
         if entry is None:
             return None
         right = entry.right if entry.exact else match_case(found, entry.right)
         if right == found:
             return None
-        return right, "spelling" if entry.source == "corrections" else DICTIONARY_RULE
+        return right, SPELLING if entry.source == "corrections" else SPELLING_DICTIONARY
 
     def correct(self, text: str, changed: Changed) -> str:
         """Fix the misspellings of one prose span, reporting each change."""
@@ -195,7 +195,7 @@ class Speller:
         if entry is None or (entry.exact and _collapse(found) != _collapse(entry.wrong)):
             return found
         right = entry.right if entry.exact else match_case(found, entry.right)
-        changed(match.start(), "spelling", found, right)
+        changed(match.start(), SPELLING, found, right)
         return right
 
     def _word(self, match: re.Match[str], changed: Changed) -> str:
@@ -282,5 +282,5 @@ class NameCanon:
                 canonical = canonical[:own.start()].rstrip()
         if canonical == found:
             return found
-        changed(match.start(), "service-name", found, canonical)
+        changed(match.start(), SERVICE_NAME, found, canonical)
         return canonical

@@ -8,11 +8,15 @@ from __future__ import annotations
 import re
 
 from ..footnotes import defined_labels, escape_definitions, referenced_labels
-from .blocks import CONTAINER_MARKER, parse_blocks, parse_lenient, remember_blocks
+from .blocks import CONTAINER_MARKER
 from .inline import lex
 from .log import RepairLog
-from .memo import Memo
+from .parse import Parses
 from .rules import Rule, rule
+from .registry import (
+    COMMENT_MARKER_ESCAPE, FOOTNOTE_DUPLICATE, FOOTNOTE_EMPTY, FOOTNOTE_UNUSED, HEADING_SPACE, NESTING_LIMIT,
+    OBSIDIAN_COMMENT,
+)
 
 MAX_INDENT = 64  # sixteen list levels of four spaces; deeper input is flattened, not lost
 MAX_QUOTES = 16
@@ -25,57 +29,39 @@ _HASHES_LINE = re.compile(r"(?m)^[ \t>]*#{2,6}[^\S \t\n]*[^\s#]")
 _WIDE_INDENT = re.compile(r"(?m)^[ \t]{%d}" % (MAX_INDENT // 4 + 1))
 
 
-# Copies of a note repeat: the outcome of the rule for recent texts, so a copy is not parsed again.
-_OUTCOME_TEXT_LIMIT = 20_000
-_outcomes: Memo = Memo(1024)  # text -> (repaired text, repairs)
-
-
-@rule("heading-space")
-def space_after_hashes(text: str, log: RepairLog) -> str:
+@rule(HEADING_SPACE)
+def space_after_hashes(text: str, log: RepairLog, parses: Parses) -> str:
     """`##Title` -> `## Title` where markdown-it would then read a heading (one `#` before a word stays a tag)."""
     if not _HASHES_LINE.search(text):
         return text
-    known = _outcomes.get(text)
-    if known is not None:
-        for number, before, after in known[1]:
-            log.repair(number, "heading-space", before, after)
-        return known[0]
-    tokens, found = parse_lenient(text)
     lines = text.split("\n")
-    repairs: list[tuple[int, str, str]] = []
-    for number in found:
+    changed = False
+    for number in parses.lenient(text).missing_space:
         fixed = _MISSING_SPACE.sub(r"\1\2 ", lines[number], count=1)
         if fixed == lines[number]:
             continue  # behind a list marker (`- ##x`): left as written, as a paragraph
-        repairs.append((number, lines[number].strip()[:40], fixed.strip()[:41]))
+        log.repair(number, HEADING_SPACE, lines[number].strip()[:40], fixed.strip()[:41])
         lines[number] = fixed
-    repaired = "\n".join(lines) if repairs else text
-    if len(repairs) == len(found):
-        # Each `##Title` the lenient parse read as a heading is now one: its tokens are the plain parse's.
-        remember_blocks(repaired, tokens)
-    for number, before, after in repairs:
-        log.repair(number, "heading-space", before, after)
-    if len(text) <= _OUTCOME_TEXT_LIMIT:
-        _outcomes.remember(text, (repaired, tuple(repairs)))
-    return repaired
+        changed = True
+    return "\n".join(lines) if changed else text
 
 
-def _code_lines(text: str, kinds: tuple[str, ...] = ("fence", "code_block")) -> set[int]:
+def _code_lines(text: str, parses: Parses, kinds: tuple[str, ...] = ("fence", "code_block")) -> set[int]:
     """The lines of a text's code blocks, fenced or indented (or of other `kinds` of block), at any depth."""
     lines: set[int] = set()
-    for token in parse_blocks(text):
+    for token in parses.blocks(text):
         if token.type in kinds and token.map:
             lines.update(range(token.map[0], token.map[1]))
     return lines
 
 
-def _literal_lines(text: str) -> set[int]:
+def _literal_lines(text: str, parses: Parses) -> set[int]:
     """The lines of a text that Python-Markdown never reads for footnotes: code and raw-HTML blocks."""
-    return _code_lines(text, ("fence", "code_block", "html_block"))
+    return _code_lines(text, parses, ("fence", "code_block", "html_block"))
 
 
-@rule("nesting-limit")
-def limit_nesting(text: str, log: RepairLog) -> str:
+@rule(NESTING_LIMIT)
+def limit_nesting(text: str, log: RepairLog, parses: Parses) -> str:
     """Flatten lists and quotes nested deeper than sixteen levels so that parsing stays shallow."""
     if text.count(">") <= MAX_QUOTES and not _WIDE_INDENT.search(text):
         return text  # no line can be deep: checking each one is not needed
@@ -86,7 +72,7 @@ def limit_nesting(text: str, log: RepairLog) -> str:
     ]
     if not deep:
         return text
-    code = _code_lines(text)
+    code = _code_lines(text, parses)
     for number in deep:
         if number in code:
             continue
@@ -99,19 +85,19 @@ def limit_nesting(text: str, log: RepairLog) -> str:
         if width > MAX_INDENT:
             line = " " * (MAX_INDENT + width % 4) + line[len(leading):]
         if line != lines[number]:
-            log.repair(number, "nesting-limit", f"{width} columns deep", f"{min(width, MAX_INDENT + width % 4)} columns")
+            log.repair(number, NESTING_LIMIT, f"{width} columns deep", f"{min(width, MAX_INDENT + width % 4)} columns")
             lines[number] = line
     return "\n".join(lines)
 
 
-@rule("footnote-duplicate")
-def escape_duplicate_footnotes(text: str, log: RepairLog) -> str:
+@rule(FOOTNOTE_DUPLICATE)
+def escape_duplicate_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
     """Show a second definition of a footnote label as text: Python-Markdown would keep only the last,
     and the first, with any reference inside it, would vanish from the page."""
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    code = _literal_lines(text)
+    code = _literal_lines(text, parses)
     seen: set[str] = set()
     for number, line in enumerate(lines):
         if number in code or "[^" not in line:
@@ -121,7 +107,7 @@ def escape_duplicate_footnotes(text: str, log: RepairLog) -> str:
         seen |= defined
         if again:
             escaped = escape_definitions(line, frozenset(again))
-            log.repair(number, "footnote-duplicate", line.strip(), escaped.strip())
+            log.repair(number, FOOTNOTE_DUPLICATE, line.strip(), escaped.strip())
             lines[number] = escaped
     return "\n".join(lines)
 
@@ -130,24 +116,24 @@ def escape_duplicate_footnotes(text: str, log: RepairLog) -> str:
 _EMPTY_DEFINITION = re.compile(r"^(?P<head>[ \t]*\[\^[^\]\n]+\]:)[ \t]*$")
 
 
-@rule("footnote-empty")
-def fill_empty_footnotes(text: str, log: RepairLog) -> str:
+@rule(FOOTNOTE_EMPTY)
+def fill_empty_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
     """Give an empty footnote definition a no-break space: Python-Markdown fails on a page that numbers
     footnotes by citation and holds an empty one."""
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    code = _literal_lines(text)
+    code = _literal_lines(text, parses)
     for number, line in enumerate(lines):
         empty = _EMPTY_DEFINITION.match(line) if number not in code and "[^" in line else None
         if empty and (number + 1 == len(lines) or not lines[number + 1].strip()):
             lines[number] = empty.group("head") + " &nbsp;"
-            log.repair(number, "footnote-empty", line, lines[number])
+            log.repair(number, FOOTNOTE_EMPTY, line, lines[number])
     return "\n".join(lines)
 
 
-@rule("footnote-unused")
-def escape_unused_footnotes(text: str, log: RepairLog) -> str:
+@rule(FOOTNOTE_UNUSED)
+def escape_unused_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
     """Show a footnote definition that nothing in the note references as text: the site would link it back to nowhere."""
     if "[^" not in text:
         return text
@@ -155,7 +141,7 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
     # An escaped definition that was a link reference definition becomes paragraph text, and can
     # turn the indented lines after it from code into its continuation: look again until none is left.
     while True:
-        code = _literal_lines("\n".join(lines))
+        code = _literal_lines("\n".join(lines), parses)
         contained = _contained_footnotes(lines, code)
         prose = "\n".join("" if number in code else line for number, line in enumerate(lines))
         unused = defined_labels(prose) - referenced_labels(_references_text(lines, code, contained))
@@ -164,7 +150,7 @@ def escape_unused_footnotes(text: str, log: RepairLog) -> str:
             if unused and number not in code and "[^" in line:
                 escaped = escape_definitions(line, unused)
                 if escaped != line:
-                    log.repair(number, "footnote-unused", line.strip(), escaped.strip())
+                    log.repair(number, FOOTNOTE_UNUSED, line.strip(), escaped.strip())
                     lines[number] = escaped
                     changed = True
         if not changed:
@@ -203,27 +189,27 @@ def _escape_unused_contained_footnotes(lines: list[str], code: set[int], contain
     for number, match in contained.items():
         if match.group(2) not in referenced:
             escaped = _escape_contained(lines[number], match)
-            log.repair(number, "footnote-unused", lines[number].strip(), escaped.strip())
+            log.repair(number, FOOTNOTE_UNUSED, lines[number].strip(), escaped.strip())
             lines[number] = escaped
     return "\n".join(lines)
 
 
-def footnote_references(text: str) -> frozenset[str]:
+def footnote_references(text: str, parses: Parses) -> frozenset[str]:
     """The footnote labels a rendered block references: not in code or raw HTML, not a contained definition's own label."""
     if "[^" not in text:
         return frozenset()
     lines = text.split("\n")
-    code = _literal_lines(text)
+    code = _literal_lines(text, parses)
     return referenced_labels(_references_text(lines, code, _contained_footnotes(lines, code)))
 
 
-def escape_unreferenced_definitions(text: str, referenced: frozenset[str]) -> str:
+def escape_unreferenced_definitions(text: str, referenced: frozenset[str], parses: Parses) -> str:
     """A rendered block with each footnote definition (at the margin, or inside a list item or quote)
     whose label is not in `referenced` escaped, so that it shows as text; code and raw HTML are left alone."""
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    code = _literal_lines(text)
+    code = _literal_lines(text, parses)
     unused = defined_labels(text) - referenced
     contained = _contained_footnotes(lines, code)
     for number, line in enumerate(lines):
@@ -254,13 +240,12 @@ def _comment_markers(lines: list[str], code: set[int]) -> list[tuple[int, int]]:
 
 
 _COMMENT_PASSES = 4
-COMMENT_ESCAPE_RULE = "comment-marker-escape"
 # A `%` as an entity: Python-Markdown, unlike CommonMark, does not take `\%` for an escape.
 PERCENT_ENTITY = "&#37;"
 
 
-@rule("obsidian-comment")
-def drop_obsidian_comments(text: str, log: RepairLog) -> str:
+@rule(OBSIDIAN_COMMENT)
+def drop_obsidian_comments(text: str, log: RepairLog, parses: Parses) -> str:
     """Remove Obsidian comments (`%%private%%`, on one line or many), which Obsidian never shows.
 
     A `%%` left without a partner stays as text, and so does a comment that would run over a code block.
@@ -269,29 +254,29 @@ def drop_obsidian_comments(text: str, log: RepairLog) -> str:
     for _ in range(_COMMENT_PASSES):
         if "%%" not in text:
             break
-        cleaned = _without_comments(text, log)
+        cleaned = _without_comments(text, log, parses)
         if cleaned == text:
             break
         text = cleaned
-    return _escape_comment_markers(text, log) if "%%" in text else text
+    return _escape_comment_markers(text, log, parses) if "%%" in text else text
 
 
-def _escape_comment_markers(text: str, log: RepairLog) -> str:
+def _escape_comment_markers(text: str, log: RepairLog, parses: Parses) -> str:
     """Each `%%` that stayed text, its first `%` written as an entity: the layout may bring two of them
     together (a title moves to the top), and a second reading would take them for a comment."""
     lines = text.split("\n")
     # Raw HTML shows a `%%` as it is, and the sanitiser rewrites the block around it: left alone.
-    for number, column in reversed(_comment_markers(lines, _literal_lines(text))):
+    for number, column in reversed(_comment_markers(lines, _literal_lines(text, parses))):
         line = lines[number]
         lines[number] = line[:column] + PERCENT_ENTITY + line[column + 1:]
-        log.repair(number, COMMENT_ESCAPE_RULE, line.strip(), lines[number].strip())
+        log.repair(number, COMMENT_MARKER_ESCAPE, line.strip(), lines[number].strip())
     return "\n".join(lines)
 
 
-def _without_comments(text: str, log: RepairLog) -> str:
+def _without_comments(text: str, log: RepairLog, parses: Parses) -> str:
     """One pass of drop_obsidian_comments over a text's lines as they are now."""
     lines = text.split("\n")
-    code = _code_lines(text)
+    code = _code_lines(text, parses)
     markers = _comment_markers(lines, code)
     pairs = [(markers[i], markers[i + 1]) for i in range(0, len(markers) - 1, 2)]
     removed = []
@@ -316,7 +301,7 @@ def _without_comments(text: str, log: RepairLog) -> str:
             at = end
         lines[number] = "".join(kept) + line[at:]
     for number, comment in removed:
-        log.repair(number, "obsidian-comment", comment, "")
+        log.repair(number, OBSIDIAN_COMMENT, comment, "")
     return "\n".join(lines)
 
 
@@ -326,8 +311,9 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
 )
 
 
-def repair_structure(text: str, log: RepairLog) -> str:
-    """Apply the structural text rules in order."""
+def repair_structure(text: str, log: RepairLog, parses: Parses | None = None) -> str:
+    """Apply the structural text rules in order (reading the text through `parses`, a fresh memo if none)."""
+    parses = Parses() if parses is None else parses
     for structure_rule in STRUCTURE_RULES:
-        text = structure_rule.apply(text, log)
+        text = structure_rule.apply(text, log, parses)
     return text

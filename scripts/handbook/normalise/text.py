@@ -14,20 +14,21 @@ from pymdownx.snippets import SnippetPreprocessor
 from ..load import decode_note as decode_note_bytes  # noqa: F401  (re-exported: decoding is the load stage's)
 from .log import RepairLog
 from .rules import Rule, rule
+from .registry import RepairRule, BYTE_ORDER_MARK, CONTROL_CHARACTERS, LINE_ENDINGS, UNICODE_NFC
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-@rule("byte-order-mark")
+@rule(BYTE_ORDER_MARK)
 def strip_byte_order_mark(text: str, log: RepairLog) -> str:
     """Drop the UTF-8 byte-order mark some editors put at the start of a file."""
     if text.startswith("\ufeff"):
-        log.raw_repair(1, "byte-order-mark", "U+FEFF", "")
+        log.raw_repair(1, BYTE_ORDER_MARK, "U+FEFF", "")
         return text[1:]
     return text
 
 
-@rule("line-endings")
+@rule(LINE_ENDINGS)
 def unify_line_endings(text: str, log: RepairLog) -> str:
     """Turn CRLF and lone CR line ends into LF (logged once per note with a count)."""
     if "\r" not in text:
@@ -35,33 +36,33 @@ def unify_line_endings(text: str, log: RepairLog) -> str:
     crlf = text.count("\r\n")
     cr = text.count("\r") - crlf
     kinds = ", ".join(f"{n} {kind}" for n, kind in ((crlf, "CRLF"), (cr, "CR")) if n)
-    log.raw_repair(1, "line-endings", kinds, "LF")
+    log.raw_repair(1, LINE_ENDINGS, kinds, "LF")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _changed_lines(before: str, after: str, log: RepairLog, rule_id: str) -> None:
+def _changed_lines(before: str, after: str, log: RepairLog, rule: RepairRule) -> None:
     for number, (old, new) in enumerate(zip(before.split("\n"), after.split("\n")), start=1):
         if old != new:
-            log.raw_repair(number, rule_id, old, new)
+            log.raw_repair(number, rule, old, new)
 
 
-@rule("unicode-nfc")
+@rule(UNICODE_NFC)
 def compose_unicode(text: str, log: RepairLog) -> str:
     """Compose Unicode to NFC so that the same word is always the same characters."""
     if unicodedata.is_normalized("NFC", text):
         return text
     composed = unicodedata.normalize("NFC", text)
-    _changed_lines(text, composed, log, "unicode-nfc")
+    _changed_lines(text, composed, log, UNICODE_NFC)
     return composed
 
 
-@rule("control-characters")
+@rule(CONTROL_CHARACTERS)
 def drop_control_characters(text: str, log: RepairLog) -> str:
     """Remove invisible control characters (tabs and line ends are kept)."""
     if not _CONTROL.search(text):
         return text
     cleaned = _CONTROL.sub("", text)
-    _changed_lines(text, cleaned, log, "control-characters")
+    _changed_lines(text, cleaned, log, CONTROL_CHARACTERS)
     return cleaned
 
 
