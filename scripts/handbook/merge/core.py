@@ -50,46 +50,16 @@ from .result import (
     GuardRecord, MergeCounts, MergedBlock, MergedSection, MergeRecord, MergeResult, NoteDuplicate, OtherPage,
     TopicPage, UnassignedSection,
 )
+from .settings import (
+    ALIAS_PREFIX_RULE, CANDIDATES, CANONICAL_RULE, DISTINCTIVE_SAMPLE, EXACT_HASH_RULE, MERGE_RULES, MIN_SENTENCE_WORDS, NEAR_DUPLICATE, NEAR_DUPLICATE_RULE,
+    INHERIT_RULE, KEYWORD_RULE, NOTE_CONTAINED_RULE, NOTE_CONTAINMENT, OFF_TOPIC_RULE, NOTE_EXACT_RULE, NOTE_RULES, POSTING_CAP, SECTION_CONTAINED_RULE,
+    SECTION_CONTAINMENT, SENTENCES_CONTAINED_RULE, SHORT_WORDS, TEXT_KINDS,
+)
 from .text import comparison_text, link_targets, sentences, text_hash, words
 
-NOTE_CONTAINMENT = 0.9
-SECTION_CONTAINMENT = 0.8
-NEAR_DUPLICATE = 0.9
-SHORT_WORDS = 4
-MIN_SENTENCE_WORDS = 3
-_POSTING_CAP = 16  # container candidates read per shared key; keeps very common keys cheap
-_TEXT_KINDS = frozenset({"paragraph", "list_item", "quote"})
+__all__ = ["CANONICAL_RULE", "MERGE_RULES", "merge_notes"]
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class MergeRule:
-    """A written rule that allows a merge; `id` is what the audit shows."""
-
-    id: str
-    level: str
-    description: str
-
-
-MERGE_RULES: tuple[MergeRule, ...] = (
-    MergeRule("note-exact", "note", "two notes with the same normalised text under the same headings, whatever their "
-              "titles: the later path is the duplicate"),
-    MergeRule(f"note-contained>={NOTE_CONTAINMENT}", "note",
-              f"at least {NOTE_CONTAINMENT:.0%} of a note's words sit in blocks of a larger note"),
-    MergeRule(f"section-contained>={SECTION_CONTAINMENT}", "section",
-              f"at least {SECTION_CONTAINMENT:.0%} of a section's blocks merged into one other section"),
-    MergeRule("exact-hash", "block", "equal normalised text (markup, case and spacing ignored)"),
-    MergeRule(f"near-duplicate>={NEAR_DUPLICATE}", "block",
-              f"similarity >= {NEAR_DUPLICATE} and the same actor, negation, category, numbers, services and links"),
-    MergeRule("sentences-contained", "block",
-              "every sentence near-duplicates a sentence of one larger block (same facts)"),
-)
-CANONICAL_RULE = (
-    "more words first (most complete); then fewer words no other version uses (likely misspellings); "
-    "then earlier note path; then earlier line"
-)
-_RULE_ID = {rule.id.split(">=")[0]: rule.id for rule in MERGE_RULES}
 
 
 @dataclass(slots=True)
@@ -234,7 +204,7 @@ class _Merge:
             leader, kind, score = found
             self.duplicate_of[n] = leader
             self.duplicates.append(NoteDuplicate(self.notes[n].path, self.notes[leader].path, kind, round(score, 4)))
-            rule = "note-exact" if kind == "exact" else _RULE_ID["note-contained"]
+            rule = NOTE_EXACT_RULE if kind == "exact" else NOTE_CONTAINED_RULE
             for i in ids:
                 target = hashes[leader].get(self.items[i].text)
                 if target is not None:
@@ -244,12 +214,12 @@ class _Merge:
 
     def _container(self, n, ids, mine, total, postings, hashes):
         # A fixed sample of the note's distinctive blocks: if the note is contained in another, so are they.
-        distinctive = heapq.nsmallest(8, (k for k, i in mine.items() if len(self.items[i].tokens) >= SHORT_WORDS))
+        distinctive = heapq.nsmallest(DISTINCTIVE_SAMPLE, (k for k, i in mine.items() if len(self.items[i].tokens) >= SHORT_WORDS))
         votes: dict[int, int] = {}
         for key in distinctive:
-            for leader in postings.get(key, ())[:_POSTING_CAP]:
+            for leader in postings.get(key, ())[:POSTING_CAP]:
                 votes[leader] = votes.get(leader, 0) + 1
-        for leader in heapq.nsmallest(8, votes, key=lambda m: (-votes[m], m)):  # m: notes are sorted by path
+        for leader in heapq.nsmallest(CANDIDATES, votes, key=lambda m: (-votes[m], m)):  # m: notes are sorted by path
             theirs = hashes[leader]
             covered = sum(len(self.items[i].tokens) for i in ids if self.items[i].text in theirs)
             if covered / total >= NOTE_CONTAINMENT:
@@ -303,17 +273,17 @@ class _Merge:
             item = self.items[i]
             if item.block.kind == "rule" or not item.block.markdown.strip():
                 continue
-            if item.block.kind in _TEXT_KINDS and item.text:
+            if item.block.kind in TEXT_KINDS and item.text:
                 scope = self.dest[item.section] if len(item.tokens) < SHORT_WORDS else "site"
                 key = (scope, "text", item.text, link_targets(item.block.markdown))
             else:
                 key = (self.dest[item.section], item.block.kind, item.block.markdown.strip())
             if key in exact:
-                self.merge(i, exact[key], "exact-hash", 1.0)
+                self.merge(i, exact[key], EXACT_HASH_RULE, 1.0)
             else:
                 exact[key] = i
         self.progress("blocks", 1, 4)
-        reps = [i for i in exact.values() if self.items[i].block.kind in _TEXT_KINDS
+        reps = [i for i in exact.values() if self.items[i].block.kind in TEXT_KINDS
                 and len(self.items[i].tokens) >= SHORT_WORDS]
         reps.sort(key=self.rank)
         texts = [self.items[i].text for i in reps]
@@ -323,7 +293,7 @@ class _Merge:
         closest_guarded: dict[int, object] = {}
         for link in links:
             if link.guard is None:
-                self.merge(reps[link.member], reps[link.leader], _RULE_ID["near-duplicate"], link.score)
+                self.merge(reps[link.member], reps[link.leader], NEAR_DUPLICATE_RULE, link.score)
             elif link.member not in closest_guarded or link.score > closest_guarded[link.member].score:
                 closest_guarded[link.member] = link
         # The audit lists, per text, the most similar text a guard kept it apart from.
@@ -366,13 +336,13 @@ class _Merge:
                 continue
             size = len(self.items[r].tokens)
             rarest = min(mine, key=lambda c: len(holders[c]))
-            for other in holders[rarest][:_POSTING_CAP]:
+            for other in holders[rarest][:POSTING_CAP]:
                 if other == r or len(self.items[other].tokens) <= size:
                     continue
                 if mine <= {cluster[s] for s in split[other]}:
                     theirs = set(self.items[other].tokens)
                     score = sum(1 for t in self.items[r].tokens if t in theirs) / size
-                    self.merge(r, other, "sentences-contained", round(score, 4))
+                    self.merge(r, other, SENTENCES_CONTAINED_RULE, round(score, 4))
                     break
 
     # ---- stage 4: sections ---------------------------------------------------------------------
@@ -393,10 +363,10 @@ class _Merge:
                 continue  # nothing in it is said anywhere else: no section can contain it or be contained in it
             votes: dict[int, int] = {}
             for root in dict.fromkeys(roots):
-                for other in leaders_by_root[root][:_POSTING_CAP]:
+                for other in leaders_by_root[root][:POSTING_CAP]:
                     votes[other] = votes.get(other, 0) + 1
             target = None
-            for other in heapq.nsmallest(8, votes, key=lambda o: (-votes[o], o)):
+            for other in heapq.nsmallest(CANDIDATES, votes, key=lambda o: (-votes[o], o)):
                 theirs = {root_of[i] for i in self.section_items[other]}
                 share = sum(1 for r in roots if r in theirs) / len(roots)
                 if share >= SECTION_CONTAINMENT:
@@ -504,8 +474,8 @@ class _Merge:
         rule = self.assignment[g].rule
         # A heading that only starts with the topic's name ("IAM roles") says more than the topic's title,
         # even a note's title; a note's title placed by its words or its parent is not shown.
-        if g in self.section_target or rule not in ("inherit", "keyword", "alias-prefix") \
-                or section.level == 1 and rule != "alias-prefix":
+        if g in self.section_target or rule not in (INHERIT_RULE, KEYWORD_RULE, ALIAS_PREFIX_RULE) \
+                or section.level == 1 and rule != ALIAS_PREFIX_RULE:
             return None
         return section.title.rstrip(": ") or None
 
@@ -598,24 +568,24 @@ class _Merge:
     def records(self) -> list[MergeRecord]:
         out: list[MergeRecord] = []
         for number, dup in enumerate(self.duplicates, 1):
-            rule = "note-exact" if dup.kind == "exact" else _RULE_ID["note-contained"]
+            rule = NOTE_EXACT_RULE if dup.kind == "exact" else NOTE_CONTAINED_RULE
             out.append(MergeRecord(f"N{number}", "note", Source(dup.duplicate_of, 1), (Source(dup.note, 1),),
                                    dup.score, rule, self._title(dup.duplicate_of), (self._title(dup.note),)))
         for number, (g, target, score) in enumerate(sorted(self.section_records), 1):
             (n, s), (tn, ts) = self.sections[g], self.sections[target]
             left, right = self.notes[tn].sections[ts], self.notes[n].sections[s]
             out.append(MergeRecord(f"S{number}", "section", left.source, (right.source,), score,
-                                   _RULE_ID["section-contained"], left.title, (right.title,)))
-        order = [r.id.split(">=")[0] for r in MERGE_RULES]
+                                   SECTION_CONTAINED_RULE, left.title, (right.title,)))
+        rank = {r.id: position for position, r in enumerate(MERGE_RULES)}
         number = 0
         for canonical, ids in self.clusters:
             others = [i for i in ids if i != canonical]
             rules = {self.rule_of.get(i) for i in ids} - {None}
-            block_rules = {r for r in rules if not r.startswith("note-")}
+            block_rules = rules - NOTE_RULES
             if not block_rules:
                 continue  # only copies inside a duplicate note: its note record says it all
             number += 1
-            rule = max(block_rules, key=lambda r: order.index(r.split(">=")[0]))
+            rule = max(block_rules, key=rank.__getitem__)
             score = min(self.score_of.get(i, 1.0) for i in ids)
             kept_text = self.items[canonical].block.markdown
             dropped = tuple(dict.fromkeys(self.items[i].block.markdown for i in others
@@ -635,7 +605,7 @@ class _Merge:
             assignment = self.assignment[g]
             note = self.notes[n]
             if assignment.topic is None and self.section_items[g] and n not in self.duplicate_of:
-                reason = ("the note is not about a configured topic" if assignment.rule == "off-topic-note"
+                reason = ("the note is not about a configured topic" if assignment.rule == OFF_TOPIC_RULE
                           else "no topic alias, fuzzy heading match or keywords")
                 section = note.sections[s]
                 out.append(UnassignedSection(note.path, section.title, section.source.line, reason))
