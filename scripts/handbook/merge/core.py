@@ -80,8 +80,8 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress) -> Merge
 
 def _counts(corpus: Corpus, duplicates: NoteDedup, canonical: tuple[int, ...]) -> MergeCounts:
     kept = sum(1 for i in range(len(corpus.items)) if canonical[i] == i)
-    return MergeCounts(notes=len(corpus.notes), duplicate_notes=len(duplicates.duplicates), input_blocks=len(corpus.items),
-                       kept=kept, merged=len(corpus.items) - kept)
+    return MergeCounts(notes=len(corpus.notes), duplicate_notes=len(duplicates.duplicates),
+                       input_blocks=len(corpus.items), kept=kept, merged=len(corpus.items) - kept)
 
 
 def _block_homes(corpus: Corpus, pages: Pages, canonical: tuple[int, ...]) -> dict[Source, tuple[str, str]]:

@@ -131,7 +131,8 @@ def _container(corpus: Corpus, ids: list[int], mine: dict[str, int], total: int,
     """(the larger note this one is contained in, "contained", share of words) or None."""
     items = corpus.items
     # A fixed sample of the note's distinctive blocks: if the note is contained in another, so are they.
-    distinctive = heapq.nsmallest(DISTINCTIVE_SAMPLE, (k for k, i in mine.items() if len(items[i].tokens) >= SHORT_WORDS))
+    distinctive = heapq.nsmallest(DISTINCTIVE_SAMPLE,
+                                  (k for k, i in mine.items() if len(items[i].tokens) >= SHORT_WORDS))
     votes: dict[int, int] = {}
     for key in distinctive:
         for leader in postings.get(key, ())[:POSTING_CAP]:

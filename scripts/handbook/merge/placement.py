@@ -1,4 +1,4 @@
-"""Assignment stage: every note section goes to a topic section or its note's own page (rules: handbook.merge.assign)."""
+"""Assignment stage: each note section goes to a topic section or its note's own page (rules: handbook.merge.assign)."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ def place_sections(corpus: Corpus, outline: Outline, progress: Progress) -> Plac
         assignments.extend(assigner.assign_note(note, lambda index: tuple(
             t for i in corpus.sections[groups[index]].items for t in corpus.items[i].tokens)))
     progress("assign", len(corpus.notes), len(corpus.notes))
-    destinations = tuple(TopicDestination(assignment.topic) if assignment.topic else OtherDestination(ref.note, ref.index)
-                         for ref, assignment in zip(corpus.sections, assignments))
+    destinations = tuple(
+        TopicDestination(assignment.topic) if assignment.topic else OtherDestination(ref.note, ref.index)
+        for ref, assignment in zip(corpus.sections, assignments))
     moved: dict[int, Destination] = {}
     for g in range(len(corpus.sections) - 1):
         lead_in = _lead_in_destination(corpus, outline, destinations, g)
@@ -53,7 +54,8 @@ def _lead_in_destination(corpus: Corpus, outline: Outline, destinations: tuple[D
     last = corpus.items[ids[-1]].block
     note = corpus.notes[here.note]
     if len(ids) < 2 or last.kind != "paragraph" or not last.markdown.rstrip().endswith(":") \
-            or len(sentences(last.markdown)) != 1 or note.sections[after.index].level <= note.sections[here.index].level:
+            or len(sentences(last.markdown)) != 1 \
+            or note.sections[after.index].level <= note.sections[here.index].level:
         return None
     target = outline.section(next_destination.topic)
     if target.level > 2:

@@ -13,7 +13,9 @@ from .outline import Outline
 from .pages import Pages
 from .placement import Placement
 from .result import MergeRecord, UnassignedSection
-from .settings import MERGE_RULES, NOTE_CONTAINED_RULE, NOTE_EXACT_RULE, NOTE_RULES, OFF_TOPIC_RULE, SECTION_CONTAINED_RULE
+from .settings import (
+    MERGE_RULES, NOTE_CONTAINED_RULE, NOTE_EXACT_RULE, NOTE_RULES, OFF_TOPIC_RULE, SECTION_CONTAINED_RULE,
+)
 
 NoteHome = tuple[str, "str | None", str, "str | None"]  # note path, heading slug or block id, page, anchor
 
