@@ -6,16 +6,17 @@
     audit = render_merge_audit(result, from_page)       # Markdown for the build report
     data = merge_report(result)                         # JSON-ready dict for report.json
 
-Assignment rules: handbook.merge.assign; thresholds, merge rules and the canonical rule:
-handbook.merge.core; fact guards: handbook.merge.guards; candidate search: handbook.merge.lsh.
+Thresholds and the names of every rule: handbook.merge.settings; the stages in order: handbook.merge.core;
+assignment rules: handbook.merge.assign; fact guards: handbook.merge.guards; candidate search: handbook.merge.lsh.
 """
 
 from __future__ import annotations
 
-from .core import CANONICAL_RULE, MERGE_RULES, NEAR_DUPLICATE, NOTE_CONTAINMENT, SECTION_CONTAINMENT, SHORT_WORDS, merge_notes
+from .core import merge_notes
 from .guards import FACT_GUARDS
 from .outline import Outline, TopicPageSpec, TopicSection, load_topics
 from .render import GENERATED_BANNER, merge_report, render_merge_audit, render_topic_pages
+from .settings import CANONICAL_RULE, MERGE_RULES, NEAR_DUPLICATE, NOTE_CONTAINMENT, SECTION_CONTAINMENT, SHORT_WORDS
 from .result import (
     GuardRecord, MergeCounts, MergedBlock, MergedSection, MergeRecord, MergeResult, NoteDuplicate, OtherPage,
     TopicPage, UnassignedSection,

@@ -22,14 +22,12 @@ from rapidfuzz import fuzz, process
 
 from ..model import Note
 from .outline import Outline
+from .settings import (
+    ALIAS_PREFIX_RULE, ALIAS_RULE, FUZZY_RULE, FUZZY_THRESHOLD, HEADING_RULES, HEADING_WEIGHT, INHERIT_RULE,
+    KEYWORD_MIN, KEYWORD_RULE, OFF_TOPIC_RULE, PREFIX_ACRONYM_LETTERS, UNASSIGNED_RULE,
+)
 from .text import heading_key, words
 
-FUZZY_THRESHOLD = 88.0
-KEYWORD_MIN = 3
-HEADING_WEIGHT = 2
-PREFIX_ACRONYM_LETTERS = 4  # an alias this short is an acronym (iam, kms, saas)
-# Rules that match a heading to a topic, as opposed to inheriting or scoring keywords.
-HEADING_RULES = ("alias", "fuzzy", "alias-prefix")
 _LEADING = frozenset({"the", "a", "an"})
 
 
@@ -75,13 +73,13 @@ class Assigner:
         if not key:
             return None
         if key in self.alias:
-            return Assignment(self.alias[key], "alias", 100.0)
+            return Assignment(self.alias[key], ALIAS_RULE, 100.0)
         found = process.extractOne(key, self.choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_THRESHOLD)
         if found is not None:
-            return Assignment(self.alias[found[0]], "fuzzy", round(found[1], 1))
+            return Assignment(self.alias[found[0]], FUZZY_RULE, round(found[1], 1))
         prefix = next((a for a in self.prefixes if key.startswith(a + " ")), None)
         if prefix is not None:
-            return Assignment(self.alias[prefix], "alias-prefix", 100.0)
+            return Assignment(self.alias[prefix], ALIAS_PREFIX_RULE, 100.0)
         return None
 
     def _phrases(self, tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
@@ -105,7 +103,7 @@ class Assigner:
         if not scores:
             return None
         best = min(scores, key=lambda s: (-scores[s], self.order[s]))
-        return Assignment(best, "keyword", float(scores[best])) if scores[best] >= KEYWORD_MIN else None
+        return Assignment(best, KEYWORD_RULE, float(scores[best])) if scores[best] >= KEYWORD_MIN else None
 
     def assign_note(self, note: Note, body_of: Callable[[int], tuple[str, ...]] | None = None
                     ) -> tuple[Assignment, ...]:
@@ -121,18 +119,18 @@ class Assigner:
             if found is None and index == 0 and section.title != note.title:
                 found = self.by_heading(note.title)
             if found is None and parent is not None:
-                found = Assignment(parent, "inherit", 0.0)
+                found = Assignment(parent, INHERIT_RULE, 0.0)
             if found is None:
                 body = body_of(index) if body_of is not None else tuple(
                     w for block in section.blocks for w in words(block.markdown))
                 found = self.by_keywords(section.title, body)
             if found is None and index > 0 and out and out[0].rule in HEADING_RULES:
-                found = Assignment(out[0].topic, "inherit", 0.0)  # a generic heading in a note about one topic
-            found = found or Assignment(None, "unassigned", 0.0)
+                found = Assignment(out[0].topic, INHERIT_RULE, 0.0)  # a generic heading in a note about one topic
+            found = found or Assignment(None, UNASSIGNED_RULE, 0.0)
             out.append(found)
             stack.append((section.level, found.topic))
         if not self._is_topical(note, out):
-            return tuple(Assignment(None, "off-topic-note", 0.0) for _ in out)
+            return tuple(Assignment(None, OFF_TOPIC_RULE, 0.0) for _ in out)
         return tuple(out)
 
     @staticmethod

@@ -13,6 +13,9 @@ from typing import Callable
 
 from ..footnotes import defined_labels
 from .outline import FactTerms
+from .settings import (
+    ACTOR_GUARD, CATEGORY_GUARD, FOOTNOTE_GUARD, LINK_GUARD, NEGATION_GUARD, NUMBER_GUARD, SERVICE_GUARD,
+)
 from .text import link_targets
 
 NEGATIONS = frozenset(
@@ -86,13 +89,13 @@ def _footnotes(tokens, markdown, lex: Lexicon):
 
 
 FACT_GUARDS: tuple[FactGuard, ...] = (
-    FactGuard("actor", "a different actor (AWS vs the customer)", _actors),
-    FactGuard("negation", "one says not/no/never/cannot/without, the other does not", _negated),
-    FactGuard("category", "a different service category (infrastructure, container, abstracted)", _categories),
-    FactGuard("number", "different numbers (N+1 vs N+2, 24x7 vs 9-5)", _numbers),
-    FactGuard("service", "different AWS services (EC2 vs S3)", _services),
-    FactGuard("link", "links to different pages or notes ('check here' pointing elsewhere)", _links),
-    FactGuard("footnote", "footnote definitions with different labels, or one text is a footnote and the other not",
+    FactGuard(ACTOR_GUARD, "a different actor (AWS vs the customer)", _actors),
+    FactGuard(NEGATION_GUARD, "one says not/no/never/cannot/without, the other does not", _negated),
+    FactGuard(CATEGORY_GUARD, "a different service category (infrastructure, container, abstracted)", _categories),
+    FactGuard(NUMBER_GUARD, "different numbers (N+1 vs N+2, 24x7 vs 9-5)", _numbers),
+    FactGuard(SERVICE_GUARD, "different AWS services (EC2 vs S3)", _services),
+    FactGuard(LINK_GUARD, "links to different pages or notes ('check here' pointing elsewhere)", _links),
+    FactGuard(FOOTNOTE_GUARD, "footnote definitions with different labels, or one text is a footnote and the other not",
               _footnotes),
 )
 

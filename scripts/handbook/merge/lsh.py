@@ -18,13 +18,10 @@ from typing import Callable, Sequence
 import numpy as np
 from rapidfuzz.distance import Indel
 
+from .settings import BANDS, BUCKET_CAP, MAX_CANDIDATES, NUM_PERM
 from .text import STOPWORDS, token_hash
 
-NUM_PERM = 64
-BANDS = 16
 ROWS = NUM_PERM // BANDS
-BUCKET_CAP = 8  # leaders kept per LSH bucket: a bucket full of distinct leaders adds no recall, only cost
-MAX_CANDIDATES = 8  # leaders verified per text at most, those sharing the most bands first
 _CHUNK = 1 << 16
 
 _rng = np.random.default_rng(20240611)  # fixed: signatures must not change between runs

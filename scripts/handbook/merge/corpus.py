@@ -1,0 +1,136 @@
+"""What every merge stage reads and the clusters they build: the input blocks numbered once, and where they go."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from ..model import Block, Note, Section, record
+from .text import words
+
+Progress = Callable[[str, int, int], None]
+
+
+@record
+class Item:
+    """One input block with its comparison text; `index` is its number in Corpus.items."""
+
+    index: int
+    note: int  # index into Corpus.notes
+    section: int  # index into Corpus.sections
+    block: Block
+    text: str
+    tokens: tuple[str, ...]
+    parent: int | None  # the list item this one is nested under, within its section
+
+
+@record
+class SectionRef:
+    """One note section: its note (index into Corpus.notes), its place in that note, and its items."""
+
+    note: int
+    index: int
+    items: tuple[int, ...]
+
+
+@record
+class TopicDestination:
+    """A topic section of the outline, by id."""
+
+    topic: str
+
+
+@record
+class OtherDestination:
+    """A note section kept on its note's own page (other/): note index and section index in the note."""
+
+    note: int
+    section: int
+
+
+Destination = TopicDestination | OtherDestination
+
+
+@record
+class Corpus:
+    """The notes in path order with every section and block numbered; built once, read by every stage."""
+
+    notes: tuple[Note, ...]
+    items: tuple[Item, ...]
+    sections: tuple[SectionRef, ...]
+    note_sections: tuple[tuple[int, ...], ...]  # per note: its indexes into `sections`
+
+    def section(self, index: int) -> Section:
+        """The note section behind Corpus.sections[index]."""
+        ref = self.sections[index]
+        return self.notes[ref.note].sections[ref.index]
+
+    def rank(self, index: int) -> tuple:
+        """The order blocks are visited in: longer first, then earlier note path and line."""
+        item = self.items[index]
+        return (-len(item.tokens), item.note, item.block.source.line, index)  # notes are sorted by path
+
+    def position(self, index: int) -> tuple[int, int]:
+        """Where a block is in the input: note (notes are sorted by path), then line."""
+        item = self.items[index]
+        return item.note, item.block.source.line
+
+
+def read_corpus(notes: Sequence[Note]) -> Corpus:
+    """Number the notes (by path), their sections and their blocks."""
+    ordered = tuple(sorted(notes, key=lambda n: n.path))
+    items: list[Item] = []
+    sections: list[SectionRef] = []
+    note_sections: list[tuple[int, ...]] = []
+    for n, note in enumerate(ordered):
+        first_section = len(sections)
+        for s, section in enumerate(note.sections):
+            start = len(items)
+            for block, parent in zip(section.blocks, _parents(section.blocks, start)):
+                tokens = words(block.markdown)
+                items.append(Item(len(items), n, len(sections), block, " ".join(tokens), tokens, parent))
+            sections.append(SectionRef(n, s, tuple(range(start, len(items)))))
+        note_sections.append(tuple(range(first_section, len(sections))))
+    return Corpus(ordered, tuple(items), tuple(sections), tuple(note_sections))
+
+
+def _parents(blocks: Sequence[Block], offset: int) -> list[int | None]:
+    out: list[int | None] = []
+    stack: list[tuple[int, int]] = []  # (depth, index)
+    for position, block in enumerate(blocks):
+        if block.kind != "list_item":
+            stack.clear()
+            out.append(None)
+            continue
+        while stack and stack[-1][0] >= block.depth:
+            stack.pop()
+        out.append(stack[-1][1] if stack else None)
+        stack.append((block.depth, offset + position))
+    return out
+
+
+class Clusters:
+    """Which blocks were merged into which (a union-find over the items), with the rule and score of each join.
+
+    The note and block stages add to it in turn; the later stages only read it."""
+
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+        self.rule_of: dict[int, str] = {}  # former root -> the rule that joined its whole sub-cluster
+        self.score_of: dict[int, float] = {}
+
+    def find(self, x: int) -> int:
+        """The root of x's cluster."""
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def merge(self, member: int, into: int, rule: str, score: float) -> None:
+        """Put member's cluster under into's root, recording why (nothing happens when they are together)."""
+        member_root, into_root = self.find(member), self.find(into)
+        if member_root != into_root:
+            self.parent[member_root] = into_root
+            self.rule_of[member_root] = rule
+            self.score_of[member_root] = score
