@@ -1,29 +1,22 @@
-"""The merge stage over notes from the real normaliser (skipped until handbook.normalise is importable)."""
+"""The merge stage over the seed notes as the build normalises them: which notes are duplicates, and that every block
+has a home on a page."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from handbook.merge import load_topics, merge_notes, render_topic_pages
-from handbook.model import RawNote
-
-ROOT = Path(__file__).resolve().parents[1]
-normalise = pytest.importorskip("handbook.normalise")
+from tests.conftest import DATA, seed_notes
 
 
 @pytest.fixture(scope="module")
 def merged():
-    paths = sorted((ROOT / "data" / "notes").glob("*.md"))
-    context = normalise.load_context(ROOT / "data", frozenset(p.name for p in paths))
-    notes = [normalise.normalise_note(RawNote(p.name, p.read_text(encoding="utf-8"), p.stat().st_size), context)
-             for p in paths]
-    result = merge_notes(notes, load_topics(ROOT / "data"))
+    notes = seed_notes()
+    result = merge_notes(notes, load_topics(DATA))
     return notes, result, {f.path: f.content for f in render_topic_pages(result)}
 
 
-def test_normalised_seeds_merge_like_the_test_helper_says(merged):
+def test_the_seeds_have_one_contained_duplicate_and_every_section_is_assigned(merged):
     _, result, _ = merged
     assert [(d.note[:3], d.duplicate_of[:3], d.kind) for d in result.duplicate_notes] == [("002", "003", "contained")]
     assert result.unassigned == ()

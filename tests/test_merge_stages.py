@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -14,23 +13,22 @@ from handbook.merge.guards import Lexicon
 from handbook.merge.layout import lay_out
 from handbook.merge.placement import place_sections
 from handbook.merge.settings import EXACT_HASH_RULE, MERGE_RULES, NOTE_CONTAINED_RULE, NOTE_EXACT_RULE
-from tests.test_merge_support import make_note
+from tests.conftest import DATA, norm
 
-ROOT = Path(__file__).resolve().parents[1]
 
 NOTES = [
-    make_note("b.md", "# IAM\n\nIAM users sign in with a password and an MFA device.\n\n"
-                      "## Cooking\n\nBoil the pasta for ten minutes in salted water.\n"),
-    make_note("a.md", "# IAM\n\nIAM users sign in with a password and an MFA device.\n\n"
-                      "## Cooking\n\nBoil the pasta for ten minutes in salted water.\n"),
-    make_note("c.md", "# Identity and Access Management\n\n"
-                      "IAM users sign in with a password and an MFA device.\n\n- users\n- roles\n"),
+    norm(path="b.md", text="# IAM\n\nIAM users sign in with a password and an MFA device.\n\n"
+                           "## Cooking\n\nBoil the pasta for ten minutes in salted water.\n"),
+    norm(path="a.md", text="# IAM\n\nIAM users sign in with a password and an MFA device.\n\n"
+                           "## Cooking\n\nBoil the pasta for ten minutes in salted water.\n"),
+    norm(path="c.md", text="# Identity and Access Management\n\n"
+                           "IAM users sign in with a password and an MFA device.\n\n- users\n- roles\n"),
 ]
 
 
 @pytest.fixture(scope="module")
 def outline():
-    return load_topics(ROOT / "data")
+    return load_topics(DATA)
 
 
 def _silent(stage, done, total):
