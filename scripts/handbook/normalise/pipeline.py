@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
@@ -12,9 +11,10 @@ from markdown_it.common.utils import normalizeReference
 from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from ..paths import file_stem
+from ..plaintext import plain_text
 from .blocks import (
     BLOCK_ID_RULE,
-    CONTAINER_MARKER, CONTAINER_PREFIX, INLINE_PARSER, LIST_SEPARATOR, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered,
+    CONTAINER_MARKER, CONTAINER_PREFIX, LIST_SEPARATOR, LIST_TYPES, PARSER, BlockRenderer, Node, Rendered,
     join_rendered, one_line, parse_blocks, parse_tree, starts_with_definition,
 )
 from .context import NormaliseContext
@@ -42,21 +42,6 @@ class Heading:
     plain: str
     level: int
     line: int  # parsed-text line
-
-
-@functools.lru_cache(maxsize=4096)
-def plain_text(markdown: str) -> str:
-    """The visible text of one line of inline Markdown."""
-    tokens = INLINE_PARSER.parseInline(markdown)
-    parts: list[str] = []
-    for token in tokens[0].children or () if tokens else ():
-        if token.type in ("text", "code_inline"):
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif token.type == "image":
-            parts.append(token.content)
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 def pretty_stem(path: str) -> str:
@@ -418,7 +403,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         if not text_md:
             log.repair(node.map[0], "empty-heading", original, "")
             continue
-        headings.append(Heading(node, text_md, plain_text(text_md), level, node.map[0]))
+        headings.append(Heading(node, text_md, plain_text(text_md, inline=True), level, node.map[0]))
 
     title_heading: Heading | None = None
     if front.title:
