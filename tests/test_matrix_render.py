@@ -171,7 +171,7 @@ def test_data_strings_are_escaped_not_interpreted():
     assert md_text("a | b *c* [d](e) <b> {#x}") == r"a \| b \*c\* \[d\](e) &lt;b&gt; \{\#x\}"
     assert md_cell("one\ntwo | three") == r"one two \| three"
     assert md_title('say "hi" | <now>') == "say &quot;hi&quot; &#124; &lt;now&gt;"
-    assert plain_text("- **Customer Responsibility**: see [the page](x.md) and [[Note|alias]]") == (
+    assert plain_text("- **Customer Responsibility**: see [the page](x.md) and [alias](note:Note)") == (
         "Customer Responsibility: see the page and alias")
 
 

@@ -8,12 +8,8 @@ import unicodedata
 import zlib
 from functools import lru_cache
 
-# Each pattern's last branch takes the text that a failed match read (`[` up to the next `]`, or a
-# destination that no `)` closes) in one step: every `[` in it would fail the same way, and trying each
-# in turn made a note of unclosed brackets cost the square of its length.
-_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)|\[[^\]]*+(?:\]\([^)]*+)?")
-_WIKILINK = re.compile(r"!?\[\[(?P<target>[^\]|#]*)(?:#[^\]|]*)?(?:\|(?P<alias>[^\]]*))?\]\]|\[\[[^\]]*+")
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
+from ..plaintext import plain_text
+
 _HEADING_NUMBER = re.compile(r"^\s*(?:\d+[.)]|[ivx]+[.)])\s*")
 _WORD = re.compile(r"[a-z0-9]+(?:[+'][a-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9*_`\[(])|\n+")
@@ -24,22 +20,8 @@ STOPWORDS = frozenset(
 
 
 def plain(markdown: str) -> str:
-    """Markdown without markup: link and image text kept, emphasis, code ticks, list markers and the
-    normaliser's line breaks dropped."""
-    text = _WIKILINK.sub(_wikilink_text, markdown.replace("<br>\n", "\n"))
-    text = _LINK.sub(_link_text, text)
-    text = _LIST_MARKER.sub("", text)
-    return text.replace("**", "").replace("__", "").replace("`", "").replace("_", " ").replace("*", " ")
-
-
-def _wikilink_text(match: re.Match[str]) -> str:
-    if match.group("target") is None:
-        return match.group()
-    return match.group("alias") or match.group("target")
-
-
-def _link_text(match: re.Match[str]) -> str:
-    return match.group() if match.group("text") is None else match.group("text")
+    """A block's visible text as the merge compares it: with entities as written (see plain_text)."""
+    return plain_text(markdown, entities_as_written=True)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
@@ -12,6 +11,7 @@ from markdown_it.common.utils import normalizeReference
 from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from ..paths import file_stem
+from ..plaintext import plain_text
 from .blocks import (
     BLOCK_ID_RULE,
     CONTAINER_MARKER, CONTAINER_PREFIX, LIST_SEPARATOR, LIST_TYPES, BlockRenderer, Rendered,
@@ -21,7 +21,7 @@ from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
 from .inline import ODD_SPACE, REFERENCE_LABEL, TAG, Unit, convert_reference_definition, has_relative_link
 from .log import Finding, RepairLog
-from .parse import INLINE_PARSER, PARSER, Parses
+from .parse import PARSER, Parses
 from .tree import Node
 from .sections import LaidOutSection
 from .references import drop_used_definitions, inline_reference_links
@@ -50,21 +50,6 @@ class Heading:
     plain: str
     level: int
     line: int  # parsed-text line
-
-
-@functools.lru_cache(maxsize=4096)
-def plain_text(markdown: str) -> str:
-    """The visible text of one line of inline Markdown."""
-    tokens = INLINE_PARSER.parseInline(markdown)
-    parts: list[str] = []
-    for token in tokens[0].children or () if tokens else ():
-        if token.type in ("text", "code_inline"):
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif token.type == "image":
-            parts.append(token.content)
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 def pretty_stem(path: str) -> str:
@@ -426,7 +411,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         if not text_md:
             log.repair(node.map[0], EMPTY_HEADING, original, "")
             continue
-        headings.append(Heading(node, text_md, plain_text(text_md), level, node.map[0]))
+        headings.append(Heading(node, text_md, plain_text(text_md, inline=True), level, node.map[0]))
 
     title_heading: Heading | None = None
     if front.title:
