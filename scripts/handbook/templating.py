@@ -263,6 +263,8 @@ def make_env(templates_dir: Path) -> Environment:
     env.filters["cell"] = table_cell
     env.filters["md"] = md_text
     env.filters["list_text"] = list_text
+    env.filters["nav_label"] = nav_label
+    env.filters["nav_section_label"] = nav_section_label
     env.filters["md_cell"] = md_cell
     env.filters["attr"] = md_title
     env.filters["page_title"] = page_title

@@ -16,7 +16,7 @@ from ..links import link_texts
 from ..model import GeneratedFile, Source
 from ..normalise import LIST_SEPARATOR, ListKinds
 from ..pages import capped_rows
-from ..templating import TEMPLATES, count, id_code, list_text, make_env, md_cell, nav_label, nav_section_label, source_link
+from ..templating import TEMPLATES, count, id_code, make_env, md_cell, source_link
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, path_slug, reading_order, rel_link
 from .core import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -191,6 +191,9 @@ class OtherPageView:
 TOPIC_TEMPLATE = "topics/topic.md.j2"
 OTHER_TEMPLATE = "topics/other.md.j2"
 MACROS_TEMPLATE = "topics/_macros.md.j2"
+TOPICS_INDEX_TEMPLATE = "topics/index.md.j2"
+OTHER_INDEX_TEMPLATE = "topics/other-index.md.j2"
+NAV_TEMPLATE = "topics/SUMMARY.md.j2"
 
 
 def _block_views(
@@ -240,9 +243,9 @@ def _section_view(
                        tuple(footer), _credit(section, page, titles) if credit and section.blocks else None)
 
 
-def _page_text(template: Template, page: TopicPageView | OtherPageView) -> str:
-    rendered = template.render(page=page, banner=GENERATED_BANNER, search_boost=TOPIC_SEARCH_BOOST,
-                               list_separator=LIST_SEPARATOR)
+def _page_text(template: Template, **values: object) -> str:
+    rendered = template.render(banner=GENERATED_BANNER, search_boost=TOPIC_SEARCH_BOOST,
+                               list_separator=LIST_SEPARATOR, **values)
     # A page ends in one newline, whatever its last block ends with.
     return rendered.rstrip() + "\n"
 
@@ -296,7 +299,7 @@ def render_topic_page(
 ) -> str:
     """One topic page, from templates/topics/topic.md.j2 (see topic_page_view)."""
     return _page_text(make_env(templates_dir).get_template(TOPIC_TEMPLATE),
-                      topic_page_view(page, result, annotations, footers))
+                      page=topic_page_view(page, result, annotations, footers))
 
 
 def render_other_page(
@@ -304,13 +307,48 @@ def render_other_page(
     templates_dir: Path = TEMPLATES,
 ) -> str:
     """The part of one note that fits no topic (or the whole note), from templates/topics/other.md.j2."""
-    return _page_text(make_env(templates_dir).get_template(OTHER_TEMPLATE), other_page_view(page, result, annotations))
+    return _page_text(make_env(templates_dir).get_template(OTHER_TEMPLATE),
+                      page=other_page_view(page, result, annotations))
 
 
-def _summary(entries: Sequence[tuple[str, str, int]], index_title: str) -> str:
-    lines = [GENERATED_BANNER, "", f"* [{index_title}](index.md)"]
-    lines += [f"{'    ' * depth}* [{nav_label(title)}]({link})" for title, link, depth in entries]
-    return "\n".join(lines) + "\n"
+@dataclass(frozen=True)
+class NavEntry:
+    """One line of a page list or navigation: a title, its link ("" for a folder, which only groups), its depth."""
+
+    title: str
+    link: str
+    depth: int
+
+
+@dataclass(frozen=True)
+class TopicEntry:
+    """One topic page as the topics index lists it, with a line for each of its sections."""
+
+    title: str
+    link: str
+    summary: str
+    sections: tuple[NavEntry, ...]
+
+
+def _topic_entry(page: TopicPage) -> TopicEntry:
+    local = posixpath.basename(page.path)
+    return TopicEntry(page.title, local, page.summary,
+                      tuple(NavEntry(s.title, f"{local}#{s.id}", max(0, s.level - 2)) for s in page.sections))
+
+
+def _other_entries(pages: Sequence[OtherPage]) -> tuple[NavEntry, ...]:
+    """The other pages in reading order, each after the first mention of each of its note's folders."""
+    entries: list[NavEntry] = []
+    shown_folders: set[str] = set()
+    for page in pages:
+        folders = page.note.split("/")[:-1]
+        for depth in range(len(folders)):
+            key = "/".join(folders[:depth + 1])
+            if key not in shown_folders:
+                shown_folders.add(key)
+                entries.append(NavEntry(folders[depth], "", depth))
+        entries.append(NavEntry(page.title, posixpath.relpath(page.path, OTHER_DIR), len(folders)))
+    return tuple(entries)
 
 
 def render_topic_pages(
@@ -322,51 +360,24 @@ def render_topic_pages(
     """Every topic page and other page, their SUMMARY.md navigation files and index pages."""
     env = make_env(templates_dir)
     topic_template, other_template = env.get_template(TOPIC_TEMPLATE), env.get_template(OTHER_TEMPLATE)
-    files: list[GeneratedFile] = []
-    index = [GENERATED_BANNER, "", "# Handbook topics", "",
-             "Every fact from the team's notes appears once, on the page it belongs to; "
-             "each section names the notes it came from.", ""]
-    for page in result.pages:
-        files.append(GeneratedFile(page.path, _page_text(topic_template, topic_page_view(page, result, annotations, footers))))
-        local = posixpath.basename(page.path)
-        index += [f"## [{list_text(page.title)}]({local})", ""]
-        if page.summary:
-            index += [page.summary, ""]
-        index += [f"{'    ' * max(0, s.level - 2)}- [{list_text(s.title)}]({local}#{s.id})" for s in page.sections] + [""]
-    files.append(GeneratedFile(f"{TOPICS_DIR}/index.md", "\n".join(index).rstrip() + "\n"))
-    files.append(GeneratedFile(f"{TOPICS_DIR}/SUMMARY.md", _summary(
-        [(p.title, posixpath.basename(p.path), 0) for p in result.pages], "Handbook topics")))
+    nav_template = env.get_template(NAV_TEMPLATE)
+    files = [GeneratedFile(page.path, _page_text(topic_template, page=topic_page_view(page, result, annotations, footers)))
+             for page in result.pages]
+    files.append(GeneratedFile(f"{TOPICS_DIR}/index.md", _page_text(
+        env.get_template(TOPICS_INDEX_TEMPLATE), topics=tuple(map(_topic_entry, result.pages)))))
+    files.append(GeneratedFile(f"{TOPICS_DIR}/SUMMARY.md", nav_template.render(
+        banner=GENERATED_BANNER, index_title="Handbook topics",
+        entries=[NavEntry(p.title, posixpath.basename(p.path), 0) for p in result.pages])))
 
-    other_index = [GENERATED_BANNER, "", "# Other notes", "",
-                   "What the notes say outside the handbook's topics, one page per note, in the notes' folders. "
-                   "Text that repeats a topic page is not shown again.", ""]
-    entries: list[tuple[str, str, int]] = []
-    shown_folders: set[str] = set()
-    for page in sorted(result.other_pages, key=lambda p: reading_order(p.note)):
-        files.append(GeneratedFile(page.path, _page_text(other_template, other_page_view(page, result, annotations))))
-        local = posixpath.relpath(page.path, OTHER_DIR)
-        folders = page.note.split("/")[:-1]
-        for depth in range(len(folders)):
-            key = "/".join(folders[:depth + 1])
-            if key not in shown_folders:
-                shown_folders.add(key)
-                entries.append((folders[depth], "", depth))
-                other_index.append(f"{'    ' * depth}- {list_text(folders[depth])}")
-        entries.append((page.title, local, len(folders)))
-        other_index.append(f"{'    ' * len(folders)}- [{list_text(page.title)}]({local})")
-    if not result.other_pages:
-        other_index.append("Every section of every note fits a topic.")
-    files.append(GeneratedFile(f"{OTHER_DIR}/index.md", "\n".join(other_index).rstrip() + "\n"))
-    files.append(GeneratedFile(f"{OTHER_DIR}/SUMMARY.md", _nav(entries)))
+    other_pages = sorted(result.other_pages, key=lambda p: reading_order(p.note))
+    files += [GeneratedFile(page.path, _page_text(other_template, page=other_page_view(page, result, annotations)))
+              for page in other_pages]
+    entries = _other_entries(other_pages)
+    files.append(GeneratedFile(f"{OTHER_DIR}/index.md", _page_text(env.get_template(OTHER_INDEX_TEMPLATE),
+                                                                   entries=entries)))
+    files.append(GeneratedFile(f"{OTHER_DIR}/SUMMARY.md", nav_template.render(
+        banner=GENERATED_BANNER, index_title="Other notes", entries=entries)))
     return files
-
-
-def _nav(entries: Sequence[tuple[str, str, int]]) -> str:
-    """literate-nav: folders become sections (a bare title line), notes become links."""
-    lines = [GENERATED_BANNER, "", "* [Other notes](index.md)"]
-    for title, link, depth in entries:
-        lines.append(f"{'    ' * depth}* [{nav_label(title)}]({link})" if link else f"{'    ' * depth}* {nav_section_label(title)}")
-    return "\n".join(lines) + "\n"
 
 
 # ---- audit --------------------------------------------------------------------------------------------
