@@ -217,10 +217,10 @@ def _block_views(
         text = texts.get(merged.block.source, merged.block.markdown)
         if merged.anchor:  # an attribute line ends the paragraph and gives it (or its list item) the id
             text += f"\n{{: #{merged.anchor} }}"
-        extra = dict.fromkeys(text for source in merged.sources for text in annotations.get(source, ()))
+        warnings = dict.fromkeys(w for source in merged.sources for w in annotations.get(source, ()))
         views.append(BlockView(
             starts_list, blank_before, merged.caption, _indent(text, merged.depth),
-            tuple(_indent(text, merged.depth + 1) if is_item else text for text in extra), bool(extra) and is_item,
+            tuple(_indent(w, merged.depth + 1) if is_item else w for w in warnings), bool(warnings) and is_item,
         ))
         previous = merged
     return tuple(views)
@@ -239,8 +239,9 @@ def _section_view(
     section: MergedSection, page: str, titles: Mapping[str, str], annotations: Mapping[Source, Sequence[str]],
     heading: bool = True, footer: Sequence[str] = (), texts: Mapping[Source, str] = {}, credit: bool = True,
 ) -> SectionView:
-    return SectionView(heading, section.level, section.title, section.id, _block_views(section.blocks, annotations, texts),
-                       tuple(footer), _credit(section, page, titles) if credit and section.blocks else None)
+    return SectionView(heading, section.level, section.title, section.id,
+                       _block_views(section.blocks, annotations, texts), tuple(footer),
+                       _credit(section, page, titles) if credit and section.blocks else None)
 
 
 def _page_text(template: Template, **values: object) -> str:
@@ -277,7 +278,9 @@ def topic_page_view(
     return TopicPageView(page.title, page.id, page.tags, page.summary, sections, footnotes.borrowed)
 
 
-def other_page_view(page: OtherPage, result: MergeResult, annotations: Mapping[Source, Sequence[str]] = {}) -> OtherPageView:
+def other_page_view(
+    page: OtherPage, result: MergeResult, annotations: Mapping[Source, Sequence[str]] = {}
+) -> OtherPageView:
     """What the page of one note's text outside the topics shows: the note's sections, deduplicated, under its title."""
     first = page.sections[0] if page.sections else None
     anchor = first.id if first is not None and first.level == 1 else path_slug(page.title)
@@ -361,7 +364,8 @@ def render_topic_pages(
     env = make_env(templates_dir)
     topic_template, other_template = env.get_template(TOPIC_TEMPLATE), env.get_template(OTHER_TEMPLATE)
     nav_template = env.get_template(NAV_TEMPLATE)
-    files = [GeneratedFile(page.path, _page_text(topic_template, page=topic_page_view(page, result, annotations, footers)))
+    files = [GeneratedFile(page.path,
+                           _page_text(topic_template, page=topic_page_view(page, result, annotations, footers)))
              for page in result.pages]
     files.append(GeneratedFile(f"{TOPICS_DIR}/index.md", _page_text(
         env.get_template(TOPICS_INDEX_TEMPLATE), topics=tuple(map(_topic_entry, result.pages)))))
