@@ -256,9 +256,9 @@ def _section_markdown(
     texts: Mapping[Source, str] = {}, credit: bool = True, templates_dir: Path = TEMPLATES,
 ) -> list[str]:
     """The lines of one section as a page shows it."""
-    macros = make_env(templates_dir).get_template(MACROS_TEMPLATE).make_module({"list_separator": LIST_SEPARATOR})
-    shown = macros.section(_section_view(section, page, titles, annotations, heading, footer, texts, credit))
-    return str(shown).split("\n")[:-1]  # every line the macro writes ends in a newline
+    macros = make_env(templates_dir).get_template(MACROS_TEMPLATE).module
+    view = _section_view(section, page, titles, annotations, heading, footer, texts, credit)
+    return str(macros.sections((view,), LIST_SEPARATOR)).split("\n")[:-1]  # the macro ends every line it writes
 
 
 def topic_page_view(
