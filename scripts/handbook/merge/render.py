@@ -1,4 +1,5 @@
-"""Render merged topics as Markdown pages, the audit section of the build report, and its JSON form."""
+"""Render merged topics as Markdown pages (their views here, their layout in templates/topics/), the audit section
+of the build report, and its JSON form."""
 
 from __future__ import annotations
 
