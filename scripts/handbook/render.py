@@ -236,7 +236,7 @@ def render_site(state: BuildState) -> RenderedSite:
     ]
     pages: list[GeneratedFile] = []
     subjects = section_subjects(result, matrix)
-    pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix, subjects))
+    pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix, subjects), templates_dir)
     pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
     pages += render_note_pages(views, templates_dir, state.notes_label)
     pages += asset_files(notes, state.notes_root, state.notes_label)
