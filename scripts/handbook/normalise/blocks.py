@@ -18,9 +18,12 @@ from markdown_it.token import Token
 
 from ..model import Block
 
-from .inline import (
-    MISSING_IMAGE_CLASS, REFERENCE_LABEL, REREAD_LIMIT, TAG, TAG_LINE, clean_html, lex, repair_inline, sanitise_tag,
-)
+from .inline import REREAD_LIMIT, repair_inline
+from .lexer import lex
+from .link_targets import REFERENCE_LABEL
+from .obsidian.embeds import MISSING_IMAGE_CLASS
+from .prose import TAG, TAG_LINE
+from .sanitise import clean_html, sanitise_tag
 from .log import RepairLog
 from .parse import PARSER, parse_once
 from .tree import Node

@@ -19,7 +19,9 @@ from .blocks import (
 )
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
-from .inline import ODD_SPACE, REFERENCE_LABEL, TAG, Unit, convert_reference_definition, has_relative_link
+from .inline import Unit
+from .link_targets import REFERENCE_LABEL, convert_reference_definition, has_relative_link
+from .prose import ODD_SPACE, TAG
 from .log import Finding, RepairLog
 from .parse import INLINE_PARSER, PARSER, Parses
 from .tree import Node

@@ -9,7 +9,7 @@ import re
 
 from ..footnotes import defined_labels, escape_definitions, referenced_labels
 from .blocks import CONTAINER_MARKER
-from .inline import lex
+from .lexer import lex
 from .log import RepairLog
 from .parse import Parses
 from .rules import Rule, rule
