@@ -12,11 +12,9 @@ from markdown_it.common.utils import normalizeReference
 from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from ..paths import file_stem
-from .blocks import (
-    BLOCK_ID_RULE,
-    CONTAINER_MARKER, CONTAINER_PREFIX, LIST_SEPARATOR, LIST_TYPES, BlockRenderer, Rendered,
-    join_rendered, one_line, starts_with_definition,
-)
+from .join import LIST_SEPARATOR, Rendered, join_rendered
+from .obsidian.block_ids import BLOCK_ID_RULE
+from .render import CONTAINER_MARKER, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, one_line, starts_with_definition
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
 from .inline import Unit

@@ -19,7 +19,8 @@ from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
-from .blocks import CONTAINER_PREFIX, DEFINITION_START, Rendered
+from .join import Rendered
+from .render import CONTAINER_PREFIX, DEFINITION_START
 from .parse import INLINE_PARSER, PARSER
 from .lexer import lex, lex_with_offsets
 from .link_targets import REFERENCE_DEFINITION, link_target_rule

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..footnotes import defined_labels, escape_definitions, referenced_labels
-from .blocks import CONTAINER_MARKER
+from .render import CONTAINER_MARKER
 from .lexer import lex
 from .log import RepairLog
 from .parse import Parses
