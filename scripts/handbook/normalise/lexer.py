@@ -13,6 +13,7 @@ from itertools import combinations
 
 from markdown_it.common import html_re
 
+from ..footnotes import LEXED_REFERENCE
 from .obsidian.embeds import MISSING_IMAGE_CLASS
 
 _TEMPLATE_EXPRESSION = r"\{\{[\s\S]*?\}\}"
@@ -27,7 +28,7 @@ _CONSTRUCTS = (
     ("html", (html_re.open_tag, html_re.close_tag, html_re.processing, html_re.declaration, html_re.cdata)),
     ("dest", r"\]\((?:[ \t]*<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"),
     ("reference", r"\]\[[^\[\]\n]*\]"),
-    ("footnote", r"\[\^[^\[\]\s]+\]"),
+    ("footnote", LEXED_REFERENCE),
     ("attr", r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}"),
     ("template", (_TEMPLATE_EXPRESSION, _TEMPLATE_STATEMENT)),
     ("url", r"(?:https?|ftp)://[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\]|www\.[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\]"),

@@ -25,7 +25,8 @@ from .parse import INLINE_PARSER, PARSER, Parses
 from .tree import Node
 from .sections import LaidOutSection
 from .references import drop_used_definitions, inline_reference_links
-from .structure import escape_unreferenced_definitions, footnote_references, repair_structure
+from .obsidian.footnotes import escape_unreferenced_definitions, footnote_references
+from .structure import repair_structure
 from .text import clean_text, escape_snippet_markers
 from .registry import (
     RepairRule,

@@ -15,6 +15,7 @@ from markdown_it.rules_block import StateBlock, reference
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
 
+from ..footnotes import DEFINITION_START as FOOTNOTE_DEFINITION_START
 from .inline import REREAD_LIMIT, repair_inline
 from .join import Rendered, indent, join_rendered
 from .lexer import lex
@@ -86,9 +87,6 @@ _TRAILING_BACKSLASHES = re.compile(r"\\+$")
 # A paragraph's first line that is only a label and colon: with a `<br>` after it, `[x]:<br>` would read
 # as a link reference definition whose target is `<br>`.
 _LABEL_ALONE = re.compile(r"^[ ]{0,3}" + REFERENCE_LABEL + r"[ \t]*$")
-# A line that starts a footnote definition, which Python-Markdown (like Obsidian) reads as a new footnote:
-# the line before it ends a footnote, not a line of text.
-_FOOTNOTE_DEFINITION_START = re.compile(r"^[ ]{0,3}\[\^[^\]\s]+\]:")
 
 
 def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
@@ -115,7 +113,7 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
         if index < len(lines) - 1 and at not in inside and not _ENDS_IN_BREAK.search(line) \
                 and not _STANDALONE_IMAGE.match(line) and not _STANDALONE_IMAGE.match(lines[index + 1][1]) \
                 and not (index == 0 and _LABEL_ALONE.match(line)) \
-                and not _FOOTNOTE_DEFINITION_START.match(lines[index + 1][1]):
+                and not FOOTNOTE_DEFINITION_START.match(lines[index + 1][1]):
             backslashes = _TRAILING_BACKSLASHES.search(line)
             shown = line[:-1] if backslashes and len(backslashes.group(0)) % 2 else line
             log.repair(number, OBSIDIAN_LINE_BREAK, line[-20:], shown[-20:] + LINE_BREAK)
