@@ -572,7 +572,7 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
     """One reading of the note with this context's corrections and names."""
     log = RepairLog(raw.path)
     text = clean_text(raw.text, log)
-    front, body = split_front_matter(text, raw.path)
+    front, body = split_front_matter(text, raw.path, ctx.front_matter_cache)
     log.line_offset = front.lines
     if front.keys:
         log.raw_repair(1, FRONT_MATTER, ", ".join(front.keys), "note fields")

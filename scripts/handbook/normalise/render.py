@@ -30,7 +30,7 @@ from .registry import (
     ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, EMPTY_LIST_ITEM, FENCE_CLOSED, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS,
 )
-from .sanitise import clean_html, sanitise_tag
+from .sanitise import clean_html, remembered_sanitise_tag
 from .tree import Node
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
@@ -434,7 +434,7 @@ class BlockRenderer:
         original = node.token.content.strip("\n")
         if SINGLE_TAG.match(original.strip()):
             # One lone tag (the opening half of inline HTML): check it the way inline tags are checked.
-            cleaned = sanitise_tag(original.strip())
+            cleaned = remembered_sanitise_tag(original.strip(), self.unit([node.map[0]]).ctx.tag_cache)
         else:
             cleaned = _clean_html_block(original)
             for _ in range(REREAD_LIMIT):

@@ -4,7 +4,6 @@ reader, does); links into the notes folder get the URLs the renderer resolves.""
 
 from __future__ import annotations
 
-import functools
 import re
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from markdown.blockprocessors import ReferenceProcessor
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
 
 from .lexer import BARE_PIPE, Span, lex
+from .memo import Memo
 from .link_targets import RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule
 from .obsidian.uri import OPEN_DEST, convert_obsidian_uri, dest_opens_a_note, opens_a_note
 from .registry import HTML_SANITISED, LINK_SCHEME
@@ -38,7 +38,6 @@ _CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
 _TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
 
 
-@functools.lru_cache(maxsize=4096)
 def sanitise_tag(tag: str) -> str:
     """Keep an inline HTML tag only if it is allowed, without event handlers or unsafe URLs."""
     name = _TAG_NAME.match(tag)
@@ -48,6 +47,12 @@ def sanitise_tag(tag: str) -> str:
         return f"</{name.group(1).lower()}>"
     cleaned = clean_html(tag)
     return cleaned.split(">", 1)[0] + ">" if cleaned.startswith("<") else ""
+
+
+def remembered_sanitise_tag(tag: str, memo: Memo) -> str:
+    """sanitise_tag(tag), remembered in `memo` (the context's): notes repeat their tags, and nh3 is slow."""
+    known = memo.get(tag)
+    return known if known is not None else memo.remember(tag, sanitise_tag(tag))
 
 
 # nh3's own list also lets through ftp:, tel:, sms: and more, which the site does not link to.
@@ -266,7 +271,7 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 span.text = ""
                 changed = True
                 continue
-            cleaned = sanitise_tag(span.text)
+            cleaned = remembered_sanitise_tag(span.text, unit.ctx.tag_cache)
             if cleaned != span.text:
                 unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
