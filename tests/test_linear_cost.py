@@ -19,7 +19,9 @@ from handbook.merge.core import _with_ancestors
 from handbook.merge.text import link_targets, plain, sentences, words
 from handbook.model import RawNote
 from handbook.normalise import load_context, normalise_note
-from handbook.normalise.inline import Unit, apply_prose_rules, collect_tags_and_findings, lex
+from handbook.normalise.inline import Unit
+from handbook.normalise.lexer import lex
+from handbook.normalise.prose import apply_prose_rules, collect_tags_and_findings
 from handbook.normalise.log import RepairLog
 from handbook.normalise.structure import repair_structure
 

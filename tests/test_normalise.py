@@ -451,7 +451,7 @@ def test_an_unused_footnote_definition_inside_a_list_item_is_escaped_where_it_st
 def test_the_structure_rule_counts_no_contained_definition_as_a_reference_to_its_own_label():
     from handbook.normalise.log import RepairLog
     from handbook.normalise.parse import Parses
-    from handbook.normalise.structure import escape_unused_footnotes
+    from handbook.normalise.obsidian.footnotes import escape_unused_footnotes
 
     # Escaping the quoted definition takes its `[^1]` away; a rule that counted it would leave the
     # first definition to a second run.

@@ -61,7 +61,7 @@ def test_a_rule_id_is_declared_only_once() -> None:
 
 
 def test_every_rule_function_logs_under_a_registered_rule() -> None:
-    from handbook.normalise.inline import PROSE_RULES
+    from handbook.normalise.prose import PROSE_RULES
     from handbook.normalise.structure import STRUCTURE_RULES
     from handbook.normalise.text import TEXT_RULES
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from handbook.links import NoteIndex, asset_files, resolve_links, withheld_reason
 from handbook.model import Asset, BuildError, GeneratedFile, Note
 from handbook.normalise import normalise_text
-from handbook.normalise.inline import browser_view, clean_html, link_target_rule, sanitise_tag
+from handbook.normalise.link_targets import browser_view, link_target_rule
+from handbook.normalise.sanitise import clean_html, sanitise_tag
 from handbook.normalise.registry import HTML_SANITISED, LINK_SCHEME
 from handbook.urlcheck import browser_url, check_site_urls, page_violations, url_allowed
 from tests.conftest import mkdocs_markdown

@@ -12,13 +12,31 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 
+# What a footnote looks like, declared once for the normaliser, the merge stage and the renderer. As
+# Python-Markdown's footnotes extension reads it, which is what the page gets: `[^label]` is a reference
+# and `[^label]:` at the start of a line (indented or not) a definition; a label runs to the `]` on its line.
+LABEL = r"[^\]\n]+"
+REFERENCE = r"\[\^(?P<label>" + LABEL + r")\]"
+DEFINITION = REFERENCE + ":"
+# A definition's start that markdown-it's footnote plugin (like Obsidian) reads too: a label with no
+# space in it, indented at most three spaces. A line break before it would join it to the line before.
+DEFINITION_START = re.compile(r"^[ ]{0,3}\[\^[^\]\s]+\]:")
+# A reference as the inline lexer keeps it from the prose rules: no space or bracket in the label.
+LEXED_REFERENCE = r"\[\^[^\[\]\s]+\]"
+
+# These are read with regular expressions, not markdown-it's footnote plugin (mdit_py_plugins.footnote):
+# the plugin finds a reference only where its definition is in the same parse, and blocks are read one
+# by one here (a page shows blocks of many notes); its inline tokens carry no offsets, and relabelling
+# and escaping change the text in place; and it reads labels by its own rules, not Python-Markdown's
+# (a space or a tab in a label). inline_footnotes.py uses it where a whole block is read: `^[…]`.
+
 # Code spans and backslash escapes come first so that a `[^1]` inside them is left alone; a code span
 # ends with its paragraph, at a blank line. A definition may be indented: inside a list item or once a
 # continuation line is unindented, it is one.
 _FOOTNOTE = re.compile(
     r"(?P<code>(?<!`)(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n)[\s\S])*?(?<!`)(?P=ticks)(?!`))"
     r"|(?P<escape>\\.)"
-    r"|(?P<start>^[ \t]*)?\[\^(?P<label>[^\]\n]+)\](?P<colon>:)?",
+    r"|(?P<start>^[ \t]*)?" + REFERENCE + r"(?P<colon>:)?",
     re.M,
 )
 
@@ -98,7 +116,7 @@ def escape_definitions(markdown: str, labels: frozenset[str]) -> str:
 
 
 # A line that starts a footnote definition (perhaps indented, as in a list item).
-_DEFINITION_LINE = re.compile(r"^[ \t]*\[\^(?P<label>[^\]\n]+)\]:")
+_DEFINITION_LINE = re.compile(r"^[ \t]*" + DEFINITION)
 
 
 def definitions_by_label(markdown: str) -> dict[str, str]:

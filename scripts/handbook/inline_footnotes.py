@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .normalise.inline import lex_with_offsets
+from .normalise.lexer import lex_with_offsets
 
 LABEL_PREFIX = "inline-"
 _READER = MarkdownIt("commonmark").enable("table").use(footnote_plugin)

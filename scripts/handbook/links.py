@@ -24,7 +24,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 
 from .model import BuildError, GeneratedFile, Note
 from .paths import ASSETS_DIR, name_key, note_page, path_slug, rel_link, same_looking_names
-from .normalise.inline import MISSING_IMAGE_CLASS
+from .normalise.obsidian.embeds import MISSING_IMAGE_CLASS
 from .publish import UnpublishedNote
 
 log = logging.getLogger("handbook")

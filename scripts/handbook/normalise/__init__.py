@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .blocks import BLOCK_ID_RULE, LIST_SEPARATOR, ListKinds
-from .blocks import join_rendered as join_blocks
+from .join import LIST_SEPARATOR, ListKinds
+from .join import join_rendered as join_blocks
+from .obsidian.block_ids import BLOCK_ID_RULE
 from .context import NormaliseContext, load_context
 from .log import Finding
 from .parallel import normalise_all, worker_count

@@ -75,6 +75,10 @@ class NormaliseContext:
     prose_cache: Memo = field(default_factory=lambda: Memo(50_000), compare=False, repr=False)
     # Memo of rendered top-level blocks, by their source lines (see pipeline.py).
     block_cache: Memo = field(default_factory=lambda: Memo(20_000), compare=False, repr=False)
+    # Inline tags as the sanitiser leaves them, and front-matter blocks as read: neither depends on the
+    # language (see sanitise.py, frontmatter.py).
+    tag_cache: Memo = field(default_factory=lambda: Memo(4096), compare=False, repr=False)
+    front_matter_cache: Memo = field(default_factory=lambda: Memo(4096), compare=False, repr=False)
     # markdown-it's readings of recent texts, which do not depend on the language (see parse.py).
     parses: Parses = field(default_factory=Parses, compare=False, repr=False)
     # The same context for notes in another language, made when the first such note comes.
@@ -96,7 +100,8 @@ class NormaliseContext:
             return None
         if not self._foreign:
             self._foreign.append(NormaliseContext(self.notes_files, self.speller.without_general(), self.names,
-                                                  self.files_by_name, parses=self.parses))
+                                                  self.files_by_name, tag_cache=self.tag_cache,
+                                                  front_matter_cache=self.front_matter_cache, parses=self.parses))
         return self._foreign[0]
 
     def find_file(self, target: str) -> str | None:

@@ -68,11 +68,12 @@ def _switch(value: Any, key: str, document, path: str) -> str:
     )
 
 
-def split_front_matter(text: str, path: str) -> tuple[FrontMatter, str]:
+def split_front_matter(text: str, path: str, memo: Memo | None = None) -> tuple[FrontMatter, str]:
     """Separate a leading `---` block from the body; a malformed block raises BuildError(path, line).
 
     `path` is the note's path in the notes folder; the build shows the error inside that folder
-    (BuildError.inside), as the load stage names notes.
+    (BuildError.inside), as the load stage names notes. Blocks read are remembered in `memo` (the
+    context's), if one is given: copies of notes repeat them.
     """
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
@@ -82,14 +83,13 @@ def split_front_matter(text: str, path: str) -> tuple[FrontMatter, str]:
         # No closing fence: Obsidian shows this as a rule followed by text, and so do we.
         return FrontMatter(), text
     block = "\n".join(lines[1:end])
-    known = _front_matter_memo.get(block)
+    known = memo.get(block) if memo is not None else None
     if known is None:
-        # Only a block that was read without error is remembered, so errors always name this note.
-        known = _front_matter_memo.remember(block, _read_front_matter(block, path, end))
+        known = _read_front_matter(block, path, end)
+        if memo is not None:
+            # Only a block that was read without error is remembered, so errors always name this note.
+            memo.remember(block, known)
     return known, "\n".join(lines[end + 1 :])
-
-
-_front_matter_memo: Memo = Memo(4096)  # front-matter blocks
 
 
 def _read_front_matter(block: str, path: str, end: int) -> FrontMatter:

@@ -212,3 +212,17 @@ class Parses:
 def parse_once(text: str) -> list[Token]:
     """PARSER.parse of a short text made while rendering, not remembered."""
     return PARSER.parse(text)
+
+
+def code_lines(text: str, parses: Parses, kinds: tuple[str, ...] = ("fence", "code_block")) -> set[int]:
+    """The lines of a text's code blocks, fenced or indented (or of other `kinds` of block), at any depth."""
+    lines: set[int] = set()
+    for token in parses.blocks(text):
+        if token.type in kinds and token.map:
+            lines.update(range(token.map[0], token.map[1]))
+    return lines
+
+
+def literal_lines(text: str, parses: Parses) -> set[int]:
+    """The lines of a text that Python-Markdown never reads for footnotes or comments: code and raw-HTML blocks."""
+    return code_lines(text, parses, ("fence", "code_block", "html_block"))

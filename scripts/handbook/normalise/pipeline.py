@@ -12,20 +12,21 @@ from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
 from ..paths import file_stem
 from ..plaintext import plain_text
-from .blocks import (
-    BLOCK_ID_RULE,
-    CONTAINER_MARKER, CONTAINER_PREFIX, LIST_SEPARATOR, LIST_TYPES, BlockRenderer, Rendered,
-    join_rendered, one_line, starts_with_definition,
-)
+from .join import LIST_SEPARATOR, Rendered, join_rendered
+from .obsidian.block_ids import BLOCK_ID_RULE
+from .render import CONTAINER_MARKER, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, one_line, starts_with_definition
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
-from .inline import ODD_SPACE, REFERENCE_LABEL, TAG, Unit, convert_reference_definition, has_relative_link
+from .inline import Unit
+from .link_targets import REFERENCE_LABEL, convert_reference_definition, has_relative_link
+from .prose import ODD_SPACE, TAG
 from .log import Finding, RepairLog
 from .parse import PARSER, Parses
 from .tree import Node
 from .sections import LaidOutSection
 from .references import drop_used_definitions, inline_reference_links
-from .structure import escape_unreferenced_definitions, footnote_references, repair_structure
+from .obsidian.footnotes import escape_unreferenced_definitions, footnote_references
+from .structure import repair_structure
 from .text import clean_text, escape_snippet_markers
 from .registry import (
     RepairRule,
@@ -556,7 +557,7 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
     """One reading of the note with this context's corrections and names."""
     log = RepairLog(raw.path)
     text = clean_text(raw.text, log)
-    front, body = split_front_matter(text, raw.path)
+    front, body = split_front_matter(text, raw.path, ctx.front_matter_cache)
     log.line_offset = front.lines
     if front.keys:
         log.raw_repair(1, FRONT_MATTER, ", ".join(front.keys), "note fields")

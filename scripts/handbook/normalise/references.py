@@ -19,9 +19,13 @@ from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
-from .blocks import CONTAINER_PREFIX, DEFINITION_START, Rendered
+from .join import Rendered
+from .render import CONTAINER_PREFIX, DEFINITION_START
 from .parse import INLINE_PARSER, PARSER
-from .inline import ODD_SPACE, REFERENCE_DEFINITION, lex, lex_with_offsets, link_target_rule, opens_a_note
+from .lexer import lex, lex_with_offsets
+from .link_targets import REFERENCE_DEFINITION, link_target_rule
+from .obsidian.uri import opens_a_note
+from .prose import ODD_SPACE
 from .log import RepairLog
 from .registry import REFERENCE_INLINED
 from .sections import LaidOutSection

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import record
-from .blocks import Rendered
+from .join import Rendered
 
 
 @record

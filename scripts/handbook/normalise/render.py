@@ -1,14 +1,13 @@
 """Render markdown-it's block tree back to clean Markdown for Python-Markdown, block by block.
 
-markdown-it-py finds the structure (with the source line of every block); this module writes each
+markdown-it-py finds the structure (with the source line of every block); BlockRenderer writes each
 block in the one form Python-Markdown and Material read well: `-` bullets indented four spaces per
-level, fenced code, `!!!` admonitions, blank lines between blocks.
+level, fenced code, `!!!` admonitions. join.py puts the rendered blocks together.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
@@ -16,31 +15,26 @@ from markdown_it.rules_block import StateBlock, reference
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
 
-from ..model import Block
-
-from .inline import (
-    MISSING_IMAGE_CLASS, REFERENCE_LABEL, REREAD_LIMIT, TAG, TAG_LINE, clean_html, lex, repair_inline, sanitise_tag,
-)
+from ..footnotes import DEFINITION_START as FOOTNOTE_DEFINITION_START
+from .inline import REREAD_LIMIT, repair_inline
+from .join import Rendered, indent, join_rendered
+from .lexer import lex
+from .link_targets import REFERENCE_LABEL
 from .log import RepairLog
+from .obsidian.block_ids import BLOCK_ID, drop_block_ids, escape_block_ids
+from .obsidian.callouts import CALLOUT, CalloutHead, read_callout
+from .obsidian.embeds import MISSING_IMAGE_CLASS
 from .parse import PARSER, parse_once
-from .tree import Node
+from .prose import TAG, TAG_LINE
 from .registry import (
     ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, EMPTY_LIST_ITEM, FENCE_CLOSED, HTML_SANITISED, IMAGE_OWN_LINE,
-    LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_BLOCK_ID, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK,
-    OBSIDIAN_TAGS,
+    LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS,
 )
+from .sanitise import clean_html, remembered_sanitise_tag
+from .tree import Node
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
 _QUOTE_MARKER = re.compile(r"^\s{0,3}>\s?")
-# `[!type]`, `[!type|metadata]` (themes read the metadata; the site has no use for it), then `+`/`-` and a title.
-CALLOUT = re.compile(r"^\[!([A-Za-z][\w-]*)(?:\|[^\]\n]*)?\]([+-]?)[ \t]*(.*)$")
-CALLOUT_TYPES = {
-    "note": "note", "abstract": "abstract", "summary": "abstract", "tldr": "abstract", "info": "info",
-    "todo": "note", "tip": "tip", "hint": "tip", "important": "tip", "success": "success", "check": "success",
-    "done": "success", "question": "question", "help": "question", "faq": "question", "warning": "warning",
-    "caution": "warning", "attention": "warning", "failure": "failure", "fail": "failure", "missing": "failure",
-    "danger": "danger", "error": "danger", "bug": "bug", "example": "example", "quote": "quote", "cite": "quote",
-}
 ADMONITION_INFO = re.compile(r'^\s*([\w-]+)(?:\s+"(.*)"|\s+(.*?))?\s*$')
 _STANDALONE_IMAGE = re.compile(
     r"^(?:!\[(?:[^\]\\]|\\.)*\]\([^()\s]*\)(?:\{[^{}\n]*\})?|\*Image not available: (?:[^*\\]|\\.)*\*\{ \."
@@ -93,9 +87,6 @@ _TRAILING_BACKSLASHES = re.compile(r"\\+$")
 # A paragraph's first line that is only a label and colon: with a `<br>` after it, `[x]:<br>` would read
 # as a link reference definition whose target is `<br>`.
 _LABEL_ALONE = re.compile(r"^[ ]{0,3}" + REFERENCE_LABEL + r"[ \t]*$")
-# A line that starts a footnote definition, which Python-Markdown (like Obsidian) reads as a new footnote:
-# the line before it ends a footnote, not a line of text.
-_FOOTNOTE_DEFINITION_START = re.compile(r"^[ ]{0,3}\[\^[^\]\s]+\]:")
 
 
 def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
@@ -122,7 +113,7 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
         if index < len(lines) - 1 and at not in inside and not _ENDS_IN_BREAK.search(line) \
                 and not _STANDALONE_IMAGE.match(line) and not _STANDALONE_IMAGE.match(lines[index + 1][1]) \
                 and not (index == 0 and _LABEL_ALONE.match(line)) \
-                and not _FOOTNOTE_DEFINITION_START.match(lines[index + 1][1]):
+                and not FOOTNOTE_DEFINITION_START.match(lines[index + 1][1]):
             backslashes = _TRAILING_BACKSLASHES.search(line)
             shown = line[:-1] if backslashes and len(backslashes.group(0)) % 2 else line
             log.repair(number, OBSIDIAN_LINE_BREAK, line[-20:], shown[-20:] + LINE_BREAK)
@@ -193,122 +184,8 @@ def escape_block_start(line: str) -> str:
     return line[:at] + "\\" + line[at:]
 
 
-@dataclass
-class Rendered:
-    """A block rendered to Markdown, before it becomes a model Block."""
-
-    kind: str
-    markdown: str
-    line: int  # parsed-text line, 0-based
-    depth: int = 0
-
-
-def indent(text: str, prefix: str) -> str:
-    """Prefix every non-empty line."""
-    return "\n".join(prefix + line if line else line for line in text.split("\n"))
-
-
-# Python-Markdown reads a numbered list right after a bulleted one (or the other way round) as one list,
-# blank line or not, where CommonMark and Obsidian read two; an empty HTML comment between them ends the first.
-LIST_SEPARATOR = "<!-- -->"
-
-
-class ListKinds:
-    """Follows a run of blocks to tell where a top-level list of the other kind (numbered, bulleted) starts."""
-
-    def __init__(self) -> None:
-        self.numbered: bool | None = None  # the kind of the last top-level item since a block that is no item
-
-    def starts_other(self, block: Rendered | Block) -> bool:
-        """Whether `block`, the next one, starts a top-level list of the other kind than the list before it."""
-        if block.kind != "list_item":
-            self.numbered = None
-            return False
-        if block.depth:
-            return False
-        numbered = bool(_ORDERED_START.match(block.markdown))
-        other = self.numbered is not None and self.numbered != numbered
-        self.numbered = numbered
-        return other
-
-
-def join_rendered(blocks: list[Rendered] | tuple[Block, ...], top_level: bool = False) -> str:
-    """Join blocks the way Python-Markdown reads them: list items line by line, other blocks apart, and
-    at a note's top level, lists of two kinds apart by LIST_SEPARATOR (inside a quote or callout it would
-    be raw HTML that the next reading removes)."""
-    parts: list[str] = []
-    previous = None
-    kinds = ListKinds()
-    for block in blocks:
-        text = indent(block.markdown, "    " * block.depth) if block.kind == "list_item" else block.markdown
-        if kinds.starts_other(block) and top_level:
-            parts.append(f"\n\n{LIST_SEPARATOR}\n\n")
-        elif previous is not None:
-            together = block.kind == "list_item" and previous.kind == "list_item" and "\n\n" not in previous.markdown
-            if together and block.depth > previous.depth and (
-                _interrupts_not(block.markdown) or _ends_in_open_html(previous.markdown)
-            ):
-                # A nested numbered list that starts at another number than 1 cannot interrupt its
-                # parent item's paragraph; written right under it, it would join that paragraph. An
-                # HTML block that runs on to the next blank line would take the nested list in.
-                together = False
-            parts.append("\n" if together else "\n\n")
-        parts.append(text)
-        previous = block
-    return "".join(parts)
-
 
 _FENCE_LIKE = re.compile(r"^`{3,}[^`]*$")
-# An Obsidian block id: `text ^fact-1` at the end of a block, or `^my-list` alone after a list or table.
-# It names the block for `[[Note#^fact-1]]` links; Obsidian hides it, and so does the site.
-# Several at the end go together, so that a second pass finds none left.
-_BLOCK_ID = re.compile(r"(?:(?:^|[ \t])\^[A-Za-z0-9-]+)+[ \t]*$")
-# The rule that takes the ids off; its repairs say where each stood, which is how links find the block.
-BLOCK_ID_RULE = OBSIDIAN_BLOCK_ID.id
-_ID_CARET = re.compile(r"(^|[ \t])\^")
-_ORDERED_START = re.compile(r"^(\d{1,9})[.)]")
-
-
-def _drop_block_ids(numbers: list[int], texts: list[str], log: RepairLog) -> None:
-    """Take Obsidian block ids off the end of a paragraph's lines, in place, logging each.
-
-    Lines that repairs emptied are passed over; a line that was only ids leaves the line before it
-    last, and that line is read the same way.
-    """
-    last = len(texts) - 1
-    while last >= 0:
-        if texts[last]:
-            block_id = _BLOCK_ID.search(texts[last])
-            if block_id is None:
-                return
-            log.repair(numbers[last], OBSIDIAN_BLOCK_ID, texts[last][block_id.start():].strip(), "")
-            texts[last] = texts[last][: block_id.start()].rstrip()
-            if texts[last]:
-                return
-        last -= 1
-
-
-def _interrupts_not(markdown: str) -> bool:
-    """Whether a list item's text starts with a number other than 1 (which cannot interrupt a paragraph)."""
-    start = _ORDERED_START.match(markdown)
-    return start is not None and int(start.group(1)) != 1
-
-
-# CommonMark's HTML blocks of kinds 1 to 5 (script, comment, ...) end at their own closing marker;
-# the others run on to the next blank line.
-_SELF_ENDING_HTML = tuple(opening for opening, _, _ in HTML_SEQUENCES[:5])
-
-
-def _ends_in_open_html(item: str) -> bool:
-    """Whether a list item's text ends in an HTML block that only a blank line ends (a div or a <p>,
-    say, as nh3 may leave of a script block that ended itself)."""
-    if "<" not in item:
-        return False
-    tokens = parse_once(item)
-    inside = [t for t in tokens if t.level == 2]  # the first item's own blocks
-    return bool(inside) and inside[-1].type == "html_block" and not any(
-        opening.search(inside[-1].content) for opening in _SELF_ENDING_HTML
-    )
 
 
 def one_line(text: str) -> str:
@@ -367,13 +244,13 @@ class BlockRenderer:
             return []
         # An id already at the end is kept out of the inline repairs, which would read `^a--b` as words
         # and a dash; it is dropped after them, as is an id that they bring to the end (a dropped tag after it).
-        trailing_id = _BLOCK_ID.search(kept[-1][1])
+        trailing_id = BLOCK_ID.search(kept[-1][1])
         if trailing_id is None:
             repaired = self.prose(kept)
         else:
             repaired = self.prose([*kept[:-1], (kept[-1][0], kept[-1][1][: trailing_id.start()])])
             repaired[-1] = (repaired[-1] + kept[-1][1][trailing_id.start():]).strip(" \t")
-        _drop_block_ids([number for number, _ in kept], repaired, log)
+        drop_block_ids([number for number, _ in kept], repaired, log)
         for _ in range(REREAD_LIMIT):
             unspanned = False
             # Whether any line before a line has text, as its index against the first that has (the escapes
@@ -450,11 +327,11 @@ class BlockRenderer:
                     with log.second_reading():
                         again = self.prose(lines)
                     lines = [(number, text) for (number, _), text in zip(lines, again) if text]
-                    if lines and (block_id := _BLOCK_ID.search(lines[-1][1])):
+                    if lines and (block_id := BLOCK_ID.search(lines[-1][1])):
                         # Text that only the split made a block's end: an id there is not one, in
                         # Obsidian or on a second pass.
                         number, text = lines[-1]
-                        escaped = text[: block_id.start()] + _ID_CARET.sub(r"\1\\^", text[block_id.start():])
+                        escaped = escape_block_ids(text, block_id)
                         log.repair(number, BLOCK_ESCAPE, text[-20:], escaped[-21:])
                         lines[-1] = (number, escaped)
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
@@ -557,7 +434,7 @@ class BlockRenderer:
         original = node.token.content.strip("\n")
         if SINGLE_TAG.match(original.strip()):
             # One lone tag (the opening half of inline HTML): check it the way inline tags are checked.
-            cleaned = sanitise_tag(original.strip())
+            cleaned = remembered_sanitise_tag(original.strip(), self.unit([node.map[0]]).ctx.tag_cache)
         else:
             cleaned = _clean_html_block(original)
             for _ in range(REREAD_LIMIT):
@@ -600,8 +477,8 @@ class BlockRenderer:
         first = node.children[0] if node.children else None
         if first is not None and first.type == "paragraph":
             lines = self.paragraph_lines(first)
-            callout = CALLOUT.match(lines[0][1].strip())
-            if callout:
+            callout = read_callout(lines[0][1].strip())
+            if callout is not None:
                 return [self.callout(node, callout, lines, quote_depth)]
         inner = join_rendered(self.blocks(node.children, quote_depth + 1))
         if not inner:
@@ -612,23 +489,18 @@ class BlockRenderer:
         quoted = "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
         return [Rendered("quote", quoted, node.map[0])]
 
-    def callout(self, node: Node, callout: re.Match[str], lines, quote_depth: int) -> Rendered:
+    def callout(self, node: Node, callout: CalloutHead, lines, quote_depth: int) -> Rendered:
         """`> [!type]± Title` plus body -> `!!! type "Title"` (or `???`/`???+` when foldable)."""
-        name = callout.group(1)
-        kind = CALLOUT_TYPES.get(name.lower(), "note")
-        marker = {"-": "???", "+": "???+"}.get(callout.group(2), "!!!")
-        if callout.group(3).strip():
-            title = self.prose([(lines[0][0], callout.group(3))], inline_only=True)[0]
+        if callout.title.strip():
+            title = self.prose([(lines[0][0], callout.title)], inline_only=True)[0]
         else:
-            # Untitled, Obsidian shows the type's own name (`[!Resources]`, `[!todo]`), which the
-            # admonition's kind would replace with another (Note).
-            title = "" if name.lower() == kind else name[:1].upper() + name[1:]
+            title = callout.untitled()
         body: list[Rendered] = []
         if len(lines) > 1:
             # These lines continued the title's paragraph; on their own they must stay text.
             body.extend(self.paragraph(lines[1:], detached=True))
         body.extend(self.blocks(node.children[1:], quote_depth + 1))
-        header = f'{marker} {kind}' + (f' "{title}"' if title else "")
+        header = callout.header(title)
         self.unit([node.map[0]]).log.repair(node.map[0], OBSIDIAN_CALLOUT, lines[0][1].strip()[:60], header)
         text = join_rendered(body)
         return Rendered("admonition", header + ("\n" + indent(text, "    ") if text else ""), node.map[0])

@@ -1,0 +1,205 @@
+"""The inline lexer: splits a block's text into prose and protected spans (code, URLs, link targets, raw
+HTML, templates...), so that rules that change words only ever see prose.
+
+The block structure itself comes from markdown-it; the lexer never decides structure.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import combinations
+
+from markdown_it.common import html_re
+
+from ..footnotes import LEXED_REFERENCE
+from .obsidian.embeds import MISSING_IMAGE_CLASS
+
+_TEMPLATE_EXPRESSION = r"\{\{[\s\S]*?\}\}"
+_TEMPLATE_STATEMENT = r"\{%[\s\S]*?%\}"
+# The constructs the lexer reads, in the order it tries them. A code span (_BacktickRuns) and an HTML
+# comment (_Closings.comment_end), which come first and third among these, are read apart.
+_CONSTRUCTS = (
+    ("missing", r"\*Image not available: (?:[^*\\\n]|\\.)*\*\{ \." + MISSING_IMAGE_CLASS + r" \}"),
+    ("embed", r"!\[\[[^\[\]\n]+?\]\]"),
+    ("wikilink", r"\[\[[^\[\]\n]+?\]\]"),
+    ("autolink", r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>"),
+    ("html", (html_re.open_tag, html_re.close_tag, html_re.processing, html_re.declaration, html_re.cdata)),
+    ("dest", r"\]\((?:[ \t]*<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"),
+    ("reference", r"\]\[[^\[\]\n]*\]"),
+    ("footnote", LEXED_REFERENCE),
+    ("attr", r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}"),
+    ("template", (_TEMPLATE_EXPRESSION, _TEMPLATE_STATEMENT)),
+    ("url", r"(?:https?|ftp)://[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\]|www\.[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\]"),
+    ("escape", r"\\[!-/:-@\[-`{-~]"),
+    ("entity", r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"),
+)
+# Constructs that read on to a closing string wherever it is, with that string and the least distance
+# from the construct's start at which it can begin. Where it does not come again the construct cannot
+# match and is not tried: tried at each opening, each reading to the end of the text, a note of
+# unclosed `{{` or `<?` cost the square of its length.
+_CLOSED_BY = {
+    html_re.processing: ("?>", 2), html_re.declaration: (">", 2), html_re.cdata: ("]]>", 9),
+    _TEMPLATE_EXPRESSION: ("}}", 2), _TEMPLATE_STATEMENT: ("%}", 2),
+}
+_HTML_COMMENT = re.compile(html_re.comment)
+_NOT_DASH = re.compile("[^-]")
+
+# Only these constructs can start with `<` or `{`, where the constructs of _CLOSED_BY may be left out.
+_OPENING_WITH_CLOSED_BY = ("autolink", "html", "attr", "template")
+
+
+def _lexer(names: tuple[str, ...], without: frozenset[str] = frozenset()) -> re.Pattern[str]:
+    """The lexer's pattern for the constructs `names` but the patterns `without` (patterns of _CLOSED_BY)."""
+    branches = []
+    for name, pattern in _CONSTRUCTS:
+        if name not in names:
+            continue
+        options = [pattern] if isinstance(pattern, str) else [p for p in pattern if p not in without]
+        if options:
+            branches.append(f"(?P<{name}>" + "|".join(options) + ")")
+    return re.compile("|".join(branches))
+
+
+# The patterns, compiled once at import: they depend on nothing but the constructs above. At a `<` or
+# `{` the lexer tries only the constructs that can start there, without those whose closing string does
+# not follow (32 ways to leave out some of five); as alternatives are tried in order and the others
+# cannot match there, that reads what the whole pattern reads.
+_LEXER = _lexer(tuple(name for name, _ in _CONSTRUCTS))
+_OPENING_LEXERS = {
+    frozenset(without): _lexer(_OPENING_WITH_CLOSED_BY, frozenset(without))
+    for count in range(len(_CLOSED_BY) + 1) for without in combinations(_CLOSED_BY, count)
+}
+
+_BACKTICKS = re.compile("`+")
+
+
+# Searching the text after each opening run of backticks cost its length for each run nothing closes.
+class _BacktickRuns:
+    """A text's runs of backticks by length, so that a code span's opening run finds at once the next run
+    of the same length, which closes it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: dict[int, list[int]] = {}
+        for run in _BACKTICKS.finditer(text):
+            self.starts.setdefault(run.end() - run.start(), []).append(run.start())
+
+    def code_span(self, begin: int) -> tuple[int | None, int]:
+        """The end of the code span that opens at `begin` (None when there is none), and of the run there."""
+        run_end = _BACKTICKS.match(self.text, begin).end()  # type: ignore[union-attr]
+        if begin and self.text[begin - 1] == "`":
+            return None, run_end  # inside a run, which opens nothing
+        starts = self.starts[run_end - begin]
+        after = bisect_right(starts, begin)
+        return (starts[after] + run_end - begin if after < len(starts) else None), run_end
+
+
+class _Closings:
+    """How far the constructs that read on to a closing string can reach in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._last: dict[str, int] = {}  # closing string -> where it last starts
+        self._comment_unclosed = False  # a comment was read to the end of the text without closing
+
+    def unclosed(self, begin: int) -> frozenset[str]:
+        """The patterns of _CLOSED_BY that cannot match at `begin`: their closing string does not follow."""
+        missing = []
+        for pattern, (closing, least) in _CLOSED_BY.items():
+            last = self._last.get(closing)
+            if last is None:
+                last = self._last[closing] = self.text.rfind(closing)
+            if last < begin + least:
+                missing.append(pattern)
+        return frozenset(missing)
+
+    def comment_end(self, begin: int) -> int | None:
+        """The end of the HTML comment (markdown-it's pattern) that opens at `begin`, or None."""
+        # The pattern reads a comment's text in steps that each end at a character other than `-`, so
+        # a later reading is in step with an earlier one after the first such character. Once a comment
+        # was read to the end of the text unclosed, a later one can only close before that character.
+        end = len(self.text)
+        if self._comment_unclosed:
+            other = _NOT_DASH.search(self.text, begin + 4)
+            end = other.end() if other else end
+        match = _HTML_COMMENT.match(self.text, begin, end)
+        if match is None and end == len(self.text):
+            self._comment_unclosed = True
+        return match.end() if match else None
+
+
+@dataclass
+class Span:
+    """A piece of a block's text: prose (rules may change words) or a protected construct."""
+
+    kind: str
+    text: str
+
+
+# Every construct the lexer knows begins with one of these; anywhere else the text is plain prose,
+# so the (slow, many-branched) lexer is only tried where one of them stands.
+_LEX_START = re.compile(r"[`*!\[<\]{\\&]|https?://|ftp://|www\.")
+
+
+def lex(text: str) -> list[Span]:
+    """Split text into prose and protected spans, in order; joining them gives the text back."""
+    spans: list[Span] = []
+    position = 0
+    search = _LEX_START.search
+    match_at = _LEXER.match
+    runs = _BacktickRuns(text) if "`" in text else None
+    closings = _Closings(text) if "<" in text or "{" in text else None
+    at = 0
+    while True:
+        start = search(text, at)
+        if start is None:
+            break
+        begin = start.start()
+        first = text[begin]
+        if first == "`" and runs is not None:  # no other construct starts with a backtick
+            end, run_end = runs.code_span(begin)
+            if end is None:
+                at = run_end
+                continue
+            kind = "code"
+        else:
+            match = (_OPENING_LEXERS[closings.unclosed(begin)].match if first in "<{" and closings else match_at)(text, begin)
+            if match is not None:
+                kind, end = match.lastgroup or "prose", match.end()
+            elif closings and text.startswith("<!--", begin) and (comment := closings.comment_end(begin)):
+                kind, end = "html", comment  # only an autolink comes before it there
+            else:
+                at = begin + 1
+                continue
+        if begin > position:
+            spans.append(Span("prose", text[position:begin]))
+        spans.append(Span(kind, text[begin:end]))
+        position = at = end
+    if position < len(text):
+        spans.append(Span("prose", text[position:]))
+    return spans
+
+
+def lex_with_offsets(text: str) -> list[tuple[str, int, str]]:
+    """lex(text) as (kind, offset in the text, text) of each span."""
+    spans: list[tuple[str, int, str]] = []
+    position = 0
+    for span in lex(text):
+        spans.append((span.kind, position, span.text))
+        position += len(span.text)
+    return spans
+
+
+# A link destination (`](target "title")`) in its parts: the target, written in angle brackets or bare, and the rest.
+DEST_PARTS = re.compile(r"^\]\([ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>(?:[^()\s]|\([^()\s]*\))*))(?P<rest>[\s\S]*)$")
+
+
+def dest_target(parts: re.Match[str]) -> str:
+    """The target of a link destination read by DEST_PARTS."""
+    return parts.group("angled") if parts.group("angled") is not None else parts.group("bare")
+
+
+# A pipe that ends a table cell (not an escaped one).
+BARE_PIPE = re.compile(r"(?<!\\)\|")

@@ -1,0 +1,144 @@
+"""Link targets: which ones the site may link to (link_target_rule), and those that name a place in the
+notes folder (a relative path, a heading of the note), which get the `note:` or `asset:` URLs the
+renderer resolves once it knows where every note's text went."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
+
+from ..model import Asset
+from .lexer import DEST_PARTS, dest_target
+from .obsidian.uri import OPEN_TARGET, obsidian_uri_url, opens_a_note
+from .registry import HTML_SANITISED, LINK_SCHEME, OBSIDIAN_URI, RELATIVE_LINK, RepairRule
+
+if TYPE_CHECKING:
+    from .inline import Unit
+
+# A link destination with no scheme: a path or an anchor, which only means something inside the notes folder.
+# One lookahead, so that `<https://…>` cannot match by leaving its `<` out.
+RELATIVE_TARGET = r"(?![ \t]*<?[ \t]*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\)|>|$))"
+RELATIVE_DEST = re.compile(r"\]\(" + RELATIVE_TARGET)
+# The label of a link reference definition, `[label]:`, as markdown-it reads it.
+REFERENCE_LABEL = r"\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:"
+REFERENCE_DEFINITION = re.compile(
+    r"^(?P<head>[ ]{0,3}" + REFERENCE_LABEL + r"[ \t]*)(?P<target><[^<>\n]*>|\S+)(?P<rest>.*)$"
+)
+# A link target a browser runs as script, as the browser reads it (see browser_view): javascript: and
+# the like, or data: other than a raster image (a pasted screenshot).
+_UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|livescript|data(?!:image/(?:png|gif|jpe?g|webp)[;,]))(?=:)", re.I)
+# Schemes a link in a note keeps: web pages, mail, and the build's own note:, asset: and page: (the
+# renderer turns them into relative links). The built site is checked against the same list (urlcheck.py).
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "note", "asset", "page"})
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# Browsers drop tabs and line ends anywhere in a URL and skip spaces and control characters around it;
+# all of them go, and backslashes (which Python-Markdown keeps), so that `java script:` and
+# `javascript\:` count as what they try to be.
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f\\]+")
+
+
+def browser_view(target: str) -> str:
+    """A link target as a browser reads it once Python-Markdown has written it into the page: character
+    references decoded (Python-Markdown leaves them as written) and the characters in _INVISIBLE dropped."""
+    for _ in range(3):  # a browser decodes once; decoding again only refuses more
+        decoded = html.unescape(target)
+        if decoded == target:
+            break
+        target = decoded
+    return _INVISIBLE.sub("", target).lstrip("<")
+
+
+def link_target_rule(target: str) -> RepairRule | None:
+    """The rule that neutralises a link target, or None when the site may link to it: `html-sanitised`
+    for one a browser would run as script, however it is written; `link-scheme` for any other scheme
+    outside LINK_SCHEMES (a raster `data:image` stays, as an image can hold no script).
+
+    Only the target's first _TARGET_REACH characters count (after its leading spaces), so that a text
+    of many nested links costs its length times that at most; a scheme padded further is left to the
+    site's URL check (urlcheck.py), which stops the build.
+    """
+    start = _MAY_START_A_SCHEME.match(target)
+    if start is None:
+        return None  # `/`, `.`, `#`, `[`, a digit…: no scheme can follow
+    seen = browser_view(target[:start.end() + _TARGET_REACH])
+    scheme = SCHEME.match(seen)
+    if scheme is None or scheme.group(1).lower() in LINK_SCHEMES:
+        return None
+    if _UNSAFE_SCHEME.match(seen):
+        return HTML_SANITISED
+    return None if scheme.group(1).lower() == "data" else LINK_SCHEME
+
+
+# How much of a link target (after its leading spaces) is read for its scheme (see link_target_rule).
+_TARGET_REACH = 512
+# A scheme starts with a letter, written as it is or as a character reference, after characters a
+# browser drops.
+_MAY_START_A_SCHEME = re.compile(r"[\x00-\x20\x7f\\<]*(?=[A-Za-z&])")
+
+
+def has_relative_link(text: str) -> bool:
+    """Whether a text may hold a link whose meaning depends on the note's own path: a relative
+    Markdown link (see convert_relative_link) or a wikilink to one of its own headings."""
+    return ("](" in text and RELATIVE_DEST.search(text) is not None) or "[[#" in text
+
+
+def relative_url(target: str, unit: Unit, line: int) -> str:
+    """The `note:` or `asset:` URL of a link target that names a place in the notes folder (a path, a
+    heading of this note, or both), which the renderer resolves once it knows where every note's text went.
+
+    Left as written, MkDocs would look for the path among the site's pages and stop the strict build
+    when it is not there; and an anchor in a note is rarely an anchor of the page its text ends on.
+    """
+    path, hash_, anchor = unquote(target).partition("#")
+    here = unit.log.note
+    if not path:
+        resolved = here
+    elif path.startswith("/"):
+        resolved = path.lstrip("/")
+    else:
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+    extension = posixpath.splitext(resolved)[1].lower()
+    found = None if extension in ("", ".md") else (
+        resolved if resolved in unit.ctx.notes_files else unit.ctx.find_file(path)
+    )
+    if found is not None:
+        unit.assets.append(Asset(found, here, unit.log.raw_line(line)))
+        return "asset:" + quote(found, safe="/")
+    # A note, or a file that is not there: the renderer links the note or shows the text and reports it.
+    return "note:" + quote(resolved, safe="/") + (hash_ + quote(anchor, safe="") if anchor else "")
+
+
+def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
+    """A link destination (`](target "title")`) into the notes folder, with a URL from relative_url."""
+    parts = DEST_PARTS.match(dest)
+    if parts is None:
+        return dest
+    converted = f"]({relative_url(dest_target(parts), unit, line)}{parts.group('rest')}"
+    unit.log.repair(line, RELATIVE_LINK, dest, converted)
+    return converted
+
+
+def convert_reference_definition(text: str, unit: Unit, line: int) -> str:
+    """A link reference definition (`[label]: target "title"`) whose target is in the notes folder,
+    with a URL from relative_url; any other line as it is."""
+    definition = REFERENCE_DEFINITION.match(text)
+    if definition is None or definition.group("label").startswith("^"):  # `[^1]:` is a footnote
+        return text
+    target = definition.group("target")
+    if (repair_rule := link_target_rule(target)) and not opens_a_note(target):
+        converted = definition.group("head").rstrip() + " #" + definition.group("rest")
+        unit.log.repair(line, repair_rule, text, converted)
+        return converted
+    if OPEN_TARGET.match(target) and (url := obsidian_uri_url(target)) is not None:
+        repair_rule = OBSIDIAN_URI
+    elif re.match(RELATIVE_TARGET, target):
+        url, repair_rule = relative_url(target.strip("<>"), unit, line), RELATIVE_LINK
+    else:
+        return text
+    # One space after the colon: the renderer finds these definitions by it.
+    converted = definition.group("head").rstrip() + " " + url + definition.group("rest")
+    unit.log.repair(line, repair_rule, text, converted)
+    return converted

@@ -1,0 +1,149 @@
+"""The normaliser's footnote repairs: Python-Markdown keeps one definition of a label, fails on an empty
+one, and links a definition nothing cites back to nowhere. What a footnote looks like is declared in
+handbook/footnotes.py, which the merge stage reads too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...footnotes import DEFINITION, defined_labels, escape_definitions, referenced_labels
+from ..log import RepairLog
+from ..parse import Parses, literal_lines
+from ..registry import FOOTNOTE_DUPLICATE, FOOTNOTE_EMPTY, FOOTNOTE_UNUSED
+from ..render import CONTAINER_MARKER
+from ..rules import rule
+
+
+@rule(FOOTNOTE_DUPLICATE)
+def escape_duplicate_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
+    """Show a second definition of a footnote label as text: Python-Markdown would keep only the last,
+    and the first, with any reference inside it, would vanish from the page."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    code = literal_lines(text, parses)
+    seen: set[str] = set()
+    for number, line in enumerate(lines):
+        if number in code or "[^" not in line:
+            continue
+        defined = defined_labels(line)
+        again = defined & seen
+        seen |= defined
+        if again:
+            escaped = escape_definitions(line, frozenset(again))
+            log.repair(number, FOOTNOTE_DUPLICATE, line.strip(), escaped.strip())
+            lines[number] = escaped
+    return "\n".join(lines)
+
+
+# A definition with nothing after its colon, and no continuation line below it.
+_EMPTY_DEFINITION = re.compile(r"^(?P<head>[ \t]*" + DEFINITION + r")[ \t]*$")
+
+
+@rule(FOOTNOTE_EMPTY)
+def fill_empty_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
+    """Give an empty footnote definition a no-break space: Python-Markdown fails on a page that numbers
+    footnotes by citation and holds an empty one."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    code = literal_lines(text, parses)
+    for number, line in enumerate(lines):
+        empty = _EMPTY_DEFINITION.match(line) if number not in code and "[^" in line else None
+        if empty and (number + 1 == len(lines) or not lines[number + 1].strip()):
+            lines[number] = empty.group("head") + " &nbsp;"
+            log.repair(number, FOOTNOTE_EMPTY, line, lines[number])
+    return "\n".join(lines)
+
+
+@rule(FOOTNOTE_UNUSED)
+def escape_unused_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
+    """Show a footnote definition that nothing in the note references as text: the site would link it back to nowhere."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    # An escaped definition that was a link reference definition becomes paragraph text, and can
+    # turn the indented lines after it from code into its continuation: look again until none is left.
+    while True:
+        code = literal_lines("\n".join(lines), parses)
+        contained = _contained_footnotes(lines, code)
+        prose = "\n".join("" if number in code else line for number, line in enumerate(lines))
+        unused = defined_labels(prose) - referenced_labels(_references_text(lines, code, contained))
+        changed = False
+        for number, line in enumerate(lines):
+            if unused and number not in code and "[^" in line:
+                escaped = escape_definitions(line, unused)
+                if escaped != line:
+                    log.repair(number, FOOTNOTE_UNUSED, line.strip(), escaped.strip())
+                    lines[number] = escaped
+                    changed = True
+        if not changed:
+            return _escape_unused_contained_footnotes(lines, code, contained, log)
+
+
+# A footnote definition after a list marker or quote marker, which markdown-it reads as a link definition.
+_CONTAINED_FOOTNOTE = re.compile("^(?P<marker>" + CONTAINER_MARKER + r"+[ \t]*)" + DEFINITION)
+
+
+def _contained_footnotes(lines: list[str], code: set[int]) -> dict[int, re.Match[str]]:
+    """The footnote definitions inside a list item or quote (`- [^1]: …`), by line."""
+    return {number: match for number, line in enumerate(lines)
+            if number not in code and "[^" in line and (match := _CONTAINED_FOOTNOTE.match(line))}
+
+
+def _escape_contained(line: str, match: re.Match[str]) -> str:
+    """A contained footnote definition's line with a backslash after its list or quote marker."""
+    return line[: match.end("marker")] + "\\" + line[match.end("marker"):]
+
+
+def _references_text(lines: list[str], code: set[int], contained: dict[int, re.Match[str]]) -> str:
+    """The note's text where footnote references count: no code, and no contained definition's own `[^label]:`
+    (escaping it would otherwise take away a reference, and a second run would escape what it pointed to)."""
+    return "\n".join("" if number in code else line[contained[number].end():] if number in contained else line
+                     for number, line in enumerate(lines))
+
+
+def _escape_unused_contained_footnotes(lines: list[str], code: set[int], contained: dict[int, re.Match[str]],
+                                       log: RepairLog) -> str:
+    """escape_unused_footnotes for definitions inside a list item or quote (`- [^1]: …`); a used one
+    moves to the end of the note instead (see the pipeline's reference-moved)."""
+    if not contained:
+        return "\n".join(lines)
+    referenced = referenced_labels(_references_text(lines, code, contained))
+    for number, match in contained.items():
+        if match.group("label") not in referenced:
+            escaped = _escape_contained(lines[number], match)
+            log.repair(number, FOOTNOTE_UNUSED, lines[number].strip(), escaped.strip())
+            lines[number] = escaped
+    return "\n".join(lines)
+
+
+def footnote_references(text: str, parses: Parses) -> frozenset[str]:
+    """The footnote labels a rendered block references: not in code or raw HTML, not a contained definition's own label."""
+    if "[^" not in text:
+        return frozenset()
+    lines = text.split("\n")
+    code = literal_lines(text, parses)
+    return referenced_labels(_references_text(lines, code, _contained_footnotes(lines, code)))
+
+
+def escape_unreferenced_definitions(text: str, referenced: frozenset[str], parses: Parses) -> str:
+    """A rendered block with each footnote definition (at the margin, or inside a list item or quote)
+    whose label is not in `referenced` escaped, so that it shows as text; code and raw HTML are left alone."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    code = literal_lines(text, parses)
+    unused = defined_labels(text) - referenced
+    contained = _contained_footnotes(lines, code)
+    for number, line in enumerate(lines):
+        if number in code or "[^" not in line:
+            continue
+        if number in contained:
+            match = contained[number]
+            if match.group("label") not in referenced:
+                lines[number] = _escape_contained(line, match)
+        elif unused:
+            lines[number] = escape_definitions(line, unused)
+    return "\n".join(lines)

@@ -1,0 +1,302 @@
+"""Sanitising a block's inline text: no scripts, disallowed tags, event handlers or unsafe link targets
+reach the page, read as Python-Markdown will read them (which is not how the lexer, a CommonMark
+reader, does); links into the notes folder get the URLs the renderer resolves."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+import nh3
+from markdown.blockprocessors import ReferenceProcessor
+from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
+
+from .lexer import BARE_PIPE, Span, lex
+from .memo import Memo
+from .link_targets import RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule
+from .obsidian.uri import OPEN_DEST, convert_obsidian_uri, dest_opens_a_note, opens_a_note
+from .registry import HTML_SANITISED, LINK_SCHEME
+
+if TYPE_CHECKING:
+    from .inline import Unit
+
+# attr_list writes any attribute a note names onto the element, an event handler or a link's href
+# included; a note keeps classes, ids and these.
+SAFE_ATTRIBUTES = frozenset({"width", "height", "title", "alt", "lang", "dir"})
+_ATTRIBUTE = re.compile(r"""(?P<key>[\w-]+)=(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s}]+)|(?P<shorthand>[.#][\w-]+)|(?P<other>[^\s}]+)""")
+# What Python-Markdown itself reads, which is what the page gets (the lexer reads CommonMark): its
+# autolink (any `scheme://`), mail autolink, inline tag and link reference definition.
+_MD_AUTOLINK = re.compile(AUTOLINK_RE)
+_MD_AUTOMAIL = re.compile(AUTOMAIL_RE)
+_MD_TAG = re.compile(HTML_RE)
+_MD_DEFINITION = ReferenceProcessor.RE
+# The characters a backslash escapes for Python-Markdown with the extensions mkdocs.yml loads (tables add
+# `|`, pymdownx `/ = ~`); it reads no tag or link through an escaped one (`<name\>` is text). Not `<`.
+_MD_ESCAPED = frozenset("\\`*_{}[]()>#+-.!|/=~")
+_CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
+_TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
+
+
+def sanitise_tag(tag: str) -> str:
+    """Keep an inline HTML tag only if it is allowed, without event handlers or unsafe URLs."""
+    name = _TAG_NAME.match(tag)
+    if not name or name.group(1).lower() not in nh3.ALLOWED_TAGS:
+        return ""
+    if tag.startswith("</"):
+        return f"</{name.group(1).lower()}>"
+    cleaned = clean_html(tag)
+    return cleaned.split(">", 1)[0] + ">" if cleaned.startswith("<") else ""
+
+
+def remembered_sanitise_tag(tag: str, memo: Memo) -> str:
+    """sanitise_tag(tag), remembered in `memo` (the context's): notes repeat their tags, and nh3 is slow."""
+    known = memo.get(tag)
+    return known if known is not None else memo.remember(tag, sanitise_tag(tag))
+
+
+# nh3's own list also lets through ftp:, tel:, sms: and more, which the site does not link to.
+_TAG_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _url_attribute(element: str, attribute: str, value: str) -> str | None:
+    """An attribute as nh3 leaves it, but for a URL the site would not link to (nh3 checks no `cite`)."""
+    return None if attribute in _URL_ATTRIBUTES and link_target_rule(value) else value
+
+
+def clean_html(html_text: str) -> str:
+    """HTML through nh3: allowed tags and attributes only, and URLs only that the site links to."""
+    return nh3.clean(html_text, link_rel=None, url_schemes=_TAG_URL_SCHEMES, attribute_filter=_url_attribute)
+
+
+_PARENTHESIS = re.compile(r"[()]")
+
+
+def _closing_parens(text: str) -> dict[int, int]:
+    """For each `(` of a text that something closes: the position after its `)`, nested ones counted as
+    Python-Markdown counts them in a link destination."""
+    closing: dict[int, int] = {}
+    open_at: list[int] = []
+    for match in _PARENTHESIS.finditer(text):
+        if match.group() == "(":
+            open_at.append(match.start())
+        elif open_at:
+            closing[open_at.pop()] = match.end()
+    return closing
+
+
+
+# Elements that act as soon as they are on a page, whatever their attributes.
+_ACTIVE_ELEMENTS = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
+                              "meta", "link", "form", "svg", "math", "template", "portal"})
+# Attributes that take a URL (the site's URL check, urlcheck.py, reads more; these are the ones that act).
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "poster", "xlink:href", "srcset",
+                             "background", "codebase", "cite"})
+
+
+class _TagReader(HTMLParser):
+    """The start tags of a piece of HTML as a browser reads them: name and attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def active_tag(tag: str) -> bool:
+    """Whether a tag, as a browser reads it, can act: an active element, an event handler, a style, or a
+    URL the site would not link to (`<details/open/ontoggle=…>`, `<a/href=javascript:…>`)."""
+    reader = _TagReader()
+    reader.feed(tag)
+    reader.close()
+    return any(name in _ACTIVE_ELEMENTS or any(
+        key.startswith("on") or key in ("style", "srcdoc") or key in _URL_ATTRIBUTES and link_target_rule(value or "")
+        for key, value in attributes) for name, attributes in reader.tags)
+
+
+
+def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
+                      inline_only: bool = False) -> list[tuple[int, int, str, str]]:
+    """(start, end, replacement, rule) for each link, definition, autolink or tag that Python-Markdown
+    would write into the page, read as it reads them, whose target is not one the site links to, or
+    which is a tag the lexer did not see (`<svg/onload=…>`, `\\<script>`): left to right, none overlapping.
+
+    The lexer reads CommonMark, Python-Markdown does not: it takes a target after spaces or a line end
+    (`]( javascript:…)`), nested parentheses, any `scheme://` between angle brackets, and a tag whose
+    attributes follow a `/`. Only code spans are left alone: Python-Markdown reads links there as text.
+    """
+    masked: list[str] = []
+    html_spans: dict[int, str] = {}
+    dest_spans: dict[int, str] = {}
+    # Where a `<` is no tag of its own: inside a tag the lexer read (whose attributes nh3 cleans); and
+    # where it may be part of a link's destination (`](<page.md>)`) or a tag (`](<svg/onload=…>`).
+    inside: list[tuple[int, int]] = []
+    destinations: list[tuple[int, int]] = []
+    position = 0
+    for span in spans:
+        if span.kind == "code" or span.kind == "escape" and span.text[1] in _MD_ESCAPED:
+            # Python-Markdown reads neither as markup: it puts them aside before links and tags.
+            masked.append("x" * len(span.text))
+        else:
+            masked.append(span.text)
+            if span.kind == "html":
+                html_spans[position] = span.text
+                inside.append((position + 1, position + len(span.text)))
+            elif span.kind == "dest":
+                dest_spans[position] = span.text
+        position += len(span.text)
+    seen = "".join(masked)
+    found: list[tuple[int, int, str, str]] = []
+    if "](" in seen:
+        closing = _closing_parens(seen)
+        for match in re.finditer(r"\]\(", seen):
+            start = match.start()
+            end = closing.get(start + 1)
+            if end and in_table and BARE_PIPE.search(seen, start, end):
+                end = None  # the cell ends first
+            destinations.append((start, end or len(seen)))
+            target = seen[start + 2:(end - 1) if end else len(seen)]
+            repair_rule = link_target_rule(target)
+            if repair_rule == LINK_SCHEME and dest_spans.get(start) == text[start:end] and dest_opens_a_note(text[start:end]):
+                repair_rule = None  # sanitise_spans points it at the note's page
+            if repair_rule:
+                # Nothing closes it: Python-Markdown may still find an end (its quotes hide parentheses),
+                # so the parenthesis is written as text and no link can start there.
+                found.append((start, end, "](#)", repair_rule) if end else (start, start + 2, "]&#40;", repair_rule))
+    if "]:" in seen and not (inline_only or in_table):
+        # A no-break space before a label is made a space by a later rule, which makes the line a
+        # definition on the next reading: judged as one now, the next reading finds nothing to change.
+        for match in _MD_DEFINITION.finditer(seen.replace("\u00a0", " ")):
+            if (not match.group(1).startswith("^") and (repair_rule := link_target_rule(match.group(2)))
+                    and not opens_a_note(match.group(2))):  # left for convert_obsidian_uri, as above
+                found.append((match.start(2), match.end(2), "#", repair_rule))
+    if "<" in seen:
+        reach = [0, 0]  # the end of the ranges (of `inside`, of `destinations`) that start before the `<`
+        next_range = [0, 0]
+        for match in re.finditer("<", seen):
+            start = match.start()
+            for kind, ranges in enumerate((inside, destinations)):
+                while next_range[kind] < len(ranges) and ranges[next_range[kind]][0] <= start:
+                    reach[kind] = max(reach[kind], ranges[next_range[kind]][1])
+                    next_range[kind] += 1
+            if start < reach[0]:
+                continue  # part of a tag the lexer read
+            in_destination = start < reach[1]
+            autolink = _MD_AUTOLINK.match(seen, start)
+            if autolink and in_destination:
+                continue  # the destination's own target, checked above
+            if autolink:
+                repair_rule = link_target_rule(autolink.group(1))
+                end = autolink.end()
+            elif _MD_AUTOMAIL.match(seen, start):
+                continue  # always a mailto: link
+            else:
+                tag = _MD_TAG.match(seen, start)
+                if tag is None or not re.match(r"</?[A-Za-z]", tag.group(0)) or html_spans.get(start) == tag.group(0):
+                    continue  # no tag, or one the lexer saw too: sanitise_spans cleans it with nh3
+                if in_destination and not active_tag(text[start:tag.end()]):
+                    continue  # a link's `<target>` (checked above), or a tag that cannot act if there is no link
+                end = tag.end()
+                scheme = SCHEME.match(tag.group(0), 1)
+                # `<tel:123>` is a tag to Python-Markdown (no `//`): as the autolink it was meant to be.
+                repair_rule = (link_target_rule(tag.group(0)[1:-1]) or HTML_SANITISED) if scheme else HTML_SANITISED
+            if repair_rule:
+                # As text: `&lt;` can start no tag or link.
+                found.append((start, end, "&lt;" + text[start + 1:end], repair_rule))
+    found.sort()
+    kept: list[tuple[int, int, str, str]] = []
+    for hazard in found:
+        if not kept or hazard[0] >= kept[-1][1]:
+            kept.append(hazard)
+    return kept
+
+
+def sanitise_attributes(attr: str) -> str:
+    """An attribute list (`{: .class #id key=value }`) with only classes, ids and SAFE_ATTRIBUTES;
+    nothing at all when none is left."""
+    found = list(_ATTRIBUTE.finditer(attr[1:-1].lstrip(":")))
+    kept = [m.group(0) for m in found
+            if m.group("shorthand") or (m.group("key") and m.group("key").lower() in SAFE_ATTRIBUTES)]
+    if not kept:
+        return ""
+    return attr if len(kept) == len(found) else f"{{ {' '.join(kept)} }}"
+
+
+def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
+    """Drop scripts, disallowed tags, event handlers and javascript: links from inline HTML, links and
+    attribute lists, reading links and tags as Python-Markdown will (_markdown_hazards); give links into
+    the notes folder the URLs the renderer resolves (relative_url).
+
+    Returns whether any span changed.
+    """
+    if "](" in text or "<" in text or "]:" in text:
+        hazards = _markdown_hazards(text, spans, unit.in_table, unit.inline_only)
+        if hazards:
+            pieces: list[str] = []
+            done = 0
+            for start, end, replacement, repair_rule in hazards:
+                unit.log.repair(unit.line_at(text, start), repair_rule, text[start:end], replacement)
+                pieces += [text[done:start], replacement]
+                done = end
+            pieces.append(text[done:])
+            # Read again from the text: the replacements change what the lexer sees.
+            spans[:] = [Span("prose", "".join(pieces))]
+            return True
+    changed = False
+    newlines = 0
+    dropping: str | None = None
+    dropped: list[str] = []
+    drop_line = 0
+    for span in spans:
+        if span.kind == "prose" and dropping is None:
+            newlines += span.text.count("\n")
+            continue
+        line = unit.line_after(newlines)
+        newlines += span.text.count("\n")
+        if dropping is not None:
+            changed = True
+            dropped.append(span.text)
+            closing = span.kind == "html" and re.match(rf"</{dropping}\s*>", span.text, re.I)
+            span.text = ""
+            if closing:
+                unit.log.repair(drop_line, HTML_SANITISED, "".join(dropped), "")
+                dropping, dropped = None, []
+            continue
+        if span.kind == "html":
+            opening = _CONTENT_OPENING.match(span.text)
+            if opening:
+                dropping, dropped, drop_line = opening.group(1).lower(), [span.text], line
+                span.text = ""
+                changed = True
+                continue
+            cleaned = remembered_sanitise_tag(span.text, unit.ctx.tag_cache)
+            if cleaned != span.text:
+                unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
+                span.text = cleaned
+                changed = True
+        elif span.kind == "attr":
+            cleaned = sanitise_attributes(span.text)
+            if cleaned != span.text:
+                unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
+                span.text = cleaned
+                changed = True
+        elif span.kind == "dest" and OPEN_DEST.match(span.text):
+            converted = convert_obsidian_uri(span.text, unit, line)
+            changed = changed or converted != span.text
+            span.text = converted
+        elif span.kind == "dest" and RELATIVE_DEST.match(span.text):
+            converted = convert_relative_link(span.text, unit, line)
+            changed = changed or converted != span.text
+            span.text = converted
+    if dropping is not None:
+        unit.log.repair(drop_line, HTML_SANITISED, "".join(dropped), "")
+    return changed
+
+
+def has_hazards(text: str, unit: Unit) -> bool:
+    """Whether Python-Markdown would read a link or tag to sanitise in `text` (a repair can make one: a
+    dropped leftover brings a definition to the start of its line)."""
+    return ("](" in text or "<" in text or "]:" in text) and bool(
+        _markdown_hazards(text, lex(text), unit.in_table, unit.inline_only))
