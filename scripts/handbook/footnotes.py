@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 LABEL = r"[^\]\n]+"
 REFERENCE = r"\[\^(?P<label>" + LABEL + r")\]"
 DEFINITION = REFERENCE + ":"
+# A definition escape_definitions wrote as text: `\[^label]:`.
+ESCAPED_DEFINITION = r"\\\[\^" + LABEL + r"\]:"
 # A definition's start that markdown-it's footnote plugin (like Obsidian) reads too: a label with no
 # space in it, indented at most three spaces. A line break before it would join it to the line before.
 DEFINITION_START = re.compile(r"^[ ]{0,3}\[\^[^\]\s]+\]:")

@@ -11,7 +11,9 @@ from typing import Callable, Mapping, Sequence
 
 from jinja2 import Template
 
-from ..footnotes import LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel
+from ..footnotes import (
+    ESCAPED_DEFINITION, LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel,
+)
 from ..inline_footnotes import as_references, label_maker
 from ..links import link_texts
 from ..model import GeneratedFile, Source
@@ -39,7 +41,7 @@ def _indent(markdown: str, depth: int) -> str:
 
 
 # A line break followed by a footnote definition escaped as text, with no <br> before it yet.
-_BEFORE_ESCAPED_DEFINITION = re.compile(r"(?<!<br>)\n(?=[ \t]*\\\[\^[^\]\n]+\]:)")
+_BEFORE_ESCAPED_DEFINITION = re.compile(r"(?<!<br>)\n(?=[ \t]*" + ESCAPED_DEFINITION + ")")
 
 
 @dataclass(frozen=True)
