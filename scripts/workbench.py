@@ -102,7 +102,7 @@ def write_corpus(folder: Path, size: int) -> int:
 
 
 NOTE = "000_d8822c3029f94220.md"
-NOTE_PAGE = "handbook/notes/000-d8822c3029f94220/"
+NOTE_PAGE = "handbook/notes/000_d8822c3029f94220/"
 SERVICE_PAGE = "handbook/services/ec2/"
 TIMEOUT = 30.0
 

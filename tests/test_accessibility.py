@@ -14,7 +14,7 @@ PAGE_TYPES = {
     "who-owns": "handbook/matrix/who-owns/",
     "category": "handbook/matrix/container/",
     "service": "handbook/services/rds/",
-    "note": "handbook/notes/003-b129a807bc61c766/",
+    "note": "handbook/notes/003_b129a807bc61c766/",
     "report": "handbook/report/",
     "not-found": "no/such/page/",
 }

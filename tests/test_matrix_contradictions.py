@@ -236,7 +236,7 @@ def test_admonition_text_and_relative_link():
         "    Use \\*KMS key\\* \\| not CMK. [See the responsibility matrix](../services/kms.md).\n"
     )
     layer = find_contradictions([], MATRIX, [CUSTOMER_LAYERS])[0]
-    admonition = contradiction_admonition(layer, "notes/000-d8822c3029f94220.md")
+    admonition = contradiction_admonition(layer, "notes/000_d8822c3029f94220.md")
     html = markdown.markdown(admonition, extensions=["admonition"])
     assert '<div class="admonition warning">' in html
     assert 'href="../matrix/who-owns.md#customer-iam"' in html
@@ -251,5 +251,5 @@ def test_report_lists_every_contradiction():
     assert len(lines) == 2 + len(found)
     assert "(../services/s3.md)" in lines[2] and "`s3-is-not-iaas`{ .handbook-id }" in lines[2]
     # The note column links to the note's page, as the merge audit's does.
-    assert lines[2].startswith("| [003\\_b129a807bc61c766.md:16](../notes/003-b129a807bc61c766.md) | ")
+    assert lines[2].startswith("| [003\\_b129a807bc61c766.md:16](../notes/003_b129a807bc61c766.md) | ")
     assert contradiction_report([], "report/index.md") == "No note contradicts the responsibility matrix.\n"

@@ -110,7 +110,7 @@ def test_annotations_follow_the_block_they_annotate(result, notes):
 def test_audit_and_report_describe_every_merge(result):
     audit = render_merge_audit(result, "report/index.md")
     assert "more words first" in audit and "`near-duplicate>=0.9`" in audit
-    assert "[002\\_41b9f734ce314636.md:1](../notes/002-41b9f734ce314636.md)" in audit
+    assert "[002\\_41b9f734ce314636.md:1](../notes/002_41b9f734ce314636.md)" in audit
     report = merge_report(result)
     assert json.loads(json.dumps(report)) == report
     assert report["counts"] == {"notes": 5, "duplicate_notes": 1, "input_blocks": 177, "kept": 151, "merged": 26,

@@ -27,13 +27,13 @@ def test_identical_readme_and_main_are_one_note(vault):
 def test_off_topic_notes_keep_their_own_pages_in_their_folders(vault):
     notes, result, files = vault
     paths = {page.note: page.path for page in result.other_pages}
-    assert paths["5. Storage _ Database/storage/S3.md"] == "other/5-storage-database/storage/s3.md"
+    assert paths["5. Storage _ Database/storage/S3.md"] == "other/5-storage-_-database/storage/s3.md"
     assert len(result.other_pages) > 100
-    assert result.note_home("5. Storage _ Database/storage/S3.md") == ("other/5-storage-database/storage/s3.md", None)
+    assert result.note_home("5. Storage _ Database/storage/S3.md") == ("other/5-storage-_-database/storage/s3.md", None)
     # The folder is a section as its name is written; its own note comes after its subfolders.
     summary = files["other/SUMMARY.md"]
     folder = summary.index("\n* 5.\u00a0Storage _ Database\n    * _concepts\n")
-    own = summary.index("\n    * [Storage &amp;&amp; Database](5-storage-database/storage-database.md)\n")
+    own = summary.index("\n    * [Storage &amp;&amp; Database](5-storage-_-database/storage-_-database.md)\n")
     assert folder < own < summary.index("\n* 6.\u00a0Application Integration\n")
 
 

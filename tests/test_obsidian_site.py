@@ -260,5 +260,5 @@ def test_zensical_builds_the_vault_docs_strictly_too(vault_site: BuiltSite, tmp_
     done = subprocess.run([str(Path(sys.executable).with_name("zensical")), "build", "--strict"], cwd=project,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    page = (vault_site.docs / "handbook" / "notes" / "1-security" / "general" / "key-rotation.md").read_text(encoding="utf-8")
+    page = (vault_site.docs / "handbook" / "notes" / "1-security" / "_general" / "key-rotation.md").read_text(encoding="utf-8")
     assert 'title: "Key rotation 🔑"' in page and '  - "2024"' in page

@@ -7,18 +7,35 @@ import posixpath
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handbook.paths import distinct_titles, note_page, note_slug, path_slug, rel_link, slugify
+from markdown.extensions.toc import slugify as toc_slugify
+
+from handbook.paths import distinct_titles, heading_anchor, note_page, note_slug, path_slug, rel_link
 
 
 def test_slugs_are_lowercase_ascii_words() -> None:
-    assert slugify("AWS Glocal Infrastructure – Security!") == "aws-glocal-infrastructure-security"
-    assert slugify("Ünïcode café") == "unicode-cafe"
-    assert slugify("???") == "untitled"
+    assert path_slug("AWS Glocal Infrastructure – Security!") == "aws-glocal-infrastructure-security"
+    assert path_slug("Ünïcode café") == "unicode-cafe"
+    assert path_slug("???") == "untitled"
+
+
+def test_slugs_are_the_anchors_toc_gives_headings() -> None:
+    assert path_slug("5. Storage _ Database") == heading_anchor("5. Storage _ Database") == "5-storage-_-database"
+    assert path_slug("x_y-z") == "x_y-z"
+    assert path_slug("What's S3?") == "whats-s3"
+
+
+@settings(max_examples=500)
+@given(st.text())
+def test_slugs_of_names_with_latin_letters_or_digits_are_toc_anchors(name: str) -> None:
+    anchor = toc_slugify(name, "-")
+    assert heading_anchor(name) == anchor
+    if any(c.isalnum() for c in anchor):
+        assert path_slug(name) == anchor
 
 
 def test_note_slugs_keep_the_folder_structure() -> None:
     assert note_slug("1. Security/General/IAM.md") == "1-security/general/iam"
-    assert note_page("000_d8822c3029f94220.md") == "notes/000-d8822c3029f94220.md"
+    assert note_page("000_d8822c3029f94220.md") == "notes/000_d8822c3029f94220.md"
 
 
 def test_notes_named_like_index_files_do_not_collide_with_them() -> None:
@@ -50,6 +67,7 @@ def test_names_without_latin_letters_keep_their_own_letters():
     assert path_slug("Заметки") == "заметки"
     assert path_slug("???") == "untitled"
     assert path_slug("Café notes") == "cafe-notes"
+    assert path_slug("日本_メモ") == "日本_メモ"
     assert note_slug("メモ/日本.md") == "メモ/日本"
 
 

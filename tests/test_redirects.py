@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 
 from handbook.datafile import parse_yaml, validate
 from handbook.model import BuildError
-from handbook.redirects import RedirectMap, forwarding_page, page_url, render_redirects
+from handbook.redirects import MovedPage, RedirectMap, forwarding_page, moved_note_pages, page_url, render_redirects
 from tests.conftest import PROJECT, copy_project, run_build, serve
 
 PAGES = {"topics/aws-responsibilities.md", "topics/index.md", "services/rds.md"}
@@ -85,3 +87,62 @@ def test_an_old_address_lands_on_the_new_page_and_section(tmp_path: Path, page) 
         page.goto(f"{url}handbook/topics/security-of-the-cloud/#security-of-the-cloud")
         page.wait_for_url(f"{url}handbook/topics/aws-responsibilities/#security-of-the-cloud")
         assert page.locator("h1").inner_text().startswith("AWS responsibilities")
+
+
+def test_moved_note_pages_pair_old_and_new_addresses() -> None:
+    moved = moved_note_pages({"5. Storage _ Database/S3_Basics.md": "S3 basics", "メモ/日本_一.md": "一",
+                              "Заметки/Первая.md": "Первая", "plain notes.md": "Plain"})
+    assert moved == [
+        MovedPage("notes/5-storage-database/s3-basics.md", "notes/5-storage-_-database/s3_basics.md", "S3 basics"),
+        MovedPage("other/5-storage-database/s3-basics.md", "other/5-storage-_-database/s3_basics.md", "S3 basics"),
+        MovedPage("notes/メモ/日本-一.md", "notes/メモ/日本_一.md", "一"),
+        MovedPage("other/メモ/日本-一.md", "other/メモ/日本_一.md", "一"),
+    ]
+
+
+def test_a_moved_page_never_takes_the_address_of_a_page_or_of_another_redirect() -> None:
+    redirects, document = redirect_map("redirects:\n  - from: notes/c-d.md\n    to: topics/index.md\n")
+    moved = [MovedPage("notes/a-b.md", "notes/a_b.md", "A"), MovedPage("notes/x-y.md", "notes/x_y.md", "X"),
+             MovedPage("notes/x-y.md", "notes/x__y.md", "X2"), MovedPage("notes/c-d.md", "notes/c_d.md", "C"),
+             MovedPage("other/x-y.md", "other/x_y.md", "X")]
+    pages = {"notes/a_b.md", "notes/a-b.md", "notes/x_y.md", "notes/x__y.md", "notes/c_d.md", "topics/index.md"}
+    files = render_redirects(redirects, document, pages, {}, moved)
+    assert [f.path for f in files] == ["notes/c-d/index.html", "notes/x-y/index.html"]
+    assert "url=../x_y/" in files[1].content
+
+
+_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)">')
+
+
+@pytest.mark.slow
+def test_every_old_note_address_still_resolves(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    named = {
+        "5. Storage _ Database/S3_Basics.md": "# S3_Basics\n\n## Buckets _ Objects\n\nA bucket holds objects.\n",
+        "5. Storage _ Database/x_y-z.md": "# x_y-z\n\n## 第二部分\n\nSee [[S3_Basics#Buckets _ Objects]].\n",
+        "メモ/日本_一.md": "# 日本_一\n\n## メモ_二\n\nNotes in Japanese.\n",
+        "Заметки/Первая заметка.md": "# Первая заметка\n\nA note in Russian.\n",
+        "plain note.md": "# Plain note\n\nNothing to move.\n",
+    }
+    for name, text in named.items():
+        (notes / name).parent.mkdir(parents=True, exist_ok=True)
+        (notes / name).write_text(text, encoding="utf-8")
+    root = copy_project(tmp_path / "project")
+    assert run_build(root, notes=notes) == 0
+    site = root / "site" / "handbook"
+
+    moved = moved_note_pages({name: name for name in named})
+    assert {m.old for m in moved} >= {"notes/5-storage-database/s3-basics.md", "notes/5-storage-database/x-y-z.md",
+                                      "notes/メモ/日本-一.md"}
+    resolved = 0
+    for move in moved:
+        if not (site / page_url(move.new) / "index.html").is_file():
+            assert move.old.startswith("other/")  # a note whose every section went to a topic has no such page
+            continue
+        forwarding = (site / page_url(move.old) / "index.html").read_text(encoding="utf-8")
+        target = _CANONICAL.search(forwarding).group(1)
+        assert posixpath.normpath(posixpath.join(page_url(move.old), target)) + "/" == page_url(move.new)
+        resolved += 1
+    assert resolved >= 3
+    for unmoved in ("notes/заметки/первая-заметка/", "notes/plain-note/"):
+        assert (site / unmoved / "index.html").is_file()

@@ -76,7 +76,7 @@ def test_unknown_url_lands_on_a_styled_404(page, sub_path_site: str) -> None:
 @pytest.mark.parametrize(
     "path",
     ["", "handbook/topics/aws-responsibilities/", "handbook/matrix/", "handbook/services/s3/",
-     "handbook/notes/004-ef0476a4f866c9ca/", "handbook/report/", "handbook/other/"],
+     "handbook/notes/004_ef0476a4f866c9ca/", "handbook/report/", "handbook/other/"],
 )
 def test_pages_make_no_third_party_requests(page, site_url: str, path: str) -> None:
     requests: list[str] = []

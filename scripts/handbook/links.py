@@ -16,15 +16,12 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from markdown.extensions.toc import slugify as toc_slugify
-
 from .model import BuildError, GeneratedFile, Note
-from .paths import ASSETS_DIR, name_key, note_page, path_slug, rel_link, same_looking_names
 from .normalise.obsidian.embeds import MISSING_IMAGE_CLASS
+from .paths import ASSETS_DIR, heading_anchor, name_key, note_page, path_slug, rel_link, same_looking_names
 from .publish import UnpublishedNote
 
 log = logging.getLogger("handbook")
@@ -65,18 +62,12 @@ class MissingLink:
     unpublished: str = ""  # for a note kept off the site: its field ("draft: true"); "" for a missing note
 
 
-@lru_cache(maxsize=1 << 16)
-def _toc_anchor(title: str) -> str:
-    """Python-Markdown's toc anchor for a heading, cached: the same headings recur in thousands of notes."""
-    return toc_slugify(title, "-")
-
-
 def heading_anchors(note: Note) -> dict[str, str]:
     """Heading text (lower-cased) -> the anchor Python-Markdown's toc gives it on the note's own page."""
     anchors: dict[str, str] = {}
     used: set[str] = {"as-written", "repairs"}
     for section in note.sections[1:]:
-        base = _toc_anchor(section.title)
+        base = heading_anchor(section.title)
         anchor, n = base, 0
         while anchor in used:
             n += 1

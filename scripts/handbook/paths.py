@@ -11,8 +11,10 @@ import posixpath
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+
+from markdown.extensions.toc import slugify as toc_slugify
 
 GENERATED_DIR = "handbook"
 
@@ -25,29 +27,27 @@ REPORT_PAGE = "report/index.md"
 ASSETS_DIR = "assets"
 SNIPPETS_DIR = "snippets"
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(text: str) -> str:
-    """A lowercase ASCII id made of words joined by '-', stable for URLs."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
-    return slug or "untitled"
-
-
-_NON_LETTER = re.compile(r"[\W_]+")
+@lru_cache(maxsize=1 << 16)  # the same headings recur in thousands of notes
+def heading_anchor(title: str) -> str:
+    """The id Python-Markdown's toc gives a heading of this text (mkdocs.yml keeps its default slugify)."""
+    return toc_slugify(title, "-")
 
 
 @lru_cache(maxsize=1 << 16)  # the same headings and folder names recur in thousands of notes
 def path_slug(name: str) -> str:
-    """A name as part of a URL (a file, a folder or a heading's anchor): its ASCII slug, or its own letters when
-    it has no Latin ones."""
-    slug = slugify(name)
-    if slug == "untitled":
-        # Names in other scripts (日本.md, заметки/, ## 第二部分) keep their letters rather than all becoming
-        # 'untitled', where they would share one address.
-        slug = _NON_LETTER.sub("-", unicodedata.normalize("NFKC", name).lower()).strip("-") or slug
-    return slug
+    """A name as part of a URL (a file, a folder or a heading's anchor): the anchor toc gives a heading of that
+    name, so that a page's address, its sections' anchors and MkDocs' own anchors follow one scheme."""
+    slug = heading_anchor(name)
+    if not _names_something(slug):
+        # toc keeps only Latin letters, so names in other scripts (日本.md, заметки/, ## 第二部分) would all get
+        # the one empty address; they keep their own letters, by toc's Unicode variant of the same rules (after
+        # NFKC, so that a name synced from a Mac, its accents as separate marks, gets the same address).
+        slug = toc_slugify(unicodedata.normalize("NFKC", name), "-", unicode=True)
+    return slug if _names_something(slug) else "untitled"
+
+
+def _names_something(slug: str) -> bool:
+    return any(c.isalnum() for c in slug)
 
 
 def name_key(name: str) -> str:
@@ -77,11 +77,16 @@ def file_stem(path: str) -> str:
 @lru_cache(maxsize=65536)  # every link to a note asks again; a build links each note from many places
 def note_slug(note_path: str) -> str:
     """The URL path of a note, folder by folder: '1. Security/IAM.md' -> '1-security/iam'."""
+    return slugged_note_path(note_path, path_slug)
+
+
+def slugged_note_path(note_path: str, slug: Callable[[str], str]) -> str:
+    """A note's path with each folder and its file name made URL parts by `slug`."""
     parts = note_path.split("/")
-    stem = path_slug(file_stem(parts[-1]))
+    stem = slug(file_stem(parts[-1]))
     if stem in ("index", "summary"):  # those names belong to the section's own index and navigation files
         stem += "-note"
-    return "/".join([path_slug(p) for p in parts[:-1]] + [stem])
+    return "/".join([slug(p) for p in parts[:-1]] + [stem])
 
 
 def distinct_titles(titles: Iterable[tuple[str, str]]) -> dict[str, str]:

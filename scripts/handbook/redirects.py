@@ -5,7 +5,10 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-from collections.abc import Collection
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .datafile import YamlDocument, read_yaml, validate
 from .load import DEFAULT_LIMITS, Limits, display_path
 from .model import GeneratedFile
+from .paths import NOTES_DIR, OTHER_DIR, path_slug, slugged_note_path
 
 PAGE_PATH = r"^[a-z0-9][a-z0-9/_-]*\.md$"
 
@@ -69,10 +73,49 @@ def forwarding_page(old_url: str, new_url: str, title: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class MovedPage:
+    """A note's page that an earlier build gave another address."""
+
+    old: str
+    new: str
+    title: str
+
+
+_LEGACY_NON_WORD = re.compile(r"[^a-z0-9]+")
+_LEGACY_NON_LETTER = re.compile(r"[\W_]+")
+
+
+def _legacy_slug(name: str) -> str:
+    """A name as a URL part the way builds before toc's scheme made one ('x_y' -> 'x-y', '日本_メモ' -> '日本-メモ');
+    only to find the addresses those builds published."""
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = _LEGACY_NON_WORD.sub("-", ascii_text.lower()).strip("-")
+    if not slug:
+        slug = _LEGACY_NON_LETTER.sub("-", unicodedata.normalize("NFKC", name).lower()).strip("-")
+    return slug or "untitled"
+
+
+def moved_note_pages(note_titles: Mapping[str, str]) -> list[MovedPage]:
+    """The page of each note (and the page of its content that fits no topic) at the address earlier builds
+    gave it, where that differs from today's; by note path, so that the first note keeps a shared old address."""
+    moved = []
+    for note in sorted(note_titles):
+        old, new = slugged_note_path(note, _legacy_slug), slugged_note_path(note, path_slug)
+        if old != new:
+            moved += [MovedPage(f"{folder}/{old}.md", f"{folder}/{new}.md", note_titles[note])
+                      for folder in (NOTES_DIR, OTHER_DIR)]
+    return moved
+
+
 def render_redirects(
-    redirects: RedirectMap, document: YamlDocument, pages: Collection[str], titles: dict[str, str]
+    redirects: RedirectMap, document: YamlDocument, pages: Collection[str], titles: dict[str, str],
+    moved: Collection[MovedPage] = (),
 ) -> list[GeneratedFile]:
-    """Forwarding pages for every redirect; a target that is not a page, or an old path that still is, is an error."""
+    """Forwarding pages for every redirect; a target that is not a page, or an old path that still is, is an error.
+
+    Then one for each moved note page that is a page today, unless its old address is taken (by a page, a
+    redirect or an earlier moved page)."""
     files = []
     seen: set[str] = set()
     for index, item in enumerate(redirects.redirects):
@@ -85,4 +128,11 @@ def render_redirects(
         seen.add(item.from_)
         old_url, new_url = page_url(item.from_), page_url(item.to)
         files.append(GeneratedFile(f"{old_url}index.html", forwarding_page(old_url, new_url, titles.get(item.to, item.to))))
+    taken = {page_url(page) for page in pages} | {page_url(path) for path in seen}
+    for move in moved:
+        old_url = page_url(move.old)
+        if move.new in pages and old_url not in taken:
+            taken.add(old_url)
+            files.append(GeneratedFile(f"{old_url}index.html", forwarding_page(old_url, page_url(move.new),
+                                                                             titles.get(move.new, move.title))))
     return files

@@ -26,7 +26,7 @@ from .pages import (
 )
 from .paths import REPORT_PAGE
 from .publish import UnpublishedNote
-from .redirects import RedirectMap, render_redirects
+from .redirects import RedirectMap, moved_note_pages, render_redirects
 from .templating import code_cell, md_text, path_cell
 from .datafile import YamlDocument
 
@@ -245,7 +245,8 @@ def render_site(state: BuildState) -> RenderedSite:
 
     if state.redirects is not None:
         titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
-        pages += render_redirects(*state.redirects, {p.path for p in pages if p.path.endswith(".md")}, titles)
+        pages += render_redirects(*state.redirects, {p.path for p in pages if p.path.endswith(".md")}, titles,
+                                  moved_note_pages(result.titles))
 
     index = NoteIndex(notes, unpublished)
     pages = resolve_links(pages, index, result.note_home)

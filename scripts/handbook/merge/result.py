@@ -146,7 +146,9 @@ class MergeResult:
         if heading is None:
             return index.get((note_path, None))
         key = heading.lower() if heading.startswith("^") else path_slug(heading)
-        return index.get((note_path, key)) or index.get((note_path, None))
+        # A link may name a heading by another tool's slug, which keeps a '-' before punctuation toc drops
+        # ('#how-to-mitigate-ddos-?' for 'How to mitigate DDoS ?', toc's 'how-to-mitigate-ddos').
+        return index.get((note_path, key)) or index.get((note_path, key.strip("-"))) or index.get((note_path, None))
 
     @property
     def titles(self) -> Mapping[str, str]:

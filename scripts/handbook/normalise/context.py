@@ -71,7 +71,7 @@ class NormaliseContext:
     speller: Speller = field(compare=False, repr=False)
     names: NameCanon = field(compare=False, repr=False)
     files_by_name: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
-    # Memo of the prose rules, which depend only on a span's text and this context's data (see inline.py).
+    # Memo of the prose rules, which depend only on a span's text and this context's data (see prose.py).
     prose_cache: Memo = field(default_factory=lambda: Memo(50_000), compare=False, repr=False)
     # Memo of rendered top-level blocks, by their source lines (see pipeline.py).
     block_cache: Memo = field(default_factory=lambda: Memo(20_000), compare=False, repr=False)
