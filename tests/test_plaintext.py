@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from handbook.plaintext import plain_text
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handbook.plaintext import _pieces, plain_text
 
 
 def test_markup_goes_and_the_visible_text_stays():
@@ -30,3 +34,23 @@ def test_inline_text_keeps_what_would_start_a_list_or_heading():
 def test_unclosed_brackets_and_tags_are_text():
     assert plain_text("[a [b](c) [d") == "[a b [d"
     assert plain_text("![x ![y](z) <!-- w") == "![x y <!-- w"
+
+
+def read_by_markdown_it(markdown: str, inline: bool) -> str:
+    """plain_text as markdown-it reads every text, without the shortcut for text with no markup."""
+    text = "".join(piece if isinstance(piece, str) else piece.text for piece in _pieces(markdown, inline))
+    return "\n".join(line for line in (" ".join(part.split()) for part in text.split("\n")) if line)
+
+
+@pytest.mark.parametrize("markdown", [
+    "Plain prose\nover two lines", "- one item", "1. one item", "- - nested", "- 1. nested", "-    four spaces",
+    "- # heading", "--- a", "text\n---", "text\n===", "    code", "2024 was a year", "12) item", "a -- b + c",
+])
+def test_text_without_markup_reads_as_markdown_it_reads_it(markdown: str) -> None:
+    for inline in (False, True):
+        assert plain_text(markdown, inline=inline) == read_by_markdown_it(markdown, inline)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1. -+)\n#>=*_ \u00a0")), max_size=30), st.booleans())
+def test_the_shortcut_never_changes_what_is_read(markdown: str, inline: bool) -> None:
+    assert plain_text(markdown, inline=inline) == read_by_markdown_it(markdown, inline)

@@ -64,6 +64,14 @@ def _parser() -> MarkdownIt:
 _PARSER = _parser()
 
 
+# Text with none of these is read by markdown-it as the paragraphs it looks like: no character that starts
+# inline markup, an entity or an escape, and no line that a list, quote, heading, code block, setext
+# underline, table or thematic break could start with.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!|#~=\t\r\x00]|^ {0,3}(?:[-+]|\d{1,9}[.)])|^ {4}", re.M)
+# A one-line list item (`- text`, `1. text`): the text after its marker, when that text is plain, is all it shows.
+_ITEM_MARKER = re.compile(r" {0,3}(?:[-+]|\d{1,9}[.)]) {1,4}(?=\S)")
+
+
 @lru_cache(maxsize=1 << 16)  # copies of a note repeat the same blocks, and several stages read each one
 def plain_text(markdown: str, *, inline: bool = False, entities_as_written: bool = False) -> str:
     """The visible text of Markdown, one line per non-blank line of text, table row or code line: link and
@@ -73,12 +81,25 @@ def plain_text(markdown: str, *, inline: bool = False, entities_as_written: bool
     is text, not a list or heading marker. `entities_as_written` keeps `&nbsp;` and the like as typed:
     the merge compares words, and the names of the entities in padded tables of contents have always
     been among them (reading them instead makes different notes' contents lists look alike)."""
-    text = "".join(
-        piece if isinstance(piece, str) else piece.markup if entities_as_written else piece.text
-        for piece in _pieces(markdown, inline)
-    )
+    text = _plain_as_written(markdown, inline)
+    if text is None:
+        text = "".join(
+            piece if isinstance(piece, str) else piece.markup if entities_as_written else piece.text
+            for piece in _pieces(markdown, inline)
+        )
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _plain_as_written(markdown: str, inline: bool) -> str | None:
+    """The text itself where it has no markup (after a one-line list item's marker), else None: most blocks
+    are plain prose, and reading them would give them back line for line."""
+    item = None if inline or "\n" in markdown else _ITEM_MARKER.match(markdown)
+    if item is not None:
+        rest = markdown[item.end():]
+        if _MARKUP.search(rest) is None:
+            return rest
+    return markdown if _MARKUP.search(markdown) is None else None
 
 
 @lru_cache(maxsize=1 << 16)  # the merge and the matrix read the same blocks, each its own way

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ..model import Repair
+from ..model import Asset, Repair
 from .registry import RepairRule
 
 SNIPPET_LIMIT = 200
@@ -73,3 +73,52 @@ class RepairLog:
                 fresh.append(finding)
         self.findings[findings:] = fresh
         del self.tags[tags:]
+
+
+@dataclass(frozen=True)
+class LogMark:
+    """How long a note's log and asset list were before a piece of work, to take what it added."""
+
+    repairs: int
+    findings: int
+    tags: int
+    assets: int
+
+    @classmethod
+    def of(cls, log: RepairLog, assets: list[Asset]) -> LogMark:
+        """The log's and asset list's lengths now."""
+        return cls(len(log.repairs), len(log.findings), len(log.tags), len(assets))
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What a piece of work added to a note's log and assets, with lines counted from the piece's first raw
+    line, so that the same text elsewhere (in this note or another) can replay it instead of redoing it."""
+
+    repairs: tuple[tuple[int, str, str, str], ...]  # (line, rule id, before, after): plain tuples keep a memo small
+    findings: tuple[tuple[int, str, str], ...]  # (line, word, reason)
+    tags: tuple[str, ...]
+    assets: tuple[tuple[str, int], ...]  # (source path, line)
+
+    @classmethod
+    def since(cls, mark: LogMark, log: RepairLog, assets: list[Asset], base: int) -> Logged:
+        """What the log and assets gained since `mark`, lines relative to raw line `base`."""
+        return cls(
+            tuple((r.line - base, r.rule, r.before, r.after) for r in log.repairs[mark.repairs:]),
+            tuple((f.line - base, f.word, f.reason) for f in log.findings[mark.findings:]),
+            tuple(log.tags[mark.tags:]),
+            tuple((a.source_path, a.line - base) for a in assets[mark.assets:]),
+        )
+
+    def replay(self, log: RepairLog, assets: list[Asset], base: int) -> None:
+        """Add the same entries to this note's log and assets, at raw line `base`."""
+        note = log.note
+        log.repairs.extend(Repair(note, base + line, rule, before, after) for line, rule, before, after in self.repairs)
+        log.findings.extend(Finding(note, base + line, word, reason) for line, word, reason in self.findings)
+        log.tags.extend(self.tags)
+        assets.extend(Asset(path, note, base + line) for path, line in self.assets)
+
+    @property
+    def lines(self) -> list[int]:
+        """Every relative line an entry names."""
+        return [r[0] for r in self.repairs] + [f[0] for f in self.findings] + [a[1] for a in self.assets]

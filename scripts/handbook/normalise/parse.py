@@ -153,6 +153,13 @@ class Parses:
         """LENIENT_PARSER.parse(text), with the lines where `##Title` was read as a heading."""
         return LenientParse(*self._in_pieces(text, LENIENT_PARSER))
 
+    def spaced(self, lenient: LenientParse, repaired: str) -> None:
+        """Take a lenient parse as PARSER's reading of `repaired`: the same text with a space put after the
+        hashes of every `##Title` the lenient parse read as a heading, so that PARSER reads each one the same way.
+        The structure rules make that text and the layout reads it next; this saves parsing it again."""
+        if repaired not in self._texts:
+            self._texts.remember(repaired, _ParsedText(lenient.tokens), len(repaired))
+
     def _parsed(self, text: str) -> _ParsedText:
         known = self._texts.get(text)
         if known is None:
@@ -171,6 +178,9 @@ class Parses:
             known = self._pieces.remember((parser, piece, size),
                                           PieceParse(tokens, still_open, tuple(env.get(MISSING_SPACE_LINES, ()))),
                                           len(piece))
+            if parser is LENIENT_PARSER and not known.missing_space and (PARSER, piece, size) not in self._pieces:
+                # Where `##Title` was never read as a heading, the lenient reading is PARSER's, token for token.
+                self._pieces.remember((PARSER, piece, size), known, len(piece))
         return known
 
     def _in_pieces(self, text: str, parser: MarkdownIt) -> tuple[list[Token], list[int]]:

@@ -20,7 +20,7 @@ from .frontmatter import FrontMatter, split_front_matter
 from .inline import Unit
 from .link_targets import REFERENCE_LABEL, convert_reference_definition, has_relative_link
 from .prose import ODD_SPACE, TAG
-from .log import Finding, RepairLog
+from .log import Finding, Logged, LogMark, RepairLog
 from .parse import PARSER, Parses
 from .tree import Node
 from .sections import LaidOutSection
@@ -111,10 +111,7 @@ class _BlockResult:
     """What rendering one top-level block produced, with lines relative to the block's first line."""
 
     rendered: tuple[tuple[str, str, int, int], ...] | str  # blocks, or the repaired text of a heading
-    repairs: tuple[tuple[int, str, str, str], ...]
-    findings: tuple[tuple[int, str, str], ...]
-    tags: tuple[str, ...]
-    assets: tuple[tuple[str, int], ...]
+    logged: Logged
 
 
 def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, source_lines: list[str],
@@ -140,25 +137,15 @@ def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, sourc
     base = log.raw_line(start)
     hit = memo.get(key)
     if hit is not None:
-        log.repairs.extend(Repair(note, base + line, rule, before, after) for line, rule, before, after in hit.repairs)
-        log.findings.extend(Finding(note, base + line, word, reason) for line, word, reason in hit.findings)
-        log.tags.extend(hit.tags)
-        assets.extend(Asset(path, note, base + line) for path, line in hit.assets)
+        hit.logged.replay(log, assets, base)
         return [Rendered(kind, markdown, start + line, depth) for kind, markdown, line, depth in hit.rendered]
-    marks = len(log.repairs), len(log.findings), len(log.tags), len(assets)
+    mark = LogMark.of(log, assets)
     rendered = renderer.block(node, 0, previous)
-    result = _BlockResult(
-        tuple((r.kind, r.markdown, r.line - start, r.depth) for r in rendered),
-        tuple((r.line - base, r.rule, r.before, r.after) for r in log.repairs[marks[0]:]),
-        tuple((f.line - base, f.word, f.reason) for f in log.findings[marks[1]:]),
-        tuple(log.tags[marks[2]:]),
-        tuple((a.source_path, a.line - base) for a in assets[marks[3]:]),
-    )
+    result = _BlockResult(tuple((r.kind, r.markdown, r.line - start, r.depth) for r in rendered),
+                          Logged.since(mark, log, assets, base))
     size = end - start
-    lines = [r[2] for r in result.rendered] + [r[0] for r in result.repairs] + [f[0] for f in result.findings]
-    lines += [a[1] for a in result.assets]
     # Only a result whose every line lies inside the block can be moved to another place.
-    if all(0 <= line < size for line in lines):
+    if all(0 <= line < size for line in [r[2] for r in result.rendered] + result.logged.lines):
         memo.remember(key, result)
     return rendered
 
@@ -275,8 +262,6 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     return moved
 
 
-
-
 def _move_definitions(run: list[tuple[int, str]], labels: set[str], log: RepairLog) -> list[tuple[int, str]]:
     """The definitions among lines that no rendered block holds, as lines for the end of the note.
 
@@ -306,23 +291,13 @@ def _heading_prose(renderer: BlockRenderer, line: int, inline: str, log: RepairL
     base = log.raw_line(line)
     hit = memo.get(key)
     if hit is not None:
-        log.repairs.extend(Repair(note, base + at, rule, before, after) for at, rule, before, after in hit.repairs)
-        log.findings.extend(Finding(note, base + at, word, reason) for at, word, reason in hit.findings)
-        log.tags.extend(hit.tags)
-        assets.extend(Asset(path, note, base + at) for path, at in hit.assets)
+        hit.logged.replay(log, assets, base)
         return hit.rendered
-    marks = len(log.repairs), len(log.findings), len(log.tags), len(assets)
+    mark = LogMark.of(log, assets)
     # A setext heading's text may run over several lines; the heading shows them as one.
     text = renderer.prose([(line, one_line(inline))], inline_only=True)[0]
-    result = _BlockResult(
-        text,
-        tuple((r.line - base, r.rule, r.before, r.after) for r in log.repairs[marks[0]:]),
-        tuple((f.line - base, f.word, f.reason) for f in log.findings[marks[1]:]),
-        tuple(log.tags[marks[2]:]),
-        tuple((a.source_path, a.line - base) for a in assets[marks[3]:]),
-    )
-    lines = [r[0] for r in result.repairs] + [f[0] for f in result.findings] + [a[1] for a in result.assets]
-    if all(at == 0 for at in lines) and len(inline) <= BLOCK_MEMO_SPAN:
+    result = _BlockResult(text, Logged.since(mark, log, assets, base))
+    if all(at == 0 for at in result.logged.lines) and len(inline) <= BLOCK_MEMO_SPAN:
         memo.remember(key, result)
     return text
 

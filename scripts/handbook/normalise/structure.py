@@ -33,15 +33,19 @@ def space_after_hashes(text: str, log: RepairLog, parses: Parses) -> str:
     if not _HASHES_LINE.search(text):
         return text
     lines = text.split("\n")
-    changed = False
-    for number in parses.lenient(text).missing_space:
+    lenient = parses.lenient(text)
+    fixed_all = True
+    for number in lenient.missing_space:
         fixed = _MISSING_SPACE.sub(r"\1\2 ", lines[number], count=1)
         if fixed == lines[number]:
+            fixed_all = False
             continue  # behind a list marker (`- ##x`): left as written, as a paragraph
         log.repair(number, HEADING_SPACE, lines[number].strip()[:40], fixed.strip()[:41])
         lines[number] = fixed
-        changed = True
-    return "\n".join(lines) if changed else text
+    repaired = "\n".join(lines) if lenient.missing_space else text
+    if fixed_all:
+        parses.spaced(lenient, repaired)
+    return repaired
 
 
 @rule(NESTING_LIMIT)
