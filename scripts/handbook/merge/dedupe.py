@@ -23,6 +23,7 @@ from ..model import record
 from .corpus import Clusters, Corpus, Destination, Progress
 from .guards import Lexicon, fact_signature, guard_conflict
 from .lsh import Link, leader_clusters
+from .place import depends_on_place
 from .result import GuardRecord, NoteDuplicate
 from .settings import (
     CANDIDATES, DISTINCTIVE_SAMPLE, EXACT_HASH_RULE, MIN_SENTENCE_WORDS, NEAR_DUPLICATE, NEAR_DUPLICATE_RULE,
@@ -174,7 +175,7 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
     exact: dict[tuple, int] = {}
     for i in live:
         item = items[i]
-        if item.block.kind == "rule" or not item.block.markdown.strip():
+        if item.block.kind == "rule" or not item.block.markdown.strip() or depends_on_place(item.block):
             continue
         if item.block.kind in TEXT_KINDS and item.text:
             scope = destinations[item.section] if len(item.tokens) < SHORT_WORDS else "site"
