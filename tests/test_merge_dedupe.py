@@ -71,6 +71,17 @@ MUST_NOT_MERGE = [
      "From the AWS whitepaper on the shared responsibility model.", "footnote"),
     ("[^wp]: From the AWS whitepaper on the shared responsibility model.",
      "[^src]: From the AWS whitepaper on the shared responsibility model.", "footnote"),
+    ("Control of inbound network traffic to your instances is the job of security groups.",
+     "Control of outbound network traffic to your instances is the job of security groups.", "direction"),
+    ("Customers are responsible for the security in the cloud that they configure.",
+     "Customers are responsible for the security of the cloud that they configure.", "direction"),
+    ("Data transfer to Amazon S3 from the internet costs nothing in any region.",
+     "Data transfer from Amazon S3 to the internet costs nothing in any region.", "direction"),
+    ("aws autoscaling enter-standby moves instances from the group to standby mode for maintenance.",
+     "aws autoscaling exit-standby moves instances from the group out of standby mode for maintenance.",
+     "direction"),
+    ("Uploads to the bucket are encrypted with keys that the customer manages and rotates.",
+     "Downloads from the bucket are encrypted with keys that the customer manages and rotates.", "direction"),
 ]
 
 

@@ -14,13 +14,20 @@ from typing import Callable
 from ..footnotes import defined_labels
 from .outline import FactTerms
 from .settings import (
-    ACTOR_GUARD, CATEGORY_GUARD, FOOTNOTE_GUARD, LINK_GUARD, NEGATION_GUARD, NUMBER_GUARD, SERVICE_GUARD,
+    ACTOR_GUARD, CATEGORY_GUARD, DIRECTION_GUARD, FOOTNOTE_GUARD, LINK_GUARD, NEGATION_GUARD, NUMBER_GUARD, SERVICE_GUARD,
 )
 from .text import link_targets
 
 NEGATIONS = frozenset(
     "not no never cannot cant can't don't dont doesn't doesnt isn't isnt aren't arent won't wont without "
     "neither nor none nothing unable".split()
+)
+# Words that say which way something goes or which side it is on: "security of the cloud" is AWS's part and
+# "security in the cloud" the customer's; inbound and outbound rules, uploads and downloads are opposites.
+DIRECTIONS = frozenset(
+    "in of to from into onto inbound outbound ingress egress incoming outgoing upload uploads uploaded download "
+    "downloads downloaded import imports export exports read reads write writes send sends receive receives push "
+    "pull upstream downstream source destination".split()
 )
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve hundred thousand".split())
 _NUMBER = re.compile(r"\d")
@@ -67,6 +74,12 @@ def _negated(tokens, markdown, lex: Lexicon):
     return any(t in NEGATIONS for t in tokens)
 
 
+def _directions(tokens, markdown, lex: Lexicon):
+    # In order and counted: "to S3 from the internet" is an upload and "from S3 to the internet" a download,
+    # and "to the region" is not "to and from the region".
+    return tuple(t for t in tokens if t in DIRECTIONS)
+
+
 def _categories(tokens, markdown, lex: Lexicon):
     return lex.phrases(tokens, lex.category_of)
 
@@ -91,6 +104,8 @@ def _footnotes(tokens, markdown, lex: Lexicon):
 FACT_GUARDS: tuple[FactGuard, ...] = (
     FactGuard(ACTOR_GUARD, "a different actor (AWS vs the customer)", _actors),
     FactGuard(NEGATION_GUARD, "one says not/no/never/cannot/without, the other does not", _negated),
+    FactGuard(DIRECTION_GUARD, "a different direction or side (inbound vs outbound, of vs in, to vs from)",
+              _directions),
     FactGuard(CATEGORY_GUARD, "a different service category (infrastructure, container, abstracted)", _categories),
     FactGuard(NUMBER_GUARD, "different numbers (N+1 vs N+2, 24x7 vs 9-5)", _numbers),
     FactGuard(SERVICE_GUARD, "different AWS services (EC2 vs S3)", _services),

@@ -66,6 +66,7 @@ CANONICAL_RULE = (
 # ---- fact guards (handbook.merge.guards): the ids the audit shows -------------------------------------
 ACTOR_GUARD = "actor"
 NEGATION_GUARD = "negation"
+DIRECTION_GUARD = "direction"
 CATEGORY_GUARD = "category"
 NUMBER_GUARD = "number"
 SERVICE_GUARD = "service"
