@@ -97,3 +97,8 @@ def test_rule_ids_are_distinct_and_the_progress_is_reported_per_stage(outline):
     seen = []
     merge_notes(NOTES, outline, lambda stage, done, total: seen.append(stage))
     assert list(dict.fromkeys(seen)) == ["notes", "assign", "blocks", "layout"]
+
+
+def test_notes_are_read_in_the_order_the_notes_pages_list_them() -> None:
+    notes = [norm(f"# Note {n}\n\nText of note number {n} about the shared model.\n", path=f"{n}.md") for n in (13, 2, 1)]
+    assert [note.path for note in read_corpus(notes).notes] == ["1.md", "2.md", "13.md"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..model import Block, Note, Section, record
+from ..paths import reading_order
 from .text import words
 
 Progress = Callable[[str, int, int], None]
@@ -52,7 +53,7 @@ Destination = TopicDestination | OtherDestination
 
 @record
 class Corpus:
-    """The notes in path order with every section and block numbered; built once, read by every stage."""
+    """The notes in reading order with every section and block numbered; built once, read by every stage."""
 
     notes: tuple[Note, ...]
     items: tuple[Item, ...]
@@ -65,19 +66,19 @@ class Corpus:
         return self.notes[ref.note].sections[ref.index]
 
     def rank(self, index: int) -> tuple:
-        """The order blocks are visited in: longer first, then earlier note path and line."""
+        """The order blocks are visited in: longer first, then earlier note (in reading order) and line."""
         item = self.items[index]
-        return (-len(item.tokens), item.note, item.block.source.line, index)  # notes are sorted by path
+        return (-len(item.tokens), item.note, item.block.source.line, index)  # notes are in reading order
 
     def position(self, index: int) -> tuple[int, int]:
-        """Where a block is in the input: note (notes are sorted by path), then line."""
+        """Where a block is in the input: note (notes are in reading order), then line."""
         item = self.items[index]
         return item.note, item.block.source.line
 
 
 def read_corpus(notes: Sequence[Note]) -> Corpus:
-    """Number the notes (by path), their sections and their blocks."""
-    ordered = tuple(sorted(notes, key=lambda n: n.path))
+    """Number the notes (in reading order: 2 before 13, as the notes pages list them), their sections and blocks."""
+    ordered = tuple(sorted(notes, key=lambda n: reading_order(n.path)))
     items: list[Item] = []
     sections: list[SectionRef] = []
     note_sections: list[tuple[int, ...]] = []

@@ -10,7 +10,7 @@ stage compares all pairs.
 Canonical version of a cluster, by this fixed rule (first difference decides):
   1. more words (the most complete version);
   2. fewer words that no other version in the cluster uses (likely misspellings);
-  3. earlier note path; 4. earlier line.
+  3. the note listed first (in reading order: 2 before 13); 4. earlier line.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def _container(corpus: Corpus, ids: list[int], mine: dict[str, int], total: int,
     for key in distinctive:
         for leader in postings.get(key, ())[:POSTING_CAP]:
             votes[leader] = votes.get(leader, 0) + 1
-    for leader in heapq.nsmallest(CANDIDATES, votes, key=lambda m: (-votes[m], m)):  # m: notes are sorted by path
+    for leader in heapq.nsmallest(CANDIDATES, votes, key=lambda m: (-votes[m], m)):  # m: notes are in reading order
         theirs = hashes[leader]
         covered = sum(len(items[i].tokens) for i in ids if items[i].text in theirs)
         if covered / total >= NOTE_CONTAINMENT:

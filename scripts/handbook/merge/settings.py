@@ -60,7 +60,7 @@ MERGE_RULES: tuple[MergeRule, ...] = (
 )
 CANONICAL_RULE = (
     "more words first (most complete); then fewer words no other version uses (likely misspellings); "
-    "then earlier note path; then earlier line"
+    "then the note listed first (2 before 13); then earlier line"
 )
 
 # ---- fact guards (handbook.merge.guards): the ids the audit shows -------------------------------------
