@@ -15,7 +15,7 @@ import pytest
 
 from bench_hostile import DATA, FAMILIES, glossary_of, run_stages
 from handbook.glossary import Abbreviations
-from handbook.merge.core import _with_ancestors
+from handbook.merge.pages import with_ancestors
 from handbook.merge.text import link_targets, plain, sentences, words
 from handbook.model import RawNote
 from handbook.normalise import load_context, normalise_note
@@ -77,7 +77,7 @@ def test_comparison_text_reads_unclosed_links_in_time(text):
 def test_the_headings_kept_above_sections_are_found_in_time():
     levels = [(2 + i % 5, i % 7 == 0) for i in range(200_000)]
     with alarm(ALARM, "200,000 sections"):
-        _with_ancestors(levels)
+        with_ancestors(levels)
 
 
 @pytest.mark.parametrize("text", [

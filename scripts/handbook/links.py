@@ -48,8 +48,6 @@ MISSING_LINK_CLASS = "handbook-missing-link"
 # kept as raw HTML (escapes, code spans, links, emphasis), or that would end the attribute or a table cell.
 _ATTRIBUTE_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'|\\`[]()*_"})
 
-# The normaliser's rules that write `note:` links, and so the repairs that name a title's links.
-
 
 @dataclass(frozen=True)
 class MissingLink:

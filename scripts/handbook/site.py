@@ -88,10 +88,8 @@ def drop_epoch_dates(site_dir: Path) -> None:
             packed.write(cleaned.encode("utf-8"))
 
 
-def build_site(staging: Staging, finish: Callable[[Path], None] | None = None,
-               locate: Locate = lambda page: None) -> None:
-    """Build the staged site, then let `finish` adjust it (e.g. the search index) before the commit."""
+def build_site(staging: Staging, locate: Locate = lambda page: None) -> Path:
+    """Build the staged site and return its folder, for the checks that run before the commit."""
     run_mkdocs(staging, locate)
     drop_epoch_dates(staging.site)
-    if finish is not None:
-        finish(staging.site)
+    return staging.site

@@ -228,11 +228,8 @@ class Built:
 
 def build(staging: Staging, normalised: Normalised, data: Data, root: Path, notes_shown: str) -> Built:
     """mkdocs build --strict of the staged docs, then check every page's URLs and add search keywords."""
-    checked: list[Built] = []
-    build_site(staging, locate=note_locator(normalised.notes, root / "mkdocs.yml", notes_shown),
-               finish=lambda built: checked.append(Built(check_site_urls(built),
-                                                         add_search_keywords(built, data.glossary))))
-    return checked[0]
+    built = build_site(staging, locate=note_locator(normalised.notes, root / "mkdocs.yml", notes_shown))
+    return Built(check_site_urls(built), add_search_keywords(built, data.glossary))
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,10 @@ from .layout import lay_out
 from .outline import Outline
 from .pages import Pages, block_ids, build_pages
 from .placement import place_sections
-from .pages import with_ancestors as _with_ancestors
 from .records import block_id_homes, footnotes, merge_records, note_homes, unassigned_sections
 from .result import MergeCounts, MergeResult
-from .settings import CANONICAL_RULE, MERGE_RULES
 
-__all__ = ["CANONICAL_RULE", "MERGE_RULES", "Progress", "_with_ancestors", "merge_notes"]
+__all__ = ["Progress", "merge_notes"]
 
 
 def merge_notes(notes: Sequence[Note], outline: Outline, progress: Progress | None = None) -> MergeResult:

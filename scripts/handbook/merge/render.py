@@ -21,7 +21,7 @@ from ..normalise import LIST_SEPARATOR, ListKinds
 from ..pages import capped_rows
 from ..templating import TEMPLATES, count, id_code, make_env, md_cell, source_link
 from ..paths import OTHER_DIR, TOPICS_DIR, note_page, path_slug, reading_order, rel_link
-from .core import CANONICAL_RULE, MERGE_RULES
+from .settings import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
 from .result import MergedBlock, MergedSection, MergeResult, OtherPage, TopicPage
 
