@@ -1,5 +1,5 @@
 """What the benchmarks and the tests both build on: a project copy to build in, a synthetic corpus of notes made
-from the seeds, and a live preview to drive."""
+from the seeds, a live preview to drive, and a build held in memory."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from handbook import stages
+from handbook.load import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -182,3 +186,33 @@ def running_preview(work: Path) -> Iterator[tuple[str, Path, Path]]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class InMemoryBuild:
+    """A notes folder taken through every stage up to the rendered pages, nothing written."""
+
+    normalised: stages.Normalised
+    merged: stages.Merged
+    rendered: stages.Rendered
+
+    @property
+    def pages(self) -> dict[str, str]:
+        """Generated page path -> its Markdown."""
+        return {f.path: f.content for f in self.rendered.site.pages if isinstance(f.content, str)}
+
+    @property
+    def exports(self) -> dict[str, str]:
+        """Export file name (report.json, matrix.csv...) -> its text."""
+        return {f.path: f.content for f in self.rendered.site.exports if isinstance(f.content, str)}
+
+
+def build_in_memory(notes_dir: Path, data_dir: Path = ROOT / "data", templates_dir: Path = ROOT / "templates"
+                    ) -> InMemoryBuild:
+    """Load, normalise, merge and render a notes folder with the project's data and templates."""
+    limits = Limits()
+    loaded = stages.load(notes_dir, limits)
+    normalised = stages.normalise(loaded, data_dir, limits, lambda *progress: None)
+    merged = stages.merge(normalised, data_dir, limits, lambda *progress: None)
+    rendered = stages.render(loaded, normalised, merged, stages.load_data(data_dir, limits), templates_dir)
+    return InMemoryBuild(normalised, merged, rendered)

@@ -17,8 +17,8 @@ def test_drafts_and_notes_not_to_publish_are_split_off_in_order_with_their_field
     published, _, unpublished = split_unpublished(notes)
     assert [n.path for n in published] == ["c.md", "d.md"]
     assert unpublished == [
-        UnpublishedNote("a/Plans.md", "draft: true", ("a/Plans.md", "a/Plans", "Plans", "Plans", "Roadmap")),
-        UnpublishedNote("b.md", "publish: false", ("b.md", "b", "b", "Private")),
+        UnpublishedNote("a/Plans.md", "draft: true", ("a/Plans.md", "a/Plans", "Plans", "Plans", "Roadmap"), 1),
+        UnpublishedNote("b.md", "publish: false", ("b.md", "b", "b", "Private"), 1),
     ]
 
 

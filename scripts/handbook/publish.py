@@ -16,6 +16,7 @@ class UnpublishedNote:
     path: str
     field: str  # "draft: true" or "publish: false"
     link_names: tuple[str, ...] = ()  # the names links may give it, to tell its links from links to missing notes
+    blocks: int = 0  # the blocks the normaliser made of it, all left out
 
 
 def unpublished_field(note: Note) -> str | None:
@@ -39,6 +40,7 @@ def split_unpublished(
         if field is None:
             published.append(note)
         else:
-            unpublished.append(UnpublishedNote(note.path, field, note.link_names))
+            unpublished.append(UnpublishedNote(note.path, field, note.link_names,
+                                               sum(len(section.blocks) for section in note.sections)))
     left_out = {u.path for u in unpublished}
     return published, [f for f in findings if f.note not in left_out], unpublished

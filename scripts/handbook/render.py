@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from textwrap import indent
 
+from .account import account_json, account_totals, merged_pointers, render_block_account
 from .footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from .glossary import Abbreviations, Glossary
 from .inline_footnotes import as_references, label_maker
@@ -77,6 +78,15 @@ def note_annotations(contradictions: Sequence[Contradiction]) -> dict[Source, tu
     for item in contradictions:
         by_source[item.source].append(contradiction_admonition(item, None))
     return {source: tuple(texts) for source, texts in sorted(by_source.items())}
+
+
+def _joined(*annotations: Mapping[Source, Sequence[str]]) -> dict[Source, tuple[str, ...]]:
+    """The annotations of each block from every source, in the order given, blocks in source order."""
+    joined: dict[Source, tuple[str, ...]] = {}
+    for found in annotations:
+        for source, texts in found.items():
+            joined[source] = (*joined.get(source, ()), *texts)
+    return dict(sorted(joined.items()))
 
 
 def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
@@ -223,11 +233,10 @@ def render_site(state: BuildState) -> RenderedSite:
     all_blocks = [block for note in notes for section in note.sections for block in section.blocks]
     all_sections: list[Section] = [section for note in notes for section in note.sections]
     contradictions = tuple(find_contradictions(all_blocks, matrix, sections=all_sections))
-    warnings = note_annotations(contradictions)
-
     titles = home_titles(result)
-    # A page without warnings or inline footnotes shows the normalised note as it is (test_render holds
-    # the two equal).
+    warnings = _joined(note_annotations(contradictions), merged_pointers(result, titles))
+    # A page without warnings, pointers or inline footnotes shows the normalised note as it is (test_render
+    # holds the two equal).
     rebuilt = {source.note for source in warnings} | {note.path for note in notes if "^[" in note.markdown}
     views = [
         note_view(note, state.sizes[note.path], note_homes(note, result, titles),
@@ -252,6 +261,7 @@ def render_site(state: BuildState) -> RenderedSite:
     pages = resolve_links(pages, index, result.note_home)
     missing_links = find_missing_links(notes, index)
     wanted = wanted_notes(missing_links)
+    totals = account_totals(notes, result, unpublished)
     counts = (
         ("notes read", len(notes)),
         ("hidden notes skipped", sum(h.notes for h in hidden)),
@@ -260,6 +270,8 @@ def render_site(state: BuildState) -> RenderedSite:
         ("input blocks", result.counts.input_blocks),
         ("blocks kept", result.counts.kept),
         ("blocks merged", result.counts.merged),
+        ("blocks left out", totals.left_out),
+        ("blocks unaccounted", totals.unaccounted),
         ("repairs", sum(len(note.repairs) for note in notes)),
         ("words reported", len(findings)),
         ("unassigned sections", len(result.unassigned)),
@@ -272,6 +284,7 @@ def render_site(state: BuildState) -> RenderedSite:
         "## Contradictions { #contradictions }\n\n"
         "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
         + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT).rstrip("\n"),
+        render_block_account(totals, result, unpublished, hidden, REPORT_PAGE, REPORT_TABLE_LIMIT),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
         render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted),
     ]
@@ -299,6 +312,7 @@ def render_site(state: BuildState) -> RenderedSite:
         ],
         "wanted_notes": [{"name": w.name, "links": w.links, "notes": w.notes} for w in wanted],
         "merge": merge_report(result),
+        "account": account_json(totals, result, unpublished, hidden),
     }
     exports = [GeneratedFile(name, text) for name, text in sorted(matrix_exports(matrix).items())]
     exports.append(GeneratedFile("report.json", report_json(report)))

@@ -5,7 +5,8 @@ Each stage is a function of what the stages before it returned; merge_notes call
   2. assignment (handbook.merge.placement, rules in handbook.merge.assign): a destination per note section;
   3. blocks (handbook.merge.dedupe): exact, near-duplicate by MinHash-LSH, sentences contained in a larger block;
   4. sections (handbook.merge.dedupe): a section whose blocks mostly merged into one other section moves there;
-  5. canonical versions (handbook.merge.dedupe), then layout (handbook.merge.layout) and pages
+  5. canonical versions (handbook.merge.dedupe), less the members their canonical does not say in full
+     (handbook.merge.account), then layout (handbook.merge.layout) and pages
      (handbook.merge.pages); records and homes for the report and links (handbook.merge.records).
 Blocks merged by stages 1 and 3 are clustered in one Clusters record (handbook.merge.corpus) that the later
 stages read. Thresholds and rule names: handbook.merge.settings.
@@ -17,6 +18,7 @@ import gc
 from typing import Sequence
 
 from ..model import Note, Source
+from .account import account_blocks, keep_faithful
 from .corpus import Clusters, Corpus, Progress, read_corpus
 from .dedupe import NoteDedup, choose_canonicals, dedupe_blocks, dedupe_notes, dedupe_sections
 from .guards import Lexicon
@@ -52,10 +54,10 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress) -> Merge
     clusters = Clusters(len(corpus.items))
     duplicates = dedupe_notes(corpus, clusters, progress)
     placement = place_sections(corpus, outline, progress)
-    guarded = dedupe_blocks(corpus, clusters, duplicates, placement.destinations, Lexicon(outline.fact_terms),
-                            progress)
+    lexicon = Lexicon(outline.fact_terms)
+    guarded = dedupe_blocks(corpus, clusters, duplicates, placement.destinations, lexicon, progress)
     merged_sections = dedupe_sections(corpus, clusters, duplicates)
-    canonicals = choose_canonicals(corpus, clusters)
+    canonicals = keep_faithful(corpus, choose_canonicals(corpus, clusters), lexicon)
     progress("layout", 0, 1)
     layout = lay_out(corpus, placement, merged_sections, canonicals)
     named = block_ids(corpus)
@@ -71,6 +73,8 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress) -> Merge
         note_homes=(*note_homes(corpus, outline, duplicates, placement, merged_sections, pages, canonicals),
                     *block_id_homes(corpus, named, pages, canonicals)),
         footnotes=footnotes(corpus),
+        account=account_blocks(corpus, canonicals.canonical, _rules(clusters, canonicals.canonical),
+                               pages.block_homes, pages.block_anchors),
     )
     progress("layout", 1, 1)
     return result
@@ -80,6 +84,12 @@ def _counts(corpus: Corpus, duplicates: NoteDedup, canonical: tuple[int, ...]) -
     kept = sum(1 for i in range(len(corpus.items)) if canonical[i] == i)
     return MergeCounts(notes=len(corpus.notes), duplicate_notes=len(duplicates.duplicates),
                        input_blocks=len(corpus.items), kept=kept, merged=len(corpus.items) - kept)
+
+
+def _rules(clusters: Clusters, canonical: tuple[int, ...]) -> dict[int, str]:
+    """Merged item -> the rule that joined it to its cluster (its twin's, when it is the cluster's root)."""
+    rule_of = clusters.rule_of
+    return {i: rule_of.get(i) or rule_of.get(twin, "") for i, twin in enumerate(canonical) if twin != i}
 
 
 def _block_homes(corpus: Corpus, pages: Pages, canonical: tuple[int, ...]) -> dict[Source, tuple[str, str]]:

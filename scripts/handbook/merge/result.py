@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..model import Block, Source
+from ..model import Block, Source, record
 from ..paths import distinct_titles, path_slug
 
 
@@ -118,6 +118,41 @@ class MergeCounts:
         assert self.input_blocks == self.kept + self.merged, "every input block is either kept or merged"
 
 
+SHOWN = "shown"
+MERGED = "merged"
+
+
+@record
+class BlockFate:
+    """What became of one input block: where it is shown, or the twin it merged into (and where that is)."""
+
+    source: Source
+    kind: str
+    status: str  # SHOWN | MERGED
+    page: str  # the page that shows it or its twin
+    anchor: str  # the section (or block) anchor there
+    twin: Source | None = None  # the kept block, for a merged one
+    rule: str | None = None  # the rule that merged it
+
+
+@record
+class NoteAccount:
+    """Every block of one published note, in the note's order."""
+
+    note: str
+    blocks: tuple[BlockFate, ...]
+
+    @property
+    def shown(self) -> int:
+        """Blocks shown where their section landed."""
+        return sum(1 for fate in self.blocks if fate.status == SHOWN)
+
+    @property
+    def merged(self) -> int:
+        """Blocks merged into a kept twin."""
+        return sum(1 for fate in self.blocks if fate.status == MERGED)
+
+
 @dataclass(frozen=True)
 class MergeResult:
     """Everything the merge stage decided, in a fixed order."""
@@ -134,6 +169,7 @@ class MergeResult:
     note_homes: tuple[tuple[str, str | None, str, str | None], ...] = field(repr=False)
     # (note path, label) -> the footnote's definition, for a page that shows a reference but not its definition
     footnotes: Mapping[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
+    account: tuple[NoteAccount, ...] = field(default=(), repr=False)  # every published note's blocks, one fate each
 
     def block_home(self, source: Source) -> tuple[str, str]:
         """The page and anchor where the block that started at `source` is shown (itself or its canonical)."""

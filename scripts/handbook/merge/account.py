@@ -1,0 +1,91 @@
+"""The account of every input block: shown on a page, or merged into a kept twin that carries its meaning.
+
+Blocks are what the normaliser made of a note (a paragraph, a list item, a table, a code block...). Each one
+published is either shown where its section landed or merged into the version of it that is shown (its
+twin). `carries_meaning` is the check a twin must pass: the same words, or every sentence of the merged
+block said by the twin under the same fact guards. A merge that fails it is undone before layout, so the
+account never lists a twin that drops a fact.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from rapidfuzz.distance import Indel
+
+from .corpus import Corpus, Item
+from .dedupe import Canonicals, Cluster
+from .guards import Lexicon, fact_signature
+from .result import MERGED, SHOWN, BlockFate, NoteAccount
+from .settings import MIN_SENTENCE_WORDS, NEAR_DUPLICATE
+from .text import link_targets, sentences
+
+def carries_meaning(merged: Item, twin: Item, lexicon: Lexicon) -> bool:
+    """Whether `twin` says all `merged` says: its links, and equal words or each sentence near-duplicated
+    under equal guards."""
+    if not link_targets(merged.block.markdown) <= link_targets(twin.block.markdown):
+        return False
+    if merged.text == twin.text:
+        return True
+    if _same_facts(merged.text, twin.text, lexicon, merged.block.markdown, twin.block.markdown):
+        return True
+    theirs = sentences(twin.block.markdown)
+    twin_words = frozenset(twin.tokens)
+    for sentence in sentences(merged.block.markdown):
+        if sentence.count(" ") + 1 < MIN_SENTENCE_WORDS:
+            # Too short to compare as a sentence ("See below."): its words must still be in the twin.
+            if not frozenset(sentence.split()) <= twin_words:
+                return False
+        elif not any(_same_facts(sentence, other, lexicon) for other in theirs):
+            return False
+    return True
+
+
+def _same_facts(left: str, right: str, lexicon: Lexicon, left_markdown: str = "", right_markdown: str = "") -> bool:
+    """Near-duplicate texts whose fact signatures are equal."""
+    if Indel.normalized_similarity(left, right) < NEAR_DUPLICATE:
+        return False
+    return fact_signature(tuple(left.split()), left_markdown, lexicon) == \
+        fact_signature(tuple(right.split()), right_markdown, lexicon)
+
+
+def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon) -> Canonicals:
+    """The clusters split so that every member's twin carries its meaning.
+
+    Merges chain (A repeats B, B's sentences are in C), so a twin can end up dropping a fact or a link that
+    the pair each merge compared still had. The members the canonical does not carry form clusters of their
+    own, each shown as its longest member (the first by Corpus.rank) with those that member carries.
+    """
+    items = corpus.items
+    canonical = list(canonicals.canonical)
+    clusters: list[Cluster] = []
+    for cluster in canonicals.clusters:
+        head = cluster.canonical
+        rest = sorted(cluster.members, key=corpus.rank)
+        while rest:
+            group = [i for i in rest if i == head or carries_meaning(items[i], items[head], lexicon)]
+            rest = [i for i in rest if i not in group]
+            for i in group:
+                canonical[i] = head
+            if len(group) > 1:
+                clusters.append(Cluster(head, tuple(sorted(group, key=corpus.position))))
+            head = rest[0] if rest else head
+    clusters.sort(key=lambda c: corpus.position(c.canonical))
+    return Canonicals(tuple(canonical), tuple(clusters))
+
+
+def account_blocks(corpus: Corpus, canonical: Sequence[int], rule_of: Mapping[int, str],
+                   homes: Mapping[int, tuple[str, str]], anchors: Mapping[int, str]) -> tuple[NoteAccount, ...]:
+    """Every published note's blocks with their fate, notes in reading order."""
+    per_note: list[list[BlockFate]] = [[] for _ in corpus.notes]
+    for item in corpus.items:
+        twin = canonical[item.index]
+        page, anchor = homes[twin]
+        anchor = anchors.get(twin, anchor)
+        if twin == item.index:
+            fate = BlockFate(item.block.source, item.block.kind, SHOWN, page, anchor)
+        else:
+            fate = BlockFate(item.block.source, item.block.kind, MERGED, page, anchor,
+                             corpus.items[twin].block.source, rule_of.get(item.index))
+        per_note[item.note].append(fate)
+    return tuple(NoteAccount(note.path, tuple(fates)) for note, fates in zip(corpus.notes, per_note))
