@@ -34,6 +34,7 @@ class Pages:
     block_anchors: Mapping[int, str]  # kept item -> its own anchor, when an Obsidian block id names it
     # note section -> page and anchor: on its note's page, or its own heading on a topic page
     section_homes: Mapping[int, tuple[str, str]]
+    headed: frozenset[int]  # note sections with a heading of their own on a topic page, shown or not
     shown: frozenset[tuple[str, str | None]]  # every page (anchor None) and every section anchor on it
 
 
@@ -79,11 +80,11 @@ def build_pages(corpus: Corpus, outline: Outline, placement: Placement, layout: 
             if p.heading is None:
                 chosen.append(writer.section(p.id, p.title, p.level, p.blocks, path))
                 continue
-            note = corpus.notes[corpus.sections[p.heading.section].note].path
-            title = p.title if said[p.title.casefold()] == 1 else whose_heading(p.title, titles[note])
+            note = corpus.notes[corpus.sections[p.heading.section].note]
+            title = p.title if said[p.title.casefold()] == 1 else whose_heading(p.title, note.title, titles[note.path])
             anchor = unique_anchor(path_slug(title), used)
             section_homes[p.heading.section] = (path, anchor)
-            chosen.append(writer.section(anchor, title, p.level, p.blocks, path, note))
+            chosen.append(writer.section(anchor, title, p.level, p.blocks, path, note.path))
         tags = sorted({t for s in chosen for n in s.sources for t in tags_of.get(n, ())})
         pages.append(TopicPage(spec.id, spec.title, spec.summary, tuple(chosen), tuple(tags)))
         shown |= {(path, None), *((path, s.id) for s in chosen)}
@@ -100,15 +101,17 @@ def build_pages(corpus: Corpus, outline: Outline, placement: Placement, layout: 
         if chosen:
             other_pages.append(OtherPage(note.path, note.title, path, chosen, tuple(sorted(set(note.tags)))))
             shown |= {(path, None), *((path, s.id) for s in chosen)}
-    return Pages(tuple(pages), tuple(other_pages), writer.block_homes, writer.block_anchors, section_homes,
+    headed = frozenset(g.heading.section for groups in layout.groups.values() for g in groups if g.heading)
+    return Pages(tuple(pages), tuple(other_pages), writer.block_homes, writer.block_anchors, section_homes, headed,
                  frozenset(shown))
 
 
-def whose_heading(heading: str, note_title: str) -> str:
-    """A note heading that names its note, for a page where other headings say the same words."""
+def whose_heading(heading: str, note_title: str, note_label: str) -> str:
+    """A note heading that names its note (by `note_label`, its title told apart from others'), for a page where
+    other headings say the same words."""
     if heading.casefold() == note_title.casefold():
-        return note_title  # the title alone, with its file name where notes share it
-    return f"{heading} — {note_title}"
+        return note_label  # the note's title: the label alone, which adds the file name where notes share it
+    return f"{heading} — {note_label}"
 
 
 class _SectionWriter:

@@ -81,8 +81,8 @@ def note_homes(corpus: Corpus, outline: Outline, notes: NoteDedup, placement: Pl
         dest = placement.destinations[target]
         if target == g and g in pages.section_homes:
             return pages.section_homes[g]
-        if not corpus.sections[g].items:
-            return None  # a heading with nothing under it, shown nowhere
+        if target == g and g in pages.headed:
+            return None  # its heading, with nothing under it, is not shown
         if isinstance(dest, TopicDestination):  # under no heading of its own: under the topic section's title
             return f"{TOPICS_DIR}/{page_of[dest.topic]}.md", dest.topic
         if target in pages.section_homes:
