@@ -134,7 +134,7 @@ def test_a_heading_that_starts_with_a_distinctive_alias_goes_to_its_topic(assign
         assert [(a.topic, a.rule) for a in (first, second)] == [(topic, "alias-prefix"), (topic, "inherit")]
 
 
-def test_a_note_placed_by_the_start_of_its_title_is_captioned_with_it():
+def test_a_note_placed_by_the_start_of_its_title_is_headed_with_it():
     from handbook.merge import merge_notes
     from handbook.merge.render import render_topic_page
 
@@ -144,5 +144,6 @@ def test_a_note_placed_by_the_start_of_its_title_is_captioned_with_it():
     [page] = [p for p in result.pages if p.id == "identity-and-access-management"]
     text = render_topic_page(page, result)
     # Each note's text follows its title, so that a reader sees where one note ends and the next begins.
-    assert text.index("**IAM Groups**") < text.index("A group holds") < text.index("**IAM Roles**") \
+    assert text.index("\n### IAM Groups { #iam-groups }\n") < text.index("A group holds") \
+        < text.index("\n### IAM Roles { #iam-roles }\n") \
         < text.index("A role is an identity")

@@ -63,7 +63,7 @@ def test_each_stage_reads_only_the_results_it_is_given(outline):
     assert all(canonicals.canonical[m] == c.canonical for c in canonicals.clusters for m in c.members)
 
     layout = lay_out(corpus, placement, sections, canonicals)
-    shown = [placed.item for blocks in layout.blocks.values() for placed in blocks]
+    shown = [placed.item for dest in layout.groups for placed in layout.blocks(dest)]
     kept = [i for i, c in enumerate(canonicals.canonical) if c == i]
     assert sorted(shown) == kept  # every kept block exactly once, no merged one
 

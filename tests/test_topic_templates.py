@@ -23,8 +23,8 @@ TEMPLATE_SYNTAX = "{{ secret }} {% include 'x' %} {# gone #} {%- raw %}"
 
 
 def block(text: str, **fields) -> BlockView:
-    """A block that follows the one before after a blank line, with no caption or warnings."""
-    return BlockView(**({"starts_list": False, "blank_before": True, "caption": None, "text": text,
+    """A block that follows the one before after a blank line, with no warnings."""
+    return BlockView(**({"starts_list": False, "blank_before": True, "text": text,
                          "annotations": (), "ends_item": False} | fields))
 
 
@@ -38,11 +38,13 @@ def test_a_topic_page_lays_out_its_view() -> None:
     sections = (
         SectionView(True, 2, "Security of the cloud", "security-of-the-cloud", (
             block("AWS runs the hardware.", blank_before=False),
-            block("- Data centres", caption="From *ops*"),
+            block("- Data centres"),
             block("- Cables", blank_before=False, annotations=('    !!! warning "Check"',), ends_item=True),
             block("1. First", starts_list=True, blank_before=False),
         ), ("<small>See in the matrix</small>",),
             Credit((NoteLink("a", "../notes/a.md"), NoteLink("b", "../notes/b.md")))),
+        SectionView(True, 3, "How it *works* — ops", "how-it-works-ops", (block("Racks.", blank_before=False),),
+                    (), Credit((NoteLink("ops", "../notes/ops.md"),))),
         SectionView(True, 9, "Deep", "deep", (), (), None),
     )
     page = TopicPageView("Shared <model>", "shared-model", ("cloud", "2024"), "What each side secures.", sections,
@@ -53,7 +55,6 @@ def test_a_topic_page_lays_out_its_view() -> None:
         "What each side secures.\n\n"
         "## Security of the cloud { #security-of-the-cloud }\n\n"
         "AWS runs the hardware.\n\n"
-        "**From \\*ops\\***\n\n"
         "- Data centres\n"
         "- Cables\n\n"
         '    !!! warning "Check"\n\n\n'
@@ -61,6 +62,9 @@ def test_a_topic_page_lays_out_its_view() -> None:
         "1. First\n\n"
         "<small>See in the matrix</small>\n\n"
         "<small>Sources: [a](../notes/a.md) · [b](../notes/b.md)</small>\n\n"
+        "### How it \\*works\\* — ops { #how-it-works-ops }\n\n"
+        "Racks.\n\n"
+        "<small>Sources: [ops](../notes/ops.md)</small>\n\n"
         "###### Deep { #deep }\n\n"
         "[^1-a]: A borrowed footnote.\n\n"
     )
@@ -89,8 +93,7 @@ def test_a_sources_line_folds_away_the_notes_past_the_first_few() -> None:
 
 
 def test_note_text_is_written_as_it_is_and_titles_as_text() -> None:
-    section = SectionView(True, 2, TEMPLATE_SYNTAX, "s", (block(TEMPLATE_SYNTAX, caption=TEMPLATE_SYNTAX,
-                                                                 annotations=(TEMPLATE_SYNTAX,)),),
+    section = SectionView(True, 2, TEMPLATE_SYNTAX, "s", (block(TEMPLATE_SYNTAX, annotations=(TEMPLATE_SYNTAX,)),),
                           (TEMPLATE_SYNTAX,), Credit((NoteLink(TEMPLATE_SYNTAX, "a.md"),)))
     page = TopicPageView(TEMPLATE_SYNTAX, "t", (TEMPLATE_SYNTAX,), TEMPLATE_SYNTAX, (section,), (TEMPLATE_SYNTAX,))
     text = render(TOPIC_TEMPLATE, page=page)
@@ -98,7 +101,7 @@ def test_note_text_is_written_as_it_is_and_titles_as_text() -> None:
     assert text.count(f"\n{TEMPLATE_SYNTAX}\n") == 5
     # Titles are plain text: escaped for Markdown, never read by Jinja2.
     escaped = r"\{\{ secret \}\} \{% include 'x' %\} \{\# gone \#\} \{%- raw %\}"
-    assert f"# {escaped} {{ #t }}" in text and f"**{escaped}**" in text and f"[{escaped}](a.md)" in text
+    assert f"# {escaped} {{ #t }}" in text and f"## {escaped} {{ #s }}" in text and f"[{escaped}](a.md)" in text
     assert '  - "{{ secret }} {% include \'x\' %} {# gone #} {%- raw %}"' in text
 
 

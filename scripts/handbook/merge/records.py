@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Sequence, Set
 
 from ..footnotes import LITERAL_KINDS, definitions_by_label
 from ..model import Source
@@ -68,21 +68,35 @@ def unassigned_sections(corpus: Corpus, placement: Placement, notes: NoteDedup) 
 
 def note_homes(corpus: Corpus, outline: Outline, notes: NoteDedup, placement: Placement,
                merged_sections: SectionDedup, pages: Pages, canonicals: Canonicals) -> list[NoteHome]:
-    """Where each note, and each of its headings, ended up (a duplicate note: where its original did)."""
+    """Where each note, and each of its headings, ended up (a duplicate note: where its original did).
+
+    A heading lands on its own heading where a page shows it, else on the section that shows its text. A
+    heading with nothing under it that no page shows lands on the nearest section of its note a page shows:
+    one that follows it in the same part of the note, else one that holds it; else only the note has a home.
+    """
     page_of = {section.id: section.page_id for section in outline.sections}
-    first_page: dict[int, dict[str, tuple[str, str | None]]] = {}
-    for g, ref in enumerate(corpus.sections):
-        home = None
+
+    def placed_at(g: int) -> tuple[str, str | None] | None:
         target = merged_sections.target.get(g, g)
         dest = placement.destinations[target]
-        if isinstance(dest, TopicDestination):
-            home = (f"{TOPICS_DIR}/{page_of[dest.topic]}.md", dest.topic)
-        elif target in pages.section_homes:
-            home = pages.section_homes[target]
-        elif ref.items:
-            home = pages.block_homes[canonicals.canonical[ref.items[0]]]
-        if home is not None:
-            first_page.setdefault(ref.note, {}).setdefault(path_slug(corpus.section(g).title), home)
+        if target == g and g in pages.section_homes:
+            return pages.section_homes[g]
+        if target == g and g in pages.headed:
+            return None  # its heading, with nothing under it, is not shown
+        if isinstance(dest, TopicDestination):  # under no heading of its own: under the topic section's title
+            return f"{TOPICS_DIR}/{page_of[dest.topic]}.md", dest.topic
+        if target in pages.section_homes:
+            return pages.section_homes[target]
+        return pages.block_homes[canonicals.canonical[corpus.sections[g].items[0]]]
+
+    first_page: dict[int, dict[str, tuple[str, str | None]]] = {}
+    for n, groups in enumerate(corpus.note_sections):
+        levels = [corpus.section(g).level for g in groups]
+        places = [placed_at(g) for g in groups]
+        for k, g in enumerate(groups):
+            home = nearest_shown(levels, places, k, pages.shown)
+            if home is not None:
+                first_page.setdefault(n, {}).setdefault(path_slug(corpus.section(g).title), home)
     out: list[NoteHome] = []
     for n, note in enumerate(corpus.notes):
         source = notes.duplicate_of.get(n, n)
@@ -90,7 +104,7 @@ def note_homes(corpus: Corpus, outline: Outline, notes: NoteDedup, placement: Pl
         other = f"{OTHER_DIR}/{note_slug(corpus.notes[source].path)}.md"
         all_other = all(isinstance(placement.destinations[g], OtherDestination) for g in corpus.note_sections[source])
         if homes:
-            whole = (other, None) if all_other else next(iter(homes.values()))
+            whole = (other, None) if all_other and (other, None) in pages.shown else next(iter(homes.values()))
             out.append((note.path, None, *whole))
         for slug, home in (homes if n == source else {}).items():
             out.append((note.path, slug, *home))
@@ -98,6 +112,30 @@ def note_homes(corpus: Corpus, outline: Outline, notes: NoteDedup, placement: Pl
             own = {path_slug(section.title) for section in note.sections}
             out.extend((note.path, slug, *home) for slug, home in homes.items() if slug in own)
     return out
+
+
+Place = tuple[str, "str | None"]
+
+
+def nearest_shown(levels: Sequence[int], places: Sequence[Place | None], k: int,
+                  shown: Set[Place]) -> Place | None:
+    """Where section `k` of a note (heading `levels[k]`) is shown, else the nearest shown section after it
+    before its part of the note ends, else the nearest shown section that holds it; None when there is none."""
+    if places[k] in shown:
+        return places[k]
+    part = next((levels[j] for j in range(k - 1, -1, -1) if levels[j] < levels[k]), 0)
+    for j in range(k + 1, len(levels)):
+        if levels[j] <= part:
+            break
+        if places[j] in shown:
+            return places[j]
+    level = levels[k]
+    for j in range(k - 1, -1, -1):
+        if levels[j] < level:
+            if places[j] in shown:
+                return places[j]
+            level = levels[j]
+    return None
 
 
 def block_id_homes(corpus: Corpus, named: Mapping[int, tuple[str, ...]], pages: Pages,

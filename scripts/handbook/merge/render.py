@@ -132,7 +132,6 @@ class BlockView:
 
     starts_list: bool  # a list of its own starts here, after LIST_SEPARATOR
     blank_before: bool  # a blank line parts it from the block before (else it is the next item of a list)
-    caption: str | None  # the note's heading, shown in bold above the block
     text: str  # the block's Markdown, indented to its list depth, with its anchor's attribute line
     annotations: tuple[str, ...]  # warnings placed after it, inside it when it is a list item
     ends_item: bool  # a list item with warnings inside ends with a blank line
@@ -216,13 +215,13 @@ def _block_views(
             # After an item of several blocks, Python-Markdown would read the next item's line as more
             # of that item's last paragraph; a blank line keeps it an item of its own.
             blank_before = not starts_list and (not (is_item and previous.block.kind == "list_item")
-                                                or bool(merged.caption) or "\n\n" in previous.block.markdown)
+                                                or "\n\n" in previous.block.markdown)
         text = texts.get(merged.block.source, merged.block.markdown)
         if merged.anchor:  # an attribute line ends the paragraph and gives it (or its list item) the id
             text += f"\n{{: #{merged.anchor} }}"
         warnings = dict.fromkeys(w for source in merged.sources for w in annotations.get(source, ()))
         views.append(BlockView(
-            starts_list, blank_before, merged.caption, _indent(text, merged.depth),
+            starts_list, blank_before, _indent(text, merged.depth),
             tuple(_indent(w, merged.depth + 1) if is_item else w for w in warnings), bool(warnings) and is_item,
         ))
         previous = merged
@@ -337,9 +336,10 @@ class TopicEntry:
 
 
 def _topic_entry(page: TopicPage) -> TopicEntry:
+    """A topic page with its topic sections; the notes' own headings are in the page's table of contents."""
     local = posixpath.basename(page.path)
-    return TopicEntry(page.title, local, page.summary,
-                      tuple(NavEntry(s.title, f"{local}#{s.id}", max(0, s.level - 2)) for s in page.sections))
+    return TopicEntry(page.title, local, page.summary, tuple(NavEntry(s.title, f"{local}#{s.id}", max(0, s.level - 2))
+                                                             for s in page.sections if s.note is None))
 
 
 def _other_entries(pages: Sequence[OtherPage]) -> tuple[NavEntry, ...]:

@@ -16,19 +16,20 @@ class MergedBlock:
     block: Block
     sources: tuple[Source, ...]
     depth: int = 0
-    caption: str | None = None  # the note's heading, when this block opens content placed under another title
     anchor: str | None = None  # where links to the Obsidian block ids of this block or its copies land
 
 
 @dataclass(frozen=True)
 class MergedSection:
-    """A section on a generated page: stable id (anchor), title, heading level, blocks and the notes it came from."""
+    """A section on a generated page: stable id (anchor), title, heading level, blocks and the notes it came from;
+    on a topic page, a section under a note's own heading names that note."""
 
     id: str
     title: str
     level: int
     blocks: tuple[MergedBlock, ...]
     sources: tuple[str, ...]
+    note: str | None = None  # the note whose heading this is; None for a topic section or a note page's section
 
 
 @dataclass(frozen=True)
