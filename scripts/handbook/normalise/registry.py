@@ -61,6 +61,11 @@ EMPTY_HEADING = declare("empty-heading", "Drops a heading with no text.")
 EMPTY_LIST_ITEM = declare("empty-list-item", "Drops a list item with nothing in it.")
 EMPTY_NOTE = declare("empty-note", "Gives an empty note its title, so that it still has a page.")
 FENCE_CLOSED = declare("fence-closed", "Closes a code fence that the note left open at its end.")
+FENCE_INFO = declare(
+    "fence-info",
+    "Keeps only the language of a code fence's info string (`shell script` becomes `shell`): the site's fences "
+    "read the words after it as options and would show the fence, and the text after it, as one line of text.",
+)
 FOOTNOTE_DUPLICATE = declare(
     "footnote-duplicate",
     "Shows a second definition of a footnote label as text: only one can count, and the page would otherwise drop "

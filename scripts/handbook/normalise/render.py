@@ -27,7 +27,7 @@ from .obsidian.embeds import MISSING_IMAGE_CLASS
 from .parse import PARSER, parse_once
 from .prose import TAG, TAG_LINE
 from .registry import (
-    ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, EMPTY_LIST_ITEM, FENCE_CLOSED, HTML_SANITISED, IMAGE_OWN_LINE,
+    ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, EMPTY_LIST_ITEM, FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS,
 )
 from .sanitise import clean_html, remembered_sanitise_tag
@@ -202,6 +202,25 @@ def fence_for(content: str, preferred: str = "```") -> str:
     character = "~" if preferred.startswith("~") else "`"
     longest = max((len(run) for run in re.findall(re.escape(character) + "+", content)), default=0)
     return character * max(3, longest + 1, len(preferred))
+
+
+# What the site's fences (pymdownx.superfences with highlight) read after the fence: a language, then only the
+# options they know, or `{ attributes }`; anything else turns the whole fence into text.
+_FENCE_LANGUAGE = re.compile(r"[\w#.+-]+")
+_FENCE_OPTION = re.compile(r"""(?:title|hl_lines|linenums)=(?:"[^"]*"|'[^']*')""")
+
+
+def fence_info(info: str) -> str:
+    """A fence's info string as the site's fences accept it: unchanged when they do, else its language alone."""
+    if not info or info.startswith("{"):
+        return info
+    language, *options = info.split(None, 1)
+    if not _FENCE_LANGUAGE.fullmatch(language):
+        return ""
+    rest = options[0] if options else ""
+    if all(_FENCE_OPTION.fullmatch(option) for option in re.findall(r"""\S+=(?:"[^"]*"|'[^']*')|\S+""", rest)):
+        return info
+    return language
 
 
 class BlockRenderer:
@@ -392,6 +411,10 @@ class BlockRenderer:
         if not closed:
             self.unit([node.map[0]]).log.repair(node.map[0], FENCE_CLOSED, token.markup, f"{token.markup} … {fence}")
         info = token.info.strip()
+        kept = fence_info(info)
+        if kept != info:
+            self.unit([node.map[0]]).log.repair(node.map[0], FENCE_INFO, info, kept)
+            info = kept
         if info[:1] == fence[0]:
             info = " " + info  # written against the fence, it would lengthen the fence
         return Rendered("code", f"{fence}{info}\n{content}{fence}", node.map[0])
