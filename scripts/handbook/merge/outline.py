@@ -51,6 +51,7 @@ class FactTermsSchema(_Strict):
     actors: dict[str, list[str]]
     categories: dict[str, list[str]]
     services: list[str]
+    storage_classes: list[str] = []
 
 
 class TopicsSchema(_Strict):
@@ -83,11 +84,12 @@ class TopicPageSpec:
 
 @dataclass(frozen=True)
 class FactTerms:
-    """Words the fact guards look for: who acts, which service category, which service."""
+    """Words the fact guards look for: who acts, which service category, which service, which storage class."""
 
     actors: tuple[tuple[str, tuple[str, ...]], ...]
     categories: tuple[tuple[str, tuple[str, ...]], ...]
     services: tuple[str, ...]
+    storage_classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def outline_from_schema(model: TopicsSchema) -> Outline:
         actors=tuple((name, tuple(words)) for name, words in terms.actors.items()),
         categories=tuple((name, tuple(words)) for name, words in terms.categories.items()),
         services=tuple(terms.services),
+        storage_classes=tuple(terms.storage_classes),
     ))
 
 
