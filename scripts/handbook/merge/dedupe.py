@@ -23,7 +23,7 @@ from ..model import record
 from .corpus import Clusters, Corpus, Destination, Progress
 from .guards import Lexicon, fact_signature, guard_conflict, subjects
 from .lsh import Link, leader_clusters
-from .place import depends_on_place, under_repeated_labels
+from .place import bound_to_place
 from .result import GuardRecord, NoteDuplicate
 from .settings import (
     CANDIDATES, DISTINCTIVE_SAMPLE, EXACT_HASH_RULE, MIN_SENTENCE_WORDS, NEAR_DUPLICATE, NEAR_DUPLICATE_RULE,
@@ -88,6 +88,7 @@ def dedupe_notes(corpus: Corpus, clusters: Clusters, progress: Progress) -> Note
     digest = [text_hash(headings[n] + "\n" + "\n".join(items[i].text for i in ids))
               for n, ids in enumerate(note_items)]
     order = sorted(range(len(notes)), key=lambda n: (-size[n], notes[n].path))
+    bound = bound_to_place(corpus)
     exact_leader: dict[bytes, int] = {}
     postings: dict[str, list[int]] = defaultdict(list)
     hashes: dict[int, dict[str, int]] = {}
@@ -105,7 +106,7 @@ def dedupe_notes(corpus: Corpus, clusters: Clusters, progress: Progress) -> Note
         if digest[n] in exact_leader:
             found = (exact_leader[digest[n]], "exact", 1.0)
         else:
-            found = _container(corpus, ids, mine, size[n], postings, hashes)
+            found = _container(corpus, ids, mine, size[n], postings, hashes, bound)
         if found is None:
             exact_leader[digest[n]] = n
             hashes[n] = mine
@@ -127,10 +128,13 @@ def dedupe_notes(corpus: Corpus, clusters: Clusters, progress: Progress) -> Note
 
 
 def _container(corpus: Corpus, ids: list[int], mine: dict[str, int], total: int,
-               postings: Mapping[str, list[int]], hashes: Mapping[int, dict[str, int]]
+               postings: Mapping[str, list[int]], hashes: Mapping[int, dict[str, int]], bound: frozenset[int]
                ) -> tuple[int, str, float] | None:
     """(the larger note this one is contained in, "contained", share of words) or None."""
     items = corpus.items
+    # Options, steps and labelled items merge only with their whole parent: a question one of whose
+    # options differs is another question, however many of its words the larger note has.
+    placed = [items[i].text for i in ids if i in bound and items[i].text]
     # A fixed sample of the note's distinctive blocks: if the note is contained in another, so are they.
     distinctive = heapq.nsmallest(DISTINCTIVE_SAMPLE,
                                   (k for k, i in mine.items() if len(items[i].tokens) >= SHORT_WORDS))
@@ -140,6 +144,8 @@ def _container(corpus: Corpus, ids: list[int], mine: dict[str, int], total: int,
             votes[leader] = votes.get(leader, 0) + 1
     for leader in heapq.nsmallest(CANDIDATES, votes, key=lambda m: (-votes[m], m)):  # m: notes are in reading order
         theirs = hashes[leader]
+        if any(text not in theirs for text in placed):
+            continue
         covered = sum(len(items[i].tokens) for i in ids if items[i].text in theirs)
         if covered / total >= NOTE_CONTAINMENT:
             return leader, "contained", covered / total
@@ -173,12 +179,12 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
     live += [i for i in range(len(items)) if items[i].note in duplicate_of and clusters.find(i) == i]
     live.sort(key=corpus.rank)
     progress("blocks", 0, 4)
-    bound = under_repeated_labels(corpus)
+    bound = bound_to_place(corpus)
     subject = subjects(corpus, lexicon)
     exact: dict[tuple, int] = {}
     for i in live:
         item = items[i]
-        if item.block.kind == "rule" or not item.block.markdown.strip() or depends_on_place(item.block) or i in bound:
+        if item.block.kind == "rule" or not item.block.markdown.strip() or i in bound:
             continue
         # Equal words about different subjects are different facts: the subject guard, which the
         # near-duplicate stage below reports, keeps them apart here too.

@@ -35,8 +35,8 @@ DIRECTIONS = frozenset(
 )
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred thousand million "
-    "billion first second third fourth fifth half double triple single dozen".split()
-)
+    "billion first third fourth fifth half double triple single dozen".split()
+)  # "second" is the unit guard's: "per second" and "the second" both differ from "per hour" or "the first"
 _NUMBER = re.compile(r"\d")
 # Units of measure, each spelling under one name: "5 GB" is not "5 TB", "10 ms" not "10 s", "per hour" not
 # "per second". The one-letter ones count only after a number ("5 s", not the "s" of "bucket(s)").
@@ -78,15 +78,15 @@ class Lexicon:
     def __init__(self, terms: FactTerms):
         self.actor_of = {w: name for name, ws in terms.actors for w in ws}
         self.category_of = {tuple(words(w)): name for name, ws in terms.categories for w in ws}
-        self.services = frozenset(tuple(words(s)) for s in terms.services)
+        self.service_of = {tuple(words(s)): spellings[0] for spellings in terms.services for s in spellings}
         self.storage_classes = frozenset(tuple(words(s)) for s in terms.storage_classes)
-        phrases = (*self.category_of, *self.services, *self.storage_classes)
+        phrases = (*self.category_of, *self.service_of, *self.storage_classes)
         self.longest = max([len(k) for k in phrases] or [1])
         self.first_words = frozenset(k[0] for k in phrases if k)
 
     def named(self, tokens: tuple[str, ...]) -> frozenset[str]:
         """The services and service categories that `tokens` name (what a text or heading is about)."""
-        return self.phrases(tokens, self.services) | self.phrases(tokens, self.category_of)
+        return self.phrases(tokens, self.service_of) | self.phrases(tokens, self.category_of)
 
     def phrases(self, tokens: tuple[str, ...], table) -> frozenset[str]:
         """Every phrase of `tokens` (up to the longest term) found in `table`."""
@@ -137,7 +137,7 @@ def _storage_classes(text: Compared, lex: Lexicon):
 
 
 def _services(text: Compared, lex: Lexicon):
-    return lex.phrases(text.tokens, lex.services)
+    return lex.phrases(text.tokens, lex.service_of)
 
 
 def _links(text: Compared, lex: Lexicon):

@@ -57,6 +57,23 @@ def is_label(block: Block, tokens: tuple[str, ...], following: Block | None) -> 
             and _SENTENCE_END.search(text) is None)
 
 
+def is_option(block: Block) -> bool:
+    """A lettered answer option ("- **B.** AWS Trusted Advisor")."""
+    return block.kind in _PLACE_KINDS and _OPTION.match(block.markdown.lstrip()) is not None
+
+
+def bound_to_place(corpus: Corpus) -> frozenset[int]:
+    """Every item the merge never takes on its own: those that depend on their place, the question its options
+    follow in their section, and what stands under a repeated label."""
+    items = corpus.items
+    bound = {item.index for item in items if depends_on_place(item.block)}
+    for section in corpus.sections:
+        first_option = next((n for n, i in enumerate(section.items) if is_option(items[i].block)), None)
+        if first_option is not None:
+            bound.update(section.items[:first_option])
+    return frozenset(bound) | under_repeated_labels(corpus)
+
+
 def under_repeated_labels(corpus: Corpus) -> frozenset[int]:
     """The items that are a label said more than once in the notes, or stand under one up to the next label."""
     items = corpus.items
