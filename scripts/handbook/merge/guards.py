@@ -153,7 +153,7 @@ def _subject(text: Compared, lex: Lexicon):
 
 
 FACT_GUARDS: tuple[FactGuard, ...] = (
-    FactGuard(ACTOR_GUARD, "a different actor (AWS vs the customer)", _actors),
+    FactGuard(ACTOR_GUARD, "a different owner (AWS, the customer, you), or an owner named in one only", _actors),
     FactGuard(NEGATION_GUARD, "one says not/no/never/cannot/without, the other does not", _negated),
     FactGuard(DIRECTION_GUARD, "a different direction or side (inbound vs outbound, of vs in, to vs from)",
               _directions),
