@@ -3,7 +3,9 @@
 Whole notes: equal digest of text and headings, else containment checked against the notes that share a
 sample of the note's distinctive blocks. Blocks: equal text, then near-duplicates by MinHash-LSH (fact
 guards veto), then a paragraph or list item whose sentences all near-duplicate sentences of one larger kept
-block ("sentences-contained"); exact merges also require the same link targets. Sections: most of a
+block ("sentences-contained"); every block merge also requires the same subject (handbook.merge.guards)
+and exact merges the same link targets; blocks bound to their place (handbook.merge.place) never merge
+alone, and a note with such blocks is contained in another only when they are all there. Sections: most of a
 section's blocks merged into one other section. Candidates come from hash maps and LSH buckets only; no
 stage compares all pairs.
 
