@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handbook.merge import load_topics, merge_notes
-from handbook.merge.place import depends_on_place
+from handbook.merge.place import depends_on_place, is_label
 from handbook.model import Block, Source
 from tests.conftest import DATA, norm
 
@@ -64,3 +64,110 @@ def test_a_statement_repeated_in_two_notes_still_merges() -> None:
     fact = "AWS is responsible for the physical security of the data centers that run every region."
     merged = merged_sources(("a.md", f"# Physical security\n\n{fact}\n"), ("b.md", f"# Data centers\n\n{fact}\n"))
     assert len(merged) == 1
+
+
+# ---- raw HTML, collapsible admonitions, questions --------------------------------------------------------
+@pytest.mark.parametrize(("markdown", "kind"), [
+    ("<details><summary>Answer</summary>\n\nB is correct.\n\n</details>", "html"),
+    ('??? note "Answer"\n    B is correct.', "admonition"),
+    ("Which approach should the solutions architect recommend?", "paragraph"),
+    ("Which combination of services should the architect use? **(Select THREE.)**", "paragraph"),
+    ("- What does it do ?", "list_item"),
+])
+def test_html_folded_answers_and_questions_depend_on_their_place(markdown: str, kind: str) -> None:
+    assert depends_on_place(block(markdown, kind))
+
+
+@pytest.mark.parametrize(("markdown", "kind"), [
+    ('!!! note "Remember"\n    AWS owns the facilities.', "admonition"),
+    ("Which service is cheapest is a question of usage. Measure first.", "paragraph"),
+])
+def test_open_admonitions_and_statements_do_not(markdown: str, kind: str) -> None:
+    assert not depends_on_place(block(markdown, kind))
+
+
+QUESTION = ("# Question {n}\n\nA company stores monthly reports in a bucket and must check every account against best "
+            "practices for cost, security and fault tolerance, with one weekly summary for the finance team and one "
+            "for the operators who run the production workloads in three regions.\n\n"
+            "Which service should the solutions architect use?\n\n"
+            "- **A.** Amazon Inspector scans the workloads.\n- **B.** {b}\n- **C.** Amazon Macie finds sensitive data.\n"
+            "- **D.** AWS Config records the configuration.\n")
+
+
+def test_a_whole_question_said_twice_merges_whole() -> None:
+    text = QUESTION.format(n=1, b="AWS Trusted Advisor checks the account.")
+    result = merge_notes([norm(text, path="q1.md"), norm(text, path="q2.md")], load_topics(DATA))
+    assert [d.note for d in result.duplicate_notes] == ["q2.md"]
+    assert result.counts.merged == 6  # the question, its stem and its four options
+
+
+@pytest.mark.parametrize("other", ["AWS Shield protects the account.", "AWS Trusted Advisor checks the accounts."])
+def test_a_question_that_differs_in_one_option_never_merges(other: str) -> None:
+    first = QUESTION.format(n=1, b="AWS Trusted Advisor checks the account.")
+    assert merged_sources(("q1.md", first), ("q2.md", QUESTION.format(n=1, b=other))) == set()
+
+
+@pytest.mark.parametrize(("left", "right"), [("B", "C"), ("B", "B")])
+def test_an_option_never_merges_with_the_option_of_another_question(left: str, right: str) -> None:
+    question = ("# {topic}\n\n{stem}\n\n- {letter}. AWS Trusted Advisor.\n- D. Amazon Inspector scans the hosts.\n")
+    assert merged_sources(
+        ("q1.md", question.format(topic="Cost checks", stem="Which service reports idle resources?", letter=left)),
+        ("q2.md", question.format(topic="Limits", stem="Which service warns before a quota is reached?", letter=right)),
+    ) == set()
+
+
+def test_a_raw_html_block_stays_in_its_place() -> None:
+    answer = '<div class="answer">\n<p>The answer is B: it checks every account against the best practices.</p>\n</div>'
+    assert merged_sources(("a.md", f"# Shared responsibility model\n\nFirst quiz.\n\n{answer}\n"),
+                          ("b.md", f"# Shared responsibility model\n\nSecond quiz.\n\n{answer}\n")) == set()
+
+
+# ---- tables -------------------------------------------------------------------------------------------------
+TABLE = "| Layer | Owner |\n| --- | --- |\n| Facilities | AWS |\n| {row} | Customer |\n"
+
+
+def test_a_table_merges_only_whole() -> None:
+    note = "# Shared responsibility model\n\n{intro}\n\n" + TABLE
+    merged = merged_sources(("a.md", note.format(intro="From the workshop.", row="Guest OS")),
+                            ("b.md", note.format(intro="From the exam guide.", row="Guest OS")))
+    assert len(merged) == 1
+    assert merged_sources(("a.md", note.format(intro="From the workshop.", row="Guest OS")),
+                          ("b.md", note.format(intro="From the exam guide.", row="Firewall"))) == set()
+
+
+# ---- labels ---------------------------------------------------------------------------------------------
+ROADMAP = ("# {title}\n\n{intro}\n\n## Phase 1\n\n✅ What to Learn:\n\n- Linux basics and the shell\n"
+           "- Networking basics and DNS\n\n🧪 Projects:\n\n- Build a static site on a server\n\n## Phase 2\n\n"
+           "✅ What to Learn:\n\n- Containers and their images\n- Networking basics and DNS\n\n🧪 Projects:\n\n"
+           "- Build a static site on a server\n")
+
+
+def test_a_repeated_label_and_what_stands_under_it_keep_their_place() -> None:
+    roadmap = ROADMAP.format(title="DevOps roadmap", intro="Six months, one phase at a time.")
+    other = ROADMAP.format(title="Cloud roadmap", intro="What the team learns this year.")
+    assert merged_sources(("a.md", roadmap), ("b.md", other)) == set()
+
+
+def test_a_label_is_short_and_heads_what_follows() -> None:
+    listing = block("- Cross-account roles for the auditors")
+    assert is_label(block("Use cases:", "paragraph"), ("use", "cases"), listing)
+    assert is_label(block("- **Use cases:**"), ("use", "cases"), None)
+    assert is_label(block("When Not to Use", "paragraph"), ("when", "not", "to", "use"), listing)
+    assert not is_label(block("When Not to Use", "paragraph"), ("when", "not", "to", "use"), None)
+    assert not is_label(block("IAM is free.", "paragraph"), ("iam", "is", "free"), listing)
+    long = "The customer is responsible for everything listed in the table below:"
+    assert not is_label(block(long, "paragraph"), tuple(long.lower().split()), listing)
+
+
+def test_items_under_a_label_said_once_still_merge() -> None:
+    fact = "- AWS is responsible for the physical security of the data centers that run every region."
+    merged = merged_sources(("a.md", f"# Physical security\n\nWhat AWS does:\n\n{fact}\n"),
+                            ("b.md", f"# Data centers\n\nWho guards the buildings:\n\n{fact}\n"))
+    assert len(merged) == 1
+
+
+def test_items_under_a_repeated_label_do_not() -> None:
+    fact = "- AWS is responsible for the physical security of the data centers that run every region."
+    merged = merged_sources(("a.md", f"# Physical security\n\nFrom the whitepaper.\n\nUse cases:\n\n{fact}\n"),
+                            ("b.md", f"# Data centers\n\nFrom a talk.\n\nUse cases:\n\n{fact}\n"))
+    assert merged == set()

@@ -3,7 +3,9 @@
 Whole notes: equal digest of text and headings, else containment checked against the notes that share a
 sample of the note's distinctive blocks. Blocks: equal text, then near-duplicates by MinHash-LSH (fact
 guards veto), then a paragraph or list item whose sentences all near-duplicate sentences of one larger kept
-block ("sentences-contained"); exact merges also require the same link targets. Sections: most of a
+block ("sentences-contained"); every block merge also requires the same subject (handbook.merge.guards)
+and exact merges the same link targets; blocks bound to their place (handbook.merge.place) never merge
+alone, and a note with such blocks is contained in another only when they are all there. Sections: most of a
 section's blocks merged into one other section. Candidates come from hash maps and LSH buckets only; no
 stage compares all pairs.
 
@@ -21,9 +23,9 @@ from typing import Mapping, Sequence
 
 from ..model import record
 from .corpus import Clusters, Corpus, Destination, Progress
-from .guards import Lexicon, fact_signature, guard_conflict
+from .guards import Lexicon, fact_signature, guard_conflict, subjects
 from .lsh import Link, leader_clusters
-from .place import depends_on_place
+from .place import bound_to_place
 from .result import GuardRecord, NoteDuplicate
 from .settings import (
     CANDIDATES, DISTINCTIVE_SAMPLE, EXACT_HASH_RULE, MIN_SENTENCE_WORDS, NEAR_DUPLICATE, NEAR_DUPLICATE_RULE,
@@ -88,6 +90,7 @@ def dedupe_notes(corpus: Corpus, clusters: Clusters, progress: Progress) -> Note
     digest = [text_hash(headings[n] + "\n" + "\n".join(items[i].text for i in ids))
               for n, ids in enumerate(note_items)]
     order = sorted(range(len(notes)), key=lambda n: (-size[n], notes[n].path))
+    bound = bound_to_place(corpus)
     exact_leader: dict[bytes, int] = {}
     postings: dict[str, list[int]] = defaultdict(list)
     hashes: dict[int, dict[str, int]] = {}
@@ -105,7 +108,7 @@ def dedupe_notes(corpus: Corpus, clusters: Clusters, progress: Progress) -> Note
         if digest[n] in exact_leader:
             found = (exact_leader[digest[n]], "exact", 1.0)
         else:
-            found = _container(corpus, ids, mine, size[n], postings, hashes)
+            found = _container(corpus, ids, mine, size[n], postings, hashes, bound)
         if found is None:
             exact_leader[digest[n]] = n
             hashes[n] = mine
@@ -127,10 +130,13 @@ def dedupe_notes(corpus: Corpus, clusters: Clusters, progress: Progress) -> Note
 
 
 def _container(corpus: Corpus, ids: list[int], mine: dict[str, int], total: int,
-               postings: Mapping[str, list[int]], hashes: Mapping[int, dict[str, int]]
+               postings: Mapping[str, list[int]], hashes: Mapping[int, dict[str, int]], bound: frozenset[int]
                ) -> tuple[int, str, float] | None:
     """(the larger note this one is contained in, "contained", share of words) or None."""
     items = corpus.items
+    # Options, steps and labelled items merge only with their whole parent: a question one of whose
+    # options differs is another question, however many of its words the larger note has.
+    placed = [items[i].text for i in ids if i in bound and items[i].text]
     # A fixed sample of the note's distinctive blocks: if the note is contained in another, so are they.
     distinctive = heapq.nsmallest(DISTINCTIVE_SAMPLE,
                                   (k for k, i in mine.items() if len(items[i].tokens) >= SHORT_WORDS))
@@ -140,6 +146,8 @@ def _container(corpus: Corpus, ids: list[int], mine: dict[str, int], total: int,
             votes[leader] = votes.get(leader, 0) + 1
     for leader in heapq.nsmallest(CANDIDATES, votes, key=lambda m: (-votes[m], m)):  # m: notes are in reading order
         theirs = hashes[leader]
+        if any(text not in theirs for text in placed):
+            continue
         covered = sum(len(items[i].tokens) for i in ids if items[i].text in theirs)
         if covered / total >= NOTE_CONTAINMENT:
             return leader, "contained", covered / total
@@ -154,12 +162,13 @@ class _Signatures:
         self.lexicon = lexicon
         self.known: dict[tuple, tuple] = {}
 
-    def of(self, text: str, tokens: tuple[str, ...], markdown: str = "") -> tuple:
-        """The fact signature of a text (its block's Markdown, when it is a whole block)."""
-        key = (text, link_targets(markdown))
+    def of(self, text: str, tokens: tuple[str, ...], markdown: str = "", subject: frozenset[str] = frozenset()
+           ) -> tuple:
+        """The fact signature of a text (its block's Markdown, when it is a whole block) about a subject."""
+        key = (text, link_targets(markdown), subject)
         signature = self.known.get(key)
         if signature is None:
-            signature = self.known[key] = fact_signature(tokens, markdown, self.lexicon)
+            signature = self.known[key] = fact_signature(tokens, markdown, self.lexicon, subject)
         return signature
 
 
@@ -172,16 +181,20 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
     live += [i for i in range(len(items)) if items[i].note in duplicate_of and clusters.find(i) == i]
     live.sort(key=corpus.rank)
     progress("blocks", 0, 4)
+    bound = bound_to_place(corpus)
+    subject = subjects(corpus, lexicon)
     exact: dict[tuple, int] = {}
     for i in live:
         item = items[i]
-        if item.block.kind == "rule" or not item.block.markdown.strip() or depends_on_place(item.block):
+        if item.block.kind == "rule" or not item.block.markdown.strip() or i in bound:
             continue
+        # Equal words about different subjects are different facts: the subject guard, which the
+        # near-duplicate stage below reports, keeps them apart here too.
         if item.block.kind in TEXT_KINDS and item.text:
             scope = destinations[item.section] if len(item.tokens) < SHORT_WORDS else "site"
-            key = (scope, "text", item.text, link_targets(item.block.markdown))
+            key = (scope, "text", item.text, link_targets(item.block.markdown), subject[i])
         else:
-            key = (destinations[item.section], item.block.kind, item.block.markdown.strip())
+            key = (destinations[item.section], item.block.kind, item.block.markdown.strip(), subject[i])
         if key in exact:
             clusters.merge(i, exact[key], EXACT_HASH_RULE, 1.0)
         else:
@@ -192,7 +205,7 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
     signatures = _Signatures(lexicon)
     texts = [items[i].text for i in reps]
     tokens = [items[i].tokens for i in reps]
-    sigs = [signatures.of(t, k, items[i].block.markdown) for t, k, i in zip(texts, tokens, reps)]
+    sigs = [signatures.of(t, k, items[i].block.markdown, subject[i]) for t, k, i in zip(texts, tokens, reps)]
     _, links = leader_clusters(texts, tokens, sigs, NEAR_DUPLICATE, guard_conflict)
     closest_guarded: dict[int, Link] = {}
     for link in links:
@@ -209,13 +222,14 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
         guarded.append(GuardRecord(left.block.source, right.block.source, link.score, link.guard,
                                    left.block.markdown, right.block.markdown))
     progress("blocks", 2, 4)
-    _contain_sentences(corpus, clusters, [r for r in reps if clusters.find(r) == r], signatures)
+    _contain_sentences(corpus, clusters, [r for r in reps if clusters.find(r) == r], signatures, subject)
     progress("blocks", 3, 4)
     return tuple(sorted(set(guarded), key=lambda g: (g.left, g.right, g.guard)))
 
 
-def _contain_sentences(corpus: Corpus, clusters: Clusters, reps: list[int], signatures: _Signatures) -> None:
-    """Merge a block whose sentences all near-duplicate sentences of one larger block into that block."""
+def _contain_sentences(corpus: Corpus, clusters: Clusters, reps: list[int], signatures: _Signatures,
+                       subject: Sequence[frozenset[str]]) -> None:
+    """Merge a block whose sentences all near-duplicate sentences of one larger block about the same subject."""
     items = corpus.items
     reps = sorted(reps, key=corpus.rank)
     raw = {r: sentences(items[r].block.markdown) for r in reps}
@@ -246,7 +260,7 @@ def _contain_sentences(corpus: Corpus, clusters: Clusters, reps: list[int], sign
         size = len(items[r].tokens)
         rarest = min(mine, key=lambda c: len(holders[c]))
         for other in holders[rarest][:POSTING_CAP]:
-            if other == r or len(items[other].tokens) <= size:
+            if other == r or len(items[other].tokens) <= size or subject[other] != subject[r]:
                 continue
             if mine <= {cluster[s] for s in split[other]}:
                 theirs = set(items[other].tokens)

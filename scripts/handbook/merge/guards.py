@@ -1,8 +1,9 @@
 """Fact guards: similar text that states a different fact is never merged.
 
-Each guard reduces a comparison text to a small signature (who acts, whether it is negated,
-which service category, which numbers, which services). Two texts may merge only when every
-signature is equal, so the guards are transitive and a cluster never mixes facts.
+Each guard reduces a compared text to a small signature (who acts, whether it is negated,
+which service category, which numbers, units and storage classes, which services, what the text
+is about). Two texts may merge only when every signature is equal, so the guards are transitive
+and a cluster never mixes facts.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..footnotes import defined_labels
+from ..model import record
+from .corpus import Corpus
 from .outline import FactTerms
 from .settings import (
     ACTOR_GUARD, CATEGORY_GUARD, DIRECTION_GUARD, FOOTNOTE_GUARD, LINK_GUARD, NEGATION_GUARD, NUMBER_GUARD, SERVICE_GUARD,
+    STORAGE_CLASS_GUARD, SUBJECT_GUARD, UNIT_GUARD,
 )
-from .text import link_targets
+from .text import link_targets, words
 
 NEGATIONS = frozenset(
     "not no never cannot cant can't don't dont doesn't doesnt isn't isnt aren't arent won't wont without "
@@ -29,8 +33,25 @@ DIRECTIONS = frozenset(
     "downloads downloaded import imports export exports read reads write writes send sends receive receives push "
     "pull upstream downstream source destination".split()
 )
-_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve hundred thousand".split())
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred thousand million "
+    "billion first third fourth fifth half double triple single dozen".split()
+)  # "second" is the unit guard's: "per second" and "the second" both differ from "per hour" or "the first"
 _NUMBER = re.compile(r"\d")
+# Units of measure, each spelling under one name: "5 GB" is not "5 TB", "10 ms" not "10 s", "per hour" not
+# "per second". The one-letter ones count only after a number ("5 s", not the "s" of "bucket(s)").
+_UNIT_SPELLINGS = {
+    "bit": "bit bits", "byte": "byte bytes", "kb": "kb kilobyte kilobytes", "kib": "kib", "mb": "mb megabyte megabytes",
+    "mib": "mib", "gb": "gb gigabyte gigabytes", "gib": "gib", "tb": "tb terabyte terabytes", "tib": "tib",
+    "pb": "pb petabyte petabytes", "eb": "eb exabyte exabytes", "kbps": "kbps", "mbps": "mbps", "gbps": "gbps",
+    "iops": "iops", "ns": "ns nanosecond nanoseconds", "us": "microsecond microseconds",
+    "ms": "ms millisecond milliseconds", "s": "s sec secs second seconds", "min": "min mins minute minutes",
+    "h": "h hr hrs hour hours hourly", "day": "day days daily", "week": "week weeks weekly",
+    "month": "month months monthly", "year": "year years yearly annual annually", "hz": "hz mhz ghz",
+    "percent": "percent", "vcpu": "vcpu vcpus", "core": "core cores",
+}
+_UNIT_OF = {spelling: unit for unit, spellings in _UNIT_SPELLINGS.items() for spelling in spellings.split()}
+_AFTER_NUMBER_ONLY = frozenset({"s", "h", "us", "min", "sec", "secs"})
 
 
 @dataclass(frozen=True)
@@ -39,7 +60,16 @@ class FactGuard:
 
     id: str
     description: str
-    signature: Callable[[tuple[str, ...], str, "Lexicon"], frozenset[str] | bool]
+    signature: Callable[["Compared", "Lexicon"], frozenset[str] | tuple | bool]
+
+
+@record
+class Compared:
+    """A text as the guards see it: its words, its Markdown ("" for a sentence) and what its place is about."""
+
+    tokens: tuple[str, ...]
+    markdown: str = ""
+    subject: frozenset[str] = frozenset()
 
 
 class Lexicon:
@@ -47,10 +77,16 @@ class Lexicon:
 
     def __init__(self, terms: FactTerms):
         self.actor_of = {w: name for name, ws in terms.actors for w in ws}
-        self.category_of = {tuple(w.split()): name for name, ws in terms.categories for w in ws}
-        self.services = frozenset(tuple(s.split()) for s in terms.services)
-        self.longest = max([len(k) for k in (*self.category_of, *self.services)] or [1])
-        self.first_words = frozenset(k[0] for k in (*self.category_of, *self.services))
+        self.category_of = {tuple(words(w)): name for name, ws in terms.categories for w in ws}
+        self.service_of = {tuple(words(s)): spellings[0] for spellings in terms.services for s in spellings}
+        self.storage_classes = frozenset(tuple(words(s)) for s in terms.storage_classes)
+        phrases = (*self.category_of, *self.service_of, *self.storage_classes)
+        self.longest = max([len(k) for k in phrases] or [1])
+        self.first_words = frozenset(k[0] for k in phrases if k)
+
+    def named(self, tokens: tuple[str, ...]) -> frozenset[str]:
+        """The services and service categories that `tokens` name (what a text or heading is about)."""
+        return self.phrases(tokens, self.service_of) | self.phrases(tokens, self.category_of)
 
     def phrases(self, tokens: tuple[str, ...], table) -> frozenset[str]:
         """Every phrase of `tokens` (up to the longest term) found in `table`."""
@@ -66,58 +102,81 @@ class Lexicon:
         return frozenset(found)
 
 
-def _actors(tokens, markdown, lex: Lexicon):
-    return frozenset(lex.actor_of[t] for t in tokens if t in lex.actor_of)
+def _actors(text: Compared, lex: Lexicon):
+    return frozenset(lex.actor_of[t] for t in text.tokens if t in lex.actor_of)
 
 
-def _negated(tokens, markdown, lex: Lexicon):
-    return any(t in NEGATIONS for t in tokens)
+def _negated(text: Compared, lex: Lexicon):
+    return any(t in NEGATIONS for t in text.tokens)
 
 
-def _directions(tokens, markdown, lex: Lexicon):
+def _directions(text: Compared, lex: Lexicon):
     # In order and counted: "to S3 from the internet" is an upload and "from S3 to the internet" a download,
     # and "to the region" is not "to and from the region".
-    return tuple(t for t in tokens if t in DIRECTIONS)
+    return tuple(t for t in text.tokens if t in DIRECTIONS)
 
 
-def _categories(tokens, markdown, lex: Lexicon):
-    return lex.phrases(tokens, lex.category_of)
+def _categories(text: Compared, lex: Lexicon):
+    return lex.phrases(text.tokens, lex.category_of)
 
 
-def _numbers(tokens, markdown, lex: Lexicon):
-    # "ec2" and "s3" are names, not numbers: a number starts with a digit or is written like N+1.
-    return frozenset(t for t in tokens if t[0].isdigit() or ("+" in t and _NUMBER.search(t)) or t in _NUMBER_WORDS)
+def _numbers(text: Compared, lex: Lexicon):
+    # Every word with a digit, in order: "TLS 1.2" (words 1, 2) is not "TLS 1.3" nor "TLS 2.1", and a version
+    # or size written into a name ("my-web:v2", "gp3", "ipv6", "N+1") counts as much as a number on its own.
+    return tuple(t for t in text.tokens if _NUMBER.search(t) or t in _NUMBER_WORDS)
 
 
-def _services(tokens, markdown, lex: Lexicon):
-    return lex.phrases(tokens, lex.services)
+def _units(text: Compared, lex: Lexicon):
+    tokens = text.tokens
+    return tuple(_UNIT_OF[t] for i, t in enumerate(tokens) if t in _UNIT_OF
+                 and (t not in _AFTER_NUMBER_ONLY or (i > 0 and tokens[i - 1][-1].isdigit())))
 
 
-def _links(tokens, markdown, lex: Lexicon):
-    return link_targets(markdown)
+def _storage_classes(text: Compared, lex: Lexicon):
+    return lex.phrases(text.tokens, lex.storage_classes)
 
 
-def _footnotes(tokens, markdown, lex: Lexicon):
-    return defined_labels(markdown)
+def _services(text: Compared, lex: Lexicon):
+    return lex.phrases(text.tokens, lex.service_of)
+
+
+def _links(text: Compared, lex: Lexicon):
+    return link_targets(text.markdown)
+
+
+def _footnotes(text: Compared, lex: Lexicon):
+    return defined_labels(text.markdown)
+
+
+def _subject(text: Compared, lex: Lexicon):
+    return text.subject
 
 
 FACT_GUARDS: tuple[FactGuard, ...] = (
-    FactGuard(ACTOR_GUARD, "a different actor (AWS vs the customer)", _actors),
+    FactGuard(ACTOR_GUARD, "a different owner (AWS, the customer, you), or an owner named in one only", _actors),
     FactGuard(NEGATION_GUARD, "one says not/no/never/cannot/without, the other does not", _negated),
     FactGuard(DIRECTION_GUARD, "a different direction or side (inbound vs outbound, of vs in, to vs from)",
               _directions),
     FactGuard(CATEGORY_GUARD, "a different service category (infrastructure, container, abstracted)", _categories),
-    FactGuard(NUMBER_GUARD, "different numbers (N+1 vs N+2, 24x7 vs 9-5)", _numbers),
     FactGuard(SERVICE_GUARD, "different AWS services (EC2 vs S3)", _services),
+    FactGuard(NUMBER_GUARD, "different numbers or versions (N+1 vs N+2, TLS 1.2 vs 1.3, my-web:v2 vs my-web)",
+              _numbers),
+    FactGuard(UNIT_GUARD, "different units (GB vs TB, ms vs s, per hour vs per second)", _units),
+    FactGuard(STORAGE_CLASS_GUARD, "different storage classes or tiers (S3 Standard vs Standard-IA, "
+              "frequent vs infrequent access)", _storage_classes),
     FactGuard(LINK_GUARD, "links to different pages or notes ('check here' pointing elsewhere)", _links),
     FactGuard(FOOTNOTE_GUARD, "footnote definitions with different labels, or one text is a footnote and the other not",
               _footnotes),
+    FactGuard(SUBJECT_GUARD, "a different subject: the services or categories the text names, else those its "
+              "headings and note title name (a 'global service' under IAM vs under Health Dashboard)", _subject),
 )
 
 
-def fact_signature(tokens: tuple[str, ...], markdown: str, lexicon: Lexicon) -> tuple:
+def fact_signature(tokens: tuple[str, ...], markdown: str, lexicon: Lexicon,
+                   subject: frozenset[str] = frozenset()) -> tuple:
     """The signature of every guard, in guard order."""
-    return tuple(guard.signature(tokens, markdown, lexicon) for guard in FACT_GUARDS)
+    text = Compared(tokens, markdown, subject)
+    return tuple(guard.signature(text, lexicon) for guard in FACT_GUARDS)
 
 
 def guard_conflict(left: tuple, right: tuple) -> str | None:
@@ -126,3 +185,27 @@ def guard_conflict(left: tuple, right: tuple) -> str | None:
         if a != b:
             return guard.id
     return None
+
+
+def subjects(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
+    """What every item is about: the services and categories its text names, else those of the nearest of its
+    headings (then the note title) that names any; empty when nothing in its place names one."""
+    of_title: dict[str, frozenset[str]] = {}
+
+    def named(title: str) -> frozenset[str]:
+        found = of_title.get(title)
+        if found is None:
+            found = of_title[title] = lexicon.named(words(title))
+        return found
+
+    context: list[frozenset[str]] = []  # per corpus section
+    for note_index, note in enumerate(corpus.notes):
+        # (level, what the heading names) of the headings the current section sits under; the title first.
+        chain: list[tuple[int, frozenset[str]]] = [(0, named(note.title))]
+        for section in note.sections:
+            while len(chain) > 1 and chain[-1][0] >= section.level:
+                chain.pop()
+            if section.title and section.level > 0 and section.title != note.title:
+                chain.append((section.level, named(section.title)))
+            context.append(next((terms for _, terms in reversed(chain) if terms), frozenset()))
+    return tuple(lexicon.named(item.tokens) or context[item.section] for item in corpus.items)

@@ -50,7 +50,8 @@ class PageSchema(_Strict):
 class FactTermsSchema(_Strict):
     actors: dict[str, list[str]]
     categories: dict[str, list[str]]
-    services: list[str]
+    services: list[str | list[str]]  # a name, or a service's spellings ([alb, application load balancer])
+    storage_classes: list[str] = []
 
 
 class TopicsSchema(_Strict):
@@ -83,11 +84,12 @@ class TopicPageSpec:
 
 @dataclass(frozen=True)
 class FactTerms:
-    """Words the fact guards look for: who acts, which service category, which service."""
+    """Words the fact guards look for: who acts, which service category, which service, which storage class."""
 
     actors: tuple[tuple[str, tuple[str, ...]], ...]
     categories: tuple[tuple[str, tuple[str, ...]], ...]
-    services: tuple[str, ...]
+    services: tuple[tuple[str, ...], ...]  # per service, its spellings: the first is its name
+    storage_classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ def outline_from_schema(model: TopicsSchema) -> Outline:
     return Outline(pages=pages, fact_terms=FactTerms(
         actors=tuple((name, tuple(words)) for name, words in terms.actors.items()),
         categories=tuple((name, tuple(words)) for name, words in terms.categories.items()),
-        services=tuple(terms.services),
+        services=tuple((service,) if isinstance(service, str) else tuple(service) for service in terms.services),
+        storage_classes=tuple(terms.storage_classes),
     ))
 
 

@@ -8,7 +8,9 @@ Thresholds (all on normalised text: Markdown markup dropped, lowercased, words o
   * NEAR_DUPLICATE = 0.9     two blocks (or sentences) are near-duplicates when their rapidfuzz
                              Indel similarity is >= 0.9 and every fact guard agrees;
   * SHORT_WORDS = 4           blocks shorter than this (list items like "EC2") mean something only in
-                             their list: they merge only on equal text within the same destination.
+                             their list: they merge only on equal text within the same destination;
+  * LABEL_WORDS = 8           a paragraph or list item of at most this many words that ends with ':' is a
+                             label ("Use cases:"); the blocks under a label that recurs keep their place.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ NOTE_CONTAINMENT = 0.9
 SECTION_CONTAINMENT = 0.8
 NEAR_DUPLICATE = 0.9
 SHORT_WORDS = 4
+LABEL_WORDS = 8
 MIN_SENTENCE_WORDS = 3  # shorter sentences ("See below.") say too little to hold a block in another
 POSTING_CAP = 16  # container candidates read per shared key; keeps very common keys cheap
 CANDIDATES = 8  # containers verified per note or section at most, those sharing the most keys first
@@ -54,7 +57,8 @@ MERGE_RULES: tuple[MergeRule, ...] = (
               f"at least {SECTION_CONTAINMENT:.0%} of a section's blocks merged into one other section"),
     MergeRule(EXACT_HASH_RULE, "block", "equal normalised text (markup, case and spacing ignored)"),
     MergeRule(NEAR_DUPLICATE_RULE, "block",
-              f"similarity >= {NEAR_DUPLICATE} and the same actor, negation, category, numbers, services and links"),
+              f"similarity >= {NEAR_DUPLICATE} and every fact guard agrees (actor, negation, direction, category, "
+              "service, numbers and versions, units, storage classes, links, footnotes, subject)"),
     MergeRule(SENTENCES_CONTAINED_RULE, "block",
               "every sentence near-duplicates a sentence of one larger block (same facts)"),
 )
@@ -69,9 +73,12 @@ NEGATION_GUARD = "negation"
 DIRECTION_GUARD = "direction"
 CATEGORY_GUARD = "category"
 NUMBER_GUARD = "number"
+UNIT_GUARD = "unit"
+STORAGE_CLASS_GUARD = "storage-class"
 SERVICE_GUARD = "service"
 LINK_GUARD = "link"
 FOOTNOTE_GUARD = "footnote"
+SUBJECT_GUARD = "subject"
 
 # ---- near-duplicate candidates (handbook.merge.lsh) ------------------------------------------------
 NUM_PERM = 64
