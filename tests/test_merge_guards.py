@@ -128,6 +128,9 @@ CASES = [
     text_case("link", "For more info, check [the policy](https://aws.amazon.com/aup/) before you scan ports.",
               "For more info, check [the policy](https://aws.amazon.com/aup/) before you scan the ports.",
               "For more info, check [the policy](https://aws.amazon.com/partners/) before you scan ports."),
+    text_case("link", "Read the volume guide before you resize a volume: <https://docs.example.com/guide/volumes.html>",
+              "Read the volume guide before you resize the volume: <https://docs.example.com/guide/volumes.html>",
+              "Read the volume guide before you resize a volume: <https://docs.example.com/guide/volume.html>"),
     GuardCase("footnote",
               statements("As the paper says.[^wp]\n\n[^wp]: From the AWS whitepaper on the shared responsibility model.",
                          "So the authors wrote.[^wp]\n\n[^wp]: From an AWS whitepaper on the shared responsibility "

@@ -57,12 +57,15 @@ def sentences(markdown: str) -> tuple[str, ...]:
 
 _TARGET = re.compile(r"\]\(([^)\s]++)[^)]*+\)|\[\[([^\]|]+)")
 _WIKILINK_TARGET = re.compile(r"\[\[([^\]|]+)")
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]+)>")
 
 
 def link_targets(markdown: str) -> frozenset[str]:
-    """The targets of a block's links and wikilinks: two blocks saying 'see here' about different pages differ."""
+    """The targets of a block's links, autolinks (`<https://…>`) and wikilinks: two blocks saying 'see here'
+    about different pages differ."""
+    autolinks = _AUTOLINK.findall(markdown) if "<" in markdown else []
     if "[" not in markdown:
-        return frozenset()
+        return frozenset(target.lower() for target in autolinks)
     # A link's `](` needs a `)` after it: past the last one only wikilinks match. Trying each `](` there,
     # every one reading to the end of the text, made unclosed links cost the square of their number.
     closed = markdown.rfind(")") + 1
@@ -73,7 +76,7 @@ def link_targets(markdown: str) -> frozenset[str]:
         whole = _WIKILINK_TARGET.match(markdown, matches[-1].start())  # a wikilink the bound cut short
         targets[-1], resume = whole.group(1), whole.end()
     targets += _WIKILINK_TARGET.findall(markdown, resume)
-    return frozenset(target.strip().lower() for target in targets)
+    return frozenset(target.strip().lower() for target in (*targets, *autolinks))
 
 
 def text_hash(text: str) -> bytes:
