@@ -15,6 +15,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 
+from .details import DETAILS_OPEN, details_plugin
 from .memo import Memo
 from .tree import Node, build_tree
 
@@ -22,8 +23,9 @@ MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (
 
 
 def _markdown_it() -> MarkdownIt:
-    """CommonMark with tables and `!!!` admonitions, the constructs the notes and Python-Markdown share."""
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin)
+    """CommonMark with tables and `!!!` admonitions, the constructs the notes and Python-Markdown share, and
+    `<details>` elements read whole (see details.py)."""
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).use(details_plugin)
 
 
 INLINE_PARSER = _markdown_it()
@@ -100,7 +102,8 @@ class PieceParse:
     """What one parser made of one piece of a text."""
 
     tokens: list[Token]
-    still_open: bool  # a top-level fence or HTML block runs on past the piece's end
+    still_open: bool  # a top-level fence, HTML block or details element runs on past the piece's end
+    open_details: bool  # a top-level details element does: it runs on to a heading at least
     missing_space: tuple[int, ...]  # the piece's lines where `##Title` was read as a heading
 
 
@@ -175,8 +178,10 @@ class Parses:
             still_open = any(
                 t.level == 0 and t.type in ("fence", "html_block") and t.map and t.map[1] >= size for t in tokens
             )
+            open_details = any(t.level == 0 and t.type == DETAILS_OPEN and t.meta["runs_to_end"] for t in tokens)
             known = self._pieces.remember((parser, piece, size),
-                                          PieceParse(tokens, still_open, tuple(env.get(MISSING_SPACE_LINES, ()))),
+                                          PieceParse(tokens, still_open or open_details, open_details,
+                                                     tuple(env.get(MISSING_SPACE_LINES, ()))),
                                           len(piece))
             if parser is LENIENT_PARSER and not known.missing_space and (PARSER, piece, size) not in self._pieces:
                 # Where `##Title` was never read as a heading, the lenient reading is PARSER's, token for token.
@@ -191,6 +196,10 @@ class Parses:
         are a top-level fenced code block or raw-HTML block that is still open; a piece that ends inside
         one is parsed together with the next. Notes repeat each other's sections, and a repeated piece
         is parsed once. Returns the tokens and the lines where `##Title` was read as a heading.
+
+        A details element with no closer runs on to the next heading, so a piece that ends inside one is
+        parsed together with the text up to the next bound at a `#`: joined a paragraph at a time, a long
+        note after an unclosed element would be parsed again for each of its paragraphs.
         """
         lines = text.split("\n")
         bounds = [
@@ -211,6 +220,8 @@ class Parses:
                                     end - start)
                 if end == len(lines) or not piece.still_open:
                     break
+                while piece.open_details and index < len(bounds) - 1 and lines[bounds[index]][:1] != "#":
+                    index += 1
                 end = bounds[index]
                 index += 1
             out.extend(_shifted(piece.tokens, start))
