@@ -35,7 +35,7 @@ _OPEN_ATTRIBUTE = re.compile(r"""\sopen(?=[\s/>=])""", re.I)
 _SUMMARY_OPEN = re.compile(r"\s*<summary(?=[\s/>])[^>]*>", re.I)
 _SUMMARY_CLOSE = re.compile(r"</summary\s*>", re.I)
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
-_HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
+HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _SPACES = re.compile(r"\s+")
 # Characters Python-Markdown (with the site's extensions) reads as inline markup in a title; each is escaped.
@@ -49,6 +49,7 @@ class _End:
 
     line: int
     closer: tuple[int, int] | None = None  # offsets of `</details>` in state.src
+    in_code: bool = False  # the text ended inside a fenced code block of the element
 
     @property
     def closed(self) -> bool:
@@ -79,7 +80,7 @@ def _find_end(state: StateBlock, start_line: int, end_line: int, after_opener: i
             if opening:
                 fence = opening.group(1)
                 continue
-            if state.sCount[line] - state.blkIndent < 4 and _HEADING.match(text):
+            if state.sCount[line] - state.blkIndent < 4 and HEADING.match(text):
                 return _End(line)
         else:
             begin = after_opener
@@ -88,7 +89,7 @@ def _find_end(state: StateBlock, start_line: int, end_line: int, after_opener: i
             depth += -1 if tag.group().startswith("</") else 1
             if depth == 0:
                 return _End(line, (begin + tag.start(), begin + tag.end()))
-    return _End(end_line)
+    return _End(end_line, in_code=bool(fence))
 
 
 def _summary(state: StateBlock, start: int, limit: int, first_line: int) -> tuple[str | None, int]:
@@ -151,7 +152,8 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     token.map = [start_line, last_line]
     token.markup = "???+" if _OPEN_ATTRIBUTE.search(opener.group()) else "???"
     token.info = summary if summary is not None else ""
-    token.meta = {"summary": summary is not None, "closed": found.closed, "runs_to_end": found.line >= end_line}
+    token.meta = {"summary": summary is not None, "closed": found.closed,
+                  "runs_to_end": found.line >= end_line, "in_code": found.in_code}
     if state.src[content_start:content_end].strip():
         _content(state, content_start, content_end, start_line, last_line - 1)
     state.push("details_close", "details", -1).markup = token.markup

@@ -15,7 +15,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 
-from .details import DETAILS_OPEN, details_plugin
+from .details import DETAILS_OPEN, HEADING, details_plugin
 from .memo import Memo
 from .tree import Node, build_tree
 
@@ -102,8 +102,8 @@ class PieceParse:
     """What one parser made of one piece of a text."""
 
     tokens: list[Token]
-    still_open: bool  # a top-level fence, HTML block or details element runs on past the piece's end
-    open_details: bool  # a top-level details element does: it runs on to a heading at least
+    still_open: bool  # a top-level fence or HTML block runs on past the piece's end
+    open_details: bool  # a top-level details element with no closer runs to the piece's end: on to a heading
     missing_space: tuple[int, ...]  # the piece's lines where `##Title` was read as a heading
 
 
@@ -178,9 +178,11 @@ class Parses:
             still_open = any(
                 t.level == 0 and t.type in ("fence", "html_block") and t.map and t.map[1] >= size for t in tokens
             )
-            open_details = any(t.level == 0 and t.type == DETAILS_OPEN and t.meta["runs_to_end"] for t in tokens)
+            running = [t for t in tokens if t.level == 0 and t.type == DETAILS_OPEN and t.meta["runs_to_end"]]
+            # Inside its code, the element runs on over a heading too.
+            still_open = still_open or any(t.meta["in_code"] for t in running)
             known = self._pieces.remember((parser, piece, size),
-                                          PieceParse(tokens, still_open or open_details, open_details,
+                                          PieceParse(tokens, still_open, bool(running),
                                                      tuple(env.get(MISSING_SPACE_LINES, ()))),
                                           len(piece))
             if parser is LENIENT_PARSER and not known.missing_space and (PARSER, piece, size) not in self._pieces:
@@ -197,9 +199,10 @@ class Parses:
         one is parsed together with the next. Notes repeat each other's sections, and a repeated piece
         is parsed once. Returns the tokens and the lines where `##Title` was read as a heading.
 
-        A details element with no closer runs on to the next heading, so a piece that ends inside one is
-        parsed together with the text up to the next bound at a `#`: joined a paragraph at a time, a long
-        note after an unclosed element would be parsed again for each of its paragraphs.
+        A details element with no closer ends before the next heading, which may be where the next piece
+        starts; a piece that ends inside one before other text is parsed together with the text up to the
+        next heading that starts a piece: joined a paragraph at a time, a long note after an unclosed
+        element would be parsed again for each of its paragraphs.
         """
         lines = text.split("\n")
         bounds = [
@@ -218,9 +221,9 @@ class Parses:
                 # A piece keeps the line end of its last (blank) line, as it has inside the whole text.
                 piece = self._piece(parser, "\n".join(lines[start:end]) + ("\n" if end < len(lines) else ""),
                                     end - start)
-                if end == len(lines) or not piece.still_open:
+                if end == len(lines) or not (piece.still_open or piece.open_details and not HEADING.match(lines[end])):
                     break
-                while piece.open_details and index < len(bounds) - 1 and lines[bounds[index]][:1] != "#":
+                while piece.open_details and index < len(bounds) - 1 and not HEADING.match(lines[bounds[index]]):
                     index += 1
                 end = bounds[index]
                 index += 1
