@@ -43,7 +43,8 @@ class ListKinds:
     def starts_other(self, block: Rendered | Block) -> bool:
         """Whether `block`, the next one, starts a top-level list of the other kind than the list before it."""
         if block.kind != "list_item":
-            self.numbered = None
+            if not block.depth:  # a block inside an item (after a nested list) ends no list
+                self.numbered = None
             return False
         if block.depth:
             return False
@@ -61,7 +62,8 @@ def join_rendered(blocks: list[Rendered] | tuple[Block, ...], top_level: bool = 
     previous = None
     kinds = ListKinds()
     for block in blocks:
-        text = indent(block.markdown, "    " * block.depth) if block.kind == "list_item" else block.markdown
+        # A list item, or a block an item holds after a nested list, at its depth.
+        text = indent(block.markdown, "    " * block.depth) if block.depth else block.markdown
         if kinds.starts_other(block) and top_level:
             parts.append(f"\n\n{LIST_SEPARATOR}\n\n")
         elif previous is not None:

@@ -15,6 +15,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 
+from .details import DETAILS_OPEN, HEADING, details_plugin
 from .memo import Memo
 from .tree import Node, build_tree
 
@@ -22,8 +23,9 @@ MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (
 
 
 def _markdown_it() -> MarkdownIt:
-    """CommonMark with tables and `!!!` admonitions, the constructs the notes and Python-Markdown share."""
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin)
+    """CommonMark with tables and `!!!` admonitions, the constructs the notes and Python-Markdown share, and
+    `<details>` elements read whole (see details.py)."""
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).use(details_plugin)
 
 
 INLINE_PARSER = _markdown_it()
@@ -101,6 +103,7 @@ class PieceParse:
 
     tokens: list[Token]
     still_open: bool  # a top-level fence or HTML block runs on past the piece's end
+    open_details: bool  # a top-level details element with no closer runs to the piece's end: on to a heading
     missing_space: tuple[int, ...]  # the piece's lines where `##Title` was read as a heading
 
 
@@ -175,8 +178,12 @@ class Parses:
             still_open = any(
                 t.level == 0 and t.type in ("fence", "html_block") and t.map and t.map[1] >= size for t in tokens
             )
+            running = [t for t in tokens if t.level == 0 and t.type == DETAILS_OPEN and t.meta["runs_to_end"]]
+            # Inside its code, the element runs on over a heading too.
+            still_open = still_open or any(t.meta["in_code"] for t in running)
             known = self._pieces.remember((parser, piece, size),
-                                          PieceParse(tokens, still_open, tuple(env.get(MISSING_SPACE_LINES, ()))),
+                                          PieceParse(tokens, still_open, bool(running),
+                                                     tuple(env.get(MISSING_SPACE_LINES, ()))),
                                           len(piece))
             if parser is LENIENT_PARSER and not known.missing_space and (PARSER, piece, size) not in self._pieces:
                 # Where `##Title` was never read as a heading, the lenient reading is PARSER's, token for token.
@@ -191,6 +198,11 @@ class Parses:
         are a top-level fenced code block or raw-HTML block that is still open; a piece that ends inside
         one is parsed together with the next. Notes repeat each other's sections, and a repeated piece
         is parsed once. Returns the tokens and the lines where `##Title` was read as a heading.
+
+        A details element with no closer ends before the next heading, which may be where the next piece
+        starts; a piece that ends inside one before other text is parsed together with the text up to the
+        next heading that starts a piece: joined a paragraph at a time, a long note after an unclosed
+        element would be parsed again for each of its paragraphs.
         """
         lines = text.split("\n")
         bounds = [
@@ -209,8 +221,10 @@ class Parses:
                 # A piece keeps the line end of its last (blank) line, as it has inside the whole text.
                 piece = self._piece(parser, "\n".join(lines[start:end]) + ("\n" if end < len(lines) else ""),
                                     end - start)
-                if end == len(lines) or not piece.still_open:
+                if end == len(lines) or not (piece.still_open or piece.open_details and not HEADING.match(lines[end])):
                     break
+                while piece.open_details and index < len(bounds) - 1 and not HEADING.match(lines[bounds[index]]):
+                    index += 1
                 end = bounds[index]
                 index += 1
             out.extend(_shifted(piece.tokens, start))

@@ -53,6 +53,17 @@ COPY_PASTE_LEFTOVER = declare(
     "Removes text copied along with a link from a web page, such as \"(opens in a new tab)\".",
 )
 DASH = declare("dash", "Writes `--` between words as a spaced en dash.")
+DETAILS_CLOSED = declare(
+    "details-closed",
+    "Closes a `<details>` element that the note leaves open, before the next heading (which it never folds "
+    "away), where its list item or quote ends, or at the end of the note.",
+)
+DETAILS_FOLDED = declare(
+    "details-folded",
+    "Writes an HTML `<details>` element as a folded admonition (`??? note \"Summary\"`) that keeps its summary "
+    "and its whole content, read as Markdown, together where it stands.",
+)
+DETAILS_STRAY = declare("details-stray", "Drops a `</details>` that closes no `<details>` element.")
 EMPHASIS_ESCAPE = declare(
     "emphasis-escape",
     "Escapes a `*` between digits (`24*7*365`), which would otherwise start emphasis.",

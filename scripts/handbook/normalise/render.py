@@ -22,12 +22,14 @@ from .lexer import lex
 from .link_targets import REFERENCE_LABEL
 from .log import RepairLog
 from .obsidian.block_ids import BLOCK_ID, drop_block_ids, escape_block_ids
-from .obsidian.callouts import CALLOUT, CalloutHead, read_callout
+from .details import DEFAULT_TITLE, summary_title
+from .obsidian.callouts import CALLOUT, CalloutHead, admonition_header, read_callout
 from .obsidian.embeds import MISSING_IMAGE_CLASS
 from .parse import PARSER, parse_once
 from .prose import TAG, TAG_LINE
 from .registry import (
-    ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, EMPTY_LIST_ITEM, FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
+    ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, DETAILS_CLOSED, DETAILS_FOLDED, DETAILS_STRAY, EMPTY_LIST_ITEM,
+    FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS,
 )
 from .sanitise import clean_html, remembered_sanitise_tag
@@ -221,6 +223,23 @@ def fence_info(info: str) -> str:
     if all(_FENCE_OPTION.fullmatch(option) for option in re.findall(r"""\S+=(?:"[^"]*"|'[^']*')|\S+""", rest)):
         return info
     return language
+
+
+def _runs(nodes: list[Node]) -> list[list[Node]]:
+    """Nodes in order, each list on its own and the other nodes between lists together."""
+    runs: list[list[Node]] = []
+    for node in nodes:
+        if node.type in LIST_TYPES or not runs or runs[-1][0].type in LIST_TYPES:
+            runs.append([node])
+        else:
+            runs[-1].append(node)
+    return runs
+
+
+def _admonition(header: str, body: list[Rendered], line: int) -> Rendered:
+    """An admonition block: its first line, then its body indented four spaces."""
+    text = join_rendered(body)
+    return Rendered("admonition", header + ("\n" + indent(text, "    ") if text else ""), line)
 
 
 class BlockRenderer:
@@ -525,8 +544,7 @@ class BlockRenderer:
         body.extend(self.blocks(node.children[1:], quote_depth + 1))
         header = callout.header(title)
         self.unit([node.map[0]]).log.repair(node.map[0], OBSIDIAN_CALLOUT, lines[0][1].strip()[:60], header)
-        text = join_rendered(body)
-        return Rendered("admonition", header + ("\n" + indent(text, "    ") if text else ""), node.map[0])
+        return _admonition(header, body, node.map[0])
 
     def admonition(self, node: Node, quote_depth: int) -> Rendered:
         """A `!!!`/`???` admonition already in the notes: title repaired, body rendered like any other."""
@@ -534,31 +552,57 @@ class BlockRenderer:
         kind = info.group(1).lower()
         title_text = info.group(2) if info.group(2) is not None else (info.group(3) or "")
         title = self.prose([(node.map[0], title_text)], inline_only=True)[0] if title_text.strip() else ""
-        header = f"{node.token.markup} {kind}" + (f' "{title}"' if title else "")
+        header = admonition_header(node.token.markup, kind, title)
         source = self.source[node.map[0]] if node.map[0] < len(self.source) else header
         original = source[source.find(node.token.markup):].strip() if node.token.markup in source else header
         if original != header:
             self.unit([node.map[0]]).log.repair(node.map[0], ADMONITION_FORMAT, original, header)
         body = [child for child in node.children if child.type != "admonition_title"]
+        return _admonition(header, self.admonition_body(body, quote_depth), node.map[0])
+
+    def admonition_body(self, nodes: list[Node], quote_depth: int) -> list[Rendered]:
+        """The blocks of an admonition's body, rendered like any other."""
         self.admonition_depth += 1
         try:
-            text = join_rendered(self.blocks(body, quote_depth))
+            return self.blocks(nodes, quote_depth)
         finally:
             self.admonition_depth -= 1
-        return Rendered("admonition", header + ("\n" + indent(text, "    ") if text else ""), node.map[0])
+
+    def details(self, node: Node, quote_depth: int) -> Rendered:
+        """A `<details>` element (see details.py) -> `??? note "Summary"`, `???+` when open: the admonition
+        Material folds the same way, with the content rendered as Markdown like any other."""
+        token = node.token
+        log = self.unit([node.map[0]]).log
+        title = summary_title(token.info) if token.meta["summary"] else ""
+        if title:
+            title = self.prose([(node.map[0], title)], inline_only=True)[0]
+        header = admonition_header(token.markup, "note", title or DEFAULT_TITLE)
+        opening = self.source[node.map[0]].strip() if node.map[0] < len(self.source) else token.markup
+        log.repair(node.map[0], DETAILS_FOLDED, opening[:60], header)
+        if not token.meta["closed"]:
+            log.repair(node.map[1] - 1, DETAILS_CLOSED, "(no </details>)", "</details>")
+        return _admonition(header, self.admonition_body(node.children, quote_depth), node.map[0])
 
     def list_items(self, node: Node, depth: int, quote_depth: int) -> list[Rendered]:
-        """Every list item becomes its own block with its depth; nested items follow as blocks."""
+        """Every list item becomes its own block with its depth; nested items follow as blocks, and so
+        does what the item holds after a nested list (an answer after its options), in its place."""
         out: list[Rendered] = []
-        stack: list[tuple[Iterator[Node], Node, int]] = [(iter(node.children), node, depth)]
+        # Lists whose items are still to render, and runs of an item's blocks after a nested list (parent None).
+        stack: list[tuple[Iterator[Node], Node | None, int]] = [(iter(node.children), node, depth)]
         while stack:
             items, parent, level = stack[-1]
+            if parent is None:
+                stack.pop()
+                for rendered in self.blocks(list(items), quote_depth):
+                    rendered.depth = level  # at the item's content column (join_rendered indents it)
+                    out.append(rendered)
+                continue
             item = next(items, None)
             if item is None:
                 stack.pop()
                 continue
-            own = [c for c in item.children if c.type not in LIST_TYPES]
-            nested = [c for c in item.children if c.type in LIST_TYPES]
+            first_list = next((i for i, c in enumerate(item.children) if c.type in LIST_TYPES), len(item.children))
+            own, later = item.children[:first_list], item.children[first_list:]
             marker = self.marker(parent, item, level, quote_depth)
             rendered = self.blocks(own, quote_depth) if own else []
             text = join_rendered(rendered)
@@ -574,8 +618,11 @@ class BlockRenderer:
             else:
                 self.unit([item.map[0]]).log.repair(item.map[0], EMPTY_LIST_ITEM, marker, "")
                 child_level = level
-            for child in reversed(nested):
-                stack.append((iter(child.children), child, child_level))
+            for run in reversed(_runs(later)):
+                if run[0].type in LIST_TYPES:
+                    stack.append((iter(run[0].children), run[0], child_level))
+                else:
+                    stack.append((iter(run), None, child_level))
         return out
 
     def marker(self, parent: Node, item: Node, level: int, quote_depth: int) -> str:
@@ -625,6 +672,11 @@ class BlockRenderer:
             return [self.admonition(node, quote_depth)]
         if kind == "html_block":
             return self.html(node)
+        if kind == "details":
+            return [self.details(node, quote_depth)]
+        if kind == "details_stray":
+            self.unit([node.map[0]]).log.repair(node.map[0], DETAILS_STRAY, node.token.content.strip(), "")
+            return []
         if kind == "hr":
             return [self.rule_line(node)]
         if kind == "heading":

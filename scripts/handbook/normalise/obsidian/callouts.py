@@ -39,7 +39,13 @@ class CalloutHead:
 
     def header(self, title: str) -> str:
         """The admonition's first line, with the (repaired) title."""
-        return f"{_MARKERS.get(self.fold, '!!!')} {self.kind}" + (f' "{title}"' if title else "")
+        return admonition_header(_MARKERS.get(self.fold, "!!!"), self.kind, title)
+
+
+def admonition_header(marker: str, kind: str, title: str) -> str:
+    """The one form of every admonition's first line (a callout's, a `!!!` note's, a details element's):
+    `!!! kind "Title"`, `??? kind` without a title."""
+    return f"{marker} {kind}" + (f' "{title}"' if title else "")
 
 
 def read_callout(line: str) -> CalloutHead | None:
