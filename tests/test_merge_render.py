@@ -174,6 +174,36 @@ def test_an_item_after_an_item_of_several_blocks_stays_an_item_of_its_own(tmp_pa
     assert "- #" not in html and "- Plain" not in html
 
 
+NESTED_PIECES = ("# Cipher setup\n\n## Steps\n\n- Step 1: open the console\n    - a listener\n    - b target\n\n"
+                 "    We then select the cipher\n\n    - c policy\n- Step 2: save\n\nAfter text.\n")
+
+
+def _top_items(page_html: str) -> list[str]:
+    """The texts of the first list's own items, nested lists left out."""
+    depth, items = 0, []
+    for match in re.finditer(r"<(/?)(ul|li)>", page_html):
+        closing, tag = match.groups()
+        if tag == "ul":
+            depth += -1 if closing else 1
+        elif tag == "li" and not closing and depth == 1:
+            items.append(re.sub(r"<[^>]+>", "", page_html[match.end():]).strip().split("\n")[0])
+    return items
+
+
+def test_an_item_after_a_paragraph_inside_the_item_before_stays_at_its_own_level(tmp_path):
+    from handbook.merge.render import render_other_page
+
+    note = norm(NESTED_PIECES, path="n.md")
+    assert _top_items(mkdocs_markdown(tmp_path).convert(note.markdown)) == ["Step 1: open the console",
+                                                                            "Step 2: save"]
+    result = merge_notes([note], load_topics(DATA))
+    [page] = result.other_pages
+    shown = mkdocs_markdown(tmp_path).convert(render_other_page(page, result))
+    assert _top_items(shown) == ["Step 1: open the console", "Step 2: save"]
+    assert re.search(r"<li>a listener</li>\s*<li>b target</li>\s*</ul>\s*<p>We then select the cipher</p>\s*<ul>"
+                     r"\s*<li>c policy</li>\s*</ul>", shown), shown
+
+
 def test_an_other_page_credits_a_section_only_when_other_notes_said_it_too():
     from handbook.merge.render import render_other_page
 

@@ -95,17 +95,20 @@ def read_corpus(notes: Sequence[Note]) -> Corpus:
 
 
 def _parents(blocks: Sequence[Block], offset: int) -> list[int | None]:
+    """Each block's list item: the item it is nested under, or, for a paragraph, table or code block inside an
+    item (after its nested list), the item that holds it; None for a block outside any list."""
     out: list[int | None] = []
     stack: list[tuple[int, int]] = []  # (depth, index)
     for position, block in enumerate(blocks):
-        if block.kind != "list_item":
+        if block.kind != "list_item" and block.depth == 0:
             stack.clear()
             out.append(None)
             continue
         while stack and stack[-1][0] >= block.depth:
             stack.pop()
         out.append(stack[-1][1] if stack else None)
-        stack.append((block.depth, offset + position))
+        if block.kind == "list_item":
+            stack.append((block.depth, offset + position))
     return out
 
 

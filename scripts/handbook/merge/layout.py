@@ -89,7 +89,9 @@ def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup,
 
     def emit(i: int, depth: int, into: list[PlacedBlock]) -> None:
         emitted[i] = None
-        into.append(PlacedBlock(i, depth if items[i].block.kind == "list_item" else 0))
+        # A paragraph or table inside a list item (after its nested list) keeps the depth of the item's content.
+        inside = items[i].block.kind == "list_item" or items[i].parent is not None
+        into.append(PlacedBlock(i, depth if inside else 0))
         for child in under.get(i, ()):
             if child not in emitted:
                 emit(child, depth + 1, into)

@@ -204,6 +204,7 @@ def _block_views(
     views: list[BlockView] = []
     previous: MergedBlock | None = None
     kinds = ListKinds()
+    chunk_depth = 0  # the depth of the first block after the last blank line
     for merged in blocks:
         is_item = merged.block.kind == "list_item"
         other_kind = kinds.starts_other(merged.block)
@@ -214,8 +215,12 @@ def _block_views(
                 and previous.sources[0].note != merged.sources[0].note
             # After an item of several blocks, Python-Markdown would read the next item's line as more
             # of that item's last paragraph; a blank line keeps it an item of its own.
+            # Nor may an item follow a piece indented under the item before (a paragraph after a nested
+            # list) without one: Python-Markdown would read it into that piece, one level in.
             blank_before = not starts_list and (not (is_item and previous.block.kind == "list_item")
-                                                or "\n\n" in previous.block.markdown)
+                                                or "\n\n" in previous.block.markdown or merged.depth < chunk_depth)
+        if previous is None or starts_list or blank_before:
+            chunk_depth = merged.depth
         text = texts.get(merged.block.source, merged.block.markdown)
         if merged.anchor:  # an attribute line ends the paragraph and gives it (or its list item) the id
             text += f"\n{{: #{merged.anchor} }}"

@@ -61,6 +61,7 @@ def join_rendered(blocks: list[Rendered] | tuple[Block, ...], top_level: bool = 
     parts: list[str] = []
     previous = None
     kinds = ListKinds()
+    chunk_depth = 0  # the depth of the first block after the last blank line
     for block in blocks:
         # A list item, or a block an item holds after a nested list, at its depth.
         text = indent(block.markdown, "    " * block.depth) if block.depth else block.markdown
@@ -75,7 +76,13 @@ def join_rendered(blocks: list[Rendered] | tuple[Block, ...], top_level: bool = 
                 # parent item's paragraph; written right under it, it would join that paragraph. An
                 # HTML block that runs on to the next blank line would take the nested list in.
                 together = False
+            if together and block.depth < chunk_depth:
+                # Python-Markdown reads the text between blank lines as one piece: an item written right
+                # after a piece indented under the item before would be read into that piece, one level in.
+                together = False
             parts.append("\n" if together else "\n\n")
+            if not together:
+                chunk_depth = block.depth
         parts.append(text)
         previous = block
     return "".join(parts)
