@@ -36,9 +36,10 @@ class GuardCase:
 
 
 def statements(left: str, right: str) -> tuple[Note, Note]:
-    """Two notes about nothing in particular, each saying something of its own and then one of the texts."""
-    return (("a.md", f"# Workshop notes\n\nNotes from the first workshop on cloud operations.\n\n## Details\n\n{left}\n"),
-            ("b.md", f"# Reading notes\n\nReading list for the certification exam in spring.\n\n## Details\n\n{right}\n"))
+    """Two notes on one subject (a text that names no service or owner is about what its note and heading are
+    about), each saying something of its own and then one of the texts."""
+    return (("a.md", f"# Operations notes\n\nNotes from the first workshop on cloud operations.\n\n## Details\n\n{left}\n"),
+            ("b.md", f"# Operations notes\n\nReading list for the certification exam in spring.\n\n## Details\n\n{right}\n"))
 
 
 def text_case(guard: str, text: str, variant: str, other: str) -> GuardCase:
@@ -109,7 +110,7 @@ CASES = [
               "Each volume holds up to 16 TB of data and it is replicated within its zone.",
               "Each volume holds up to 16 GB of data and is replicated within its zone."),
     text_case("unit", "Latency stays under 10 ms for every read request served from the cache.",
-              "Latency stays under 10 ms for each read request served from the cache.",
+              "Latency stays under 10 ms for every read request served from the local cache.",
               "Latency stays under 10 s for every read request served from the cache."),
     text_case("unit", "Instances of this family are billed per hour while they are running.",
               "Instances of this family are billed per hour while they are all running.",
@@ -154,6 +155,23 @@ CASES = [
                titled("Logging questions", "Delivery stops silently when the bucket policy is wrong.", "b.md", "ALB")),
               (titled("Load balancer logs", "Delivery stops silently when the bucket policy is wrong.", "a.md", "NLB"),
                titled("Logging questions", "Delivery stops silently when the bucket policy is wrong.", "b.md", "ALB"))),
+    GuardCase("subject",  # naming no service or owner, a text is about its heading in its note
+              (titled("SageMaker", "It can be used for fraud detection in card payments.", "a.md", "Random Cut Forest"),
+               titled("SageMaker", "It can be used for fraud detection in card payments", "b.md", "Random Cut Forest")),
+              (titled("SageMaker", "It can be used for fraud detection in card payments.", "a.md", "Random Cut Forest"),
+               titled("SageMaker", "It can be used for fraud detection in card payments", "b.md", "IP Insights"))),
+    # ---- identifiers: names written as code ----
+    text_case("identifier", "The metric StatusCheckFailed_Instance tracks whether the instance passed the status "
+              "check within the last minute.", "The metric StatusCheckFailed_Instance tracks whether the instance "
+              "passed the status check within the last full minute.", "The metric StatusCheckFailed_System tracks "
+              "whether the instance passed the status check within the last minute."),
+    # ---- wording: a content word of the shorter text that the longer one lacks ----
+    text_case("wording", "Increasing the amount of regularization used reduces overfitting of the model.",
+              "Increasing the amount of regularisation used reduces the overfitting of the model.",
+              "Decreasing the amount of regularization used reduces overfitting of the model."),
+    text_case("wording", "The command aws s3 rm removes the objects in the bucket you name.",
+              "The command aws s3 rm removes all the objects in the bucket you name.",
+              "The command aws s3 mv moves the objects in the bucket you name."),
     GuardCase("subject",  # a text that names its service is about it wherever it stands
               (titled("AWS Health Dashboard", "IAM is a global service for the whole account.", "health.md"),
                titled("IAM", "IAM is a global service for the whole account", "iam.md")),

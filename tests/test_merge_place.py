@@ -159,11 +159,26 @@ def test_a_label_is_short_and_heads_what_follows() -> None:
     assert not is_label(block(long, "paragraph"), tuple(long.lower().split()), listing)
 
 
-def test_items_under_a_label_said_once_still_merge() -> None:
+def test_a_statement_under_a_label_said_once_still_merges() -> None:
     fact = "- AWS is responsible for the physical security of the data centers that run every region."
     merged = merged_sources(("a.md", f"# Physical security\n\nWhat AWS does:\n\n{fact}\n"),
                             ("b.md", f"# Data centers\n\nWho guards the buildings:\n\n{fact}\n"))
     assert len(merged) == 1
+
+
+def test_list_items_of_different_lists_never_merge_one_by_one() -> None:
+    # The same line under two lead-ins (a fragment), under two parent items, under two headings: each belongs
+    # to its list.
+    item = "- AWS is responsible for the physical security of the data centers that run every region."
+    fragment = "- only available for instances launched in a VPC with the default tenancy"
+    cases = [
+        (f"# Networking modes\n\nBridge mode:\n\n{fragment}\n", f"# Networking modes\n\nHost mode:\n\n{fragment}\n"),
+        (f"# Regions\n\n- On-demand\n    {item}\n", f"# Regions\n\n- Spot\n    {item}\n"),
+        (f"# Exam one\n\nNetworking tasks.\n\n## Knowledge of:\n\n{item}\n",
+         f"# Exam two\n\nSecurity tasks.\n\n## Knowledge of:\n\n{item}\n"),
+    ]
+    for first, second in cases:
+        assert merged_sources(("a.md", first), ("b.md", second)) == set(), (first, second)
 
 
 def test_items_under_a_repeated_label_do_not() -> None:

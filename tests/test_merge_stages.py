@@ -8,6 +8,7 @@ import pytest
 
 from handbook.merge import load_topics, merge_notes
 from handbook.merge.corpus import Clusters, OtherDestination, TopicDestination, read_corpus
+from handbook.merge.place import bound_to_place
 from handbook.merge.dedupe import choose_canonicals, dedupe_blocks, dedupe_notes, dedupe_sections
 from handbook.merge.guards import Lexicon
 from handbook.merge.layout import lay_out
@@ -42,7 +43,9 @@ def test_each_stage_reads_only_the_results_it_is_given(outline):
     assert all(corpus.items[i].section == g for g, ref in enumerate(corpus.sections) for i in ref.items)
 
     clusters = Clusters(len(corpus.items))
-    notes = dedupe_notes(corpus, clusters, _silent)
+    lexicon = Lexicon(outline.fact_terms)
+    bound = bound_to_place(corpus, lexicon)
+    notes = dedupe_notes(corpus, clusters, bound, _silent)
     assert [(d.note, d.duplicate_of, d.kind) for d in notes.duplicates] == [("b.md", "a.md", "exact")]
     assert dict(notes.duplicate_of) == {1: 0}
     assert set(clusters.rule_of.values()) == {NOTE_EXACT_RULE}
@@ -53,7 +56,7 @@ def test_each_stage_reads_only_the_results_it_is_given(outline):
         expected = TopicDestination(assignment.topic) if assignment.topic else OtherDestination(ref.note, ref.index)
         assert destination == expected
 
-    guarded = dedupe_blocks(corpus, clusters, notes, placement.destinations, Lexicon(outline.fact_terms), _silent)
+    guarded = dedupe_blocks(corpus, clusters, notes, placement.destinations, lexicon, bound, _silent)
     assert guarded == ()
     assert EXACT_HASH_RULE in clusters.rule_of.values()  # c.md says the IAM sentence too
 

@@ -15,7 +15,7 @@ from rapidfuzz.distance import Indel
 
 from .corpus import Corpus, Item
 from .dedupe import Canonicals, Cluster
-from .guards import Lexicon, fact_signature
+from .guards import Lexicon, fact_signature, guard_conflict
 from .result import MERGED, SHOWN, BlockFate, NoteAccount
 from .settings import MIN_SENTENCE_WORDS, NEAR_DUPLICATE
 from .text import link_targets, sentences
@@ -45,8 +45,8 @@ def _same_facts(left: str, right: str, lexicon: Lexicon, left_markdown: str = ""
     """Near-duplicate texts whose fact signatures are equal."""
     if Indel.normalized_similarity(left, right) < NEAR_DUPLICATE:
         return False
-    return fact_signature(tuple(left.split()), left_markdown, lexicon) == \
-        fact_signature(tuple(right.split()), right_markdown, lexicon)
+    return guard_conflict(fact_signature(tuple(left.split()), left_markdown, lexicon),
+                          fact_signature(tuple(right.split()), right_markdown, lexicon)) is None
 
 
 def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon) -> Canonicals:

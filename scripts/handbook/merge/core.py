@@ -25,6 +25,7 @@ from .guards import Lexicon
 from .layout import lay_out
 from .outline import Outline
 from .pages import Pages, block_ids, build_pages
+from .place import bound_to_place
 from .placement import place_sections
 from .records import block_id_homes, footnotes, merge_records, note_homes, unassigned_sections
 from .result import MergeCounts, MergeResult
@@ -52,10 +53,11 @@ def _silent(stage: str, done: int, total: int) -> None:
 def _merge(notes: Sequence[Note], outline: Outline, progress: Progress) -> MergeResult:
     corpus = read_corpus(notes)
     clusters = Clusters(len(corpus.items))
-    duplicates = dedupe_notes(corpus, clusters, progress)
-    placement = place_sections(corpus, outline, progress)
     lexicon = Lexicon(outline.fact_terms)
-    guarded = dedupe_blocks(corpus, clusters, duplicates, placement.destinations, lexicon, progress)
+    bound = bound_to_place(corpus, lexicon)
+    duplicates = dedupe_notes(corpus, clusters, bound, progress)
+    placement = place_sections(corpus, outline, progress)
+    guarded = dedupe_blocks(corpus, clusters, duplicates, placement.destinations, lexicon, bound, progress)
     merged_sections = dedupe_sections(corpus, clusters, duplicates)
     canonicals = keep_faithful(corpus, choose_canonicals(corpus, clusters), lexicon)
     progress("layout", 0, 1)

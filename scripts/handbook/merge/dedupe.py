@@ -25,7 +25,7 @@ from ..model import record
 from .corpus import Clusters, Corpus, Destination, Progress
 from .guards import Lexicon, fact_signature, guard_conflict, subjects
 from .lsh import Link, leader_clusters
-from .place import bound_to_place
+from .place import Bound
 from .result import GuardRecord, NoteDuplicate
 from .settings import (
     CANDIDATES, DISTINCTIVE_SAMPLE, EXACT_HASH_RULE, MIN_SENTENCE_WORDS, NEAR_DUPLICATE, NEAR_DUPLICATE_RULE,
@@ -77,7 +77,7 @@ class Canonicals:
 
 
 # ---- whole notes ---------------------------------------------------------------------------------------
-def dedupe_notes(corpus: Corpus, clusters: Clusters, progress: Progress) -> NoteDedup:
+def dedupe_notes(corpus: Corpus, clusters: Clusters, bound: Bound, progress: Progress) -> NoteDedup:
     """Find notes that repeat a larger note exactly or are contained in it, and merge their blocks into it."""
     items, notes = corpus.items, corpus.notes
     note_items: list[list[int]] = [[] for _ in notes]
@@ -90,7 +90,6 @@ def dedupe_notes(corpus: Corpus, clusters: Clusters, progress: Progress) -> Note
     digest = [text_hash(headings[n] + "\n" + "\n".join(items[i].text for i in ids))
               for n, ids in enumerate(note_items)]
     order = sorted(range(len(notes)), key=lambda n: (-size[n], notes[n].path))
-    bound = bound_to_place(corpus)
     exact_leader: dict[bytes, int] = {}
     postings: dict[str, list[int]] = defaultdict(list)
     hashes: dict[int, dict[str, int]] = {}
@@ -130,7 +129,7 @@ def dedupe_notes(corpus: Corpus, clusters: Clusters, progress: Progress) -> Note
 
 
 def _container(corpus: Corpus, ids: list[int], mine: dict[str, int], total: int,
-               postings: Mapping[str, list[int]], hashes: Mapping[int, dict[str, int]], bound: frozenset[int]
+               postings: Mapping[str, list[int]], hashes: Mapping[int, dict[str, int]], bound: Bound
                ) -> tuple[int, str, float] | None:
     """(the larger note this one is contained in, "contained", share of words) or None."""
     items = corpus.items
@@ -173,7 +172,7 @@ class _Signatures:
 
 
 def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinations: Sequence[Destination],
-                  lexicon: Lexicon, progress: Progress) -> tuple[GuardRecord, ...]:
+                  lexicon: Lexicon, bound: Bound, progress: Progress) -> tuple[GuardRecord, ...]:
     """Merge equal, near-duplicate and sentence-contained blocks; returns the pairs a fact guard kept apart."""
     items, duplicate_of = corpus.items, notes.duplicate_of
     live = [i for i in range(len(items)) if clusters.find(i) == i and items[i].note not in duplicate_of]
@@ -181,12 +180,14 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
     live += [i for i in range(len(items)) if items[i].note in duplicate_of and clusters.find(i) == i]
     live.sort(key=corpus.rank)
     progress("blocks", 0, 4)
-    bound = bound_to_place(corpus)
-    subject = subjects(corpus, lexicon)
+    # A statement under a heading its note repeats merges only with one of its own note that lands in the same
+    # place: that is part of what it is about.
+    subject = [found | {f"place: {items[i].note} {destinations[items[i].section]}"} if i in bound.local else found
+               for i, found in enumerate(subjects(corpus, lexicon))]
     exact: dict[tuple, int] = {}
     for i in live:
         item = items[i]
-        if item.block.kind == "rule" or not item.block.markdown.strip() or i in bound:
+        if item.block.kind == "rule" or not item.block.markdown.strip() or i in bound.anywhere:
             continue
         # Equal words about different subjects are different facts: the subject guard, which the
         # near-duplicate stage below reports, keeps them apart here too.

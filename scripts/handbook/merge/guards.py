@@ -2,8 +2,11 @@
 
 Each guard reduces a compared text to a small signature (who acts, whether it is negated,
 which service category, which numbers, units and storage classes, which services, what the text
-is about). Two texts may merge only when every signature is equal, so the guards are transitive
-and a cluster never mixes facts.
+is about). Two texts may merge only when every signature is equal, so those guards are transitive
+and a cluster never mixes facts. The wording guard compares its signatures by inclusion instead: every
+content word of the shorter text must be in the longer one, or be a slip of the pen of one of its
+words ("on-deman" for "on-demand"), so "aws s3 rm: remove objects" never merges with "aws s3 mv: move
+objects", nor "increasing the regularization" with "decreasing" it.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from ..footnotes import defined_labels
 from ..model import record
 from .corpus import Corpus
 from .outline import FactTerms
+from rapidfuzz.distance import Levenshtein
+
 from .settings import (
     ACTOR_GUARD, CATEGORY_GUARD, DIRECTION_GUARD, FOOTNOTE_GUARD, LINK_GUARD, NEGATION_GUARD, NUMBER_GUARD, SERVICE_GUARD,
-    STORAGE_CLASS_GUARD, SUBJECT_GUARD, UNIT_GUARD,
+    STORAGE_CLASS_GUARD, SUBJECT_GUARD, UNIT_GUARD, WORDING_GUARD, IDENTIFIER_GUARD,
 )
-from .text import link_targets, words
+from .text import STOPWORDS, heading_key, link_targets, words
 
 NEGATIONS = frozenset(
     "not no never cannot cant can't don't dont doesn't doesnt isn't isnt aren't arent won't wont without "
@@ -61,6 +66,8 @@ class FactGuard:
     id: str
     description: str
     signature: Callable[["Compared", "Lexicon"], frozenset[str] | tuple | bool]
+    # Whether two signatures tell different facts; unequal signatures do, unless the guard says otherwise.
+    differs: Callable[[object, object], bool] = lambda left, right: left != right
 
 
 @record
@@ -152,6 +159,38 @@ def _subject(text: Compared, lex: Lexicon):
     return text.subject
 
 
+# Names written as code or identifiers: `put-object`, StatusCheckFailed_Instance, --alarm-name, maxRetries (not
+# product names such as CloudFront, which notes spell in several ways).
+_IDENTIFIER = re.compile(r"`([^`\n]+)`|(?<![\w-])(--?[A-Za-z][\w-]*|\w+_\w+|[a-z]+[A-Z]\w*)")
+
+
+def _identifiers(text: Compared, lex: Lexicon):
+    if not text.markdown:
+        return frozenset()
+    return frozenset((code or name).strip().lower() for code, name in _IDENTIFIER.findall(text.markdown))
+
+
+def _content_words(text: Compared, lex: Lexicon):
+    return frozenset(t for t in text.tokens if t not in STOPWORDS)
+
+
+def _slip_of(word: str, others: frozenset[str]) -> bool:
+    """Whether `word` is one of `others` misspelt or in another number: same first letter, one edit apart
+    (two for long words), or the same word with an 's'."""
+    if len(word) < 4:
+        return False
+    allowed = 2 if len(word) >= 8 else 1
+    return any(other[0] == word[0] and (Levenshtein.distance(word, other, score_cutoff=allowed) <= allowed
+                                        or word == other + "s" or other == word + "s")
+               for other in others if abs(len(other) - len(word)) <= allowed)
+
+
+def _wording_differs(left: frozenset[str], right: frozenset[str]) -> bool:
+    """Whether the shorter text has a content word the longer one lacks, slips of the pen aside."""
+    shorter, longer = (left, right) if len(left) <= len(right) else (right, left)
+    return any(word not in longer and not _slip_of(word, longer) for word in shorter)
+
+
 FACT_GUARDS: tuple[FactGuard, ...] = (
     FactGuard(ACTOR_GUARD, "a different owner (AWS, the customer, you), or an owner named in one only", _actors),
     FactGuard(NEGATION_GUARD, "one says not/no/never/cannot/without, the other does not", _negated),
@@ -168,7 +207,13 @@ FACT_GUARDS: tuple[FactGuard, ...] = (
     FactGuard(FOOTNOTE_GUARD, "footnote definitions with different labels, or one text is a footnote and the other not",
               _footnotes),
     FactGuard(SUBJECT_GUARD, "a different subject: the services or categories the text names, else those its "
-              "headings and note title name (a 'global service' under IAM vs under Health Dashboard)", _subject),
+              "headings and note title name (a 'global service' under IAM vs under Health Dashboard), and the heading "
+              "itself for a text that names no owner either ('can be used for fraud detection' under two algorithms)",
+              _subject),
+    FactGuard(IDENTIFIER_GUARD, "different names written as code or identifiers (StatusCheckFailed_Instance vs "
+              "StatusCheckFailed_System, --alarm-name vs --alarm-names)", _identifiers),
+    FactGuard(WORDING_GUARD, "a content word of the shorter text missing from the longer one, slips of the pen "
+              "aside ('aws s3 rm: remove objects' vs 'aws s3 mv: move objects')", _content_words, _wording_differs),
 )
 
 
@@ -182,14 +227,53 @@ def fact_signature(tokens: tuple[str, ...], markdown: str, lexicon: Lexicon,
 def guard_conflict(left: tuple, right: tuple) -> str | None:
     """The id of the first guard whose signatures differ, or None when the texts may merge."""
     for guard, a, b in zip(FACT_GUARDS, left, right):
-        if a != b:
+        if a != b and guard.differs(a, b):
             return guard.id
     return None
 
 
+# A sentence that states its own subject has a verb of its own a few words in ("Availability Zones are designed
+# to…", "Data stays in…"); one that opens with a pronoun or a verb ("It's a global service", "Can be used for…")
+# or has none ("Pay as you go", "Good for finding outliers") leans on its place. The verbs: auxiliaries, and the
+# third person of verbs notes use (a word that merely ends in -s is as often a plural: "launch configuration names").
+_ACTION_VERBS = (
+    "stay run provide offer support allow let give manage handle own secure protect control store keep include cover "
+    "need require use make take mean depend apply work help create send receive replicate encrypt decrypt move copy "
+    "delete scale cost charge bill add remove return contain hold span consist live sit host serve route connect share "
+    "build deploy launch start stop trigger track monitor log record detect prevent block enable disable define "
+    "describe determine ensure guarantee reduce increase improve change update set get go come become remain follow "
+    "happen lead operate perform process read write call invoke execute integrate automate check verify validate "
+    "retain expire rotate grant deny assume inherit belong apply limit restrict expose publish subscribe trigger "
+    "back restore fail recover balance distribute cache load save"
+).split()
+_FINITE_VERBS = frozenset(
+    "is are was were has have can cannot could must should will would may might does do isn't aren't doesn't don't "
+    "won't can't".split()
+    + [verb + ("es" if verb.endswith(("s", "sh", "ch", "x", "o")) else "s") for verb in _ACTION_VERBS]
+    + ["applies", "denies", "copies", "relies", "carries", "varies", "replies"]
+)
+_LEANING_OPENERS = frozenset(
+    "it it's its this these that those they them there here which who also and but or so then can cannot could "
+    "must should will would may might is are was were be been has have does do used using".split()
+)
+
+
+def stands_alone(tokens: tuple[str, ...], lexicon: Lexicon) -> bool:
+    """Whether a text is a statement of its own: it opens with an owner ("AWS is responsible for…"), or with a
+    subject that a verb follows within five words, not with a pronoun or a verb."""
+    opening = next((token for token in tokens if token != "the"), "")
+    if opening in lexicon.actor_of:
+        return True
+    if not opening or opening in _LEANING_OPENERS:
+        return False
+    start = tokens.index(opening)
+    return any(token in _FINITE_VERBS for token in tokens[start + 1:start + 6])
+
+
 def subjects(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
-    """What every item is about: the services and categories its text names, else those of the nearest of its
-    headings (then the note title) that names any; empty when nothing in its place names one."""
+    """What every item is about: the services and categories its text names; else, for a statement that stands
+    alone, those of the nearest of its headings (then the note title) that names any; else, for a fragment,
+    those, or the note's title when none does, and its own heading."""
     of_title: dict[str, frozenset[str]] = {}
 
     def named(title: str) -> frozenset[str]:
@@ -198,7 +282,8 @@ def subjects(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
             found = of_title[title] = lexicon.named(words(title))
         return found
 
-    context: list[frozenset[str]] = []  # per corpus section
+    context: list[frozenset[str]] = []  # per corpus section: the nearest heading's terms, else none
+    note_of: list[str] = []  # per corpus section: its note's title, for a text that names nothing itself
     for note_index, note in enumerate(corpus.notes):
         # (level, what the heading names) of the headings the current section sits under; the title first.
         chain: list[tuple[int, frozenset[str]]] = [(0, named(note.title))]
@@ -208,4 +293,17 @@ def subjects(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
             if section.title and section.level > 0 and section.title != note.title:
                 chain.append((section.level, named(section.title)))
             context.append(next((terms for _, terms in reversed(chain) if terms), frozenset()))
-    return tuple(lexicon.named(item.tokens) or context[item.section] for item in corpus.items)
+            note_of.append(f"note: {heading_key(note.title)}")
+    headings = [heading_key(corpus.section(g).title) for g in range(len(corpus.sections))]
+
+    def subject(item) -> frozenset[str]:
+        own = lexicon.named(item.tokens)
+        if own:
+            return own
+        if stands_alone(item.tokens, lexicon):
+            return context[item.section]
+        # A fragment ("Pay as you go", "can be used for fraud detection", "It's a global service") says
+        # something of what its heading names, in its note.
+        return (context[item.section] or frozenset({note_of[item.section]})) | {f"heading: {headings[item.section]}"}
+
+    return tuple(subject(item) for item in corpus.items)

@@ -118,14 +118,16 @@ def leader_clusters(
             other = texts[leader]
             if 2 * min(length, len(other)) < threshold * (length + len(other)):
                 continue  # the lengths alone rule out the threshold
-            same_facts = signatures[index] == signatures[leader]
+            # Equal signatures agree at once; a guard that compares by inclusion may agree with unequal ones.
+            guard = None if signatures[index] == signatures[leader] else conflict(signatures[index], signatures[leader])
+            same_facts = guard is None
             if not same_facts and near_miss is not None:
                 continue  # one guarded pair per text is enough for the audit
             score = Indel.normalized_similarity(text, other, score_cutoff=threshold)
             if score < threshold:
                 continue
             if not same_facts:
-                near_miss = (score, leader, conflict(signatures[index], signatures[leader]) or "")
+                near_miss = (score, leader, guard)
             elif best is None or score > best[0]:
                 best = (score, leader)
         if near_miss is not None:

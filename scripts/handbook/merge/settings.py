@@ -79,6 +79,8 @@ SERVICE_GUARD = "service"
 LINK_GUARD = "link"
 FOOTNOTE_GUARD = "footnote"
 SUBJECT_GUARD = "subject"
+WORDING_GUARD = "wording"
+IDENTIFIER_GUARD = "identifier"
 
 # ---- near-duplicate candidates (handbook.merge.lsh) ------------------------------------------------
 NUM_PERM = 64
