@@ -50,22 +50,30 @@ def sanitise_tag(tag: str) -> str:
     return cleaned.split(">", 1)[0] + ">" if cleaned.startswith("<") else ""
 
 
-# Block elements whose content Python-Markdown may read as Markdown (md_in_html); not those that hold text as it is.
-_MARKDOWN_HOLDERS = frozenset(BLOCK_LEVEL_ELEMENTS) - {"hr", "pre", "textarea", "script", "style", "code", "math"}
+# Block elements md_in_html reads Markdown blocks in (its own split: these less its span-level and raw ones,
+# which it keeps as one line of text or as written, and the void `hr`).
+_MD_SPAN_LEVEL = frozenset({"address", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "legend", "li", "p",
+                            "summary", "td", "th"})
+_MD_RAW = frozenset({"canvas", "math", "option", "pre", "script", "style", "textarea"})
+_MARKDOWN_HOLDERS = frozenset(BLOCK_LEVEL_ELEMENTS) - _MD_SPAN_LEVEL - _MD_RAW - {"hr"}
 
 
 def sanitise_block_tag(tag: str, memo: Memo) -> str:
-    """A lone tag that is an HTML block of its own, sanitised; an opening block element is marked for
-    md_in_html, so that what follows it reads as Markdown up to its closing tag.
+    """A lone tag that is an HTML block of its own, sanitised, and written so that what follows it reads
+    as Markdown: an opening block element marked for md_in_html, any other block element closed at once.
 
     CommonMark, and so Obsidian, ends such a block at the blank line after the tag and reads on as Markdown
     (`<div>`, a blank line, `## Heading`); Python-Markdown would keep everything up to `</div>` as raw HTML,
-    a heading in it no heading and the rest of the page swallowed when the tag is never closed."""
+    a heading in it no heading, and the rest of the page swallowed when the tag is never closed."""
     cleaned = remembered_sanitise_tag(tag, memo)
     name = _TAG_NAME.match(cleaned)
-    if name and not cleaned.startswith("</") and not cleaned.endswith("/>") \
-            and name.group(1).lower() in _MARKDOWN_HOLDERS:
+    if not name or cleaned.startswith("</") or cleaned.endswith("/>"):
+        return cleaned
+    element = name.group(1).lower()
+    if element in _MARKDOWN_HOLDERS:
         return f'{cleaned[:-1]} markdown="1">'
+    if element in BLOCK_LEVEL_ELEMENTS and element != "hr":
+        return f"{cleaned}</{element}>"
     return cleaned
 
 
