@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 from .model import BuildError, GeneratedFile, Note
 from .normalise.obsidian.embeds import MISSING_IMAGE_CLASS
-from .paths import ASSETS_DIR, heading_anchor, name_key, note_page, path_slug, rel_link, same_looking_names
+from .paths import ASSETS_DIR, NoteAddresses, heading_anchor, name_key, path_slug, rel_link, same_looking_names
 from .publish import UnpublishedNote
 
 log = logging.getLogger("handbook")
@@ -268,7 +268,8 @@ def link_texts(markdown: str) -> str:
     return rewrite_link_targets(markdown, lambda match, bang: match.group(1))
 
 
-def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFinder) -> list[GeneratedFile]:
+def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFinder,
+                  addresses: NoteAddresses = NoteAddresses()) -> list[GeneratedFile]:
     """Rewrite every `note:`/`asset:` target in the Markdown pages; a link to a missing note becomes its text,
     marked as missing (find_missing_links reports it where the note wrote it).
 
@@ -294,7 +295,7 @@ def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFin
             home = home_of(note.path, heading or None)
             if home is None:
                 anchor = index.anchors[note.path].get(heading.lower()) if heading else None
-                home = (note_page(note.path), anchor)
+                home = (addresses.page(note.path), anchor)
             return rel_link(page, home[0], home[1])
 
         def replace(match: re.Match, bang: str) -> str:

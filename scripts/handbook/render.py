@@ -240,7 +240,7 @@ def render_site(state: BuildState) -> RenderedSite:
     rebuilt = {source.note for source in warnings} | {note.path for note in notes if "^[" in note.markdown}
     views = [
         note_view(note, state.sizes[note.path], note_homes(note, result, titles),
-                  body=note_body(note, warnings) if note.path in rebuilt else None)
+                  body=note_body(note, warnings) if note.path in rebuilt else None, addresses=result.addresses)
         for note in notes
     ]
     pages: list[GeneratedFile] = []
@@ -255,10 +255,10 @@ def render_site(state: BuildState) -> RenderedSite:
     if state.redirects is not None:
         titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
         pages += render_redirects(*state.redirects, {p.path for p in pages if p.path.endswith(".md")}, titles,
-                                  moved_note_pages(result.titles))
+                                  moved_note_pages(result.titles, result.addresses))
 
     index = NoteIndex(notes, unpublished)
-    pages = resolve_links(pages, index, result.note_home)
+    pages = resolve_links(pages, index, result.note_home, result.addresses)
     missing_links = find_missing_links(notes, index)
     wanted = wanted_notes(missing_links)
     totals = account_totals(notes, result, unpublished)
@@ -283,10 +283,11 @@ def render_site(state: BuildState) -> RenderedSite:
     report_sections += [
         "## Contradictions { #contradictions }\n\n"
         "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
-        + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT).rstrip("\n"),
+        + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT, result.addresses).rstrip("\n"),
         render_block_account(totals, result, unpublished, hidden, REPORT_PAGE, REPORT_TABLE_LIMIT),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
-        render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted),
+        render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted,
+                               result.addresses),
     ]
     pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
     for number, page in enumerate(pages):  # in place, so that each page's former text is freed at once
