@@ -66,15 +66,22 @@ def test_the_vault_builds_strictly_but_for_its_clashing_names(tmp_path: Path) ->
 
 @pytest.mark.slow
 def test_notes_whose_names_clash_each_get_a_page_and_one_warning(nasty: NastyBuild) -> None:
-    assert len(nasty.warnings) == 2, nasty.warnings
+    assert len(nasty.warnings) == 3, nasty.warnings
     assert "Clashing names/a b.md: its name makes the same page address as 'Clashing names/a-b.md'" in nasty.warnings[0]
     assert "Clashing names/a.b.md: its name makes the same page address as 'Clashing names/ab.md'" in nasty.warnings[1]
+    assert ("Clashing names/Links.md:5: the embedded file 'Clashing names/pic a.png' makes the same address as "
+            "'Clashing names/pic-a.png'") in nasty.warnings[2]
     html = article(page_html(nasty.site, "other", "clashing-names/links"))
     targets = re.findall(r'<a href="\.\./([^"/]+)/">([^<]+)</a>', html)
     pages = dict((text, target) for target, text in targets)
     assert pages["ab"] == "ab" and pages["a-b"] == "a-b"
     assert re.fullmatch(r"ab-[0-9a-f]{6}", pages["a.b"]) and re.fullmatch(r"a-b-[0-9a-f]{6}", pages["a b"])
     assert pages["the dotted one"] == pages["a.b"]
+    images = re.findall(r'<img[^>]* src="([^"]+)"', html)
+    assert len(set(images)) == 2
+    copies = {(nasty.site.site / "handbook" / "other" / "clashing-names" / "links" / src).resolve().read_bytes()
+              for src in images}
+    assert copies == {(NASTY / CLASHING / name).read_bytes() for name in ("pic a.png", "pic-a.png")}
     for text, target in pages.items():
         title = page_html(nasty.site, "notes", f"clashing-names/{target}").split("<title>", 1)[1]
         assert title.startswith({"ab": "AB", "a-b": "A hyphen B", "a.b": "A dot B", "a b": "A space B",

@@ -112,28 +112,43 @@ def note_addresses(note_paths: Iterable[str]) -> NoteAddresses:
     """The page addresses of a set of notes. Where several share note_slug's address, the one whose file
     name is already written as that address ('a-b.md'), or else the first in path order, keeps it; each
     other gets it plus a short hash of its own path, which no other note changes."""
-    by_slug: dict[str, list[str]] = defaultdict(list)
-    for path in note_paths:
-        by_slug[note_slug(path)].append(path)
-    taken = set(by_slug)
+    own, clashes = own_addresses(
+        note_paths, note_slug,
+        written_as=lambda path, slug: file_stem(path) == slug.rsplit("/", 1)[-1],
+        with_suffix=lambda slug, suffix: f"{slug}-{suffix}",
+    )
+    return NoteAddresses(own, clashes)
+
+
+def own_addresses(
+    paths: Iterable[str], address: Callable[[str], str], written_as: Callable[[str, str], bool],
+    with_suffix: Callable[[str, str], str],
+) -> tuple[dict[str, str], tuple[tuple[str, ...], ...]]:
+    """For files whose names make one `address`: each one's own, where it is not `address`'s, and the sets
+    that clash. The one `written_as` its address, or else the first in path order, keeps it; each other
+    gets `with_suffix(address, a short hash of its path)`."""
+    by_address: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        by_address[address(path)].append(path)
+    taken = set(by_address)
     own: dict[str, str] = {}
     clashes = []
-    for slug, paths in sorted(by_slug.items()):
-        if len(paths) == 1:
+    for shared, sharing in sorted(by_address.items()):
+        if len(sharing) == 1:
             continue
-        stem = slug.rsplit("/", 1)[-1]
-        keeper = min(paths, key=lambda p: (file_stem(p) != stem, p))
-        clashes.append(tuple(sorted(paths)))
-        for path in sorted(paths):
+        sharing.sort()
+        keeper = min(sharing, key=lambda path: not written_as(path, shared))
+        clashes.append(tuple(sharing))
+        for path in sharing:
             if path == keeper:
                 continue
             digest = hashlib.sha1(path.encode("utf-8")).hexdigest()
             length = 6
-            while f"{slug}-{digest[:length]}" in taken:  # a name may itself end in such a hash
+            while with_suffix(shared, digest[:length]) in taken:  # a name may itself end in such a hash
                 length += 1
-            own[path] = f"{slug}-{digest[:length]}"
+            own[path] = with_suffix(shared, digest[:length])
             taken.add(own[path])
-    return NoteAddresses(own, tuple(clashes))
+    return own, tuple(clashes)
 
 
 def distinct_titles(titles: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from .footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from .glossary import Abbreviations, Glossary
 from .inline_footnotes import as_references, label_maker
 from .load import HiddenNotes
-from .links import MissingLink, NoteIndex, asset_files, find_missing_links, resolve_links
+from .links import MissingLink, NoteIndex, asset_addresses, asset_files, find_missing_links, resolve_links
 from .matrix import (
     Contradiction, Matrix, Mention, contradiction_admonition, contradiction_report, find_contradictions,
     find_subjects_in, matrix_exports, render_matrix_pages, subject_target,
@@ -248,7 +248,8 @@ def render_site(state: BuildState) -> RenderedSite:
     pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix, subjects), templates_dir)
     pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
     pages += render_note_pages(views, templates_dir, state.notes_label)
-    pages += asset_files(notes, state.notes_root, state.notes_label)
+    assets = asset_addresses(notes)
+    pages += asset_files(notes, state.notes_root, state.notes_label, assets)
     abbreviations = Abbreviations(state.glossary)
     pages.append(abbreviations.snippet())
 
@@ -258,7 +259,7 @@ def render_site(state: BuildState) -> RenderedSite:
                                   moved_note_pages(result.titles, result.addresses))
 
     index = NoteIndex(notes, unpublished)
-    pages = resolve_links(pages, index, result.note_home, result.addresses)
+    pages = resolve_links(pages, index, result.note_home, result.addresses, assets)
     missing_links = find_missing_links(notes, index)
     wanted = wanted_notes(missing_links)
     totals = account_totals(notes, result, unpublished)
