@@ -8,7 +8,6 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
