@@ -8,7 +8,6 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -145,20 +144,35 @@ def test_assets_and_page_targets_are_relative_to_the_page() -> None:
     assert asset_page_path("图片/图一.png") == "assets/图片/图一.png" != asset_page_path("图片/图二.png")
 
 
-def test_two_embedded_files_that_would_share_an_address_stop_the_build(tmp_path: Path) -> None:
-    from handbook.links import asset_files
-    from handbook.model import Asset, BuildError
+def test_embedded_files_whose_names_make_one_address_each_get_their_own(tmp_path: Path) -> None:
+    import logging
+
+    from handbook.links import asset_addresses, asset_files
+    from handbook.model import Asset
 
     (tmp_path / "img").mkdir()
     for name in ("a b.png", "a-b.png", "c.png"):
         (tmp_path / "img" / name).write_bytes(name.encode())
     pictures = Note(path="pics.md", title="Pics", raw="", markdown="", sections=(), assets=(
         Asset("img/c.png", "pics.md", 3), Asset("img/a-b.png", "pics.md", 5), Asset("img/a b.png", "pics.md", 7)))
-    with pytest.raises(BuildError) as error:
-        asset_files([pictures], tmp_path, "notes")
-    assert error.value.describe() == (
-        "notes/pics.md:5: the embedded file 'img/a-b.png' needs an address of its own; received 'assets/img/a-b.png', "
-        "already taken by 'img/a b.png' (rename one of the two)")
+    addresses = asset_addresses([pictures])
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    logging.getLogger("handbook").addHandler(handler)
+    try:
+        files = {f.path: f.content for f in asset_files([pictures], tmp_path, "notes", addresses)}
+    finally:
+        logging.getLogger("handbook").removeHandler(handler)
+    suffixed = addresses.address("img/a b.png")
+    assert re.fullmatch(r"assets/img/a-b-[0-9a-f]{6}\.png", suffixed)
+    assert files == {"assets/img/a-b.png": b"a-b.png", suffixed: b"a b.png", "assets/img/c.png": b"c.png"}
+    assert [r.getMessage() for r in records] == [
+        "notes/pics.md:7: the embedded file 'img/a b.png' makes the same address as 'img/a-b.png'; each file is "
+        "copied to an address of its own, all but one with a short suffix; to choose which, rename one of the two"]
+    page = resolve_links([GeneratedFile("notes/pics.md", "![x](asset:img/a%20b.png) ![y](asset:img/a-b.png)")],
+                         NoteIndex([pictures]), no_homes, assets=addresses)[0].content
+    assert page == f"![x](../{suffixed}) ![y](../assets/img/a-b.png)"
     kept = Note(path="pics.md", title="Pics", raw="", markdown="", sections=(), assets=pictures.assets[:2])
     assert [(f.path, f.content) for f in asset_files([kept], tmp_path)] == [
         ("assets/img/a-b.png", b"a-b.png"), ("assets/img/c.png", b"c.png")]

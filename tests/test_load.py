@@ -123,31 +123,18 @@ def test_bom_and_line_ends_are_left_for_the_normaliser() -> None:
     assert decode_note("n.md", b"\xef\xbb\xbf# T\r\n") == "\ufeff# T\r\n"
 
 
-def test_two_notes_with_the_same_page_address_are_named(tmp_path: Path) -> None:
+def test_two_notes_with_the_same_page_address_are_named_and_both_read(tmp_path: Path) -> None:
     (tmp_path / "a b.md").write_text("# First\n", encoding="utf-8")
     (tmp_path / "A-B.md").write_text("# Second\n", encoding="utf-8")
-    with pytest.raises(BuildError) as caught:
-        load_notes(tmp_path)
-    assert caught.value.path.endswith("A-B.md")  # the later one in reading order
-    assert caught.value.message == (
-        "expected a page address of its own; received 'a-b', already taken by the note 'a b.md' (rename one of the two)"
-    )
+    folder = load_notes(tmp_path)
+    assert sorted(note.path for note in folder.notes) == ["A-B.md", "a b.md"]
+    assert folder.address_clashes == (("A-B.md", "a b.md"),)
 
 
-def test_two_notes_whose_names_differ_only_in_accent_encoding_are_told_apart(tmp_path: Path) -> None:
-    import unicodedata
-
-    composed, decomposed = unicodedata.normalize("NFC", "Café.md"), unicodedata.normalize("NFD", "Café.md")
-    (tmp_path / composed).write_text("# One\n", encoding="utf-8")
-    (tmp_path / decomposed).write_text("# Two\n", encoding="utf-8")
-    with pytest.raises(BuildError) as caught:
-        load_notes(tmp_path)
-    assert caught.value.path.endswith(composed)
-    assert caught.value.message == (
-        f"expected a page address of its own; received 'cafe', already taken by the note '{decomposed}' (rename one of "
-        "the two; the names look the same but encode their accents differently, one as single characters (NFC) "
-        "and one as letters plus accents (NFD))"
-    )
+def test_notes_whose_names_make_different_addresses_clash_with_none(tmp_path: Path) -> None:
+    (tmp_path / "privacy_policy.md").write_text("# One\n", encoding="utf-8")
+    (tmp_path / "privacy-policy.md").write_text("# Two\n", encoding="utf-8")
+    assert load_notes(tmp_path).address_clashes == ()
 
 
 def test_notes_named_in_other_scripts_keep_their_own_pages(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from .merge import MergeResult
 from .merge.result import MERGED, SHOWN, BlockFate
 from .model import Note, Source
 from .pages import capped_rows
-from .paths import note_page, rel_link
+from .paths import rel_link
 from .publish import UnpublishedNote
 from .templating import count, list_text, md_cell, path_cell
 
@@ -77,7 +77,7 @@ def _pointer(fate: BlockFate, result: MergeResult, titles: Mapping[tuple[str, st
     if where != page_title:
         where = f"{page_title} › {where}"
     twin_text = (f"line {twin.line} of this note" if twin.note == fate.source.note
-                 else f"the same point in [{md_cell(result.title_of(twin.note))}](page:{note_page(twin.note)})")
+                 else f"the same point in [{md_cell(result.title_of(twin.note))}](page:{result.addresses.page(twin.note)})")
     return (f'<small class="handbook-merged">Merged with {twin_text}, shown in '
             f"[{md_cell(where)}](page:{fate.page}#{fate.anchor}).</small>")
 
@@ -96,7 +96,7 @@ def render_block_account(totals: AccountTotals, result: MergeResult, unpublished
         f"| {totals.unaccounted:,} |", "",
         "| Note | Blocks | Shown | Merged | Left out | Why left out |", "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
-    lines = [*((f"[{list_text(n.note)}]({rel_link(from_page, note_page(n.note))})", len(n.blocks), n.shown, n.merged, 0, "")
+    lines = [*((f"[{list_text(n.note)}]({rel_link(from_page, result.addresses.page(n.note))})", len(n.blocks), n.shown, n.merged, 0, "")
                for n in result.account),
              *((path_cell(u.path), u.blocks, 0, 0, u.blocks, f"unpublished: `{u.field}`") for u in unpublished),
              *((path_cell(h.path), "not read", 0, 0, "–", f"hidden folder or file ({count(h.notes, 'note')})")

@@ -61,9 +61,10 @@ def breaking_line(note: Note, convert: Callable[[str], str]) -> Source | None:
 
 def note_locator(notes: Sequence[Note], config_file: Path, shown: str) -> Callable[[str], tuple[str, int] | None]:
     """A function from a generated page ('handbook/notes/a.md') to the note file and line that break it."""
-    from .paths import GENERATED_DIR, note_page
+    from .paths import GENERATED_DIR, note_addresses
 
-    by_page = {f"{GENERATED_DIR}/{note_page(note.path)}": note for note in notes}
+    addresses = note_addresses(note.path for note in notes)
+    by_page = {f"{GENERATED_DIR}/{addresses.page(note.path)}": note for note in notes}
     converters: list[Callable[[str], str]] = []  # made on the first failure only
 
     def locate(page: str) -> tuple[str, int] | None:

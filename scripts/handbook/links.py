@@ -14,14 +14,16 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from .model import BuildError, GeneratedFile, Note
+from .model import Asset, GeneratedFile, Note
 from .normalise.obsidian.embeds import MISSING_IMAGE_CLASS
-from .paths import ASSETS_DIR, heading_anchor, name_key, note_page, path_slug, rel_link, same_looking_names
+from .paths import (
+    ASSETS_DIR, NoteAddresses, heading_anchor, name_key, own_addresses, path_slug, rel_link, same_looking_names,
+)
 from .publish import UnpublishedNote
 
 log = logging.getLogger("handbook")
@@ -222,27 +224,53 @@ def asset_page_path(source_path: str) -> str:
     return f"{ASSETS_DIR}/" + "/".join(parts)
 
 
-def asset_files(notes: Sequence[Note], notes_root: Path, notes_label: str = "") -> list[GeneratedFile]:
-    """Copies of every file the notes embed, each once, but for those withheld_reason leaves out (with a
-    warning); two files that would share an address stop the build."""
-    withhold_active_files(notes, notes_label)
-    first_embed = {}
+@dataclass(frozen=True)
+class AssetAddresses:
+    """Where each embedded file is copied: asset_page_path's address, but for files whose names clash once
+    made addresses ('img/a b.png' and 'img/a-b.png'), each of which has one of its own."""
+
+    own: Mapping[str, str] = field(default_factory=dict)  # file path -> its address, where not asset_page_path's
+    clashes: tuple[tuple[str, ...], ...] = ()
+
+    def address(self, source_path: str) -> str:
+        return self.own.get(source_path) or asset_page_path(source_path)
+
+
+def _first_embeds(notes: Sequence[Note]) -> dict[str, Asset]:
+    """Each published embedded file (see withheld_reason), with the first place a note embeds it."""
+    first_embed: dict[str, Asset] = {}
     for note in notes:
         for asset in note.assets:
             if not withheld_reason(asset.source_path):
                 first_embed.setdefault(asset.source_path, asset)
-    owners: dict[str, str] = {}
-    for path in sorted(first_embed):
-        address = asset_page_path(path)
-        if address in owners:
-            embed = first_embed[path]
-            raise BuildError(
-                f"{notes_label}/{embed.note}" if notes_label else embed.note,
-                f"the embedded file '{path}' needs an address of its own; received '{address}', already taken by "
-                f"'{owners[address]}' ({same_looking_names(path, owners[address])})", line=embed.line,
-            )
-        owners[address] = path
-    return [GeneratedFile(address, (notes_root / path).read_bytes()) for address, path in owners.items()]
+    return first_embed
+
+
+def asset_addresses(notes: Sequence[Note]) -> AssetAddresses:
+    """The addresses of every file the notes embed; where names clash, the one written as the address keeps
+    it and each other gets a short hash of its path before its extension (see own_addresses)."""
+    own, clashes = own_addresses(
+        _first_embeds(notes), asset_page_path,
+        written_as=lambda path, address: posixpath.basename(path) == posixpath.basename(address),
+        with_suffix=lambda address, suffix: re.sub(r"(\.[^./]*)?$", lambda end: f"-{suffix}{end.group()}", address, count=1),
+    )
+    return AssetAddresses(own, clashes)
+
+
+def asset_files(notes: Sequence[Note], notes_root: Path, notes_label: str = "",
+                addresses: AssetAddresses | None = None) -> list[GeneratedFile]:
+    """Copies of every file the notes embed, each once, but for those withheld_reason leaves out (with a
+    warning); files whose names make one address each get their own, with a warning once for each set."""
+    withhold_active_files(notes, notes_label)
+    first_embed = _first_embeds(notes)
+    addresses = addresses or asset_addresses(notes)
+    for clash in addresses.clashes:
+        embed = first_embed[clash[0]]
+        where = f"{notes_label}/{embed.note}" if notes_label else embed.note
+        log.warning("%s:%d: the embedded file %r makes the same address as %s; each file is copied to an address "
+                    "of its own, all but one with a short suffix; to choose which, %s", where, embed.line, clash[0],
+                    " and ".join(repr(path) for path in clash[1:]), same_looking_names(clash[0], clash[1]))
+    return [GeneratedFile(addresses.address(path), (notes_root / path).read_bytes()) for path in sorted(first_embed)]
 
 
 def rewrite_link_targets(text: str, replace: Callable[[re.Match, str], str]) -> str:
@@ -268,7 +296,9 @@ def link_texts(markdown: str) -> str:
     return rewrite_link_targets(markdown, lambda match, bang: match.group(1))
 
 
-def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFinder) -> list[GeneratedFile]:
+def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFinder,
+                  addresses: NoteAddresses = NoteAddresses(), assets: AssetAddresses = AssetAddresses()
+                  ) -> list[GeneratedFile]:
     """Rewrite every `note:`/`asset:` target in the Markdown pages; a link to a missing note becomes its text,
     marked as missing (find_missing_links reports it where the note wrote it).
 
@@ -283,7 +313,7 @@ def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFin
 
         def url(scheme: str, target: str, page: str = item.path) -> str | None:
             if scheme == "asset":
-                return rel_link(page, asset_page_path(unquote(target)))
+                return rel_link(page, assets.address(unquote(target)))
             if scheme == "page":
                 to_page, _, anchor = target.partition("#")
                 return rel_link(page, to_page, anchor or None)
@@ -294,7 +324,7 @@ def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFin
             home = home_of(note.path, heading or None)
             if home is None:
                 anchor = index.anchors[note.path].get(heading.lower()) if heading else None
-                home = (note_page(note.path), anchor)
+                home = (addresses.page(note.path), anchor)
             return rel_link(page, home[0], home[1])
 
         def replace(match: re.Match, bang: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import BuildError, RawNote
-from .paths import note_slug, reading_order, same_looking_names
+from .paths import note_addresses, reading_order
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -63,6 +63,7 @@ class NotesFolder:
     other_files: frozenset[str]  # non-note files (images, attachments), relative POSIX paths
     hidden: tuple[HiddenNotes, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    address_clashes: tuple[tuple[str, ...], ...] = ()  # notes whose names make one address (see note_addresses)
 
 
 def display_path(path: Path) -> str:
@@ -328,20 +329,6 @@ def _walk(root: Path) -> _Found:
     return found
 
 
-def _check_page_names(notes: list[RawNote], shown: str) -> None:
-    """Two notes whose names give the same page address ('a b.md', 'a-b.md') would overwrite each other."""
-    owners: dict[str, str] = {}
-    for note in notes:
-        slug = note_slug(note.path)
-        if slug in owners:
-            raise BuildError(
-                f"{shown}/{note.path}",
-                f"expected a page address of its own; received '{slug}', already taken by the note "
-                f"'{owners[slug]}' ({same_looking_names(note.path, owners[slug])})",
-            )
-        owners[slug] = note.path
-
-
 def load_notes(notes_dir: Path, limits: Limits = DEFAULT_LIMITS) -> NotesFolder:
     """Read every note below `notes_dir` in path order; stop on the first unreadable or over-size one."""
     shown = display_path(notes_dir)
@@ -370,6 +357,6 @@ def load_notes(notes_dir: Path, limits: Limits = DEFAULT_LIMITS) -> NotesFolder:
         notes.append(RawNote(path=relative, text=decode_note(name, data), size=len(data)))
     if not notes:
         raise BuildError(shown, "no notes found: expected at least one .md file in this folder")
-    _check_page_names(notes, shown)
     return NotesFolder(root=notes_dir, notes=tuple(notes), other_files=frozenset(found.others),
-                       hidden=tuple(found.hidden), skipped=tuple(sorted(skipped, key=lambda s: s.path)))
+                       hidden=tuple(found.hidden), skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+                       address_clashes=note_addresses(note.path for note in notes).clashes)

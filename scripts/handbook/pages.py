@@ -13,7 +13,7 @@ from typing import TypeVar
 from .links import target_name
 from .model import GeneratedFile, Note, Repair
 from .normalise.catalogue import REPAIR_RULES
-from .paths import NOTES_DIR, REPORT_PAGE, distinct_titles, name_key, note_page, reading_order
+from .paths import NOTES_DIR, REPORT_PAGE, NoteAddresses, distinct_titles, name_key, reading_order
 from .templating import make_env, nav_label, nav_section_label
 
 T = TypeVar("T")
@@ -52,12 +52,13 @@ def body_without_title(markdown: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def note_view(note: Note, size: int, homes: Sequence[Home] = (), body: str | None = None) -> NoteView:
+def note_view(note: Note, size: int, homes: Sequence[Home] = (), body: str | None = None,
+              addresses: NoteAddresses = NoteAddresses()) -> NoteView:
     """The view of a normalised note for its page; `body` replaces the note's own Markdown when given."""
     return NoteView(
         path=note.path,
         title=note.title,
-        page=note_page(note.path),
+        page=addresses.page(note.path),
         body=body if body is not None else body_without_title(note.markdown),
         raw=note.raw,
         raw_lines=len(note.raw.splitlines()),
@@ -224,7 +225,7 @@ def wanted_notes(missing_links: Sequence) -> list[WantedNote]:
 
 def render_repairs_section(
     views: Sequence[NoteView], findings: Sequence, missing_links: Sequence, templates_dir: Path,
-    limit: int | None = None, wanted: Sequence[WantedNote] | None = None,
+    limit: int | None = None, wanted: Sequence[WantedNote] | None = None, addresses: NoteAddresses = NoteAddresses(),
 ) -> str:
     """The report's Repairs, suspicious words and links to missing notes sections (at most `limit` rows a table);
     `wanted` is wanted_notes(missing_links), when the caller has it already."""
@@ -236,6 +237,7 @@ def render_repairs_section(
     shown_wanted, wanted_more = capped(wanted_notes(missing_links) if wanted is None else wanted, limit)
     return env.get_template("report/repairs.md.j2").render(
         page=REPORT_PAGE,
+        note_page=addresses.page,
         repairs_total=total,
         detailed=total <= REPORT_REPAIR_LIMIT,
         by_note=[view for view in views if view.repairs],

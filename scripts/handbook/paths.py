@@ -7,11 +7,13 @@ in strict mode and so that the site works under any sub-path.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown.extensions.toc import slugify as toc_slugify
@@ -87,6 +89,66 @@ def slugged_note_path(note_path: str, slug: Callable[[str], str]) -> str:
     if stem in ("index", "summary"):  # those names belong to the section's own index and navigation files
         stem += "-note"
     return "/".join([slug(p) for p in parts[:-1]] + [stem])
+
+
+@dataclass(frozen=True)
+class NoteAddresses:
+    """Every note's page address: note_slug's, but for the notes whose names clash once made addresses
+    ('a b.md' and 'a-b.md', 'a.b.md' and 'ab.md'), each of which has one of its own (see note_addresses)."""
+
+    own: Mapping[str, str] = field(default_factory=dict)  # note path -> its address, where it is not note_slug's
+    clashes: tuple[tuple[str, ...], ...] = ()  # the notes that share a note_slug address, by path
+
+    def slug(self, note_path: str) -> str:
+        """The note's URL path, folder by folder."""
+        return self.own.get(note_path) or note_slug(note_path)
+
+    def page(self, note_path: str) -> str:
+        """The page that shows the note (note_page's, unless the note's name clashes)."""
+        return f"{NOTES_DIR}/{self.slug(note_path)}.md"
+
+
+def note_addresses(note_paths: Iterable[str]) -> NoteAddresses:
+    """The page addresses of a set of notes. Where several share note_slug's address, the one whose file
+    name is already written as that address ('a-b.md'), or else the first in path order, keeps it; each
+    other gets it plus a short hash of its own path, which no other note changes."""
+    own, clashes = own_addresses(
+        note_paths, note_slug,
+        written_as=lambda path, slug: file_stem(path) == slug.rsplit("/", 1)[-1],
+        with_suffix=lambda slug, suffix: f"{slug}-{suffix}",
+    )
+    return NoteAddresses(own, clashes)
+
+
+def own_addresses(
+    paths: Iterable[str], address: Callable[[str], str], written_as: Callable[[str, str], bool],
+    with_suffix: Callable[[str, str], str],
+) -> tuple[dict[str, str], tuple[tuple[str, ...], ...]]:
+    """For files whose names make one `address`: each one's own, where it is not `address`'s, and the sets
+    that clash. The one `written_as` its address, or else the first in path order, keeps it; each other
+    gets `with_suffix(address, a short hash of its path)`."""
+    by_address: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        by_address[address(path)].append(path)
+    taken = set(by_address)
+    own: dict[str, str] = {}
+    clashes = []
+    for shared, sharing in sorted(by_address.items()):
+        if len(sharing) == 1:
+            continue
+        sharing.sort()
+        keeper = min(sharing, key=lambda path: not written_as(path, shared))
+        clashes.append(tuple(sharing))
+        for path in sharing:
+            if path == keeper:
+                continue
+            digest = hashlib.sha1(path.encode("utf-8")).hexdigest()
+            length = 6
+            while with_suffix(shared, digest[:length]) in taken:  # a name may itself end in such a hash
+                length += 1
+            own[path] = with_suffix(shared, digest[:length])
+            taken.add(own[path])
+    return own, tuple(clashes)
 
 
 def distinct_titles(titles: Iterable[tuple[str, str]]) -> dict[str, str]:

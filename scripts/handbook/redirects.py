@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .datafile import YamlDocument, read_yaml, validate
 from .load import DEFAULT_LIMITS, Limits, display_path
 from .model import GeneratedFile
-from .paths import NOTES_DIR, OTHER_DIR, path_slug, slugged_note_path
+from .paths import NOTES_DIR, OTHER_DIR, NoteAddresses, slugged_note_path
 
 PAGE_PATH = r"^[a-z0-9][a-z0-9/_-]*\.md$"
 
@@ -96,12 +96,12 @@ def _legacy_slug(name: str) -> str:
     return slug or "untitled"
 
 
-def moved_note_pages(note_titles: Mapping[str, str]) -> list[MovedPage]:
+def moved_note_pages(note_titles: Mapping[str, str], addresses: NoteAddresses = NoteAddresses()) -> list[MovedPage]:
     """The page of each note (and the page of its content that fits no topic) at the address earlier builds
     gave it, where that differs from today's; by note path, so that the first note keeps a shared old address."""
     moved = []
     for note in sorted(note_titles):
-        old, new = slugged_note_path(note, _legacy_slug), slugged_note_path(note, path_slug)
+        old, new = slugged_note_path(note, _legacy_slug), addresses.slug(note)
         if old != new:
             moved += [MovedPage(f"{folder}/{old}.md", f"{folder}/{new}.md", note_titles[note])
                       for folder in (NOTES_DIR, OTHER_DIR)]

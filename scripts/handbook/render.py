@@ -13,7 +13,7 @@ from .footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from .glossary import Abbreviations, Glossary
 from .inline_footnotes import as_references, label_maker
 from .load import HiddenNotes
-from .links import MissingLink, NoteIndex, asset_files, find_missing_links, resolve_links
+from .links import MissingLink, NoteIndex, asset_addresses, asset_files, find_missing_links, resolve_links
 from .matrix import (
     Contradiction, Matrix, Mention, contradiction_admonition, contradiction_report, find_contradictions,
     find_subjects_in, matrix_exports, render_matrix_pages, subject_target,
@@ -240,7 +240,7 @@ def render_site(state: BuildState) -> RenderedSite:
     rebuilt = {source.note for source in warnings} | {note.path for note in notes if "^[" in note.markdown}
     views = [
         note_view(note, state.sizes[note.path], note_homes(note, result, titles),
-                  body=note_body(note, warnings) if note.path in rebuilt else None)
+                  body=note_body(note, warnings) if note.path in rebuilt else None, addresses=result.addresses)
         for note in notes
     ]
     pages: list[GeneratedFile] = []
@@ -248,17 +248,18 @@ def render_site(state: BuildState) -> RenderedSite:
     pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix, subjects), templates_dir)
     pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
     pages += render_note_pages(views, templates_dir, state.notes_label)
-    pages += asset_files(notes, state.notes_root, state.notes_label)
+    assets = asset_addresses(notes)
+    pages += asset_files(notes, state.notes_root, state.notes_label, assets)
     abbreviations = Abbreviations(state.glossary)
     pages.append(abbreviations.snippet())
 
     if state.redirects is not None:
         titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
         pages += render_redirects(*state.redirects, {p.path for p in pages if p.path.endswith(".md")}, titles,
-                                  moved_note_pages(result.titles))
+                                  moved_note_pages(result.titles, result.addresses))
 
     index = NoteIndex(notes, unpublished)
-    pages = resolve_links(pages, index, result.note_home)
+    pages = resolve_links(pages, index, result.note_home, result.addresses, assets)
     missing_links = find_missing_links(notes, index)
     wanted = wanted_notes(missing_links)
     totals = account_totals(notes, result, unpublished)
@@ -283,10 +284,11 @@ def render_site(state: BuildState) -> RenderedSite:
     report_sections += [
         "## Contradictions { #contradictions }\n\n"
         "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
-        + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT).rstrip("\n"),
+        + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT, result.addresses).rstrip("\n"),
         render_block_account(totals, result, unpublished, hidden, REPORT_PAGE, REPORT_TABLE_LIMIT),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
-        render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted),
+        render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted,
+                               result.addresses),
     ]
     pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
     for number, page in enumerate(pages):  # in place, so that each page's former text is freed at once

@@ -19,7 +19,7 @@ from .matrix.model import Matrix
 from .merge import MergeResult, load_topics, merge_notes
 from .model import BuildError, Note
 from .normalise import Finding, load_context, normalise_all, worker_count
-from .paths import GENERATED_DIR
+from .paths import GENERATED_DIR, same_looking_names
 from .publish import UnpublishedNote, split_unpublished
 from .commit import Staging, commit, stage
 from .datafile import YamlDocument
@@ -51,6 +51,10 @@ class Loaded:
         for skipped in folder.skipped:
             (log.warning if skipped.warning else log.info)(
                 "%s/%s: skipped: %s; not read", self.shown, skipped.path, skipped.reason)
+        for clash in folder.address_clashes:
+            log.warning("%s/%s: its name makes the same page address as %s; each note gets an address of its own, "
+                        "all but one with a short suffix; to choose which, %s", self.shown, clash[0],
+                        " and ".join(repr(path) for path in clash[1:]), same_looking_names(clash[0], clash[1]))
         for hidden in folder.hidden:
             log.info("load: skipped %s (%s): hidden, not published", hidden.path, count(hidden.notes, "note"))
         if folder.hidden:

@@ -21,7 +21,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .model import BuildError, Source
-from .paths import REPORT_PAGE, note_page, rel_link
+from .paths import REPORT_PAGE, NoteAddresses, note_page, rel_link
 
 # The project's own templates folder; a build may name another (build.py --templates).
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -183,9 +183,9 @@ def id_code(text: str) -> str:
     return code_cell(text) + "{ .handbook-id }"
 
 
-def source_link(source: Source, from_page: str) -> str:
+def source_link(source: Source, from_page: str, addresses: NoteAddresses = NoteAddresses()) -> str:
     """`note.md:12`, linking to the page of the note, for a table of the build report."""
-    return f"[{list_text(source.note)}:{source.line}]({rel_link(from_page, note_page(source.note))})"
+    return f"[{list_text(source.note)}:{source.line}]({rel_link(from_page, addresses.page(source.note))})"
 
 
 def comment_text(text: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import Block, Section, Source
 from ..pages import capped_rows
-from ..paths import rel_link
+from ..paths import NoteAddresses, rel_link
 from ..templating import id_code, source_link
 from .model import Matrix, Rule
 from .text import md_text, plain_text, shorten
@@ -128,7 +128,8 @@ def contradiction_admonition(c: Contradiction, from_page: str | None) -> str:
     )
 
 
-def contradiction_report(contradictions: Sequence[Contradiction], from_page: str, limit: int | None = None) -> str:
+def contradiction_report(contradictions: Sequence[Contradiction], from_page: str, limit: int | None = None,
+                         addresses: NoteAddresses = NoteAddresses()) -> str:
     """A Markdown table of contradictions for the build report: where, which rule, the claim and a link (at
     most `limit` rows)."""
     if not contradictions:
@@ -136,7 +137,7 @@ def contradiction_report(contradictions: Sequence[Contradiction], from_page: str
 
     def row(c: Contradiction) -> str:
         target = rel_link(from_page, c.page, c.anchor)
-        return f"| {source_link(c.source, from_page)} | {id_code(c.rule)} | {md_text(c.claim)} | [{md_text(c.message)}]({target}) |"
+        return f"| {source_link(c.source, from_page, addresses)} | {id_code(c.rule)} | {md_text(c.claim)} | [{md_text(c.message)}]({target}) |"
 
     return "\n".join(["| Note | Rule | Claim | Matrix |", "| --- | --- | --- | --- |",
                       *capped_rows(contradictions, row, limit)]) + "\n"

@@ -77,6 +77,7 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress) -> Merge
         footnotes=footnotes(corpus),
         account=account_blocks(corpus, canonicals.canonical, _rules(clusters, canonicals.canonical),
                                pages.block_homes, pages.block_anchors),
+        addresses=corpus.addresses,
     )
     progress("layout", 1, 1)
     return result

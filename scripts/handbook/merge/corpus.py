@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..model import Block, Note, Section, record
-from ..paths import reading_order
+from ..paths import NoteAddresses, note_addresses, reading_order
 from .text import words
 
 Progress = Callable[[str, int, int], None]
@@ -59,6 +59,7 @@ class Corpus:
     items: tuple[Item, ...]
     sections: tuple[SectionRef, ...]
     note_sections: tuple[tuple[int, ...], ...]  # per note: its indexes into `sections`
+    addresses: NoteAddresses  # each note's page address
 
     def section(self, index: int) -> Section:
         """The note section behind Corpus.sections[index]."""
@@ -91,7 +92,8 @@ def read_corpus(notes: Sequence[Note]) -> Corpus:
                 items.append(Item(len(items), n, len(sections), block, " ".join(tokens), tokens, parent))
             sections.append(SectionRef(n, s, tuple(range(start, len(items)))))
         note_sections.append(tuple(range(first_section, len(sections))))
-    return Corpus(ordered, tuple(items), tuple(sections), tuple(note_sections))
+    return Corpus(ordered, tuple(items), tuple(sections), tuple(note_sections),
+                  note_addresses(note.path for note in ordered))
 
 
 def _parents(blocks: Sequence[Block], offset: int) -> list[int | None]:

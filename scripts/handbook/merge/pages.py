@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Mapping
 
 from ..model import Block, record
-from ..paths import OTHER_DIR, TOPICS_DIR, distinct_titles, note_slug, path_slug
+from ..paths import OTHER_DIR, TOPICS_DIR, distinct_titles, path_slug
 from .corpus import Corpus, OtherDestination, TopicDestination
 from .dedupe import Canonicals
 from .layout import Layout, NoteHeading, PlacedBlock
@@ -90,7 +90,7 @@ def build_pages(corpus: Corpus, outline: Outline, placement: Placement, layout: 
         shown |= {(path, None), *((path, s.id) for s in chosen)}
     other_pages = []
     for n, note in enumerate(corpus.notes):
-        path = f"{OTHER_DIR}/{note_slug(note.path)}.md"
+        path = f"{OTHER_DIR}/{corpus.addresses.slug(note.path)}.md"
         used = writer.anchors(path)
         own = [g for g in corpus.note_sections[n] if isinstance(placement.destinations[g], OtherDestination)]
         for g in own:

@@ -6,7 +6,7 @@ from typing import Mapping, Sequence, Set
 
 from ..footnotes import LITERAL_KINDS, definitions_by_label
 from ..model import Source
-from ..paths import OTHER_DIR, TOPICS_DIR, note_slug, path_slug
+from ..paths import OTHER_DIR, TOPICS_DIR, path_slug
 from .corpus import Clusters, Corpus, OtherDestination, TopicDestination
 from .dedupe import Canonicals, NoteDedup, SectionDedup
 from .outline import Outline
@@ -101,7 +101,7 @@ def note_homes(corpus: Corpus, outline: Outline, notes: NoteDedup, placement: Pl
     for n, note in enumerate(corpus.notes):
         source = notes.duplicate_of.get(n, n)
         homes = first_page.get(source, {})
-        other = f"{OTHER_DIR}/{note_slug(corpus.notes[source].path)}.md"
+        other = f"{OTHER_DIR}/{corpus.addresses.slug(corpus.notes[source].path)}.md"
         all_other = all(isinstance(placement.destinations[g], OtherDestination) for g in corpus.note_sections[source])
         if homes:
             whole = (other, None) if all_other and (other, None) in pages.shown else next(iter(homes.values()))

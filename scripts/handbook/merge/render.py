@@ -20,7 +20,7 @@ from ..model import GeneratedFile, Source
 from ..normalise import LIST_SEPARATOR, ListKinds
 from ..pages import capped_rows
 from ..templating import TEMPLATES, count, id_code, make_env, md_cell, source_link
-from ..paths import OTHER_DIR, TOPICS_DIR, note_page, path_slug, reading_order, rel_link
+from ..paths import OTHER_DIR, TOPICS_DIR, NoteAddresses, path_slug, reading_order, rel_link
 from .settings import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
 from .result import MergedBlock, MergedSection, MergeResult, OtherPage, TopicPage
@@ -237,18 +237,19 @@ def _block_views(
 SOURCES_SHOWN = 8
 
 
-def _credit(section: MergedSection, page: str, titles: Mapping[str, str]) -> Credit:
-    links = tuple(NoteLink(titles.get(n, n), rel_link(page, note_page(n))) for n in section.sources)
+def _credit(section: MergedSection, page: str, titles: Mapping[str, str], addresses: NoteAddresses) -> Credit:
+    links = tuple(NoteLink(titles.get(n, n), rel_link(page, addresses.page(n))) for n in section.sources)
     return Credit(links[:SOURCES_SHOWN], links[SOURCES_SHOWN:])
 
 
 def _section_view(
     section: MergedSection, page: str, titles: Mapping[str, str], annotations: Mapping[Source, Sequence[str]],
     heading: bool = True, footer: Sequence[str] = (), texts: Mapping[Source, str] = {}, credit: bool = True,
+    addresses: NoteAddresses = NoteAddresses(),
 ) -> SectionView:
     return SectionView(heading, section.level, section.title, section.id,
                        _block_views(section.blocks, annotations, texts), tuple(footer),
-                       _credit(section, page, titles) if credit and section.blocks else None)
+                       _credit(section, page, titles, addresses) if credit and section.blocks else None)
 
 
 def _page_text(template: Template, **values: object) -> str:
@@ -280,7 +281,8 @@ def topic_page_view(
     """
     footnotes = page_footnotes([block for section in page.sections for block in section.blocks], result.footnotes)
     sections = tuple(_section_view(section, page.path, result.titles, annotations,
-                                   footer=footers.get((page.path, section.id), ()), texts=footnotes.texts)
+                                   footer=footers.get((page.path, section.id), ()), texts=footnotes.texts,
+                                   addresses=result.addresses)
                      for section in page.sections)
     return TopicPageView(page.title, page.id, page.tags, page.summary, sections, footnotes.borrowed)
 
@@ -294,9 +296,10 @@ def other_page_view(
     footnotes = page_footnotes([block for section in page.sections for block in section.blocks], result.footnotes)
     # The page names its note at the top; a section credits notes only when others said it too.
     sections = tuple(_section_view(section, page.path, result.titles, annotations, heading=section.level != 1,
-                                   texts=footnotes.texts, credit=tuple(section.sources) != (page.note,))
+                                   texts=footnotes.texts, credit=tuple(section.sources) != (page.note,),
+                                   addresses=result.addresses)
                      for section in page.sections)
-    return OtherPageView(page.title, anchor, page.tags, rel_link(page.path, note_page(page.note)), sections,
+    return OtherPageView(page.title, anchor, page.tags, rel_link(page.path, result.addresses.page(page.note)), sections,
                          footnotes.borrowed)
 
 
@@ -404,9 +407,9 @@ def _cell(markdown: str, limit: int = 90) -> str:
     return _short(link_texts(markdown), limit).replace("|", "\\|")
 
 
-def _merge_row(m, from_page: str) -> str:
-    merged = "<br>".join(source_link(s, from_page) for s in m.merged)
-    return (f"| {m.id} | {m.level} | {m.score:.2f} | {id_code(m.rule)} | {source_link(m.canonical, from_page)}: "
+def _merge_row(m, from_page: str, addresses: NoteAddresses) -> str:
+    merged = "<br>".join(source_link(s, from_page, addresses) for s in m.merged)
+    return (f"| {m.id} | {m.level} | {m.score:.2f} | {id_code(m.rule)} | {source_link(m.canonical, from_page, addresses)}: "
             f"{_cell(m.kept)} | {merged} |")
 
 
@@ -415,6 +418,7 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
 
     Each table lists at most `limit` rows (all when None); report.json always has every record.
     """
+    addresses = result.addresses
     c = result.counts
     out = [
         "## How the topic pages were built", "",
@@ -430,29 +434,29 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
     ]
     if result.duplicate_notes:
         out += ["| Note | Duplicate of | Kind | Score |", "| --- | --- | --- | --- |"]
-        out += capped_rows(result.duplicate_notes, lambda d: f"| {source_link(Source(d.note, 1), from_page)} | "
-                       f"{source_link(Source(d.duplicate_of, 1), from_page)} | {d.kind} | {d.score:.2f} |", limit)
+        out += capped_rows(result.duplicate_notes, lambda d: f"| {source_link(Source(d.note, 1), from_page, addresses)} | "
+                       f"{source_link(Source(d.duplicate_of, 1), from_page, addresses)} | {d.kind} | {d.score:.2f} |", limit)
     else:
         out.append("None.")
     out += ["", "### Merges", ""]
     merges = [m for m in result.merges if m.level != "note"]
     if merges:
         out += ["| Cluster | Level | Score | Rule | Kept | Merged |", "| --- | --- | --- | --- | --- | --- |"]
-        out += capped_rows(merges, lambda m: _merge_row(m, from_page), limit)
+        out += capped_rows(merges, lambda m: _merge_row(m, from_page, addresses), limit)
     else:
         out.append("None.")
     out += ["", "### Unassigned sections", ""]
     if result.unassigned:
         out += ["| Note | Section | Why |", "| --- | --- | --- |"]
-        out += capped_rows(result.unassigned, lambda u: f"| {source_link(Source(u.note, u.line), from_page)} | "
+        out += capped_rows(result.unassigned, lambda u: f"| {source_link(Source(u.note, u.line), from_page, addresses)} | "
                        f"{md_cell(_short(u.title, 60))} | {u.reason} |", limit)
     else:
         out.append("None: every section fits a topic.")
     out += ["", "### Similar but not merged", ""]
     if result.guarded:
         out += ["| Guard | Score | Kept apart |", "| --- | --- | --- |"]
-        out += capped_rows(result.guarded, lambda g: f"| {id_code(g.guard)} | {g.score:.2f} | {source_link(g.left, from_page)}: "
-                       f"{_cell(g.left_text, 60)}<br>{source_link(g.right, from_page)}: {_cell(g.right_text, 60)} |", limit)
+        out += capped_rows(result.guarded, lambda g: f"| {id_code(g.guard)} | {g.score:.2f} | {source_link(g.left, from_page, addresses)}: "
+                       f"{_cell(g.left_text, 60)}<br>{source_link(g.right, from_page, addresses)}: {_cell(g.right_text, 60)} |", limit)
     else:
         out.append("None.")
     return "\n".join(out) + "\n"

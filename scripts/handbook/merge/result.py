@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from ..model import Block, Source, record
-from ..paths import distinct_titles, path_slug
+from ..paths import NoteAddresses, distinct_titles, path_slug
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,7 @@ class MergeResult:
     # (note path, label) -> the footnote's definition, for a page that shows a reference but not its definition
     footnotes: Mapping[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
     account: tuple[NoteAccount, ...] = field(default=(), repr=False)  # every published note's blocks, one fate each
+    addresses: NoteAddresses = field(default_factory=NoteAddresses, repr=False)  # each note's page address
 
     def block_home(self, source: Source) -> tuple[str, str]:
         """The page and anchor where the block that started at `source` is shown (itself or its canonical)."""

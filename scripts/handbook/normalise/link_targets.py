@@ -111,12 +111,26 @@ def relative_url(target: str, unit: Unit, line: int) -> str:
     return "note:" + quote(resolved, safe="/") + (hash_ + quote(anchor, safe="") if anchor else "")
 
 
+# A link written as another link's target, `[x]([y](https://…))`, which CommonMark reads as one link to the
+# relative address `[y](https://…)`: its author meant the inner link.
+_LINK_AS_TARGET = re.compile(r"^(?P<text>\[[^\[\]\n]*)(?P<dest>\]\([^()\s]*\))$")
+
+
 def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
-    """A link destination (`](target "title")`) into the notes folder, with a URL from relative_url."""
+    """A link destination (`](target "title")`) into the notes folder, with a URL from relative_url; one
+    that is itself a link is shown as written, its own target a link of its own."""
     parts = DEST_PARTS.match(dest)
     if parts is None:
         return dest
-    converted = f"]({relative_url(dest_target(parts), unit, line)}{parts.group('rest')}"
+    inner = _LINK_AS_TARGET.match(parts.group("bare") or "")
+    if inner is not None:
+        inner_dest = inner.group("dest")
+        if RELATIVE_DEST.match(inner_dest):
+            inner_dest = convert_relative_link(inner_dest, unit, line)
+        # An escaped `(` leaves the outer brackets as text, so the page shows every character as written.
+        converted = f"]\\({inner.group('text')}{inner_dest}{parts.group('rest')}"
+    else:
+        converted = f"]({relative_url(dest_target(parts), unit, line)}{parts.group('rest')}"
     unit.log.repair(line, RELATIVE_LINK, dest, converted)
     return converted
 

@@ -393,16 +393,18 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
     if front.title:
         title_heading = next((h for h in headings if h.level == 1 and h.plain.casefold() == front.title.casefold()), None)
     elif headings:
-        # Obsidian names a note by its file. A heading names it here when it stands for the whole note:
-        # the note's one `#` heading; or, with none, a first heading that opens the note, that no later
-        # one outranks and that no other shares its level with. Otherwise (text, then `## Policies`;
-        # `##### Story`, then `### Rooms`; `# What?`, then `# Status classes`) the heading is a section
-        # and the file names the note, unless its name says nothing (a hash, "Untitled 3").
+        # Obsidian names a note by its file. A heading names it here only when it is the note's top heading:
+        # its one `#` heading, if no other heading comes before it (an image or a line above it may); or,
+        # with none, a first heading that opens the note, that no later one outranks and that no other
+        # shares its level with. A heading further in is a section, whatever its level (text, then
+        # `## Policies`; `## Setup`, then `# Usage`; `##### Story`, then `### Rooms`; `# What?`, then
+        # `# Status classes`), and the file names the note, unless its name says nothing (a hash,
+        # "Untitled 3").
         nameless = _file_says_nothing(path)
         tops = [h for h in headings if h.level == 1]
         first = headings[0]
         if tops:
-            title_heading = tops[0] if len(tops) == 1 or nameless else None
+            title_heading = tops[0] if (len(tops) == 1 and tops[0] is first) or nameless else None
         elif all(h.level >= first.level for h in headings) \
                 and (nameless or sum(h.level == first.level for h in headings) == 1) and all(
                     node.type == "heading" or not node.map or node.map[0] > first.line

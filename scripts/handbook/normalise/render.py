@@ -32,7 +32,7 @@ from .registry import (
     FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS,
 )
-from .sanitise import clean_html, remembered_sanitise_tag
+from .sanitise import clean_html, sanitise_block_tag
 from .tree import Node
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
@@ -476,7 +476,7 @@ class BlockRenderer:
         original = node.token.content.strip("\n")
         if SINGLE_TAG.match(original.strip()):
             # One lone tag (the opening half of inline HTML): check it the way inline tags are checked.
-            cleaned = remembered_sanitise_tag(original.strip(), self.unit([node.map[0]]).ctx.tag_cache)
+            cleaned = sanitise_block_tag(original.strip(), self.unit([node.map[0]]).ctx.tag_cache)
         else:
             cleaned = _clean_html_block(original)
             for _ in range(REREAD_LIMIT):

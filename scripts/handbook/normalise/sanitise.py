@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import nh3
 from markdown.blockprocessors import ReferenceProcessor
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from .lexer import BARE_PIPE, Span, lex
 from .memo import Memo
@@ -47,6 +48,33 @@ def sanitise_tag(tag: str) -> str:
         return f"</{name.group(1).lower()}>"
     cleaned = clean_html(tag)
     return cleaned.split(">", 1)[0] + ">" if cleaned.startswith("<") else ""
+
+
+# Block elements md_in_html reads Markdown blocks in (its own split: these less its span-level and raw ones,
+# which it keeps as one line of text or as written, and the void `hr`).
+_MD_SPAN_LEVEL = frozenset({"address", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "legend", "li", "p",
+                            "summary", "td", "th"})
+_MD_RAW = frozenset({"canvas", "math", "option", "pre", "script", "style", "textarea"})
+_MARKDOWN_HOLDERS = frozenset(BLOCK_LEVEL_ELEMENTS) - _MD_SPAN_LEVEL - _MD_RAW - {"hr"}
+
+
+def sanitise_block_tag(tag: str, memo: Memo) -> str:
+    """A lone tag that is an HTML block of its own, sanitised, and written so that what follows it reads
+    as Markdown: an opening block element marked for md_in_html, any other block element closed at once.
+
+    CommonMark, and so Obsidian, ends such a block at the blank line after the tag and reads on as Markdown
+    (`<div>`, a blank line, `## Heading`); Python-Markdown would keep everything up to `</div>` as raw HTML,
+    a heading in it no heading, and the rest of the page swallowed when the tag is never closed."""
+    cleaned = remembered_sanitise_tag(tag, memo)
+    name = _TAG_NAME.match(cleaned)
+    if not name or cleaned.startswith("</") or cleaned.endswith("/>"):
+        return cleaned
+    element = name.group(1).lower()
+    if element in _MARKDOWN_HOLDERS:
+        return f'{cleaned[:-1]} markdown="1">'
+    if element in BLOCK_LEVEL_ELEMENTS and element != "hr":
+        return f"{cleaned}</{element}>"
+    return cleaned
 
 
 def remembered_sanitise_tag(tag: str, memo: Memo) -> str:
@@ -224,6 +252,12 @@ def sanitise_attributes(attr: str) -> str:
     return attr if len(kept) == len(found) else f"{{ {' '.join(kept)} }}"
 
 
+def _ends_line(spans: list[Span], index: int) -> bool:
+    """Whether nothing but spaces follows span `index` on its line."""
+    after = spans[index + 1].text if index + 1 < len(spans) else ""
+    return not after.split("\n", 1)[0].strip()
+
+
 def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
     """Drop scripts, disallowed tags, event handlers and javascript: links from inline HTML, links and
     attribute lists, reading links and tags as Python-Markdown will (_markdown_hazards); give links into
@@ -249,7 +283,7 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
     dropping: str | None = None
     dropped: list[str] = []
     drop_line = 0
-    for span in spans:
+    for index, span in enumerate(spans):
         if span.kind == "prose" and dropping is None:
             newlines += span.text.count("\n")
             continue
@@ -282,6 +316,10 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
                 changed = True
+        elif span.kind == "template" and span.text.startswith("{%") and _ends_line(spans, index):
+            # attr_list would read a `{% endif %}` that ends its line as the block's attributes, and the
+            # page would lose it: escaped, it shows as written (and is never run: notes are no templates).
+            span.text = "\\" + span.text
         elif span.kind == "dest" and OPEN_DEST.match(span.text):
             converted = convert_obsidian_uri(span.text, unit, line)
             changed = changed or converted != span.text
