@@ -15,7 +15,7 @@ from pathlib import Path
 
 from handbook.account import account_totals
 from handbook.merge.result import MERGED
-from handbook.paths import NOTES_DIR, note_page
+from handbook.paths import NOTES_DIR
 from workbench import ROOT, build_in_memory
 
 VAULTS = [ROOT / "data" / "notes", *(ROOT.parent / "shared" / "corpora" / name
@@ -55,7 +55,7 @@ def main(folders: list[Path]) -> None:
         pages = built.pages
         duplicates = {d.note for d in result.duplicate_notes}
         pointed = sum(1 for account in result.account for fate in account.blocks if fate.status == MERGED
-                      and (account.note in duplicates or f"#{fate.anchor})" in pages[note_page(account.note)]))
+                      and (account.note in duplicates or f"#{fate.anchor})" in pages[result.addresses.page(account.note)]))
         note_lines = [line for note in notes for section in note.sections for block in section.blocks
                       for line in block.markdown.split("\n")]
         site_lines = [line for path, text in pages.items() if not path.startswith(f"{NOTES_DIR}/")

@@ -15,7 +15,7 @@ from handbook.merge.corpus import read_corpus
 from handbook.merge.guards import Lexicon
 from handbook.merge.outline import load_topics
 from handbook.merge.result import MERGED, SHOWN
-from handbook.paths import note_page, rel_link
+from handbook.paths import rel_link
 from tests.conftest import DATA, PROJECT, norm
 from workbench import InMemoryBuild, build_in_memory
 
@@ -75,7 +75,8 @@ def test_merged_blocks_are_credited_by_a_twin_that_says_it_all(vault_build: InMe
                 for section in page.sections for b in section.blocks}
     duplicates = {d.note for d in result.duplicate_notes}
     for account in result.account:
-        note_text = pages[note_page(account.note)]
+        own_page = result.addresses.page(account.note)
+        note_text = pages[own_page]
         for fate in account.blocks:
             if fate.status != MERGED:
                 continue
@@ -83,7 +84,7 @@ def test_merged_blocks_are_credited_by_a_twin_that_says_it_all(vault_build: InMe
             assert carries_meaning(item_at[fate.source], item_at[fate.twin], lexicon), (fate, "meaning lost")
             assert _has_anchor(pages[fate.page], fate.anchor), (fate, "the twin's anchor is missing")
             if account.note not in duplicates:
-                link = rel_link(note_page(account.note), fate.page, fate.anchor)
+                link = rel_link(own_page, fate.page, fate.anchor)
                 assert f"]({link})" in note_text, (fate, "the note's page does not link to where it went")
 
 
