@@ -29,7 +29,7 @@ from .place import bound_to_place
 from .result import GuardRecord, NoteDuplicate
 from .settings import (
     CANDIDATES, DISTINCTIVE_SAMPLE, EXACT_HASH_RULE, MIN_SENTENCE_WORDS, NEAR_DUPLICATE, NEAR_DUPLICATE_RULE,
-    NOTE_CONTAINED_RULE, NOTE_CONTAINMENT, NOTE_EXACT_RULE, POSTING_CAP, SECTION_CONTAINMENT,
+    NOTE_CONTAINED_RULE, NOTE_CONTAINMENT, NOTE_EXACT_RULE, PARAPHRASE_RULE, POSTING_CAP, SECTION_CONTAINMENT,
     SENTENCES_CONTAINED_RULE, SHORT_WORDS, TEXT_KINDS,
 )
 from .text import comparison_text, link_targets, sentences, text_hash
@@ -74,6 +74,7 @@ class Canonicals:
 
     canonical: tuple[int, ...]
     clusters: tuple[Cluster, ...]  # by the canonical's place in the input
+    by_meaning: frozenset[int] = frozenset()  # items joined to their cluster by the paraphrase rule
 
 
 # ---- whole notes ---------------------------------------------------------------------------------------
@@ -309,7 +310,7 @@ def dedupe_sections(corpus: Corpus, clusters: Clusters, notes: NoteDedup) -> Sec
 
 # ---- canonical versions --------------------------------------------------------------------------------
 def choose_canonicals(corpus: Corpus, clusters: Clusters) -> Canonicals:
-    """Pick the version every cluster shows, by the canonical rule."""
+    """Pick the version every cluster shows, by the canonical rule (paraphrases too: see PARAPHRASE_RULE)."""
     items = corpus.items
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
@@ -325,7 +326,8 @@ def choose_canonicals(corpus: Corpus, clusters: Clusters) -> Canonicals:
                 canonical[i] = best
             found.append(Cluster(best, tuple(sorted(ids, key=corpus.position))))
     found.sort(key=lambda c: corpus.position(c.canonical))
-    return Canonicals(tuple(canonical), tuple(found))
+    by_meaning = frozenset(i for i, rule in clusters.rule_of.items() if rule == PARAPHRASE_RULE)
+    return Canonicals(tuple(canonical), tuple(found), by_meaning)
 
 
 def _unshared_words(corpus: Corpus, ids: list[int]) -> dict[str, int]:
