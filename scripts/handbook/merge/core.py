@@ -63,8 +63,8 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress, terms: M
     lexicon = Lexicon(outline.fact_terms)
     guarded = dedupe_blocks(corpus, clusters, duplicates, placement.destinations, lexicon, progress)
     scopes = _page_scopes(corpus, outline, placement.destinations)
-    meaning, paraphrase = dedupe_meaning(corpus, clusters, duplicates.duplicate_of, scopes, lexicon, terms,
-                                         enabled=by_meaning)
+    meaning, paraphrase = dedupe_meaning(corpus, clusters, duplicates.duplicate_of, scopes,
+                                         placement.destinations, lexicon, terms, enabled=by_meaning)
     merged_sections = dedupe_sections(corpus, clusters, duplicates)
     chosen = choose_canonicals(corpus, clusters)
     canonicals = keep_faithful(corpus, chosen, lexicon, paraphrase, chosen.by_meaning)

@@ -24,12 +24,13 @@ from typing import Mapping, Sequence
 from ..model import record
 from .corpus import Clusters, Corpus, Destination, Progress
 from .guards import Lexicon, fact_signature, guard_conflict, subjects
+from .lists import list_owners
 from .lsh import Link, leader_clusters
 from .place import bound_to_place
 from .result import GuardRecord, NoteDuplicate
 from .settings import (
     CANDIDATES, DISTINCTIVE_SAMPLE, EXACT_HASH_RULE, MIN_SENTENCE_WORDS, NEAR_DUPLICATE, NEAR_DUPLICATE_RULE,
-    NOTE_CONTAINED_RULE, NOTE_CONTAINMENT, NOTE_EXACT_RULE, PARAPHRASE_RULE, POSTING_CAP, SECTION_CONTAINMENT,
+    MEANING_RULES, NOTE_CONTAINED_RULE, NOTE_CONTAINMENT, NOTE_EXACT_RULE, POSTING_CAP, SECTION_CONTAINMENT,
     SENTENCES_CONTAINED_RULE, SHORT_WORDS, TEXT_KINDS,
 )
 from .text import comparison_text, link_targets, sentences, text_hash
@@ -184,6 +185,7 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
     progress("blocks", 0, 4)
     bound = bound_to_place(corpus)
     subject = subjects(corpus, lexicon)
+    owner = list_owners(corpus, lexicon)
     exact: dict[tuple, int] = {}
     for i in live:
         item = items[i]
@@ -192,7 +194,10 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
         # Equal words about different subjects are different facts: the subject guard, which the
         # near-duplicate stage below reports, keeps them apart here too.
         if item.block.kind in TEXT_KINDS and item.text:
-            scope = destinations[item.section] if len(item.tokens) < SHORT_WORDS else "site"
+            # A short item means something only in its list, and a list is about what its lead-in names:
+            # "Networking" under "AWS looks after:" is not "Networking" under "You look after:".
+            short = len(item.tokens) < SHORT_WORDS
+            scope = (destinations[item.section], owner[i]) if short else "site"
             key = (scope, "text", item.text, link_targets(item.block.markdown), subject[i])
         else:
             key = (destinations[item.section], item.block.kind, item.block.markdown.strip(), subject[i])
@@ -310,7 +315,7 @@ def dedupe_sections(corpus: Corpus, clusters: Clusters, notes: NoteDedup) -> Sec
 
 # ---- canonical versions --------------------------------------------------------------------------------
 def choose_canonicals(corpus: Corpus, clusters: Clusters) -> Canonicals:
-    """Pick the version every cluster shows, by the canonical rule (paraphrases too: see PARAPHRASE_RULE)."""
+    """Pick the version every cluster shows, by the canonical rule (merges by meaning too)."""
     items = corpus.items
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
@@ -326,7 +331,7 @@ def choose_canonicals(corpus: Corpus, clusters: Clusters) -> Canonicals:
                 canonical[i] = best
             found.append(Cluster(best, tuple(sorted(ids, key=corpus.position))))
     found.sort(key=lambda c: corpus.position(c.canonical))
-    by_meaning = frozenset(i for i, rule in clusters.rule_of.items() if rule == PARAPHRASE_RULE)
+    by_meaning = frozenset(i for i, rule in clusters.rule_of.items() if rule in MEANING_RULES)
     return Canonicals(tuple(canonical), tuple(found), by_meaning)
 
 

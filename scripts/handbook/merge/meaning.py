@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import snowballstemmer
 from pydantic import BaseModel, ConfigDict, Field
@@ -282,18 +282,48 @@ def paraphrase_check(corpus: Corpus, lexicon: Lexicon, terms: MeaningTerms) -> P
     return ParaphraseCheck(meaning_judge(corpus, terms), lexicon, subjects(corpus, lexicon))
 
 
+class MeaningCheck:
+    """What a twin merged by meaning must pass: the paraphrase rule, or the list-item rule for a list item."""
+
+    def __init__(self, paraphrase: ParaphraseCheck, list_item: Callable[[Item, Item], bool]):
+        self.paraphrase, self.list_item = paraphrase, list_item
+
+    def __call__(self, merged: Item, twin: Item) -> bool:
+        """True when `twin` carries `merged` by one of the rules of meaning."""
+        return self.paraphrase(merged, twin) or self.list_item(merged, twin)
+
+
 def dedupe_meaning(corpus: Corpus, clusters: Clusters, duplicate_of: Mapping[int, int], scope: Sequence[object],
-                   lexicon: Lexicon, terms: MeaningTerms, enabled: bool = True
-                   ) -> tuple[MeaningMerges, ParaphraseCheck]:
-    """Merge the statements that say the same thing in other words (none when not `enabled`); returns the
-    merges and the check used."""
+                   destinations: Sequence[object], lexicon: Lexicon, terms: MeaningTerms, enabled: bool = True
+                   ) -> tuple[MeaningMerges, MeaningCheck]:
+    """Merge the statements that say the same thing in other words, then the items of lists that enumerate the
+    same things (none when not `enabled`); returns the merges and the check a twin must pass."""
+    from .lists import ListItemCheck, merge_lists, note_lists  # lists build on this module's concepts
+
     check = paraphrase_check(corpus, lexicon, terms)
     if not enabled:
-        return MeaningMerges({}), check
+        return MeaningMerges({}), MeaningCheck(check, lambda merged, twin: False)
     items = corpus.items
     bound = bound_to_place(corpus)
     has_children = frozenset(item.parent for item in items if item.parent is not None)
     statements = [i for i in range(len(items)) if clusters.find(i) == i and items[i].note not in duplicate_of
                   and is_statement(items[i], bound, has_children)]
     merges = merge_paraphrases(corpus, clusters, scope, statements, check.judge, lexicon, check.subject)
-    return merges, check
+    lists = [lst for lst in note_lists(corpus, destinations, lexicon, check.subject)
+             if items[lst.items[0]].note not in duplicate_of]
+    listed = merge_lists(corpus, clusters, lists, check.judge.concepts, lexicon, check.subject, bound)
+    matched = {**merges.matched, **{i: shared for i, (_, shared) in listed.twins.items()}}
+    return MeaningMerges(matched), MeaningCheck(check, ListItemCheck(check.judge.concepts, listed.signatures))
+
+
+def meaning_check(corpus: Corpus, destinations: Sequence[object], lexicon: Lexicon, terms: MeaningTerms
+                  ) -> MeaningCheck:
+    """The check a twin merged by meaning passes, rebuilt for a corpus (for checking the account afterwards)."""
+    from .lists import ListItemCheck, merge_lists, note_lists
+
+    check = paraphrase_check(corpus, lexicon, terms)
+    lists = note_lists(corpus, destinations, lexicon, check.subject)
+    # Merging into a scratch set of clusters computes each list item's owned signature, as the merge did.
+    listed = merge_lists(corpus, Clusters(len(corpus.items)), lists, check.judge.concepts, lexicon, check.subject,
+                         frozenset(range(len(corpus.items))))
+    return MeaningCheck(check, ListItemCheck(check.judge.concepts, listed.signatures))

@@ -34,6 +34,7 @@ DISTINCTIVE_SAMPLE = 8  # blocks of a note looked up to find the notes that may 
 PARAPHRASE = 0.65
 PARAPHRASE_MIN_SHARED = 3  # fewer shared concepts say too little to tell two statements are one
 PARAPHRASE_MIN_WORDS = 6  # shorter items ("Run manually / based on triggers") mean something only in their list
+LIST_SHARE = 0.5  # lists enumerate the same things when this share of the smaller one's items is in the other
 PARAPHRASE_CANDIDATES = 8  # leaders judged per statement at most, those sharing the most rare concepts first
 TEXT_KINDS = frozenset({"paragraph", "list_item", "quote"})  # blocks compared by their words
 
@@ -54,6 +55,8 @@ EXACT_HASH_RULE = "exact-hash"
 NEAR_DUPLICATE_RULE = f"near-duplicate>={NEAR_DUPLICATE}"
 SENTENCES_CONTAINED_RULE = "sentences-contained"
 PARAPHRASE_RULE = "paraphrase"
+LIST_ITEM_RULE = "list-item"
+MEANING_RULES = frozenset({PARAPHRASE_RULE, LIST_ITEM_RULE})  # merges by meaning: shown as 'Also written as'
 NOTE_RULES = frozenset({NOTE_EXACT_RULE, NOTE_CONTAINED_RULE})
 
 # In the order of the audit; a block cluster joined by several rules is shown under the last of them.
@@ -75,6 +78,11 @@ MERGE_RULES: tuple[MergeRule, ...] = (
               f"concept similarity (word stems, synonyms, IDF weights) >= {PARAPHRASE}, at least "
               f"{PARAPHRASE_MIN_SHARED} shared concepts, and every fact guard agrees; the others are shown "
               "folded under the kept one as 'Also written as'"),
+    MergeRule(LIST_ITEM_RULE, "block",
+              f"lists of different notes in one topic section with the same owner (what their lead-in or heading "
+              f"names: AWS or the customer, a service or category) where at least {LIST_SHARE:.0%} of the smaller "
+              "list's items are said by the other: each such item merges into the item whose concepts include all "
+              "of its own, when every fact guard agrees"),
 )
 CANONICAL_RULE = (
     "more words first (most complete); then fewer words no other version uses (likely misspellings); "
