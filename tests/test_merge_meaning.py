@@ -182,3 +182,21 @@ def test_the_account_of_a_merge_by_meaning_holds(tmp_path: Path) -> None:
     merged = [f for fates in _fates(result).values() for f in fates if f.status == "merged"]
     assert merged and all(f.twin is not None and f.rule in (PARAPHRASE_RULE, LIST_ITEM_RULE, "exact-hash")
                           for f in merged)
+
+
+def test_a_vendor_word_in_a_product_name_does_not_own_a_list() -> None:
+    lexicon = LEXICON
+    from handbook.merge.lists import owner_actors
+
+    assert owner_actors("AWS X-Ray supports applications running on:", lexicon) == frozenset()
+    assert owner_actors("AWS looks after the following:", lexicon) == frozenset({"aws"})
+    assert owner_actors("You need to look after:", lexicon) == frozenset({"customer"})
+
+
+def test_short_items_merge_only_under_lead_ins_of_one_owner() -> None:
+    same = _merge("X-Ray works with:\n\n- EC2\n- Lambda", "AWS X-Ray supports applications running on:\n\n- EC2\n- Lambda",
+                  heading="Network security")
+    assert [b.block.markdown for b in _shown(same) if b.block.kind == "list_item"].count("- EC2") == 1
+    apart = _merge("AWS looks after:\n\n- EC2 hosts\n- Lambda", "You look after:\n\n- EC2 hosts\n- Lambda",
+                   heading="Network security")
+    assert [b.block.markdown for b in _shown(apart) if b.block.kind == "list_item"].count("- Lambda") == 2

@@ -13,6 +13,7 @@ service never merges: "AWS looks after the following:" is not "you need to look 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Mapping, Sequence
 
@@ -42,6 +43,15 @@ class ListMerges:
     signatures: Mapping[int, tuple]
 
 
+# "AWS X-Ray", "Amazon EC2": a vendor word before a capitalised word is part of a name, not who owns the list.
+_NAME_PREFIX = re.compile(r"\b(?:AWS|Amazon)\s+(?=[A-Z0-9])")
+
+
+def owner_actors(markdown: str, lexicon: Lexicon) -> frozenset[str]:
+    """The actors a lead-in names as owners (AWS, the customer), vendor prefixes of product names left out."""
+    return frozenset(lexicon.actor_of[t] for t in words(_NAME_PREFIX.sub("", markdown)) if t in lexicon.actor_of)
+
+
 def list_owners(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
     """Per item: for a list item, the actors its lead-in names (the item it is nested under, else the paragraph
     or item right before its list); empty for any other block."""
@@ -54,7 +64,7 @@ def list_owners(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
             if item.block.kind == "list_item":
                 lead_in = item.parent if item.parent is not None else previous
                 if lead_in is not None:
-                    owners[i] = frozenset(lexicon.actor_of[t] for t in items[lead_in].tokens if t in lexicon.actor_of)
+                    owners[i] = owner_actors(items[lead_in].block.markdown, lexicon)
             elif item.block.depth == 0:
                 previous = i
     return tuple(owners)
@@ -89,12 +99,11 @@ def note_lists(corpus: Corpus, destinations: Sequence[object], lexicon: Lexicon,
 def _list(corpus: Corpus, members: list[int], lead_in: int | None, section: int, destinations: Sequence[object],
           lexicon: Lexicon, subject: Sequence[frozenset[str]]) -> NoteList:
     if lead_in is not None:
-        tokens = corpus.items[lead_in].tokens
+        actors = owner_actors(corpus.items[lead_in].block.markdown, lexicon)
         about = subject[lead_in]
     else:
-        tokens = words(corpus.section(section).title)
+        actors = owner_actors(corpus.section(section).title, lexicon)
         about = subject[members[0]]
-    actors = frozenset(lexicon.actor_of[t] for t in tokens if t in lexicon.actor_of)
     return NoteList(tuple(members), destinations[section], (actors, about))
 
 
