@@ -5,7 +5,9 @@ sample of the note's distinctive blocks. Blocks: equal text, then near-duplicate
 guards veto), then a paragraph or list item whose sentences all near-duplicate sentences of one larger kept
 block ("sentences-contained"); every block merge also requires the same subject (handbook.merge.guards)
 and exact merges the same link targets; blocks bound to their place (handbook.merge.place) never merge
-alone, and a note with such blocks is contained in another only when they are all there. Sections: most of a
+alone, and a note with such blocks is contained in another only when they are all there; a short list item
+merges on equal text only under a lead-in of the same owner (handbook.merge.lists). Merges by meaning
+(paraphrases, lists of the same things) follow in handbook.merge.meaning. Sections: most of a
 section's blocks merged into one other section. Candidates come from hash maps and LSH buckets only; no
 stage compares all pairs.
 
