@@ -13,6 +13,7 @@ service never merges: "AWS looks after the following:" is not "you need to look 
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from typing import Mapping, Sequence
@@ -21,7 +22,7 @@ from ..model import record
 from .corpus import Clusters, Corpus, Item
 from .guards import Lexicon, fact_signature
 from .meaning import Concepts
-from .settings import LIST_ITEM_RULE, LIST_SHARE, POSTING_CAP
+from .settings import LIST_ITEM_RULE, LIST_SHARE, PARAPHRASE_CANDIDATES, POSTING_CAP
 from .text import link_targets, words
 
 
@@ -111,9 +112,9 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], c
                 lexicon: Lexicon, subject: Sequence[frozenset[str]], bound: frozenset[int]) -> ListMerges:
     """Merge the items of lists that enumerate the same things into the items of the list seen first.
 
-    Lists are visited longest first; each is compared with the lists already seen that share its destination
-    and owner and one of its items' concepts (at most POSTING_CAP per concept), so the cost grows with the
-    number of items.
+    Lists are visited longest first; each is compared with at most PARAPHRASE_CANDIDATES lists already seen that
+    share its destination and owner and most of its items' concepts (at most POSTING_CAP per concept), so the
+    cost grows with the number of items.
     """
     items = corpus.items
     twins: dict[int, tuple[int, tuple[str, ...]]] = {}
@@ -135,7 +136,7 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], c
             for c in concepts.of(items[i].tokens):
                 for other in seen.get((mine.destination, mine.owner, c), ())[:POSTING_CAP]:
                     votes[other] = votes.get(other, 0) + 1
-        for other in sorted(votes, key=lambda o: (-votes[o], o)):
+        for other in heapq.nsmallest(PARAPHRASE_CANDIDATES, votes, key=lambda o: (-votes[o], o)):
             theirs = lists[other]
             if items[theirs.items[0]].note == items[mine.items[0]].note:
                 continue
