@@ -13,8 +13,11 @@ from handbook.load import Limits
 from handbook.merge.account import carries_meaning
 from handbook.merge.corpus import read_corpus
 from handbook.merge.guards import Lexicon
+from handbook.merge.meaning import load_meaning_terms, meaning_check
 from handbook.merge.outline import load_topics
+from handbook.merge.placement import place_sections
 from handbook.merge.result import MERGED, SHOWN
+from handbook.merge.settings import MEANING_RULES
 from handbook.paths import rel_link
 from tests.conftest import DATA, PROJECT, norm
 from workbench import InMemoryBuild, build_in_memory
@@ -70,7 +73,11 @@ def test_merged_blocks_are_credited_by_a_twin_that_says_it_all(vault_build: InMe
     notes, result, pages = vault_build.normalised.notes, vault_build.merged.result, vault_build.pages
     corpus = read_corpus(notes)
     item_at = {item.block.source: item for item in corpus.items}
-    lexicon = Lexicon(load_topics(DATA, Limits()).fact_terms)
+    outline = load_topics(DATA, Limits())
+    lexicon = Lexicon(outline.fact_terms)
+    # A merge by meaning is checked by its own rule (and every fact guard), never by another block's.
+    by_meaning = meaning_check(corpus, place_sections(corpus, outline, lambda *progress: None).destinations,
+                               lexicon, load_meaning_terms(DATA, Limits()))
     credited = {b.block.source: set(b.sources) for page in (*result.pages, *result.other_pages)
                 for section in page.sections for b in section.blocks}
     duplicates = {d.note for d in result.duplicate_notes}
@@ -81,7 +88,8 @@ def test_merged_blocks_are_credited_by_a_twin_that_says_it_all(vault_build: InMe
             if fate.status != MERGED:
                 continue
             assert fate.twin in credited and fate.source in credited[fate.twin], (fate, "the twin does not credit it")
-            assert carries_meaning(item_at[fate.source], item_at[fate.twin], lexicon), (fate, "meaning lost")
+            check = by_meaning if fate.rule in MEANING_RULES else None
+            assert carries_meaning(item_at[fate.source], item_at[fate.twin], lexicon, check), (fate, "meaning lost")
             assert _has_anchor(pages[fate.page], fate.anchor), (fate, "the twin's anchor is missing")
             if account.note not in duplicates:
                 link = rel_link(own_page, fate.page, fate.anchor)

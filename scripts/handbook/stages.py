@@ -17,6 +17,7 @@ from .load import Limits, NotesFolder, display_path, load_notes
 from .matrix import load_matrix
 from .matrix.model import Matrix
 from .merge import MergeResult, load_topics, merge_notes
+from .merge.meaning import load_meaning_terms
 from .model import BuildError, Note
 from .normalise import Finding, load_context, normalise_all, worker_count
 from .paths import GENERATED_DIR, same_looking_names
@@ -131,7 +132,8 @@ class Merged:
 
 def merge(normalised: Normalised, data_dir: Path, limits: Limits, progress: Progress) -> Merged:
     """Deduplicate the notes' blocks and sections and assign them to topic pages."""
-    return Merged(merge_notes(list(normalised.notes), load_topics(data_dir, limits), progress=progress))
+    return Merged(merge_notes(list(normalised.notes), load_topics(data_dir, limits), progress=progress,
+                              terms=load_meaning_terms(data_dir, limits)))
 
 
 @dataclass(frozen=True)

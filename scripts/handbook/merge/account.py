@@ -3,13 +3,14 @@
 Blocks are what the normaliser made of a note (a paragraph, a list item, a table, a code block...). Each one
 published is either shown where its section landed or merged into the version of it that is shown (its
 twin). `carries_meaning` is the check a twin must pass: the same words, or every sentence of the merged
-block said by the twin under the same fact guards. A merge that fails it is undone before layout, so the
+block said by the twin under the same fact guards, or, for a block merged by meaning, the paraphrase rule
+under the same fact guards. A merge that fails it is undone before layout, so the
 account never lists a twin that drops a fact.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from rapidfuzz.distance import Indel
 
@@ -20,12 +21,17 @@ from .result import MERGED, SHOWN, BlockFate, NoteAccount
 from .settings import MIN_SENTENCE_WORDS, NEAR_DUPLICATE
 from .text import link_targets, sentences
 
-def carries_meaning(merged: Item, twin: Item, lexicon: Lexicon) -> bool:
+Paraphrase = Callable[[Item, Item], bool]  # whether a twin says the same by the paraphrase rule and every guard
+
+
+def carries_meaning(merged: Item, twin: Item, lexicon: Lexicon, paraphrase: Paraphrase | None = None) -> bool:
     """Whether `twin` says all `merged` says: its links, and equal words or each sentence near-duplicated
-    under equal guards."""
+    under equal guards; or, given the paraphrase check of a merge by meaning, the same meaning."""
     if not link_targets(merged.block.markdown) <= link_targets(twin.block.markdown):
         return False
     if merged.text == twin.text:
+        return True
+    if paraphrase is not None and paraphrase(merged, twin):
         return True
     if _same_facts(merged.text, twin.text, lexicon, merged.block.markdown, twin.block.markdown):
         return True
@@ -49,8 +55,12 @@ def _same_facts(left: str, right: str, lexicon: Lexicon, left_markdown: str = ""
                           fact_signature(tuple(right.split()), right_markdown, lexicon)) is None
 
 
-def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon) -> Canonicals:
+def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon, paraphrase: Paraphrase | None = None,
+                  by_meaning: frozenset[int] = frozenset()) -> Canonicals:
     """The clusters split so that every member's twin carries its meaning.
+
+    A cluster with a member in `by_meaning` (joined by the paraphrase rule) may also be carried by `paraphrase`;
+    other clusters never are.
 
     Merges chain (A repeats B, B's sentences are in C), so a twin can end up dropping a fact or a link that
     the pair each merge compared still had. The members the canonical does not carry form clusters of their
@@ -62,8 +72,9 @@ def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon) -> C
     for cluster in canonicals.clusters:
         head = cluster.canonical
         rest = sorted(cluster.members, key=corpus.rank)
+        rule = paraphrase if by_meaning.intersection(cluster.members) else None
         while rest:
-            group = [i for i in rest if i == head or carries_meaning(items[i], items[head], lexicon)]
+            group = [i for i in rest if i == head or carries_meaning(items[i], items[head], lexicon, rule)]
             rest = [i for i in rest if i not in group]
             for i in group:
                 canonical[i] = head
@@ -71,7 +82,7 @@ def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon) -> C
                 clusters.append(Cluster(head, tuple(sorted(group, key=corpus.position))))
             head = rest[0] if rest else head
     clusters.sort(key=lambda c: corpus.position(c.canonical))
-    return Canonicals(tuple(canonical), tuple(clusters))
+    return Canonicals(tuple(canonical), tuple(clusters), canonicals.by_meaning)
 
 
 def account_blocks(corpus: Corpus, canonical: Sequence[int], rule_of: Mapping[int, str],

@@ -4,6 +4,7 @@ Each stage is a function of what the stages before it returned; merge_notes call
   1. whole notes (handbook.merge.dedupe): exact digest, then containment via a sample of distinctive blocks;
   2. assignment (handbook.merge.placement, rules in handbook.merge.assign): a destination per note section;
   3. blocks (handbook.merge.dedupe): exact, near-duplicate by MinHash-LSH, sentences contained in a larger block;
+  3b. statements that say the same thing in other words (handbook.merge.meaning: the paraphrase rule);
   4. sections (handbook.merge.dedupe): a section whose blocks mostly merged into one other section moves there;
   5. canonical versions (handbook.merge.dedupe), less the members their canonical does not say in full
      (handbook.merge.account), then layout (handbook.merge.layout) and pages
@@ -19,10 +20,11 @@ from typing import Sequence
 
 from ..model import Note, Source
 from .account import account_blocks, keep_faithful
-from .corpus import Clusters, Corpus, Progress, read_corpus
+from .corpus import Clusters, Corpus, Progress, TopicDestination, read_corpus
 from .dedupe import NoteDedup, choose_canonicals, dedupe_blocks, dedupe_notes, dedupe_sections
 from .guards import Lexicon
 from .layout import lay_out
+from .meaning import MeaningTerms, dedupe_meaning
 from .outline import Outline
 from .pages import Pages, block_ids, build_pages
 from .place import bound_to_place
@@ -33,14 +35,17 @@ from .result import MergeCounts, MergeResult
 __all__ = ["Progress", "merge_notes"]
 
 
-def merge_notes(notes: Sequence[Note], outline: Outline, progress: Progress | None = None) -> MergeResult:
-    """Deduplicate the notes at note, section and block level and lay them out as topic and other pages."""
+def merge_notes(notes: Sequence[Note], outline: Outline, progress: Progress | None = None,
+                terms: MeaningTerms = MeaningTerms(), by_meaning: bool = True) -> MergeResult:
+    """Deduplicate the notes at note, section and block level and lay them out as topic and other pages;
+    `terms` are the synonyms statements are compared by (handbook.merge.meaning.load_meaning_terms), and
+    `by_meaning=False` leaves paraphrases apart (for measuring what merging by meaning changes)."""
     # The stage allocates many small objects and frees none of them until it ends: cyclic garbage
     # collection would rescan them again and again (a third of the run time at 10,000 notes).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _merge(notes, outline, progress or _silent)
+        return _merge(notes, outline, progress or _silent, terms, by_meaning)
     finally:
         if was_enabled:
             gc.enable()
@@ -50,7 +55,8 @@ def _silent(stage: str, done: int, total: int) -> None:
     """No progress report."""
 
 
-def _merge(notes: Sequence[Note], outline: Outline, progress: Progress) -> MergeResult:
+def _merge(notes: Sequence[Note], outline: Outline, progress: Progress, terms: MeaningTerms,
+           by_meaning: bool) -> MergeResult:
     corpus = read_corpus(notes)
     clusters = Clusters(len(corpus.items))
     lexicon = Lexicon(outline.fact_terms)
@@ -58,15 +64,19 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress) -> Merge
     duplicates = dedupe_notes(corpus, clusters, bound, progress)
     placement = place_sections(corpus, outline, progress)
     guarded = dedupe_blocks(corpus, clusters, duplicates, placement.destinations, lexicon, bound, progress)
+    scopes = _page_scopes(corpus, outline, placement.destinations)
+    meaning, paraphrase = dedupe_meaning(corpus, clusters, duplicates.duplicate_of, scopes,
+                                         placement.destinations, lexicon, terms, bound, enabled=by_meaning)
     merged_sections = dedupe_sections(corpus, clusters, duplicates)
-    canonicals = keep_faithful(corpus, choose_canonicals(corpus, clusters), lexicon)
+    chosen = choose_canonicals(corpus, clusters)
+    canonicals = keep_faithful(corpus, chosen, lexicon, paraphrase, chosen.by_meaning)
     progress("layout", 0, 1)
     layout = lay_out(corpus, placement, merged_sections, canonicals)
     named = block_ids(corpus)
     pages = build_pages(corpus, outline, placement, layout, canonicals, named)
     result = MergeResult(
         pages=pages.topic_pages, other_pages=pages.other_pages, duplicate_notes=duplicates.duplicates,
-        merges=merge_records(corpus, clusters, duplicates, merged_sections, canonicals),
+        merges=merge_records(corpus, clusters, duplicates, merged_sections, canonicals, meaning.matched),
         unassigned=unassigned_sections(corpus, placement, duplicates),
         guarded=guarded,
         counts=_counts(corpus, duplicates, canonicals.canonical),
@@ -81,6 +91,13 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress) -> Merge
     )
     progress("layout", 1, 1)
     return result
+
+
+def _page_scopes(corpus: Corpus, outline: Outline, destinations: Sequence[object]) -> list[object]:
+    """Per item, the page its section goes to (a topic page's id, or the destination of a note's own page)."""
+    page_of = {section.id: section.page_id for section in outline.sections}
+    scopes = [page_of[d.topic] if isinstance(d, TopicDestination) else d for d in destinations]
+    return [scopes[item.section] for item in corpus.items]
 
 
 def _counts(corpus: Corpus, duplicates: NoteDedup, canonical: tuple[int, ...]) -> MergeCounts:

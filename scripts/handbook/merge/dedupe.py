@@ -5,7 +5,9 @@ sample of the note's distinctive blocks. Blocks: equal text, then near-duplicate
 guards veto), then a paragraph or list item whose sentences all near-duplicate sentences of one larger kept
 block ("sentences-contained"); every block merge also requires the same subject (handbook.merge.guards)
 and exact merges the same link targets; blocks bound to their place (handbook.merge.place) never merge
-alone, and a note with such blocks is contained in another only when they are all there. Sections: most of a
+alone, and a note with such blocks is contained in another only when they are all there; a short list item
+merges on equal text only under a lead-in of the same owner (handbook.merge.lists). Merges by meaning
+(paraphrases, lists of the same things) follow in handbook.merge.meaning. Sections: most of a
 section's blocks merged into one other section. Candidates come from hash maps and LSH buckets only; no
 stage compares all pairs.
 
@@ -24,12 +26,13 @@ from typing import Mapping, Sequence
 from ..model import record
 from .corpus import Clusters, Corpus, Destination, Progress
 from .guards import Lexicon, fact_signature, guard_conflict, subjects
+from .lists import list_owners
 from .lsh import Link, leader_clusters
 from .place import Bound
 from .result import GuardRecord, NoteDuplicate
 from .settings import (
     CANDIDATES, DISTINCTIVE_SAMPLE, EXACT_HASH_RULE, MIN_SENTENCE_WORDS, NEAR_DUPLICATE, NEAR_DUPLICATE_RULE,
-    NOTE_CONTAINED_RULE, NOTE_CONTAINMENT, NOTE_EXACT_RULE, POSTING_CAP, SECTION_CONTAINMENT,
+    MEANING_RULES, NOTE_CONTAINED_RULE, NOTE_CONTAINMENT, NOTE_EXACT_RULE, POSTING_CAP, SECTION_CONTAINMENT,
     SENTENCES_CONTAINED_RULE, SHORT_WORDS, TEXT_KINDS,
 )
 from .text import comparison_text, link_targets, sentences, text_hash
@@ -74,6 +77,7 @@ class Canonicals:
 
     canonical: tuple[int, ...]
     clusters: tuple[Cluster, ...]  # by the canonical's place in the input
+    by_meaning: frozenset[int] = frozenset()  # items joined to their cluster by the paraphrase rule
 
 
 # ---- whole notes ---------------------------------------------------------------------------------------
@@ -184,6 +188,7 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
     # place: that is part of what it is about.
     subject = [found | {f"place: {items[i].note} {destinations[items[i].section]}"} if i in bound.local else found
                for i, found in enumerate(subjects(corpus, lexicon))]
+    owner = list_owners(corpus, lexicon)
     exact: dict[tuple, int] = {}
     for i in live:
         item = items[i]
@@ -192,7 +197,10 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
         # Equal words about different subjects are different facts: the subject guard, which the
         # near-duplicate stage below reports, keeps them apart here too.
         if item.block.kind in TEXT_KINDS and item.text:
-            scope = destinations[item.section] if len(item.tokens) < SHORT_WORDS else "site"
+            # A short item means something only in its list, and a list is about what its lead-in names:
+            # "Networking" under "AWS looks after:" is not "Networking" under "You look after:".
+            short = len(item.tokens) < SHORT_WORDS
+            scope = (destinations[item.section], owner[i]) if short else "site"
             key = (scope, "text", item.text, link_targets(item.block.markdown), subject[i])
         else:
             key = (destinations[item.section], item.block.kind, item.block.markdown.strip(), subject[i])
@@ -310,7 +318,7 @@ def dedupe_sections(corpus: Corpus, clusters: Clusters, notes: NoteDedup) -> Sec
 
 # ---- canonical versions --------------------------------------------------------------------------------
 def choose_canonicals(corpus: Corpus, clusters: Clusters) -> Canonicals:
-    """Pick the version every cluster shows, by the canonical rule."""
+    """Pick the version every cluster shows, by the canonical rule (merges by meaning too)."""
     items = corpus.items
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
@@ -326,7 +334,8 @@ def choose_canonicals(corpus: Corpus, clusters: Clusters) -> Canonicals:
                 canonical[i] = best
             found.append(Cluster(best, tuple(sorted(ids, key=corpus.position))))
     found.sort(key=lambda c: corpus.position(c.canonical))
-    return Canonicals(tuple(canonical), tuple(found))
+    by_meaning = frozenset(i for i, rule in clusters.rule_of.items() if rule in MEANING_RULES)
+    return Canonicals(tuple(canonical), tuple(found), by_meaning)
 
 
 def _unshared_words(corpus: Corpus, ids: list[int]) -> dict[str, int]:

@@ -224,6 +224,17 @@ def fact_signature(tokens: tuple[str, ...], markdown: str, lexicon: Lexicon,
     return tuple(guard.signature(text, lexicon) for guard in FACT_GUARDS)
 
 
+# Merges by meaning compare concepts, not words, so every guard but the wording one holds for them.
+MEANING_GUARDS: tuple[FactGuard, ...] = tuple(guard for guard in FACT_GUARDS if guard.id != WORDING_GUARD)
+
+
+def meaning_signature(tokens: tuple[str, ...], markdown: str, lexicon: Lexicon,
+                      subject: frozenset[str] = frozenset()) -> tuple:
+    """The signature of every guard a merge by meaning must pass, in guard order (all equal-or-not)."""
+    text = Compared(tokens, markdown, subject)
+    return tuple(guard.signature(text, lexicon) for guard in MEANING_GUARDS)
+
+
 def guard_conflict(left: tuple, right: tuple) -> str | None:
     """The id of the first guard whose signatures differ, or None when the texts may merge."""
     for guard, a, b in zip(FACT_GUARDS, left, right):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Mapping
 
-from ..model import Block, record
+from ..model import Block, Source, record
 from ..paths import OTHER_DIR, TOPICS_DIR, distinct_titles, path_slug
 from .corpus import Corpus, OtherDestination, TopicDestination
 from .dedupe import Canonicals
@@ -121,6 +121,7 @@ class _SectionWriter:
         self.corpus = corpus
         self.layout = layout
         self.members = {cluster.canonical: cluster.members for cluster in canonicals.clusters}
+        self.by_meaning = canonicals.by_meaning
         self.named = named
         self.block_homes: dict[int, tuple[str, str]] = {}
         self.block_anchors: dict[int, str] = {}
@@ -150,7 +151,20 @@ class _SectionWriter:
         names = [name for m in (i, *members) for name in self.named.get(m, ())]
         if names and _can_carry_anchor(block):
             anchor = self.block_anchors[i] = unique_anchor(f"block-{path_slug(names[0])}", self.anchors(page))
-        return MergedBlock(block, (item.block.source, *others), depth, anchor)
+        return MergedBlock(block, (item.block.source, *others), depth, anchor, self.variants(i, members))
+
+    def variants(self, i: int, members: tuple[int, ...]) -> tuple[tuple[Source, str], ...]:
+        """The other wordings of a statement merged by meaning: each distinct one once, from its first note."""
+        if not self.by_meaning.intersection(members):
+            return ()
+        items = self.corpus.items
+        seen = {items[i].text}
+        out: list[tuple[Source, str]] = []
+        for m in members:
+            if items[m].text not in seen:
+                seen.add(items[m].text)
+                out.append((items[m].block.source, items[m].block.markdown))
+        return tuple(out)
 
 
 def _can_carry_anchor(block: Block) -> bool:

@@ -74,10 +74,13 @@ def is_option(block: Block) -> bool:
 @record
 class Bound:
     """The items the merge never takes on their own (`anywhere`), and those it merges only with an equal item of
-    their own note that lands in the same place (`local`: a statement under a heading the note repeats)."""
+    their own note that lands in the same place (`local`: a statement under a heading the note repeats).
+    `fixed` are those that even a merge of their whole list leaves in place (options, steps, code, what stands
+    under a repeated label); the other list items may merge as part of their list."""
 
     anywhere: frozenset[int]
     local: frozenset[int]
+    fixed: frozenset[int]
 
     def __contains__(self, item: int) -> bool:
         return item in self.anywhere or item in self.local
@@ -93,10 +96,10 @@ def bound_to_place(corpus: Corpus, lexicon: Lexicon) -> Bound:
         first_option = next((n for n, i in enumerate(section.items) if is_option(items[i].block)), None)
         if first_option is not None:
             bound.update(section.items[:first_option])
-    bound.update(item.index for item in items if item.block.kind == "list_item"
-                 and (item.parent is not None or not stands_alone(item.tokens, lexicon)))
-    anywhere = frozenset(bound) | under_repeated_labels(corpus)
-    return Bound(anywhere, under_repeated_headings(corpus) - anywhere)
+    fixed = frozenset(bound) | under_repeated_labels(corpus)
+    anywhere = fixed | {item.index for item in items if item.block.kind == "list_item"
+                        and (item.parent is not None or not stands_alone(item.tokens, lexicon))}
+    return Bound(anywhere, under_repeated_headings(corpus) - anywhere, fixed)
 
 
 def under_repeated_headings(corpus: Corpus) -> frozenset[int]:

@@ -21,8 +21,9 @@ NoteHome = tuple[str, "str | None", str, "str | None"]  # note path, heading slu
 
 
 def merge_records(corpus: Corpus, clusters: Clusters, notes: NoteDedup, merged_sections: SectionDedup,
-                  canonicals: Canonicals) -> tuple[MergeRecord, ...]:
-    """One record per duplicate note (N), merged section (S) and block cluster joined by a block rule (B)."""
+                  canonicals: Canonicals, matched: Mapping[int, tuple[str, ...]] = {}) -> tuple[MergeRecord, ...]:
+    """One record per duplicate note (N), merged section (S) and block cluster joined by a block rule (B); a
+    cluster merged by meaning names the concepts its statements matched on (`matched`, by joined item)."""
     title = {note.path: note.title for note in corpus.notes}
     out: list[MergeRecord] = []
     for number, dup in enumerate(notes.duplicates, 1):
@@ -48,8 +49,9 @@ def merge_records(corpus: Corpus, clusters: Clusters, notes: NoteDedup, merged_s
         kept_text = items[canonical].block.markdown
         dropped = tuple(dict.fromkeys(items[i].block.markdown for i in others
                                       if items[i].block.markdown != kept_text))
+        words = tuple(sorted({w for i in ids for w in matched.get(i, ())}))
         out.append(MergeRecord(f"B{number}", "block", items[canonical].block.source,
-                               tuple(items[i].block.source for i in others), score, rule, kept_text, dropped))
+                               tuple(items[i].block.source for i in others), score, rule, kept_text, dropped, words))
     return tuple(out)
 
 

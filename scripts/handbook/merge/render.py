@@ -19,7 +19,7 @@ from ..links import link_texts
 from ..model import GeneratedFile, Source
 from ..normalise import LIST_SEPARATOR, ListKinds
 from ..pages import capped_rows
-from ..templating import TEMPLATES, count, id_code, make_env, md_cell, source_link
+from ..templating import TEMPLATES, count, id_code, list_text, make_env, md_cell, source_link
 from ..paths import OTHER_DIR, TOPICS_DIR, NoteAddresses, path_slug, reading_order, rel_link
 from .settings import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
@@ -134,7 +134,8 @@ class BlockView:
     blank_before: bool  # a blank line parts it from the block before (else it is the next item of a list)
     text: str  # the block's Markdown, indented to its list depth, with its anchor's attribute line
     annotations: tuple[str, ...]  # warnings placed after it, inside it when it is a list item
-    ends_item: bool  # a list item with warnings inside ends with a blank line
+    ends_item: bool  # a list item with warnings or variants inside ends with a blank line
+    variants: str = ""  # the folded "Also written as" of a statement merged by meaning, indented like it
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,27 @@ OTHER_INDEX_TEMPLATE = "topics/other-index.md.j2"
 NAV_TEMPLATE = "topics/SUMMARY.md.j2"
 
 
+# The other wordings of a statement merged by meaning fold under it, closed, each crediting its note.
+VARIANTS_TITLE = "Also written as"
+_LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
+
+
+def variants_markdown(variants: Sequence[tuple[Source, str]], page: str, titles: Mapping[str, str],
+                      addresses: NoteAddresses = NoteAddresses()) -> str:
+    """A closed collapsible (pymdownx.details) listing each variant with a link to its note; "" for none."""
+    if not variants:
+        return ""
+    lines = [f'??? quote "{VARIANTS_TITLE}"', ""]
+    for source, markdown in variants:
+        text = _LIST_MARKER.sub("", markdown.strip()).replace("\n", "\n      ")
+        note = f"[{list_text(titles.get(source.note, source.note))}]({rel_link(page, addresses.page(source.note))})"
+        lines.append(f"    - {text} — {note}")
+    return "\n".join(lines)
+
+
 def _block_views(
-    blocks: Sequence[MergedBlock], annotations: Mapping[Source, Sequence[str]], texts: Mapping[Source, str] = {}
+    blocks: Sequence[MergedBlock], annotations: Mapping[Source, Sequence[str]], texts: Mapping[Source, str] = {},
+    page: str = "", titles: Mapping[str, str] = {}, addresses: NoteAddresses = NoteAddresses(),
 ) -> tuple[BlockView, ...]:
     views: list[BlockView] = []
     previous: MergedBlock | None = None
@@ -225,9 +245,12 @@ def _block_views(
         if merged.anchor:  # an attribute line ends the paragraph and gives it (or its list item) the id
             text += f"\n{{: #{merged.anchor} }}"
         warnings = dict.fromkeys(w for source in merged.sources for w in annotations.get(source, ()))
+        variants = variants_markdown(merged.variants, page, titles, addresses)
         views.append(BlockView(
             starts_list, blank_before, _indent(text, merged.depth),
-            tuple(_indent(w, merged.depth + 1) if is_item else w for w in warnings), bool(warnings) and is_item,
+            tuple(_indent(w, merged.depth + 1) if is_item else w for w in warnings),
+            bool(warnings or variants) and is_item,
+            _indent(variants, merged.depth + 1 if is_item else merged.depth) if variants else "",
         ))
         previous = merged
     return tuple(views)
@@ -248,7 +271,7 @@ def _section_view(
     addresses: NoteAddresses = NoteAddresses(),
 ) -> SectionView:
     return SectionView(heading, section.level, section.title, section.id,
-                       _block_views(section.blocks, annotations, texts), tuple(footer),
+                       _block_views(section.blocks, annotations, texts, page, titles, addresses), tuple(footer),
                        _credit(section, page, titles, addresses) if credit and section.blocks else None)
 
 
@@ -409,8 +432,9 @@ def _cell(markdown: str, limit: int = 90) -> str:
 
 def _merge_row(m, from_page: str, addresses: NoteAddresses) -> str:
     merged = "<br>".join(source_link(s, from_page, addresses) for s in m.merged)
+    matched = md_cell(", ".join(m.matched))
     return (f"| {m.id} | {m.level} | {m.score:.2f} | {id_code(m.rule)} | {source_link(m.canonical, from_page, addresses)}: "
-            f"{_cell(m.kept)} | {merged} |")
+            f"{_cell(m.kept)} | {merged} | {matched} |")
 
 
 def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = None) -> str:
@@ -441,7 +465,8 @@ def render_merge_audit(result: MergeResult, from_page: str, limit: int | None = 
     out += ["", "### Merges", ""]
     merges = [m for m in result.merges if m.level != "note"]
     if merges:
-        out += ["| Cluster | Level | Score | Rule | Kept | Merged |", "| --- | --- | --- | --- | --- | --- |"]
+        out += ["| Cluster | Level | Score | Rule | Kept | Merged | Matched |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
         out += capped_rows(merges, lambda m: _merge_row(m, from_page, addresses), limit)
     else:
         out.append("None.")
@@ -480,7 +505,8 @@ def merge_report(result: MergeResult) -> dict:
         "duplicate_notes": [{"note": d.note, "duplicate_of": d.duplicate_of, "kind": d.kind, "score": d.score}
                             for d in result.duplicate_notes],
         "merges": [{"id": m.id, "level": m.level, "rule": m.rule, "score": m.score, "canonical": source(m.canonical),
-                    "merged": [source(s) for s in m.merged], "kept": m.kept, "dropped": list(m.dropped)}
+                    "merged": [source(s) for s in m.merged], "kept": m.kept, "dropped": list(m.dropped),
+                    "matched": list(m.matched)}
                    for m in result.merges],
         "unassigned": [{"note": u.note, "title": u.title, "line": u.line, "reason": u.reason}
                        for u in result.unassigned],

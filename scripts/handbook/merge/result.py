@@ -17,6 +17,7 @@ class MergedBlock:
     sources: tuple[Source, ...]
     depth: int = 0
     anchor: str | None = None  # where links to the Obsidian block ids of this block or its copies land
+    variants: tuple[tuple[Source, str], ...] = ()  # the same statement in other words (merged by meaning), folded
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class MergeRecord:
     rule: str
     kept: str
     dropped: tuple[str, ...]
+    matched: tuple[str, ...] = ()  # for a merge by meaning: the concepts (stems, synonyms) the statements share
 
 
 @dataclass(frozen=True)
