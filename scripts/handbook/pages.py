@@ -75,7 +75,7 @@ NAV_NOTES_LIMIT = 60
 
 def notes_nav(views: Sequence[NoteView]) -> str:
     """The SUMMARY.md of the notes section, nested by the notes' folders (just the index for large sets)."""
-    lines = ["* [All notes](index.md)"]
+    lines = ["* [Source notes](index.md)"]
     if len(views) > NAV_NOTES_LIMIT:
         return "\n".join(lines) + "\n"
     labels = distinct_titles((view.path, view.title) for view in views)

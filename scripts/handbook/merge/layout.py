@@ -9,18 +9,24 @@ A note section placed under a topic title that does not name it keeps its headin
 of their own under that heading, nested under the heading of the note section it is part of when that one
 is shown in the same place. Blocks shown under the destination's own title (sections its title names, lead-ins,
 merged sections) come first, so that no note's heading ever stands above another note's text.
+
+Within each group the page reads as one document, not note after note (see `reading_order`): first the leads
+(paragraphs that define or introduce), then the lists, then the details and examples; each part keeps the
+notes' order.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from ..model import record
 from .corpus import Corpus, Destination
 from .dedupe import Canonicals, SectionDedup
 from .placement import Placement
 from .settings import ALIAS_PREFIX_RULE, INHERIT_RULE, KEYWORD_RULE
+from .text import plain
 
 
 @record
@@ -123,9 +129,81 @@ def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup,
             section = items[i].section
             home = moved.get(i) or placement.destinations[section_target.get(section, section)]
             emit(i, 0, leads[home])
-    return Layout({dest: (PlacedGroup(None, tuple(leads.get(dest, ()))),
-                          *(PlacedGroup(heading, tuple(blocks)) for heading, blocks in headed.get(dest, ())))
+    return Layout({dest: (PlacedGroup(None, reading_order(corpus, leads.get(dest, ()), closing=bool(headed.get(dest)))),
+                          *(PlacedGroup(heading, reading_order(corpus, blocks)) for heading, blocks in headed.get(dest, ())))
                    for dest in dest_sections})
+
+
+# The parts of a group, in the order a reader meets them.
+LEAD, LIST, DETAIL, CLOSING = range(4)
+
+# A sentence that says what something is: "X is a …", "X are the …", "X refers to …", "X means …", "… is known as
+# X", "X is defined as …". Said within its first words, so that a clause deep in a long sentence does not count.
+_DEFINES = re.compile(
+    r"^(?:\S+\s+){0,8}?(?:is|are)\s+(?:a|an|the|one of|known as|called|defined as|what)\b"
+    r"|^(?:\S+\s+){0,8}?(?:refers? to|means|describes)\b", re.IGNORECASE)
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+
+
+# A sentence anywhere in a paragraph that names the concept the paragraph introduces.
+_NAMES = re.compile(r"\b(?:is|are)\s+(?:known as|called|defined as)\b|\brefers? to\b", re.IGNORECASE)
+
+
+def is_lead(markdown: str, kind: str) -> bool:
+    """A paragraph that defines or introduces: its first sentence says what something is, or one of its
+    sentences names the concept ("This is known as …")."""
+    if kind != "paragraph":
+        return False
+    text = plain(markdown)
+    return bool(_DEFINES.search(_first_sentence(text)) or _NAMES.search(text))
+
+
+def _introduces_list(markdown: str, kind: str) -> bool:
+    """A paragraph that ends by announcing what follows ("… three types:")."""
+    return kind == "paragraph" and markdown.rstrip().rstrip("*_").endswith(":")
+
+
+def _units(corpus: Corpus, blocks: Sequence[PlacedBlock]) -> list[list[PlacedBlock]]:
+    """The group's blocks cut into the pieces that move together: a list (its items, what they hold, and the
+    paragraph that announces it), or a block outside a list."""
+    units: list[list[PlacedBlock]] = []
+    for placed in blocks:
+        item = corpus.items[placed.item]
+        if units:
+            last = corpus.items[units[-1][-1].item]
+            first = corpus.items[units[-1][0].item]
+            same_list = item.block.kind == "list_item" and last.note == item.note and (
+                last.block.kind == "list_item" or units[-1][-1].depth > 0
+                or len(units[-1]) == 1 and _introduces_list(first.block.markdown, first.block.kind))
+            if placed.depth > 0 or same_list:
+                units[-1].append(placed)
+                continue
+        units.append([placed])
+    return units
+
+
+def _part(corpus: Corpus, unit: Sequence[PlacedBlock], last: bool, closing: bool) -> int:
+    kinds = [corpus.items[p.item].block.kind for p in unit]
+    first = corpus.items[unit[0].item].block
+    if "list_item" in kinds:
+        return LIST
+    if last and closing and _introduces_list(first.markdown, first.kind):
+        return CLOSING  # it announces the note headings after the group: it stays last
+    return LEAD if is_lead(first.markdown, first.kind) else DETAIL
+
+
+def reading_order(corpus: Corpus, blocks: Sequence[PlacedBlock], closing: bool = False) -> tuple[PlacedBlock, ...]:
+    """The group's blocks as one document: leads (paragraphs that say what something is), then lists (with the
+    paragraph that announces each), then details and examples (other paragraphs, tables, code, quotes, images);
+    each part in the notes' order. With `closing` (headings follow the group), a last paragraph that announces
+    what follows stays last."""
+    units = _units(corpus, blocks)
+    parts = [_part(corpus, unit, n == len(units) - 1, closing) for n, unit in enumerate(units)]
+    order = sorted(range(len(units)), key=lambda n: (parts[n], n))
+    return tuple(placed for n in order for placed in units[n])
 
 
 def _parent_sections(corpus: Corpus) -> dict[int, int]:
