@@ -11,8 +11,8 @@ is shown in the same place. Blocks shown under the destination's own title (sect
 merged sections) come first, so that no note's heading ever stands above another note's text.
 
 Within each group the page reads as one document, not note after note (see `reading_order`): first the leads
-(paragraphs that define or introduce), then the lists, then the details and examples; each part keeps the
-notes' order.
+(paragraphs that define, or open a note's section), then the lists, then the details and examples; each part
+keeps the notes' order.
 """
 
 from __future__ import annotations
@@ -192,12 +192,15 @@ def _part(corpus: Corpus, unit: Sequence[PlacedBlock], last: bool, closing: bool
         return LIST
     if last and closing and _introduces_list(first.markdown, first.kind):
         return CLOSING  # it announces the note headings after the group: it stays last
-    return LEAD if is_lead(first.markdown, first.kind) else DETAIL
+    item = corpus.items[unit[0].item]
+    opens = corpus.sections[item.section].items[0] == item.index
+    return LEAD if is_lead(first.markdown, first.kind) or opens and first.kind == "paragraph" else DETAIL
 
 
 def reading_order(corpus: Corpus, blocks: Sequence[PlacedBlock], closing: bool = False) -> tuple[PlacedBlock, ...]:
-    """The group's blocks as one document: leads (paragraphs that say what something is), then lists (with the
-    paragraph that announces each), then details and examples (other paragraphs, tables, code, quotes, images);
+    """The group's blocks as one document: leads (paragraphs that say what something is, and the paragraph that
+    opens its note's section), then lists (with the paragraph that announces each), then details and examples
+    (other paragraphs, tables, code, quotes, images);
     each part in the notes' order. With `closing` (headings follow the group), a last paragraph that announces
     what follows stays last."""
     units = _units(corpus, blocks)

@@ -272,7 +272,7 @@ def with_marker(markdown: str, kind: str, marker: str) -> str:
 
 def _block_views(
     blocks: Sequence[MergedBlock], annotations: Mapping[Source, Sequence[str]], texts: Mapping[Source, str] = {},
-    shown: set[str] | None = None, sources: SourceList | None = None,
+    shown: set[str] | None = None, sources: SourceList | None = None, own: str | None = None,
 ) -> tuple[BlockView, ...]:
     """The blocks as the page lays them out, each with the marker of its notes in `sources`; a notice in
     `annotations` follows the list its block is part of (never inside an item), and one already in `shown`
@@ -307,7 +307,7 @@ def _block_views(
         text = without_missing_images(texts.get(merged.block.source, merged.block.markdown))
         notes = [source.note for source in merged.sources]
         # A nested piece that its item's notes said too is credited by the item's marker.
-        if sources is not None and not (merged.depth and notes == parent_notes.get(merged.depth - 1)):
+        if sources is not None and notes != [own] and not (merged.depth and notes == parent_notes.get(merged.depth - 1)):
             text = with_marker(text, merged.block.kind, sources.marker(notes))
         parent_notes[merged.depth] = notes
         previous_text = text
@@ -324,7 +324,8 @@ def _block_views(
     for index, merged in enumerate(blocks):
         pending += notices[index]
         following = index + 1 < len(blocks) and blocks[index + 1]
-        list_goes_on = _in_list(merged) and following and _in_list(following) and not starts[index + 1]
+        announces = merged.block.kind == "paragraph" and merged.block.markdown.rstrip().endswith(":")
+        list_goes_on = following and (_in_list(merged) or announces) and _in_list(following) and not starts[index + 1]
         if pending and not list_goes_on:
             views[index] = replace(views[index], annotations=tuple(pending))
             pending = []
@@ -334,10 +335,10 @@ def _block_views(
 def _section_view(
     section: MergedSection, annotations: Mapping[Source, Sequence[str]], heading: bool = True,
     footer: Sequence[str] = (), texts: Mapping[Source, str] = {}, shown: set[str] | None = None,
-    sources: SourceList | None = None,
+    sources: SourceList | None = None, own: str | None = None,
 ) -> SectionView:
     return SectionView(heading, section.level, section.title, section.id,
-                       _block_views(section.blocks, annotations, texts, shown, sources), tuple(footer))
+                       _block_views(section.blocks, annotations, texts, shown, sources, own), tuple(footer))
 
 
 def _page_text(template: Template, **values: object) -> str:
@@ -407,7 +408,7 @@ def other_page_view(
     sources = SourceList.of([s.note for block in shared for s in block.sources], page.path, result.titles)
     shown: set[str] = set()
     sections = tuple(_section_view(section, annotations, heading=section.level != 1, texts=footnotes.texts,
-                                   shown=shown, sources=sources if shared else None)
+                                   shown=shown, sources=sources if shared else None, own=page.note)
                      for section in _with_text(page.sections))
     return OtherPageView(page.title, anchor, page.tags, rel_link(page.path, note_page(page.note)), sections,
                          footnotes.borrowed, sources.notes if shared else ())
