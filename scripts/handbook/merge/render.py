@@ -497,9 +497,11 @@ def render_topic_pages(
              for page in pages]
     files.append(GeneratedFile(f"{TOPICS_DIR}/index.md", _page_text(
         env.get_template(TOPICS_INDEX_TEMPLATE), topics=tuple(map(_topic_entry, pages)), index_title=TOPICS_INDEX_TITLE)))
+    # The other notes are a part of the handbook's navigation only when there are some.
+    more = [NavEntry(OTHER_INDEX_TITLE, posixpath.relpath(OTHER_DIR, TOPICS_DIR) + "/", 0)] if result.other_pages else []
     files.append(GeneratedFile(f"{TOPICS_DIR}/SUMMARY.md", nav_template.render(
         banner=GENERATED_BANNER, index_title=TOPICS_INDEX_TITLE,
-        entries=[NavEntry(p.title, posixpath.basename(p.path), 0) for p in pages])))
+        entries=[*(NavEntry(p.title, posixpath.basename(p.path), 0) for p in pages), *more])))
 
     other_pages = sorted(result.other_pages, key=lambda p: reading_order(p.note))
     files += [GeneratedFile(page.path, _page_text(other_template, page=other_page_view(page, result, annotations)))
