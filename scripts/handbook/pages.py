@@ -98,10 +98,13 @@ def render_note_pages(views: Sequence[NoteView], templates_dir: Path, notes_labe
     """One page per note, the notes index and its navigation."""
     env = make_env(templates_dir)
     note_template = env.get_template("notes/note.md.j2")
+    # A note shares its title with another: its page is titled as the navigation names it, with its file name.
+    titles = distinct_titles((view.path, view.title) for view in views)
     files = [
         GeneratedFile(
             view.page,
-            note_template.render(note=view, page=view.page, report_page=REPORT_PAGE, notes_label=notes_label),
+            note_template.render(note=view, title=titles[view.path], page=view.page, report_page=REPORT_PAGE,
+                                 notes_label=notes_label),
         )
         for view in views
     ]
