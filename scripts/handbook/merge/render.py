@@ -359,19 +359,6 @@ def _section_markdown(
     return str(macros.sections((view,), LIST_SEPARATOR)).split("\n")[:-1]  # the macro ends every line it writes
 
 
-def _with_text(sections: Sequence[MergedSection]) -> tuple[MergedSection, ...]:
-    """The sections left with something to show: one whose blocks are all missing images goes, unless a deeper
-    section follows it (its heading then heads that one)."""
-    kept = []
-    for n, section in enumerate(sections):
-        deeper_follows = n + 1 < len(sections) and sections[n + 1].level > section.level
-        if section.blocks and all(only_missing_images(b.block.markdown) for b in section.blocks) \
-                and not deeper_follows:
-            continue
-        kept.append(section)
-    return tuple(kept)
-
-
 def topic_page_view(
     page: TopicPage,
     result: MergeResult,
@@ -390,7 +377,7 @@ def topic_page_view(
     shown: set[str] = set()
     sections = tuple(_section_view(section, annotations, footer=footers.get((page.path, section.id), ()),
                                    texts=footnotes.texts, shown=shown, sources=sources)
-                     for section in _with_text(page.sections))
+                     for section in page.sections)
     return TopicPageView(page.title, page.id, page.tags, page.summary, sections, footnotes.borrowed, sources.notes)
 
 
@@ -409,7 +396,7 @@ def other_page_view(
     shown: set[str] = set()
     sections = tuple(_section_view(section, annotations, heading=section.level != 1, texts=footnotes.texts,
                                    shown=shown, sources=sources if shared else None, own=page.note)
-                     for section in _with_text(page.sections))
+                     for section in page.sections)
     return OtherPageView(page.title, anchor, page.tags, rel_link(page.path, note_page(page.note)), sections,
                          footnotes.borrowed, sources.notes if shared else ())
 
