@@ -9,7 +9,8 @@ import pytest
 
 from handbook.merge import GENERATED_BANNER, load_topics, merge_notes, merge_report, render_merge_audit, render_topic_pages
 from handbook.merge.render import (
-    MISSING_IMAGE_REASON, SourceList, _section_markdown, only_missing_images, with_marker, without_missing_images,
+    MISSING_IMAGE_REASON, SourceList, _section_markdown, notice_key, only_missing_images, with_marker,
+    without_missing_images,
 )
 from handbook.merge.result import LEFT_OUT
 from handbook.paths import note_page, rel_link
@@ -160,9 +161,9 @@ def test_a_block_id_leads_to_its_block_or_its_section_never_to_a_heading_it_spel
     assert result.note_home("a.md", "Least privilege") == (page.path, "least-privilege")
     shown = render_other_page(page, result)
     # The source marker ends the item's text; the attribute line after it still gives the item its id.
-    assert re.search(r"\n- Remove unused roles\. <sup class=\"handbook-source\">.*</sup>\n  \{: #block-least-privilege \}\n",
+    assert re.search(r"\n- Remove unused roles\.\u00a0<sup class=\"handbook-source\">.*</sup>\n  \{: #block-least-privilege \}\n",
                      shown)
-    assert re.search(r"\nRotate keys yearly\. <sup .*</sup>\n\{: #block-rotate \}\n", shown) and "^" not in shown
+    assert re.search(r"\nRotate keys yearly\.\u00a0<sup .*</sup>\n\{: #block-rotate \}\n", shown) and "^" not in shown
 
 
 def test_a_numbered_list_after_a_bulleted_one_on_a_merged_page_is_a_list_of_its_own():
@@ -268,8 +269,8 @@ def test_every_marker_links_to_an_entry_of_the_source_list_and_every_note_is_lis
 
 def test_a_marker_ends_running_text_and_stands_apart_after_a_table_or_code():
     marker = '<sup class="handbook-source">1</sup>'
-    assert with_marker("AWS runs it.", "paragraph", marker) == f"AWS runs it. {marker}"
-    assert with_marker("- Item\n\n    More.", "list_item", marker) == f"- Item {marker}\n\n    More."
+    assert with_marker("AWS runs it.", "paragraph", marker) == f"AWS runs it.\u00a0{marker}"
+    assert with_marker("- Item\n\n    More.", "list_item", marker) == f"- Item\u00a0{marker}\n\n    More."
     assert with_marker("| a |\n| --- |\n| b |", "table", marker) == f"| a |\n| --- |\n| b |\n\n{marker}"
     assert with_marker("- | a |\n  | --- |", "list_item", marker) == f"- | a |\n  | --- |\n\n{marker}"
     assert with_marker("Text.", "paragraph", "") == "Text."
@@ -287,8 +288,8 @@ def test_a_nested_block_is_credited_by_its_item_when_the_same_notes_said_it():
         MergedBlock(other, (other.source, Source("a.md", 9)), 1)), ("a.md", "b.md"))
     sources = SourceList.of(["a.md", "b.md"], "topics/t.md", {"a.md": "A", "b.md": "B"})
     text = "\n".join(_section_markdown(section, sources=sources))
-    assert "- AWS runs: <sup" in text and "    - Hardware\n" in text
-    assert re.search(r"    - Cables <sup.*>2</a>,<a .*>1</a></sup>", text)
+    assert "- AWS runs:\u00a0<sup" in text and "    - Hardware\n" in text
+    assert re.search(r"    - Cables\u00a0<sup.*>2</a>,<a .*>1</a></sup>", text)
 
 
 def test_a_notice_shows_once_per_page_after_its_list_never_inside_an_item():
@@ -331,3 +332,11 @@ def test_a_topic_no_note_covers_gets_no_page_index_entry_or_navigation_entry():
         name = page.path.rsplit("/", 1)[1]
         assert f"({name})" not in files["topics/SUMMARY.md"] and f"]({name})" not in files["topics/index.md"]
     assert all("No note covers this topic yet" not in text for text in files.values())
+
+
+def test_two_notices_of_one_kind_that_point_to_the_same_matrix_entry_are_one_claim():
+    first = '!!! info "Not mentioned here"\n\n    IAM is yours. [See the responsibility matrix](page:matrix/who-owns.md#customer-iam).\n'
+    second = first.replace("IAM is yours.", "You manage IAM users and roles.")
+    other = first.replace("#customer-iam", "#customer-data")
+    assert notice_key(first) == notice_key(second) != notice_key(other)
+    assert notice_key(first) != notice_key(first.replace('info "Not mentioned here"', 'warning "Contradicts"'))

@@ -19,6 +19,7 @@ from .matrix import (
     find_subjects_in, matrix_exports, render_matrix_pages, subject_target,
 )
 from .merge import MergeResult, merge_report, render_merge_audit, render_topic_pages
+from .merge.render import notice_key
 from .model import Block, GeneratedFile, Note, Section, Source
 from .normalise import LIST_SEPARATOR, Finding, ListKinds, join_blocks
 from .pages import (
@@ -88,7 +89,7 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]],
     parts: list[str] = []
     inline: list[str] = []  # the definitions of its inline footnotes
     next_label = label_maker((defined_labels(note.markdown) | referenced_labels(note.markdown)).__contains__)
-    shown: set[str] = set()
+    shown: set[tuple[str, str]] = set()
     for section in note.sections:
         if section.level > 1:
             parts.append(section.heading or f"{'#' * section.level} {md_text(section.title)}")
@@ -119,8 +120,8 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]],
                 loose = False
             loose = loose and is_item
             for notice in notices.get(block.source, ()):
-                if notice not in shown:
-                    shown.add(notice)
+                if notice_key(notice) not in shown:
+                    shown.add(notice_key(notice))
                     pending.append(notice.rstrip("\n"))
             if is_item and (warnings or loose):
                 if warnings:

@@ -248,6 +248,16 @@ def without_missing_images(markdown: str) -> str:
     return _MISSING_IMAGE.sub("", markdown).rstrip() if _MISSING_IMAGE.search(markdown) else markdown
 
 
+_LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def notice_key(notice: str) -> tuple[str, str]:
+    """What makes two notices the same claim on one page: their first line (kind and title) and the place they
+    point to (the matrix entry that says otherwise), whatever their wording."""
+    targets = _LINK_TARGET.findall(notice)
+    return notice.lstrip().split("\n", 1)[0], targets[-1] if targets else notice
+
+
 def _in_list(merged: MergedBlock) -> bool:
     """A list item, or a piece of one (a paragraph, table or list nested in an item)."""
     return merged.block.kind == "list_item" or merged.depth > 0
@@ -266,17 +276,17 @@ def with_marker(markdown: str, kind: str, marker: str) -> str:
         return markdown
     first, sep, rest = markdown.partition("\n\n")
     if kind in _MARKED_INLINE and not _NOT_RUNNING_TEXT.search(first) and not first.rstrip().endswith("  "):
-        return f"{first.rstrip()} {marker}{sep}{rest}"
+        return f"{first.rstrip()}\u00a0{marker}{sep}{rest}"  # no break: the number stays with the last word
     return f"{markdown}\n\n{marker}"
 
 
 def _block_views(
     blocks: Sequence[MergedBlock], annotations: Mapping[Source, Sequence[str]], texts: Mapping[Source, str] = {},
-    shown: set[str] | None = None, sources: SourceList | None = None, own: str | None = None,
+    shown: set[tuple[str, str]] | None = None, sources: SourceList | None = None, own: str | None = None,
 ) -> tuple[BlockView, ...]:
     """The blocks as the page lays them out, each with the marker of its notes in `sources`; a notice in
-    `annotations` follows the list its block is part of (never inside an item), and one already in `shown`
-    (earlier on the page) is not repeated."""
+    `annotations` follows the list its block is part of (never inside an item), and one whose claim is already
+    in `shown` (earlier on the page, see notice_key) is not repeated."""
     shown = set() if shown is None else shown
     blocks = [merged for merged in blocks if not only_missing_images(merged.block.markdown)]
     previous_text = ""
@@ -313,9 +323,11 @@ def _block_views(
         previous_text = text
         if merged.anchor:  # an attribute line ends the paragraph and gives it (or its list item) the id
             text += f"\n{{: #{merged.anchor} }}"
-        notices.append([w for w in dict.fromkeys(w for source in merged.sources for w in annotations.get(source, ()))
-                        if w not in shown])
-        shown.update(notices[-1])
+        notices.append([])
+        for notice in dict.fromkeys(w for source in merged.sources for w in annotations.get(source, ())):
+            if notice_key(notice) not in shown:
+                shown.add(notice_key(notice))
+                notices[-1].append(notice)
         views.append(BlockView(starts_list, blank_before, _indent(text, merged.depth), ()))
         previous = merged
     # A notice waits for the end of its block's list: after an item it would split the list, inside one it
@@ -334,7 +346,7 @@ def _block_views(
 
 def _section_view(
     section: MergedSection, annotations: Mapping[Source, Sequence[str]], heading: bool = True,
-    footer: Sequence[str] = (), texts: Mapping[Source, str] = {}, shown: set[str] | None = None,
+    footer: Sequence[str] = (), texts: Mapping[Source, str] = {}, shown: set[tuple[str, str]] | None = None,
     sources: SourceList | None = None, own: str | None = None,
 ) -> SectionView:
     return SectionView(heading, section.level, section.title, section.id,
@@ -374,7 +386,7 @@ def topic_page_view(
     footnotes = page_footnotes(blocks, result.footnotes)
     sources = SourceList.of([s.note for block in blocks if not only_missing_images(block.block.markdown)
                              for s in block.sources], page.path, result.titles)
-    shown: set[str] = set()
+    shown: set[tuple[str, str]] = set()
     sections = tuple(_section_view(section, annotations, footer=footers.get((page.path, section.id), ()),
                                    texts=footnotes.texts, shown=shown, sources=sources)
                      for section in page.sections)
@@ -393,7 +405,7 @@ def other_page_view(
     shared = [block for block in blocks if {s.note for s in block.sources} != {page.note}
               and not only_missing_images(block.block.markdown)]
     sources = SourceList.of([s.note for block in shared for s in block.sources], page.path, result.titles)
-    shown: set[str] = set()
+    shown: set[tuple[str, str]] = set()
     sections = tuple(_section_view(section, annotations, heading=section.level != 1, texts=footnotes.texts,
                                    shown=shown, sources=sources if shared else None, own=page.note)
                      for section in page.sections)
