@@ -378,7 +378,7 @@ def topic_page_view(
     footers: Mapping[tuple[str, str], Sequence[str]] = {},
 ) -> TopicPageView:
     """What one topic page shows: title, summary, sections with stable anchors, each block marked with the
-    numbers of its notes in the source list at the end of the page.
+    numbers of its notes in the source list at the end of the page (when the page has more than one).
 
     `footers[(page path, section id)]` are Markdown lines placed after a section's blocks.
     """
@@ -387,8 +387,10 @@ def topic_page_view(
     sources = SourceList.of([s.note for block in blocks if not only_missing_images(block.block.markdown)
                              for s in block.sources], page.path, result.titles)
     shown: set[tuple[str, str]] = set()
+    # A page from one note needs no numbers: its source list names the note.
+    marking = sources if len(sources.notes) > 1 else None
     sections = tuple(_section_view(section, annotations, footer=footers.get((page.path, section.id), ()),
-                                   texts=footnotes.texts, shown=shown, sources=sources)
+                                   texts=footnotes.texts, shown=shown, sources=marking)
                      for section in page.sections)
     return TopicPageView(page.title, page.id, page.tags, page.summary, sections, footnotes.borrowed, sources.notes)
 
