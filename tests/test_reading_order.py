@@ -47,3 +47,19 @@ def test_a_paragraph_that_announces_a_list_moves_with_it():
                 "Some detail first.\n\nAWS runs three things:\n\n- hardware\n- cables\n", path="a.md")
     assert shown_texts([note]) == ["Marker opens the section.", "AWS runs three things:", "- hardware", "- cables",
                                    "Some detail first."]
+
+
+def test_numbered_steps_stay_together_with_what_stands_between_them():
+    note = norm("# Shared responsibility model\n\n## Overview\n\nMarker opens the section.\n\n1. First step.\n"
+                "2. Second step.\n\nA remark between the steps.\n\n3. Third step.\n\n- A bullet after.\n", path="a.md")
+    assert shown_texts([note]) == ["Marker opens the section.", "1. First step.", "2. Second step.",
+                                   "A remark between the steps.", "3. Third step.", "- A bullet after."]
+
+
+def test_a_page_of_one_note_outside_the_topics_keeps_the_note_order():
+    note = norm("# Lambda pricing\n\nMarker: a remark first.\n\n- a list after\n\nLambda is a compute service.\n",
+                path="b.md")
+    result = merge_notes([note], load_topics(DATA))
+    [page] = result.other_pages
+    assert [b.block.markdown for s in page.sections for b in s.blocks] == [
+        "Marker: a remark first.", "- a list after", "Lambda is a compute service."]

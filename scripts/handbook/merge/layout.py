@@ -22,7 +22,7 @@ from collections import defaultdict
 from typing import Mapping, Sequence
 
 from ..model import record
-from .corpus import Corpus, Destination
+from .corpus import Corpus, Destination, TopicDestination
 from .dedupe import Canonicals, SectionDedup
 from .placement import Placement
 from .settings import ALIAS_PREFIX_RULE, INHERIT_RULE, KEYWORD_RULE
@@ -129,8 +129,11 @@ def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup,
             section = items[i].section
             home = moved.get(i) or placement.destinations[section_target.get(section, section)]
             emit(i, 0, leads[home])
-    return Layout({dest: (PlacedGroup(None, reading_order(corpus, leads.get(dest, ()), closing=bool(headed.get(dest)))),
-                          *(PlacedGroup(heading, reading_order(corpus, blocks)) for heading, blocks in headed.get(dest, ())))
+    # A topic's page is written from many notes and is put in reading order; a note's own page keeps its order.
+    order = (lambda dest, blocks, closing=False: reading_order(corpus, blocks, closing)
+             if isinstance(dest, TopicDestination) else tuple(blocks))
+    return Layout({dest: (PlacedGroup(None, order(dest, leads.get(dest, ()), bool(headed.get(dest)))),
+                          *(PlacedGroup(heading, order(dest, blocks)) for heading, blocks in headed.get(dest, ())))
                    for dest in dest_sections})
 
 
@@ -142,6 +145,9 @@ LEAD, LIST, DETAIL, CLOSING = range(4)
 _DEFINES = re.compile(
     r"^(?:\S+\s+){0,8}?(?:is|are)\s+(?:a|an|the|one of|known as|called|defined as|what)\b"
     r"|^(?:\S+\s+){0,8}?(?:refers? to|means|describes)\b", re.IGNORECASE)
+
+
+_NUMBER = re.compile(r"^(\d{1,9})[.)]\s")
 
 
 def _first_sentence(text: str) -> str:
@@ -168,21 +174,32 @@ def _introduces_list(markdown: str, kind: str) -> bool:
 
 def _units(corpus: Corpus, blocks: Sequence[PlacedBlock]) -> list[list[PlacedBlock]]:
     """The group's blocks cut into the pieces that move together: a list (its items, what they hold, and the
-    paragraph that announces it), or a block outside a list."""
+    paragraph that announces it), numbered steps with what stands between them, or a block outside a list."""
     units: list[list[PlacedBlock]] = []
+    numbered: dict[int, int] = {}  # note -> the unit that holds its last numbered list
     for placed in blocks:
         item = corpus.items[placed.item]
-        if units:
-            last = corpus.items[units[-1][-1].item]
-            first = corpus.items[units[-1][0].item]
-            same_list = item.block.kind == "list_item" and last.note == item.note and (
-                last.block.kind == "list_item" or units[-1][-1].depth > 0
-                or len(units[-1]) == 1 and _introduces_list(first.block.markdown, first.block.kind))
-            if placed.depth > 0 or same_list:
-                units[-1].append(placed)
-                continue
-        units.append([placed])
+        number = _NUMBER.match(item.block.markdown) if item.block.kind == "list_item" and not placed.depth else None
+        if number and int(number.group(1)) > 1 and item.note in numbered:
+            # Numbered steps that go on after a picture or a remark: the steps and what stands between them
+            # are one piece.
+            start = numbered[item.note]
+            units[start:] = [[p for unit in units[start:] for p in unit] + [placed]]
+        elif units and (placed.depth > 0 or _same_list(corpus, units[-1], item)):
+            units[-1].append(placed)
+        else:
+            units.append([placed])
+        if number:
+            numbered[item.note] = len(units) - 1
     return units
+
+
+def _same_list(corpus: Corpus, unit: Sequence[PlacedBlock], item) -> bool:
+    """An item that goes on the list (or the announcing paragraph) the unit holds."""
+    last, first = corpus.items[unit[-1].item], corpus.items[unit[0].item]
+    return item.block.kind == "list_item" and last.note == item.note and (
+        last.block.kind == "list_item" or unit[-1].depth > 0
+        or len(unit) == 1 and _introduces_list(first.block.markdown, first.block.kind))
 
 
 def _part(corpus: Corpus, unit: Sequence[PlacedBlock], last: bool, closing: bool) -> int:
