@@ -16,12 +16,14 @@ PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
-# (file name, page path): the pages a reader meets first.
+# (file name, page path, section anchor or ""): the pages a reader meets first, and a topic section that shows
+# the source numbers, a notice and the matrix links.
 PAGES = (
-    ("home", ""),
-    ("topic", "handbook/topics/shared-responsibility-model/"),
-    ("matrix", "handbook/matrix/"),
-    ("service", "handbook/services/rds/"),
+    ("home", "", ""),
+    ("topic", "handbook/topics/shared-responsibility-model/", ""),
+    ("topic-notices", "handbook/topics/service-categories/", "container-services"),
+    ("matrix", "handbook/matrix/", ""),
+    ("service", "handbook/services/rds/", ""),
 )
 
 
@@ -49,11 +51,13 @@ def main(argv: list[str] | None = None) -> int:
                 viewport={"width": args.width, "height": args.height}, color_scheme=scheme
             )
             page = context.new_page()
-            for name, path in PAGES:
+            for name, path, anchor in PAGES:
                 if not (args.site / path / "index.html").exists():
                     continue
-                page.goto(base + path)
+                page.goto(base + path + (f"#{anchor}" if anchor else ""))
                 page.wait_for_load_state("networkidle")
+                if anchor and not page.locator(f"[id='{anchor}']").count():
+                    continue
                 target = args.out / f"{name}-{scheme}.png"
                 page.screenshot(path=str(target))
                 print(target.relative_to(PROJECT) if target.is_relative_to(PROJECT) else target)

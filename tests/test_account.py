@@ -16,7 +16,7 @@ from handbook.merge.guards import Lexicon
 from handbook.merge.meaning import load_meaning_terms, meaning_check
 from handbook.merge.outline import load_topics
 from handbook.merge.placement import place_sections
-from handbook.merge.result import MERGED, SHOWN
+from handbook.merge.result import LEFT_OUT, MERGED, SHOWN
 from handbook.merge.settings import MEANING_RULES
 from handbook.paths import rel_link
 from tests.conftest import DATA, PROJECT, norm
@@ -51,7 +51,8 @@ def test_every_block_has_exactly_one_fate(vault_build: InMemoryBuild) -> None:
     assert {a.note for a in result.account} == {n.path for n in notes}
     totals = account_totals(notes, result, vault_build.normalised.unpublished)
     assert totals.unaccounted == 0
-    assert totals.shown + totals.merged == len(blocks_in)
+    assert totals.shown + totals.merged + totals.left_out == len(blocks_in)
+    assert totals.left_out == sum(n.left_out for n in result.account)
 
 
 def test_shown_blocks_are_on_their_page_under_their_anchor(vault_build: InMemoryBuild) -> None:
@@ -105,7 +106,9 @@ def test_report_json_carries_the_account(vault_build: InMemoryBuild) -> None:
     for note in account["notes"]:
         if "fates" in note:
             assert len(note["fates"]) == note["blocks"]
-            assert {f["status"] for f in note["fates"]} <= {SHOWN, MERGED}
+            assert {f["status"] for f in note["fates"]} <= {SHOWN, MERGED, LEFT_OUT}
+            assert all(f["reason"] for f in note["fates"] if f["status"] == LEFT_OUT)
+            assert note["left_out"] == sum(f["status"] == LEFT_OUT for f in note["fates"])
 
 
 def test_unpublished_notes_are_left_out_with_their_reason(tmp_path: Path) -> None:

@@ -238,7 +238,8 @@ def test_admonition_text_and_relative_link():
     layer = find_contradictions([], MATRIX, [CUSTOMER_LAYERS])[0]
     admonition = contradiction_admonition(layer, "notes/000_d8822c3029f94220.md")
     html = markdown.markdown(admonition, extensions=["admonition"])
-    assert '<div class="admonition warning">' in html
+    # A list of customer duties that leaves out IAM is an omission, not a contradiction.
+    assert layer.kind == "omission" and '<div class="admonition info">' in html and "Not mentioned here" in html
     assert 'href="../matrix/who-owns.md#customer-iam"' in html
     assert "Identity and access management is a customer layer" in html
 
@@ -247,9 +248,37 @@ def test_report_lists_every_contradiction():
     found = find_contradictions([S3_IAAS, CMK], MATRIX)
     report = contradiction_report(found, "report/index.md")
     lines = report.splitlines()
-    assert lines[0] == "| Note | Rule | Claim | Matrix |"
+    assert lines[0] == "| Note | Rule | Notice | Claim | Matrix |"
+    assert {line.split(" | ")[2] for line in lines[2:]} == {"Contradicts the responsibility matrix", "Outdated term"}
     assert len(lines) == 2 + len(found)
     assert "(../services/s3.md)" in lines[2] and "`s3-is-not-iaas`{ .handbook-id }" in lines[2]
     # The note column links to the note's page, as the merge audit's does.
     assert lines[2].startswith("| [003\\_b129a807bc61c766.md:16](../notes/003_b129a807bc61c766.md) | ")
     assert contradiction_report([], "report/index.md") == "No note contradicts the responsibility matrix.\n"
+
+
+def test_every_rule_has_a_declared_kind_and_each_kind_its_admonition():
+    from handbook.matrix.model import NOTICE_KINDS
+
+    assert {rule.kind for rule in MATRIX.rules} == set(NOTICE_KINDS)
+    assert {NOTICE_KINDS[rule.kind].title for rule in MATRIX.rules if rule.id == "kms-key-renamed"} == {"Outdated term"}
+    types = [kind.admonition for kind in NOTICE_KINDS.values()]
+    assert len(set(types)) == len(types)  # each kind looks different
+    for kind in NOTICE_KINDS.values():
+        found = Contradiction(rule="r", source=CMK.source, claim="c", message="m.", page="services/kms.md",
+                              anchor=None, kind=kind.id)
+        assert contradiction_admonition(found, None).startswith(f'!!! {kind.admonition} "{kind.title}"\n')
+
+
+def test_a_rule_with_an_unknown_kind_is_refused(tmp_path):
+    import shutil
+
+    from handbook.matrix import load_matrix
+    from handbook.model import BuildError
+    from tests.conftest import DATA
+
+    shutil.copytree(DATA / "matrix", tmp_path / "matrix")
+    rules = tmp_path / "matrix" / "contradictions.yml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("kind: outdated-term", "kind: stale"), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"kind: expected one of 'contradiction', 'omission', 'outdated-term'"):
+        load_matrix(tmp_path)

@@ -8,6 +8,11 @@ import re
 import pytest
 
 from handbook.merge import GENERATED_BANNER, load_topics, merge_notes, merge_report, render_merge_audit, render_topic_pages
+from handbook.merge.render import (
+    MISSING_IMAGE_REASON, SourceList, _section_markdown, notice_key, only_missing_images, with_marker,
+    without_missing_images,
+)
+from handbook.merge.result import LEFT_OUT
 from handbook.paths import note_page, rel_link
 from tests.conftest import DATA, mkdocs_markdown, norm, seed_notes
 from tests.golden import assert_golden
@@ -59,13 +64,18 @@ def test_nothing_is_lost(notes, result, files):
     canonical_text |= {s: b.block.markdown for p in result.other_pages for sec in p.sections for b in sec.blocks
                        for s in b.sources}
     total = 0
+    left_out = {fate.source for account in result.account for fate in account.blocks if fate.status == LEFT_OUT}
     for note in notes:
         for section in note.sections:
             for block in section.blocks:
                 total += 1
                 page, anchor = result.block_home(block.source)
                 assert f"{{ #{anchor} }}" in files[page], (block.source, page, anchor)
+                if block.source in left_out:  # a missing image: its note's page shows it, the topic page does not
+                    assert only_missing_images(block.markdown) and "Image not available" not in files[page]
+                    continue
                 assert canonical_text[block.source].split("\n")[0] in files[page], block.source
+    assert len(left_out) == 2
     counts = result.counts
     assert counts.input_blocks == total == counts.kept + counts.merged
     # 003's unindented "power" after a list item continues that item, as CommonMark reads it: no block of its own.
@@ -105,7 +115,11 @@ def test_annotations_follow_the_block_they_annotate(result, notes):
     warning = '!!! warning "Contradiction"\n    Another note disagrees.'
     files = {f.path: f.content for f in render_topic_pages(result, {said_of_cloud: [warning]})}
     text = files["topics/aws-responsibilities.md"]
-    assert "This includes:\n\n" + warning in text  # placed after the canonical block 004's text was merged into
+    # Placed after the list the canonical block (004's text merged into it) announces, not between the two.
+    before, after = text.split(warning)
+    assert "This includes:" in before and "\n\n- Protecting and securing AWS Regions" in before.split("This includes:")[1]
+    assert before.rstrip().splitlines()[-1].startswith("- Managing hardware") and after.startswith("\n\n<!-- -->")
+    assert text.count(warning) == 1
 
 
 def test_audit_and_report_describe_every_merge(result):
@@ -147,8 +161,10 @@ def test_a_block_id_leads_to_its_block_or_its_section_never_to_a_heading_it_spel
     assert result.note_home("a.md", "^gone") == result.note_home("a.md")
     assert result.note_home("a.md", "Least privilege") == (page.path, "least-privilege")
     shown = render_other_page(page, result)
-    assert "- Remove unused roles.\n  {: #block-least-privilege }\n" in shown
-    assert "Rotate keys yearly.\n{: #block-rotate }\n" in shown and "^" not in shown
+    # The source marker ends the item's text; the attribute line after it still gives the item its id.
+    assert re.search(r"\n- Remove unused roles\.\u00a0<sup class=\"handbook-source\">.*</sup>\n  \{: #block-least-privilege \}\n",
+                     shown)
+    assert re.search(r"\nRotate keys yearly\.\u00a0<sup .*</sup>\n\{: #block-rotate \}\n", shown) and "^" not in shown
 
 
 def test_a_numbered_list_after_a_bulleted_one_on_a_merged_page_is_a_list_of_its_own():
@@ -216,10 +232,14 @@ def test_an_other_page_credits_a_section_only_when_other_notes_said_it_too():
     pages = {page.note: page for page in result.other_pages}
     text = render_other_page(pages["a.md"], result)
     costs, limits = text.split("## Limits")
-    # "Costs" holds a block both notes wrote: it names both. "Limits" is the page's own note only.
-    assert "Sources: [Lambda pricing](../notes/a.md) · [Step Functions](../notes/b.md)" in costs
-    assert "Sources:" not in limits
+    # "Costs" holds a block both notes wrote: it is marked with both. "Limits" is the page's own note only.
+    assert ('<a href="#handbook-sources-1" title="Lambda pricing" aria-label="Source 1: Lambda pricing">1</a>,'
+            '<a href="#handbook-sources-2" title="Step Functions" aria-label="Source 2: Step Functions">2</a>') in costs
+    assert "handbook-source" not in limits.split("## Sources")[0]
+    assert ("## Sources { #handbook-sources .handbook-sources }\n\n1. [Lambda pricing](../notes/a.md)\n"
+            "{: #handbook-sources-1 }\n2. [Step Functions](../notes/b.md)\n{: #handbook-sources-2 }\n") in limits
     assert "From the note [Lambda pricing](../notes/a.md)" in text
+    assert "Sources:" not in text
 
 
 def test_headings_in_other_scripts_keep_their_own_anchors_and_links_find_them():
@@ -234,20 +254,92 @@ def test_headings_in_other_scripts_keep_their_own_anchors_and_links_find_them():
     assert "# 笔记 { #笔记 }" in text and "## 第二部分 { #第二部分 }" in text
 
 
-def test_a_section_from_many_notes_names_the_first_few_and_folds_the_rest_away():
-    from handbook.merge.render import SOURCES_SHOWN, _section_markdown
+def test_every_marker_links_to_an_entry_of_the_source_list_and_every_note_is_listed_once(result, files):
+    for page in result.pages:
+        text = files[page.path]
+        body, _, listed = text.partition("## Sources { #handbook-sources .handbook-sources }")
+        targets = set(re.findall(r'<a href="#(handbook-sources-\d+)"', body))
+        entries = re.findall(r"^(\d+)\. \[.*\]\((.*)\)\n\{: #(handbook-sources-\d+) \}$", listed, flags=re.M)
+        # A page from one note is not numbered: the list names its note.
+        assert targets == ({anchor for _, _, anchor in entries} if len(entries) > 1 else set()), page.path
+        assert len({link for _, link, _ in entries}) == len(entries)
+        notes = {s.note for section in page.sections for b in section.blocks
+                 if not only_missing_images(b.block.markdown) for s in b.sources}
+        assert {link for _, link, _ in entries} == {rel_link(page.path, note_page(n)) for n in notes}
+        assert "Sources:" not in text
+    assert any(len(re.findall("handbook-sources-", files[p.path])) == 1 for p in result.pages)  # one note, no numbers
+
+
+def test_a_marker_ends_running_text_and_stands_apart_after_a_table_or_code():
+    marker = '<sup class="handbook-source">1</sup>'
+    assert with_marker("AWS runs it.", "paragraph", marker) == f"AWS runs it.\u00a0{marker}"
+    assert with_marker("- Item\n\n    More.", "list_item", marker) == f"- Item\u00a0{marker}\n\n    More."
+    assert with_marker("| a |\n| --- |\n| b |", "table", marker) == f"| a |\n| --- |\n| b |\n\n{marker}"
+    assert with_marker("- | a |\n  | --- |", "list_item", marker) == f"- | a |\n  | --- |\n\n{marker}"
+    assert with_marker("Text.", "paragraph", "") == "Text."
+
+
+def test_a_nested_block_is_credited_by_its_item_when_the_same_notes_said_it():
     from handbook.merge.result import MergedBlock, MergedSection
     from handbook.model import Block, Source
 
-    notes = tuple(f"team/note-{i:02d}.md" for i in range(SOURCES_SHOWN + 3))
-    block = Block("paragraph", "AWS secures the cloud.", Source(notes[0], 3))
-    section = MergedSection("s", "Security of the cloud", 2, (MergedBlock(block, (block.source,)),), notes)
-    text = "\n".join(_section_markdown(section, "topics/a.md", {n: n[5:-3] for n in notes}, {}))
-    line, details = text.split("\n\n")[-3:-1]
-    assert line.startswith("<small>Sources: [note-00](../notes/team/note-00.md) · ")
-    assert line.endswith(f" · [note-{SOURCES_SHOWN - 1:02d}](../notes/team/note-{SOURCES_SHOWN - 1:02d}.md) and 3 more</small>")
-    assert details == '??? quote "3 more source notes"'
-    rest = text.split(details, 1)[1]
-    # Every note stays linked, each once.
-    assert all(text.count(f"(../notes/{n})") == 1 for n in notes)
-    assert f"note-{SOURCES_SHOWN:02d}" in rest and "note-00" not in rest
+    item = Block("list_item", "- AWS runs:", Source("a.md", 3))
+    child = Block("list_item", "- Hardware", Source("a.md", 4), depth=1)
+    other = Block("list_item", "- Cables", Source("b.md", 5), depth=1)
+    section = MergedSection("s", "Security of the cloud", 2, (
+        MergedBlock(item, (item.source,)), MergedBlock(child, (child.source,), 1),
+        MergedBlock(other, (other.source, Source("a.md", 9)), 1)), ("a.md", "b.md"))
+    sources = SourceList.of(["a.md", "b.md"], "topics/t.md", {"a.md": "A", "b.md": "B"})
+    text = "\n".join(_section_markdown(section, sources=sources))
+    assert "- AWS runs:\u00a0<sup" in text and "    - Hardware\n" in text
+    assert re.search(r"    - Cables\u00a0<sup.*>2</a>,<a .*>1</a></sup>", text)
+
+
+def test_a_notice_shows_once_per_page_after_its_list_never_inside_an_item():
+    from handbook.merge.result import MergedBlock, MergedSection
+    from handbook.model import Block, Source
+
+    notice = '!!! note "Outdated term"\n\n    Say KMS key.\n'
+    blocks = [Block("paragraph", "Keys:", Source("a.md", 2)),
+              Block("list_item", "- A CMK per app.", Source("a.md", 3)),
+              Block("list_item", "- A CMK per team.", Source("a.md", 4)),
+              Block("paragraph", "Rotate each CMK.", Source("a.md", 6))]
+    section = MergedSection("s", "Keys", 2, tuple(MergedBlock(b, (b.source,)) for b in blocks), ("a.md",))
+    notices = {b.source: (notice,) for b in blocks[1:]}
+    text = "\n".join(_section_markdown(section, notices))
+    assert text.count("Outdated term") == 1
+    assert "- A CMK per app.\n- A CMK per team.\n\n" + notice.rstrip() in text
+
+
+def test_a_block_of_only_a_missing_image_is_left_out_of_a_topic_page_and_accounted_for():
+    text = "# Shared responsibility model\n\n## Overview\n\nAWS secures the cloud.\n\n![[Pasted image 1.png]]\n"
+    note = norm(text, path="a.md")
+    result = merge_notes([note], load_topics(DATA))
+    files = {f.path: f.content for f in render_topic_pages(result)}
+    page = next(text for path, text in files.items() if "AWS secures the cloud." in text)
+    assert "Image not available" not in page
+    [account] = result.account
+    [fate] = [f for f in account.blocks if f.status == LEFT_OUT]
+    assert fate.reason == MISSING_IMAGE_REASON and account.left_out == 1 and account.shown == 1
+    assert without_missing_images("See *Image not available: x.png*{ .handbook-missing-image } here.") == "See here."
+
+
+def test_a_topic_no_note_covers_gets_no_page_index_entry_or_navigation_entry():
+    result = merge_notes([norm("# Shared responsibility model\n\n## Overview\n\nAWS secures the cloud.\n")],
+                         load_topics(DATA))
+    files = {f.path: f.content for f in render_topic_pages(result)}
+    empty = [page for page in result.pages if not page.sections]
+    assert empty and len(empty) < len(result.pages)
+    for page in empty:
+        assert page.path not in files
+        name = page.path.rsplit("/", 1)[1]
+        assert f"({name})" not in files["topics/SUMMARY.md"] and f"]({name})" not in files["topics/index.md"]
+    assert all("No note covers this topic yet" not in text for text in files.values())
+
+
+def test_two_notices_of_one_kind_that_point_to_the_same_matrix_entry_are_one_claim():
+    first = '!!! info "Not mentioned here"\n\n    IAM is yours. [See the responsibility matrix](page:matrix/who-owns.md#customer-iam).\n'
+    second = first.replace("IAM is yours.", "You manage IAM users and roles.")
+    other = first.replace("#customer-iam", "#customer-data")
+    assert notice_key(first) == notice_key(second) != notice_key(other)
+    assert notice_key(first) != notice_key(first.replace('info "Not mentioned here"', 'warning "Contradicts"'))

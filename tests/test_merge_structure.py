@@ -49,7 +49,8 @@ def _build(notes, outline):
 
 
 def _headings(text: str) -> list[str]:
-    return [line for line in text.split("\n") if line.startswith("#")]
+    """The page's headings, without the source list's at its end."""
+    return [line for line in text.split("\n") if line.startswith("#") and "{ #handbook-sources " not in line]
 
 
 def test_note_headings_are_headings_nested_under_their_topic_section(outline):

@@ -147,7 +147,7 @@ def test_the_notes_navigation_lists_folders_and_notes_in_a_file_explorers_order(
     paths = ("README.md", "10. Other/Other.md", "2. Compute/EC2.md", "2. Compute/_general/EBS.md")
     views = [NoteView(p, p.rsplit("/", 1)[-1][:-3], f"notes/{p}", "", "x\n", 1, 2, (), ()) for p in paths]
     assert notes_nav(views) == (
-        "* [All notes](index.md)\n"
+        "* [Source notes](index.md)\n"
         "* 2.\u00a0Compute\n"
         "    * _general\n"
         "        * [EBS](2. Compute/_general/EBS.md)\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -61,6 +62,31 @@ def test_a_numbered_list_after_a_bulleted_one_stays_a_list_of_its_own_with_or_wi
         assert lists == [("ul", ["bullet one", "bullet two"]), ("ol", ["step one", "step two"]), ("ul", ["after"])]
 
 
+NOTICE = '!!! note "Outdated term"\n\n    Say KMS key.\n'
+
+
+def noticed(text: str, lines: tuple[int, ...]) -> ElementTree.Element:
+    """The HTML tree of a note's page body with the same notice for the blocks on `lines`."""
+    note = normalise_note(RawNote("note.md", text, len(text)), load_context(DATA, frozenset()))
+    body = note_body(note, {}, {Source("note.md", line): (NOTICE,) for line in lines})
+    return ElementTree.fromstring(f"<body>{markdown.markdown(body, extensions=EXTENSIONS)}</body>")
+
+
+def test_a_notice_follows_the_whole_list_once_however_often_its_claim_is_made():
+    text = "# Note\n\n- a CMK per app\n    - a CMK per team\n- last item\n\nRotate each CMK.\n\n## More\n\nOne CMK.\n"
+    tree = noticed(text, (3, 4, 7, 11))
+    assert [child.tag for child in tree] == ["ul", "div", "p", "h2", "p"]
+    [outer] = tree.findall("ul")
+    assert len(outer.findall("li")) == 2 and "Say KMS key." not in "".join(outer.itertext())
+
+
+def test_a_notice_after_a_paragraph_follows_it_and_one_in_a_list_waits_for_the_next_list_kind():
+    tree = noticed("# Note\n\nA CMK.\n\nNext paragraph.\n", (3,))
+    assert [child.tag for child in tree] == ["p", "div", "p"]
+    tree = noticed("# Note\n\n- a CMK\n- two\n\n1. step one\n2. step two\n", (3,))
+    assert [child.tag for child in tree] == ["ul", "div", "ol"]
+
+
 def test_sections_that_name_a_service_category_are_linked_to_its_page():
     from handbook.matrix import find_subjects, load_matrix
 
@@ -105,3 +131,33 @@ def test_a_note_page_names_each_page_its_content_went_to_once_with_the_sections_
         ("Three kinds of service", "three-categories"), ("Infrastructure services", "infrastructure-services"),
         ("Container services", "container-services"), ("Abstracted services", "abstracted-services"),
     )) in homes
+
+
+def test_see_in_the_matrix_shows_once_per_topic_section_each_target_once():
+    from handbook.matrix import load_matrix
+    from handbook.merge import load_topics, merge_notes
+    from handbook.render import section_matrix_links, section_subjects
+    from tests.conftest import seed_notes
+
+    matrix = load_matrix(DATA)
+    result = merge_notes(seed_notes(), load_topics(DATA))
+    subjects = section_subjects(result, matrix)
+    links = section_matrix_links(result, matrix, subjects)
+    assert links
+    for page in result.pages:
+        groups: list[list[str]] = []
+        for section in page.sections:
+            if section.note is None or not groups:
+                groups.append([])
+            groups[-1].append(section.id)
+        for group in groups:
+            lines = [line for sid in group for line in links.get((page.path, sid), ())]
+            assert len(lines) <= 1, (page.path, group)
+            if lines:
+                targets = re.findall(r"\]\((page:[^)]+)\)", lines[0])
+                assert len(targets) == len(set(targets))
+                # It follows the group's last section with blocks, so it ends the topic section.
+                assert (page.path, [sid for sid in group if next(s for s in page.sections if s.id == sid).blocks][-1]) \
+                    in links
+    with_notes = [page for page in result.pages if any(section.note for section in page.sections)]
+    assert with_notes, "the seeds place note headings under topic sections"

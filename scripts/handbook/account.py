@@ -14,14 +14,13 @@ from dataclasses import dataclass
 
 from .load import HiddenNotes
 from .merge import MergeResult
-from .merge.result import MERGED, SHOWN, BlockFate
+from .merge.result import LEFT_OUT, MERGED, SHOWN, BlockFate, NoteAccount
 from .model import Note, Source
 from .pages import capped_rows
 from .paths import rel_link
 from .publish import UnpublishedNote
 from .templating import count, list_text, md_cell, path_cell
 
-LEFT_OUT = "left out"
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,9 @@ def account_totals(notes: Sequence[Note], result: MergeResult, unpublished: Sequ
     """The whole build's account; blocks in are counted from the notes, the rest from the merge's account."""
     shown = sum(n.shown for n in result.account)
     merged = sum(n.merged for n in result.account)
-    left_out = sum(u.blocks for u in unpublished)
-    blocks_in = sum(map(block_count, notes)) + left_out
+    unpublished_blocks = sum(u.blocks for u in unpublished)
+    left_out = unpublished_blocks + sum(n.left_out for n in result.account)
+    blocks_in = sum(map(block_count, notes)) + unpublished_blocks
     return AccountTotals(len(notes) + len(unpublished), blocks_in, shown, merged, left_out)
 
 
@@ -96,13 +96,19 @@ def render_block_account(totals: AccountTotals, result: MergeResult, unpublished
         f"| {totals.unaccounted:,} |", "",
         "| Note | Blocks | Shown | Merged | Left out | Why left out |", "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
-    lines = [*((f"[{list_text(n.note)}]({rel_link(from_page, result.addresses.page(n.note))})", len(n.blocks), n.shown, n.merged, 0, "")
-               for n in result.account),
+    lines = [*((f"[{list_text(n.note)}]({rel_link(from_page, result.addresses.page(n.note))})", len(n.blocks), n.shown,
+                n.merged, n.left_out, _reasons(n)) for n in result.account),
              *((path_cell(u.path), u.blocks, 0, 0, u.blocks, f"unpublished: `{u.field}`") for u in unpublished),
              *((path_cell(h.path), "not read", 0, 0, "–", f"hidden folder or file ({count(h.notes, 'note')})")
                for h in hidden)]
     rows += capped_rows(lines, lambda r: "| " + " | ".join(map(str, r)) + " |", limit)
     return "\n".join(rows)
+
+
+def _reasons(note: NoteAccount) -> str:
+    """Why the note's left-out blocks are left out, each reason once."""
+    return "; ".join(md_cell(reason) for reason in dict.fromkeys(
+        fate.reason for fate in note.blocks if fate.status == LEFT_OUT and fate.reason))
 
 
 def account_json(totals: AccountTotals, result: MergeResult, unpublished: Sequence[UnpublishedNote],
@@ -119,7 +125,7 @@ def account_json(totals: AccountTotals, result: MergeResult, unpublished: Sequen
 def _notes_json(result: MergeResult, unpublished: Sequence[UnpublishedNote]) -> Iterator[dict]:
     for note in result.account:
         yield {"note": note.note, "blocks": len(note.blocks), "shown": note.shown, "merged": note.merged,
-               "left_out": 0, "fates": [_fate_json(fate) for fate in note.blocks]}
+               "left_out": note.left_out, "fates": [_fate_json(fate) for fate in note.blocks]}
     for left_out in unpublished:
         yield {"note": left_out.path, "blocks": left_out.blocks, "shown": 0, "merged": 0, "left_out": left_out.blocks,
                "reason": f"unpublished: {left_out.field}"}
@@ -130,6 +136,8 @@ def _fate_json(fate: BlockFate) -> dict:
            "anchor": fate.anchor}
     if fate.status == MERGED and fate.twin is not None:
         out |= {"twin": {"note": fate.twin.note, "line": fate.twin.line}, "rule": fate.rule}
+    if fate.status == LEFT_OUT:
+        out["reason"] = fate.reason
     return out
 
 

@@ -76,7 +76,7 @@ NAV_NOTES_LIMIT = 60
 
 def notes_nav(views: Sequence[NoteView]) -> str:
     """The SUMMARY.md of the notes section, nested by the notes' folders (just the index for large sets)."""
-    lines = ["* [All notes](index.md)"]
+    lines = ["* [Source notes](index.md)"]
     if len(views) > NAV_NOTES_LIMIT:
         return "\n".join(lines) + "\n"
     labels = distinct_titles((view.path, view.title) for view in views)
@@ -99,10 +99,13 @@ def render_note_pages(views: Sequence[NoteView], templates_dir: Path, notes_labe
     """One page per note, the notes index and its navigation."""
     env = make_env(templates_dir)
     note_template = env.get_template("notes/note.md.j2")
+    # A note shares its title with another: its page is titled as the navigation names it, with its file name.
+    titles = distinct_titles((view.path, view.title) for view in views)
     files = [
         GeneratedFile(
             view.page,
-            note_template.render(note=view, page=view.page, report_page=REPORT_PAGE, notes_label=notes_label),
+            note_template.render(note=view, title=titles[view.path], page=view.page, report_page=REPORT_PAGE,
+                                 notes_label=notes_label),
         )
         for view in views
     ]

@@ -19,6 +19,7 @@ from .matrix import (
     find_subjects_in, matrix_exports, render_matrix_pages, subject_target,
 )
 from .merge import MergeResult, merge_report, render_merge_audit, render_topic_pages
+from .merge.render import notice_key
 from .model import Block, GeneratedFile, Note, Section, Source
 from .normalise import LIST_SEPARATOR, Finding, ListKinds, join_blocks
 from .pages import (
@@ -80,25 +81,20 @@ def note_annotations(contradictions: Sequence[Contradiction]) -> dict[Source, tu
     return {source: tuple(texts) for source, texts in sorted(by_source.items())}
 
 
-def _joined(*annotations: Mapping[Source, Sequence[str]]) -> dict[Source, tuple[str, ...]]:
-    """The annotations of each block from every source, in the order given, blocks in source order."""
-    joined: dict[Source, tuple[str, ...]] = {}
-    for found in annotations:
-        for source, texts in found.items():
-            joined[source] = (*joined.get(source, ()), *texts)
-    return dict(sorted(joined.items()))
-
-
-def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
-    """A note's normalised Markdown rebuilt from its sections, with warnings after the blocks they concern
-    and each inline footnote as a reference, its definition at the end."""
+def note_body(note: Note, annotations: Mapping[Source, Sequence[str]],
+              notices: Mapping[Source, Sequence[str]] = {}) -> str:
+    """A note's normalised Markdown rebuilt from its sections, with each inline footnote as a reference (its
+    definition at the end), the `annotations` (pointers) after the blocks they concern, and each of the
+    `notices` once on the page, after its block or, for a list item, after the list."""
     parts: list[str] = []
     inline: list[str] = []  # the definitions of its inline footnotes
     next_label = label_maker((defined_labels(note.markdown) | referenced_labels(note.markdown)).__contains__)
+    shown: set[tuple[str, str]] = set()
     for section in note.sections:
         if section.level > 1:
             parts.append(section.heading or f"{'#' * section.level} {md_text(section.title)}")
         group: list[Block] = []
+        pending: list[str] = []  # notices waiting for the end of their list
         loose = False  # Python-Markdown reads a list as loose from its first blank line on
         kinds = ListKinds()
         for block in section.blocks:
@@ -108,16 +104,28 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
                 block = replace(block, markdown=markdown)
                 inline += [definition for _, definition in found]
             is_item = block.kind == "list_item"
-            if kinds.starts_other(block):
+            other_kind = kinds.starts_other(block)
+            if pending and (other_kind or not (is_item or block.depth)):
+                if group:
+                    parts.append(join_blocks(tuple(group)))
+                    group = []
+                parts.extend(pending)
+                pending = []
+                loose = False
+            if other_kind:
                 if group:
                     parts.append(join_blocks(tuple(group)))
                     group = []
                 parts.append(LIST_SEPARATOR)
                 loose = False
             loose = loose and is_item
+            for notice in notices.get(block.source, ()):
+                if notice_key(notice) not in shown:
+                    shown.add(notice_key(notice))
+                    pending.append(notice.rstrip("\n"))
             if is_item and (warnings or loose):
                 if warnings:
-                    # Inside the item, so that the items after it stay in the same list and out of the warning.
+                    # Inside the item, so that the items after it stay in the same list and out of the pointer.
                     inside = "\n\n".join(indent(text, "    ") for text in warnings)
                     block = replace(block, markdown=f"{block.markdown}\n\n{inside}")
                 if group:
@@ -127,12 +135,14 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]]) -> str:
                 loose = True
                 continue
             group.append(block)
-            if warnings:
+            if warnings or pending and not (is_item or block.depth):
                 parts.append(join_blocks(tuple(group)))
                 parts.extend(warnings)
-                group = []
+                parts.extend(pending)
+                group, pending = [], []
         if group:
             parts.append(join_blocks(tuple(group)))
+        parts.extend(pending)
     return "\n\n".join(part for part in [*parts, *inline] if part.strip())
 
 
@@ -160,19 +170,27 @@ def matrix_mentions(result: MergeResult, subjects: dict[tuple[str, str], list[st
 def section_matrix_links(
     result: MergeResult, matrix: Matrix, subjects: dict[tuple[str, str], list[str]]
 ) -> dict[tuple[str, str], tuple[str, ...]]:
-    """A 'See in the matrix' line after each merged section that names services or layers."""
+    """One 'See in the matrix' line for each topic section that names services or layers, each target once,
+    after the last of the section's note headings (they are part of it)."""
     links: dict[tuple[str, str], tuple[str, ...]] = {}
     for page in result.pages:
+        groups: list[list] = []
         for section in page.sections:
-            if not section.blocks:
-                continue
-            targets = [subject_target(key, matrix) for key in subjects[(page.path, section.id)]]
-            if not targets:
+            if section.note is None or not groups:
+                groups.append([])
+            groups[-1].append(section)
+        for group in groups:
+            keys = dict.fromkeys(key for section in group if section.blocks
+                                 for key in subjects[(page.path, section.id)])
+            targets = dict.fromkeys(subject_target(key, matrix) for key in keys)
+            last = [section for section in group if section.blocks]
+            if not targets or not last:
                 continue
             items = " · ".join(
                 f"[{label}](page:{target}{'#' + anchor if anchor else ''})" for target, anchor, label in targets
             )
-            links[(page.path, section.id)] = (f'<small class="handbook-matrix-links">See in the matrix: {items}</small>',)
+            links[(page.path, last[-1].id)] = (
+                f'<small class="handbook-matrix-links">See in the matrix: {items}</small>',)
     return links
 
 
@@ -234,18 +252,20 @@ def render_site(state: BuildState) -> RenderedSite:
     all_sections: list[Section] = [section for note in notes for section in note.sections]
     contradictions = tuple(find_contradictions(all_blocks, matrix, sections=all_sections))
     titles = home_titles(result)
-    warnings = _joined(note_annotations(contradictions), merged_pointers(result, titles))
-    # A page without warnings, pointers or inline footnotes shows the normalised note as it is (test_render
+    notices = note_annotations(contradictions)
+    pointers = merged_pointers(result, titles)
+    # A page without notices, pointers or inline footnotes shows the normalised note as it is (test_render
     # holds the two equal).
-    rebuilt = {source.note for source in warnings} | {note.path for note in notes if "^[" in note.markdown}
+    rebuilt = {source.note for source in (*notices, *pointers)} | {note.path for note in notes if "^[" in note.markdown}
     views = [
         note_view(note, state.sizes[note.path], note_homes(note, result, titles),
-                  body=note_body(note, warnings) if note.path in rebuilt else None, addresses=result.addresses)
+                  body=note_body(note, pointers, notices) if note.path in rebuilt else None, addresses=result.addresses)
         for note in notes
     ]
     pages: list[GeneratedFile] = []
     subjects = section_subjects(result, matrix)
-    pages += render_topic_pages(result, warnings, section_matrix_links(result, matrix, subjects), templates_dir)
+    # A topic page shows the block a merged one joined, so the pointers to it would point at the page itself.
+    pages += render_topic_pages(result, notices, section_matrix_links(result, matrix, subjects), templates_dir)
     pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
     pages += render_note_pages(views, templates_dir, state.notes_label)
     assets = asset_addresses(notes)

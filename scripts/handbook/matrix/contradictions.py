@@ -9,10 +9,10 @@ from ..model import Block, Section, Source
 from ..pages import capped_rows
 from ..paths import NoteAddresses, rel_link
 from ..templating import id_code, source_link
-from .model import Matrix, Rule
+from .model import DEFAULT_NOTICE_KIND, NOTICE_KINDS, Matrix, Rule
 from .text import md_text, plain_text, shorten
 
-ADMONITION_TITLE = "Contradicts the responsibility matrix"
+ADMONITION_TITLE = NOTICE_KINDS[DEFAULT_NOTICE_KIND].title
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Contradiction:
     message: str
     page: str
     anchor: str | None
+    kind: str = DEFAULT_NOTICE_KIND  # a key of NOTICE_KINDS
 
 
 def _all_match(patterns, text: str) -> bool:
@@ -37,7 +38,7 @@ def _any_match(patterns, text: str) -> bool:
 
 def _found(rule: Rule, block: Block, claim: str) -> Contradiction:
     return Contradiction(rule=rule.id, source=block.source, claim=shorten(claim), message=rule.message,
-                         page=rule.page, anchor=rule.anchor)
+                         page=rule.page, anchor=rule.anchor, kind=rule.kind)
 
 
 def _block_hits(rule: Rule, copies: dict[tuple[str, str], list[Block]]) -> list[Contradiction]:
@@ -112,7 +113,8 @@ def find_contradictions(blocks: Iterable[Block], matrix: Matrix,
 
 
 def contradiction_admonition(c: Contradiction, from_page: str | None) -> str:
-    """The warning admonition placed after the block that makes the claim, linking to the matrix.
+    """The admonition placed after the block that makes the claim, typed and titled by the rule's kind, linking
+    to the matrix.
 
     With `from_page=None` the link is a `page:` target that the link pass resolves for whichever
     page the warning ends up on (the same claim can show on a topic page and on its note's page).
@@ -121,8 +123,9 @@ def contradiction_admonition(c: Contradiction, from_page: str | None) -> str:
         target = f"page:{c.page}" + (f"#{c.anchor}" if c.anchor else "")
     else:
         target = rel_link(from_page, c.page, c.anchor)
+    kind = NOTICE_KINDS[c.kind]
     return (
-        f'!!! warning "{ADMONITION_TITLE}"\n'
+        f'!!! {kind.admonition} "{kind.title}"\n'
         "\n"
         f"    {md_text(c.message)} [See the responsibility matrix]({target}).\n"
     )
@@ -137,7 +140,8 @@ def contradiction_report(contradictions: Sequence[Contradiction], from_page: str
 
     def row(c: Contradiction) -> str:
         target = rel_link(from_page, c.page, c.anchor)
-        return f"| {source_link(c.source, from_page, addresses)} | {id_code(c.rule)} | {md_text(c.claim)} | [{md_text(c.message)}]({target}) |"
+        return (f"| {source_link(c.source, from_page, addresses)} | {id_code(c.rule)} | {NOTICE_KINDS[c.kind].title} | "
+                f"{md_text(c.claim)} | [{md_text(c.message)}]({target}) |")
 
-    return "\n".join(["| Note | Rule | Claim | Matrix |", "| --- | --- | --- | --- |",
+    return "\n".join(["| Note | Rule | Notice | Claim | Matrix |", "| --- | --- | --- | --- | --- |",
                       *capped_rows(contradictions, row, limit)]) + "\n"

@@ -17,7 +17,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from ..datafile import Loc, YamlDocument, format_loc, format_value, load_model
 from ..load import DEFAULT_LIMITS, Limits
 from ..model import BuildError
-from .model import OWNERS, Category, Cell, DocSource, Layer, Matrix, Override, Rule, Service
+from .model import (
+    DEFAULT_NOTICE_KIND, NOTICE_KINDS, OWNERS, Category, Cell, DocSource, Layer, Matrix, Override, Rule, Service,
+)
 from .pages import OVERVIEW_PAGE, RESERVED_IDS, SERVICES_INDEX, WHO_OWNS_PAGE, category_page, service_page
 
 DATA_PREFIX = "data/matrix"
@@ -138,6 +140,7 @@ class RuleEntry(_Schema):
     patterns: list[str] = []
     absent: list[str] = []
     kinds: list[str] = []
+    kind: Id = DEFAULT_NOTICE_KIND
     message: Line
     link: LinkEntry
 
@@ -381,6 +384,8 @@ def load_rules(data_dir: Path, categories: tuple[Category, ...], layers: tuple[L
         if entry.scope == "section" and not entry.patterns and not entry.absent:
             raise _error(document, loc + ("absent",), "patterns or absent patterns for a section rule",
                          "neither")
+        if entry.kind not in NOTICE_KINDS:
+            raise _error(document, loc + ("kind",), _one_of(list(NOTICE_KINDS)), format_value(entry.kind))
         for k_index, kind_name in enumerate(entry.kinds):
             if kind_name not in _BLOCK_KINDS:
                 raise _error(document, loc + ("kinds", k_index), _one_of(list(_BLOCK_KINDS)), format_value(kind_name))
@@ -390,7 +395,7 @@ def load_rules(data_dir: Path, categories: tuple[Category, ...], layers: tuple[L
         }
         rules.append(Rule(id=entry.id, scope=entry.scope, heading=compiled["heading"], patterns=compiled["patterns"],
                           absent=compiled["absent"], kinds=tuple(entry.kinds), message=entry.message,
-                          page=page, anchor=anchor))
+                          page=page, anchor=anchor, kind=entry.kind))
     return tuple(rules)
 
 

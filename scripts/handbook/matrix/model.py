@@ -154,6 +154,29 @@ class Rule:
     message: str
     page: str
     anchor: str | None
+    kind: str = "contradiction"  # a key of NOTICE_KINDS: how the notice is labelled
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """What a rule's notice tells the reader, and the admonition that says it."""
+
+    id: str
+    admonition: str  # the admonition type (its colour and icon)
+    title: str
+    description: str
+
+
+# Declared once: a rule in contradictions.yml names one of these by id with `kind:`.
+NOTICE_KINDS = {kind.id: kind for kind in (
+    NoticeKind("contradiction", "warning", "Contradicts the responsibility matrix",
+               "the note claims something the matrix says otherwise"),
+    NoticeKind("omission", "info", "Not mentioned here",
+               "a list of duties leaves out one that the matrix gives the same owner"),
+    NoticeKind("outdated-term", "note", "Outdated term",
+               "the note uses a name AWS has retired; shown once per page"),
+)}
+DEFAULT_NOTICE_KIND = "contradiction"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from rapidfuzz.distance import Indel
 from .corpus import Corpus, Item
 from .dedupe import Canonicals, Cluster
 from .guards import Lexicon, fact_signature, guard_conflict
-from .result import MERGED, SHOWN, BlockFate, NoteAccount
+from .render import MISSING_IMAGE_REASON, only_missing_images
+from .result import LEFT_OUT, MERGED, SHOWN, BlockFate, NoteAccount
 from .settings import MIN_SENTENCE_WORDS, NEAR_DUPLICATE
 from .text import link_targets, sentences
 
@@ -93,7 +94,9 @@ def account_blocks(corpus: Corpus, canonical: Sequence[int], rule_of: Mapping[in
         twin = canonical[item.index]
         page, anchor = homes[twin]
         anchor = anchors.get(twin, anchor)
-        if twin == item.index:
+        if only_missing_images(item.block.markdown):  # the note's page shows it; other pages leave it out
+            fate = BlockFate(item.block.source, item.block.kind, LEFT_OUT, page, anchor, reason=MISSING_IMAGE_REASON)
+        elif twin == item.index:
             fate = BlockFate(item.block.source, item.block.kind, SHOWN, page, anchor)
         else:
             fate = BlockFate(item.block.source, item.block.kind, MERGED, page, anchor,

@@ -9,18 +9,24 @@ A note section placed under a topic title that does not name it keeps its headin
 of their own under that heading, nested under the heading of the note section it is part of when that one
 is shown in the same place. Blocks shown under the destination's own title (sections its title names, lead-ins,
 merged sections) come first, so that no note's heading ever stands above another note's text.
+
+Within each group the page reads as one document, not note after note (see `reading_order`): first the leads
+(paragraphs that define, or open a note's section), then the lists, then the details and examples; each part
+keeps the notes' order.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from ..model import record
-from .corpus import Corpus, Destination
+from .corpus import Corpus, Destination, TopicDestination
 from .dedupe import Canonicals, SectionDedup
 from .placement import Placement
 from .settings import ALIAS_PREFIX_RULE, INHERIT_RULE, KEYWORD_RULE
+from .text import plain
 
 
 @record
@@ -123,9 +129,101 @@ def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup,
             section = items[i].section
             home = moved.get(i) or placement.destinations[section_target.get(section, section)]
             emit(i, 0, leads[home])
-    return Layout({dest: (PlacedGroup(None, tuple(leads.get(dest, ()))),
-                          *(PlacedGroup(heading, tuple(blocks)) for heading, blocks in headed.get(dest, ())))
+    # A topic's page is written from many notes and is put in reading order; a note's own page keeps its order.
+    order = (lambda dest, blocks, closing=False: reading_order(corpus, blocks, closing)
+             if isinstance(dest, TopicDestination) else tuple(blocks))
+    return Layout({dest: (PlacedGroup(None, order(dest, leads.get(dest, ()), bool(headed.get(dest)))),
+                          *(PlacedGroup(heading, order(dest, blocks)) for heading, blocks in headed.get(dest, ())))
                    for dest in dest_sections})
+
+
+# The parts of a group, in the order a reader meets them.
+LEAD, LIST, DETAIL, CLOSING = range(4)
+
+# A sentence that says what something is: "X is a …", "X are the …", "X refers to …", "X means …", "… is known as
+# X", "X is defined as …". Said within its first words, so that a clause deep in a long sentence does not count.
+_DEFINES = re.compile(
+    r"^(?:\S+\s+){0,8}?(?:is|are)\s+(?:a|an|the|one of|known as|called|defined as|what)\b"
+    r"|^(?:\S+\s+){0,8}?(?:refers? to|means|describes)\b", re.IGNORECASE)
+
+
+_NUMBER = re.compile(r"^(\d{1,9})[.)]\s")
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+
+
+# A sentence anywhere in a paragraph that names the concept the paragraph introduces.
+_NAMES = re.compile(r"\b(?:is|are)\s+(?:known as|called|defined as)\b|\brefers? to\b", re.IGNORECASE)
+
+
+def is_lead(markdown: str, kind: str) -> bool:
+    """A paragraph that defines or introduces: its first sentence says what something is, or one of its
+    sentences names the concept ("This is known as …")."""
+    if kind != "paragraph":
+        return False
+    text = plain(markdown)
+    return bool(_DEFINES.search(_first_sentence(text)) or _NAMES.search(text))
+
+
+def _introduces_list(markdown: str, kind: str) -> bool:
+    """A paragraph that ends by announcing what follows ("… three types:")."""
+    return kind == "paragraph" and markdown.rstrip().rstrip("*_").endswith(":")
+
+
+def _units(corpus: Corpus, blocks: Sequence[PlacedBlock]) -> list[list[PlacedBlock]]:
+    """The group's blocks cut into the pieces that move together: a list (its items, what they hold, and the
+    paragraph that announces it), numbered steps with what stands between them, or a block outside a list."""
+    units: list[list[PlacedBlock]] = []
+    numbered: dict[int, int] = {}  # note -> the unit that holds its last numbered list
+    for placed in blocks:
+        item = corpus.items[placed.item]
+        number = _NUMBER.match(item.block.markdown) if item.block.kind == "list_item" and not placed.depth else None
+        if number and int(number.group(1)) > 1 and item.note in numbered:
+            # Numbered steps that go on after a picture or a remark: the steps and what stands between them
+            # are one piece.
+            start = numbered[item.note]
+            units[start:] = [[p for unit in units[start:] for p in unit] + [placed]]
+        elif units and (placed.depth > 0 or _same_list(corpus, units[-1], item)):
+            units[-1].append(placed)
+        else:
+            units.append([placed])
+        if number:
+            numbered[item.note] = len(units) - 1
+    return units
+
+
+def _same_list(corpus: Corpus, unit: Sequence[PlacedBlock], item) -> bool:
+    """An item that goes on the list (or the announcing paragraph) the unit holds."""
+    last, first = corpus.items[unit[-1].item], corpus.items[unit[0].item]
+    return item.block.kind == "list_item" and last.note == item.note and (
+        last.block.kind == "list_item" or unit[-1].depth > 0
+        or len(unit) == 1 and _introduces_list(first.block.markdown, first.block.kind))
+
+
+def _part(corpus: Corpus, unit: Sequence[PlacedBlock], last: bool, closing: bool) -> int:
+    kinds = [corpus.items[p.item].block.kind for p in unit]
+    first = corpus.items[unit[0].item].block
+    if "list_item" in kinds:
+        return LIST
+    if last and closing and _introduces_list(first.markdown, first.kind):
+        return CLOSING  # it announces the note headings after the group: it stays last
+    item = corpus.items[unit[0].item]
+    opens = corpus.sections[item.section].items[0] == item.index
+    return LEAD if is_lead(first.markdown, first.kind) or opens and first.kind == "paragraph" else DETAIL
+
+
+def reading_order(corpus: Corpus, blocks: Sequence[PlacedBlock], closing: bool = False) -> tuple[PlacedBlock, ...]:
+    """The group's blocks as one document: leads (paragraphs that say what something is, and the paragraph that
+    opens its note's section), then lists (with the paragraph that announces each), then details and examples
+    (other paragraphs, tables, code, quotes, images);
+    each part in the notes' order. With `closing` (headings follow the group), a last paragraph that announces
+    what follows stays last."""
+    units = _units(corpus, blocks)
+    parts = [_part(corpus, unit, n == len(units) - 1, closing) for n, unit in enumerate(units)]
+    order = sorted(range(len(units)), key=lambda n: (parts[n], n))
+    return tuple(placed for n in order for placed in units[n])
 
 
 def _parent_sections(corpus: Corpus) -> dict[int, int]:

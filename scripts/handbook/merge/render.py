@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from textwrap import indent
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from jinja2 import Template
+from markupsafe import escape
 
 from ..footnotes import (
     ESCAPED_DEFINITION, LITERAL_KINDS, defined_labels, escape_definitions, note_key, referenced_labels, relabel,
@@ -18,6 +20,7 @@ from ..inline_footnotes import as_references, label_maker
 from ..links import link_texts
 from ..model import GeneratedFile, Source
 from ..normalise import LIST_SEPARATOR, ListKinds
+from ..normalise.obsidian.embeds import MISSING_IMAGE_CLASS
 from ..pages import capped_rows
 from ..templating import TEMPLATES, count, id_code, list_text, make_env, md_cell, source_link
 from ..paths import OTHER_DIR, TOPICS_DIR, NoteAddresses, path_slug, reading_order, rel_link
@@ -133,25 +136,51 @@ class BlockView:
     starts_list: bool  # a list of its own starts here, after LIST_SEPARATOR
     blank_before: bool  # a blank line parts it from the block before (else it is the next item of a list)
     text: str  # the block's Markdown, indented to its list depth, with its anchor's attribute line
-    annotations: tuple[str, ...]  # warnings placed after it, inside it when it is a list item
-    ends_item: bool  # a list item with warnings or variants inside ends with a blank line
-    variants: str = ""  # the folded "Also written as" of a statement merged by meaning, indented like it
+    annotations: tuple[str, ...]  # notices placed after it: it ends a list or stands outside one
 
 
 @dataclass(frozen=True)
-class NoteLink:
-    """A note named on a page, and the relative link to the note's own page."""
+class SourceNote:
+    """A note in a page's source list: its number (what the blocks' markers show), title, link and anchor."""
 
+    number: int
     title: str
     link: str
+    anchor: str
+
+
+# The page's source list and its entries; prefixed so that no section of a note (one titled "Sources") takes them.
+SOURCES_ANCHOR = "handbook-sources"
+
+
+def source_anchor(number: int) -> str:
+    """The anchor of a page's source list entry."""
+    return f"{SOURCES_ANCHOR}-{number}"
 
 
 @dataclass(frozen=True)
-class Credit:
-    """The notes a section's Sources line names, and those it folds away (see SOURCES_SHOWN)."""
+class SourceList:
+    """A page's source notes (paths), numbered in the order its blocks first cite them."""
 
-    shown: tuple[NoteLink, ...]
-    folded: tuple[NoteLink, ...] = ()
+    paths: tuple[str, ...]
+    notes: tuple[SourceNote, ...]
+
+    @staticmethod
+    def of(notes: Sequence[str], page: str, titles: Mapping[str, str],
+           addresses: NoteAddresses = NoteAddresses()) -> SourceList:
+        """The list of `notes` (in citing order, repeats ignored), linking from `page` to each note's page."""
+        ordered = tuple(dict.fromkeys(notes))
+        return SourceList(ordered, tuple(SourceNote(number, titles.get(note, note), rel_link(page, addresses.page(note)),
+                                                    source_anchor(number))
+                                         for number, note in enumerate(ordered, 1)))
+
+    def marker(self, notes: Sequence[str]) -> str:
+        """The superscript numbers that link a block to its notes in the list, each named in full for a screen
+        reader and a tooltip; empty when the list holds none of them."""
+        entries = [self.notes[self.paths.index(n)] for n in dict.fromkeys(notes) if n in self.paths]
+        links = [f'<a href="#{e.anchor}" title="{escape(e.title)}" aria-label="Source {e.number}: '
+                 f'{escape(e.title)}">{e.number}</a>' for e in entries]
+        return f'<sup class="handbook-source">{",".join(links)}</sup>' if links else ""
 
 
 @dataclass(frozen=True)
@@ -163,8 +192,7 @@ class SectionView:
     title: str
     anchor: str
     blocks: tuple[BlockView, ...]
-    footer: tuple[str, ...]  # Markdown placed after the blocks, before the Sources line
-    credit: Credit | None
+    footer: tuple[str, ...]  # Markdown placed after the blocks (the section's matrix links)
 
 
 @dataclass(frozen=True)
@@ -177,6 +205,7 @@ class TopicPageView:
     summary: str
     sections: tuple[SectionView, ...]
     borrowed: tuple[str, ...]  # footnote definitions whose blocks are on other pages
+    sources: tuple[SourceNote, ...] = ()  # the notes its blocks' markers number, for its source list
 
 
 @dataclass(frozen=True)
@@ -189,6 +218,7 @@ class OtherPageView:
     note_link: str
     sections: tuple[SectionView, ...]
     borrowed: tuple[str, ...]
+    sources: tuple[SourceNote, ...] = ()
 
 
 TOPIC_TEMPLATE = "topics/topic.md.j2"
@@ -197,6 +227,59 @@ MACROS_TEMPLATE = "topics/_macros.md.j2"
 TOPICS_INDEX_TEMPLATE = "topics/index.md.j2"
 OTHER_INDEX_TEMPLATE = "topics/other-index.md.j2"
 NAV_TEMPLATE = "topics/SUMMARY.md.j2"
+# The titles of the two index pages, which their navigation entries and the site's tabs (docs/SUMMARY.md) repeat.
+TOPICS_INDEX_TITLE = "Handbook"
+OTHER_INDEX_TITLE = "More notes"
+
+
+# The box the normaliser writes for an embedded image that is not in the vault. The note's own page shows it;
+# a topic or other page leaves it out (the build report lists the image among the note's repairs).
+_MISSING_IMAGE = re.compile(r"[ \t]*\*Image not available: (?:[^*\\\n]|\\.)*\*\{ \." + MISSING_IMAGE_CLASS + r" \}")
+
+
+MISSING_IMAGE_REASON = "missing image: the note's page shows where it was; the build report lists it"
+
+
+def only_missing_images(markdown: str) -> bool:
+    """A block that holds nothing but missing-image boxes."""
+    return bool(_MISSING_IMAGE.search(markdown)) and not _MISSING_IMAGE.sub("", markdown).strip()
+
+
+def without_missing_images(markdown: str) -> str:
+    """The block's Markdown without its missing-image boxes."""
+    return _MISSING_IMAGE.sub("", markdown).rstrip() if _MISSING_IMAGE.search(markdown) else markdown
+
+
+_LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def notice_key(notice: str) -> tuple[str, str]:
+    """What makes two notices the same claim on one page: their first line (kind and title) and the place they
+    point to (the matrix entry that says otherwise), whatever their wording."""
+    targets = _LINK_TARGET.findall(notice)
+    return notice.lstrip().split("\n", 1)[0], targets[-1] if targets else notice
+
+
+def _in_list(merged: MergedBlock) -> bool:
+    """A list item, or a piece of one (a paragraph, table or list nested in an item)."""
+    return merged.block.kind == "list_item" or merged.depth > 0
+
+
+# Kinds whose first paragraph is running text that a marker can end; a marker after a table's last row or a
+# code fence's closing line would be read into the table or out of the block.
+_MARKED_INLINE = frozenset({"paragraph", "list_item"})
+_NOT_RUNNING_TEXT = re.compile(r"^\s*(?:[|`~]|\$\$|<|\{:|\*\[|\[\^[^\]]*\]:)", re.M)
+
+
+def with_marker(markdown: str, kind: str, marker: str) -> str:
+    """The block's Markdown with its source marker: at the end of its first paragraph when that is running
+    text, else as a paragraph of its own after the block."""
+    if not marker:
+        return markdown
+    first, sep, rest = markdown.partition("\n\n")
+    if kind in _MARKED_INLINE and not _NOT_RUNNING_TEXT.search(first) and not first.rstrip().endswith("  "):
+        return f"{first.rstrip()}\u00a0{marker}{sep}{rest}"  # no break: the number stays with the last word
+    return f"{markdown}\n\n{marker}"
 
 
 # The other wordings of a statement merged by meaning fold under it, closed, each crediting its note.
@@ -219,13 +302,23 @@ def variants_markdown(variants: Sequence[tuple[Source, str]], page: str, titles:
 
 def _block_views(
     blocks: Sequence[MergedBlock], annotations: Mapping[Source, Sequence[str]], texts: Mapping[Source, str] = {},
+    shown: set[tuple[str, str]] | None = None, sources: SourceList | None = None, own: str | None = None,
     page: str = "", titles: Mapping[str, str] = {}, addresses: NoteAddresses = NoteAddresses(),
 ) -> tuple[BlockView, ...]:
+    """The blocks as the page lays them out, each with the marker of its notes in `sources`; a notice in
+    `annotations` follows the list its block is part of (never inside an item), and one whose claim is already
+    in `shown` (earlier on the page, see notice_key) is not repeated."""
+    shown = set() if shown is None else shown
+    blocks = [merged for merged in blocks if not only_missing_images(merged.block.markdown)]
+    previous_text = ""
     views: list[BlockView] = []
     previous: MergedBlock | None = None
     kinds = ListKinds()
     chunk_depth = 0  # the depth of the first block after the last blank line
-    for merged in blocks:
+    notices: list[list[str]] = []  # each block's notices not shown before on the page
+    parent_notes: dict[int, list[str]] = {}  # depth -> the notes of the last block at that depth
+    starts = [False] * len(blocks)
+    for index, merged in enumerate(blocks):
         is_item = merged.block.kind == "list_item"
         other_kind = kinds.starts_other(merged.block)
         starts_list = blank_before = False
@@ -238,41 +331,54 @@ def _block_views(
             # Nor may an item follow a piece indented under the item before (a paragraph after a nested
             # list) without one: Python-Markdown would read it into that piece, one level in.
             blank_before = not starts_list and (not (is_item and previous.block.kind == "list_item")
-                                                or "\n\n" in previous.block.markdown or merged.depth < chunk_depth)
+                                                or "\n\n" in previous_text or merged.depth < chunk_depth)
+        starts[index] = starts_list
         if previous is None or starts_list or blank_before:
             chunk_depth = merged.depth
-        text = texts.get(merged.block.source, merged.block.markdown)
+        text = without_missing_images(texts.get(merged.block.source, merged.block.markdown))
+        notes = [source.note for source in merged.sources]
+        # A nested piece that its item's notes said too is credited by the item's marker.
+        if sources is not None and notes != [own] and not (merged.depth and notes == parent_notes.get(merged.depth - 1)):
+            text = with_marker(text, merged.block.kind, sources.marker(notes))
+        parent_notes[merged.depth] = notes
+        variants = variants_markdown(merged.variants, page, titles, addresses)
+        if variants:  # folded under the statement, inside it when it is a list item
+            # _indent lines an item's further lines up with its text, two columns in: two more make the four
+            # that put the fold inside the item.
+            text += "\n\n" + (indent(variants, "  ") if is_item else variants)
+        previous_text = text
         if merged.anchor:  # an attribute line ends the paragraph and gives it (or its list item) the id
             text += f"\n{{: #{merged.anchor} }}"
-        warnings = dict.fromkeys(w for source in merged.sources for w in annotations.get(source, ()))
-        variants = variants_markdown(merged.variants, page, titles, addresses)
-        views.append(BlockView(
-            starts_list, blank_before, _indent(text, merged.depth),
-            tuple(_indent(w, merged.depth + 1) if is_item else w for w in warnings),
-            bool(warnings or variants) and is_item,
-            _indent(variants, merged.depth + 1 if is_item else merged.depth) if variants else "",
-        ))
+        notices.append([])
+        for notice in dict.fromkeys(w for source in merged.sources for w in annotations.get(source, ())):
+            if notice_key(notice) not in shown:
+                shown.add(notice_key(notice))
+                notices[-1].append(notice)
+        views.append(BlockView(starts_list, blank_before, _indent(text, merged.depth), ()))
         previous = merged
+    # A notice waits for the end of its block's list: after an item it would split the list, inside one it
+    # would read as part of the item.
+    pending: list[str] = []
+    for index, merged in enumerate(blocks):
+        pending += notices[index]
+        following = index + 1 < len(blocks) and blocks[index + 1]
+        announces = merged.block.kind == "paragraph" and merged.block.markdown.rstrip().endswith(":")
+        list_goes_on = following and (_in_list(merged) or announces) and _in_list(following) and not starts[index + 1]
+        if pending and not list_goes_on:
+            views[index] = replace(views[index], annotations=tuple(pending))
+            pending = []
     return tuple(views)
 
 
-# A section merged from more notes than this names that many on its Sources line and folds the rest away.
-SOURCES_SHOWN = 8
-
-
-def _credit(section: MergedSection, page: str, titles: Mapping[str, str], addresses: NoteAddresses) -> Credit:
-    links = tuple(NoteLink(titles.get(n, n), rel_link(page, addresses.page(n))) for n in section.sources)
-    return Credit(links[:SOURCES_SHOWN], links[SOURCES_SHOWN:])
-
-
 def _section_view(
-    section: MergedSection, page: str, titles: Mapping[str, str], annotations: Mapping[Source, Sequence[str]],
-    heading: bool = True, footer: Sequence[str] = (), texts: Mapping[Source, str] = {}, credit: bool = True,
+    section: MergedSection, annotations: Mapping[Source, Sequence[str]], heading: bool = True,
+    footer: Sequence[str] = (), texts: Mapping[Source, str] = {}, shown: set[tuple[str, str]] | None = None,
+    sources: SourceList | None = None, own: str | None = None, page: str = "", titles: Mapping[str, str] = {},
     addresses: NoteAddresses = NoteAddresses(),
 ) -> SectionView:
     return SectionView(heading, section.level, section.title, section.id,
-                       _block_views(section.blocks, annotations, texts, page, titles, addresses), tuple(footer),
-                       _credit(section, page, titles, addresses) if credit and section.blocks else None)
+                       _block_views(section.blocks, annotations, texts, shown, sources, own, page, titles, addresses),
+                       tuple(footer))
 
 
 def _page_text(template: Template, **values: object) -> str:
@@ -283,12 +389,13 @@ def _page_text(template: Template, **values: object) -> str:
 
 
 def _section_markdown(
-    section: MergedSection, page: str, titles, annotations, heading: bool = True, footer: Sequence[str] = (),
-    texts: Mapping[Source, str] = {}, credit: bool = True, templates_dir: Path = TEMPLATES,
+    section: MergedSection, annotations: Mapping[Source, Sequence[str]] = {}, heading: bool = True,
+    footer: Sequence[str] = (), texts: Mapping[Source, str] = {}, sources: SourceList | None = None,
+    templates_dir: Path = TEMPLATES,
 ) -> list[str]:
     """The lines of one section as a page shows it."""
     macros = make_env(templates_dir).get_template(MACROS_TEMPLATE).module
-    view = _section_view(section, page, titles, annotations, heading, footer, texts, credit)
+    view = _section_view(section, annotations, heading, footer, texts, sources=sources)
     return str(macros.sections((view,), LIST_SEPARATOR)).split("\n")[:-1]  # the macro ends every line it writes
 
 
@@ -298,16 +405,23 @@ def topic_page_view(
     annotations: Mapping[Source, Sequence[str]] = {},
     footers: Mapping[tuple[str, str], Sequence[str]] = {},
 ) -> TopicPageView:
-    """What one topic page shows: title, summary, sections with stable anchors and a Sources line after each.
+    """What one topic page shows: title, summary, sections with stable anchors, each block marked with the
+    numbers of its notes in the source list at the end of the page (when the page has more than one).
 
-    `footers[(page path, section id)]` are Markdown lines placed after a section's blocks, before its Sources.
+    `footers[(page path, section id)]` are Markdown lines placed after a section's blocks.
     """
-    footnotes = page_footnotes([block for section in page.sections for block in section.blocks], result.footnotes)
-    sections = tuple(_section_view(section, page.path, result.titles, annotations,
-                                   footer=footers.get((page.path, section.id), ()), texts=footnotes.texts,
-                                   addresses=result.addresses)
+    blocks = [block for section in page.sections for block in section.blocks]
+    footnotes = page_footnotes(blocks, result.footnotes)
+    sources = SourceList.of([s.note for block in blocks if not only_missing_images(block.block.markdown)
+                             for s in block.sources], page.path, result.titles, result.addresses)
+    shown: set[tuple[str, str]] = set()
+    # A page from one note needs no numbers: its source list names the note.
+    marking = sources if len(sources.notes) > 1 else None
+    sections = tuple(_section_view(section, annotations, footer=footers.get((page.path, section.id), ()),
+                                   texts=footnotes.texts, shown=shown, sources=marking, page=page.path,
+                                   titles=result.titles, addresses=result.addresses)
                      for section in page.sections)
-    return TopicPageView(page.title, page.id, page.tags, page.summary, sections, footnotes.borrowed)
+    return TopicPageView(page.title, page.id, page.tags, page.summary, sections, footnotes.borrowed, sources.notes)
 
 
 def other_page_view(
@@ -316,14 +430,20 @@ def other_page_view(
     """What the page of one note's text outside the topics shows: the note's sections, deduplicated, under its title."""
     first = page.sections[0] if page.sections else None
     anchor = first.id if first is not None and first.level == 1 else path_slug(page.title)
-    footnotes = page_footnotes([block for section in page.sections for block in section.blocks], result.footnotes)
-    # The page names its note at the top; a section credits notes only when others said it too.
-    sections = tuple(_section_view(section, page.path, result.titles, annotations, heading=section.level != 1,
-                                   texts=footnotes.texts, credit=tuple(section.sources) != (page.note,),
-                                   addresses=result.addresses)
+    blocks = [block for section in page.sections for block in section.blocks]
+    footnotes = page_footnotes(blocks, result.footnotes)
+    # The page names its note at the top; a block is marked only when other notes said it too.
+    shared = [block for block in blocks if {s.note for s in block.sources} != {page.note}
+              and not only_missing_images(block.block.markdown)]
+    sources = SourceList.of([s.note for block in shared for s in block.sources], page.path, result.titles,
+                            result.addresses)
+    shown: set[tuple[str, str]] = set()
+    sections = tuple(_section_view(section, annotations, heading=section.level != 1, texts=footnotes.texts,
+                                   shown=shown, sources=sources if shared else None, own=page.note, page=page.path,
+                                   titles=result.titles, addresses=result.addresses)
                      for section in page.sections)
     return OtherPageView(page.title, anchor, page.tags, rel_link(page.path, result.addresses.page(page.note)), sections,
-                         footnotes.borrowed)
+                         footnotes.borrowed, sources.notes if shared else ())
 
 
 def render_topic_page(
@@ -388,6 +508,11 @@ def _other_entries(pages: Sequence[OtherPage]) -> tuple[NavEntry, ...]:
     return tuple(entries)
 
 
+def published_topics(result: MergeResult) -> tuple[TopicPage, ...]:
+    """The topic pages that have something to show: a topic no note covers gets no page, no index or nav entry."""
+    return tuple(page for page in result.pages if page.sections)
+
+
 def render_topic_pages(
     result: MergeResult,
     annotations: Mapping[Source, Sequence[str]] = {},
@@ -398,23 +523,26 @@ def render_topic_pages(
     env = make_env(templates_dir)
     topic_template, other_template = env.get_template(TOPIC_TEMPLATE), env.get_template(OTHER_TEMPLATE)
     nav_template = env.get_template(NAV_TEMPLATE)
+    pages = published_topics(result)
     files = [GeneratedFile(page.path,
                            _page_text(topic_template, page=topic_page_view(page, result, annotations, footers)))
-             for page in result.pages]
+             for page in pages]
     files.append(GeneratedFile(f"{TOPICS_DIR}/index.md", _page_text(
-        env.get_template(TOPICS_INDEX_TEMPLATE), topics=tuple(map(_topic_entry, result.pages)))))
+        env.get_template(TOPICS_INDEX_TEMPLATE), topics=tuple(map(_topic_entry, pages)), index_title=TOPICS_INDEX_TITLE)))
+    # The other notes are a part of the handbook's navigation only when there are some.
+    more = [NavEntry(OTHER_INDEX_TITLE, posixpath.relpath(OTHER_DIR, TOPICS_DIR) + "/", 0)] if result.other_pages else []
     files.append(GeneratedFile(f"{TOPICS_DIR}/SUMMARY.md", nav_template.render(
-        banner=GENERATED_BANNER, index_title="Handbook topics",
-        entries=[NavEntry(p.title, posixpath.basename(p.path), 0) for p in result.pages])))
+        banner=GENERATED_BANNER, index_title=TOPICS_INDEX_TITLE,
+        entries=[*(NavEntry(p.title, posixpath.basename(p.path), 0) for p in pages), *more])))
 
     other_pages = sorted(result.other_pages, key=lambda p: reading_order(p.note))
     files += [GeneratedFile(page.path, _page_text(other_template, page=other_page_view(page, result, annotations)))
               for page in other_pages]
     entries = _other_entries(other_pages)
     files.append(GeneratedFile(f"{OTHER_DIR}/index.md", _page_text(env.get_template(OTHER_INDEX_TEMPLATE),
-                                                                   entries=entries)))
+                                                                   entries=entries, index_title=OTHER_INDEX_TITLE)))
     files.append(GeneratedFile(f"{OTHER_DIR}/SUMMARY.md", nav_template.render(
-        banner=GENERATED_BANNER, index_title="Other notes", entries=entries)))
+        banner=GENERATED_BANNER, index_title=OTHER_INDEX_TITLE, entries=entries)))
     return files
 
 

@@ -123,19 +123,22 @@ class MergeCounts:
 
 SHOWN = "shown"
 MERGED = "merged"
+LEFT_OUT = "left out"
 
 
 @record
 class BlockFate:
-    """What became of one input block: where it is shown, or the twin it merged into (and where that is)."""
+    """What became of one input block: where it is shown, the twin it merged into (and where that is), or why
+    it is left out of the page its section went to (its note's own page still shows it)."""
 
     source: Source
     kind: str
-    status: str  # SHOWN | MERGED
+    status: str  # SHOWN | MERGED | LEFT_OUT
     page: str  # the page that shows it or its twin
     anchor: str  # the section (or block) anchor there
     twin: Source | None = None  # the kept block, for a merged one
     rule: str | None = None  # the rule that merged it
+    reason: str | None = None  # why it is left out, for a LEFT_OUT one
 
 
 @record
@@ -154,6 +157,11 @@ class NoteAccount:
     def merged(self) -> int:
         """Blocks merged into a kept twin."""
         return sum(1 for fate in self.blocks if fate.status == MERGED)
+
+    @property
+    def left_out(self) -> int:
+        """Blocks left out of the page their section went to."""
+        return sum(1 for fate in self.blocks if fate.status == LEFT_OUT)
 
 
 @dataclass(frozen=True)
