@@ -30,6 +30,7 @@ from .search import add_search_keywords
 from .site import build_site
 from .templating import count, template_errors
 from .urlcheck import check_site_urls
+from .words import vocabulary
 from .write import sync_generated
 
 log = logging.getLogger("handbook")
@@ -84,7 +85,7 @@ class Normalised:
 def normalise(loaded: Loaded, data_dir: Path, limits: Limits, progress: Progress) -> Normalised:
     """Repair every note; leave out the ones marked not to be published."""
     folder = loaded.folder
-    context = load_context(data_dir, folder.other_files, limits)
+    context = load_context(data_dir, folder.other_files, limits, vocabulary(raw.text for raw in folder.notes))
     workers = worker_count(len(folder.notes))
     log.info("normalise: %d notes in %s", len(folder.notes), count(workers, "process", "processes"))
     notes: list[Note] = []

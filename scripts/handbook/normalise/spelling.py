@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Iterable, Mapping
+
+from ..words import english_dictionary, is_vault_vocabulary
+from .language import ENGLISH, language_of, line_reads_as_english
 from .registry import RepairRule, SERVICE_NAME, SPELLING, SPELLING_DICTIONARY
 
 WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w'’])")
@@ -48,11 +51,16 @@ Changed = Callable[[int, RepairRule, str, str], None]  # (offset, rule, before, 
 # Spanish or Hinglish notes, "doble" and "woh" are words, not misspellings of "double" and "who".
 NOTE_MIN_WORDS = 20  # fewer words of prose say too little about a note's language
 ENGLISH_MIN_SHARE = 0.5  # terse English notes still have most of their words in the word list
+ENGLISH_SURE_SHARE = 0.8  # a note this full of English words is English whatever the language model says
 NOTE_SAMPLE = 2_000  # characters a note is judged on: its opening tells its language as well as the whole
 # What is not prose: fenced code, code spans, link targets, HTML tags and attribute lists.
 _NOT_PROSE = re.compile(
     r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1|`[^`\n]*`|\]\([^)\n]*\)|<[^<>\n]*>|\{[^{}\n]*\}", re.S | re.M)
 _ABBREVIATION_WORD, _ENGLISH_WORD, _OTHER_WORD = 0, 1, 2
+# A word joined to another by one of these (add-ons, re:Inforce, e-mail, S3/Glacier, file.txt, user@host) is part
+# of a longer word or a name, which a fix for the word alone would break.
+_JOINERS = frozenset("-:/.@_+=~\\")
+_URL = re.compile(r"(?:[A-Za-z][\w+.-]*://|www\.)\S+", re.I)
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,8 +79,12 @@ def english_words() -> frozenset[str]:
 class Speller:
     """Fixes misspellings in prose, reviewed corrections first, then the general dictionary."""
 
-    def __init__(self, corrections: Iterable[Correction], general: Mapping[str, str], keep: Iterable[str]):
+    def __init__(self, corrections: Iterable[Correction], general: Mapping[str, str], keep: Iterable[str],
+                 vocabulary: Mapping[str, int] | None = None):
         corrections = tuple(corrections)
+        # The vault's own words and how often it uses them (words.vocabulary): never "fixed".
+        self.vocabulary: Mapping[str, int] = vocabulary or {}
+        self.protected: frozenset[str] = frozenset()  # folded words no fix may change (the words of AWS names)
         self.words_exact: dict[str, Correction] = {}
         self.words_folded: dict[str, Correction] = {}
         phrases: dict[str, Correction] = {}
@@ -109,7 +121,8 @@ class Speller:
         return other
 
     def note_reads_as_english(self, markdown: str) -> bool:
-        """Whether a note's prose reads as English, or is too short to tell; a misspelling counts as English.
+        """Whether a note's prose reads as English, or is too short to tell: most of its words are English (a
+        misspelling counts as English) and the language model agrees, unless nearly all of them are.
 
         An all-capital word is an abbreviation (AS, VPC), which says nothing of the language around it.
         """
@@ -117,7 +130,8 @@ class Speller:
         if len(kinds) > WORD_MEMO_LIMIT:
             kinds.clear()
         counted = english = 0
-        for word in WORD.findall(_NOT_PROSE.sub(" ", markdown[:NOTE_SAMPLE])):
+        prose = _NOT_PROSE.sub(" ", markdown[:NOTE_SAMPLE])
+        for word in WORD.findall(prose):
             kind = kinds.get(word)
             if kind is None:
                 folded = word.lower()
@@ -126,7 +140,10 @@ class Speller:
             if kind != _ABBREVIATION_WORD:
                 counted += 1
                 english += kind == _ENGLISH_WORD
-        return counted < NOTE_MIN_WORDS or english >= ENGLISH_MIN_SHARE * counted
+        if counted < NOTE_MIN_WORDS:
+            return True
+        return english >= ENGLISH_SURE_SHARE * counted or (
+            english >= ENGLISH_MIN_SHARE * counted and language_of(prose) == ENGLISH)
 
     @property
     def general(self) -> dict[str, str]:
@@ -141,6 +158,7 @@ class Speller:
         self._memo: dict[str, tuple[str, RepairRule] | None] = {}
         self._hits: set[str] = set()
         self._word_kinds: dict[str, int] = {}  # word as written -> what it says of its span's language
+        self._line_english: dict[str, bool] = {}  # line -> whether it reads as English
 
     def lookup(self, word: str) -> Correction | None:
         """The correction for one word, if any."""
@@ -158,12 +176,19 @@ class Speller:
         return None
 
     def _resolve(self, found: str) -> tuple[str, RepairRule] | None:
-        """The fix and repair rule for one word as written, or None when it stays."""
+        """The fix and repair rule for one word as written, or None when it stays.
+
+        A word of an AWS name or of the vault's own vocabulary stays; so does a dictionary word, unless the team's
+        corrections name it (they are reviewed: "tat" in these notes means "that").
+        """
         entry = self.lookup(found)
         if entry is None:
             return None
         right = entry.right if entry.exact else match_case(found, entry.right)
-        if right == found:
+        folded = found.casefold().replace("’", "'")
+        if right == found or folded in self.protected or is_vault_vocabulary(folded, right, self.vocabulary):
+            return None
+        if entry.source == "dictionary" and folded in english_dictionary():
             return None
         return right, SPELLING if entry.source == "corrections" else SPELLING_DICTIONARY
 
@@ -189,6 +214,14 @@ class Speller:
             return text
         return WORD.sub(lambda m: self._word(m, changed), text)
 
+    def _line_is_english(self, line: str) -> bool:
+        known = self._line_english.get(line)
+        if known is None:
+            if len(self._line_english) > WORD_MEMO_LIMIT:
+                self._line_english.clear()
+            known = self._line_english[line] = line_reads_as_english(line, self.protected)
+        return known
+
     def _phrase(self, match: re.Match[str], changed: Changed) -> str:
         found = match.group(0)
         entry = self.phrases.get(_collapse(found).lower())
@@ -201,10 +234,36 @@ class Speller:
     def _word(self, match: re.Match[str], changed: Changed) -> str:
         found = match.group(0)
         fix = self._memo[found] if found in self._memo else self._resolve(found)
-        if fix is None:
+        if fix is None or _joined(match) or _in_url(match):
+            return found
+        if fix[1] is SPELLING_DICTIONARY and not self._line_is_english(_line_at(match.string, match.start())):
             return found
         changed(match.start(), fix[1], found, fix[0])
         return fix[0]
+
+
+def _joined(match: re.Match[str]) -> bool:
+    """Whether the word is joined to another word (add-ons, re:Inforce, e-mail), so part of a longer one."""
+    text, start, end = match.string, match.start(), match.end()
+    # Any mark but a space beyond the joiner joins: "(IAM):word" is as joined as "IAM:word", which a repair of the
+    # name before it can turn it into.
+    before = start >= 2 and text[start - 1] in _JOINERS and not text[start - 2].isspace()
+    after = end + 1 < len(text) and text[end] in _JOINERS and not text[end + 1].isspace()
+    return before or after
+
+
+def _in_url(match: re.Match[str]) -> bool:
+    """Whether the word is part of a web address written as text."""
+    text, start = match.string, match.start()
+    line_end = text.find("\n", start)
+    urls = _URL.finditer(text, text.rfind("\n", 0, start) + 1, line_end if line_end >= 0 else len(text))
+    return any(url.start() <= start < url.end() for url in urls)
+
+
+def _line_at(text: str, offset: int) -> str:
+    """The line of the text that holds `offset`."""
+    end = text.find("\n", offset)
+    return text[text.rfind("\n", 0, offset) + 1:end if end >= 0 else len(text)]
 
 
 @functools.lru_cache(maxsize=1)
