@@ -53,7 +53,8 @@ class Loaded:
             (log.warning if skipped.warning else log.info)(
                 "%s/%s: skipped: %s; not read", self.shown, skipped.path, skipped.reason)
         for hidden in folder.hidden:
-            log.info("load: skipped %s (%s): hidden, not published", hidden.path, count(hidden.notes, "note"))
+            log.info("load: skipped %s (%s): %s, not published", hidden.path, count(hidden.notes, "note"),
+                     hidden.reason)
         if folder.hidden:
             log.info("load: %d hidden notes skipped in all", sum(h.notes for h in folder.hidden))
 
