@@ -60,6 +60,7 @@ _ABBREVIATION_WORD, _ENGLISH_WORD, _OTHER_WORD = 0, 1, 2
 # A word joined to another by one of these (add-ons, re:Inforce, e-mail, S3/Glacier, file.txt, user@host) is part
 # of a longer word or a name, which a fix for the word alone would break.
 _JOINERS = frozenset("-:/.@_+=~\\")
+_LEADS_TO = re.compile(r"[ \t]*(?:-+>|=+>|→|\bto\b|\binto\b)[ \t]*", re.I)
 _URL = re.compile(r"(?:[A-Za-z][\w+.-]*://|www\.)\S+", re.I)
 
 
@@ -236,7 +237,11 @@ class Speller:
         fix = self._memo[found] if found in self._memo else self._resolve(found)
         if fix is None or _joined(match) or _in_url(match):
             return found
-        if fix[1] is SPELLING_DICTIONARY and not self._line_is_english(_line_at(match.string, match.start())):
+        line = _line_at(match.string, match.start())
+        if fix[1] is SPELLING_DICTIONARY and not self._line_is_english(line):
+            return found
+        # A misspelling that leads to its fix (`aquire -> acquire`, "absense to absence") is shown on purpose.
+        if _leads_to(match.string, match.end(), fix[0]):
             return found
         changed(match.start(), fix[1], found, fix[0])
         return fix[0]
@@ -244,12 +249,24 @@ class Speller:
 
 def _joined(match: re.Match[str]) -> bool:
     """Whether the word is joined to another word (add-ons, re:Inforce, e-mail), so part of a longer one."""
-    text, start, end = match.string, match.start(), match.end()
-    # Any mark but a space beyond the joiner joins: "(IAM):word" is as joined as "IAM:word", which a repair of the
-    # name before it can turn it into.
+    return _joined_at(match.string, match.start(), match.end())
+
+
+def _joined_at(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is joined to a word before or after it by a joiner (add-ons, re:Inforce).
+
+    Before it, any mark but a space beyond the joiner joins: "(IAM):word" is as joined as "IAM:word", which a
+    repair of the name before it can turn it into. After it, only a letter or digit does: "RedShift.." ends a
+    sentence."""
     before = start >= 2 and text[start - 1] in _JOINERS and not text[start - 2].isspace()
-    after = end + 1 < len(text) and text[end] in _JOINERS and not text[end + 1].isspace()
+    after = end + 1 < len(text) and text[end] in _JOINERS and text[end + 1].isalnum()
     return before or after
+
+
+def _leads_to(text: str, end: int, fix: str) -> bool:
+    """Whether an arrow or "to" after a word leads to its fix (`aquire -> acquire`)."""
+    arrow = _LEADS_TO.match(text, end)
+    return bool(arrow) and text[arrow.end():arrow.end() + len(fix)].casefold() == fix.casefold()
 
 
 def _in_url(match: re.Match[str]) -> bool:
@@ -324,6 +341,8 @@ class NameCanon:
         if entry is None or (entry.case_sensitive and name_text not in self.exact_forms):
             # The prefix may have made a case-sensitive form fail; keep the text as it is.
             return found
+        if _written_as_is(match, name_text):
+            return found
         canonical = entry.canonical
         prefix = match.group("prefix") or ""
         if prefix and not _AFFIX.match(canonical):
@@ -334,6 +353,9 @@ class NameCanon:
         if suffix:
             if own_abbreviation != _AFFIX.sub("", match.group("abbr").strip()).lower():
                 canonical += suffix
+        elif own and _bracketed_after(match.string, match.end(), own_abbreviation):
+            # `AWS Key Management Service [AWS KMS]`: the abbreviation is already there, in other brackets.
+            canonical = canonical[:own.start()].rstrip()
         elif own and match.string[match.end():match.end() + 1] == ")":
             before = _ABBREVIATION_BEFORE.search(match.string, 0, match.start())
             if before and before.group(1).lower() == own_abbreviation:
@@ -343,3 +365,25 @@ class NameCanon:
             return found
         changed(match.start(), SERVICE_NAME, found, canonical)
         return canonical
+
+
+_BRACKETED = re.compile(r"[ \t]*\[(?:(?:AWS|Amazon)[ \t]+)?([A-Za-z0-9 ]{1,24})\]")
+DESCRIPTION_MIN_WORDS = 3  # "key management service" in lowercase describes what a service does
+
+
+def _written_as_is(match: re.Match[str], name_text: str) -> bool:
+    """Whether a name's text is not prose to rewrite: part of a joined word (`AWS::ElasticBeanstalk::…`,
+    `cloudwatch:PutMetricAlarm`, `amazon-cloudwatch-agent`), a command of the AWS CLI (`aws cloudwatch
+    put-metric-alarm`, whose program and service are lowercase), or a lowercase description."""
+    prefix = match.group("prefix") or ""
+    if prefix.strip() == "aws":
+        return True
+    if " " in name_text and name_text.islower() and len(name_text.split()) >= DESCRIPTION_MIN_WORDS:
+        return True
+    return _joined_at(match.string, match.start(), match.end("name"))
+
+
+def _bracketed_after(text: str, end: int, abbreviation: str | None) -> bool:
+    """Whether the name's own abbreviation follows it in square brackets."""
+    found = _BRACKETED.match(text, end)
+    return bool(found and abbreviation and found.group(1).strip().lower() == abbreviation)
