@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Iterable, Mapping
@@ -213,9 +214,16 @@ class Speller:
                     self._hits.add(word)
         if self._hits.isdisjoint(words):
             return text
-        return WORD.sub(lambda m: self._word(m, changed), text)
+        span = _SpanLines(text)
+        return WORD.sub(lambda m: self._word(m, changed, span), text)
 
-    def _line_is_english(self, line: str) -> bool:
+    def _line_is_english(self, span: _SpanLines, offset: int) -> bool:
+        index = span.line_index(offset)
+        if index not in span.english:
+            span.english[index] = self._line_text_is_english(span.line_text(index))
+        return span.english[index]
+
+    def _line_text_is_english(self, line: str) -> bool:
         known = self._line_english.get(line)
         if known is None:
             if len(self._line_english) > WORD_MEMO_LIMIT:
@@ -232,19 +240,50 @@ class Speller:
         changed(match.start(), SPELLING, found, right)
         return right
 
-    def _word(self, match: re.Match[str], changed: Changed) -> str:
+    def _word(self, match: re.Match[str], changed: Changed, span: _SpanLines) -> str:
         found = match.group(0)
         fix = self._memo[found] if found in self._memo else self._resolve(found)
-        if fix is None or _joined(match) or _in_url(match):
+        if fix is None or _joined(match) or span.in_url(match.start()):
             return found
-        line = _line_at(match.string, match.start())
-        if fix[1] is SPELLING_DICTIONARY and not self._line_is_english(line):
+        if fix[1] is SPELLING_DICTIONARY and not self._line_is_english(span, match.start()):
             return found
         # A misspelling that leads to its fix (`aquire -> acquire`, "absense to absence") is shown on purpose.
         if _leads_to(match.string, match.end(), fix[0]):
             return found
         changed(match.start(), fix[1], found, fix[0])
         return fix[0]
+
+
+class _SpanLines:
+    """The lines and web addresses of one prose span, found once for every word in it: per word, a long line
+    would cost the square of its length."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.english: dict[int, bool] = {}  # line index -> whether it reads as English
+        self._ends: list[int] | None = None
+        self._urls: tuple[list[int], list[int]] | None = None
+
+    def line_index(self, offset: int) -> int:
+        """The 0-based line that holds `offset`."""
+        if self._ends is None:
+            self._ends = [found.start() for found in re.finditer("\n", self.text)]
+        return bisect_left(self._ends, offset)
+
+    def line_text(self, index: int) -> str:
+        """The text of line `index` (line_index was asked first)."""
+        ends = self._ends or []
+        start = ends[index - 1] + 1 if index else 0
+        return self.text[start:ends[index] if index < len(ends) else len(self.text)]
+
+    def in_url(self, offset: int) -> bool:
+        """Whether `offset` is inside a web address written as text."""
+        if self._urls is None:
+            urls = list(_URL.finditer(self.text))
+            self._urls = ([url.start() for url in urls], [url.end() for url in urls])
+        starts, ends = self._urls
+        at = bisect_right(starts, offset) - 1
+        return at >= 0 and offset < ends[at]
 
 
 def _joined(match: re.Match[str]) -> bool:
@@ -267,20 +306,6 @@ def _leads_to(text: str, end: int, fix: str) -> bool:
     """Whether an arrow or "to" after a word leads to its fix (`aquire -> acquire`)."""
     arrow = _LEADS_TO.match(text, end)
     return bool(arrow) and text[arrow.end():arrow.end() + len(fix)].casefold() == fix.casefold()
-
-
-def _in_url(match: re.Match[str]) -> bool:
-    """Whether the word is part of a web address written as text."""
-    text, start = match.string, match.start()
-    line_end = text.find("\n", start)
-    urls = _URL.finditer(text, text.rfind("\n", 0, start) + 1, line_end if line_end >= 0 else len(text))
-    return any(url.start() <= start < url.end() for url in urls)
-
-
-def _line_at(text: str, offset: int) -> str:
-    """The line of the text that holds `offset`."""
-    end = text.find("\n", offset)
-    return text[text.rfind("\n", 0, offset) + 1:end if end >= 0 else len(text)]
 
 
 @functools.lru_cache(maxsize=1)
