@@ -46,6 +46,7 @@ def repaired(text: str, ctx=None) -> tuple[str, list[tuple[str, str, str]]]:
     "Keys (for example, AWS Key Management Service [AWS KMS]) and certificates",  # abbreviation in brackets
     "KMS is the key management service.",  # a lowercase description, not the name
     "- insertion of a char => aquire -> acquire, and substitution: absense to absence",  # shown on purpose
+    '- deletion of a char in a given string => "neccessary" to "necessary"',
     "**aws ecr create-repository --repository-name app --region us-east-1**",  # command-line options
     "- [--instance-ids]: list of strings",
 ])

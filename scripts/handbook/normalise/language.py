@@ -8,7 +8,7 @@ names can read to the model as another language.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import py3langid
 
@@ -30,15 +30,18 @@ def prose_words(text: str) -> list[str]:
     return [word for word in _WORD.findall(text) if not word.isupper()]
 
 
-def line_reads_as_english(line: str, ignored: Collection[str] = frozenset()) -> bool:
+def line_reads_as_english(line: str, ignored: Collection[str] = frozenset(),
+                          english: Callable[[str], bool] | None = None) -> bool:
     """Whether one line of prose reads as English; a line with too few words to tell does.
 
     Folded words in `ignored` (the words of AWS names) say nothing of the language, and another rule may rewrite
-    them (Amazon to AWS), so they are not counted: the judgement must be the same on the repaired line.
+    them (Amazon to AWS), so they are not counted; `english` says whether a folded word is English (by default,
+    whether it is in the dictionary). A misspelling the speller fixes should count as English, so that the line
+    is judged the same once it is fixed.
     """
     words = [word for word in prose_words(line) if word.casefold() not in ignored]
     if len(words) < LINE_MIN_WORDS:
         return True
-    dictionary = english_dictionary()
-    known = sum(word.casefold().replace("’", "'") in dictionary for word in words)
+    is_english = english or english_dictionary().__contains__
+    known = sum(is_english(word.casefold().replace("’", "'")) for word in words)
     return known >= LINE_ENGLISH_SHARE * len(words) or language_of(line) == ENGLISH

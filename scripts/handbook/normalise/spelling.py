@@ -61,7 +61,8 @@ _ABBREVIATION_WORD, _ENGLISH_WORD, _OTHER_WORD = 0, 1, 2
 # A word joined to another by one of these (add-ons, re:Inforce, e-mail, S3/Glacier, file.txt, user@host) is part
 # of a longer word or a name, which a fix for the word alone would break.
 _JOINERS = frozenset("-:/.@_+=~\\")
-_LEADS_TO = re.compile(r"[ \t]*(?:-+>|=+>|→|\bto\b|\binto\b)[ \t]*", re.I)
+# An arrow or "to" between a word and another, in quotes or marks or not: `aquire -> acquire`, "x" to "y".
+_LEADS_TO = re.compile(r"[\"'“”‘’`*_ \t]*(?:-+>|=+>|→|\bto\b|\binto\b)[\"'“”‘’`*_ \t]*", re.I)
 _URL = re.compile(r"(?:[A-Za-z][\w+.-]*://|www\.)\S+", re.I)
 
 
@@ -223,12 +224,19 @@ class Speller:
             span.english[index] = self._line_text_is_english(span.line_text(index))
         return span.english[index]
 
+    def _is_english_word(self, folded: str) -> bool:
+        """Whether a folded word is English: a dictionary word, a word of the team's lists, or a misspelling the
+        general dictionary fixes (which is English once fixed)."""
+        return folded in english_dictionary() or folded in self.known or folded in self._general
+
     def _line_text_is_english(self, line: str) -> bool:
         known = self._line_english.get(line)
         if known is None:
             if len(self._line_english) > WORD_MEMO_LIMIT:
                 self._line_english.clear()
-            known = self._line_english[line] = line_reads_as_english(line, self.protected)
+            # Link targets, code spans and tags are not prose, and a repair can rewrite them (a wikilink to a link).
+            known = self._line_english[line] = line_reads_as_english(_NOT_PROSE.sub(" ", line), self.protected,
+                                                                     self._is_english_word)
         return known
 
     def _phrase(self, match: re.Match[str], changed: Changed) -> str:
