@@ -43,7 +43,7 @@ def test_every_note_has_a_page_and_main_and_readme_are_merged(vault_site: BuiltS
     hidden = len(list(vault.rglob("*.md"))) - len(visible_notes(vault))
     assert hidden > 0
     assert report["counts"]["hidden notes skipped"] == hidden
-    assert report["hidden_notes"] == [{"path": ".trash", "notes": hidden}]
+    assert report["hidden_notes"] == [{"path": ".trash", "notes": hidden, "reason": "hidden folder or file"}]
     duplicates = {(d["note"], d["duplicate_of"]) for d in report["merge"]["duplicate_notes"]}
     assert ("README.md", "Main.md") in duplicates or ("Main.md", "README.md") in duplicates
     pages = [p for p in (vault_site.docs / "handbook" / "notes").rglob("*.md") if p.name not in ("index.md", "SUMMARY.md")]

@@ -89,7 +89,7 @@ def render_block_account(totals: AccountTotals, result: MergeResult, unpublished
         "## Block account { #block-account }", "",
         "What became of every block (paragraph, list item, table, code block…) of every note: shown on a page, "
         "merged into a kept twin that says the same (the twin credits the note, and the note's page links to it "
-        "where the block stood), or left out for the reason given. Notes in hidden folders are not read.", "",
+        "where the block stood), or left out for the reason given. Notes in hidden folders, or kept out by the vault's settings, are not read.", "",
         "| Notes | Blocks in | Shown | Merged into a twin | Left out | Unaccounted |",
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| {totals.notes:,} | {totals.blocks_in:,} | {totals.shown:,} | {totals.merged:,} | {totals.left_out:,} "
@@ -99,7 +99,7 @@ def render_block_account(totals: AccountTotals, result: MergeResult, unpublished
     lines = [*((f"[{list_text(n.note)}]({rel_link(from_page, result.addresses.page(n.note))})", len(n.blocks), n.shown,
                 n.merged, n.left_out, _reasons(n)) for n in result.account),
              *((path_cell(u.path), u.blocks, 0, 0, u.blocks, f"unpublished: `{u.field}`") for u in unpublished),
-             *((path_cell(h.path), "not read", 0, 0, "–", f"hidden folder or file ({count(h.notes, 'note')})")
+             *((path_cell(h.path), "not read", 0, 0, "–", f"{h.reason.replace('|', chr(92) + '|')} ({count(h.notes, 'note')})")
                for h in hidden)]
     rows += capped_rows(lines, lambda r: "| " + " | ".join(map(str, r)) + " |", limit)
     return "\n".join(rows)
@@ -118,7 +118,7 @@ def account_json(totals: AccountTotals, result: MergeResult, unpublished: Sequen
         "totals": {"notes": totals.notes, "blocks_in": totals.blocks_in, "shown": totals.shown,
                    "merged": totals.merged, "left_out": totals.left_out, "unaccounted": totals.unaccounted},
         "notes": _notes_json(result, unpublished),
-        "hidden": [{"path": h.path, "notes": h.notes, "reason": "hidden folder or file: not read"} for h in hidden],
+        "hidden": [{"path": h.path, "notes": h.notes, "reason": f"{h.reason}: not read"} for h in hidden],
     }
 
 

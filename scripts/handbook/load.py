@@ -16,6 +16,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .ignore import IGNORE_FILE, OBSIDIAN_SETTINGS, IgnoreRules, ignore_rules
 from .model import BuildError, RawNote
 from .paths import note_addresses, reading_order
 
@@ -37,12 +38,17 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+HIDDEN_REASON = "hidden folder or file"
+
+
 @dataclass(frozen=True)
 class HiddenNotes:
-    """A hidden folder or file (.trash/, .draft.md) holding notes that the build does not publish."""
+    """A folder or file holding notes that the build does not publish: hidden (.trash/, .draft.md) or kept out by
+    the vault's ignore rules (see ignore.py), as `reason` says."""
 
     path: str  # relative POSIX path, e.g. ".trash"
     notes: int
+    reason: str = HIDDEN_REASON
 
 
 @dataclass(frozen=True)
@@ -280,7 +286,19 @@ def _link_target(path: str, real_root: str) -> str | Skipped:
     return target
 
 
-def _walk(root: Path) -> _Found:
+def _ignored(entry: os.DirEntry, relative: str, rules: IgnoreRules, found: _Found) -> bool:
+    """Whether the vault's ignore rules keep the entry out; the notes it holds are counted with the reason."""
+    folder = entry.is_dir(follow_symlinks=False)
+    reason = rules.reason(relative, folder)
+    if reason is None:
+        return False
+    notes = _count_notes(entry.path) if folder else int(_is_note(entry.name))
+    if notes:
+        found.hidden.append(HiddenNotes(relative, notes, reason))
+    return True
+
+
+def _walk(root: Path, rules: IgnoreRules = IgnoreRules()) -> _Found:
     found = _Found([], [], {}, [], [])
     real_root = os.path.realpath(root)
     folders = [("", os.fspath(root))]  # a stack, not recursion: a deep tree cannot exhaust the call stack
@@ -308,6 +326,8 @@ def _walk(root: Path) -> _Found:
                 elif _is_note(entry.name):
                     found.hidden.append(HiddenNotes(relative, 1))
                 continue
+            if _ignored(entry, relative, rules, found):
+                continue
             if entry.is_symlink():
                 target = _link_target(entry.path, real_root)
                 if isinstance(target, Skipped):
@@ -329,13 +349,43 @@ def _walk(root: Path) -> _Found:
     return found
 
 
+def _settings_text(notes_dir: Path, relative: str, limits: Limits, shown: str) -> str | None:
+    """The text of a settings file inside the notes folder (a regular file, never a link), or None without one."""
+    path = notes_dir / relative
+    if not os.path.lexists(path):
+        return None
+    name = f"{shown}/{relative}"
+    try:
+        data = read_regular_file(path, limits.data_bytes, follow_links=False)
+    except NotRegularFile as exc:
+        raise BuildError(name, f"expected a regular file; received {exc.kind}") from None
+    except FileTooLarge as exc:
+        raise BuildError(name, too_large("a settings file", exc.size, limits.data_bytes, "--max-data-size",
+                                         DATA_SIZE_VARIABLE)) from None
+    except OSError as exc:
+        raise BuildError(name, f"cannot read the file: {exc.strerror or exc}") from None
+    return decode_note(name, data, kind="settings file")
+
+
+def read_ignore_rules(notes_dir: Path, limits: Limits = DEFAULT_LIMITS) -> IgnoreRules:
+    """The vault's own rules for what is not published: its ignore file and Obsidian's excluded files."""
+    shown = display_path(notes_dir)
+    ignore_file = _settings_text(notes_dir, IGNORE_FILE, limits, shown)
+    obsidian_settings = _settings_text(notes_dir, OBSIDIAN_SETTINGS, limits, shown)
+    try:
+        return ignore_rules(ignore_file, obsidian_settings)
+    except BuildError as error:  # named by its path inside the notes folder
+        raise error.inside(shown) from None
+
+
 def load_notes(notes_dir: Path, limits: Limits = DEFAULT_LIMITS) -> NotesFolder:
     """Read every note below `notes_dir` in path order; stop on the first unreadable or over-size one."""
     shown = display_path(notes_dir)
     if not notes_dir.is_dir():
         raise BuildError(shown, "notes folder not found: expected a folder of Markdown notes")
+    rules = read_ignore_rules(notes_dir, limits)
     try:
-        found = _walk(notes_dir)
+        found = _walk(notes_dir, rules)
     except OSError as exc:
         raise BuildError(shown, f"cannot read the notes folder: {exc.strerror or exc}") from None
     skipped = list(found.skipped)

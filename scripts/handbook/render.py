@@ -52,13 +52,15 @@ def _listing_section(heading: str, intro: str, columns: str, rows: Iterable[str]
 
 
 def render_hidden_notes(hidden: Sequence[HiddenNotes]) -> str:
-    """The report section naming the hidden folders and files whose notes were not published."""
+    """The report section naming the hidden or ignored folders and files whose notes were not published."""
     return _listing_section(
         "Hidden notes { #hidden-notes }",
         "Notes in hidden folders and files (names starting with a dot, such as Obsidian's `.trash`, where "
-        "deleted notes go) are not published. Move a note out of them to publish it.",
-        "| Folder or file | Notes |\n| --- | ---: |",
-        (f"| {path_cell(h.path)} | {h.notes} |" for h in hidden),
+        "deleted notes go) are not published, nor are those the vault's own settings keep out: Obsidian's "
+        "excluded files, the `.handbookignore` file and plugins' data folders. Move a note out of them, or "
+        "change the setting, to publish it.",
+        "| Folder or file | Notes | Why |\n| --- | ---: | --- |",
+        (f"| {path_cell(h.path)} | {h.notes} | {h.reason.replace('|', chr(92) + '|')} |" for h in hidden),
     )
 
 
@@ -315,7 +317,7 @@ def render_site(state: BuildState) -> RenderedSite:
         pages[number] = abbreviations.append_to(page)
     report = {
         "counts": dict(counts),
-        "hidden_notes": [{"path": h.path, "notes": h.notes} for h in hidden],
+        "hidden_notes": [{"path": h.path, "notes": h.notes, "reason": h.reason} for h in hidden],
         "unpublished_notes": [{"path": u.path, "field": u.field} for u in unpublished],
         "notes": ({"path": v.path, "title": v.title, "lines": v.raw_lines, "bytes": v.size} for v in views),
         "contradictions": [

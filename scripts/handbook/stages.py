@@ -31,6 +31,7 @@ from .search import add_search_keywords
 from .site import build_site
 from .templating import count, template_errors
 from .urlcheck import check_site_urls
+from .words import vocabulary
 from .write import sync_generated
 
 log = logging.getLogger("handbook")
@@ -57,7 +58,8 @@ class Loaded:
                         "all but one with a short suffix; to choose which, %s", self.shown, clash[0],
                         " and ".join(repr(path) for path in clash[1:]), same_looking_names(clash[0], clash[1]))
         for hidden in folder.hidden:
-            log.info("load: skipped %s (%s): hidden, not published", hidden.path, count(hidden.notes, "note"))
+            log.info("load: skipped %s (%s): %s, not published", hidden.path, count(hidden.notes, "note"),
+                     hidden.reason)
         if folder.hidden:
             log.info("load: %d hidden notes skipped in all", sum(h.notes for h in folder.hidden))
 
@@ -89,7 +91,7 @@ class Normalised:
 def normalise(loaded: Loaded, data_dir: Path, limits: Limits, progress: Progress) -> Normalised:
     """Repair every note; leave out the ones marked not to be published."""
     folder = loaded.folder
-    context = load_context(data_dir, folder.other_files, limits)
+    context = load_context(data_dir, folder.other_files, limits, vocabulary(raw.text for raw in folder.notes))
     workers = worker_count(len(folder.notes))
     log.info("normalise: %d notes in %s", len(folder.notes), count(workers, "process", "processes"))
     notes: list[Note] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -178,10 +179,14 @@ def load_names(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[NameCan
     return NameCanon(names), tuple(names)
 
 
-def load_context(data_dir: Path, notes_files: frozenset[str], limits: Limits = DEFAULT_LIMITS) -> NormaliseContext:
-    """Load the corrections and names data files (BuildError with file:line on bad data)."""
+def load_context(data_dir: Path, notes_files: frozenset[str], limits: Limits = DEFAULT_LIMITS,
+                 vocabulary: Mapping[str, int] | None = None) -> NormaliseContext:
+    """Load the corrections and names data files (BuildError with file:line on bad data); `vocabulary` is the
+    vault's own words (words.vocabulary of the notes being built), which no spelling fix changes."""
     speller = load_corrections(data_dir, limits)
     names, _ = load_names(data_dir, limits)
+    speller.vocabulary = vocabulary or {}
+    speller.protected = names.words
     # The general dictionary must never "correct" a word that is part of an AWS name.
     speller.general = {w: r for w, r in speller.general.items() if w not in names.words}
     speller.known |= names.words

@@ -30,7 +30,9 @@ ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f\t]")
 _LEFTOVER = re.compile(r"[ \t]*\(opens in a new (?:tab|window)\)", re.I)
 _MULTIPLICATION = re.compile(r"(?<=\d)\*(?=\d)")
 # A snippets marker (--8<--) is not a dash; the escape added for it (;--8<--) must survive a second pass.
-_DASH = re.compile(r"(?<=[^\s<>!-])(?: --|--|-- | -- )(?=[^\s<>-])(?!8<)")
+# Unspaced, a dash joins two words (a task--but); spaced after a word, it stands alone. A `--` with a space only
+# before it, or after a bracket or mark, starts a command-line option (`aws ecr --region`, `[--instance-ids]`).
+_DASH = re.compile(r"(?:(?<=\w)--(?=\w)|(?<=[^\s<>!-])(?:-- | -- )(?=[^\s<>-]))(?!8<)")
 
 
 @rule(NON_BREAKING_SPACE)

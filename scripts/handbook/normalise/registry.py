@@ -204,7 +204,8 @@ SNIPPET_MARKER = declare(
 SPELLING = declare("spelling", "Fixes a misspelling from data/corrections.yml.")
 SPELLING_DICTIONARY = declare(
     "spelling-dictionary",
-    "Fixes a misspelling from codespell's dictionary of common English ones, in a note that reads as English.",
+    "Fixes a misspelling from codespell's dictionary of common English ones, on a line of English prose, unless "
+    "the word is a dictionary word, the vault's own, joined to another word, in a web address or an AWS name.",
 )
 STRAY_EMPHASIS = declare(
     "stray-emphasis",
