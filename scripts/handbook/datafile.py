@@ -17,9 +17,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from .load import (
-    DATA_SIZE_VARIABLE, DEFAULT_LIMITS, FileTooLarge, Limits, NotRegularFile, decode_note, read_regular_file, too_large,
-)
+from .load import DEFAULT_LIMITS, Limits, read_small_text
 from .model import BuildError
 from .templating import count
 
@@ -238,18 +236,7 @@ def _compose_or_fail(text: str, path: str, first_line: int) -> tuple[yaml.Node |
 def read_yaml(file: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> YamlDocument:
     """Read and parse a YAML file (a regular file of at most limits.data_bytes); `display` names it in messages."""
     name = display or file.as_posix()
-    try:
-        data = read_regular_file(file, limits.data_bytes)
-    except FileNotFoundError:
-        raise BuildError(name, "file not found") from None
-    except NotRegularFile as exc:
-        raise BuildError(name, f"expected a YAML file; received {exc.kind}") from None
-    except FileTooLarge as exc:
-        raise BuildError(name, too_large("a data file", exc.size, limits.data_bytes, "--max-data-size",
-                                         DATA_SIZE_VARIABLE)) from None
-    except OSError as exc:
-        raise BuildError(name, f"cannot read the file: {exc.strerror or exc}") from None
-    return parse_yaml(decode_note(name, data, kind="file"), name)
+    return parse_yaml(read_small_text(file, name, limits, "a data file", "a YAML file", kind="file"), name)
 
 
 def _expected_from(error: dict[str, Any]) -> str:

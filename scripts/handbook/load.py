@@ -349,22 +349,32 @@ def _walk(root: Path, rules: IgnoreRules = IgnoreRules()) -> _Found:
     return found
 
 
+def read_small_text(path: Path, name: str, limits: Limits, what: str, expected: str, kind: str,
+                    follow_links: bool = True) -> str:
+    """The text of a data or settings file (a regular file of at most limits.data_bytes), with errors named for
+    `name`: `what` it is ("a data file"), what a file of another kind should have been, and its `kind` for
+    encoding errors."""
+    try:
+        data = read_regular_file(path, limits.data_bytes, follow_links=follow_links)
+    except FileNotFoundError:
+        raise BuildError(name, "file not found") from None
+    except NotRegularFile as exc:
+        raise BuildError(name, f"expected {expected}; received {exc.kind}") from None
+    except FileTooLarge as exc:
+        raise BuildError(name, too_large(what, exc.size, limits.data_bytes, "--max-data-size",
+                                         DATA_SIZE_VARIABLE)) from None
+    except OSError as exc:
+        raise BuildError(name, f"cannot read the file: {exc.strerror or exc}") from None
+    return decode_note(name, data, kind=kind)
+
+
 def _settings_text(notes_dir: Path, relative: str, limits: Limits, shown: str) -> str | None:
     """The text of a settings file inside the notes folder (a regular file, never a link), or None without one."""
     path = notes_dir / relative
     if not os.path.lexists(path):
         return None
-    name = f"{shown}/{relative}"
-    try:
-        data = read_regular_file(path, limits.data_bytes, follow_links=False)
-    except NotRegularFile as exc:
-        raise BuildError(name, f"expected a regular file; received {exc.kind}") from None
-    except FileTooLarge as exc:
-        raise BuildError(name, too_large("a settings file", exc.size, limits.data_bytes, "--max-data-size",
-                                         DATA_SIZE_VARIABLE)) from None
-    except OSError as exc:
-        raise BuildError(name, f"cannot read the file: {exc.strerror or exc}") from None
-    return decode_note(name, data, kind="settings file")
+    return read_small_text(path, f"{shown}/{relative}", limits, "a settings file", "a regular file",
+                           kind="settings file", follow_links=False)
 
 
 def read_ignore_rules(notes_dir: Path, limits: Limits = DEFAULT_LIMITS) -> IgnoreRules:
