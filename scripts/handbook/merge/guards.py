@@ -90,10 +90,16 @@ class Lexicon:
         phrases = (*self.category_of, *self.service_of, *self.storage_classes)
         self.longest = max([len(k) for k in phrases] or [1])
         self.first_words = frozenset(k[0] for k in phrases if k)
+        # Every stage asks what the same texts name (the block merge, the merge by meaning, the account):
+        # the lexicon answers each text once.
+        self._named: dict[tuple[str, ...], frozenset[str]] = {}
 
     def named(self, tokens: tuple[str, ...]) -> frozenset[str]:
         """The services and service categories that `tokens` name (what a text or heading is about)."""
-        return self.phrases(tokens, self.service_of) | self.phrases(tokens, self.category_of)
+        found = self._named.get(tokens)
+        if found is None:
+            found = self._named[tokens] = self.phrases(tokens, self.service_of) | self.phrases(tokens, self.category_of)
+        return found
 
     def phrases(self, tokens: tuple[str, ...], table) -> frozenset[str]:
         """Every phrase of `tokens` (up to the longest term) found in `table`."""

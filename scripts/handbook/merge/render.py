@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from textwrap import indent
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -164,6 +164,7 @@ class SourceList:
 
     paths: tuple[str, ...]
     notes: tuple[SourceNote, ...]
+    positions: Mapping[str, int] = field(default_factory=dict)  # path -> its index in `notes`, for each block's lookup
 
     @staticmethod
     def of(notes: Sequence[str], page: str, titles: Mapping[str, str],
@@ -172,12 +173,13 @@ class SourceList:
         ordered = tuple(dict.fromkeys(notes))
         return SourceList(ordered, tuple(SourceNote(number, titles.get(note, note), rel_link(page, addresses.page(note)),
                                                     source_anchor(number))
-                                         for number, note in enumerate(ordered, 1)))
+                                         for number, note in enumerate(ordered, 1)),
+                          {note: position for position, note in enumerate(ordered)})
 
     def marker(self, notes: Sequence[str]) -> str:
         """The superscript numbers that link a block to its notes in the list, each named in full for a screen
         reader and a tooltip; empty when the list holds none of them."""
-        entries = [self.notes[self.paths.index(n)] for n in dict.fromkeys(notes) if n in self.paths]
+        entries = [self.notes[self.positions[n]] for n in dict.fromkeys(notes) if n in self.positions]
         links = [f'<a href="#{e.anchor}" title="{escape(e.title)}" aria-label="Source {e.number}: '
                  f'{escape(e.title)}">{e.number}</a>' for e in entries]
         return f'<sup class="handbook-source">{",".join(links)}</sup>' if links else ""
