@@ -109,7 +109,7 @@ def _list(corpus: Corpus, members: list[int], lead_in: int | None, section: int,
 
 
 def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], concepts: Concepts,
-                lexicon: Lexicon, subject: Sequence[frozenset[str]], bound: frozenset[int]) -> ListMerges:
+                lexicon: Lexicon, bound: frozenset[int]) -> ListMerges:
     """Merge the items of lists that enumerate the same things into the items of the list seen first.
 
     Lists are visited longest first; each is compared with at most PARAPHRASE_CANDIDATES lists already seen that

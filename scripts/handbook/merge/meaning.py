@@ -310,7 +310,7 @@ def dedupe_meaning(corpus: Corpus, clusters: Clusters, duplicate_of: Mapping[int
     merges = merge_paraphrases(corpus, clusters, scope, statements, check.judge, lexicon, check.subject)
     lists = [lst for lst in note_lists(corpus, destinations, lexicon, check.subject)
              if items[lst.items[0]].note not in duplicate_of]
-    listed = merge_lists(corpus, clusters, lists, check.judge.concepts, lexicon, check.subject, bound.fixed)
+    listed = merge_lists(corpus, clusters, lists, check.judge.concepts, lexicon, bound.fixed)
     matched = {**merges.matched, **{i: shared for i, (_, shared) in listed.twins.items()}}
     return MeaningMerges(matched), MeaningCheck(check, ListItemCheck(check.judge.concepts, listed.signatures))
 
@@ -323,6 +323,6 @@ def meaning_check(corpus: Corpus, destinations: Sequence[object], lexicon: Lexic
     check = paraphrase_check(corpus, lexicon, terms)
     lists = note_lists(corpus, destinations, lexicon, check.subject)
     # Merging into a scratch set of clusters computes each list item's owned signature, as the merge did.
-    listed = merge_lists(corpus, Clusters(len(corpus.items)), lists, check.judge.concepts, lexicon, check.subject,
+    listed = merge_lists(corpus, Clusters(len(corpus.items)), lists, check.judge.concepts, lexicon,
                          frozenset(range(len(corpus.items))))
     return MeaningCheck(check, ListItemCheck(check.judge.concepts, listed.signatures))
