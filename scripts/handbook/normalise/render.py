@@ -268,7 +268,7 @@ class BlockRenderer:
         start = node.map[0]
         return [(start + i, text) for i, text in enumerate(content.split("\n"))]
 
-    def paragraph(self, lines: list[tuple[int, str]], detached: bool = False) -> list[Rendered]:
+    def paragraph(self, lines: list[tuple[int, str]]) -> list[Rendered]:
         """A paragraph: tag-only lines become page tags, a line that is only an image becomes its own block."""
         kept: list[tuple[int, str]] = []
         log = self.unit([0]).log
@@ -295,7 +295,6 @@ class BlockRenderer:
             # below change no line's emptiness): slicing the lines before each one cost the square of them.
             first_text = next((index for index, text in enumerate(repaired) if text), len(repaired))
             for index, ((number, original), text) in enumerate(zip(kept, repaired)):
-                moved = detached or index > 0 or text != original.strip(" \t")
                 if BLOCK_START.match(text) or _FENCE_LIKE.match(text):
                     # markdown-it read this line as paragraph text; escaped, it cannot become another
                     # block after a repair (say, a dropped tag) or in Python-Markdown. A backtick run
@@ -540,7 +539,7 @@ class BlockRenderer:
         body: list[Rendered] = []
         if len(lines) > 1:
             # These lines continued the title's paragraph; on their own they must stay text.
-            body.extend(self.paragraph(lines[1:], detached=True))
+            body.extend(self.paragraph(lines[1:]))
         body.extend(self.blocks(node.children[1:], quote_depth + 1))
         header = callout.header(title)
         self.unit([node.map[0]]).log.repair(node.map[0], OBSIDIAN_CALLOUT, lines[0][1].strip()[:60], header)
