@@ -8,6 +8,7 @@ import pytest
 
 from handbook.merge import load_topics, merge_notes
 from handbook.merge.corpus import Clusters, OtherDestination, TopicDestination, read_corpus
+from handbook.merge.guards import subjects
 from handbook.merge.place import bound_to_place
 from handbook.merge.dedupe import choose_canonicals, dedupe_blocks, dedupe_notes, dedupe_sections
 from handbook.merge.guards import Lexicon
@@ -56,7 +57,8 @@ def test_each_stage_reads_only_the_results_it_is_given(outline):
         expected = TopicDestination(assignment.topic) if assignment.topic else OtherDestination(ref.note, ref.index)
         assert destination == expected
 
-    guarded = dedupe_blocks(corpus, clusters, notes, placement.destinations, lexicon, bound, _silent)
+    guarded = dedupe_blocks(corpus, clusters, notes, placement.destinations, lexicon, bound,
+                            subjects(corpus, lexicon), _silent)
     assert guarded == ()
     assert EXACT_HASH_RULE in clusters.rule_of.values()  # c.md says the IAM sentence too
 

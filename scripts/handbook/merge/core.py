@@ -22,7 +22,7 @@ from ..model import Note, Source
 from .account import account_blocks, keep_faithful
 from .corpus import Clusters, Corpus, Progress, TopicDestination, read_corpus
 from .dedupe import NoteDedup, choose_canonicals, dedupe_blocks, dedupe_notes, dedupe_sections
-from .guards import Lexicon
+from .guards import Lexicon, subjects
 from .layout import lay_out
 from .meaning import MeaningTerms, dedupe_meaning
 from .outline import Outline
@@ -63,10 +63,12 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress, terms: M
     bound = bound_to_place(corpus, lexicon)
     duplicates = dedupe_notes(corpus, clusters, bound, progress)
     placement = place_sections(corpus, outline, progress)
-    guarded = dedupe_blocks(corpus, clusters, duplicates, placement.destinations, lexicon, bound, progress)
+    subject = subjects(corpus, lexicon)  # what every item is about, for both stages that compare items
+    guarded = dedupe_blocks(corpus, clusters, duplicates, placement.destinations, lexicon, bound, subject, progress)
     scopes = _page_scopes(corpus, outline, placement.destinations)
     meaning, paraphrase = dedupe_meaning(corpus, clusters, duplicates.duplicate_of, scopes,
-                                         placement.destinations, lexicon, terms, bound, enabled=by_meaning)
+                                         placement.destinations, lexicon, terms, bound, subject,
+                                         enabled=by_meaning)
     merged_sections = dedupe_sections(corpus, clusters, duplicates)
     chosen = choose_canonicals(corpus, clusters)
     canonicals = keep_faithful(corpus, chosen, lexicon, paraphrase, chosen.by_meaning)

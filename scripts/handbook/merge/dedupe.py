@@ -25,7 +25,7 @@ from typing import Mapping, Sequence
 
 from ..model import record
 from .corpus import Clusters, Corpus, Destination, Progress
-from .guards import Lexicon, fact_signature, guard_conflict, subjects
+from .guards import Lexicon, fact_signature, guard_conflict
 from .lists import list_owners
 from .lsh import Link, leader_clusters
 from .place import Bound
@@ -176,7 +176,8 @@ class _Signatures:
 
 
 def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinations: Sequence[Destination],
-                  lexicon: Lexicon, bound: Bound, progress: Progress) -> tuple[GuardRecord, ...]:
+                  lexicon: Lexicon, bound: Bound, subject: Sequence[frozenset[str]],
+                  progress: Progress) -> tuple[GuardRecord, ...]:
     """Merge equal, near-duplicate and sentence-contained blocks; returns the pairs a fact guard kept apart."""
     items, duplicate_of = corpus.items, notes.duplicate_of
     live = [i for i in range(len(items)) if clusters.find(i) == i and items[i].note not in duplicate_of]
@@ -187,7 +188,7 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
     # A statement under a heading its note repeats merges only with one of its own note that lands in the same
     # place: that is part of what it is about.
     subject = [found | {f"place: {items[i].note} {destinations[items[i].section]}"} if i in bound.local else found
-               for i, found in enumerate(subjects(corpus, lexicon))]
+               for i, found in enumerate(subject)]
     owner = list_owners(corpus, lexicon)
     exact: dict[tuple, int] = {}
     for i in live:

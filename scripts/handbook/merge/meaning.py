@@ -277,9 +277,12 @@ def meaning_judge(corpus: Corpus, terms: MeaningTerms) -> MeaningJudge:
     return MeaningJudge(concepts, documents)
 
 
-def paraphrase_check(corpus: Corpus, lexicon: Lexicon, terms: MeaningTerms) -> ParaphraseCheck:
-    """The check a paraphrase twin must pass, as the merge of this corpus applied it."""
-    return ParaphraseCheck(meaning_judge(corpus, terms), lexicon, subjects(corpus, lexicon))
+def paraphrase_check(corpus: Corpus, lexicon: Lexicon, terms: MeaningTerms,
+                     subject: Sequence[frozenset[str]] | None = None) -> ParaphraseCheck:
+    """The check a paraphrase twin must pass, as the merge of this corpus applied it (`subject`: what every item
+    is about, when the merge has it already)."""
+    return ParaphraseCheck(meaning_judge(corpus, terms), lexicon,
+                           subjects(corpus, lexicon) if subject is None else subject)
 
 
 class MeaningCheck:
@@ -295,12 +298,12 @@ class MeaningCheck:
 
 def dedupe_meaning(corpus: Corpus, clusters: Clusters, duplicate_of: Mapping[int, int], scope: Sequence[object],
                    destinations: Sequence[object], lexicon: Lexicon, terms: MeaningTerms, bound: Bound,
-                   enabled: bool = True) -> tuple[MeaningMerges, MeaningCheck]:
+                   subject: Sequence[frozenset[str]], enabled: bool = True) -> tuple[MeaningMerges, MeaningCheck]:
     """Merge the statements that say the same thing in other words, then the items of lists that enumerate the
     same things (none when not `enabled`); returns the merges and the check a twin must pass."""
     from .lists import ListItemCheck, merge_lists, note_lists  # lists build on this module's concepts
 
-    check = paraphrase_check(corpus, lexicon, terms)
+    check = paraphrase_check(corpus, lexicon, terms, subject)
     if not enabled:
         return MeaningMerges({}), MeaningCheck(check, lambda merged, twin: False)
     items = corpus.items
