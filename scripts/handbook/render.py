@@ -15,8 +15,8 @@ from .inline_footnotes import as_references, label_maker
 from .load import HiddenNotes
 from .links import MissingLink, NoteIndex, asset_addresses, asset_files, find_missing_links, resolve_links
 from .matrix import (
-    Contradiction, Matrix, Mention, contradiction_admonition, contradiction_report, find_contradictions,
-    find_subjects_in, matrix_exports, render_matrix_pages, subject_target,
+    Contradiction, Matrix, Mention, claim_json, contradiction_admonition, contradiction_report, find_contradictions,
+    find_subjects_in, matrix_exports, render_matrix_pages, shown_pages, subject_target,
 )
 from .merge import MergeResult, merge_report, render_merge_audit, render_topic_pages
 from .merge.render import notice_key
@@ -298,15 +298,18 @@ def render_site(state: BuildState) -> RenderedSite:
         ("repairs", sum(len(note.repairs) for note in notes)),
         ("words reported", len(findings)),
         ("unassigned sections", len(result.unassigned)),
-        ("contradictions", len(contradictions)),
+        ("flagged claims", len(contradictions)),
         ("unresolved links", len(missing_links)),
     )
     report_sections = [render_hidden_notes(hidden)] if hidden else []
     report_sections += [render_unpublished_notes(unpublished)] if unpublished else []
     report_sections += [
-        "## Contradictions { #contradictions }\n\n"
-        "Claims in the notes that the responsibility matrix contradicts; each is flagged where it is shown.\n\n"
-        + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT, result.addresses).rstrip("\n"),
+        "## Flagged claims { #contradictions }\n\n"
+        "Claims in the notes that the responsibility matrix contradicts, or that AWS's documentation says are "
+        "wrong, outdated, incomplete or unclear; each is flagged once on the page that shows it, after its "
+        "block.\n\n"
+        + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT, result.addresses,
+                               shown := shown_pages(result.account)).rstrip("\n"),
         render_block_account(totals, result, unpublished, hidden, REPORT_PAGE, REPORT_TABLE_LIMIT),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
         render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted,
@@ -320,10 +323,7 @@ def render_site(state: BuildState) -> RenderedSite:
         "hidden_notes": [{"path": h.path, "notes": h.notes, "reason": h.reason} for h in hidden],
         "unpublished_notes": [{"path": u.path, "field": u.field} for u in unpublished],
         "notes": ({"path": v.path, "title": v.title, "lines": v.raw_lines, "bytes": v.size} for v in views),
-        "contradictions": [
-            {"rule": c.rule, "note": c.source.note, "line": c.source.line, "claim": c.claim, "message": c.message}
-            for c in contradictions
-        ],
+        "contradictions": [claim_json(c, shown) for c in contradictions],
         "repairs": (  # a generator: report_json writes each record as it comes
             {"note": r.note, "line": r.line, "rule": r.rule, "before": r.before, "after": r.after}
             for note in notes for r in note.repairs

@@ -1,15 +1,19 @@
-"""Find note text that the matrix data contradicts, using the rules in contradictions.yml."""
+"""Find note text that the matrix data contradicts (contradictions.yml) or that AWS's documentation says
+otherwise (data/claims.yml), and word the notice a reader meets after it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..merge.guards import NEGATIONS
 from ..model import Block, Section, Source
 from ..pages import capped_rows
 from ..paths import NoteAddresses, rel_link
 from ..templating import id_code, source_link
-from .model import DEFAULT_NOTICE_KIND, NOTICE_KINDS, Matrix, Rule
+from .mentions import find_subjects
+from .model import DEFAULT_NOTICE_KIND, NOTICE_KINDS, OWNER_LABELS, ClaimSource, Matrix, Rule
 from .text import md_text, plain_text, shorten
 
 ADMONITION_TITLE = NOTICE_KINDS[DEFAULT_NOTICE_KIND].title
@@ -26,6 +30,7 @@ class Contradiction:
     page: str
     anchor: str | None
     kind: str = DEFAULT_NOTICE_KIND  # a key of NOTICE_KINDS
+    source_doc: ClaimSource | None = None  # the AWS document that says what is right, for a claim of claims.yml
 
 
 def _all_match(patterns, text: str) -> bool:
@@ -36,20 +41,105 @@ def _any_match(patterns, text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
-def _found(rule: Rule, block: Block, claim: str) -> Contradiction:
-    return Contradiction(rule=rule.id, source=block.source, claim=shorten(claim), message=rule.message,
-                         page=rule.page, anchor=rule.anchor, kind=rule.kind)
+def _found(rule: Rule, block: Block, claim: str, message: str | None = None,
+           anchor: str | None = None) -> Contradiction:
+    return Contradiction(rule=rule.id, source=block.source, claim=shorten(claim), message=message or rule.message,
+                         page=rule.page, anchor=anchor or rule.anchor, kind=rule.kind, source_doc=rule.source)
 
 
-def _block_hits(rule: Rule, copies: dict[tuple[str, str], list[Block]]) -> list[Contradiction]:
+# A sentence ends at . ! or ? before a space and a capital, digit or quote ("e.g. a" goes on); a line of a
+# list item that a note breaks is a sentence of its own.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a block's plain text."""
+    return [part for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def negated(sentence: str) -> bool:
+    """Whether a sentence holds a negation word, as the merge's negation guard counts them."""
+    return any(word in NEGATIONS for word in _WORD.findall(sentence.lower().replace("’", "'")))
+
+
+def _sentence_match(rule: Rule, sentence: str) -> bool:
+    return (_all_match(rule.patterns, sentence) and not _any_match(rule.absent, sentence)
+            and not (rule.negation_guard and negated(sentence)))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What an owner claim is checked against: the text's block and the title of its section."""
+
+    block: str
+    section: str
+
+
+def _owners_about(text: str, layer_id: str, matrix: Matrix) -> list[tuple[str, str, str]]:
+    """(subject, owner, explanation) of a layer for each service the text names, or else each category."""
+    keys = find_subjects(text, matrix)
+    services = [key.partition(":")[2] for key in keys if key.startswith("service:")]
+    if services:
+        found = []
+        for service_id in services:
+            service = matrix.service(service_id)
+            cell = next(c for c in matrix.service_column(service) if c.layer.id == layer_id)
+            found.append((service.name, cell.owner, cell.explanation))
+        return found
+    categories = [key.partition(":")[2] for key in keys if key.startswith("category:")]
+    layer = matrix.layer(layer_id)
+    return [(matrix.category(c).title.lower(), layer.cell(c).owner, layer.cell(c).explanation) for c in categories]
+
+
+def _owner_claim_message(rule: Rule, sentence: str, context: _Context, matrix: Matrix) -> tuple[str, str] | None:
+    """What the matrix says of each layer the sentence gives to one owner alone where the matrix does not
+    (with the first such layer's anchor), or None when the matrix agrees or the text names nothing to check."""
+    claim = rule.owner_claim
+    assert claim is not None
+    said = []
+    first = None
+    for layer_id, terms in claim.layers:
+        if not _any_match(terms, sentence):
+            continue
+        owners: list[tuple[str, str, str]] = []
+        for text in (sentence, context.block, context.section):  # the nearest text that names a subject
+            owners = _owners_about(text, layer_id, matrix)
+            if owners:
+                break
+        if not owners or any(owner == claim.owner for _, owner, _ in owners):
+            continue
+        subject, owner, explanation = owners[0]
+        said.append(f"{matrix.layer(layer_id).title} for {subject}: {OWNER_LABELS[owner]} – {explanation}")
+        first = first or layer_id
+    if first is None:
+        return None
+    return f"{rule.message} " + " ".join(said), first
+
+
+def _block_hits(rule: Rule, copies: dict[tuple[str, str], list[Block]], matrix: Matrix,
+                section_of: Mapping[tuple[str, int], str]) -> list[Contradiction]:
     """Blocks whose text the rule matches; `copies` groups the blocks by (text, kind), each group checked once."""
     hits = []
     for (markdown, kind), blocks in copies.items():
         if rule.kinds and kind not in rule.kinds:
             continue
         text = plain_text(markdown)
-        if _all_match(rule.patterns, text) and not _any_match(rule.absent, text):
-            hits.extend(_found(rule, block, text) for block in blocks)
+        if not rule.by_sentence:
+            if _all_match(rule.patterns, text) and not _any_match(rule.absent, text):
+                hits.extend(_found(rule, block, text) for block in blocks)
+            continue
+        for sentence in sentences(text):
+            if not _sentence_match(rule, sentence):
+                continue
+            if rule.owner_claim is None:
+                hits.extend(_found(rule, block, sentence) for block in blocks)
+                break
+            for block in blocks:  # copies in other notes sit under other headings
+                context = _Context(text, section_of.get((block.source.note, block.source.line), ""))
+                said = _owner_claim_message(rule, sentence, context, matrix)
+                if said is not None:
+                    hits.append(_found(rule, block, sentence, *said))
     return hits
 
 
@@ -101,10 +191,12 @@ def find_contradictions(blocks: Iterable[Block], matrix: Matrix,
     copies: dict[tuple[str, str], list[Block]] = {}
     for block in all_blocks.values():
         copies.setdefault((block.markdown, block.kind), []).append(block)
+    section_of = {(block.source.note, block.source.line): plain_text(section.title)
+                  for section in sections for block in section.blocks}
     found: dict[tuple[str, int, str], Contradiction] = {}
     for rule in matrix.rules:
         if rule.scope == "block":
-            hits = _block_hits(rule, copies)
+            hits = _block_hits(rule, copies, matrix, section_of)
         else:
             hits = _section_hits(rule, sections)
         for hit in hits:
@@ -119,29 +211,59 @@ def contradiction_admonition(c: Contradiction, from_page: str | None) -> str:
     With `from_page=None` the link is a `page:` target that the link pass resolves for whichever
     page the warning ends up on (the same claim can show on a topic page and on its note's page).
     """
-    if from_page is None:
-        target = f"page:{c.page}" + (f"#{c.anchor}" if c.anchor else "")
-    else:
-        target = rel_link(from_page, c.page, c.anchor)
     kind = NOTICE_KINDS[c.kind]
     return (
         f'!!! {kind.admonition} "{kind.title}"\n'
         "\n"
-        f"    {md_text(c.message)} [See the responsibility matrix]({target}).\n"
+        f"    {md_text(c.message)} {_see(c, from_page)}\n"
     )
 
 
+def _see(c: Contradiction, from_page: str | None) -> str:
+    """The closing link of a notice: the AWS document a claim rests on, or the matrix."""
+    if c.source_doc is not None:
+        doc = c.source_doc
+        return f"Source: [{md_text(doc.title)}]({doc.url}), checked {doc.checked}."
+    if from_page is None:
+        target = f"page:{c.page}" + (f"#{c.anchor}" if c.anchor else "")
+    else:
+        target = rel_link(from_page, c.page, c.anchor)
+    return f"[See the responsibility matrix]({target})."
+
+
 def contradiction_report(contradictions: Sequence[Contradiction], from_page: str, limit: int | None = None,
-                         addresses: NoteAddresses = NoteAddresses()) -> str:
-    """A Markdown table of contradictions for the build report: where, which rule, the claim and a link (at
-    most `limit` rows)."""
+                         addresses: NoteAddresses = NoteAddresses(), shown_on: Mapping[Source, str] = {}) -> str:
+    """A Markdown table of flagged claims for the build report: the page that shows the notice, the note and
+    line, the kind, the rule, the claim, what is right and its source (at most `limit` rows)."""
     if not contradictions:
-        return "No note contradicts the responsibility matrix.\n"
+        return "No note makes a claim the matrix or the claims list flags.\n"
 
     def row(c: Contradiction) -> str:
-        target = rel_link(from_page, c.page, c.anchor)
-        return (f"| {source_link(c.source, from_page, addresses)} | {id_code(c.rule)} | {NOTICE_KINDS[c.kind].title} | "
-                f"{md_text(c.claim)} | [{md_text(c.message)}]({target}) |")
+        page = shown_on.get(c.source)
+        where = f"[{md_text(page)}]({rel_link(from_page, page)})" if page else "its note's page"
+        if c.source_doc is not None:
+            source = f"[{md_text(c.source_doc.title)}]({c.source_doc.url}), checked {c.source_doc.checked}"
+        else:
+            source = f"[Responsibility matrix]({rel_link(from_page, c.page, c.anchor)})"
+        return (f"| {where} | {source_link(c.source, from_page, addresses)} | {NOTICE_KINDS[c.kind].title} | "
+                f"{id_code(c.rule)} | {md_text(c.claim)} | {md_text(c.message)} | {source} |")
 
-    return "\n".join(["| Note | Rule | Notice | Claim | Matrix |", "| --- | --- | --- | --- | --- |",
+    return "\n".join(["| Page | Note | Notice | Rule | Claim | What is right | Source |",
+                      "| --- | --- | --- | --- | --- | --- | --- |",
                       *capped_rows(contradictions, row, limit)]) + "\n"
+
+
+def claim_json(c: Contradiction, shown_on: Mapping[Source, str] = {}) -> dict:
+    """One flagged claim as report.json carries it."""
+    out = {"rule": c.rule, "note": c.source.note, "line": c.source.line, "claim": c.claim, "message": c.message,
+           "kind": c.kind, "page": shown_on.get(c.source)}
+    if c.source_doc is not None:
+        out["source"] = {"title": c.source_doc.title, "url": c.source_doc.url, "checked": c.source_doc.checked}
+    else:
+        out["source"] = {"matrix": c.page + (f"#{c.anchor}" if c.anchor else "")}
+    return out
+
+
+def shown_pages(account: Iterable) -> dict[Source, str]:
+    """The topic page that shows each block as written (a merge result's `account`), where its notice stands too."""
+    return {fate.source: fate.page for note in account for fate in note.blocks if fate.status == "shown"}

@@ -6,6 +6,7 @@ the key, what was expected and what was received.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -18,11 +19,15 @@ from ..datafile import Loc, YamlDocument, format_loc, format_value, load_model
 from ..load import DEFAULT_LIMITS, Limits
 from ..model import BuildError
 from .model import (
-    DEFAULT_NOTICE_KIND, NOTICE_KINDS, OWNERS, Category, Cell, DocSource, Layer, Matrix, Override, Rule, Service,
+    CLAIM_KINDS, DEFAULT_NOTICE_KIND, NOTICE_KINDS, OWNERS, Category, Cell, ClaimSource, DocSource, Layer, Matrix,
+    Override, OwnerClaim, Rule, Service,
 )
 from .pages import OVERVIEW_PAGE, RESERVED_IDS, SERVICES_INDEX, WHO_OWNS_PAGE, category_page, service_page
 
 DATA_PREFIX = "data/matrix"
+CLAIMS_FILE = "data/claims.yml"
+# The guards a claim may name (see data/claims.yml): each silences it on a look-alike that says the opposite.
+CLAIM_GUARDS = ("negation",)
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _BLOCK_KINDS = ("paragraph", "list_item", "code", "table", "quote", "admonition", "html", "rule", "image")
 
@@ -48,6 +53,20 @@ def _check_https(value: str) -> str:
 def _check_single(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         raise ValueError("exactly one category id")
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _check_date(value: str) -> str:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("a date written YYYY-MM-DD") from None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date written YYYY-MM-DD")
     return value
 
 
@@ -133,6 +152,11 @@ class LinkEntry(_Schema):
     page: str | None = None
 
 
+class OwnerClaimEntry(_Schema):
+    owner: str
+    layers: dict[str, list[str]]
+
+
 class RuleEntry(_Schema):
     id: Id
     scope: Literal["block", "section"]
@@ -142,11 +166,33 @@ class RuleEntry(_Schema):
     kinds: list[str] = []
     kind: Id = DEFAULT_NOTICE_KIND
     message: Line
-    link: LinkEntry
+    link: LinkEntry | None = None
+    owner_claim: OwnerClaimEntry | None = None
 
 
 class RulesFile(_Schema):
     rules: list[RuleEntry]
+
+
+class ClaimSourceEntry(_Schema):
+    title: Line
+    url: Annotated[str, AfterValidator(_check_https)]
+    checked: Annotated[str, BeforeValidator(_date_text), AfterValidator(_check_date)]
+
+
+class ClaimEntry(_Schema):
+    id: Id
+    kind: str
+    patterns: list[str]
+    absent: list[str] = []
+    guards: list[str] = []
+    kinds: list[str] = []
+    right: Line
+    source: ClaimSourceEntry
+
+
+class ClaimsFile(_Schema):
+    claims: list[ClaimEntry]
 
 
 def _error(document: YamlDocument, loc: Loc, expected: str, received: str) -> BuildError:
@@ -357,7 +403,17 @@ def load_rules(data_dir: Path, categories: tuple[Category, ...], layers: tuple[L
     rules = []
     for index, entry in enumerate(parsed.rules):
         loc: Loc = ("rules", index)
-        chosen = {k: v for k, v in entry.link.model_dump().items() if v is not None}
+        owner_claim = None
+        if entry.owner_claim is not None:
+            owner_claim = _owner_claim(document, loc + ("owner_claim",), entry.owner_claim, layers)
+            if entry.link is not None:
+                raise _error(document, loc + ("link",), "no link for an owner claim (it links to the layer it "
+                             "finds)", "a link")
+        elif entry.link is None:
+            raise _error(document, loc + ("link",), "exactly one of 'service', 'category', 'layer', 'page'",
+                         "no link")
+        chosen = ({k: v for k, v in entry.link.model_dump().items() if v is not None} if entry.link
+                  else {"page": WHO_OWNS_PAGE})
         if len(chosen) != 1:
             raise _error(document, loc + ("link",), "exactly one of 'service', 'category', 'layer', 'page'",
                          "keys " + ", ".join(map(repr, chosen)) if chosen else "no key")
@@ -393,10 +449,61 @@ def load_rules(data_dir: Path, categories: tuple[Category, ...], layers: tuple[L
             key: tuple(_compile(document, loc + (key, i), p) for i, p in enumerate(getattr(entry, key)))
             for key in ("heading", "patterns", "absent")
         }
+        if owner_claim is not None and entry.scope != "block":
+            raise _error(document, loc + ("scope",), "'block' for an owner claim", format_value(entry.scope))
         rules.append(Rule(id=entry.id, scope=entry.scope, heading=compiled["heading"], patterns=compiled["patterns"],
                           absent=compiled["absent"], kinds=tuple(entry.kinds), message=entry.message,
-                          page=page, anchor=anchor, kind=entry.kind))
+                          page=page, anchor=anchor, kind=entry.kind, by_sentence=owner_claim is not None,
+                          owner_claim=owner_claim))
     return tuple(rules)
+
+
+def _owner_claim(document: YamlDocument, loc: Loc, entry: OwnerClaimEntry, layers: tuple[Layer, ...]) -> OwnerClaim:
+    """An owner claim's owner and the terms of each layer it checks, every layer id one of layers.yml's."""
+    _check_owner(document, loc + ("owner",), entry.owner)
+    layer_ids = [layer.id for layer in layers]
+    if not entry.layers:
+        raise _error(document, loc + ("layers",), "at least one layer id with the terms that name it", "none")
+    checked = []
+    for layer_id, terms in entry.layers.items():
+        if layer_id not in layer_ids:
+            raise _error(document, loc + ("layers", layer_id), f"a layer id defined in {DATA_PREFIX}/layers.yml",
+                         format_value(layer_id))
+        if not terms:
+            raise _error(document, loc + ("layers", layer_id), "at least one term", "an empty list")
+        checked.append((layer_id, tuple(_compile(document, loc + ("layers", layer_id, i), term)
+                                        for i, term in enumerate(terms))))
+    return OwnerClaim(owner=entry.owner, layers=tuple(checked))  # type: ignore[arg-type]
+
+
+def load_claims(file: Path, taken: dict[str, str], limits: Limits = DEFAULT_LIMITS) -> tuple[Rule, ...]:
+    """Load data/claims.yml: known wrong, outdated, incomplete or unclear claims, each with what is right and
+    the AWS document that says so; `taken` maps the ids the matrix rules use to their file."""
+    parsed, document = load_model(file, ClaimsFile, CLAIMS_FILE, limits)
+    _check_unique_ids(document, "claims", parsed.claims)
+    claims = []
+    for index, entry in enumerate(parsed.claims):
+        loc: Loc = ("claims", index)
+        if entry.id in taken:
+            raise _error(document, loc + ("id",), f"an id no rule in {taken[entry.id]} uses", format_value(entry.id))
+        if entry.kind not in CLAIM_KINDS:
+            raise _error(document, loc + ("kind",), _one_of(list(CLAIM_KINDS)), format_value(entry.kind))
+        if not entry.patterns:
+            raise _error(document, loc + ("patterns",), "at least one pattern", "an empty list")
+        for g_index, guard in enumerate(entry.guards):
+            if guard not in CLAIM_GUARDS:
+                raise _error(document, loc + ("guards", g_index), _one_of(list(CLAIM_GUARDS)), format_value(guard))
+        for k_index, kind_name in enumerate(entry.kinds):
+            if kind_name not in _BLOCK_KINDS:
+                raise _error(document, loc + ("kinds", k_index), _one_of(list(_BLOCK_KINDS)), format_value(kind_name))
+        compiled = {key: tuple(_compile(document, loc + (key, i), p) for i, p in enumerate(getattr(entry, key)))
+                    for key in ("patterns", "absent")}
+        source = ClaimSource(title=entry.source.title, url=entry.source.url, checked=entry.source.checked)
+        claims.append(Rule(id=entry.id, scope="block", heading=(), patterns=compiled["patterns"],
+                           absent=compiled["absent"], kinds=tuple(entry.kinds), message=entry.right, page="",
+                           anchor=None, kind=entry.kind, by_sentence=True,
+                           negation_guard="negation" in entry.guards, source=source))
+    return tuple(claims)
 
 
 def load_matrix(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> Matrix:
@@ -411,4 +518,8 @@ def load_matrix(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> Matrix:
     check_whitepaper_examples(categories_document, categories, services)
     rules = (load_rules(folder, categories, layers, services, limits)
              if os.path.lexists(folder / "contradictions.yml") else ())
+    # data/claims.yml sits beside the matrix folder: it is read when the project's data/ folder is given.
+    if folder != data_dir and os.path.lexists(data_dir / "claims.yml"):
+        rules += load_claims(data_dir / "claims.yml", {rule.id: f"{DATA_PREFIX}/contradictions.yml" for rule in rules},
+                             limits)
     return Matrix(sources=sources, categories=categories, layers=layers, services=services, rules=rules)

@@ -142,8 +142,26 @@ class Pattern(Protocol):
 
 
 @dataclass(frozen=True)
+class ClaimSource:
+    """The AWS document that says what is right about a claim, and the day someone checked that it still does."""
+
+    title: str
+    url: str
+    checked: str  # YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class OwnerClaim:
+    """A claim that gives layers to one owner alone, checked against the matrix's owner for the service or
+    category the text is about; each layer comes with the terms that name it in a note."""
+
+    owner: Owner
+    layers: tuple[tuple[str, tuple[Pattern, ...]], ...]
+
+
+@dataclass(frozen=True)
 class Rule:
-    """A contradiction rule from data: what a wrong claim looks like and where the truth is."""
+    """A rule from data: what a wrong claim looks like and where the truth is (the matrix, or an AWS document)."""
 
     id: str
     scope: RuleScope
@@ -155,6 +173,11 @@ class Rule:
     page: str
     anchor: str | None
     kind: str = "contradiction"  # a key of NOTICE_KINDS: how the notice is labelled
+    # Claims (data/claims.yml) match within one sentence and cite an AWS document instead of the matrix.
+    by_sentence: bool = False
+    negation_guard: bool = False  # silent on a sentence that holds a negation ("is not", "never", "no longer")
+    source: ClaimSource | None = None
+    owner_claim: OwnerClaim | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +190,7 @@ class NoticeKind:
     description: str
 
 
-# Declared once: a rule in contradictions.yml names one of these by id with `kind:`.
+# Declared once: a rule in contradictions.yml or claims.yml names one of these by id with `kind:`.
 NOTICE_KINDS = {kind.id: kind for kind in (
     NoticeKind("contradiction", "warning", "Contradicts the responsibility matrix",
                "the note claims something the matrix says otherwise"),
@@ -175,7 +198,15 @@ NOTICE_KINDS = {kind.id: kind for kind in (
                "a list of duties leaves out one that the matrix gives the same owner"),
     NoticeKind("outdated-term", "note", "Outdated term",
                "the note uses a name AWS has retired; shown once per page"),
+    NoticeKind("wrong", "danger", "Wrong", "the note says something AWS's documentation says otherwise"),
+    NoticeKind("outdated", "abstract", "Outdated", "the note was right once, but AWS has changed it since"),
+    NoticeKind("incomplete", "example", "Incomplete", "the note is right as far as it goes but leaves out what "
+               "changes its meaning"),
+    NoticeKind("unclear", "question", "Unclear", "the sentence is too garbled to read for sure; it is shown "
+               "as written, with what it most likely means"),
 )}
+# The kinds a claim in data/claims.yml may have (the others are the matrix's own).
+CLAIM_KINDS = ("wrong", "outdated", "incomplete", "unclear")
 DEFAULT_NOTICE_KIND = "contradiction"
 
 
