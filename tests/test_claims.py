@@ -40,36 +40,43 @@ CASES = {
     ),
     "iam-roles-are-for-people-too": (
         ["IAM roles are meant for EC2 instances and Lambda functions, not for human users.",
-         "Use a role for software instead of people."],
+         "Use a role for software instead of people.",
+         "Roles are for services, not people."],
         ["Roles can be assumed by applications as well as people.",
          "Grant permissions to groups rather than to individual users.",
-         "Use IAM roles rather than access keys stored on instances."],
+         "Use IAM roles rather than access keys stored on instances.",
+         "A role is not a person, but people can assume it."],
     ),
     "cognito-is-not-a-third-party-idp": (
         ["Federate with a third-party identity provider such as Facebook or Amazon Cognito.",
-         "Amazon Cognito is a third-party identity provider for mobile apps."],
+         "Amazon Cognito is a third-party identity provider for mobile apps.",
+         "Log in through a 3rd-party IdP, e.g. Okta or Cognito."],
         ["Cognito lets users sign in through third-party identity providers such as Google.",
          "Sign in with a third-party provider like Google through Amazon Cognito.",
          "Amazon Cognito is not a third-party identity provider."],
     ),
     "kms-keys-have-their-own-console": (
         ["Open the IAM console and choose Encryption keys to create a key.",
-         "Keys are listed on the Encryption Keys tab of IAM."],
+         "Keys are listed on the Encryption Keys tab of IAM.",
+         "Create the key under IAM > Encryption keys."],
         ["Open the AWS KMS console to create a customer managed key.",
          "The IAM console formerly had an Encryption keys page; keys now live in the KMS console.",
          "Grant kms:Decrypt on encryption keys in IAM policies."],
     ),
     "s3-encrypts-new-objects-by-default": (
         ["Objects in S3 are not encrypted by default, so turn on bucket encryption.",
-         "Bucket encryption is optional: you can switch it on at any time."],
+         "Bucket encryption is optional: you can switch it on at any time.",
+         "S3 default encryption must be enabled on every bucket."],
         ["Since January 2023 S3 encrypts every new object with SSE-S3.",
          "You can change a bucket's default encryption to SSE-KMS at any time.",
          "EBS volumes are not encrypted by default.",
-         "S3 now applies SSE-S3 to every new upload at no cost."],
+         "S3 now applies SSE-S3 to every new upload at no cost.",
+         "SSE-KMS must be enabled on the bucket to meet the key policy rule."],
     ),
     "govcloud-is-two-regions": (
         ["AWS GovCloud (US) is a separate AWS Region for US government workloads.",
-         "GovCloud is an isolated region run by US persons."],
+         "GovCloud is an isolated region run by US persons.",
+         "Deploy the workload to the GovCloud region."],
         ["AWS GovCloud (US) is two isolated Regions, US-West and US-East.",
          "GovCloud (US) is not a single region.",
          "GovCloud accounts are separate from standard AWS accounts."],
@@ -288,3 +295,18 @@ def test_the_labelled_hits_of_each_vault_stay_at_least_95_percent_correct(vault)
     result = score(vault, flagged(folder), load_labels())
     assert not result.unlabelled, "hits without a verdict in tests/labels/claims.yml: " + ", ".join(result.unlabelled)
     assert result.precision is None or result.precision >= 0.95
+
+
+def test_sentences_end_at_a_full_stop_before_a_capital_but_not_after_an_abbreviation():
+    from handbook.matrix.contradictions import sentences
+
+    assert sentences("Use an IdP, e.g. Okta or Cognito. Then sign in. v1.2 is out") == [
+        "Use an IdP, e.g. Okta or Cognito.", "Then sign in. v1.2 is out"]
+    assert sentences("Compare KMS vs. CloudHSM keys.") == ["Compare KMS vs. CloudHSM keys."]
+
+
+def test_the_negation_guard_counts_the_merge_negation_words():
+    from handbook.matrix.contradictions import negated
+
+    assert negated("GovCloud isn’t a single Region.") and negated("It is never one region.")
+    assert not negated("GovCloud is a single Region; nothing else.".replace("nothing", "all"))

@@ -53,9 +53,18 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
+_ABBREVIATION = re.compile(r"(?:^|\s|\()(?:e\.g|i\.e|vs|incl|approx|cf)\.$", re.IGNORECASE)
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences of a block's plain text."""
-    return [part for part in _SENTENCE_END.split(text) if part.strip()]
+    """The sentences of a block's plain text; "e.g. Okta" and "vs. Azure" do not end one."""
+    found: list[str] = []
+    for part in _SENTENCE_END.split(text):
+        if found and _ABBREVIATION.search(found[-1]):
+            found[-1] += " " + part
+        elif part.strip():
+            found.append(part)
+    return found
 
 
 def negated(sentence: str) -> bool:
