@@ -206,7 +206,7 @@ def test_a_claim_without_a_source_is_refused(tmp_path):
     (tmp_path / "claims.yml").write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         load_matrix(tmp_path)
-    assert str(caught.value).startswith("data/claims.yml:13: claims[0].source: expected")
+    assert str(caught.value) == "data/claims.yml:13: claims[0].source: expected a value (the key is missing); received nothing"
 
 
 def test_an_owner_claim_naming_an_unknown_layer_is_refused(tmp_path):
@@ -216,10 +216,9 @@ def test_an_owner_claim_naming_an_unknown_layer_is_refused(tmp_path):
     rules.write_text(text.replace("        guest-os:\n", "        guest-oss:\n"), encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         load_matrix(tmp_path)
-    message = str(caught.value)
-    assert message.startswith("data/matrix/contradictions.yml:")
-    assert message.endswith(": rules[8].owner_claim.layers.guest-oss: expected a layer id defined in "
-                            "data/matrix/layers.yml; received 'guest-oss'")
+    line = text[:text.index("        guest-os:\n")].count("\n") + 1
+    assert str(caught.value) == (f"data/matrix/contradictions.yml:{line}: rules[8].owner_claim.layers.guest-oss: "
+                                 "expected a layer id defined in data/matrix/layers.yml; received 'guest-oss'")
 
 
 # --- where the reader meets them ------------------------------------------------------------------------------
@@ -310,3 +309,23 @@ def test_the_negation_guard_counts_the_merge_negation_words():
 
     assert negated("GovCloud isn’t a single Region.") and negated("It is never one region.")
     assert not negated("GovCloud is a single Region; nothing else.".replace("nothing", "all"))
+
+
+@pytest.mark.parametrize("old, new, key, expected, received", [
+    ("      owner: aws\n", "      owner: amazon\n", "rules[8].owner_claim.owner",
+     "one of 'aws', 'customer', 'shared'", "'amazon'"),
+    ("    message: The matrix does not give this to AWS alone.\n",
+     "    message: The matrix does not give this to AWS alone.\n    link: {layer: guest-os}\n", "rules[8].link",
+     "no link for an owner claim (it links to the layer it finds)", "a link"),
+])
+def test_a_broken_owner_claim_names_key_expected_and_received(tmp_path, old, new, key, expected, received):
+    shutil.copytree(DATA / "matrix", tmp_path / "matrix")
+    rules = tmp_path / "matrix" / "contradictions.yml"
+    text = rules.read_text(encoding="utf-8")
+    assert old in text
+    rules.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        load_matrix(tmp_path)
+    message = str(caught.value)
+    assert message.startswith("data/matrix/contradictions.yml:")
+    assert message.split(": ", 1)[1] == f"{key}: expected {expected}; received {received}"
