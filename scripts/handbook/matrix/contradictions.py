@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..merge.guards import NEGATIONS
+from ..merge.result import SHOWN, NoteAccount
 from ..model import Block, Section, Source
 from ..pages import capped_rows
 from ..paths import NoteAddresses, rel_link
@@ -102,8 +103,7 @@ def _owners_about(text: str, layer_id: str, matrix: Matrix) -> list[tuple[str, s
 
 
 def _owner_claim_message(rule: Rule, sentence: str, context: _Context, matrix: Matrix) -> tuple[str, str] | None:
-    """What the matrix says of each layer the sentence gives to one owner alone where the matrix does not
-    (with the first such layer's anchor), or None when the matrix agrees or the text names nothing to check."""
+    """What the matrix says of each layer the sentence wrongly gives to one owner alone, and the first one's anchor."""
     claim = rule.owner_claim
     assert claim is not None
     said = []
@@ -242,8 +242,7 @@ def _see(c: Contradiction, from_page: str | None) -> str:
 
 def contradiction_report(contradictions: Sequence[Contradiction], from_page: str, limit: int | None = None,
                          addresses: NoteAddresses = NoteAddresses(), shown_on: Mapping[Source, str] = {}) -> str:
-    """A Markdown table of flagged claims for the build report: the page that shows the notice, the note and
-    line, the kind, the rule, the claim, what is right and its source (at most `limit` rows)."""
+    """The build report's table of flagged claims: page, note and line, kind, rule, claim, what is right, source."""
     if not contradictions:
         return "No note makes a claim the matrix or the claims list flags.\n"
 
@@ -273,6 +272,6 @@ def claim_json(c: Contradiction, shown_on: Mapping[Source, str] = {}) -> dict:
     return out
 
 
-def shown_pages(account: Iterable) -> dict[Source, str]:
+def shown_pages(account: Iterable[NoteAccount]) -> dict[Source, str]:
     """The topic page that shows each block as written (a merge result's `account`), where its notice stands too."""
-    return {fate.source: fate.page for note in account for fate in note.blocks if fate.status == "shown"}
+    return {fate.source: fate.page for note in account for fate in note.blocks if fate.status == SHOWN}

@@ -477,8 +477,7 @@ def _owner_claim(document: YamlDocument, loc: Loc, entry: OwnerClaimEntry, layer
 
 
 def load_claims(file: Path, taken: dict[str, str], limits: Limits = DEFAULT_LIMITS) -> tuple[Rule, ...]:
-    """Load data/claims.yml: known wrong, outdated, incomplete or unclear claims, each with what is right and
-    the AWS document that says so; `taken` maps the ids the matrix rules use to their file."""
+    """Load data/claims.yml, refusing ids the matrix rules (`taken`: id -> file) already use."""
     parsed, document = load_model(file, ClaimsFile, CLAIMS_FILE, limits)
     _check_unique_ids(document, "claims", parsed.claims)
     claims = []

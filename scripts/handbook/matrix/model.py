@@ -152,8 +152,7 @@ class ClaimSource:
 
 @dataclass(frozen=True)
 class OwnerClaim:
-    """A claim that gives layers to one owner alone, checked against the matrix's owner for the service or
-    category the text is about; each layer comes with the terms that name it in a note."""
+    """A claim giving layers to one owner alone, checked against the matrix; each layer with the terms naming it."""
 
     owner: Owner
     layers: tuple[tuple[str, tuple[Pattern, ...]], ...]
