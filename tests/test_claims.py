@@ -173,24 +173,24 @@ def claims_data(tmp_path: Path, old: str, new: str) -> Path:
 
 @pytest.mark.parametrize("old, new, message", [
     ("    kind: wrong\n", "    kind: false\n",
-     "data/claims.yml:14: claims[0].kind: expected a valid string; received False"),
+     "data/claims.yml:15: claims[0].kind: expected a valid string; received False"),
     ("    kind: wrong\n", "    kind: false-claim\n",
-     "data/claims.yml:14: claims[0].kind: expected one of 'wrong', 'outdated', 'incomplete', 'unclear'; "
+     "data/claims.yml:15: claims[0].kind: expected one of 'wrong', 'outdated', 'incomplete', 'unclear'; "
      "received 'false-claim'"),
     ("      checked: 2026-12-06\n", "      checked: 6 Dec 2026\n",
-     "data/claims.yml:27: claims[0].source.checked: expected a date written YYYY-MM-DD; received '6 Dec 2026'"),
+     "data/claims.yml:28: claims[0].source.checked: expected a date written YYYY-MM-DD; received '6 Dec 2026'"),
     ("      url: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html\n",
      "      url: http://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html\n",
-     "data/claims.yml:26: claims[0].source.url: expected an https:// address; received "
+     "data/claims.yml:27: claims[0].source.url: expected an https:// address; received "
      "'http://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html'"),
     ("    guards: [negation]\n", "    guards: [owner]\n",
-     "data/claims.yml:22: claims[0].guards[0]: expected one of 'negation'; received 'owner'"),
+     "data/claims.yml:23: claims[0].guards[0]: expected one of 'negation'; received 'owner'"),
     ("  - id: iam-group-is-a-set-of-users\n", "  - id: s3-is-not-iaas\n",
-     "data/claims.yml:13: claims[0].id: expected an id no rule in data/matrix/contradictions.yml uses; "
+     "data/claims.yml:14: claims[0].id: expected an id no rule in data/matrix/contradictions.yml uses; "
      "received 's3-is-not-iaas'"),
     ("  - id: iam-roles-are-for-people-too\n", "  - id: iam-group-is-a-set-of-users\n",
-     "data/claims.yml:29: claims[1].id: expected a unique id; received 'iam-group-is-a-set-of-users', already "
-     "used by claims[0] on line 13"),
+     "data/claims.yml:30: claims[1].id: expected a unique id; received 'iam-group-is-a-set-of-users', already "
+     "used by claims[0] on line 14"),
 ])
 def test_a_broken_claim_names_file_key_expected_and_received(tmp_path, old, new, message):
     with pytest.raises(BuildError) as caught:
@@ -206,7 +206,7 @@ def test_a_claim_without_a_source_is_refused(tmp_path):
     (tmp_path / "claims.yml").write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         load_matrix(tmp_path)
-    assert str(caught.value) == "data/claims.yml:13: claims[0].source: expected a value (the key is missing); received nothing"
+    assert str(caught.value) == "data/claims.yml:14: claims[0].source: expected a value (the key is missing); received nothing"
 
 
 def test_an_owner_claim_naming_an_unknown_layer_is_refused(tmp_path):

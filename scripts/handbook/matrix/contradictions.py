@@ -126,16 +126,28 @@ def _owner_claim_message(rule: Rule, sentence: str, context: _Context, matrix: M
     return f"{rule.message} " + " ".join(said), first
 
 
-def _block_hits(rule: Rule, copies: dict[tuple[str, str], list[Block]], matrix: Matrix,
+@dataclass(frozen=True)
+class _Copies:
+    """Blocks of the same Markdown and kind (the same text in many notes), checked once per rule."""
+
+    kind: str
+    text: str  # their plain text, read once for every rule
+    blocks: list[Block]
+
+
+def _block_hits(rule: Rule, copies: Iterable[_Copies], matrix: Matrix,
                 section_of: Mapping[tuple[str, int], str]) -> list[Contradiction]:
-    """Blocks whose text the rule matches; `copies` groups the blocks by (text, kind), each group checked once."""
+    """Blocks whose text the rule matches."""
     hits = []
-    for (markdown, kind), blocks in copies.items():
-        if rule.kinds and kind not in rule.kinds:
+    for group in copies:
+        if rule.kinds and group.kind not in rule.kinds:
             continue
-        text = plain_text(markdown)
+        text, blocks = group.text, group.blocks
+        # A sentence matches only if the whole text does: most blocks are ruled out without splitting them.
+        if not _all_match(rule.patterns, text):
+            continue
         if not rule.by_sentence:
-            if _all_match(rule.patterns, text) and not _any_match(rule.absent, text):
+            if not _any_match(rule.absent, text):
                 hits.extend(_found(rule, block, text) for block in blocks)
             continue
         for sentence in sentences(text):
@@ -145,7 +157,7 @@ def _block_hits(rule: Rule, copies: dict[tuple[str, str], list[Block]], matrix: 
                 hits.extend(_found(rule, block, sentence) for block in blocks)
                 break
             for block in blocks:  # copies in other notes sit under other headings
-                context = _Context(text, section_of.get((block.source.note, block.source.line), ""))
+                context = _Context(text, plain_text(section_of.get((block.source.note, block.source.line), "")))
                 said = _owner_claim_message(rule, sentence, context, matrix)
                 if said is not None:
                     hits.append(_found(rule, block, sentence, *said))
@@ -197,10 +209,11 @@ def find_contradictions(blocks: Iterable[Block], matrix: Matrix,
         for block in section.blocks:
             all_blocks.setdefault((block.source.note, block.source.line, block.markdown), block)
     # Copies of a block (the same text in many notes) are checked once per rule.
-    copies: dict[tuple[str, str], list[Block]] = {}
+    grouped: dict[tuple[str, str], list[Block]] = {}
     for block in all_blocks.values():
-        copies.setdefault((block.markdown, block.kind), []).append(block)
-    section_of = {(block.source.note, block.source.line): plain_text(section.title)
+        grouped.setdefault((block.markdown, block.kind), []).append(block)
+    copies = [_Copies(kind, plain_text(markdown), blocks) for (markdown, kind), blocks in grouped.items()]
+    section_of = {(block.source.note, block.source.line): section.title  # read as plain text when asked
                   for section in sections for block in section.blocks}
     found: dict[tuple[str, int, str], Contradiction] = {}
     for rule in matrix.rules:
