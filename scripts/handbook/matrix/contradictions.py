@@ -52,8 +52,6 @@ def _found(rule: Rule, block: Block, claim: str, message: str | None = None,
 # list item that a note breaks is a sentence of its own.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-
-
 _ABBREVIATION = re.compile(r"(?:^|\s|\()(?:e\.g|i\.e|vs|incl|approx|cf)\.$", re.IGNORECASE)
 
 
