@@ -33,7 +33,7 @@ from handbook.account import account_totals
 from handbook.load import Limits
 from handbook.merge import MergeResult, merge_notes
 from handbook.merge.corpus import read_corpus
-from handbook.merge.guards import Lexicon, meaning_signature
+from handbook.merge.guards import Lexicon, meaning_conflict, meaning_signature
 from handbook.merge.meaning import Concepts, MeaningJudge, load_meaning_terms, meaning_judge
 from handbook.merge.outline import load_topics
 from handbook.merge.settings import PARAPHRASE_MIN_WORDS, PARAPHRASE_RULE
@@ -102,8 +102,8 @@ class PairJudge:
         concepts = self.judge.concepts
         if self.judge.same(concepts.of(a), concepts.of(b)) is None:
             return False
-        return meaning_signature(a, left, self.lexicon, self.lexicon.named(a)) == \
-            meaning_signature(b, right, self.lexicon, self.lexicon.named(b))
+        return meaning_conflict(meaning_signature(a, left, self.lexicon, self.lexicon.named(a)),
+                                meaning_signature(b, right, self.lexicon, self.lexicon.named(b))) is None
 
 
 def vault_judges(vaults: dict[str, Path]) -> dict[str, PairJudge]:

@@ -238,3 +238,32 @@ def test_storage_classes_are_read_from_the_fact_terms() -> None:
     with pytest.raises(ValueError):
         FactTermsSchema.model_validate({**terms, "storage_classes": "standard"})
     assert "storage_classes" in TopicsSchema.model_fields["fact_terms"].annotation.model_fields
+
+
+def _direction_conflict(left: str, right: str, lexicon: Lexicon) -> bool:
+    (direction,) = [guard for guard in FACT_GUARDS if guard.id == "direction"]
+    a, b = direction.signature(Compared(words(left)), lexicon), direction.signature(Compared(words(right)), lexicon)
+    return a != b and direction.differs(a, b)
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    ("Customers are responsible for security in the cloud.",
+     "Customers are responsible for the security of everything they put in the cloud."),
+    ("AWS is responsible for security of the cloud.", "AWS handles security OF the cloud."),
+    ("Amazon S3 offers storage of objects in buckets.", "Amazon S3 offers storage in buckets."),
+])
+def test_prepositions_that_govern_no_word_of_the_other_text_agree(outline, left: str, right: str) -> None:
+    assert not _direction_conflict(left, right, Lexicon(outline.fact_terms))
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    ("AWS is responsible for security of the cloud.", "AWS is responsible for security in the cloud."),
+    ("Copy the data from the bucket to the instance.", "Copy the data from the instance to the bucket."),
+    ("Move data to S3 from the internet.", "Move data from S3 to the internet."),
+    ("Kinesis (ingest streaming data with Firehose)", "can ingest data from Kinesis Streams and Firehose"),
+    ("Inbound rules allow traffic to the instance.", "Outbound rules allow traffic to the instance."),
+])
+def test_a_word_under_another_preposition_or_none_is_another_direction(outline, left: str, right: str) -> None:
+    lexicon = Lexicon(outline.fact_terms)
+    assert _direction_conflict(left, right, lexicon)
+    assert _direction_conflict(right, left, lexicon)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 from ..footnotes import defined_labels
 from ..model import record
@@ -33,10 +33,22 @@ NEGATIONS = frozenset(
 )
 # Words that say which way something goes or which side it is on: "security of the cloud" is AWS's part and
 # "security in the cloud" the customer's; inbound and outbound rules, uploads and downloads are opposites.
-DIRECTIONS = frozenset(
-    "in of to from into onto inbound outbound ingress egress incoming outgoing upload uploads uploaded download "
+# A preposition says a side only of the words it governs: "security of everything you put in the cloud" and
+# "security in the cloud" put the cloud on the same side, while "to S3 from the internet" and "from S3 to the
+# internet" put S3 on opposite ones.
+PREPOSITIONS = frozenset("in of to from into onto".split())
+DIRECTIONS = PREPOSITIONS | frozenset(
+    "inbound outbound ingress egress incoming outgoing upload uploads uploaded download "
     "downloads downloaded import imports export exports read reads write writes send sends receive receives push "
     "pull upstream downstream source destination".split()
+)
+# Words that open the phrase a preposition governs without being what it is about ("of THE cloud").
+_DETERMINERS = frozenset("the a an your their its our my his her this that these those all any every each".split())
+_OBJECT_WORDS = 3  # the words of a governed phrase read as its object: "in the AWS Cloud" -> aws, cloud
+# Words that end a governed phrase: other prepositions and conjunctions ("to S3 Standard AFTER thirty days").
+_PHRASE_ENDS = frozenset(
+    "after before without about over under between through during since until via than when while if because "
+    "but not within across per against among beyond toward towards upon unless whether".split()
 )
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred thousand million "
@@ -90,15 +102,25 @@ class Lexicon:
         phrases = (*self.category_of, *self.service_of, *self.storage_classes)
         self.longest = max([len(k) for k in phrases] or [1])
         self.first_words = frozenset(k[0] for k in phrases if k)
-        # Every stage asks what the same texts name (the block merge, the merge by meaning, the account):
-        # the lexicon answers each text once.
+        # Every stage asks what the same texts name and what their guards say (the block merge, the merge by
+        # meaning, the account): the lexicon answers each text once.
         self._named: dict[tuple[str, ...], frozenset[str]] = {}
+        self._signatures: dict[tuple[tuple[str, ...], str], tuple] = {}
 
     def named(self, tokens: tuple[str, ...]) -> frozenset[str]:
         """The services and service categories that `tokens` name (what a text or heading is about)."""
         found = self._named.get(tokens)
         if found is None:
             found = self._named[tokens] = self.phrases(tokens, self.service_of) | self.phrases(tokens, self.category_of)
+        return found
+
+    def signatures(self, tokens: tuple[str, ...], markdown: str) -> tuple:
+        """Every fact guard's signature of a text, in guard order, about no subject (fact_signature adds it)."""
+        key = (tokens, markdown)
+        found = self._signatures.get(key)
+        if found is None:
+            text = Compared(tokens, markdown)
+            found = self._signatures[key] = tuple(guard.signature(text, self) for guard in FACT_GUARDS)
         return found
 
     def phrases(self, tokens: tuple[str, ...], table) -> frozenset[str]:
@@ -123,10 +145,45 @@ def _negated(text: Compared, lex: Lexicon):
     return any(t in NEGATIONS for t in text.tokens)
 
 
-def _directions(text: Compared, lex: Lexicon):
-    # In order and counted: "to S3 from the internet" is an upload and "from S3 to the internet" a download,
-    # and "to the region" is not "to and from the region".
-    return tuple(t for t in text.tokens if t in DIRECTIONS)
+@record
+class Directions:
+    """A text's direction words other than prepositions, in order; the words prepositions govern, each with its
+    prepositions; and the text's other content words."""
+
+    words: tuple[str, ...]
+    sides: Mapping[str, frozenset[str]]  # governed word -> the prepositions governing it
+    ungoverned: frozenset[str]
+
+
+def _directions(text: Compared, lex: Lexicon) -> Directions:
+    # In order and counted: an upload is not a download, and "inbound" is not "inbound and outbound".
+    tokens = text.tokens
+    sides: dict[str, set[str]] = {}
+    for at, token in enumerate(tokens):
+        if token not in PREPOSITIONS:
+            continue
+        start = at + 1
+        while start < len(tokens) and tokens[start] in _DETERMINERS:
+            start += 1
+        for word in tokens[start:start + _OBJECT_WORDS]:
+            if word in STOPWORDS or word in DIRECTIONS or word in _DETERMINERS or word in _PHRASE_ENDS:
+                break
+            sides.setdefault(word, set()).add(token)
+    return Directions(tuple(t for t in tokens if t in DIRECTIONS and t not in PREPOSITIONS),
+                      {word: frozenset(found) for word, found in sorted(sides.items())},
+                      frozenset(t for t in tokens if t not in sides and t not in STOPWORDS and t not in DIRECTIONS))
+
+
+def _directions_differ(left: Directions, right: Directions) -> bool:
+    """Whether the two texts go different ways, or a word one governs by a preposition stands in the other under
+    another preposition or none ("ingest data from Kinesis" is not "Kinesis ingests data")."""
+    if left.words != right.words:
+        return True
+    for mine, theirs in ((left, right), (right, left)):
+        for word, found in mine.sides.items():
+            if theirs.sides.get(word, found) != found or word in theirs.ungoverned:
+                return True
+    return False
 
 
 def _categories(text: Compared, lex: Lexicon):
@@ -200,8 +257,6 @@ def _wording_differs(left: frozenset[str], right: frozenset[str]) -> bool:
 FACT_GUARDS: tuple[FactGuard, ...] = (
     FactGuard(ACTOR_GUARD, "a different owner (AWS, the customer, you), or an owner named in one only", _actors),
     FactGuard(NEGATION_GUARD, "one says not/no/never/cannot/without, the other does not", _negated),
-    FactGuard(DIRECTION_GUARD, "a different direction or side (inbound vs outbound, of vs in, to vs from)",
-              _directions),
     FactGuard(CATEGORY_GUARD, "a different service category (infrastructure, container, abstracted)", _categories),
     FactGuard(SERVICE_GUARD, "different AWS services (EC2 vs S3)", _services),
     FactGuard(NUMBER_GUARD, "different numbers or versions (N+1 vs N+2, TLS 1.2 vs 1.3, my-web:v2 vs my-web)",
@@ -209,6 +264,9 @@ FACT_GUARDS: tuple[FactGuard, ...] = (
     FactGuard(UNIT_GUARD, "different units (GB vs TB, ms vs s, per hour vs per second)", _units),
     FactGuard(STORAGE_CLASS_GUARD, "different storage classes or tiers (S3 Standard vs Standard-IA, "
               "frequent vs infrequent access)", _storage_classes),
+    # Read after the guards of names, so a name that differs is reported as such, not as what governs it.
+    FactGuard(DIRECTION_GUARD, "a different direction or side (inbound vs outbound; a word governed by 'of' in "
+              "one and 'in' in the other, by 'to' in one and 'from' in the other)", _directions, _directions_differ),
     FactGuard(LINK_GUARD, "links to different pages or notes ('check here' pointing elsewhere)", _links),
     FactGuard(FOOTNOTE_GUARD, "footnote definitions with different labels, or one text is a footnote and the other not",
               _footnotes),
@@ -223,27 +281,39 @@ FACT_GUARDS: tuple[FactGuard, ...] = (
 )
 
 
+_SUBJECT_AT = [guard.id for guard in FACT_GUARDS].index(SUBJECT_GUARD)
+
+
 def fact_signature(tokens: tuple[str, ...], markdown: str, lexicon: Lexicon,
                    subject: frozenset[str] = frozenset()) -> tuple:
     """The signature of every guard, in guard order."""
-    text = Compared(tokens, markdown, subject)
-    return tuple(guard.signature(text, lexicon) for guard in FACT_GUARDS)
+    found = lexicon.signatures(tokens, markdown)
+    return (*found[:_SUBJECT_AT], subject, *found[_SUBJECT_AT + 1:]) if subject else found
 
 
 # Merges by meaning compare concepts, not words, so every guard but the wording one holds for them.
 MEANING_GUARDS: tuple[FactGuard, ...] = tuple(guard for guard in FACT_GUARDS if guard.id != WORDING_GUARD)
+_MEANING_AT = tuple(at for at, guard in enumerate(FACT_GUARDS) if guard.id != WORDING_GUARD)
 
 
 def meaning_signature(tokens: tuple[str, ...], markdown: str, lexicon: Lexicon,
                       subject: frozenset[str] = frozenset()) -> tuple:
-    """The signature of every guard a merge by meaning must pass, in guard order (all equal-or-not)."""
-    text = Compared(tokens, markdown, subject)
-    return tuple(guard.signature(text, lexicon) for guard in MEANING_GUARDS)
+    """The signature of every guard a merge by meaning must pass, in guard order (compared by meaning_conflict)."""
+    found = fact_signature(tokens, markdown, lexicon, subject)
+    return tuple(found[at] for at in _MEANING_AT)
 
 
 def guard_conflict(left: tuple, right: tuple) -> str | None:
     """The id of the first guard whose signatures differ, or None when the texts may merge."""
     for guard, a, b in zip(FACT_GUARDS, left, right):
+        if a != b and guard.differs(a, b):
+            return guard.id
+    return None
+
+
+def meaning_conflict(left: tuple, right: tuple) -> str | None:
+    """The id of the first guard of a merge by meaning whose signatures differ, or None when they agree."""
+    for guard, a, b in zip(MEANING_GUARDS, left, right):
         if a != b and guard.differs(a, b):
             return guard.id
     return None

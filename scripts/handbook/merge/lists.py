@@ -20,8 +20,7 @@ from typing import Mapping, Sequence
 
 from ..model import record
 from .corpus import Clusters, Corpus, Item
-from .guards import Lexicon, meaning_signature
-from .meaning import Concepts
+from .guards import Lexicon, meaning_conflict, meaning_signature
 from .settings import LIST_ITEM_RULE, LIST_SHARE, PARAPHRASE_CANDIDATES, POSTING_CAP
 from .text import link_targets, words
 
@@ -108,7 +107,7 @@ def _list(corpus: Corpus, members: list[int], lead_in: int | None, section: int,
     return NoteList(tuple(members), destinations[section], (actors, about))
 
 
-def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], concepts: Concepts,
+def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], of_item: Sequence[frozenset[str]],
                 lexicon: Lexicon, bound: frozenset[int]) -> ListMerges:
     """Merge the items of lists that enumerate the same things into the items of the list seen first.
 
@@ -118,7 +117,10 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], c
     """
     items = corpus.items
     twins: dict[int, tuple[int, tuple[str, ...]]] = {}
-    seen: dict[tuple, list[int]] = defaultdict(list)  # (destination, owner, concept) -> indexes into `lists`
+    seen: dict[tuple[int, str], list[int]] = defaultdict(list)  # (group, concept) -> indexes into `lists`
+    # Lists of one destination and owner form a group, numbered once: a destination and an owner are costly to hash.
+    group_of: dict[tuple, int] = {}
+    group = [group_of.setdefault((lst.destination, lst.owner), len(group_of)) for lst in lists]
     signature: dict[int, tuple] = {}
 
     def owned_signature(i: int, owner: tuple) -> tuple:
@@ -135,14 +137,14 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], c
         live = [i for i in mine.items if clusters.find(i) == i and i not in bound]
         votes: dict[int, int] = {}
         for i in live:
-            for c in concepts.of(items[i].tokens):
-                for other in seen.get((mine.destination, mine.owner, c), ())[:POSTING_CAP]:
+            for c in of_item[i]:
+                for other in seen.get((group[n], c), ())[:POSTING_CAP]:
                     votes[other] = votes.get(other, 0) + 1
         for other in heapq.nsmallest(PARAPHRASE_CANDIDATES, votes, key=lambda o: (-votes[o], o)):
             theirs = lists[other]
             if items[theirs.items[0]].note == items[mine.items[0]].note:
                 continue
-            matched = _matches(corpus, live, theirs, concepts, lambda i: owned_signature(i, mine.owner),
+            matched = _matches(corpus, live, theirs, of_item, lambda i: owned_signature(i, mine.owner),
                                lambda t: owned_signature(t, theirs.owner), bound, clusters)
             if len(matched) >= LIST_SHARE * min(len(mine.items), len(theirs.items)):
                 for i, (twin, shared) in matched.items():
@@ -151,8 +153,8 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], c
                         twins[i] = (twin, shared)
                 break
         for i in mine.items:
-            for c in concepts.of(items[i].tokens):
-                postings = seen[(mine.destination, mine.owner, c)]
+            for c in of_item[i]:
+                postings = seen[(group[n], c)]
                 if not postings or postings[-1] != n:
                     postings.append(n)
     for lst in lists:  # the signatures the account checks merged items by, computed once per item
@@ -161,26 +163,26 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], c
     return ListMerges(twins, signature)
 
 
-def _matches(corpus: Corpus, live: list[int], theirs: NoteList, concepts: Concepts, my_signature, their_signature,
-             bound: frozenset[int], clusters: Clusters) -> dict[int, tuple[int, tuple[str, ...]]]:
+def _matches(corpus: Corpus, live: list[int], theirs: NoteList, of_item: Sequence[frozenset[str]], my_signature,
+             their_signature, bound: frozenset[int], clusters: Clusters) -> dict[int, tuple[int, tuple[str, ...]]]:
     """Items of the two lists said by an item of the other: item -> (the item that says it, the concepts of the
     item said); each item of mine pairs with one of theirs at most."""
     items = corpus.items
     out: dict[int, tuple[int, tuple[str, ...]]] = {}
     taken: set[int] = set()
     for i in live:
-        mine = concepts.of(items[i].tokens)
+        mine = of_item[i]
         if not mine:
             continue
         for t in theirs.items:
             if t in bound or t in taken or clusters.find(t) != t:
                 continue
-            other = concepts.of(items[t].tokens)
-            if not (mine <= other or other <= mine) or my_signature(i) != their_signature(t):
+            other = of_item[t]
+            if not (mine <= other or other <= mine) or meaning_conflict(my_signature(i), their_signature(t)):
                 continue
             said, says = (i, t) if mine <= other else (t, i)
             if link_targets(items[said].block.markdown) <= link_targets(items[says].block.markdown):
-                out[said] = (says, tuple(sorted(concepts.of(items[said].tokens))))
+                out[said] = (says, tuple(sorted(of_item[said])))
                 taken.add(t)
                 break
     return out
@@ -190,15 +192,15 @@ class ListItemCheck:
     """Whether a list item's twin says it under the list-item rule: all its concepts, its links, the same guards
     with each list's owner counted."""
 
-    def __init__(self, concepts: Concepts, signatures: Mapping[int, tuple]):
-        self.concepts, self.signatures = concepts, signatures
+    def __init__(self, of_item: Sequence[frozenset[str]], signatures: Mapping[int, tuple]):
+        self.of_item, self.signatures = of_item, signatures
 
     def __call__(self, merged: Item, twin: Item) -> bool:
         """True when `twin` carries `merged` by the list-item rule."""
         mine, theirs = self.signatures.get(merged.index), self.signatures.get(twin.index)
-        if mine is None or theirs is None or mine != theirs:
+        if mine is None or theirs is None or meaning_conflict(mine, theirs) is not None:
             return False
         if not link_targets(merged.block.markdown) <= link_targets(twin.block.markdown):
             return False
-        said = self.concepts.of(merged.tokens)
-        return bool(said) and said <= self.concepts.of(twin.tokens)
+        said = self.of_item[merged.index]
+        return bool(said) and said <= self.of_item[twin.index]

@@ -25,7 +25,7 @@ from ..datafile import load_model
 from ..load import DEFAULT_LIMITS, Limits
 from ..model import record
 from .corpus import Clusters, Corpus, Item
-from .guards import Lexicon, meaning_signature, subjects
+from .guards import Lexicon, meaning_conflict, meaning_signature, subjects
 from .place import Bound
 from .settings import (
     PARAPHRASE, PARAPHRASE_CANDIDATES, PARAPHRASE_MIN_SHARED, PARAPHRASE_MIN_WORDS, PARAPHRASE_RULE, POSTING_CAP, SHORT_WORDS, TEXT_KINDS,
@@ -153,8 +153,10 @@ class Judgement:
 class MeaningJudge:
     """Compares statements by meaning with IDF weights over one corpus of statements."""
 
-    def __init__(self, concepts: Concepts, documents: Sequence[frozenset[str]]):
+    def __init__(self, concepts: Concepts, documents: Sequence[frozenset[str]],
+                 of_item: Sequence[frozenset[str]] = ()):
         self.concepts = concepts
+        self.of_item = of_item  # the concepts of every item of the corpus, worked out once for every stage
         frequency: dict[str, int] = defaultdict(int)
         for document in documents:
             for concept in document:
@@ -174,7 +176,8 @@ class MeaningJudge:
         union = left | right
         if not union:
             return Judgement(0.0, ())
-        score = sum(self.w(c) for c in shared) / sum(self.w(c) for c in union)
+        weight, default = self.weight.get, self.default_weight
+        score = sum(weight(c, default) for c in shared) / sum(weight(c, default) for c in union)
         return Judgement(round(score, 4), tuple(sorted(shared)))
 
     def same(self, left: frozenset[str], right: frozenset[str]) -> Judgement | None:
@@ -212,11 +215,12 @@ class ParaphraseCheck:
             return False
         if min(len(merged.tokens), len(twin.tokens)) < PARAPHRASE_MIN_WORDS:
             return False
-        concepts = self.judge.concepts
-        if self.judge.same(concepts.of(merged.tokens), concepts.of(twin.tokens)) is None:
+        of_item = self.judge.of_item
+        if self.judge.same(of_item[merged.index], of_item[twin.index]) is None:
             return False
-        return meaning_signature(merged.tokens, merged.block.markdown, self.lexicon, self.subject[merged.index]) == \
-            meaning_signature(twin.tokens, twin.block.markdown, self.lexicon, self.subject[twin.index])
+        return meaning_conflict(
+            meaning_signature(merged.tokens, merged.block.markdown, self.lexicon, self.subject[merged.index]),
+            meaning_signature(twin.tokens, twin.block.markdown, self.lexicon, self.subject[twin.index])) is None
 
 
 def merge_paraphrases(corpus: Corpus, clusters: Clusters, scope: Sequence[object], statements: Sequence[int],
@@ -225,15 +229,20 @@ def merge_paraphrases(corpus: Corpus, clusters: Clusters, scope: Sequence[object
 
     Leader style: statements are visited longest first; each is compared with the leaders that share one of its
     rarest concepts (at most PARAPHRASE_CANDIDATES, those sharing most first) and joins the best one whose score
-    reaches the threshold and whose fact signature is equal; otherwise it becomes a leader itself.
+    reaches the threshold and whose fact guards agree with it and with every statement that joined it; otherwise
+    it becomes a leader itself.
     """
     items = corpus.items
-    concepts = judge.concepts
+    of_item = judge.of_item
     matched: dict[int, tuple[str, ...]] = {}
-    postings: dict[tuple[object, str], list[int]] = defaultdict(list)
+    postings: dict[tuple[int, str], list[int]] = defaultdict(list)  # (page, concept) -> leaders
+    # Pages numbered once: a note's own page is a destination, costly to hash.
+    page_of: dict[object, int] = {}
+    page = {i: page_of.setdefault(scope[i], len(page_of)) for i in statements}
     signature: dict[int, tuple] = {}
+    joined: dict[int, list[int]] = defaultdict(list)  # leader -> the statements that joined it
     for i in sorted(statements, key=corpus.rank):
-        mine = concepts.of(items[i].tokens)
+        mine = of_item[i]
         if len(mine) < PARAPHRASE_MIN_SHARED:
             continue
         # A statement reaching the threshold must share one of its rarest concepts (prefix filtering).
@@ -241,23 +250,26 @@ def merge_paraphrases(corpus: Corpus, clusters: Clusters, scope: Sequence[object
         keep = len(rare) - math.ceil(PARAPHRASE * len(rare)) + 1
         votes: dict[int, int] = {}
         for c in rare[:max(keep, 1)]:
-            for leader in postings.get((scope[i], c), ())[:POSTING_CAP]:
+            for leader in postings.get((page[i], c), ())[:POSTING_CAP]:
                 votes[leader] = votes.get(leader, 0) + 1
         best: tuple[float, int, Judgement] | None = None
         for leader in heapq.nsmallest(PARAPHRASE_CANDIDATES, votes, key=lambda m: (-votes[m], m)):
             if items[leader].note == items[i].note:
                 continue
-            found = judge.same(mine, concepts.of(items[leader].tokens))
+            found = judge.same(mine, of_item[leader])
             if found is None or (best is not None and found.score <= best[0]):
                 continue
             if i not in signature:
                 signature[i] = meaning_signature(items[i].tokens, items[i].block.markdown, lexicon, subject[i])
-            if signature[i] != signature[leader]:
+            # Every statement already joined to the leader must agree too: guards that compare more than
+            # equality (the direction guard) would otherwise let a cluster hold two that disagree.
+            if any(meaning_conflict(signature[i], signature[m]) is not None for m in (leader, *joined[leader])):
                 continue
             if not link_targets(items[i].block.markdown) <= link_targets(items[leader].block.markdown):
                 continue
             best = (found.score, leader, found)
         if best is not None:
+            joined[best[1]].append(i)
             root = clusters.find(i)
             if root != clusters.find(best[1]):
                 clusters.merge(i, best[1], PARAPHRASE_RULE, best[0])
@@ -265,16 +277,17 @@ def merge_paraphrases(corpus: Corpus, clusters: Clusters, scope: Sequence[object
             continue
         signature[i] = meaning_signature(items[i].tokens, items[i].block.markdown, lexicon, subject[i])
         for c in rare[:max(keep, 1)]:
-            postings[(scope[i], c)].append(i)
+            postings[(page[i], c)].append(i)
     return MeaningMerges(matched)
 
 
 def meaning_judge(corpus: Corpus, terms: MeaningTerms) -> MeaningJudge:
     """The judge for one corpus: IDF over every statement-like block (text blocks of SHORT_WORDS or more)."""
     concepts = Concepts(terms)
-    documents = [concepts.of(item.tokens) for item in corpus.items
+    of_item = tuple(concepts.of(item.tokens) for item in corpus.items)
+    documents = [found for item, found in zip(corpus.items, of_item)
                  if item.block.kind in TEXT_KINDS and len(item.tokens) >= SHORT_WORDS]
-    return MeaningJudge(concepts, documents)
+    return MeaningJudge(concepts, documents, of_item)
 
 
 def paraphrase_check(corpus: Corpus, lexicon: Lexicon, terms: MeaningTerms,
@@ -313,9 +326,9 @@ def dedupe_meaning(corpus: Corpus, clusters: Clusters, duplicate_of: Mapping[int
     merges = merge_paraphrases(corpus, clusters, scope, statements, check.judge, lexicon, check.subject)
     lists = [lst for lst in note_lists(corpus, destinations, lexicon, check.subject)
              if items[lst.items[0]].note not in duplicate_of]
-    listed = merge_lists(corpus, clusters, lists, check.judge.concepts, lexicon, bound.fixed)
+    listed = merge_lists(corpus, clusters, lists, check.judge.of_item, lexicon, bound.fixed)
     matched = {**merges.matched, **{i: shared for i, (_, shared) in listed.twins.items()}}
-    return MeaningMerges(matched), MeaningCheck(check, ListItemCheck(check.judge.concepts, listed.signatures))
+    return MeaningMerges(matched), MeaningCheck(check, ListItemCheck(check.judge.of_item, listed.signatures))
 
 
 def meaning_check(corpus: Corpus, destinations: Sequence[object], lexicon: Lexicon, terms: MeaningTerms
@@ -326,6 +339,6 @@ def meaning_check(corpus: Corpus, destinations: Sequence[object], lexicon: Lexic
     check = paraphrase_check(corpus, lexicon, terms)
     lists = note_lists(corpus, destinations, lexicon, check.subject)
     # Merging into a scratch set of clusters computes each list item's owned signature, as the merge did.
-    listed = merge_lists(corpus, Clusters(len(corpus.items)), lists, check.judge.concepts, lexicon,
+    listed = merge_lists(corpus, Clusters(len(corpus.items)), lists, check.judge.of_item, lexicon,
                          frozenset(range(len(corpus.items))))
-    return MeaningCheck(check, ListItemCheck(check.judge.concepts, listed.signatures))
+    return MeaningCheck(check, ListItemCheck(check.judge.of_item, listed.signatures))
