@@ -76,3 +76,12 @@ def test_more_notes_is_in_the_navigation_only_when_there_are_other_notes(tmp_pat
     pages = build_in_memory(tmp_path).pages
     assert "* [More notes](../other/)" in pages["topics/SUMMARY.md"]
     assert nav_mismatches({f"handbook/{path}": text for path, text in pages.items()}) == []
+
+
+def test_more_notes_is_never_a_top_level_tab_nor_an_empty_entry(seed_pages: dict[str, str]) -> None:
+    # The site's tabs are the top-level navigation's entries: the other notes live under the handbook's.
+    assert not any("other" in link.split("/") for _, link in _ENTRY.findall(seed_pages["SUMMARY.md"]))
+    # Every section of the seeds fits a topic: no navigation file but the other notes' own lists "More notes".
+    assert "handbook/other/SUMMARY.md" in seed_pages
+    assert [nav for nav, text in seed_pages.items() if posixpath.basename(nav) == "SUMMARY.md"
+            and "More notes" in text and not nav.startswith("handbook/other/")] == []

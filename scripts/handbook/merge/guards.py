@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable
 
 from ..footnotes import defined_labels
 from ..model import record
@@ -151,7 +151,7 @@ class Directions:
     prepositions; and the text's other content words."""
 
     words: tuple[str, ...]
-    sides: Mapping[str, frozenset[str]]  # governed word -> the prepositions governing it
+    sides: tuple[tuple[str, frozenset[str]], ...]  # (governed word, the prepositions governing it), by word
     ungoverned: frozenset[str]
 
 
@@ -170,7 +170,7 @@ def _directions(text: Compared, lex: Lexicon) -> Directions:
                 break
             sides.setdefault(word, set()).add(token)
     return Directions(tuple(t for t in tokens if t in DIRECTIONS and t not in PREPOSITIONS),
-                      {word: frozenset(found) for word, found in sorted(sides.items())},
+                      tuple((word, frozenset(found)) for word, found in sorted(sides.items())),
                       frozenset(t for t in tokens if t not in sides and t not in STOPWORDS and t not in DIRECTIONS))
 
 
@@ -180,8 +180,9 @@ def _directions_differ(left: Directions, right: Directions) -> bool:
     if left.words != right.words:
         return True
     for mine, theirs in ((left, right), (right, left)):
-        for word, found in mine.sides.items():
-            if theirs.sides.get(word, found) != found or word in theirs.ungoverned:
+        governed = dict(theirs.sides)
+        for word, found in mine.sides:
+            if governed.get(word, found) != found or word in theirs.ungoverned:
                 return True
     return False
 
