@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from handbook.merge import FACT_GUARDS, NEAR_DUPLICATE, load_topics, merge_notes
-from handbook.merge.guards import Compared, Lexicon, fact_signature
+from handbook.merge.guards import Compared, Lexicon, fact_signature, guard_conflict, meaning_conflict, meaning_signature
 from handbook.merge.lsh import similarity
 from handbook.merge.outline import FactTermsSchema, TopicsSchema
 from handbook.merge.text import comparison_text, words
@@ -267,3 +267,28 @@ def test_a_word_under_another_preposition_or_none_is_another_direction(outline, 
     lexicon = Lexicon(outline.fact_terms)
     assert _direction_conflict(left, right, lexicon)
     assert _direction_conflict(right, left, lexicon)
+
+
+def test_to_before_a_verb_is_no_direction(outline) -> None:
+    lexicon = Lexicon(outline.fact_terms)
+    assert not _direction_conflict("Use a delegated administrator to avoid using the management account.",
+                                   "A delegated administrator avoids using the management account.", lexicon)
+    assert _direction_conflict("Send the logs to the security account.",
+                               "Send the logs from the security account.", lexicon)
+
+
+@pytest.mark.parametrize(("left", "right", "agree"), [
+    ("[[NACL]] filters the traffic at the level of each subnet.",
+     "[[NACL]] filters the traffic at the level of each [[Subnet]].", True),
+    ("Security groups filter the traffic of each instance.",
+     "[[Security groups]] filter the traffic of each instance.", True),
+    ("[[NACL]] filters the traffic at the level of each subnet.",
+     "[[Security groups]] filter the traffic at the level of each subnet.", False),
+])
+def test_by_meaning_a_statement_may_link_to_fewer_pages_but_never_to_others(outline, left, right, agree) -> None:
+    lexicon = Lexicon(outline.fact_terms)
+    signatures = [meaning_signature(words(text), text, lexicon) for text in (left, right)]
+    assert (meaning_conflict(*signatures) is None) == agree
+    assert (meaning_conflict(*reversed(signatures)) is None) == agree
+    # The block merge compares links for equality: only an equal set of links lets two blocks merge.
+    assert (guard_conflict(*[fact_signature(words(t), t, lexicon) for t in (left, right)]) is None) == (left == right)

@@ -160,8 +160,8 @@ def _directions(text: Compared, lex: Lexicon) -> Directions:
     tokens = text.tokens
     sides: dict[str, set[str]] = {}
     for at, token in enumerate(tokens):
-        if token not in PREPOSITIONS:
-            continue
+        if token not in PREPOSITIONS or (token == "to" and at + 1 < len(tokens) and tokens[at + 1] in _INFINITIVES):
+            continue  # "to avoid", "how to make": an infinitive goes nowhere
         start = at + 1
         while start < len(tokens) and tokens[start] in _DETERMINERS:
             start += 1
@@ -292,8 +292,17 @@ def fact_signature(tokens: tuple[str, ...], markdown: str, lexicon: Lexicon,
     return (*found[:_SUBJECT_AT], subject, *found[_SUBJECT_AT + 1:]) if subject else found
 
 
-# Merges by meaning compare concepts, not words, so every guard but the wording one holds for them.
-MEANING_GUARDS: tuple[FactGuard, ...] = tuple(guard for guard in FACT_GUARDS if guard.id != WORDING_GUARD)
+def _links_differ(left: frozenset[str], right: frozenset[str]) -> bool:
+    """Whether neither text links to every page the other links to."""
+    return not (left <= right or right <= left)
+
+
+# Merges by meaning compare concepts, not words, so every guard but the wording one holds for them; and a
+# statement may fold under one that links to all it links to and more ("[[NACL]]: at subnet level" under
+# "[[NACL]]: controls traffic at [[Subnets]] level"), as the kept statement must then carry its links.
+MEANING_GUARDS: tuple[FactGuard, ...] = tuple(
+    FactGuard(guard.id, guard.description, guard.signature, _links_differ) if guard.id == LINK_GUARD else guard
+    for guard in FACT_GUARDS if guard.id != WORDING_GUARD)
 _MEANING_AT = tuple(at for at, guard in enumerate(FACT_GUARDS) if guard.id != WORDING_GUARD)
 
 
@@ -339,6 +348,11 @@ _FINITE_VERBS = frozenset(
     "won't can't".split()
     + [verb + ("es" if verb.endswith(("s", "sh", "ch", "x", "o")) else "s") for verb in _ACTION_VERBS]
     + ["applies", "denies", "copies", "relies", "carries", "varies", "replies"]
+)
+# Verbs "to" opens as an infinitive rather than pointing somewhere ("to ensure", not "to S3").
+_INFINITIVES = frozenset(_ACTION_VERBS) | frozenset(
+    "be do have avoid know understand learn see find pay choose select configure patch access identify implement "
+    "think edit meet achieve gain prove reach satisfy".split()
 )
 _LEANING_OPENERS = frozenset(
     "it it's its this these that those they them there here which who also and but or so then can cannot could "
