@@ -292,3 +292,10 @@ def test_by_meaning_a_statement_may_link_to_fewer_pages_but_never_to_others(outl
     assert (meaning_conflict(*reversed(signatures)) is None) == agree
     # The block merge compares links for equality: only an equal set of links lets two blocks merge.
     assert (guard_conflict(*[fact_signature(words(t), t, lexicon) for t in (left, right)]) is None) == (left == right)
+
+
+def test_of_says_whose_it_is_without_moving_anything(outline) -> None:
+    lexicon = Lexicon(outline.fact_terms)
+    assert not _direction_conflict("Physical security of data centers",
+                                   "Securing the Regions and data centers, and the physical security of buildings",
+                                   lexicon)

@@ -115,10 +115,12 @@ def test_annotations_follow_the_block_they_annotate(result, notes):
     warning = '!!! warning "Contradiction"\n    Another note disagrees.'
     files = {f.path: f.content for f in render_topic_pages(result, {said_of_cloud: [warning]})}
     text = files["topics/aws-responsibilities.md"]
-    # Placed after the list the canonical block (004's text merged into it) announces, not between the two.
+    # Placed after the list the canonical block (004's text merged into it) announces, not inside it: the list
+    # 004 wrote of the same things has joined it, and ends it.
     before, after = text.split(warning)
     assert "This includes:" in before and "\n\n- Protecting and securing AWS Regions" in before.split("This includes:")[1]
-    assert before.rstrip().splitlines()[-1].startswith("- Managing hardware") and after.startswith("\n\n<!-- -->")
+    assert before.rstrip().splitlines()[-1].startswith("- Virtualization infrastructure")
+    assert after.startswith("\n\n<!-- -->")
     assert text.count(warning) == 1
 
 

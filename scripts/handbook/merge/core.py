@@ -73,7 +73,7 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress, terms: M
     chosen = choose_canonicals(corpus, clusters)
     canonicals = keep_faithful(corpus, chosen, lexicon, paraphrase, chosen.by_meaning)
     progress("layout", 0, 1)
-    layout = lay_out(corpus, placement, merged_sections, canonicals)
+    layout = lay_out(corpus, placement, merged_sections, canonicals, meaning.list_joins)
     named = block_ids(corpus)
     pages = build_pages(corpus, outline, placement, layout, canonicals, named)
     result = MergeResult(

@@ -37,6 +37,9 @@ NEGATIONS = frozenset(
 # "security in the cloud" put the cloud on the same side, while "to S3 from the internet" and "from S3 to the
 # internet" put S3 on opposite ones.
 PREPOSITIONS = frozenset("in of to from into onto".split())
+# A word something moves to or from is no longer the one that acts when it stands without its preposition
+# ("ingest data from Kinesis" is not "Kinesis ingests data"); "of" and "in" only say whose or where it is.
+_MOVEMENT = frozenset("to from into onto".split())
 DIRECTIONS = PREPOSITIONS | frozenset(
     "inbound outbound ingress egress incoming outgoing upload uploads uploaded download "
     "downloads downloaded import imports export exports read reads write writes send sends receive receives push "
@@ -176,13 +179,13 @@ def _directions(text: Compared, lex: Lexicon) -> Directions:
 
 def _directions_differ(left: Directions, right: Directions) -> bool:
     """Whether the two texts go different ways, or a word one governs by a preposition stands in the other under
-    another preposition or none ("ingest data from Kinesis" is not "Kinesis ingests data")."""
+    another preposition, or under none when it moves to or from it."""
     if left.words != right.words:
         return True
     for mine, theirs in ((left, right), (right, left)):
         governed = dict(theirs.sides)
         for word, found in mine.sides:
-            if governed.get(word, found) != found or word in theirs.ungoverned:
+            if governed.get(word, found) != found or word in theirs.ungoverned and found & _MOVEMENT:
                 return True
     return False
 

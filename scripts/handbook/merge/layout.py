@@ -24,6 +24,7 @@ from typing import Mapping, Sequence
 from ..model import record
 from .corpus import Corpus, Destination, TopicDestination
 from .dedupe import Canonicals, SectionDedup
+from .lists import ListJoin
 from .placement import Placement
 from .settings import ALIAS_PREFIX_RULE, INHERIT_RULE, KEYWORD_RULE
 from .text import plain
@@ -31,10 +32,11 @@ from .text import plain
 
 @record
 class PlacedBlock:
-    """A kept block (item index) and the list depth it is shown at."""
+    """A kept block (item index), the list depth it is shown at, and whether it goes on another note's list."""
 
     item: int
     depth: int
+    joins: bool = False
 
 
 @record
@@ -66,10 +68,14 @@ class Layout:
         return tuple(placed for group in self.groups.get(dest, ()) for placed in group.blocks)
 
 
-def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup, canonicals: Canonicals) -> Layout:
-    """Put every kept block under its destination, its nested items under their (kept) parents."""
+def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup, canonicals: Canonicals,
+            list_joins: Mapping[int, ListJoin] = {}) -> Layout:
+    """Put every kept block under its destination, its nested items under their (kept) parents, and the kept
+    items of a list that enumerates what another one does (`list_joins`, handbook.merge.lists) at the end of
+    that list."""
     items, canonical = corpus.items, canonicals.canonical
     kept = [canonical[i] == i for i in range(len(items))]
+    follows = _joined_items(corpus, kept, list_joins)
     under: dict[int, list[int]] = defaultdict(list)
     top: set[int] = set()
     for i, item in enumerate(items):
@@ -93,14 +99,17 @@ def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup,
     leads: dict[Destination, list[PlacedBlock]] = defaultdict(list)
     headed: dict[Destination, list[tuple[NoteHeading, list[PlacedBlock]]]] = defaultdict(list)
 
-    def emit(i: int, depth: int, into: list[PlacedBlock]) -> None:
+    def emit(i: int, depth: int, into: list[PlacedBlock], joins: bool = False) -> None:
         emitted[i] = None
         # A paragraph or table inside a list item (after its nested list) keeps the depth of the item's content.
         inside = items[i].block.kind == "list_item" or items[i].parent is not None
-        into.append(PlacedBlock(i, depth if inside else 0))
+        into.append(PlacedBlock(i, depth if inside else 0, joins))
         for child in under.get(i, ()):
             if child not in emitted:
                 emit(child, depth + 1, into)
+        for other in follows.get(i, ()):
+            if other not in emitted:
+                emit(other, depth, into, True)
 
     moved = placement.moved
     moved_to: dict[Destination, list[int]] = defaultdict(list)
@@ -108,6 +117,7 @@ def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup,
         moved_to[dest].append(i)
         dest_sections.setdefault(dest, [])
     parent_of = _parent_sections(corpus)
+    joining = {other for others in follows.values() for other in others}
     for dest, groups in dest_sections.items():
         for i in moved_to.get(dest, ()):
             if i in top and i not in emitted:
@@ -122,7 +132,7 @@ def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup,
                 into = []
                 headed[dest].append((heading, into))
             for i in corpus.sections[g].items:
-                if i in top and i not in emitted and i not in moved:
+                if i in top and i not in emitted and i not in moved and i not in joining:
                     emit(i, 0, into)
     for i in range(len(items)):  # whatever a cycle of adoptions left out goes to its own section
         if kept[i] and i not in emitted:
@@ -135,6 +145,22 @@ def lay_out(corpus: Corpus, placement: Placement, merged_sections: SectionDedup,
     return Layout({dest: (PlacedGroup(None, order(dest, leads.get(dest, ()), bool(headed.get(dest)))),
                           *(PlacedGroup(heading, order(dest, blocks)) for heading, blocks in headed.get(dest, ())))
                    for dest in dest_sections})
+
+
+def _joined_items(corpus: Corpus, kept: Sequence[bool], list_joins: Mapping[int, ListJoin]) -> dict[int, list[int]]:
+    """The last kept item of each list others join -> the kept items of those lists, in order: one list shows
+    the union of their items. A list stays where it is when the paragraph announcing it is shown ("AWS looks
+    after:" would announce nothing), or when every item of the other list is merged away."""
+    follows: dict[int, list[int]] = defaultdict(list)
+    for i, join in sorted(list_joins.items()):
+        lead_in = join.lead_in
+        if lead_in is not None and kept[lead_in] and _introduces_list(corpus.items[lead_in].block.markdown,
+                                                                       corpus.items[lead_in].block.kind):
+            continue
+        last = next((h for h in reversed(join.host) if kept[h]), None)
+        if kept[i] and last is not None:
+            follows[last].append(i)
+    return follows
 
 
 # The parts of a group, in the order a reader meets them.
@@ -185,7 +211,7 @@ def _units(corpus: Corpus, blocks: Sequence[PlacedBlock]) -> list[list[PlacedBlo
             # are one piece.
             start = numbered[item.note]
             units[start:] = [[p for unit in units[start:] for p in unit] + [placed]]
-        elif units and (placed.depth > 0 or _same_list(corpus, units[-1], item)):
+        elif units and (placed.depth > 0 or placed.joins or _same_list(corpus, units[-1], item)):
             units[-1].append(placed)
         else:
             units.append([placed])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
+from dataclasses import field
 from typing import Mapping, Sequence
 
 from ..model import record
@@ -32,15 +33,27 @@ class NoteList:
     items: tuple[int, ...]
     destination: object
     owner: tuple
+    lead_in: int | None = None  # the block before it that it is the list of (a paragraph or item), if any
+
+
+@record
+class ListJoin:
+    """Where the items of a list go that enumerates the same things as another: the other list's items, and the
+    block that announced the list where it stood."""
+
+    host: tuple[int, ...]
+    lead_in: int | None
 
 
 @record
 class ListMerges:
-    """The list items merged into an item of another list: member -> (twin, the concepts they share), and
-    every list item's fact signature with its list's owner counted as its actor."""
+    """The list items merged into an item of another list: member -> (twin, the concepts they share); every
+    list item's fact signature with its list's owner counted as its actor; and, for a bulleted top-level list
+    that enumerates the same things as another, each of its items -> where it goes."""
 
     twins: Mapping[int, tuple[int, tuple[str, ...]]]
     signatures: Mapping[int, tuple]
+    joins: Mapping[int, ListJoin] = field(default_factory=dict)
 
 
 # "AWS X-Ray", "Amazon EC2": a vendor word before a capitalised word is part of a name, not who owns the list.
@@ -104,7 +117,7 @@ def _list(corpus: Corpus, members: list[int], lead_in: int | None, section: int,
     else:
         actors = owner_actors(corpus.section(section).title, lexicon)
         about = subject[members[0]]
-    return NoteList(tuple(members), destinations[section], (actors, about))
+    return NoteList(tuple(members), destinations[section], (actors, about), lead_in)
 
 
 def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], of_item: Sequence[frozenset[str]],
@@ -122,6 +135,7 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
     group_of: dict[tuple, int] = {}
     group = [group_of.setdefault((lst.destination, lst.owner), len(group_of)) for lst in lists]
     signature: dict[int, tuple] = {}
+    joins: dict[int, int] = {}  # list -> the list it enumerates the same things as (seen before it)
 
     def owned_signature(i: int, owner: tuple) -> tuple:
         if i not in signature:
@@ -151,6 +165,7 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
                     if clusters.find(i) != clusters.find(twin):
                         clusters.merge(i, twin, LIST_ITEM_RULE, 1.0)
                         twins[i] = (twin, shared)
+                joins[n] = other
                 break
         for i in mine.items:
             for c in of_item[i]:
@@ -160,7 +175,34 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
     for lst in lists:  # the signatures the account checks merged items by, computed once per item
         for i in lst.items:
             owned_signature(i, lst.owner)
-    return ListMerges(twins, signature)
+    return ListMerges(twins, signature, _joins(corpus, lists, joins))
+
+
+def _joins(corpus: Corpus, lists: Sequence[NoteList], joins: Mapping[int, int]) -> dict[int, ListJoin]:
+    """Each item of a list that enumerates the same things as others -> the items of the one of them a reader
+    meets first (the note listed first), which shows them all; only bulleted lists at the top level of their
+    notes join, as numbered steps keep their own order."""
+    def loose(lst: NoteList) -> bool:
+        return all(corpus.items[i].parent is None and _BULLET.match(corpus.items[i].block.markdown) for i in lst.items)
+
+    same = Clusters(len(lists))  # lists that enumerate the same things, directly or through a third
+    for n, other in joins.items():
+        if loose(lists[n]) and loose(lists[other]):
+            same.merge(n, other, LIST_ITEM_RULE, 1.0)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for n in {*joins, *joins.values()}:
+        groups[same.find(n)].append(n)
+    out: dict[int, ListJoin] = {}
+    for members in groups.values():
+        first = min(members, key=lambda n: corpus.position(lists[n].items[0]))
+        for n in members:
+            if n != first:
+                for i in lists[n].items:
+                    out[i] = ListJoin(lists[first].items, lists[n].lead_in)
+    return out
+
+
+_BULLET = re.compile(r"[-*+]\s")
 
 
 def _matches(corpus: Corpus, live: list[int], theirs: NoteList, of_item: Sequence[frozenset[str]], my_signature,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -191,6 +191,7 @@ class MeaningMerges:
     """The paraphrase merges made: member root -> the concepts that matched (for the report)."""
 
     matched: Mapping[int, tuple[str, ...]]
+    list_joins: Mapping[int, object] = field(default_factory=dict)  # see handbook.merge.lists.ListMerges.joins
 
 
 def is_statement(item: Item, bound: Bound, has_children: frozenset[int]) -> bool:
@@ -328,7 +329,8 @@ def dedupe_meaning(corpus: Corpus, clusters: Clusters, duplicate_of: Mapping[int
              if items[lst.items[0]].note not in duplicate_of]
     listed = merge_lists(corpus, clusters, lists, check.judge.of_item, lexicon, bound.fixed)
     matched = {**merges.matched, **{i: shared for i, (_, shared) in listed.twins.items()}}
-    return MeaningMerges(matched), MeaningCheck(check, ListItemCheck(check.judge.of_item, listed.signatures))
+    return MeaningMerges(matched, listed.joins), MeaningCheck(check, ListItemCheck(check.judge.of_item,
+                                                                                  listed.signatures))
 
 
 def meaning_check(corpus: Corpus, destinations: Sequence[object], lexicon: Lexicon, terms: MeaningTerms

@@ -134,14 +134,15 @@ class _SectionWriter:
     def section(self, sid: str, title: str, level: int, placed: tuple[PlacedBlock, ...], page: str,
                 note: str | None = None) -> MergedSection:
         """The merged section `sid` of `page` with the `placed` blocks (under `note`'s heading, when given)."""
-        blocks = tuple(self.block(p.item, p.depth, page) for p in placed)
+        blocks = tuple(self.block(p.item, p.depth, page, p.joins) for p in placed)
         for p in placed:
             self.block_homes[p.item] = (page, sid)
         notes = sorted({s.note for b in blocks for s in b.sources})
         return MergedSection(sid, title, level, blocks, tuple(notes), note)
 
-    def block(self, i: int, depth: int, page: str) -> MergedBlock:
-        """A kept block with the sources of every version of it, at `depth`."""
+    def block(self, i: int, depth: int, page: str, joins_list: bool = False) -> MergedBlock:
+        """A kept block with the sources of every version of it, at `depth` (on the list before it, when it
+        `joins_list`)."""
         item = self.corpus.items[i]
         members = self.members.get(i, (i,))
         others = [self.corpus.items[m].block.source for m in members if m != i]
@@ -151,7 +152,7 @@ class _SectionWriter:
         names = [name for m in (i, *members) for name in self.named.get(m, ())]
         if names and _can_carry_anchor(block):
             anchor = self.block_anchors[i] = unique_anchor(f"block-{path_slug(names[0])}", self.anchors(page))
-        return MergedBlock(block, (item.block.source, *others), depth, anchor, self.variants(i, members))
+        return MergedBlock(block, (item.block.source, *others), depth, anchor, self.variants(i, members), joins_list)
 
     def variants(self, i: int, members: tuple[int, ...]) -> tuple[tuple[Source, str], ...]:
         """The other wordings of a statement merged by meaning: each distinct one once, from its first note."""

@@ -325,9 +325,10 @@ def _block_views(
         other_kind = kinds.starts_other(merged.block)
         starts_list = blank_before = False
         if previous is not None:
-            # A list from another note, or of the other kind (numbered, bulleted), starts a list of its own.
+            # A list from another note, or of the other kind (numbered, bulleted), starts a list of its own,
+            # unless it enumerates the same things as the list before it: then its items go on that list.
             starts_list = other_kind or is_item and previous.block.kind == "list_item" and merged.depth == 0 \
-                and previous.sources[0].note != merged.sources[0].note
+                and previous.sources[0].note != merged.sources[0].note and not merged.joins_list
             # After an item of several blocks, Python-Markdown would read the next item's line as more
             # of that item's last paragraph; a blank line keeps it an item of its own.
             # Nor may an item follow a piece indented under the item before (a paragraph after a nested

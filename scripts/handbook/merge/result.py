@@ -18,6 +18,7 @@ class MergedBlock:
     depth: int = 0
     anchor: str | None = None  # where links to the Obsidian block ids of this block or its copies land
     variants: tuple[tuple[Source, str], ...] = ()  # the same statement in other words (merged by meaning), folded
+    joins_list: bool = False  # an item that goes on the list before it, another note's list of the same things
 
 
 @dataclass(frozen=True)
