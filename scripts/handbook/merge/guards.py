@@ -399,7 +399,7 @@ def subjects(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
                 chain.append((section.level, named(section.title)))
             context.append(next((terms for _, terms in reversed(chain) if terms), frozenset()))
             note_of.append(f"note: {heading_key(note.title)}")
-    headings = [heading_key(corpus.section(g).title) for g in range(len(corpus.sections))]
+    headings: dict[int, str] = {}  # per corpus section, its heading as compared, for the fragments under it
 
     def subject(item) -> frozenset[str]:
         own = lexicon.named(item.tokens)
@@ -409,6 +409,9 @@ def subjects(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
             return context[item.section]
         # A fragment ("Pay as you go", "can be used for fraud detection", "It's a global service") says
         # something of what its heading names, in its note.
-        return (context[item.section] or frozenset({note_of[item.section]})) | {f"heading: {headings[item.section]}"}
+        heading = headings.get(item.section)
+        if heading is None:
+            heading = headings[item.section] = heading_key(corpus.section(item.section).title)
+        return (context[item.section] or frozenset({note_of[item.section]})) | {f"heading: {heading}"}
 
     return tuple(subject(item) for item in corpus.items)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import field
 from typing import Mapping, Sequence
 
@@ -149,11 +149,12 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
     for n in order:
         mine = lists[n]
         live = [i for i in mine.items if clusters.find(i) == i and i not in bound]
-        votes: dict[int, int] = {}
+        votes: Counter[int] = Counter()  # counted in C: most lists' items share common concepts
         for i in live:
             for c in of_item[i]:
-                for other in seen.get((group[n], c), ())[:POSTING_CAP]:
-                    votes[other] = votes.get(other, 0) + 1
+                found = seen.get((group[n], c))
+                if found:
+                    votes.update(found[:POSTING_CAP])
         for other in heapq.nsmallest(PARAPHRASE_CANDIDATES, votes, key=lambda o: (-votes[o], o)):
             theirs = lists[other]
             if items[theirs.items[0]].note == items[mine.items[0]].note:
@@ -211,13 +212,14 @@ def _matches(corpus: Corpus, live: list[int], theirs: NoteList, of_item: Sequenc
     item said); each item of mine pairs with one of theirs at most."""
     items = corpus.items
     out: dict[int, tuple[int, tuple[str, ...]]] = {}
+    free = [t for t in theirs.items if t not in bound and clusters.find(t) == t]
     taken: set[int] = set()
     for i in live:
         mine = of_item[i]
         if not mine:
             continue
-        for t in theirs.items:
-            if t in bound or t in taken or clusters.find(t) != t:
+        for t in free:
+            if t in taken:
                 continue
             other = of_item[t]
             if not (mine <= other or other <= mine) or meaning_conflict(my_signature(i), their_signature(t)):

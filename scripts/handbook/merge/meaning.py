@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -249,10 +249,11 @@ def merge_paraphrases(corpus: Corpus, clusters: Clusters, scope: Sequence[object
         # A statement reaching the threshold must share one of its rarest concepts (prefix filtering).
         rare = sorted(mine, key=lambda c: (judge.frequency.get(c, 0), c))
         keep = len(rare) - math.ceil(PARAPHRASE * len(rare)) + 1
-        votes: dict[int, int] = {}
+        votes: Counter[int] = Counter()
         for c in rare[:max(keep, 1)]:
-            for leader in postings.get((page[i], c), ())[:POSTING_CAP]:
-                votes[leader] = votes.get(leader, 0) + 1
+            found = postings.get((page[i], c))
+            if found:
+                votes.update(found[:POSTING_CAP])
         best: tuple[float, int, Judgement] | None = None
         for leader in heapq.nsmallest(PARAPHRASE_CANDIDATES, votes, key=lambda m: (-votes[m], m)):
             if items[leader].note == items[i].note:
