@@ -12,7 +12,7 @@ objects", nor "increasing the regularization" with "decreasing" it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from ..footnotes import defined_labels
@@ -151,11 +151,12 @@ def _negated(text: Compared, lex: Lexicon):
 @record
 class Directions:
     """A text's direction words other than prepositions, in order; the words prepositions govern, each with its
-    prepositions; and the text's other content words."""
+    prepositions; and the text's words, which equal directions and sides need not compare (a word governed the
+    same way in both texts is governed in both)."""
 
     words: tuple[str, ...]
     sides: tuple[tuple[str, frozenset[str]], ...]  # (governed word, the prepositions governing it), by word
-    ungoverned: frozenset[str]
+    tokens: tuple[str, ...] = field(compare=False)
 
 
 def _directions(text: Compared, lex: Lexicon) -> Directions:
@@ -173,8 +174,7 @@ def _directions(text: Compared, lex: Lexicon) -> Directions:
                 break
             sides.setdefault(word, set()).add(token)
     return Directions(tuple(t for t in tokens if t in DIRECTIONS and t not in PREPOSITIONS),
-                      tuple((word, frozenset(found)) for word, found in sorted(sides.items())),
-                      frozenset(t for t in tokens if t not in sides and t not in STOPWORDS and t not in DIRECTIONS))
+                      tuple((word, frozenset(found)) for word, found in sorted(sides.items())), tokens)
 
 
 def _directions_differ(left: Directions, right: Directions) -> bool:
@@ -185,7 +185,10 @@ def _directions_differ(left: Directions, right: Directions) -> bool:
     for mine, theirs in ((left, right), (right, left)):
         governed = dict(theirs.sides)
         for word, found in mine.sides:
-            if governed.get(word, found) != found or word in theirs.ungoverned and found & _MOVEMENT:
+            if word in governed:
+                if governed[word] != found:
+                    return True
+            elif found & _MOVEMENT and word in theirs.tokens:
                 return True
     return False
 
