@@ -142,11 +142,13 @@ def test_an_owner_claim_quotes_the_matrix_and_links_to_the_layer():
     assert (found.page, found.anchor) == ("matrix/who-owns.md", "backup-recovery")
 
 
-def test_a_claim_notice_is_labelled_by_kind_and_cites_its_source():
+def test_a_claim_notice_is_labelled_by_kind_quotes_the_sentence_and_cites_its_source():
     block = Block(kind="paragraph", markdown="GovCloud is an isolated region.", source=Source("note.md", 3))
     found, = find_contradictions([block], MATRIX)
     assert contradiction_admonition(found, None) == (
         '!!! abstract "Outdated"\n'
+        "\n"
+        "    The note says: “GovCloud is an isolated region.”\n"
         "\n"
         "    AWS GovCloud (US) is two isolated AWS Regions, AWS GovCloud (US-West) and AWS GovCloud (US-East), in "
         "their own partition, for US government agencies and customers with regulated workloads. Source: "
@@ -329,3 +331,19 @@ def test_a_broken_owner_claim_names_key_expected_and_received(tmp_path, old, new
     message = str(caught.value)
     assert message.startswith("data/matrix/contradictions.yml:")
     assert message.split(": ", 1)[1] == f"{key}: expected {expected}; received {received}"
+
+
+def test_a_notice_after_a_list_quotes_the_item_it_is_about():
+    items = [Block(kind="list_item", markdown=f"- {text}", source=Source("note.md", line))
+             for line, text in ((3, "users - people or applications"),
+                                (4, "groups - a specific set of permissions, assigned to a user"))]
+    found, = [c for c in find_contradictions(items, MATRIX) if c.kind == "wrong"]
+    assert found.source.line == 4
+    assert "The note says: “groups - a specific set of permissions, assigned to a user”" in \
+        contradiction_admonition(found, None)
+
+
+def test_a_notice_on_a_whole_block_quotes_nothing():
+    block = Block(kind="paragraph", markdown="S3 is IaaS: you have complete control over it.", source=Source("note.md", 1))
+    found, = [c for c in find_contradictions([block], MATRIX) if c.rule == "s3-is-not-iaas"]
+    assert not found.quoted and "The note says" not in contradiction_admonition(found, None)

@@ -32,6 +32,9 @@ class Contradiction:
     anchor: str | None
     kind: str = DEFAULT_NOTICE_KIND  # a key of NOTICE_KINDS
     source_doc: ClaimSource | None = None  # the AWS document that says what is right, for a claim of claims.yml
+    # A claim found in one sentence is quoted in its notice: after a list or a long paragraph, the reader
+    # could not otherwise tell which line the notice is about.
+    quoted: bool = False
 
 
 def _all_match(patterns, text: str) -> bool:
@@ -45,7 +48,8 @@ def _any_match(patterns, text: str) -> bool:
 def _found(rule: Rule, block: Block, claim: str, message: str | None = None,
            anchor: str | None = None) -> Contradiction:
     return Contradiction(rule=rule.id, source=block.source, claim=shorten(claim), message=message or rule.message,
-                         page=rule.page, anchor=anchor or rule.anchor, kind=rule.kind, source_doc=rule.source)
+                         page=rule.page, anchor=anchor or rule.anchor, kind=rule.kind, source_doc=rule.source,
+                         quoted=rule.by_sentence)
 
 
 # A sentence ends at . ! or ? before a space and a capital, digit or quote ("e.g. a" goes on); a line of a
@@ -232,9 +236,11 @@ def contradiction_admonition(c: Contradiction, from_page: str | None) -> str:
     page the warning ends up on (the same claim can show on a topic page and on its note's page).
     """
     kind = NOTICE_KINDS[c.kind]
+    quote = f"    The note says: “{md_text(c.claim.strip())}”\n\n" if c.quoted else ""
     return (
         f'!!! {kind.admonition} "{kind.title}"\n'
         "\n"
+        f"{quote}"
         f"    {md_text(c.message)} {_see(c, from_page)}\n"
     )
 
