@@ -40,7 +40,8 @@ def test_keywords_are_those_every_pattern_finds(text: str) -> None:
 
     expected: list[str] = []
     for term in GLOSSARY.terms:
-        if any(p.search(text) for p in (_term(term.term), _phrase(term.expansion), *map(_phrase, term.search))):
+        forms = (term.expansion, *term.search, *((term.former,) if term.former else ()))
+        if any(p.search(text) for p in (_term(term.term), *map(_phrase, forms))):
             for word in (term.term, term.expansion, *term.search, *((term.former,) if term.former else ())):
                 if word not in expected:
                     expected.append(word)
@@ -72,7 +73,8 @@ def test_there_are_at_least_25_questions() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q["query"] for q in QUESTIONS])
 def test_question_finds_its_page_in_the_top_three(answers: dict[str, list[str]], question: dict[str, str]) -> None:
-    assert question["page"] in answers[question["query"]][:TOP], answers[question["query"]][:TOP]
+    pages = {question["page"], *question.get("also", ())}
+    assert pages & set(answers[question["query"]][:TOP]), answers[question["query"]][:TOP]
 
 
 @pytest.mark.browser
