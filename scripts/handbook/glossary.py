@@ -35,10 +35,16 @@ class Glossary(BaseModel):
     @model_validator(mode="after")
     def _terms_are_unique(self) -> "Glossary":
         seen: set[str] = set()
+        anchors: dict[str, str] = {}
         for term in self.terms:
             if term.term in seen:
                 raise ValueError(f"each term once; '{term.term}' is listed twice")
             seen.add(term.term)
+            # The glossary page gives each term an anchor of its own, which case does not tell apart.
+            other = anchors.setdefault(term_anchor(term.term), term.term)
+            if other != term.term:
+                raise ValueError(f"'{other}' and '{term.term}' would share the glossary's anchor "
+                                 f"#{term_anchor(term.term)}; list one of them")
         return self
 
 
@@ -46,6 +52,11 @@ def load_glossary(data_dir: Path, limits: Limits = DEFAULT_LIMITS) -> Glossary:
     """Read and validate data/glossary.yml."""
     glossary, _ = load_model(data_dir / "glossary.yml", Glossary, f"{data_dir.name}/glossary.yml", limits)
     return glossary
+
+
+def term_anchor(term: str) -> str:
+    """The anchor of a term's entry on the glossary page (terms are letters, digits, '+' and '-')."""
+    return "term-" + term.lower().replace("+", "plus")
 
 
 def tooltip(term: Term) -> str:

@@ -11,6 +11,7 @@ from textwrap import indent
 from .account import account_json, account_totals, merged_pointers, render_block_account
 from .footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from .glossary import Abbreviations, Glossary
+from .glossary_page import render_glossary_page
 from .inline_footnotes import as_references, label_maker
 from .load import HiddenNotes
 from .links import MissingLink, NoteIndex, asset_addresses, asset_files, find_missing_links, resolve_links
@@ -274,6 +275,7 @@ def render_site(state: BuildState) -> RenderedSite:
     pages += asset_files(notes, state.notes_root, state.notes_label, assets)
     abbreviations = Abbreviations(state.glossary)
     pages.append(abbreviations.snippet())
+    pages.append(render_glossary_page(state.glossary, templates_dir))
 
     if state.redirects is not None:
         titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
