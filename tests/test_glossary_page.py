@@ -8,7 +8,7 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from handbook.glossary import Glossary, Term, load_glossary, term_anchor
+from handbook.glossary import Abbreviations, Glossary, Term, load_glossary, term_anchor
 from handbook.glossary_page import render_glossary_page
 from tests.conftest import PROJECT, BuiltSite, html
 
@@ -93,3 +93,18 @@ def test_hovering_a_linked_term_shows_its_long_name(page, site_url: str) -> None
     page.wait_for_timeout(400)
     tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text="AWS Key Management Service")
     assert tooltip.count() >= 1
+
+
+def test_generated_pages_define_only_the_terms_they_use(built_site: BuiltSite) -> None:
+    abbreviations = Abbreviations(GLOSSARY)
+    definition = re.compile(r"^\*\[([^\]]+)\]: ", re.M)
+    pages = [p for p in (built_site.docs / "handbook").rglob("*.md") if "snippets" not in p.parts]
+    assert pages
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        defined = set(definition.findall(text))
+        body = definition.split(text, maxsplit=1)[0]
+        assert defined <= abbreviations.used_in(body), path
+    # The whole glossary is only in the snippet that hand-written pages include.
+    snippet = built_site.docs / "handbook" / "snippets" / "abbreviations.md"
+    assert set(definition.findall(snippet.read_text(encoding="utf-8"))) == {t.term for t in GLOSSARY.terms}
