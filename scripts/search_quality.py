@@ -86,8 +86,8 @@ def notes_dir(site: str) -> Path | None:
     return vault if vault.is_dir() else None
 
 
-def settled_results(page, quiet_ms: int = 300, limit_ms: int = 5000) -> list[list[str]]:
-    """The result entries once they stop changing: each keystroke starts a search, and the last may still be running.
+def settled_results(page, quiet_ms: int = 300, limit_ms: int = 10_000) -> list[list[str]]:
+    """The result entries once they stop changing (the theme renders the first ten, then the rest).
 
     An entry is the list of addresses it shows first: the page's best sections, or the page itself when
     no section of it outscores it (Material folds the rest under "more").
@@ -109,17 +109,26 @@ def settled_results(page, quiet_ms: int = 300, limit_ms: int = 5000) -> list[lis
 
 
 def type_query(page, query: str) -> None:
-    """Type `query` into the search box as a reader does, once the index is loaded."""
+    """Put `query` in the search box once the index is loaded, and wait for its answer.
+
+    The box is emptied first and the query entered at once, so that the theme runs one search: typed a
+    key at a time, every prefix of the query is a search of its own, and on a large index the answer to
+    an earlier prefix can look settled while the worker is still busy with the rest.
+    """
     box = page.locator("input.md-search__input")
     # Until its index is loaded the search says "Initializing search" and answers nothing.
     page.wait_for_function(
         "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && !/Initializing/.test(m.textContent); }", timeout=30_000)
+        " return m && !/Initializing/.test(m.textContent); }", timeout=60_000)
+    # The theme reads the box on a key's release, so each change ends with one (End moves no text).
     box.fill("")
-    box.press_sequentially(query, delay=5)
+    box.press("End")
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=30_000)
+    box.fill(query)
+    box.press("End")
     page.wait_for_function(
-        "q => document.querySelector('.md-search-result__meta') && "
-        "document.querySelector('input.md-search__input').value === q", arg=query, timeout=10_000)
+        "() => document.querySelector('.md-search-result__item') || "
+        "/No matching/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=30_000)
 
 
 def _relative(href: str, base_url: str) -> str:
@@ -222,7 +231,8 @@ def sections_holding(site: Path, answer: str) -> set[str]:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     words = _SPACE.sub(" ", answer).lower()
     # Text the handbook adds for the search only (glossary words) is not the section's own.
-    return {doc["location"] for doc in index["docs"]
+    # Index locations are written as addresses (`1.%20Security/`); results are compared unquoted.
+    return {unquote(doc["location"]) for doc in index["docs"]
             if words in _plain_text(f"{doc.get('title', '')} {doc.get('text', '').split('<span hidden>')[0]}")}
 
 
