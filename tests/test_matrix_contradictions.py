@@ -263,15 +263,16 @@ def test_report_lists_every_contradiction():
     found = find_contradictions([S3_IAAS, CMK], MATRIX)
     report = contradiction_report(found, "report/index.md")
     lines = report.splitlines()
-    assert lines[0] == "| Page | Note | Notice | Rule | Claim | What is right | Source |"
-    assert {line.split(" | ")[2] for line in lines[2:]} == {"Contradicts the responsibility matrix", "Outdated term"}
+    assert lines[0] == "| Where | Claim | What is right |"
+    assert {line.split(" | ")[1].split("**")[1] for line in lines[2:]} == {"Contradicts the responsibility matrix",
+                                                                            "Outdated term"}
     assert len(lines) == 2 + len(found)
     assert "(../services/s3.md)" in lines[2] and "`s3-is-not-iaas`{ .handbook-id }" in lines[2]
     # The note column links to the note's page, as the merge audit's does; a block no topic page shows as
     # written has its notice on its note's page only.
-    assert lines[2].startswith("| its note's page | [003\\_b129a807bc61c766.md:16](../notes/003_b129a807bc61c766.md) | ")
+    assert lines[2].startswith("| its note's page<br>[003\\_b129a807bc61c766.md:16](../notes/003_b129a807bc61c766.md) | ")
     shown = contradiction_report(found, "report/index.md", shown_on={S3_IAAS.source: "topics/aws-services.md"})
-    assert shown.splitlines()[2].startswith("| [topics/aws-services.md](../topics/aws-services.md) | ")
+    assert shown.splitlines()[2].startswith("| [topics/aws-services.md](../topics/aws-services.md)<br>")
     assert contradiction_report([], "report/index.md") == "No note makes a claim the matrix or the claims list flags.\n"
 
 

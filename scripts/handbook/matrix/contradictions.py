@@ -259,22 +259,24 @@ def _see(c: Contradiction, from_page: str | None) -> str:
 
 def contradiction_report(contradictions: Sequence[Contradiction], from_page: str, limit: int | None = None,
                          addresses: NoteAddresses = NoteAddresses(), shown_on: Mapping[Source, str] = {}) -> str:
-    """The build report's table of flagged claims: page, note and line, kind, rule, claim, what is right, source."""
+    """The build report's table of flagged claims: where (page, note and line), the claim (kind, rule, text) and what is right with its source."""
     if not contradictions:
         return "No note makes a claim the matrix or the claims list flags.\n"
 
+    # Three columns, each stacking its parts: seven side by side left a few words a line on a laptop.
     def row(c: Contradiction) -> str:
         page = shown_on.get(c.source)
-        where = f"[{md_text(page)}]({rel_link(from_page, page)})" if page else "its note's page"
+        shown = f"[{md_text(page)}]({rel_link(from_page, page)})" if page else "its note's page"
         if c.source_doc is not None:
-            source = f"[{md_text(c.source_doc.title)}]({c.source_doc.url}), checked {c.source_doc.checked}"
+            source = f"Source: [{md_text(c.source_doc.title)}]({c.source_doc.url}), checked {c.source_doc.checked}."
         else:
-            source = f"[Responsibility matrix]({rel_link(from_page, c.page, c.anchor)})"
-        return (f"| {where} | {source_link(c.source, from_page, addresses)} | {NOTICE_KINDS[c.kind].title} | "
-                f"{id_code(c.rule)} | {md_text(c.claim)} | {md_text(c.message)} | {source} |")
+            source = f"[Responsibility matrix]({rel_link(from_page, c.page, c.anchor)})."
+        return (f"| {shown}<br>{source_link(c.source, from_page, addresses)} | "
+                f"**{NOTICE_KINDS[c.kind].title}** {id_code(c.rule)}<br>{md_text(c.claim)} | "
+                f"{md_text(c.message)} {source} |")
 
-    return "\n".join(["| Page | Note | Notice | Rule | Claim | What is right | Source |",
-                      "| --- | --- | --- | --- | --- | --- | --- |",
+    return "\n".join(["| Where | Claim | What is right |",
+                      "| --- | --- | --- |",
                       *capped_rows(contradictions, row, limit)]) + "\n"
 
 
