@@ -4,7 +4,8 @@
 Stages, in order:
   load       read every note under the notes folder (strict UTF-8)
   normalise  repair each note's structure, spelling, names and syntax; leave out
-             the notes marked `draft: true` or `publish: false`
+             the notes marked `draft: true` or `publish: false`; a note unchanged
+             since the last build is taken from the cache (.cache/handbook/)
   merge      deduplicate and merge note sections into topic pages
   data       load the responsibility matrix, glossary and redirect map
   render     turn everything into plain Markdown pages and exports
@@ -26,6 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from handbook import stages  # noqa: E402
+from handbook.cache import (  # noqa: E402
+    CACHE_DIR, BuildInputs, LastBuild, LastBuildRecord, NoCache, NoteCache, build_inputs, code_version, output_manifest,
+)
 from handbook.commit import build_lock, discard, recover  # noqa: E402
 from handbook.feedback import Feedback, configure_logging  # noqa: E402
 from handbook.load import (  # noqa: E402
@@ -55,6 +59,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "(for the live preview, which serves docs/ itself)")
     parser.add_argument("--strict", action="store_true",
                         help="stop on warnings (links to missing or unpublished notes) before writing anything, as for CI")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="normalise every note again, neither reading nor writing the cache")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help=f"folder of the cache kept between builds (default: {CACHE_DIR.as_posix()}/ under --root)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every repair, merge and decision")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     parser.add_argument("--max-note-size", type=_size, metavar="SIZE",
@@ -87,6 +95,25 @@ def collect_garbage_less_often() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+class WarningLines(logging.Handler):
+    """The build's warnings as logged, kept for the record of the build: a skipped build says them again."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def inputs_of(args: argparse.Namespace, version: str) -> BuildInputs:
+    """Digests of what this build reads, with the options that change what it writes."""
+    options = [f"notes {args.notes.resolve()}", f"data {args.data.resolve()}", f"templates {args.templates.resolve()}",
+               f"no-site {args.no_site}", f"in-place {args.in_place}", f"strict {args.strict}",
+               f"limits {args.limits.note_bytes} {args.limits.data_bytes}"]
+    return build_inputs(options, args.root, [args.notes, args.data, args.templates], GENERATED_DIR, version)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every stage in order; a BuildError stops the build with a message naming file and line."""
     args = parse_args(argv)
@@ -95,16 +122,34 @@ def main(argv: list[str] | None = None) -> int:
     feedback = Feedback(quiet=args.quiet, verbose=args.verbose)
     args.root = args.root.resolve()
     stop_on_terminate()
-    held, staging = ExitStack(), None
+    held, staging, warning_lines = ExitStack(), None, None
     try:
         held.enter_context(build_lock(args.root))
         for leftover in recover(args.root):
             log.info("start: %s", leftover)
+        cache_dir = args.cache_dir or args.root / CACHE_DIR
+        version = code_version()
+        record = None if args.no_cache else LastBuildRecord(cache_dir, args.root)
+        inputs = None
+        if record is not None:
+            with feedback.stage("check"):
+                inputs = inputs_of(args, version)
+                last = record.unchanged(inputs)
+            if last is not None:
+                log.info("check: nothing changed since the last build; docs/%s%s are up to date", GENERATED_DIR,
+                         "" if args.no_site or args.in_place else " and site/")
+                for line in last.warnings:
+                    log.warning("%s", line)
+                feedback.summary(list(last.counts))
+                return 0
+        warning_lines = WarningLines()
+        log.addHandler(warning_lines)
         with feedback.stage("load"):
             loaded = stages.load(args.notes, args.limits)
             loaded.describe()
         with feedback.stage("normalise"), feedback.progress("normalise") as progress:
-            normalised = stages.normalise(loaded, args.data, args.limits, progress)
+            cache = NoCache() if args.no_cache else NoteCache(cache_dir)
+            normalised = stages.normalise(loaded, args.data, args.limits, progress, cache, version)
             normalised.describe()
         with feedback.stage("merge"), feedback.progress("merge") as progress:
             merged = stages.merge(normalised, args.data, args.limits, progress)
@@ -130,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
         if staging is not None:
             with feedback.stage("commit"):
                 stages.commit_outputs(staging, with_site=not args.no_site).describe()
+        if record is not None and inputs is not None:
+            generated = (GENERATED_DIR, *(item.path for item in rendered.site.exports))
+            with_site = staging is not None and not args.no_site
+            record.write(LastBuild(inputs.key(generated), generated, with_site,
+                                   output_manifest(args.root, generated, with_site), tuple(warning_lines.lines),
+                                   tuple(rendered.site.counts)))
     except BuildError as error:
         log.error("%s", error.describe())
         log.error("build stopped; docs/%s and site/ were left as they were", GENERATED_DIR)
@@ -138,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         log.error("build interrupted; docs/%s and site/ were left as they were", GENERATED_DIR)
         return 130
     finally:
+        if warning_lines is not None:
+            log.removeHandler(warning_lines)
         if staging is not None:
             discard(staging)
         held.close()

@@ -22,6 +22,7 @@ from .model import BuildError, Note
 from .normalise import Finding, load_context, normalise_all, worker_count
 from .paths import GENERATED_DIR, same_looking_names
 from .publish import UnpublishedNote, split_unpublished
+from .cache import CacheUse, NoCache, NoteCache, code_version, normalise_key
 from .commit import Staging, commit, stage
 from .datafile import YamlDocument
 from .diagnose import note_locator
@@ -78,37 +79,59 @@ class Normalised:
     unpublished: tuple[UnpublishedNote, ...]
     repairs: int  # in every note read, published or not
     reported: int  # words reported in every note read
+    cache: CacheUse = CacheUse(0, 0)  # notes taken from the cache and notes normalised
 
     def describe(self) -> None:
-        """Log the totals and one line per note left out."""
+        """Log the totals, what the cache saved and one line per note left out."""
         log.info("normalise: %d repairs, %d words reported", self.repairs, self.reported)
+        log.info("normalise: %s normalised, %d taken from the cache", count(self.cache.normalised, "note"),
+                 self.cache.reused)
         for left_out in self.unpublished:
             log.info("normalise: left out %s (%s): not published", left_out.path, left_out.field)
         if self.unpublished:
             log.info("normalise: %s left out in all", count(len(self.unpublished), "unpublished note"))
 
 
-def normalise(loaded: Loaded, data_dir: Path, limits: Limits, progress: Progress) -> Normalised:
-    """Repair every note; leave out the ones marked not to be published."""
+def normalise(loaded: Loaded, data_dir: Path, limits: Limits, progress: Progress,
+              cache: NoteCache | NoCache = NoCache(), version: str = "") -> Normalised:
+    """Repair every note, or take its result from the cache; leave out the ones marked not to be published.
+
+    `version` is the code's version (cache.code_version), part of every cached result's key.
+    """
     folder = loaded.folder
     context = load_context(data_dir, folder.other_files, limits, vocabulary(raw.text for raw in folder.notes))
-    workers = worker_count(len(folder.notes))
-    log.info("normalise: %d notes in %s", len(folder.notes), count(workers, "process", "processes"))
+    if cache.enabled:
+        cache.open(folder.root, normalise_key(data_dir, folder.other_files, version or code_version()))
+    results: list[tuple[Note, tuple[Finding, ...]] | None] = [cache.lookup(raw, context) for raw in folder.notes]
+    missing = [raw for raw, result in zip(folder.notes, results) if result is None]
+    workers = worker_count(len(missing))
+    log.info("normalise: %d notes in %s", len(missing), count(workers, "process", "processes"))
+    done = len(folder.notes) - len(missing)
+    made = iter(normalise_all(missing, context, workers, with_choices=cache.enabled))
     notes: list[Note] = []
     findings: list[Finding] = []
     try:
-        for done, (note, found) in enumerate(normalise_all(folder.notes, context, workers), 1):
+        for raw, result in zip(folder.notes, results):
+            if result is None:
+                result = next(made)
+                if cache.enabled:
+                    cache.keep(raw, *result)
+                    result = result[:2]
+                done += 1
+                progress("notes", done, len(folder.notes))
+            note, found = result
             notes.append(note)
             findings.extend(found)
-            progress("notes", done, len(folder.notes))
             for repair in note.repairs:
                 log.debug("repair %s:%d %s: %r -> %r", repair.note, repair.line, repair.rule,
                           repair.before, repair.after)
     except BuildError as error:  # a note's front matter: named by its path inside the notes folder
         raise error.inside(loaded.shown) from None
+    cache.save()
     published, kept_findings, unpublished = split_unpublished(notes, findings)
     return Normalised(tuple(published), tuple(kept_findings), tuple(unpublished),
-                      sum(len(n.repairs) for n in notes), len(findings))
+                      sum(len(n.repairs) for n in notes), len(findings),
+                      CacheUse(len(folder.notes) - len(missing), len(missing)))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..datafile import YamlDocument, format_loc, load_model
 from ..load import DEFAULT_LIMITS, Limits
-from ..model import BuildError
+from ..model import BuildError, Note, RawNote
 from ..paths import name_key
 from .memo import Memo
 from .parse import Parses
@@ -19,6 +20,12 @@ from .spelling import WORD, Correction, NameCanon, ServiceName, Speller, general
 
 CORRECTIONS_FILE = "corrections.yml"
 NAMES_FILE = "names.yml"
+# The data files normalising reads: a cached result is only as good as these were.
+DATA_FILES = (CORRECTIONS_FILE, NAMES_FILE)
+# Every run of letters, and every run joined by apostrophes: a superset of the words the speller can meet in a
+# note, whatever the repairs before it did to what stands around them.
+_LETTERS = re.compile(r"[a-z]+")
+_APOSTROPHE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)+")
 
 
 def _not_blank(value: str) -> str:
@@ -104,6 +111,19 @@ class NormaliseContext:
                                                   self.files_by_name, tag_cache=self.tag_cache,
                                                   front_matter_cache=self.front_matter_cache, parses=self.parses))
         return self._foreign[0]
+
+    def vocabulary_choices(self, raw: RawNote, note: Note) -> tuple[tuple[str, str, bool], ...]:
+        """The choices of the vault's vocabulary that the note's result rests on (Speller.vocabulary_choices).
+
+        The speller meets the note's words as written or as earlier repairs left them; either way each one ends
+        in the result, or in a repair's before or after.
+        """
+        text = "\n".join([raw.text, note.markdown, note.title, *(f"{r.before} {r.after}" for r in note.repairs)])
+        text = text.lower().replace("’", "'")
+        words = set(_LETTERS.findall(text))
+        if "'" in text:
+            words.update(_APOSTROPHE_WORD.findall(text))
+        return self.speller.vocabulary_choices(words)
 
     def find_file(self, target: str) -> str | None:
         """The vault file an embed names: by path first when it has one, else by file name anywhere."""

@@ -18,23 +18,26 @@ PARALLEL_FROM = 300
 CHUNK_SIZE = 16
 
 _worker_context: NormaliseContext | None = None
+_worker_choices = False
 
 
-def _install_context(context: NormaliseContext) -> None:
-    global _worker_context
+def _install_context(context: NormaliseContext, with_choices: bool = False) -> None:
+    global _worker_context, _worker_choices
     die_with_parent()  # a killed build must not leave its workers behind
-    _worker_context = context
+    _worker_context, _worker_choices = context, with_choices
 
 
 def _normalise_in_worker(raw: RawNote) -> tuple:
     assert _worker_context is not None, "the worker's context is installed when it starts"
     note, findings = normalise_with_findings(raw, _worker_context)
-    return pack_note(note), tuple((f.note, f.line, f.word, f.reason) for f in findings)
+    choices = _worker_context.vocabulary_choices(raw, note) if _worker_choices else None
+    return pack_note(note), tuple((f.note, f.line, f.word, f.reason) for f in findings), choices
 
 
-def _unpack_result(packed: tuple) -> tuple[Note, tuple[Finding, ...]]:
-    note, findings = packed
-    return unpack_note(note), tuple(Finding(*f) for f in findings)
+def _unpack_result(packed: tuple) -> tuple:
+    note, findings, choices = packed
+    result = unpack_note(note), tuple(Finding(*f) for f in findings)
+    return result if choices is None else (*result, choices)
 
 
 # A note goes back from a worker as nested tuples of its fields: pickle writes and reads those in C,
@@ -73,13 +76,16 @@ def worker_count(notes: int, cores: int | None = None) -> int:
 
 
 def normalise_all(
-    raws: Sequence[RawNote], context: NormaliseContext, workers: int | None = None
-) -> Iterator[tuple[Note, tuple[Finding, ...]]]:
-    """Each note normalised, in input order; spread over `workers` processes (default: worker_count)."""
+    raws: Sequence[RawNote], context: NormaliseContext, workers: int | None = None, with_choices: bool = False
+) -> Iterator[tuple]:
+    """Each note normalised, in input order, as (note, findings), or with `with_choices` (note, findings, the
+    vocabulary's choices it rests on: see NormaliseContext.vocabulary_choices, which a cache needs); spread over
+    `workers` processes (default: worker_count)."""
     workers = worker_count(len(raws)) if workers is None else workers
     if workers < 2:
         for raw in raws:
-            yield normalise_with_findings(raw, context)
+            note, findings = normalise_with_findings(raw, context)
+            yield (note, findings, context.vocabulary_choices(raw, note)) if with_choices else (note, findings)
         return
-    with ProcessPoolExecutor(workers, initializer=_install_context, initargs=(context,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_install_context, initargs=(context, with_choices)) as pool:
         yield from map(_unpack_result, pool.map(_normalise_in_worker, raws, chunksize=CHUNK_SIZE))

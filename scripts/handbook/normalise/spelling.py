@@ -156,6 +156,8 @@ class Speller:
     @general.setter
     def general(self, value: dict[str, str]) -> None:
         self._general = value
+        # Every fix of each folded word, whatever its case: made by vocabulary_choices when first asked.
+        self._fixes_by_folded: dict[str, list[str]] | None = None
         # Per-word results: word as written -> (fix, rule) or None. Words repeat across notes, so
         # each distinct word is looked up once; `_hits` holds the words that do change.
         self._memo: dict[str, tuple[str, RepairRule] | None] = {}
@@ -177,6 +179,27 @@ class Speller:
         if right:
             return Correction(folded, right, False, "dictionary")
         return None
+
+    def vocabulary_choices(self, folded_words: Iterable[str]) -> tuple[tuple[str, str, bool], ...]:
+        """For each word a fix could change, in any case it may be written in: the word (folded as _resolve folds
+        it), the fix, and whether the vault's vocabulary keeps the word (see _resolve), sorted.
+
+        The vocabulary is counted over every note, so these choices are the only part of one note's result that
+        the other notes decide: a cached result stands as long as they come out the same.
+        """
+        if self._fixes_by_folded is None:
+            fixes: dict[str, list[str]] = {}
+            for wrong, entry in self.words_exact.items():
+                fixes.setdefault(wrong.casefold().replace("’", "'"), []).append(entry.right)
+            for wrong, entry in self.words_folded.items():
+                fixes.setdefault(wrong.casefold().replace("’", "'"), []).append(entry.right)
+            for wrong, right in self.general.items():
+                fixes.setdefault(wrong.casefold().replace("’", "'"), []).append(right)
+            self._fixes_by_folded = fixes
+        fixes = self._fixes_by_folded
+        fixable = [folded for folded in folded_words if folded in fixes]
+        return tuple(sorted({(folded, fix.casefold(), is_vault_vocabulary(folded, fix, self.vocabulary))
+                             for folded in fixable for fix in fixes[folded]}))
 
     def _resolve(self, found: str) -> tuple[str, RepairRule] | None:
         """The fix and repair rule for one word as written, or None when it stays.
