@@ -13,8 +13,8 @@ help:
 	@echo "make site   - set up the environment and build the site into site/"
 	@echo "make test   - run the test suite (builds its own sites in temporary folders)"
 	@echo "make serve  - live preview on http://127.0.0.1:8000/ (rebuilds when notes, data or templates change)"
-	@echo "make bench  - print speed and memory figures (normalise, the whole pipeline, end-to-end against plain MkDocs, live preview)"
-	@echo "make clean  - remove the environment, generated docs and the built site"
+	@echo "make bench  - print speed and memory figures (end-to-end against plain MkDocs: cold, unchanged and one note changed; normalise, the whole pipeline, live preview)"
+	@echo "make clean  - remove the environment, generated docs, the built site and the build cache (.cache/)"
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,9 @@ serve: $(STAMP)
 	$(BIN)/python scripts/serve.py --notes "$(NOTES)"
 
 bench: $(STAMP)
+	$(BIN)/python scripts/bench_site.py
 	$(BIN)/python scripts/bench_normalise.py
 	$(BIN)/python scripts/bench_pipeline.py
-	$(BIN)/python scripts/bench_site.py
 	$(BIN)/python scripts/bench_serve.py
 	$(BIN)/python scripts/bench_hostile.py
 
