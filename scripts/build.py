@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from handbook import stages  # noqa: E402
 from handbook.cache import (  # noqa: E402
-    CACHE_DIR, BuildInputs, LastBuild, LastBuildRecord, NoCache, NoteCache, build_inputs, code_version, output_manifest,
+    CACHE_DIR, PAGES_DIR, BuildInputs, LastBuild, LastBuildRecord, NoCache, NoteCache, build_inputs, code_version, output_manifest,
 )
 from handbook.commit import build_lock, discard, recover  # noqa: E402
-from handbook.feedback import Feedback, configure_logging  # noqa: E402
+from handbook.feedback import Feedback, configure_logging, is_ci  # noqa: E402
 from handbook.load import (  # noqa: E402
     DATA_SIZE_VARIABLE, DEFAULT_LIMITS, NOTE_SIZE_VARIABLE, Limits, display_path, format_size, parse_size,
 )
@@ -171,7 +171,10 @@ def main(argv: list[str] | None = None) -> int:
             written.describe()
         if staging is not None and not args.no_site:
             with feedback.stage("site"):
-                stages.build(staging, normalised, data, args.root, loaded.shown).describe()
+                # CI and the Pages workflow build every page from scratch; a local build reuses the pages whose
+                # Markdown and everything its conversion reads are unchanged.
+                page_cache = None if args.no_cache or is_ci() else (cache_dir / PAGES_DIR, version)
+                stages.build(staging, normalised, data, args.root, loaded.shown, page_cache).describe()
         if staging is not None:
             with feedback.stage("commit"):
                 stages.commit_outputs(staging, with_site=not args.no_site).describe()

@@ -20,7 +20,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,12 +28,14 @@ from .model import Note, RawNote
 from .normalise import Finding, NormaliseContext
 from .normalise.context import DATA_FILES
 from .normalise.parallel import pack_note, unpack_note
+from .packs import drop_oldest, read_pack, write_atomically, write_pack
 
 log = logging.getLogger("handbook")
 
 PACKAGE = Path(__file__).resolve().parent
 PROJECT = PACKAGE.parents[1]
 CACHE_DIR = Path(".cache") / "handbook"  # under the build's root
+PAGES_DIR = "pages"  # in CACHE_DIR: what MkDocs made of each page (see mkdocs_run.PageCache)
 # The first line of every pack: a file without it is not this cache's, or from a format this code cannot read.
 MAGIC = b"handbook-note-cache 1\n"
 PACK_SUFFIX = ".notes"
@@ -119,23 +120,14 @@ class NoteCache:
         self._stored, self._kept, self._changed = self._read(self._pack, key), {}, False
 
     def _read(self, pack: Path, key: str) -> dict[str, tuple]:
-        try:
-            data = pack.read_bytes()
-        except OSError:
+        value = read_pack(pack, MAGIC)
+        if value is None:
+            if pack.exists():
+                log.info("cache: %s is not a pack this build can read; its notes are normalised again", pack.name)
             return {}
-        header, _, rest = data.partition(b"\n")
-        checksum, payload = rest[:64], rest[64:]
-        if header + b"\n" != MAGIC or hashlib.sha256(payload).hexdigest().encode() != checksum:
-            log.info("cache: %s is not a pack this build can read; its notes are normalised again", pack.name)
-            return {}
-        try:
-            stored_key, entries = marshal.loads(payload)
-        except (EOFError, ValueError, TypeError):
-            log.info("cache: %s is damaged; its notes are normalised again", pack.name)
-            return {}
-        if stored_key != self._key or not isinstance(entries, dict):
+        if not (isinstance(value, tuple) and len(value) == 2 and value[0] == key and isinstance(value[1], dict)):
             return {}  # made by other code or from other data: every entry is stale
-        return entries
+        return value[1]
 
     @staticmethod
     def _entry_key(raw: RawNote) -> str:
@@ -170,32 +162,11 @@ class NoteCache:
         if self._pack is None or (not self._changed and self._kept.keys() == self._stored.keys()):
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            payload = marshal.dumps((self._key, self._kept))
-            _write_atomically(self._pack, MAGIC + hashlib.sha256(payload).hexdigest().encode() + payload)
-            _drop_oldest_packs(self.folder, MAX_PACKS)
+            write_pack(self._pack, MAGIC, (self._key, self._kept))
+            drop_oldest(self.folder, "*" + PACK_SUFFIX, MAX_PACKS)
         except OSError as error:  # a cache that cannot be written costs the next build time, nothing else
             log.warning("cache: could not write %s: %s; the next build normalises every note", self._pack,
                         error.strerror or error)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write the file under a temporary name beside it and rename it into place: readers see old or new, whole."""
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _drop_oldest_packs(folder: Path, keep: int) -> None:
-    """Remove all but the `keep` most recently written packs."""
-    packs = sorted(folder.glob("*" + PACK_SUFFIX), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for stale in packs[keep:]:
-        stale.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -319,6 +290,6 @@ class LastBuildRecord:
                 "counts": [list(item) for item in last.counts]}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))
+            write_atomically(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))
         except OSError as error:
             log.warning("cache: could not write %s: %s", self.path, error.strerror or error)

@@ -4,14 +4,141 @@ The build stages its pages in a folder of its own and swaps them in only once th
 MkDocs must read that copy: `mkdocs build` has no option for the docs folder, so this runs the
 same steps as its command through MkDocs' API, with `docs_dir` and `site_dir` overridden.
 
-    python mkdocs_run.py CONFIG_FILE ORIGINAL_DOCS_DIR STAGED_DOCS_DIR SITE_DIR
+    python mkdocs_run.py CONFIG_FILE ORIGINAL_DOCS_DIR STAGED_DOCS_DIR SITE_DIR [PAGE_CACHE_DIR CODE_VERSION]
+
+With a page cache folder, each page's Markdown is converted once for as long as what the conversion reads
+stays the same (see PageCache); MkDocs still builds every page, its navigation and the search index.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from handbook.packs import read_pack, write_pack  # noqa: E402
+
+PAGES_PACK = "pages.pack"
+PAGES_MAGIC = b"handbook-page-cache 1\n"
+
+
+def _digest(parts: Iterable[str | bytes]) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+class PageCache:
+    """What Python-Markdown made of each page in the last build, reused when nothing it read has changed.
+
+    A page's conversion reads its Markdown (after the plugins' changes), its own address, the address and kind of
+    every file it may link to, the configuration, the snippet files it may include and the code (MkDocs,
+    Python-Markdown and its extensions, pinned in the requirements: `version`); the key holds all of them. Only
+    the conversion is skipped: the navigation, the page's template and the search index are made as always. A
+    conversion that logged a warning is not kept, so a reused page never hides one.
+    """
+
+    def __init__(self, folder: Path, version: str, config, config_file: str, snippet_folders: list[str]) -> None:
+        self.path = folder / PAGES_PACK
+        stored = read_pack(self.path, PAGES_MAGIC)
+        self.stored: dict = stored if isinstance(stored, dict) else {}
+        self.kept: dict = {}
+        # By their place in their folder: the folders themselves are a new private copy in every build.
+        snippets = sorted((file.relative_to(folder_name).as_posix(), file) for folder_name in snippet_folders
+                          for file in Path(folder_name).rglob("*") if file.is_file())
+        # The snippets' folders are a new private copy in every build, so their names are left out.
+        settings = {name: {k: v for k, v in values.items() if not (name == "pymdownx.snippets" and k == "base_path")}
+                    for name, values in config["mdx_configs"].items()}
+        self.common = _digest([version, Path(config_file).read_bytes(), repr(sorted(settings.items())),
+                               repr(config["markdown_extensions"]), str(config["site_url"]),
+                               str(config["use_directory_urls"]),
+                               *(part for name, file in snippets for part in (name, file.read_bytes()))])
+        self._files: tuple[object, str] | None = None
+        self.reused = 0
+
+    def files_digest(self, files) -> str:
+        """The addresses and kinds of every file, computed once per set of files."""
+        if self._files is None or self._files[0] is not files:
+            self._files = (files, _digest(part for file in sorted(files, key=lambda f: f.src_uri)
+                                          for part in (file.src_uri, file.dest_uri, file.url, file.inclusion.name,
+                                                       str(file.is_documentation_page()))))
+        return self._files[1]
+
+    def install(self) -> None:
+        """Convert pages through this cache."""
+        from mkdocs.structure.pages import Page
+        from mkdocs.structure.toc import get_toc
+
+        convert = Page.render
+        cache = self
+        counter = _WarningCount()
+        logging.getLogger("mkdocs").addHandler(counter)
+
+        def render(page: Page, config, files) -> None:
+            key = _digest([cache.common, cache.files_digest(files), page.file.src_uri, page.file.url,
+                           page.markdown or ""])
+            found = cache.stored.get(key)
+            if found is not None and cache.restore(page, found, files, get_toc):
+                cache.kept[key] = found
+                cache.reused += 1
+                return
+            before = counter.count
+            convert(page, config, files)
+            if counter.count == before:
+                cache.kept[key] = cache.entry(page)
+
+        Page.render = render  # type: ignore[method-assign]
+
+    @staticmethod
+    def entry(page) -> tuple:
+        """What the conversion gave the page, as values marshal can write."""
+        links = page.links_to_anchors
+        return (page.content, _toc_tokens(page.toc), page._title_from_render, list(page.present_anchor_ids or ()),
+                None if links is None else {file.src_uri: dict(found) for file, found in links.items()})
+
+    @staticmethod
+    def restore(page, entry: tuple, files, get_toc) -> bool:
+        """Give the page what its conversion gave it last time; False when the entry cannot be used."""
+        try:
+            content, toc_tokens, title, anchors, links = entry
+            linked = None if links is None else {files.get_file_from_path(src): found for src, found in links.items()}
+            if linked is not None and None in linked:
+                return False
+            toc = get_toc(toc_tokens)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return False
+        page.content, page.toc, page._title_from_render = content, toc, title
+        page.present_anchor_ids = set(anchors)
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = linked
+        return True
+
+    def save(self) -> None:
+        """Keep this build's pages, and only them."""
+        if self.kept.keys() != self.stored.keys():
+            write_pack(self.path, PAGES_MAGIC, self.kept)
+
+
+def _toc_tokens(links) -> list[dict]:
+    """A table of contents as the tokens MkDocs' get_toc makes it from (all it keeps of them)."""
+    return [{"name": link.title, "id": link.id, "level": link.level, "children": _toc_tokens(link.children)}
+            for link in links]
+
+
+class _WarningCount(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 def _staged(path: str, original_docs: Path, staged_docs: Path) -> str:
@@ -23,8 +150,10 @@ def _staged(path: str, original_docs: Path, staged_docs: Path) -> str:
         return path
 
 
-def build(config_file: str, original_docs: Path, staged_docs: Path, site_dir: Path) -> None:
-    """`mkdocs build --strict`, reading pages from `staged_docs` and writing into `site_dir`."""
+def build(config_file: str, original_docs: Path, staged_docs: Path, site_dir: Path,
+          page_cache: tuple[Path, str] | None = None) -> None:
+    """`mkdocs build --strict`, reading pages from `staged_docs` and writing into `site_dir`, converting pages
+    through a PageCache in the folder `page_cache` names, under the code version it gives, if any."""
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -36,11 +165,21 @@ def build(config_file: str, original_docs: Path, staged_docs: Path, site_dir: Pa
         paths = snippets["base_path"]
         paths = [paths] if isinstance(paths, str) else paths
         snippets["base_path"] = [_staged(p, original_docs, staged_docs) for p in paths]
+    cache = None
+    if page_cache is not None:
+        cache = PageCache(*page_cache, config, config_file, list(snippets.get("base_path", [])))
+        cache.install()
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build.build(config)
     finally:
         config.plugins.on_shutdown()
+    if cache is not None:
+        logging.getLogger("mkdocs").info("page cache: %d of %d pages' Markdown reused", cache.reused, len(cache.kept))
+        try:
+            cache.save()
+        except OSError as error:  # the next build converts every page again, nothing worse
+            logging.getLogger("mkdocs").info("page cache not written: %s", error)
 
 
 def main(argv: list[str]) -> int:
@@ -50,9 +189,10 @@ def main(argv: list[str]) -> int:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    config_file, original_docs, staged_docs, site_dir = argv
+    config_file, original_docs, staged_docs, site_dir, *cached = argv
+    page_cache = (Path(cached[0]), cached[1]) if cached else None
     try:
-        build(config_file, Path(original_docs).resolve(), Path(staged_docs).resolve(), Path(site_dir))
+        build(config_file, Path(original_docs).resolve(), Path(staged_docs).resolve(), Path(site_dir), page_cache)
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - MkDocs and its extensions raise anything; the build reports it

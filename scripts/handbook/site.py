@@ -42,7 +42,7 @@ def page_origin(docs: Path, page: str) -> str:
 Locate = Callable[[str], "tuple[str, int] | None"]
 
 
-def run_mkdocs(staging: Staging, locate: Locate = lambda page: None) -> str:
+def run_mkdocs(staging: Staging, locate: Locate = lambda page: None, page_cache: tuple[Path, str] | None = None) -> str:
     """Build the staged docs strictly into the staged site; raise with MkDocs' own problems when it fails.
 
     A problem on a generated page also names what the page was made from, and `locate(page)` the note
@@ -50,6 +50,8 @@ def run_mkdocs(staging: Staging, locate: Locate = lambda page: None) -> str:
     """
     command = [sys.executable, str(RUNNER), str(staging.root / "mkdocs.yml"), str(staging.root / "docs"),
                str(staging.docs), str(staging.site)]
+    if page_cache is not None:
+        command += [str(page_cache[0]), page_cache[1]]
     result = subprocess.run(command, cwd=staging.root, env=mkdocs_env(), capture_output=True, text=True,
                             preexec_fn=die_with_parent)
     output = (result.stdout + result.stderr).strip()
@@ -88,8 +90,9 @@ def drop_epoch_dates(site_dir: Path) -> None:
             packed.write(cleaned.encode("utf-8"))
 
 
-def build_site(staging: Staging, locate: Locate = lambda page: None) -> Path:
-    """Build the staged site and return its folder, for the checks that run before the commit."""
-    run_mkdocs(staging, locate)
+def build_site(staging: Staging, locate: Locate = lambda page: None, page_cache: tuple[Path, str] | None = None) -> Path:
+    """Build the staged site and return its folder, for the checks that run before the commit; with a page cache
+    (its folder and the code's version) each page's Markdown is converted only when what it reads changed."""
+    run_mkdocs(staging, locate, page_cache)
     drop_epoch_dates(staging.site)
     return staging.site

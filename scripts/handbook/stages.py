@@ -257,9 +257,12 @@ class Built:
                  self.sections_with_keywords)
 
 
-def build(staging: Staging, normalised: Normalised, data: Data, root: Path, notes_shown: str) -> Built:
-    """mkdocs build --strict of the staged docs, then check every page's URLs and add search keywords."""
-    built = build_site(staging, locate=note_locator(normalised.notes, root / "mkdocs.yml", notes_shown))
+def build(staging: Staging, normalised: Normalised, data: Data, root: Path, notes_shown: str,
+          page_cache: tuple[Path, str] | None = None) -> Built:
+    """mkdocs build --strict of the staged docs (through a page cache: its folder and the code's version, if
+    given), then check every page's URLs and add search keywords."""
+    built = build_site(staging, locate=note_locator(normalised.notes, root / "mkdocs.yml", notes_shown),
+                       page_cache=page_cache)
     return Built(check_site_urls(built), add_search_keywords(built, data.glossary))
 
 
