@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from handbook import stages  # noqa: E402
 from handbook.cache import (  # noqa: E402
-    CACHE_DIR, PAGES_DIR, BuildInputs, LastBuild, LastBuildRecord, NoCache, NoteCache, build_inputs, code_version, output_manifest,
+    CACHE_DIR, PAGES_DIR, BuildInputs, LastBuild, LastBuildRecord, NoCache, NoteCache, build_inputs, code_version,
+    output_manifest,
 )
 from handbook.commit import build_lock, discard, recover  # noqa: E402
 from handbook.feedback import Feedback, configure_logging, is_ci  # noqa: E402
@@ -106,12 +107,16 @@ class WarningLines(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def inputs_of(args: argparse.Namespace, version: str) -> BuildInputs:
-    """Digests of what this build reads, with the options that change what it writes."""
+def inputs_of(args: argparse.Namespace, version: str) -> BuildInputs | None:
+    """Digests of what this build reads, with the options that change what it writes; None when a file cannot be
+    read (the stages then say which, and why)."""
     options = [f"notes {args.notes.resolve()}", f"data {args.data.resolve()}", f"templates {args.templates.resolve()}",
                f"no-site {args.no_site}", f"in-place {args.in_place}", f"strict {args.strict}",
                f"limits {args.limits.note_bytes} {args.limits.data_bytes}"]
-    return build_inputs(options, args.root, [args.notes, args.data, args.templates], GENERATED_DIR, version)
+    try:
+        return build_inputs(options, args.root, [args.notes, args.data, args.templates], GENERATED_DIR, version)
+    except OSError:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         if record is not None:
             with feedback.stage("check"):
                 inputs = inputs_of(args, version)
-                last = record.unchanged(inputs)
+                last = None if inputs is None else record.unchanged(inputs)
             if last is not None:
                 log.info("check: nothing changed since the last build; docs/%s%s are up to date", GENERATED_DIR,
                          "" if args.no_site or args.in_place else " and site/")

@@ -5,7 +5,11 @@ other files (which embeds find), and the code's version (every source file of th
 requirements and the Python that runs them). The vault's vocabulary, counted over all notes, is checked per
 result: a result stands only while the vocabulary makes the same spelling choices for its words.
 
-The stages are handed a cache object (NoteCache, or NoCache for `--no-cache`); nothing else reads the folder.
+It also holds the record of a root's last build (LastBuildRecord: when nothing the build reads changed and its
+outputs are as it left them, there is nothing to do) and, in PAGES_DIR, MkDocs' page conversions (see
+mkdocs_run.PageCache).
+
+The stages are handed a cache object (NoteCache, or NoCache for `--no-cache`), never a global.
 Each notes folder gets one pack file holding the results of its latest build, written whole to a temporary
 file and renamed into place; at most MAX_PACKS packs stay, the most recently written. A pack that is not the
 cache's own, or damaged, is ignored and its notes are normalised again.
@@ -279,9 +283,11 @@ class LastBuildRecord:
         last = self.read()
         if last is None or last.key != inputs.key(last.generated):
             return None
-        if output_manifest(self.root, last.generated, last.with_site) != last.outputs:
+        try:
+            as_left = output_manifest(self.root, last.generated, last.with_site) == last.outputs
+        except OSError:  # an output went while it was read: the build runs
             return None
-        return last
+        return last if as_left else None
 
     def write(self, last: LastBuild) -> None:
         """Record a finished build; a record that cannot be written only costs the next build its shortcut."""
