@@ -3,6 +3,7 @@ changes, and a site built from reused pages is the site a build without the cach
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -78,3 +79,18 @@ def test_ci_builds_every_page_from_scratch(tmp_path: Path) -> None:
     shutil.copytree(DATA / "notes", notes)
     assert run_build(root, notes=notes, env={"CI": "true"}) == 0
     assert not (root / ".cache" / "handbook" / "pages").exists()
+
+
+def test_a_new_page_leaves_the_others_reused_and_a_link_whose_target_went_is_converted_again(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    project, cache = small_project(tmp_path / "small"), tmp_path / "cache"
+    (project / "mkdocs.yml").write_text(CONFIG.split("nav:")[0], encoding="utf-8")  # every page, in file order
+    (project / "docs" / "a.md").write_text("# A\n\nSee [B](b.md).\n", encoding="utf-8")
+    build(project, cache)
+    (project / "docs" / "c.md").write_text("# C\n\nNew.\n", encoding="utf-8")
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    build(project, cache)
+    assert "page cache: 2 of 3 pages' Markdown reused" in caplog.messages
+    (project / "docs" / "b.md").rename(project / "docs" / "e.md")
+    with pytest.raises(Exception):  # a.md's link to b.md is converted again, and fails the strict build
+        build(project, cache)

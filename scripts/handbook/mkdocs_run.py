@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -38,11 +38,12 @@ def _digest(parts: Iterable[str | bytes]) -> str:
 class PageCache:
     """What Python-Markdown made of each page in the last build, reused when nothing it read has changed.
 
-    A page's conversion reads its Markdown (after the plugins' changes), its own address, the address and kind of
-    every file it may link to, the configuration, the snippet files it may include and the code (MkDocs,
-    Python-Markdown and its extensions, pinned in the requirements: `version`); the key holds all of them. Only
-    the conversion is skipped: the navigation, the page's template and the search index are made as always. A
-    conversion that logged a warning is not kept, so a reused page never hides one.
+    A page's conversion reads its Markdown (after the plugins' changes), its own address, the configuration, the
+    snippet files it may include and the code (MkDocs, Python-Markdown and its extensions, pinned in the
+    requirements: `version`), which make the key; and the files its links name, which MkDocs looks up by path:
+    each lookup and what it found are kept with the page, which is reused only while every one finds the same.
+    Only the conversion is skipped: the navigation, the page's template and the search index are made as always.
+    A conversion that logged a warning is not kept, so a reused page never hides one.
     """
 
     def __init__(self, folder: Path, version: str, config, config_file: str, snippet_folders: list[str]) -> None:
@@ -60,19 +61,10 @@ class PageCache:
                                repr(config["markdown_extensions"]), str(config["site_url"]),
                                str(config["use_directory_urls"]),
                                *(part for name, file in snippets for part in (name, file.read_bytes()))])
-        self._files: tuple[object, str] | None = None
         self.reused = 0
 
-    def files_digest(self, files) -> str:
-        """The addresses and kinds of every file, computed once per set of files."""
-        if self._files is None or self._files[0] is not files:
-            self._files = (files, _digest(part for file in sorted(files, key=lambda f: f.src_uri)
-                                          for part in (file.src_uri, file.dest_uri, file.url, file.inclusion.name,
-                                                       str(file.is_documentation_page()))))
-        return self._files[1]
-
-    def install(self) -> None:
-        """Convert pages through this cache."""
+    def install(self) -> Callable[[], None]:
+        """Convert pages through this cache; returns what puts MkDocs' own conversion back."""
         from mkdocs.structure.pages import Page
         from mkdocs.structure.toc import get_toc
 
@@ -82,19 +74,36 @@ class PageCache:
         logging.getLogger("mkdocs").addHandler(counter)
 
         def render(page: Page, config, files) -> None:
-            key = _digest([cache.common, cache.files_digest(files), page.file.src_uri, page.file.url,
+            key = _digest([cache.common, page.file.src_uri, page.file.url, page.file.inclusion.name,
                            page.markdown or ""])
             found = cache.stored.get(key)
             if found is not None and cache.restore(page, found, files, get_toc):
                 cache.kept[key] = found
                 cache.reused += 1
                 return
-            before = counter.count
-            convert(page, config, files)
+            before, lookups = counter.count, {}
+            look_up = files.get_file_from_path
+
+            def recorded(path: str):
+                file = look_up(path)
+                lookups[path] = _found(file)
+                return file
+
+            files.get_file_from_path = recorded  # the links' lookups, for this conversion only
+            try:
+                convert(page, config, files)
+            finally:
+                del files.get_file_from_path
             if counter.count == before:
-                cache.kept[key] = cache.entry(page)
+                cache.kept[key] = (*cache.entry(page), sorted(lookups.items()))
 
         Page.render = render  # type: ignore[method-assign]
+
+        def uninstall() -> None:
+            Page.render = convert  # type: ignore[method-assign]
+            logging.getLogger("mkdocs").removeHandler(counter)
+
+        return uninstall
 
     @staticmethod
     def entry(page) -> tuple:
@@ -107,7 +116,9 @@ class PageCache:
     def restore(page, entry: tuple, files, get_toc) -> bool:
         """Give the page what its conversion gave it last time; False when the entry cannot be used."""
         try:
-            content, toc_tokens, title, anchors, links = entry
+            content, toc_tokens, title, anchors, links, lookups = entry
+            if any(_found(files.get_file_from_path(path)) != tuple_or_none(found) for path, found in lookups):
+                return False
             linked = None if links is None else {files.get_file_from_path(src): found for src, found in links.items()}
             if linked is not None and None in linked:
                 return False
@@ -124,6 +135,16 @@ class PageCache:
         """Keep this build's pages, and only them."""
         if self.kept.keys() != self.stored.keys():
             write_pack(self.path, PAGES_MAGIC, self.kept)
+
+
+def tuple_or_none(found) -> tuple | None:
+    """A kept lookup's result as _found gives it (marshal keeps tuples, but an entry may come from elsewhere)."""
+    return None if found is None else tuple(found)
+
+
+def _found(file) -> tuple[str, str, str] | None:
+    """What a link's conversion reads of the file a lookup found: its path, address and whether it is built."""
+    return None if file is None else (file.src_uri, file.url, file.inclusion.name)
 
 
 def _toc_tokens(links) -> list[dict]:
@@ -165,14 +186,15 @@ def build(config_file: str, original_docs: Path, staged_docs: Path, site_dir: Pa
         paths = snippets["base_path"]
         paths = [paths] if isinstance(paths, str) else paths
         snippets["base_path"] = [_staged(p, original_docs, staged_docs) for p in paths]
-    cache = None
+    cache, uninstall = None, lambda: None
     if page_cache is not None:
         cache = PageCache(*page_cache, config, config_file, list(snippets.get("base_path", [])))
-        cache.install()
+        uninstall = cache.install()
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build.build(config)
     finally:
+        uninstall()
         config.plugins.on_shutdown()
     if cache is not None:
         logging.getLogger("mkdocs").info("page cache: %d of %d pages' Markdown reused", cache.reused, len(cache.kept))
