@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import re
 import subprocess
@@ -14,6 +15,8 @@ from .commit import Staging
 from .model import BuildError
 from .process import die_with_parent
 from .templating import GENERATED_FROM
+
+log = logging.getLogger("handbook")
 
 RUNNER = Path(__file__).with_name("mkdocs_run.py")
 # MkDocs names the page a problem is on as 'handbook/…md'; the build turns that back into the note.
@@ -73,6 +76,7 @@ def run_mkdocs(staging: Staging, locate: Locate = lambda page: None, page_cache:
     return output
 
 
+_PAGES_REUSED = re.compile(r"page cache: (.+)")
 _EPOCH_DATE = re.compile(r"\s*<lastmod>1970-01-01</lastmod>")
 
 
@@ -93,6 +97,8 @@ def drop_epoch_dates(site_dir: Path) -> None:
 def build_site(staging: Staging, locate: Locate = lambda page: None, page_cache: tuple[Path, str] | None = None) -> Path:
     """Build the staged site and return its folder, for the checks that run before the commit; with a page cache
     (its folder and the code's version) each page's Markdown is converted only when what it reads changed."""
-    run_mkdocs(staging, locate, page_cache)
+    output = run_mkdocs(staging, locate, page_cache)
+    for reused in _PAGES_REUSED.findall(output):
+        log.info("site: %s", reused)
     drop_epoch_dates(staging.site)
     return staging.site
