@@ -3,7 +3,9 @@ nothing changed does nothing, and whatever the cache holds, the output is the ou
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -168,3 +170,21 @@ def test_a_build_with_nothing_changed_leaves_the_outputs_alone_and_says_its_warn
     shutil.copytree(DATA, data / "data", ignore=shutil.ignore_patterns("notes"))
     assert run_build(root, "--no-site", "--data", str(data / "data"), notes=notes) == 0
     assert (root / "docs" / "handbook").stat().st_mtime_ns != made
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_the_check_for_changes_opens_no_pipe_and_reads_no_file_outside_the_folders(tmp_path: Path) -> None:
+    root, notes = copy_project(tmp_path / "root"), seeds_copy(tmp_path / "notes")
+    os.mkfifo(notes / "pipe.md")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not to be read", encoding="utf-8")
+    (notes / "outside.md").symlink_to(secret)
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(AssertionError("the build waited on a pipe")))
+    signal.alarm(120)
+    try:
+        assert run_build(root, "--no-site", notes=notes) == 0
+        made = (root / "docs" / "handbook").stat().st_mtime_ns
+        assert run_build(root, "--no-site", notes=notes) == 0
+    finally:
+        signal.alarm(0)
+    assert (root / "docs" / "handbook").stat().st_mtime_ns == made  # nothing changed: nothing built

@@ -23,6 +23,7 @@ import logging
 import marshal
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -183,6 +184,21 @@ _CUSTOM_DIR = re.compile(r"^\s*custom_dir:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)
 _ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 
 
+def _content(path: Path, folder: Path) -> bytes | str:
+    """What a file adds to a build's key: a regular file its bytes; a link to a file outside `folder` where it
+    points, with that file's size and time (it is never read: the build skips it); anything else its kind, since
+    opening a pipe or a device could wait forever."""
+    try:
+        info = path.stat()
+    except OSError:
+        return "(unreadable)"
+    if not stat.S_ISREG(info.st_mode):
+        return f"(not a regular file: {stat.S_IFMT(info.st_mode)})"
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        return f"(link to {os.readlink(path)}: {info.st_size} bytes, {info.st_mtime_ns})"
+    return path.read_bytes()
+
+
 def _files_under(folder: Path, skip_top: frozenset[str] = frozenset()) -> list[tuple[str, Path]]:
     """Every file under `folder` (relative POSIX path, path), sorted; top-level names in `skip_top` left out."""
     found = []
@@ -226,11 +242,11 @@ def build_inputs(options: Iterable[str], root: Path, folders: Iterable[Path], ge
     for folder in [*folders, *theme]:
         parts.append(f"folder {folder.resolve()}")
         for relative, path in _files_under(folder):
-            parts += [relative, path.read_bytes()]
+            parts += [relative, _content(path, folder)]
     docs: dict[str, list[bytes | str]] = {}
     for relative, path in _files_under(root / "docs", frozenset({generated_dir})):
         if not any(part.startswith(".") for part in relative.split("/")):
-            docs.setdefault(relative.split("/")[0], []).extend([relative, path.read_bytes()])
+            docs.setdefault(relative.split("/")[0], []).extend([relative, _content(path, root / "docs")])
     return BuildInputs(digest(*parts), tuple((name, digest(*found)) for name, found in sorted(docs.items())))
 
 
