@@ -76,7 +76,8 @@ def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon, para
         rule = paraphrase if by_meaning.intersection(cluster.members) else None
         while rest:
             group = [i for i in rest if i == head or carries_meaning(items[i], items[head], lexicon, rule)]
-            rest = [i for i in rest if i not in group]
+            grouped = set(group)  # a cluster can hold thousands of copies: a list lookup made this quadratic
+            rest = [i for i in rest if i not in grouped]
             for i in group:
                 canonical[i] = head
             if len(group) > 1:
