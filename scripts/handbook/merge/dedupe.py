@@ -27,7 +27,7 @@ from ..model import record
 from .corpus import Clusters, Corpus, Destination, Progress
 from .guards import Lexicon, fact_signature, guard_conflict
 from .lists import list_owners
-from .lsh import Link, leader_clusters
+from .lsh import Link, leader_clusters, most_voted
 from .place import Bound
 from .result import GuardRecord, NoteDuplicate
 from .settings import (
@@ -147,7 +147,7 @@ def _container(corpus: Corpus, ids: list[int], mine: dict[str, int], total: int,
     for key in distinctive:
         for leader in postings.get(key, ())[:POSTING_CAP]:
             votes[leader] = votes.get(leader, 0) + 1
-    for leader in heapq.nsmallest(CANDIDATES, votes, key=lambda m: (-votes[m], m)):  # m: notes are in reading order
+    for leader in most_voted(votes, CANDIDATES):  # smaller first: notes are in reading order
         theirs = hashes[leader]
         if any(text not in theirs for text in placed):
             continue
@@ -302,7 +302,7 @@ def dedupe_sections(corpus: Corpus, clusters: Clusters, notes: NoteDedup) -> Sec
             for other in leaders_by_root[root][:POSTING_CAP]:
                 votes[other] = votes.get(other, 0) + 1
         found = None
-        for other in heapq.nsmallest(CANDIDATES, votes, key=lambda o: (-votes[o], o)):
+        for other in most_voted(votes, CANDIDATES):
             theirs = {root_of[i] for i in corpus.sections[other].items}
             share = sum(1 for r in roots if r in theirs) / len(roots)
             if share >= SECTION_CONTAINMENT:

@@ -13,7 +13,6 @@ service never merges: "AWS looks after the following:" is not "you need to look 
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections import Counter, defaultdict
 from dataclasses import field
@@ -22,6 +21,7 @@ from typing import Mapping, Sequence
 from ..model import record
 from .corpus import Clusters, Corpus, Item
 from .guards import Lexicon, meaning_conflict, meaning_signature
+from .lsh import most_voted
 from .settings import LIST_ITEM_RULE, LIST_SHARE, PARAPHRASE_CANDIDATES, POSTING_CAP
 from .text import link_targets, words
 
@@ -155,7 +155,7 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
                 found = seen.get((group[n], c))
                 if found:
                     votes.update(found[:POSTING_CAP])
-        for other in heapq.nsmallest(PARAPHRASE_CANDIDATES, votes, key=lambda o: (-votes[o], o)):
+        for other in most_voted(votes, PARAPHRASE_CANDIDATES):
             theirs = lists[other]
             if items[theirs.items[0]].note == items[mine.items[0]].note:
                 continue

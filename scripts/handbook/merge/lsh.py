@@ -11,9 +11,9 @@ not their pairs.
 
 from __future__ import annotations
 
-import heapq
+from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -55,6 +55,12 @@ def shingles(tokens: Sequence[str]) -> list[int]:
     """The word set a text is compared on: content words (stop words only if nothing else is left)."""
     content = {token_hash(t) for t in tokens if t not in STOPWORDS}
     return sorted(content or {token_hash(t) for t in tokens} or {0})
+
+
+def most_voted(votes: Mapping[int, int], limit: int) -> list[int]:
+    """The `limit` candidates with the most votes, fewer votes after more and then smaller numbers first (the
+    order of heapq.nsmallest by (-votes, candidate), sorted in C instead of by a key function per candidate)."""
+    return sorted(sorted(votes), key=votes.__getitem__, reverse=True)[:limit]
 
 
 def similarity(left: str, right: str) -> float:
@@ -105,12 +111,12 @@ def leader_clusters(
     buckets: dict[int, list[int]] = {}
     for index, text in enumerate(texts):
         keys = band_keys[index]
-        votes: dict[int, int] = {}
+        votes: Counter[int] = Counter()  # counted in C, leaders in the order first met
         for key in keys:
-            for leader in buckets.get(key, ()):
-                votes[leader] = votes.get(leader, 0) + 1
-        seen = votes if len(votes) <= MAX_CANDIDATES else heapq.nsmallest(
-            MAX_CANDIDATES, votes, key=lambda leader: (-votes[leader], leader))
+            found = buckets.get(key)
+            if found:
+                votes.update(found)
+        seen = votes if len(votes) <= MAX_CANDIDATES else most_voted(votes, MAX_CANDIDATES)
         best: tuple[float, int] | None = None
         near_miss: tuple[float, int, str] | None = None  # a leader a guard kept apart (the first one found)
         length = len(text)

@@ -10,7 +10,6 @@ from an inverted index of each statement's rarest concepts within its page, so n
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from ..load import DEFAULT_LIMITS, Limits
 from ..model import record
 from .corpus import Clusters, Corpus, Item
 from .guards import Lexicon, meaning_conflict, meaning_signature, subjects
+from .lsh import most_voted
 from .place import Bound
 from .settings import (
     PARAPHRASE, PARAPHRASE_CANDIDATES, PARAPHRASE_MIN_SHARED, PARAPHRASE_MIN_WORDS, PARAPHRASE_RULE, POSTING_CAP, SHORT_WORDS, TEXT_KINDS,
@@ -255,7 +255,7 @@ def merge_paraphrases(corpus: Corpus, clusters: Clusters, scope: Sequence[object
             if found:
                 votes.update(found[:POSTING_CAP])
         best: tuple[float, int, Judgement] | None = None
-        for leader in heapq.nsmallest(PARAPHRASE_CANDIDATES, votes, key=lambda m: (-votes[m], m)):
+        for leader in most_voted(votes, PARAPHRASE_CANDIDATES):
             if items[leader].note == items[i].note:
                 continue
             found = judge.same(mine, of_item[leader])
