@@ -109,6 +109,7 @@ class Lexicon:
         # meaning, the account): the lexicon answers each text once.
         self._named: dict[tuple[str, ...], frozenset[str]] = {}
         self._signatures: dict[tuple[tuple[str, ...], str], tuple] = {}
+        self.alone: dict[tuple[str, ...], bool] = {}  # stands_alone's answers
 
     def named(self, tokens: tuple[str, ...]) -> frozenset[str]:
         """The services and service categories that `tokens` name (what a text or heading is about)."""
@@ -369,6 +370,13 @@ _LEANING_OPENERS = frozenset(
 def stands_alone(tokens: tuple[str, ...], lexicon: Lexicon) -> bool:
     """Whether a text is a statement of its own: it opens with an owner ("AWS is responsible for…"), or with a
     subject that a verb follows within five words, not with a pronoun or a verb."""
+    found = lexicon.alone.get(tokens)
+    if found is None:
+        found = lexicon.alone[tokens] = _stands_alone(tokens, lexicon)
+    return found
+
+
+def _stands_alone(tokens: tuple[str, ...], lexicon: Lexicon) -> bool:
     opening = next((token for token in tokens if token != "the"), "")
     if opening in lexicon.actor_of:
         return True

@@ -70,6 +70,7 @@ def list_owners(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
     or item right before its list); empty for any other block."""
     items = corpus.items
     owners: list[frozenset[str]] = [frozenset()] * len(items)
+    of_lead_in: dict[str, frozenset[str]] = {}  # every item of a list, and every copy of it, has the same lead-in
     for ref in corpus.sections:
         previous: int | None = None
         for i in ref.items:
@@ -77,7 +78,11 @@ def list_owners(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
             if item.block.kind == "list_item":
                 lead_in = item.parent if item.parent is not None else previous
                 if lead_in is not None:
-                    owners[i] = owner_actors(items[lead_in].block.markdown, lexicon)
+                    markdown = items[lead_in].block.markdown
+                    found = of_lead_in.get(markdown)
+                    if found is None:
+                        found = of_lead_in[markdown] = owner_actors(markdown, lexicon)
+                    owners[i] = found
             elif item.block.depth == 0:
                 previous = i
     return tuple(owners)

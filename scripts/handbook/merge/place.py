@@ -91,7 +91,16 @@ def bound_to_place(corpus: Corpus, lexicon: Lexicon) -> Bound:
     follow in their section, what stands under a repeated label, the list items that are not a statement of
     their own or are nested under another item; and the statements listed under a repeated heading."""
     items = corpus.items
-    bound = {item.index for item in items if depends_on_place(item.block)}
+    placed: dict[tuple[str, str], bool] = {}  # by kind and Markdown: copies of a note repeat its blocks
+    bound = set()
+    for item in items:
+        block = item.block
+        key = (block.kind, block.markdown)
+        found = placed.get(key)
+        if found is None:
+            found = placed[key] = depends_on_place(block)
+        if found:
+            bound.add(item.index)
     for section in corpus.sections:
         first_option = next((n for n, i in enumerate(section.items) if is_option(items[i].block)), None)
         if first_option is not None:

@@ -40,11 +40,13 @@ def comparison_text(markdown: str) -> str:
     return " ".join(words(markdown))
 
 
+@lru_cache(maxsize=1 << 16)  # every copy of a note repeats its headings, and several stages read each one
 def heading_key(title: str) -> str:
     """A heading reduced for alias matching: no numbering, markup, punctuation or case."""
     return " ".join(_WORD.findall(_fold(_HEADING_NUMBER.sub("", plain(title))).replace("'", " ")))
 
 
+@lru_cache(maxsize=1 << 16)  # a kept block is read again for every block merged into it
 def sentences(markdown: str) -> tuple[str, ...]:
     """Comparison texts of the sentences (or lines) of a block, empty ones left out."""
     out = []
@@ -60,6 +62,7 @@ _WIKILINK_TARGET = re.compile(r"\[\[([^\]|]+)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]+)>")
 
 
+@lru_cache(maxsize=1 << 16)  # every stage asks it of the same blocks, each copied from note to note
 def link_targets(markdown: str) -> frozenset[str]:
     """The targets of a block's links, autolinks (`<https://…>`) and wikilinks: two blocks saying 'see here'
     about different pages differ."""
