@@ -83,13 +83,17 @@ def read_corpus(notes: Sequence[Note]) -> Corpus:
     items: list[Item] = []
     sections: list[SectionRef] = []
     note_sections: list[tuple[int, ...]] = []
+    text_of: dict[tuple[str, ...], str] = {}  # one comparison text for every copy of a block's words
     for n, note in enumerate(ordered):
         first_section = len(sections)
         for s, section in enumerate(note.sections):
             start = len(items)
             for block, parent in zip(section.blocks, _parents(section.blocks, start)):
                 tokens = words(block.markdown)
-                items.append(Item(len(items), n, len(sections), block, " ".join(tokens), tokens, parent))
+                text = text_of.get(tokens)
+                if text is None:
+                    text = text_of[tokens] = " ".join(tokens)
+                items.append(Item(len(items), n, len(sections), block, text, tokens, parent))
             sections.append(SectionRef(n, s, tuple(range(start, len(items)))))
         note_sections.append(tuple(range(first_section, len(sections))))
     return Corpus(ordered, tuple(items), tuple(sections), tuple(note_sections),

@@ -410,7 +410,9 @@ def subjects(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
                 chain.append((section.level, named(section.title)))
             context.append(next((terms for _, terms in reversed(chain) if terms), frozenset()))
             note_of.append(f"note: {heading_key(note.title)}")
-    headings: dict[int, str] = {}  # per corpus section, its heading as compared, for the fragments under it
+    # Per corpus section, what the fragments under it are about, each value kept once for the copies of a note.
+    of_fragment: dict[int, frozenset[str]] = {}
+    distinct: dict[frozenset[str], frozenset[str]] = {}
 
     def subject(item) -> frozenset[str]:
         own = lexicon.named(item.tokens)
@@ -420,9 +422,11 @@ def subjects(corpus: Corpus, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
             return context[item.section]
         # A fragment ("Pay as you go", "can be used for fraud detection", "It's a global service") says
         # something of what its heading names, in its note.
-        heading = headings.get(item.section)
-        if heading is None:
-            heading = headings[item.section] = heading_key(corpus.section(item.section).title)
-        return (context[item.section] or frozenset({note_of[item.section]})) | {f"heading: {heading}"}
+        found = of_fragment.get(item.section)
+        if found is None:
+            heading = heading_key(corpus.section(item.section).title)
+            found = (context[item.section] or frozenset({note_of[item.section]})) | {f"heading: {heading}"}
+            found = of_fragment[item.section] = distinct.setdefault(found, found)
+        return found
 
     return tuple(subject(item) for item in corpus.items)

@@ -140,15 +140,23 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
     group_of: dict[tuple, int] = {}
     group = [group_of.setdefault((lst.destination, lst.owner), len(group_of)) for lst in lists]
     signature: dict[int, tuple] = {}
+    # By words, Markdown and owner: the copies of a list's items share one signature.
+    of_text: dict[tuple[tuple[str, ...], str, frozenset[str]], tuple] = {}
     joins: dict[int, int] = {}  # list -> the list it enumerates the same things as (seen before it)
 
     def owned_signature(i: int, owner: tuple) -> tuple:
-        if i not in signature:
-            # An item is about what its list is about (its owner, in its topic section) unless it names a
-            # service or category itself: "Facilities" under two notes' "AWS looks after:" is one item.
-            found = meaning_signature(items[i].tokens, items[i].block.markdown, lexicon, lexicon.named(items[i].tokens))
-            signature[i] = (found[0] | owner[0], *found[1:])
-        return signature[i]
+        found = signature.get(i)
+        if found is None:
+            item = items[i]
+            key = (item.tokens, item.block.markdown, owner[0])
+            found = of_text.get(key)
+            if found is None:
+                # An item is about what its list is about (its owner, in its topic section) unless it names a
+                # service or category itself: "Facilities" under two notes' "AWS looks after:" is one item.
+                found = meaning_signature(item.tokens, item.block.markdown, lexicon, lexicon.named(item.tokens))
+                found = of_text[key] = (found[0] | owner[0], *found[1:])
+            signature[i] = found
+        return found
 
     order = sorted(range(len(lists)), key=lambda n: (-len(lists[n].items), corpus.position(lists[n].items[0])))
     for n in order:
