@@ -162,12 +162,13 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
     for n in order:
         mine = lists[n]
         live = [i for i in mine.items if clusters.find(i) == i and i not in bound]
-        votes: Counter[int] = Counter()  # counted in C: most lists' items share common concepts
+        voters: list[int] = []
         for i in live:
             for c in of_item[i]:
                 found = seen.get((group[n], c))
                 if found:
-                    votes.update(found[:POSTING_CAP])
+                    voters += found[:POSTING_CAP]
+        votes = Counter(voters)  # counted in C, at once: most lists' items share common concepts
         for other in most_voted(votes, PARAPHRASE_CANDIDATES):
             theirs = lists[other]
             if items[theirs.items[0]].note == items[mine.items[0]].note:

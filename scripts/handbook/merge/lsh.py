@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -111,11 +112,8 @@ def leader_clusters(
     buckets: dict[int, list[int]] = {}
     for index, text in enumerate(texts):
         keys = band_keys[index]
-        votes: Counter[int] = Counter()  # counted in C, leaders in the order first met
-        for key in keys:
-            found = buckets.get(key)
-            if found:
-                votes.update(found)
+        # Counted in C, leaders in the order first met.
+        votes = Counter(chain.from_iterable(map(buckets.get, keys, repeat(()))))
         seen = votes if len(votes) <= MAX_CANDIDATES else most_voted(votes, MAX_CANDIDATES)
         best: tuple[float, int] | None = None
         near_miss: tuple[float, int, str] | None = None  # a leader a guard kept apart (the first one found)

@@ -117,6 +117,7 @@ class Concepts:
     def __init__(self, terms: MeaningTerms):
         self.table = dict(terms.phrases)
         self.longest = max((len(k) for k, _ in terms.phrases), default=1)
+        self.first_stems = frozenset(k[0] for k, _ in terms.phrases if k)  # a stem no phrase starts with is one concept
         self.cache: dict[tuple[str, ...], frozenset[str]] = {}
 
     def of(self, tokens: tuple[str, ...]) -> frozenset[str]:
@@ -127,8 +128,9 @@ class Concepts:
         stems = [stem(t) for t in tokens]
         out: set[str] = set()
         start = 0
+        first_stems = self.first_stems
         while start < len(stems):
-            for size in range(min(self.longest, len(stems) - start), 0, -1):
+            for size in range(min(self.longest, len(stems) - start) if stems[start] in first_stems else 0, 0, -1):
                 concept = self.table.get(tuple(stems[start:start + size]))
                 if concept is not None:
                     out.add(concept)
@@ -249,11 +251,12 @@ def merge_paraphrases(corpus: Corpus, clusters: Clusters, scope: Sequence[object
         # A statement reaching the threshold must share one of its rarest concepts (prefix filtering).
         rare = sorted(mine, key=lambda c: (judge.frequency.get(c, 0), c))
         keep = len(rare) - math.ceil(PARAPHRASE * len(rare)) + 1
-        votes: Counter[int] = Counter()
+        voters: list[int] = []
         for c in rare[:max(keep, 1)]:
             found = postings.get((page[i], c))
             if found:
-                votes.update(found[:POSTING_CAP])
+                voters += found[:POSTING_CAP]
+        votes = Counter(voters)
         best: tuple[float, int, Judgement] | None = None
         for leader in most_voted(votes, PARAPHRASE_CANDIDATES):
             if items[leader].note == items[i].note:
@@ -286,7 +289,11 @@ def merge_paraphrases(corpus: Corpus, clusters: Clusters, scope: Sequence[object
 def meaning_judge(corpus: Corpus, terms: MeaningTerms) -> MeaningJudge:
     """The judge for one corpus: IDF over every statement-like block (text blocks of SHORT_WORDS or more)."""
     concepts = Concepts(terms)
-    of_item = tuple(concepts.of(item.tokens) for item in corpus.items)
+    of_text: dict[str, frozenset[str]] = {}  # by comparison text, which spells the words: copies share it
+    for item in corpus.items:
+        if item.text not in of_text:
+            of_text[item.text] = concepts.of(item.tokens)
+    of_item = tuple(of_text[item.text] for item in corpus.items)
     documents = [found for item, found in zip(corpus.items, of_item)
                  if item.block.kind in TEXT_KINDS and len(item.tokens) >= SHORT_WORDS]
     return MeaningJudge(concepts, documents, of_item)
