@@ -239,17 +239,22 @@ OTHER_INDEX_TITLE = "More notes"
 _MISSING_IMAGE = re.compile(r"[ \t]*\*Image not available: (?:[^*\\\n]|\\.)*\*\{ \." + MISSING_IMAGE_CLASS + r" \}")
 
 
+_MISSING_IMAGE_OPENS = "*Image not available: "  # in every box: a block without it is read no further
+
 MISSING_IMAGE_REASON = "missing image: the note's page shows where it was; the build report lists it"
 
 
 def only_missing_images(markdown: str) -> bool:
     """A block that holds nothing but missing-image boxes."""
-    return bool(_MISSING_IMAGE.search(markdown)) and not _MISSING_IMAGE.sub("", markdown).strip()
+    return (_MISSING_IMAGE_OPENS in markdown and bool(_MISSING_IMAGE.search(markdown))
+            and not _MISSING_IMAGE.sub("", markdown).strip())
 
 
 def without_missing_images(markdown: str) -> str:
     """The block's Markdown without its missing-image boxes."""
-    return _MISSING_IMAGE.sub("", markdown).rstrip() if _MISSING_IMAGE.search(markdown) else markdown
+    if _MISSING_IMAGE_OPENS not in markdown or not _MISSING_IMAGE.search(markdown):
+        return markdown
+    return _MISSING_IMAGE.sub("", markdown).rstrip()
 
 
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
