@@ -48,6 +48,7 @@ following like such lot lots many much way ways thing things really basically si
 """.split())
 
 _stemmer = snowballstemmer.stemmer("english")
+_NO_CONCEPTS: frozenset[str] = frozenset()  # shared by the texts of stop words only
 
 
 @lru_cache(maxsize=1 << 16)
@@ -140,7 +141,7 @@ class Concepts:
                 if tokens[start] not in MEANING_STOPWORDS and len(tokens[start]) > 1:
                     out.add(stems[start])
                 start += 1
-        found = self.cache[tokens] = frozenset(out)
+        found = self.cache[tokens] = frozenset(out) if out else _NO_CONCEPTS
         return found
 
 

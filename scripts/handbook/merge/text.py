@@ -57,6 +57,7 @@ def sentences(markdown: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_NO_TARGETS: frozenset[str] = frozenset()  # most blocks link nowhere: they share one empty set
 _TARGET = re.compile(r"\]\(([^)\s]++)[^)]*+\)|\[\[([^\]|]+)")
 _WIKILINK_TARGET = re.compile(r"\[\[([^\]|]+)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]+)>")
@@ -68,7 +69,7 @@ def link_targets(markdown: str) -> frozenset[str]:
     about different pages differ."""
     autolinks = _AUTOLINK.findall(markdown) if "<" in markdown else []
     if "[" not in markdown:
-        return frozenset(target.lower() for target in autolinks)
+        return frozenset(target.lower() for target in autolinks) if autolinks else _NO_TARGETS
     # A link's `](` needs a `)` after it: past the last one only wikilinks match. Trying each `](` there,
     # every one reading to the end of the text, made unclosed links cost the square of their number.
     closed = markdown.rfind(")") + 1
