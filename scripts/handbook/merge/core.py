@@ -31,6 +31,7 @@ from .place import bound_to_place
 from .placement import place_sections
 from .records import block_id_homes, footnotes, merge_records, note_homes, unassigned_sections
 from .result import MergeCounts, MergeResult
+from .text import heading_key, link_targets, sentences
 
 __all__ = ["Progress", "merge_notes"]
 
@@ -47,6 +48,9 @@ def merge_notes(notes: Sequence[Note], outline: Outline, progress: Progress | No
     try:
         return _merge(notes, outline, progress or _silent, terms, by_meaning)
     finally:
+        # What the merge alone asks of texts is not kept for the stages after it.
+        for cache in (heading_key, link_targets, sentences):
+            cache.cache_clear()
         if was_enabled:
             gc.enable()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 import zlib
 from functools import lru_cache
@@ -32,7 +33,8 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=1 << 17)
 def words(markdown: str) -> tuple[str, ...]:
     """The lowercase words of a block, the unit every comparison works on."""
-    return tuple(_WORD.findall(_fold(plain(markdown))))
+    # Each word kept once, however many blocks use it: a corpus repeats a few thousand words millions of times.
+    return tuple(map(sys.intern, _WORD.findall(_fold(plain(markdown)))))
 
 
 def comparison_text(markdown: str) -> str:
