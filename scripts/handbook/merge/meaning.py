@@ -14,6 +14,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -179,12 +180,14 @@ class MeaningJudge:
         union = left | right
         if not union:
             return Judgement(0.0, ())
-        weight, default = self.weight.get, self.default_weight
-        score = sum(weight(c, default) for c in shared) / sum(weight(c, default) for c in union)
+        weight, default = self.weight.get, repeat(self.default_weight)
+        score = sum(map(weight, shared, default)) / sum(map(weight, union, default))  # weights looked up in C
         return Judgement(round(score, 4), tuple(sorted(shared)))
 
     def same(self, left: frozenset[str], right: frozenset[str]) -> Judgement | None:
         """The judgement when the two concept sets say the same thing, else None (guards aside)."""
+        if len(left & right) < PARAPHRASE_MIN_SHARED:
+            return None  # too few concepts in common whatever their weights: not worth weighing
         found = self.judge(left, right)
         return found if found.score >= PARAPHRASE and len(found.shared) >= PARAPHRASE_MIN_SHARED else None
 
