@@ -290,6 +290,7 @@ def dedupe_sections(corpus: Corpus, clusters: Clusters, notes: NoteDedup) -> Sec
     cluster_size: dict[int, int] = defaultdict(int)
     for root in root_of:
         cluster_size[root] += 1
+    roots_in: dict[int, frozenset[int]] = {}  # per candidate section: its clusters (a leader is asked again and again)
     for g in sorted(range(len(corpus.sections)), key=lambda g: (-len(corpus.sections[g].items), g)):
         ids = corpus.sections[g].items
         if len(ids) < 2 or items[ids[0]].note in notes.duplicate_of:
@@ -303,7 +304,9 @@ def dedupe_sections(corpus: Corpus, clusters: Clusters, notes: NoteDedup) -> Sec
                 votes[other] = votes.get(other, 0) + 1
         found = None
         for other in most_voted(votes, CANDIDATES):
-            theirs = {root_of[i] for i in corpus.sections[other].items}
+            theirs = roots_in.get(other)
+            if theirs is None:
+                theirs = roots_in[other] = frozenset(root_of[i] for i in corpus.sections[other].items)
             share = sum(1 for r in roots if r in theirs) / len(roots)
             if share >= SECTION_CONTAINMENT:
                 found = SectionMerge(g, other, round(share, 4))
