@@ -17,7 +17,6 @@ cache's own, or damaged, is ignored and its notes are normalised again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import marshal
@@ -33,7 +32,7 @@ from .model import Note, RawNote
 from .normalise import Finding, NormaliseContext
 from .normalise.context import DATA_FILES
 from .normalise.parallel import pack_note, unpack_note
-from .packs import drop_oldest, read_pack, write_atomically, write_pack
+from .packs import digest, drop_oldest, read_pack, write_atomically, write_pack
 
 log = logging.getLogger("handbook")
 
@@ -47,16 +46,6 @@ PACK_SUFFIX = ".notes"
 MAX_PACKS = 8  # notes folders remembered at once
 
 ChoiceSet = tuple[tuple[str, str, bool], ...]
-
-
-def digest(*parts: bytes | str) -> str:
-    """A hex SHA-256 of the parts, each length-prefixed so that no two lists of parts give the same bytes."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
 
 
 def code_version(package: Path = PACKAGE, project: Path = PROJECT) -> str:

@@ -12,27 +12,17 @@ stays the same (see PageCache); MkDocs still builds every page, its navigation a
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from handbook.packs import read_pack, write_pack  # noqa: E402
+from handbook.packs import digest, read_pack, write_pack  # noqa: E402
 
 PAGES_PACK = "pages.pack"
 PAGES_MAGIC = b"handbook-page-cache 1\n"
-
-
-def _digest(parts: Iterable[str | bytes]) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
 
 
 class PageCache:
@@ -57,10 +47,10 @@ class PageCache:
         # The snippets' folders are a new private copy in every build, so their names are left out.
         settings = {name: {k: v for k, v in values.items() if not (name == "pymdownx.snippets" and k == "base_path")}
                     for name, values in config["mdx_configs"].items()}
-        self.common = _digest([version, Path(config_file).read_bytes(), repr(sorted(settings.items())),
-                               repr(config["markdown_extensions"]), str(config["site_url"]),
-                               str(config["use_directory_urls"]),
-                               *(part for name, file in snippets for part in (name, file.read_bytes()))])
+        self.common = digest(version, Path(config_file).read_bytes(), repr(sorted(settings.items())),
+                             repr(config["markdown_extensions"]), str(config["site_url"]),
+                             str(config["use_directory_urls"]),
+                             *(part for name, file in snippets for part in (name, file.read_bytes())))
         self.reused = 0
 
     def install(self) -> Callable[[], None]:
@@ -74,8 +64,8 @@ class PageCache:
         logging.getLogger("mkdocs").addHandler(counter)
 
         def render(page: Page, config, files) -> None:
-            key = _digest([cache.common, page.file.src_uri, page.file.url, page.file.inclusion.name,
-                           page.markdown or ""])
+            key = digest(cache.common, page.file.src_uri, page.file.url, page.file.inclusion.name,
+                         page.markdown or "")
             found = cache.stored.get(key)
             if found is not None and cache.restore(page, found, files, get_toc):
                 cache.kept[key] = found

@@ -15,6 +15,16 @@ from pathlib import Path
 _CHECKSUM = 64  # hex characters of a SHA-256
 
 
+def digest(*parts: bytes | str) -> str:
+    """A hex SHA-256 of the parts, each length-prefixed so that no two lists of parts give the same bytes."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
 def read_pack(path: Path, magic: bytes) -> object | None:
     """The value a pack holds, or None when there is no readable pack of this format at `path`."""
     try:
