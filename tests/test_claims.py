@@ -347,3 +347,11 @@ def test_a_notice_on_a_whole_block_quotes_nothing():
     block = Block(kind="paragraph", markdown="S3 is IaaS: you have complete control over it.", source=Source("note.md", 1))
     found, = [c for c in find_contradictions([block], MATRIX) if c.rule == "s3-is-not-iaas"]
     assert not found.quoted and "The note says" not in contradiction_admonition(found, None)
+
+
+def test_a_notice_on_a_list_item_quotes_the_item():
+    item = Block(kind="list_item", markdown="- S3 is IaaS, so you have complete control over it",
+                 source=Source("note.md", 2))
+    found, = [c for c in find_contradictions([item], MATRIX) if c.rule == "s3-is-not-iaas"]
+    assert found.quoted
+    assert "The note says: “S3 is IaaS, so you have complete control over it”" in contradiction_admonition(found, None)

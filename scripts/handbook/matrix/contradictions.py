@@ -46,10 +46,10 @@ def _any_match(patterns, text: str) -> bool:
 
 
 def _found(rule: Rule, block: Block, claim: str, message: str | None = None,
-           anchor: str | None = None) -> Contradiction:
+           anchor: str | None = None, quoted: bool = False) -> Contradiction:
     return Contradiction(rule=rule.id, source=block.source, claim=shorten(claim), message=message or rule.message,
                          page=rule.page, anchor=anchor or rule.anchor, kind=rule.kind, source_doc=rule.source,
-                         quoted=rule.by_sentence)
+                         quoted=quoted or rule.by_sentence)
 
 
 # A sentence ends at . ! or ? before a space and a capital, digit or quote ("e.g. a" goes on); a line of a
@@ -150,7 +150,8 @@ def _block_hits(rule: Rule, copies: Iterable[_Copies], matrix: Matrix,
             continue
         if not rule.by_sentence:
             if not _any_match(rule.absent, text):
-                hits.extend(_found(rule, block, text) for block in blocks)
+                # A notice stands after the whole list, so an item's claim is quoted; a paragraph's is the block itself.
+                hits.extend(_found(rule, block, text, quoted=group.kind == "list_item") for block in blocks)
             continue
         for sentence in sentences(text):
             if not _sentence_match(rule, sentence):
