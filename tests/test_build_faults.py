@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,28 @@ def wait_for_mkdocs(root: Path, build: subprocess.Popen) -> Path:
     raise AssertionError("MkDocs did not start within 120 s")
 
 
+@contextmanager
+def mkdocs_held(staged_site: Path) -> Iterator[None]:
+    """MkDocs stopped (SIGSTOP) while the block runs, so the build is still in its site stage when it is signalled."""
+    # Without this, a small site can finish between seeing the staged folder and the signal, and the build
+    # rightly completes instead of being interrupted.
+    held = processes_naming(str(staged_site))
+    for pid in held:
+        _signal(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in held:
+            _signal(pid, signal.SIGCONT)
+
+
+def _signal(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 def processes_naming(text: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -72,8 +96,9 @@ def test_a_killed_build_leaves_outputs_and_no_process_and_the_next_build_cleans_
     before = outputs(project)
     build = start_build(project)
     staged_site = wait_for_mkdocs(project, build)
-    build.kill()
-    build.wait(30)
+    with mkdocs_held(staged_site):
+        build.kill()
+        build.wait(30)
     assert wait_until_gone(str(staged_site)) == [], "MkDocs outlived the build that started it"
     assert outputs(project) == before
     assert list(project.glob(".handbook-build-*"))  # left behind by the kill ...
@@ -89,7 +114,9 @@ def test_an_interrupted_build_says_so_and_leaves_everything_as_it_was(project: P
     before = outputs(project)
     build = start_build(project)
     staged_site = wait_for_mkdocs(project, build)
-    build.send_signal(stop)
+    with mkdocs_held(staged_site):
+        build.send_signal(stop)
+        time.sleep(0.5)  # the build's handler runs while MkDocs is held
     _, errors = build.communicate(timeout=60)
     assert build.returncode == 130
     assert "Traceback" not in errors
