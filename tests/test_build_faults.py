@@ -30,9 +30,15 @@ def project(built_site: BuiltSite, tmp_path: Path) -> Path:
     return root
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Let Ctrl-C reach the build: a shell that runs the tests in the background ignores it, and children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_build(root: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(BUILD), "--root", str(root), "-q"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "CI": "true"})
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "CI": "true"},
+                            preexec_fn=_ctrl_c_as_in_a_terminal)
 
 
 def wait_for_mkdocs(root: Path, build: subprocess.Popen) -> Path:
@@ -50,8 +56,8 @@ def wait_for_mkdocs(root: Path, build: subprocess.Popen) -> Path:
 @contextmanager
 def mkdocs_held(staged_site: Path) -> Iterator[None]:
     """MkDocs stopped (SIGSTOP) while the block runs, so the build is still in its site stage when it is signalled."""
-    # Without this, a small site can finish between seeing the staged folder and the signal, and the build
-    # rightly completes instead of being interrupted.
+    # Without this, a small site could finish between seeing the staged folder and the signal, and the build
+    # would rightly complete instead of being interrupted.
     held = processes_naming(str(staged_site))
     for pid in held:
         _signal(pid, signal.SIGSTOP)
