@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from handbook.feedback import WarningCount  # noqa: E402
 from handbook.packs import digest, read_pack, write_pack  # noqa: E402
 
 PAGES_PACK = "pages.pack"
@@ -60,7 +61,7 @@ class PageCache:
 
         convert = Page.render
         cache = self
-        counter = _WarningCount()
+        counter = WarningCount()
         logging.getLogger("mkdocs").addHandler(counter)
 
         def render(page: Page, config, files) -> None:
@@ -141,15 +142,6 @@ def _toc_tokens(links) -> list[dict]:
     """A table of contents as the tokens MkDocs' get_toc makes it from (all it keeps of them)."""
     return [{"name": link.title, "id": link.id, "level": link.level, "children": _toc_tokens(link.children)}
             for link in links]
-
-
-class _WarningCount(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
 
 
 def _staged(path: str, original_docs: Path, staged_docs: Path) -> str:
