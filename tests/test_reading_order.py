@@ -23,6 +23,10 @@ def test_a_lead_says_what_something_is_or_names_the_concept():
     assert is_lead("Security groups are the firewall of an instance.", "paragraph")
     assert is_lead("AWS runs the hardware, you run the rest. This is known as the shared model.", "paragraph")
     assert is_lead("Security in the cloud refers to what you configure.", "paragraph")
+    assert is_lead("The duties split in two (commonly referred to as “of” and “in” the cloud).", "paragraph")
+    assert is_lead("Edge locations, also called points of presence, cache content.", "paragraph")
+    assert is_lead("A customer managed key, also known as a CMK in older notes, is yours to rotate.", "paragraph")
+    assert not is_lead("AWS calls the customer when an instance is retired.", "paragraph")
     assert not is_lead("AWS is responsible for the hardware.", "paragraph")
     assert not is_lead("For example, a bucket policy that allows everyone is a risk.", "list_item")
     # Said deep in a long sentence, "is a" does not make a definition.

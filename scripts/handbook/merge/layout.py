@@ -180,8 +180,11 @@ def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
 
 
-# A sentence anywhere in a paragraph that names the concept the paragraph introduces.
-_NAMES = re.compile(r"\b(?:is|are)\s+(?:known as|called|defined as)\b|\brefers? to\b", re.IGNORECASE)
+# A sentence anywhere in a paragraph that names the concept the paragraph introduces, however the naming is
+# worded: "is known as", "(commonly referred to as …)", "also called", "refers to".
+_NAMES = re.compile(r"\b(?:is|are)\s+(?:known as|called|defined as)\b|\brefers? to\b"
+                    r"|\b(?:known|referred to)\s+as\b|\b(?:also|often|commonly|sometimes)\s+called\b",
+                    re.IGNORECASE)
 
 
 def is_lead(markdown: str, kind: str) -> bool:
