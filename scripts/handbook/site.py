@@ -13,12 +13,16 @@ from pathlib import Path
 
 from .commit import Staging
 from .model import BuildError
+from .packs import digest, read_pack, write_pack
 from .process import die_with_parent
 from .templating import GENERATED_FROM
+from .urlcheck import check_site_urls
 
 log = logging.getLogger("handbook")
 
 RUNNER = Path(__file__).with_name("mkdocs_run.py")
+CHECKED_PACK = "checked.pack"  # in the page cache's folder: the pages that passed the URL check
+CHECKED_MAGIC = b"handbook-checked-pages 1\n"
 # MkDocs names the page a problem is on as 'handbook/…md'; the build turns that back into the note.
 _PAGE = re.compile(r"'((?:[^'\n]+/)?[^'\n]+\.md)'")
 
@@ -102,3 +106,40 @@ def build_site(staging: Staging, locate: Locate = lambda page: None, page_cache:
         log.info("site: %s", reused)
     drop_epoch_dates(staging.site)
     return staging.site
+
+
+class CheckedPages:
+    """The HTML pages that passed the URL check in the last build, by their bytes under the code's version: the
+    check reads nothing but a page's text, so a page the same byte for byte passes again and is not read again."""
+
+    def __init__(self, folder: Path, version: str) -> None:
+        self.path, self.version = folder / CHECKED_PACK, version
+        stored = read_pack(self.path, CHECKED_MAGIC)
+        valid = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version
+        self.passed: frozenset[str] = frozenset(stored[1]) if valid else frozenset()
+        self.seen: set[str] = set()
+
+    def passed_before(self, page: Path) -> bool:
+        """Whether the page passed the check as it is now (and remember it, for the next build)."""
+        key = digest(page.read_bytes())
+        self.seen.add(key)
+        return key in self.passed
+
+    def save(self) -> None:
+        """Keep this build's pages, once the check passed them all."""
+        if self.seen != self.passed:
+            write_pack(self.path, CHECKED_MAGIC, (self.version, sorted(self.seen)))
+
+
+def check_urls(site_dir: Path, page_cache: tuple[Path, str] | None = None) -> int:
+    """The URL check of the built site; with a page cache (its folder and the code's version) a page that passed
+    it in the last build as it is now is not read again. Returns the pages checked."""
+    if page_cache is None:
+        return check_site_urls(site_dir)
+    checked = CheckedPages(*page_cache)
+    pages = check_site_urls(site_dir, checked.passed_before)
+    try:
+        checked.save()
+    except OSError as error:  # the next build checks every page again, nothing worse
+        log.info("site: URL check's cache not written: %s", error)
+    return pages

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -170,10 +170,11 @@ def _file_violations(site: Path, path: Path) -> list[Violation]:
     return page_violations(path.read_text(encoding="utf-8", errors="replace"), path.relative_to(site).as_posix())
 
 
-def site_violations(site: Path, workers: int | None = None) -> list[Violation]:
+def site_violations(site: Path, workers: int | None = None,
+                    passed_before: Callable[[Path], bool] = lambda page: False) -> list[Violation]:
     """Every violation in the HTML pages of a built site, page by page in path order (`workers` processes;
-    default: one per core for a large site)."""
-    pages = sorted(site.rglob("*.html"))
+    default: one per core for a large site), leaving out the pages `passed_before` says passed as they are."""
+    pages = sorted(page for page in site.rglob("*.html") if not passed_before(page))
     if workers is None:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         workers = cores if len(pages) >= PARALLEL_FROM else 1
@@ -184,10 +185,11 @@ def site_violations(site: Path, workers: int | None = None) -> list[Violation]:
         return [violation for violations in found for violation in violations]
 
 
-def check_site_urls(site: Path) -> int:
-    """Stop the build when a page of the built site holds a URL or script it must not; the pages checked."""
+def check_site_urls(site: Path, passed_before: Callable[[Path], bool] = lambda page: False) -> int:
+    """Stop the build when a page of the built site holds a URL or script it must not; the pages checked (those
+    `passed_before` says passed this check as they are now count as checked, unread)."""
     pages = sum(1 for _ in site.rglob("*.html"))
-    found = site_violations(site)
+    found = site_violations(site, passed_before=passed_before)
     if found:
         # A note's own page names the note; it goes first, where a topic page may repeat the same text.
         found.sort(key=lambda violation: (not violation.note, violation.page, violation.line))
