@@ -7,14 +7,19 @@ same steps as its command through MkDocs' API, with `docs_dir` and `site_dir` ov
     python mkdocs_run.py CONFIG_FILE ORIGINAL_DOCS_DIR STAGED_DOCS_DIR SITE_DIR [PAGE_CACHE_DIR CODE_VERSION]
 
 With a page cache folder, each page's Markdown is converted once for as long as what the conversion reads
-stays the same (see PageCache); MkDocs still builds every page, its navigation and the search index.
+stays the same (see PageCache), and each page's HTML is made once for as long as everything that goes into it
+stays the same (see BuiltPageCache); the navigation, the links' checks and the search index are made as always.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import re
 import sys
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -24,6 +29,18 @@ from handbook.packs import digest, read_pack, write_pack  # noqa: E402
 
 PAGES_PACK = "pages.pack"
 PAGES_MAGIC = b"handbook-page-cache 1\n"
+BUILT_PACK = "built.pack"
+BUILT_MAGIC = b"handbook-built-page-cache 1\n"
+# The plugins whose part in a page's HTML BuiltPageCache can account for, by the class that makes them: the
+# search index takes entries from each page (kept with the page and given back when it is reused), the tags
+# plugin only adds the page's tags to its context (a page it gives tags is always built), the literate
+# navigation only makes the navigation (part of every page's key). With any other plugin every page is built.
+KNOWN_PLUGINS = {
+    "material.plugins.search.plugin.SearchPlugin": "search",
+    "material.plugins.tags.plugin.TagsPlugin": "context",
+    "mkdocs_literate_nav.plugin.LiterateNavPlugin": "navigation",
+}
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 class PageCache:
@@ -128,6 +145,190 @@ class PageCache:
             write_pack(self.path, PAGES_MAGIC, self.kept)
 
 
+class BuiltPageCache:
+    """The HTML MkDocs wrote for each page in the last build, and its search entries, reused when nothing that goes
+    into them has changed.
+
+    A page's HTML is its template filled from the page (its content, table of contents, title, metadata, address and
+    neighbours), the whole navigation and every page's title and metadata (the theme lists them), the configuration,
+    the theme's files, the build date and the plugins: all of them make its key, so a change to any one that is not
+    the page's own (a title, the navigation, the theme) builds every page again. The search index's entries for a
+    page are kept with it and added in the page's place. Only building from the template is skipped: every page's
+    Markdown is still read (see PageCache) and its links and anchors checked; a page whose building logged a
+    warning is not kept, so a reused page never hides one.
+    """
+
+    def __init__(self, folder: Path, common: str, project: Path) -> None:
+        self.path = folder / BUILT_PACK
+        stored = read_pack(self.path, BUILT_MAGIC)
+        self.stored: dict = stored if isinstance(stored, dict) else {}
+        self.kept: dict = {}
+        self.common, self.project = common, project
+        self.reused = self.pages = 0
+        self.unknown = ""  # the first plugin whose part is not known, when there is one
+
+    def install(self, config) -> Callable[[], None]:
+        """Build pages through this cache, when every plugin's part can be accounted for; returns what puts MkDocs'
+        own page building back."""
+        from mkdocs.commands import build as mkdocs_build
+
+        roles = _plugin_roles(config)
+        if isinstance(roles, str):
+            self.unknown = roles
+            return lambda: None
+        build_page = mkdocs_build._build_page
+        cache, site = self, {}
+        counter = WarningCount()
+        logging.getLogger("mkdocs").addHandler(counter)
+        search = next((plugin for plugin, role in roles if role == "search"), None)
+        context_plugins = [plugin for plugin, role in roles if role == "context"]
+
+        def built(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+            index = getattr(search, "search_index", None)  # made once the configuration is read, if enabled
+            cache.pages += 1
+            if id(nav) not in site:  # the same for every page of the build
+                site.clear()
+                site[id(nav)] = _site_key(cache.common, config, nav, doc_files, roles, cache.project)
+            key = None
+            if not dirty and not any(_adds_to_context(plugin, page, config, nav, doc_files) for plugin in context_plugins):
+                key = digest(site[id(nav)], _page_key(page, excluded))
+            found = cache.stored.get(key) if key is not None else None
+            if found is not None and cache.restore(page, found, index):
+                cache.kept[key] = found
+                cache.reused += 1
+                return
+            before, entries = counter.count, len(index.entries) if index is not None else 0
+            build_page(page, config, doc_files, nav, env, dirty, excluded)
+            output = Path(page.file.abs_dest_path)
+            if key is not None and counter.count == before and output.is_file():
+                made = [] if index is None else index.entries[entries:]
+                cache.kept[key] = (zlib.compress(output.read_bytes(), 1), json.dumps(made))
+
+        mkdocs_build._build_page = built
+
+        def uninstall() -> None:
+            mkdocs_build._build_page = build_page
+            logging.getLogger("mkdocs").removeHandler(counter)
+
+        return uninstall
+
+    @staticmethod
+    def restore(page, entry, index) -> bool:
+        """Write the page's HTML and give the search index its entries as last time; False when the entry cannot
+        be used."""
+        from mkdocs import utils
+
+        try:
+            html, entries = entry
+            output, made = zlib.decompress(html), json.loads(entries)
+        except (TypeError, ValueError, zlib.error):
+            return False
+        if not isinstance(made, list) or (made and index is None):
+            return False
+        utils.write_file(output, page.file.abs_dest_path)
+        if index is not None:
+            index.entries.extend(made)
+        return True
+
+    def save(self) -> None:
+        """Keep this build's pages, and only them."""
+        if self.kept.keys() != self.stored.keys():
+            write_pack(self.path, BUILT_MAGIC, self.kept)
+
+
+def _plugin_roles(config) -> list[tuple[object, str]] | str:
+    """Each plugin with the part it plays in a page's HTML; the name of the first whose part is not known if any."""
+    roles = []
+    for name, plugin in config.plugins.items():
+        role = KNOWN_PLUGINS.get(f"{type(plugin).__module__}.{type(plugin).__qualname__}")
+        if role is None:
+            return name
+        roles.append((plugin, role))
+    return roles
+
+
+def _adds_to_context(plugin, page, config, nav, doc_files) -> bool:
+    """Whether the plugin adds anything to the page's template context (then the page is always built)."""
+    from mkdocs.commands.build import get_context
+
+    context = get_context(nav, doc_files, config, page)
+    before = dict(context)
+    result = plugin.on_page_context(context, page=page, config=config, nav=nav)
+    return (result if result is not None else context) != before
+
+
+def _text(value) -> str:
+    """A value as text that is the same in every run: sets in order, objects without their addresses."""
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain)
+    except (TypeError, ValueError):  # keys of mixed kinds
+        return _ADDRESS.sub("", repr(value))
+
+
+def _plain(value):
+    """What _text writes for a value JSON has no form for."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(_text(item) for item in value)
+    if hasattr(value, "static_templates") and hasattr(value, "dirs"):  # a theme: its settings are its items
+        return {"name": value.name, "dirs": list(value.dirs), "static_templates": sorted(value.static_templates),
+                "settings": dict(value.items())}
+    if isinstance(value, Mapping):
+        return dict(value)
+    return _ADDRESS.sub("", repr(value))
+
+
+def _site_key(common: str, config, nav, doc_files, roles, project: Path) -> str:
+    """What goes into every page's HTML: the configuration, the plugins, the theme, the navigation and every
+    page's address, title and metadata, the build date."""
+    from mkdocs.utils import get_build_datetime
+
+    settings = [(name, _text(value)) for name, value in sorted(config.items())
+                if name not in ("config_file_path", "docs_dir", "site_dir", "plugins", "mdx_configs")]
+    plugins = [(name, type(plugin).__module__, type(plugin).__qualname__, _text(dict(plugin.config)))
+               for name, plugin in config.plugins.items()]
+    pages = [(file.src_uri, file.url, file.dest_uri, file.inclusion.name,
+              *(() if file.page is None else (str(file.page.title), _text(file.page.meta))))
+             for file in doc_files]
+    return digest(common, repr(settings), repr(plugins), repr([role for _, role in roles]),
+                  *_theme_files(config.theme.dirs, project), repr(_navigation(nav.items)),
+                  str(None if nav.homepage is None else nav.homepage.url), repr(pages),
+                  get_build_datetime().isoformat())
+
+
+def _navigation(items) -> list:
+    """The navigation as the theme reads it: each item's kind, title, address and children."""
+    return [(type(item).__name__, str(item.title), str(getattr(item, "url", "")),
+             _navigation(getattr(item, "children", None) or [])) for item in items]
+
+
+def _theme_files(folders: list[str], project: Path) -> list[str]:
+    """The theme's files: the project's own by their bytes, an installed theme's by name, size and time (it holds
+    thousands of icons, and it changes only when it is installed again)."""
+    parts = []
+    for folder in folders:
+        inside = Path(folder).resolve().is_relative_to(project)
+        parts.append(folder)
+        for path, folder_names, names in os.walk(folder):
+            folder_names.sort()
+            for name in sorted(names):
+                file = os.path.join(path, name)
+                stat = os.stat(file)
+                parts.append(f"{file[len(folder):]} {stat.st_size}"
+                             + (f" {digest(Path(file).read_bytes())}" if inside else f" {stat.st_mtime_ns}"))
+    return parts
+
+
+def _page_key(page, excluded: bool) -> str:
+    """What of the page itself goes into its HTML."""
+    neighbours = [(str(other.title), other.url) if other is not None else None
+                  for other in (page.previous_page, page.next_page)]
+    parents = [str(parent.title) for parent in page.ancestors]
+    return digest(page.file.src_uri, page.file.url, page.file.dest_uri, str(page.canonical_url),
+                  str(page.edit_url), str(page.abs_url), str(page.title), _text(page.meta), page.markdown or "",
+                  page.content or "", repr(_toc_tokens(page.toc)), repr(neighbours), repr(parents),
+                  str(page.is_homepage), str(excluded))
+
+
 def tuple_or_none(found) -> tuple | None:
     """A kept lookup's result as _found gives it (marshal keeps tuples, but an entry may come from elsewhere)."""
     return None if found is None else tuple(found)
@@ -168,22 +369,31 @@ def build(config_file: str, original_docs: Path, staged_docs: Path, site_dir: Pa
         paths = snippets["base_path"]
         paths = [paths] if isinstance(paths, str) else paths
         snippets["base_path"] = [_staged(p, original_docs, staged_docs) for p in paths]
-    cache, uninstall = None, lambda: None
+    cache, pages, uninstall = None, None, []
     if page_cache is not None:
         cache = PageCache(*page_cache, config, config_file, list(snippets.get("base_path", [])))
-        uninstall = cache.install()
+        pages = BuiltPageCache(page_cache[0], cache.common, Path(config_file).resolve().parent)
+        uninstall = [cache.install(), pages.install(config)]
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build.build(config)
     finally:
-        uninstall()
+        for undo in reversed(uninstall):
+            undo()
         config.plugins.on_shutdown()
-    if cache is not None:
-        logging.getLogger("mkdocs").info("page cache: %d of %d pages' Markdown reused", cache.reused, len(cache.kept))
+    if cache is not None and pages is not None:
+        log = logging.getLogger("mkdocs")
+        log.info("page cache: %d of %d pages' Markdown reused", cache.reused, len(cache.kept))
+        if pages.unknown:
+            log.info("page cache: every page's HTML built: the cache does not know what the plugin %r does to it",
+                     pages.unknown)
+        else:
+            log.info("page cache: %d of %d pages' HTML reused", pages.reused, pages.pages)
         try:
             cache.save()
-        except OSError as error:  # the next build converts every page again, nothing worse
-            logging.getLogger("mkdocs").info("page cache not written: %s", error)
+            pages.save()
+        except OSError as error:  # the next build converts and builds every page again, nothing worse
+            log.info("page cache not written: %s", error)
 
 
 def main(argv: list[str]) -> int:
