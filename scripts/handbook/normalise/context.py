@@ -25,7 +25,9 @@ DATA_FILES = (CORRECTIONS_FILE, NAMES_FILE)
 # Every run of letters, and every run joined by apostrophes: a superset of the words the speller can meet in a
 # note, whatever the repairs before it did to what stands around them.
 _LETTERS = re.compile(r"[a-z]+")
-_APOSTROPHE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)+")
+# Starting only where a run of letters starts finds the same words: without the look-behind, every letter of a
+# word without an apostrophe would start a failing match of its own (quadratic in the word's length).
+_APOSTROPHE_WORD = re.compile(r"(?<![a-z])[a-z]++(?:'[a-z]++)+")
 
 
 def _not_blank(value: str) -> str:
@@ -119,7 +121,8 @@ class NormaliseContext:
         in the result, or in a repair's before or after.
         """
         text = "\n".join([raw.text, note.markdown, note.title, *(f"{r.before} {r.after}" for r in note.repairs)])
-        text = text.lower().replace("’", "'")
+        # No word spans white space, so each distinct run of other characters is scanned once.
+        text = " ".join(set(text.lower().replace("’", "'").split()))
         words = set(_LETTERS.findall(text))
         if "'" in text:
             words.update(_APOSTROPHE_WORD.findall(text))
