@@ -33,7 +33,8 @@ def read_pack(path: Path, magic: bytes) -> object | None:
         return None
     if not data.startswith(magic):
         return None
-    checksum, payload = data[len(magic):len(magic) + _CHECKSUM], data[len(magic) + _CHECKSUM:]
+    # A view, not a slice: a slice would copy the payload, the largest thing the build reads.
+    checksum, payload = data[len(magic):len(magic) + _CHECKSUM], memoryview(data)[len(magic) + _CHECKSUM:]
     if hashlib.sha256(payload).hexdigest().encode() != checksum:
         return None
     try:
@@ -46,15 +47,18 @@ def write_pack(path: Path, magic: bytes, value: object) -> None:
     """Write `value` as the pack at `path` (a value marshal can write: tuples, lists, dicts, text, numbers)."""
     payload = marshal.dumps(value)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, magic + hashlib.sha256(payload).hexdigest().encode() + payload)
+    # In parts: joined, the payload (a second copy of every cached note) would be held twice.
+    write_atomically(path, magic, hashlib.sha256(payload).hexdigest().encode(), payload)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write the file under a temporary name beside it and rename it into place: readers see old or new, whole."""
+def write_atomically(path: Path, *parts: bytes) -> None:
+    """Write the parts, one after another, as the file: under a temporary name beside it, renamed into place,
+    so that readers see the old file or the new one, whole."""
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            for part in parts:
+                file.write(part)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
