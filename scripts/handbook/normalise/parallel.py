@@ -27,15 +27,23 @@ def _install_context(context: NormaliseContext, with_choices: bool = False) -> N
     _worker_context, _worker_choices = context, with_choices
 
 
+_RAW_AS_READ = None  # in a packed note from a worker: its raw text is the RawNote's, which the parent holds
+
+
 def _normalise_in_worker(raw: RawNote) -> tuple:
     assert _worker_context is not None, "the worker's context is installed when it starts"
     note, findings = normalise_with_findings(raw, _worker_context)
     choices = _worker_context.vocabulary_choices(raw, note) if _worker_choices else None
-    return pack_note(note), tuple((f.note, f.line, f.word, f.reason) for f in findings), choices
+    packed = pack_note(note)
+    if note.raw == raw.text:
+        packed = (*packed[:2], _RAW_AS_READ, *packed[3:])
+    return packed, tuple((f.note, f.line, f.word, f.reason) for f in findings), choices
 
 
-def _unpack_result(packed: tuple) -> tuple:
+def _unpack_result(raw: RawNote, packed: tuple) -> tuple:
     note, findings, choices = packed
+    if note[2] is _RAW_AS_READ:  # one copy of the text, the parent's, instead of one each
+        note = (*note[:2], raw.text, *note[3:])
     result = unpack_note(note), tuple(Finding(*f) for f in findings)
     return result if choices is None else (*result, choices)
 
@@ -88,4 +96,4 @@ def normalise_all(
             yield (note, findings, context.vocabulary_choices(raw, note)) if with_choices else (note, findings)
         return
     with ProcessPoolExecutor(workers, initializer=_install_context, initargs=(context, with_choices)) as pool:
-        yield from map(_unpack_result, pool.map(_normalise_in_worker, raws, chunksize=CHUNK_SIZE))
+        yield from map(_unpack_result, raws, pool.map(_normalise_in_worker, raws, chunksize=CHUNK_SIZE))
