@@ -109,6 +109,7 @@ def normalise(loaded: Loaded, data_dir: Path, limits: Limits, progress: Progress
     made = iter(normalise_all(missing, context, workers, with_choices=cache.enabled))
     notes: list[Note] = []
     findings: list[Finding] = []
+    debugging = log.isEnabledFor(logging.DEBUG)  # one check, not one per repair
     try:
         for raw, result in zip(folder.notes, results):
             if result is None:
@@ -121,7 +122,7 @@ def normalise(loaded: Loaded, data_dir: Path, limits: Limits, progress: Progress
             note, found = result
             notes.append(note)
             findings.extend(found)
-            for repair in note.repairs:
+            for repair in note.repairs if debugging else ():
                 log.debug("repair %s:%d %s: %r -> %r", repair.note, repair.line, repair.rule,
                           repair.before, repair.after)
     except BuildError as error:  # a note's front matter: named by its path inside the notes folder
