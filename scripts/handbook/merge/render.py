@@ -165,24 +165,32 @@ class SourceList:
     paths: tuple[str, ...]
     notes: tuple[SourceNote, ...]
     positions: Mapping[str, int] = field(default_factory=dict)  # path -> its index in `notes`, for each block's lookup
+    # path -> its marker link, made once: a block merged from many notes names each, and many blocks name the same.
+    links: Mapping[str, str] = field(default_factory=dict)
 
     @staticmethod
     def of(notes: Sequence[str], page: str, titles: Mapping[str, str],
            addresses: NoteAddresses = NoteAddresses()) -> SourceList:
         """The list of `notes` (in citing order, repeats ignored), linking from `page` to each note's page."""
         ordered = tuple(dict.fromkeys(notes))
-        return SourceList(ordered, tuple(SourceNote(number, titles.get(note, note), rel_link(page, addresses.page(note)),
-                                                    source_anchor(number))
-                                         for number, note in enumerate(ordered, 1)),
-                          {note: position for position, note in enumerate(ordered)})
+        entries = tuple(SourceNote(number, titles.get(note, note), rel_link(page, addresses.page(note)),
+                                   source_anchor(number))
+                        for number, note in enumerate(ordered, 1))
+        return SourceList(ordered, entries, {note: position for position, note in enumerate(ordered)},
+                          {note: _marker_link(entry) for note, entry in zip(ordered, entries)})
 
     def marker(self, notes: Sequence[str]) -> str:
         """The superscript numbers that link a block to its notes in the list, each named in full for a screen
         reader and a tooltip; empty when the list holds none of them."""
-        entries = [self.notes[self.positions[n]] for n in dict.fromkeys(notes) if n in self.positions]
-        links = [f'<a href="#{e.anchor}" title="{escape(e.title)}" aria-label="Source {e.number}: '
-                 f'{escape(e.title)}">{e.number}</a>' for e in entries]
+        links = [self.links.get(n) or _marker_link(self.notes[self.positions[n]])
+                 for n in dict.fromkeys(notes) if n in self.positions]
         return f'<sup class="handbook-source">{",".join(links)}</sup>' if links else ""
+
+
+def _marker_link(entry: SourceNote) -> str:
+    """One note's number in a block's marker, linking to its entry in the source list."""
+    return (f'<a href="#{entry.anchor}" title="{escape(entry.title)}" aria-label="Source {entry.number}: '
+            f'{escape(entry.title)}">{entry.number}</a>')
 
 
 @dataclass(frozen=True)
