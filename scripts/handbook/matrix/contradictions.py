@@ -159,9 +159,13 @@ def _block_hits(rule: Rule, copies: Iterable[_Copies], matrix: Matrix,
             if rule.owner_claim is None:
                 hits.extend(_found(rule, block, sentence) for block in blocks)
                 break
+            said_under: dict[str, tuple[str, str] | None] = {}  # copies under the same heading say the same
             for block in blocks:  # copies in other notes sit under other headings
-                context = _Context(text, plain_text(section_of.get((block.source.note, block.source.line), "")))
-                said = _owner_claim_message(rule, sentence, context, matrix)
+                heading = section_of.get((block.source.note, block.source.line), "")
+                if heading not in said_under:
+                    said_under[heading] = _owner_claim_message(rule, sentence, _Context(text, plain_text(heading)),
+                                                               matrix)
+                said = said_under[heading]
                 if said is not None:
                     hits.append(_found(rule, block, sentence, *said))
     return hits
