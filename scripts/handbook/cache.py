@@ -31,7 +31,7 @@ from pathlib import Path
 from .model import Note, RawNote
 from .normalise import Finding, NormaliseContext
 from .normalise.context import DATA_FILES
-from .normalise.parallel import pack_note, unpack_note
+from .normalise.parallel import unpack_note
 from .packs import digest, drop_oldest, read_pack, write_atomically, write_pack
 
 log = logging.getLogger("handbook")
@@ -88,7 +88,7 @@ class NoCache:
         """Never a result."""
         return None
 
-    def keep(self, raw: RawNote, note: Note, findings: tuple[Finding, ...], choices: ChoiceSet) -> None:
+    def keep(self, raw: RawNote, packed_note: tuple, findings: tuple[Finding, ...], choices: ChoiceSet) -> None:
         """Nothing is kept."""
 
     def save(self) -> None:
@@ -145,9 +145,10 @@ class NoteCache:
         self._kept[key] = entry
         return note, findings
 
-    def keep(self, raw: RawNote, note: Note, findings: tuple[Finding, ...], choices: ChoiceSet) -> None:
-        """Keep a result just made, with the vocabulary's choices it rests on (NormaliseContext.vocabulary_choices)."""
-        entry = (choices, pack_note(note), tuple((f.note, f.line, f.word, f.reason) for f in findings))
+    def keep(self, raw: RawNote, packed_note: tuple, findings: tuple[Finding, ...], choices: ChoiceSet) -> None:
+        """Keep a result just made (its note as pack_note packs it), with the vocabulary's choices it rests on
+        (NormaliseContext.vocabulary_choices)."""
+        entry = (choices, packed_note, tuple((f.note, f.line, f.word, f.reason) for f in findings))
         self._kept[self._entry_key(raw)] = entry
         self._changed = True
 

@@ -115,8 +115,9 @@ def normalise(loaded: Loaded, data_dir: Path, limits: Limits, progress: Progress
             if result is None:
                 result = next(made)
                 if cache.enabled:
-                    cache.keep(raw, *result)
-                    result = result[:2]
+                    note, found, choices, packed = result
+                    cache.keep(raw, packed, found, choices)
+                    result = note, found
                 done += 1
                 progress("notes", done, len(folder.notes))
             note, found = result

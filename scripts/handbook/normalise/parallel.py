@@ -45,7 +45,7 @@ def _unpack_result(raw: RawNote, packed: tuple) -> tuple:
     if note[2] is _RAW_AS_READ:  # one copy of the text, the parent's, instead of one each
         note = (*note[:2], raw.text, *note[3:])
     result = unpack_note(note), tuple(Finding(*f) for f in findings)
-    return result if choices is None else (*result, choices)
+    return result if choices is None else (*result, choices, note)
 
 
 # A note goes back from a worker as nested tuples of its fields: pickle writes and reads those in C,
@@ -87,13 +87,15 @@ def normalise_all(
     raws: Sequence[RawNote], context: NormaliseContext, workers: int | None = None, with_choices: bool = False
 ) -> Iterator[tuple]:
     """Each note normalised, in input order, as (note, findings), or with `with_choices` (note, findings, the
-    vocabulary's choices it rests on: see NormaliseContext.vocabulary_choices, which a cache needs); spread over
-    `workers` processes (default: worker_count)."""
+    vocabulary's choices it rests on, the note as pack_note packs it: what a cache keeps; see
+    NormaliseContext.vocabulary_choices); spread over `workers` processes (default: worker_count)."""
     workers = worker_count(len(raws)) if workers is None else workers
     if workers < 2:
         for raw in raws:
             note, findings = normalise_with_findings(raw, context)
-            yield (note, findings, context.vocabulary_choices(raw, note)) if with_choices else (note, findings)
+            yield (note, findings, context.vocabulary_choices(raw, note), pack_note(note)) if with_choices \
+                else (note, findings)
         return
+    # A worker packs the note to send it, and the parent keeps that pack for the cache instead of making another.
     with ProcessPoolExecutor(workers, initializer=_install_context, initargs=(context, with_choices)) as pool:
         yield from map(_unpack_result, raws, pool.map(_normalise_in_worker, raws, chunksize=CHUNK_SIZE))
