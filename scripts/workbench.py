@@ -204,7 +204,8 @@ class InMemoryBuild:
     @property
     def exports(self) -> dict[str, str]:
         """Export file name (report.json, matrix.csv...) -> its text."""
-        return {f.path: f.content for f in self.rendered.site.exports if isinstance(f.content, str)}
+        return {f.path: f.content if isinstance(f.content, str) else f.content.decode("utf-8")
+                for f in self.rendered.site.exports}
 
 
 def build_in_memory(notes_dir: Path, data_dir: Path = ROOT / "data", templates_dir: Path = ROOT / "templates"

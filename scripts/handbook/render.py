@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from textwrap import indent
 
-from .account import account_json, account_totals, merged_pointers, render_block_account
+from .account import AccountTotals, account_json, account_totals, merged_pointers, render_block_account
 from .footnotes import LITERAL_KINDS, defined_labels, referenced_labels
 from .glossary import Abbreviations, Glossary
 from .glossary_page import render_glossary_page
@@ -24,8 +24,8 @@ from .merge.render import notice_key
 from .model import Block, GeneratedFile, Note, Section, Source
 from .normalise import LIST_SEPARATOR, Finding, ListKinds, join_blocks
 from .pages import (
-    REPORT_TABLE_LIMIT, Home, note_view, render_note_pages, render_repairs_section, render_report_page, report_json,
-    wanted_notes,
+    REPORT_TABLE_LIMIT, Home, NoteView, WantedNote, note_view, render_note_pages, render_repairs_section,
+    render_report_page, report_json_bytes, wanted_notes,
 )
 from .paths import REPORT_PAGE
 from .publish import UnpublishedNote
@@ -265,25 +265,7 @@ def render_site(state: BuildState) -> RenderedSite:
                   body=note_body(note, pointers, notices) if note.path in rebuilt else None, addresses=result.addresses)
         for note in notes
     ]
-    pages: list[GeneratedFile] = []
-    subjects = section_subjects(result, matrix)
-    # A topic page shows the block a merged one joined, so the pointers to it would point at the page itself.
-    pages += render_topic_pages(result, notices, section_matrix_links(result, matrix, subjects), templates_dir)
-    pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
-    pages += render_note_pages(views, templates_dir, state.notes_label)
-    assets = asset_addresses(notes)
-    pages += asset_files(notes, state.notes_root, state.notes_label, assets)
-    abbreviations = Abbreviations(state.glossary)
-    pages.append(abbreviations.snippet())
-    pages.append(render_glossary_page(state.glossary, templates_dir))
-
-    if state.redirects is not None:
-        titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
-        pages += render_redirects(*state.redirects, {p.path for p in pages if p.path.endswith(".md")}, titles,
-                                  moved_note_pages(result.titles, result.addresses))
-
     index = NoteIndex(notes, unpublished)
-    pages = resolve_links(pages, index, result.note_home, result.addresses, assets)
     missing_links = find_missing_links(notes, index)
     wanted = wanted_notes(missing_links)
     totals = account_totals(notes, result, unpublished)
@@ -303,6 +285,29 @@ def render_site(state: BuildState) -> RenderedSite:
         ("flagged claims", len(contradictions)),
         ("unresolved links", len(missing_links)),
     )
+    shown = shown_pages(result.account)
+    # Before the pages: the report is the largest file, and writing it while they are held made the build's peak.
+    report_file = GeneratedFile("report.json", _report_json(views, counts, contradictions, shown, missing_links,
+                                                            wanted, totals, state))
+
+    pages: list[GeneratedFile] = []
+    subjects = section_subjects(result, matrix)
+    # A topic page shows the block a merged one joined, so the pointers to it would point at the page itself.
+    pages += render_topic_pages(result, notices, section_matrix_links(result, matrix, subjects), templates_dir)
+    pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
+    pages += render_note_pages(views, templates_dir, state.notes_label)
+    assets = asset_addresses(notes)
+    pages += asset_files(notes, state.notes_root, state.notes_label, assets)
+    abbreviations = Abbreviations(state.glossary)
+    pages.append(abbreviations.snippet())
+    pages.append(render_glossary_page(state.glossary, templates_dir))
+
+    if state.redirects is not None:
+        titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
+        pages += render_redirects(*state.redirects, {p.path for p in pages if p.path.endswith(".md")}, titles,
+                                  moved_note_pages(result.titles, result.addresses))
+
+    pages = resolve_links(pages, index, result.note_home, result.addresses, assets)
     report_sections = [render_hidden_notes(hidden)] if hidden else []
     report_sections += [render_unpublished_notes(unpublished)] if unpublished else []
     report_sections += [
@@ -311,7 +316,7 @@ def render_site(state: BuildState) -> RenderedSite:
         "wrong, outdated, incomplete or unclear; each is flagged once on the page that shows it, after its "
         "block.\n\n"
         + contradiction_report(contradictions, REPORT_PAGE, REPORT_TABLE_LIMIT, result.addresses,
-                               shown := shown_pages(result.account)).rstrip("\n"),
+                               shown).rstrip("\n"),
         render_block_account(totals, result, unpublished, hidden, REPORT_PAGE, REPORT_TABLE_LIMIT),
         render_merge_audit(result, REPORT_PAGE, limit=REPORT_TABLE_LIMIT).rstrip("\n"),
         render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted,
@@ -320,6 +325,18 @@ def render_site(state: BuildState) -> RenderedSite:
     pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
     for number, page in enumerate(pages):  # in place, so that each page's former text is freed at once
         pages[number] = abbreviations.append_to(page)
+    exports = [GeneratedFile(name, text) for name, text in sorted(matrix_exports(matrix).items())]
+    exports.append(report_file)
+    return RenderedSite(tuple(pages), tuple(exports), counts, contradictions, tuple(missing_links))
+
+
+def _report_json(views: Sequence[NoteView], counts: tuple[tuple[str, int], ...],
+                 contradictions: Sequence[Contradiction], shown: Mapping[Source, str],
+                 missing_links: Sequence[MissingLink], wanted: Sequence[WantedNote], totals: AccountTotals,
+                 state: BuildState) -> bytes:
+    """report.json: every figure, note, claim, repair, word, link and merge of the build, as UTF-8."""
+    notes, result, findings, hidden, unpublished = state.notes, state.merge, state.findings, state.hidden, \
+        state.unpublished
     report = {
         "counts": dict(counts),
         "hidden_notes": [{"path": h.path, "notes": h.notes, "reason": h.reason} for h in hidden],
@@ -340,6 +357,4 @@ def render_site(state: BuildState) -> RenderedSite:
         "merge": merge_report(result),
         "account": account_json(totals, result, unpublished, hidden),
     }
-    exports = [GeneratedFile(name, text) for name, text in sorted(matrix_exports(matrix).items())]
-    exports.append(GeneratedFile("report.json", report_json(report)))
-    return RenderedSite(tuple(pages), tuple(exports), counts, contradictions, tuple(missing_links))
+    return report_json_bytes(report)
