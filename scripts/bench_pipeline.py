@@ -162,7 +162,7 @@ def main() -> None:
         first, last = runs[0], runs[-1]
         print(f"ratio {last['size']:,}/{first['size']:,}: pipeline {last['timings']['total'] / first['timings']['total']:.1f}x "
               f"(size ratio {last['size'] / first['size']:.0f}x); target for {last['size']:,} notes: "
-              f"total <= 10 s and <= 1,000 MB")
+              f"total <= 15 s and <= 1,000 MB (issue 27), the cache cold")
 
 
 if __name__ == "__main__":
