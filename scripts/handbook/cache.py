@@ -155,16 +155,16 @@ class NoteCache:
     def save(self) -> None:
         """Write this build's results as the folder's pack, unless they are what the pack already holds; then
         let go of them (the stages after normalise would otherwise carry a second copy of every note)."""
-        kept, stored = self._kept, self._stored
-        self._kept, self._stored = {}, {}
-        if self._pack is None or (not self._changed and kept.keys() == stored.keys()):
+        pack, kept, stored = self._pack, self._kept, self._stored
+        self._pack, self._kept, self._stored = None, {}, {}  # saved once: a second save changes nothing
+        if pack is None or (not self._changed and kept.keys() == stored.keys()):
             return
         del stored
         try:
-            write_pack(self._pack, MAGIC, (self._key, kept))
+            write_pack(pack, MAGIC, (self._key, kept))
             drop_oldest(self.folder, "*" + PACK_SUFFIX, MAX_PACKS)
         except OSError as error:  # a cache that cannot be written costs the next build time, nothing else
-            log.warning("cache: could not write %s: %s; the next build normalises every note", self._pack,
+            log.warning("cache: could not write %s: %s; the next build normalises every note", pack,
                         error.strerror or error)
 
 
