@@ -21,6 +21,7 @@ from handbook.load import DEFAULT_LIMITS
 from handbook.model import RawNote
 from handbook.normalise import load_context, normalise_all, normalise_note
 from handbook.packs import read_pack, write_atomically, write_pack
+from handbook.words import VOCABULARY_MIN_USES, vocabulary
 from tests.conftest import DATA
 from tests.test_linear_cost import alarm
 from workbench import build_in_memory
@@ -101,3 +102,13 @@ def test_the_vocabulary_choices_of_a_long_word_come_in_time() -> None:
     note = normalise_note(raw, _CONTEXT)
     with alarm(10, "the vocabulary's choices of a 300,000-letter word"):
         _CONTEXT.vocabulary_choices(raw, note)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abcAßİ1_ -\n\t\x1fé’'.", max_size=40), max_size=6))
+def test_the_vault_vocabulary_counts_every_run_of_letters(texts: list[str]) -> None:
+    uses: dict[str, int] = {}
+    for text in texts:
+        for word in re.findall(r"[^\W\d_]+", text.casefold()):
+            uses[word] = uses.get(word, 0) + 1
+    assert vocabulary(texts) == {word: n for word, n in sorted(uses.items()) if n >= VOCABULARY_MIN_USES}
