@@ -199,7 +199,8 @@ class InMemoryBuild:
     @property
     def pages(self) -> dict[str, str]:
         """Generated page path -> its Markdown."""
-        return {f.path: f.content for f in self.rendered.site.pages if isinstance(f.content, str)}
+        return {f.path: f.content if isinstance(f.content, str) else f.content.decode("utf-8")
+                for f in self.rendered.site.pages if isinstance(f.content, str) or f.path.endswith(".md")}
 
     @property
     def exports(self) -> dict[str, str]:

@@ -112,3 +112,10 @@ def test_the_vault_vocabulary_counts_every_run_of_letters(texts: list[str]) -> N
         for word in re.findall(r"[^\W\d_]+", text.casefold()):
             uses[word] = uses.get(word, 0) + 1
     assert vocabulary(texts) == {word: n for word, n in sorted(uses.items()) if n >= VOCABULARY_MIN_USES}
+
+
+def test_the_build_holds_each_markdown_page_as_utf8_bytes_and_tests_read_them_as_text() -> None:
+    build = build_in_memory(SEEDS)
+    pages = [page for page in build.rendered.site.pages if page.path.endswith(".md")]
+    assert pages and all(isinstance(page.content, bytes) for page in pages)
+    assert build.pages["notes/index.md"] == next(p for p in pages if p.path == "notes/index.md").content.decode()

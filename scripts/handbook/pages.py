@@ -96,23 +96,27 @@ def notes_nav(views: Sequence[NoteView]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_note_pages(views: Sequence[NoteView], templates_dir: Path, notes_label: str) -> list[GeneratedFile]:
-    """One page per note, the notes index and its navigation."""
+def render_note_pages(views: Sequence[NoteView], templates_dir: Path, notes_label: str,
+                      final: Callable[[GeneratedFile], GeneratedFile] = lambda page: page,
+                      with_body: Callable[[NoteView], NoteView] = lambda view: view) -> list[GeneratedFile]:
+    """One page per note, the notes index and its navigation, each made `final` as soon as it is rendered; a note
+    page shows the view `with_body` makes, when its body is made only for its page."""
     env = make_env(templates_dir)
     note_template = env.get_template("notes/note.md.j2")
     # A note shares its title with another: its page is titled as the navigation names it, with its file name.
     titles = distinct_titles((view.path, view.title) for view in views)
     files = [
-        GeneratedFile(
+        final(GeneratedFile(
             view.page,
-            note_template.render(note=view, title=titles[view.path], page=view.page, report_page=REPORT_PAGE,
-                                 notes_label=notes_label),
-        )
+            note_template.render(note=with_body(view), title=titles[view.path], page=view.page,
+                                 report_page=REPORT_PAGE, notes_label=notes_label),
+        ))
         for view in views
     ]
     index_page = f"{NOTES_DIR}/index.md"
-    files.append(GeneratedFile(index_page, env.get_template("notes/index.md.j2").render(notes=views, page=index_page)))
-    files.append(GeneratedFile(f"{NOTES_DIR}/SUMMARY.md", notes_nav(views)))
+    files.append(final(GeneratedFile(index_page,
+                                     env.get_template("notes/index.md.j2").render(notes=views, page=index_page))))
+    files.append(final(GeneratedFile(f"{NOTES_DIR}/SUMMARY.md", notes_nav(views))))
     return files
 
 

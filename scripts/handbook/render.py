@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from textwrap import indent
@@ -24,7 +24,7 @@ from .merge.render import notice_key
 from .model import Block, GeneratedFile, Note, Section, Source
 from .normalise import LIST_SEPARATOR, Finding, ListKinds, join_blocks
 from .pages import (
-    REPORT_TABLE_LIMIT, Home, NoteView, WantedNote, note_view, render_note_pages, render_repairs_section,
+    REPORT_TABLE_LIMIT, Home, NoteView, WantedNote, body_without_title, note_view, render_note_pages, render_repairs_section,
     render_report_page, report_json_bytes, wanted_notes,
 )
 from .paths import REPORT_PAGE
@@ -245,6 +245,17 @@ class BuildState:
     redirects: tuple[RedirectMap, YamlDocument] | None = None
     hidden: Sequence[HiddenNotes] = ()
     unpublished: Sequence[UnpublishedNote] = ()
+    # Each Markdown page as UTF-8 bytes as soon as it is final (the build, which writes them as they are); as text
+    # for callers that read the pages. In text, one curly quote or arrow makes a whole page two bytes a character:
+    # at ten thousand notes the pages held until the write stage were then hundreds of megabytes.
+    pages_as_bytes: bool = False
+
+
+def _in_place(pages: list[GeneratedFile], final: Callable[[GeneratedFile], GeneratedFile]) -> list[GeneratedFile]:
+    """The pages made final one by one, each page's former text let go as soon as its final one exists."""
+    for number, page in enumerate(pages):
+        pages[number] = final(page)
+    return pages
 
 
 def render_site(state: BuildState) -> RenderedSite:
@@ -260,11 +271,17 @@ def render_site(state: BuildState) -> RenderedSite:
     # A page without notices, pointers or inline footnotes shows the normalised note as it is (test_render
     # holds the two equal).
     rebuilt = {source.note for source in (*notices, *pointers)} | {note.path for note in notes if "^[" in note.markdown}
-    views = [
-        note_view(note, state.sizes[note.path], note_homes(note, result, titles),
-                  body=note_body(note, pointers, notices) if note.path in rebuilt else None, addresses=result.addresses)
-        for note in notes
-    ]
+    # Without their bodies: each is made as its page is rendered (with_body), so that the bodies of all the notes,
+    # together as large as the notes, are never held at once.
+    views = [note_view(note, state.sizes[note.path], note_homes(note, result, titles), body="",
+                       addresses=result.addresses) for note in notes]
+    by_path = {note.path: note for note in notes}
+
+    def with_body(view: NoteView) -> NoteView:
+        note = by_path[view.path]
+        return replace(view, body=note_body(note, pointers, notices) if note.path in rebuilt
+                       else body_without_title(note.markdown))
+
     index = NoteIndex(notes, unpublished)
     missing_links = find_missing_links(notes, index)
     wanted = wanted_notes(missing_links)
@@ -290,24 +307,36 @@ def render_site(state: BuildState) -> RenderedSite:
     report_file = GeneratedFile("report.json", _report_json(views, counts, contradictions, shown, missing_links,
                                                             wanted, totals, state))
 
+    assets = asset_addresses(notes)
+    abbreviations = Abbreviations(state.glossary)
+
+    def final(page: GeneratedFile, resolve: bool = True) -> GeneratedFile:
+        """The page as written: its links resolved, the terms it uses defined after its text (see pages_as_bytes)."""
+        if resolve:
+            page = resolve_links([page], index, result.note_home, result.addresses, assets)[0]
+        page = abbreviations.append_to(page)
+        if state.pages_as_bytes and isinstance(page.content, str) and page.path.endswith(".md"):
+            return GeneratedFile(page.path, page.content.encode("utf-8"))
+        return page
+
+    # Each group is made final as it comes, the note pages one by one: no page is held twice, nor as text longer
+    # than it takes to finish it.
     pages: list[GeneratedFile] = []
     subjects = section_subjects(result, matrix)
     # A topic page shows the block a merged one joined, so the pointers to it would point at the page itself.
-    pages += render_topic_pages(result, notices, section_matrix_links(result, matrix, subjects), templates_dir)
-    pages += render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))
-    pages += render_note_pages(views, templates_dir, state.notes_label)
-    assets = asset_addresses(notes)
-    pages += asset_files(notes, state.notes_root, state.notes_label, assets)
-    abbreviations = Abbreviations(state.glossary)
-    pages.append(abbreviations.snippet())
-    pages.append(render_glossary_page(state.glossary, templates_dir))
+    pages += _in_place(render_topic_pages(result, notices, section_matrix_links(result, matrix, subjects),
+                                          templates_dir), final)
+    pages += _in_place(list(render_matrix_pages(matrix, templates_dir, matrix_mentions(result, subjects))), final)
+    pages += render_note_pages(views, templates_dir, state.notes_label, final, with_body)
+    pages += _in_place(asset_files(notes, state.notes_root, state.notes_label, assets), final)
+    pages.append(final(abbreviations.snippet()))
+    pages.append(final(render_glossary_page(state.glossary, templates_dir)))
 
     if state.redirects is not None:
         titles = {page.path: page.title for page in (*result.pages, *result.other_pages)}
-        pages += render_redirects(*state.redirects, {p.path for p in pages if p.path.endswith(".md")}, titles,
-                                  moved_note_pages(result.titles, result.addresses))
+        pages += _in_place(render_redirects(*state.redirects, {p.path for p in pages if p.path.endswith(".md")},
+                                            titles, moved_note_pages(result.titles, result.addresses)), final)
 
-    pages = resolve_links(pages, index, result.note_home, result.addresses, assets)
     report_sections = [render_hidden_notes(hidden)] if hidden else []
     report_sections += [render_unpublished_notes(unpublished)] if unpublished else []
     report_sections += [
@@ -322,9 +351,9 @@ def render_site(state: BuildState) -> RenderedSite:
         render_repairs_section(views, findings, missing_links, templates_dir, REPORT_TABLE_LIMIT, wanted,
                                result.addresses),
     ]
-    pages.append(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT))
-    for number, page in enumerate(pages):  # in place, so that each page's former text is freed at once
-        pages[number] = abbreviations.append_to(page)
+    # Its links stay as written: the report quotes them, never follows them.
+    pages.append(final(render_report_page(views, counts, report_sections, templates_dir, limit=REPORT_TABLE_LIMIT),
+                       resolve=False))
     exports = [GeneratedFile(name, text) for name, text in sorted(matrix_exports(matrix).items())]
     exports.append(report_file)
     return RenderedSite(tuple(pages), tuple(exports), counts, contradictions, tuple(missing_links))

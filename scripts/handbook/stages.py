@@ -213,7 +213,8 @@ def render(loaded: Loaded, normalised: Normalised, merged: Merged, data: Data, t
     folder = loaded.folder
     state = BuildState(list(normalised.notes), {raw.path: raw.size for raw in folder.notes},
                        list(normalised.findings), merged.result, data.matrix, data.glossary, templates_dir,
-                       folder.root, loaded.shown, (data.redirects, data.redirects_file), folder.hidden, list(normalised.unpublished))
+                       folder.root, loaded.shown, (data.redirects, data.redirects_file), folder.hidden, list(normalised.unpublished),
+                       pages_as_bytes=True)
     with template_errors(templates_dir, display_path(templates_dir)):
         return Rendered(render_site(state), loaded.shown)
 
