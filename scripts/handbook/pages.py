@@ -184,7 +184,8 @@ def report_json_bytes(payload: dict) -> bytes:
     return buffer.getvalue()
 
 
-_COMPACT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+# No check for cycles: the report is plain records, and the check costs a dictionary per record.
+_COMPACT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": "), check_circular=False)
 _NOTHING = object()
 
 
