@@ -36,6 +36,8 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
+if str(PROJECT / "scripts") not in sys.path:
+    sys.path.insert(0, str(PROJECT / "scripts"))
 TESTS = PROJECT / "tests"
 QUESTIONS = TESTS / "search_questions.yml"
 QUESTION_SETS = {"tuning": TESTS / "search_questions_tuning.yml", "held-out": TESTS / "search_questions_heldout.yml"}
@@ -197,7 +199,6 @@ def rank_of(entries: list[list[str]], answers: set[str]) -> int | None:
 
 def build_handbook(notes: Path, into: Path) -> Path:
     """The handbook of `notes`, built into a project copy under `into`; returns its site folder."""
-    sys.path.insert(0, str(PROJECT / "scripts"))
     from workbench import prepare_root
 
     root = prepare_root(into)
@@ -226,14 +227,40 @@ def _plain_text(markup: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", markup))).lower()
 
 
+def _index_docs(site: Path) -> list[dict]:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
+def pieces_of(site: Path) -> dict[str, str]:
+    """The pieces the handbook split long sections into, each mapped to its section (addresses unquoted)."""
+    from handbook.search import piece_sections
+
+    return {unquote(piece): unquote(section) for piece, section in piece_sections(_index_docs(site)).items()}
+
+
+def with_pieces(sections: set[str], pieces: dict[str, str]) -> set[str]:
+    """The addresses that lead into these sections: the sections and the pieces they were split into."""
+    return sections | {piece for piece, section in pieces.items() if section in sections}
+
+
 def sections_holding(site: Path, answer: str) -> set[str]:
-    """The addresses of a site's indexed sections whose own text holds `answer` (case and spacing aside)."""
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    """The addresses of a site's indexed sections whose text (with that of their pieces) holds `answer`
+    (case and spacing aside)."""
+    docs = _index_docs(site)
+    sections = pieces_of(site)
     words = _SPACE.sub(" ", answer).lower()
-    # Text the handbook adds for the search only (glossary words) is not the section's own.
-    # Index locations are written as addresses (`1.%20Security/`); results are compared unquoted.
-    return {unquote(doc["location"]) for doc in index["docs"]
-            if words in _plain_text(f"{doc.get('title', '')} {doc.get('text', '').split('<span hidden>')[0]}")}
+    # Text the handbook adds for the search only (glossary words) is not the section's own. A section's
+    # text is read whole, its pieces put back together: an answer may run across two of them.
+    texts: dict[str, list[str]] = {}
+    for doc in docs:
+        # Index locations are written as addresses (`1.%20Security/`); results are compared unquoted.
+        location = unquote(doc["location"])
+        own = doc.get("text", "").split("<span hidden>")[0]
+        if location in sections:
+            texts[sections[location]].append(own)
+        else:
+            texts[location] = [f"{doc.get('title', '')} {own}"]
+    return {location for location, parts in texts.items() if words in _plain_text(" ".join(parts))}
 
 
 @contextmanager
@@ -261,8 +288,9 @@ class Outcome:
     shown: tuple[str, ...]
 
 
-def measure(questions: dict[str, list[Question]], work: Path, kinds: tuple[str, ...]) -> list[Outcome]:
-    """Build each needed site once and ask it its questions."""
+def measure(questions: dict[str, list[Question]], work: Path, kinds: tuple[str, ...],
+            rebuild: bool = False) -> list[Outcome]:
+    """Build each needed site once (the handbook again when `rebuild`) and ask it its questions."""
     from playwright.sync_api import sync_playwright
 
     by_site: dict[str, list[tuple[str, Question]]] = {}
@@ -281,14 +309,23 @@ def measure(questions: dict[str, list[Question]], work: Path, kinds: tuple[str, 
                 for kind in kinds:
                     folder = work / site_name / kind
                     site = folder / "site"
-                    if not (site / "search" / "search_index.json").exists():
+                    if rebuild and kind == "handbook" and site.exists():
+                        # The folder's build cache stays: only what the code changes is made again.
+                        print(f"rebuilding the {kind} site of {site_name} …", flush=True)
+                        for made in folder.iterdir():
+                            if made.name != ".cache":
+                                shutil.rmtree(made) if made.is_dir() else made.unlink()
+                        site = build_handbook(notes, folder)
+                    elif not (site / "search" / "search_index.json").exists():
                         print(f"building the {kind} site of {site_name} …", flush=True)
                         shutil.rmtree(folder, ignore_errors=True)
                         site = (build_handbook if kind == "handbook" else build_plain)(notes, folder)
                     with served(site) as url:
                         entries = entries_with(browser, url, [q.query for _, q in asked], start_page(site))
+                    pieces = pieces_of(site)
                     for half, q in asked:
-                        answers = set(q.sections) if kind == "handbook" else sections_holding(site, q.answer)
+                        sections = set(q.sections) if kind == "handbook" else sections_holding(site, q.answer)
+                        answers = with_pieces(sections, pieces)
                         got = entries[q.query]
                         outcomes.append(Outcome(q, half, kind, rank_of(got, answers),
                                                 tuple(e[0] if e else "" for e in got[:TOP])))
@@ -341,12 +378,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", nargs="*", choices=list(QUESTION_SETS), default=None,
                         help="the halves whose misses to print (default: all asked)")
     parser.add_argument("--work", type=Path, help="keep the built sites here and reuse them on the next run")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="build the handbook sites kept in --work again (after a change to the code)")
     args = parser.parse_args(argv)
     questions = {half: [q for q in load_set(QUESTION_SETS[half]) if not args.sites or q.site in args.sites]
                  for half in args.sets}
     work = args.work or Path(tempfile.mkdtemp(prefix="search-quality-"))
     try:
-        outcomes = measure(questions, work, tuple(args.kinds))
+        outcomes = measure(questions, work, tuple(args.kinds), args.rebuild)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -28,8 +28,10 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 
 from .glossary import Glossary
 from .merge.render import TOPIC_SEARCH_BOOST
@@ -100,14 +102,318 @@ def search_weight(doc: dict) -> float:
     return weight
 
 
+# -- Sections split into pieces ----------------------------------------------------------------------------------
+
+# A piece gathers a section's paragraphs, list items and table rows in order until its text is this long (a
+# paragraph or three). Measured on the tuning questions: pieces of 120 characters ranked a lone sentence that
+# shares a word or two with a question above the passage that answers it; 300 to 600 did best.
+PIECE_MIN_CHARS = 300
+# A section no longer than three pieces stays whole.
+SPLIT_ABOVE_CHARS = 3 * PIECE_MIN_CHARS
+PIECE_TITLE_JOIN = " › "
+ROW_CELLS_JOIN = " · "
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
+_TAG = re.compile(r"<[^>]*>")
+_SPACE_RUN = re.compile(r"\s+")
+_ID = re.compile(r'\sid="([^"]*)"')
+_SUPERSCRIPT = re.compile(r"<sup>.*?</sup>", re.S)
+_PIECE_ANCHOR = re.compile(r"(.+)--\d+")
+
+
+class _Node:
+    """An element of a page's article as the theme's search reads it: where it starts in the article, the part of
+    its section's indexed text it holds (`first` to `last`, None while open or when it left its section), and
+    its children."""
+
+    __slots__ = ("tag", "id", "start", "section", "first", "last", "children")
+
+    def __init__(self, tag: str, id_: str | None, start: int, section, first: int) -> None:
+        self.tag, self.id, self.start, self.section, self.first = tag, id_, start, section, first
+        self.last: int | None = None
+        self.children: list[_Node] = []
+
+    def text(self) -> str:
+        """The indexed text the element holds."""
+        return "".join(self.section.text[self.first:self.last]) if self.section is not None else ""
+
+
+@lru_cache(maxsize=1)
+def _article_reader() -> type:
+    """The theme's own reader of a page into indexed sections, which also notes what each element holds of them,
+    so that a piece's text is exactly what the theme indexed."""
+    from material.plugins.search.plugin import Parser, void
+
+    class ArticleReader(Parser):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+            self.root = _Node("", None, 0, None, 0)
+            self.open = [self.root]
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            line, column = self.getpos()
+            before = self.section
+            first = len(before.text) if before is not None else 0
+            super().handle_starttag(tag, attrs)
+            if self.section is not before:  # the element opens a section (a heading, or the first element)
+                first = len(self.section.text)
+            node = _Node(tag, dict(attrs).get("id"), self.line_starts[line - 1] + column, self.section, first)
+            self.open[-1].children.append(node)
+            if tag not in void:  # as the theme keeps its context
+                self.open.append(node)
+
+        def handle_endtag(self, tag: str) -> None:
+            closes = bool(self.context) and self.context[-1] == tag
+            super().handle_endtag(tag)
+            if closes:
+                node = self.open.pop()
+                if node.section is self.section:
+                    node.last = len(self.section.text)
+
+    return ArticleReader
+
+
+def _read_article(article: str) -> _Node | None:
+    """The article element of a page's article HTML, as the theme's search reads it."""
+    reader = _article_reader()(article)
+    reader.feed(article)
+    reader.close()
+    return reader.root.children[0] if reader.root.children else None
+
+
+def _plain(indexed: str) -> str:
+    """An indexed text without its markup, on one line."""
+    return _SPACE_RUN.sub(" ", _TAG.sub(" ", indexed)).strip()
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Whether two indexed texts hold the same text, markup and spacing aside."""
+    return _SPACE_RUN.sub("", _TAG.sub("", a)) == _SPACE_RUN.sub("", _TAG.sub("", b))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The smallest part of a section that stands alone in the search: a paragraph or other block, a list
+    item, or a table row. `source` is the indexed text it holds, `text` how its entry shows it (a row as
+    "Header: cell · Header: cell"), `label` what names it in a title (a row's first cell), `wrapper` the list
+    an item is shown in."""
+
+    node: _Node
+    source: str
+    text: str
+    label: str
+    wrapper: str = ""
+    block: int = 0  # which block of the section it belongs to: items of one list share their wrapper
+
+
+def _children(node: _Node, *tags: str) -> list[_Node]:
+    return [child for child in node.children if child.tag in tags]
+
+
+def _label(indexed: str) -> str:
+    """What names a unit in a title: its text without footnote and source numbers."""
+    return _plain(_SUPERSCRIPT.sub(" ", indexed))
+
+
+def _row_units(table: _Node, block: int) -> list[Unit] | None:
+    """A table's rows, each shown as "Header: cell · Header: cell"; None for a table of another shape."""
+    parts = _children(table, "thead", "tbody")
+    head = [row for part in parts if part.tag == "thead" for row in _children(part, "tr")]
+    body = [row for part in parts if part.tag == "tbody" for row in _children(part, "tr")]
+    if len(head) != 1 or not body:
+        return None
+    headers = [_plain(cell.text()) for cell in _children(head[0], "th", "td")]
+    units = [Unit(table, " ".join(headers), "", "", block=block)]
+    for row in body:
+        cells = [cell.text().strip() for cell in _children(row, "td", "th")]
+        if len(cells) != len(headers):
+            return None
+        shown = ROW_CELLS_JOIN.join(f"{header}: {cell}" if header else cell
+                                    for header, cell in zip(headers, cells) if _plain(cell))
+        units.append(Unit(row, " ".join(cells), f"<p>{shown}</p>", _label(cells[0]), block=block))
+    return units
+
+
+def _block_units(node: _Node, block: int) -> list[Unit]:
+    """The units of one block of a section: a list's items, a table's rows, or the block itself."""
+    if node.tag == "table":
+        rows = _row_units(node, block)
+        if rows is not None:
+            return rows
+    items = _children(node, "li")
+    if node.tag in ("ul", "ol") and len(items) > 1 and len(items) == len(node.children):
+        return [Unit(item, item.text(), item.text(), "", wrapper=node.tag, block=block) for item in items]
+    return [Unit(node, node.text(), node.text(), "", block=block)]
+
+
+def _section_units(blocks: list[_Node], indexed: str) -> list[Unit] | None:
+    """A section's units in order, or None when they do not hold exactly the section's indexed text (an
+    element left open, text the index leaves out), so that a section is split only where nothing is lost."""
+    if any(node.last is None for node in blocks):
+        return None
+    units = [unit for number, node in enumerate(blocks) for unit in _block_units(node, number)]
+    if not _same_text(" ".join(unit.source for unit in units), _HIDDEN.sub("", indexed)):
+        return None
+    # A table's header row stands in each of its rows' entries, not alone.
+    return [unit for unit in units if _plain(unit.text)]
+
+
+def _gathered(units: list[Unit]) -> list[list[Unit]]:
+    """Units gathered in order into pieces of at least PIECE_MIN_CHARS; a short rest joins the last piece."""
+    pieces: list[list[Unit]] = []
+    current: list[Unit] = []
+    size = 0
+    for unit in units:
+        current.append(unit)
+        size += len(_plain(unit.text)) + 1
+        if size >= PIECE_MIN_CHARS:
+            pieces.append(current)
+            current, size = [], 0
+    if current:
+        if pieces:
+            pieces[-1] += current
+        else:
+            pieces.append(current)
+    return pieces
+
+
+def _piece_text(units: list[Unit]) -> str:
+    """A piece's indexed text: its units', items of one list shown in one list."""
+    parts: list[str] = []
+    for number, unit in enumerate(units):
+        before = units[number - 1] if number else None
+        after = units[number + 1] if number + 1 < len(units) else None
+        opens = unit.wrapper and not (before and (before.wrapper, before.block) == (unit.wrapper, unit.block))
+        closes = unit.wrapper and not (after and (after.wrapper, after.block) == (unit.wrapper, unit.block))
+        parts.append(f"{f'<{unit.wrapper}>' if opens else ''}{unit.text}{f'</{unit.wrapper}>' if closes else ''}")
+    return " ".join(parts)
+
+
+def _piece_title(section: str, piece: list[Unit]) -> str:
+    """A piece's title: its section's, and the name of the table row it starts with ("Section › Row").
+
+    A paragraph's or an item's first words would count as title words, thrice their weight in the text, and
+    outrank the words that answer; its entry's preview shows them.
+    """
+    label = piece[0].label
+    return f"{section}{PIECE_TITLE_JOIN}{label}" if label else section
+
+
+@dataclass(frozen=True)
+class SplitPage:
+    """A page with an id on the first element of every piece, and its index entries with the pieces."""
+
+    html: str
+    docs: tuple[dict, ...]
+
+
+def split_page(page: str, docs: list[dict]) -> SplitPage:
+    """Split the long sections of one page (its HTML and its index entries, page entry first) into pieces.
+
+    The section's own entry keeps its first piece; each further piece becomes an entry of its own, at an id
+    given to its first element (its own id when it has one), titled as the section (a table row: "Section ›
+    Row").
+    """
+    sections_of = {doc["location"].split("#", 1)[1]: doc for doc in docs if "#" in doc["location"]
+                   and len(_plain(_HIDDEN.sub("", doc.get("text", "")))) > SPLIT_ABOVE_CHARS}
+    found = _ARTICLE.search(page) if sections_of else None
+    end = page.find("</article>", found.end()) if found else -1
+    if end < 0:
+        return SplitPage(page, tuple(docs))
+    # Only the article is read: the navigation around it is most of a large site's page.
+    offset = found.start()
+    article = _read_article(page[offset:end + len("</article>")])
+    if article is None:
+        return SplitPage(page, tuple(docs))
+    sections: dict[str, list[_Node]] = {}
+    blocks: list[_Node] | None = None
+    for node in article.children:
+        if node.id and node.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            blocks = sections.setdefault(node.id, []) if node.id in sections_of else None
+        elif blocks is not None:
+            blocks.append(node)
+    used = set(_ID.findall(page))
+    added: dict[str, list[dict]] = {}
+    insertions: list[tuple[int, str]] = []
+    for section, blocks in sections.items():
+        doc = sections_of[section]
+        units = _section_units(blocks, doc.get("text", ""))
+        pieces = _gathered(units) if units else []
+        anchors = [piece[0].node.id or f"{section}--{number}" for number, piece in enumerate(pieces[1:], 2)]
+        if len(pieces) < 2 or any(anchor in used for anchor, piece in zip(anchors, pieces[1:])
+                                  if not piece[0].node.id):
+            continue
+        page_address = doc["location"].split("#", 1)[0]
+        kept = {key: value for key, value in doc.items() if key not in ("location", "title", "text")}
+        added[section] = [{**doc, "text": _piece_text(pieces[0])}, *(
+            {"location": f"{page_address}#{anchor}",
+             "title": _piece_title(doc.get("title", ""), piece),
+             "text": _piece_text(piece), **kept}
+            for anchor, piece in zip(anchors, pieces[1:]))]
+        insertions += [(offset + piece[0].node.start + 1 + len(piece[0].node.tag), f' id="{anchor}"')
+                       for anchor, piece in zip(anchors, pieces[1:]) if not piece[0].node.id]
+    for at, attribute in sorted(insertions, reverse=True):
+        page = page[:at] + attribute + page[at:]
+    new_docs: list[dict] = []
+    for doc in docs:
+        fragment = doc["location"].split("#", 1)[1] if "#" in doc["location"] else None
+        new_docs += added.get(fragment, [doc]) if fragment is not None else [doc]
+    return SplitPage(page, tuple(new_docs))
+
+
+def piece_sections(docs: list[dict]) -> dict[str, str]:
+    """Each piece's address in the index, mapped to that of the section it was split from.
+
+    A section's pieces follow it in the index, each at an anchor of the section's own and a number
+    (`section--2`), or at an id of its first element and titled with the section's title.
+    """
+    sections: dict[str, str] = {}
+    section: dict | None = None
+    for doc in docs:
+        page, _, anchor = doc["location"].partition("#")
+        # A page's own entry is never split: its sections follow it.
+        if section is not None and anchor and page == section["location"].partition("#")[0] and (
+                _PIECE_ANCHOR.fullmatch(anchor) and _PIECE_ANCHOR.fullmatch(anchor)[1] == section["location"].partition("#")[2]
+                or doc.get("title", "") == section.get("title", "")
+                or doc.get("title", "").startswith(section.get("title", "") + PIECE_TITLE_JOIN)):
+            sections[doc["location"]] = section["location"]
+        else:
+            section = doc if anchor else None
+    return sections
+
+
+def page_file(site_dir: Path, page: str) -> Path:
+    """The HTML file of a page address of the index."""
+    path = unquote(page)
+    return site_dir / path / "index.html" if path.endswith("/") or not path else site_dir / path
+
+
+def split_sections(site_dir: Path, docs: list[dict]) -> list[dict]:
+    """The index's entries with every long section split into pieces; the pages get the pieces' ids."""
+    pages: dict[str, list[dict]] = {}
+    for doc in docs:
+        pages.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    result: list[dict] = []
+    for page, entries in pages.items():
+        file = page_file(site_dir, page)
+        if file.is_file():
+            split = split_page(file.read_text(encoding="utf-8"), entries)
+            if split.docs != tuple(entries):
+                file.write_text(split.html, encoding="utf-8")
+            entries = list(split.docs)
+        result += entries
+    return result
+
+
 def add_search_keywords(site_dir: Path, glossary: Glossary) -> int:
     """Rewrite the site's search index with glossary keywords and weights; returns how many sections gained words."""
     index_file = site_dir / "search" / "search_index.json"
     if not index_file.exists():
         return 0
     index = json.loads(index_file.read_text(encoding="utf-8"))
+    index["docs"] = split_sections(site_dir, index.get("docs", []))
     changed = 0
-    for doc in index.get("docs", []):
+    for doc in index["docs"]:
         weight = search_weight(doc)
         if weight != 1:
             doc["boost"] = round(weight, 4)
