@@ -192,3 +192,36 @@ def test_the_index_is_made_once_from_the_theme_index(built_site: BuiltSite, tmp_
     piece = next(doc for doc in docs if doc["location"] in piece_sections(docs) and "<span hidden>" in doc["text"])
     assert piece["text"].count("<span hidden>") == 1
     assert add_search_keywords(tmp_path, GLOSSARY) == 0  # a folder without an index is left alone
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_piece_result_opens_its_page_at_the_piece_with_the_words_highlighted(page, site_url: str,
+                                                                               built_site: BuiltSite) -> None:
+    from search_quality import pieces_of, type_query
+
+    pieces = pieces_of(built_site.site)
+    page.goto(site_url)
+    page.locator("input.md-search__input").click()
+    for query in ("who patches the operating system on EC2 instances", "guest operating system container services",
+                  "customer data encryption keys"):
+        type_query(page, query)
+        links = page.locator(".md-search-result__item > a.md-search-result__link")
+        hrefs = [links.nth(n).get_attribute("href") for n in range(links.count())]
+        found = next((n for n, href in enumerate(hrefs)
+                      if unquote(href.split("#")[0].split("?")[0].removeprefix(site_url)) + "#" + href.split("#")[-1]
+                      in pieces), None)
+        if found is not None:
+            break
+    else:
+        pytest.fail("no piece among the results of the queries")
+    anchor = hrefs[found].split("#")[-1]
+    links.nth(found).click()
+    page.wait_for_load_state()
+    page.wait_for_function(f"() => location.hash === '#{anchor}'")
+    target = page.locator(f"[id='{anchor}']")
+    assert target.count() == 1
+    page.wait_for_timeout(300)
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900  # scrolled to it
+    assert page.locator("article mark").count() > 0
