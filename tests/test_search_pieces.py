@@ -67,10 +67,11 @@ def test_a_long_section_becomes_one_entry_per_paragraph_each_at_an_anchor_of_its
     docs = {doc["location"]: doc for doc in result.docs}
     assert list(docs) == [PAGE, f"{PAGE}#guide", f"{PAGE}#keys", f"{PAGE}#keys--2", f"{PAGE}#keys--3"]
     # The section's own entry keeps its first piece; the others are entries of their own, with its boost.
-    assert docs[f"{PAGE}#keys"]["text"] == f"<p>{LONG}</p>"
+    # Each keeps the page's title as context, indexed but hidden.
+    assert docs[f"{PAGE}#keys"]["text"] == f"<p>{LONG}</p> <span hidden>Guide</span>"
     # A piece is titled as its section: its first words would count as title words, its preview shows them.
-    assert docs[f"{PAGE}#keys--2"] == {"location": f"{PAGE}#keys--2", "title": "Keys", "text": f"<p>{OTHER}</p>",
-                                       "boost": 2}
+    assert docs[f"{PAGE}#keys--2"] == {"location": f"{PAGE}#keys--2", "title": "Keys",
+                                       "text": f"<p>{OTHER}</p> <span hidden>Guide</span>", "boost": 2}
     assert docs[f"{PAGE}#keys--3"]["title"] == "Keys"
     # The page gets the anchors, and nothing else changes.
     assert f'<p id="keys--2">{OTHER}</p>' in result.html and f'<p id="keys--3">{THIRD}</p>' in result.html
@@ -84,9 +85,9 @@ def test_the_pieces_hold_the_section_text_exactly_once() -> None:
     section = next(doc for doc in before if doc["location"] == f"{PAGE}#s")
     pieces = [doc for doc in result.docs if doc["location"].startswith(f"{PAGE}#s")]
     assert len(pieces) == 7
-    assert _plain("".join(doc["text"] for doc in pieces)) == _plain(section["text"])
+    assert _plain("".join(re.sub("<span hidden>.*?</span>", "", doc["text"]) for doc in pieces)) == _plain(section["text"])
     # A list item shows in a list.
-    assert pieces[1]["text"].startswith("<ul><li>Item 0: ") and pieces[1]["text"].endswith("</li></ul>")
+    assert pieces[1]["text"].startswith("<ul><li>Item 0: ") and pieces[1]["text"].endswith("</li></ul> <span hidden>Guide</span>")
 
 
 def test_short_items_are_gathered_so_that_no_entry_is_a_word_or_two() -> None:
@@ -111,7 +112,7 @@ def test_a_table_row_reads_as_header_and_cell_pairs() -> None:
             f'<th>Why</th></tr>\n</thead>\n<tbody>\n{rows}</tbody>\n</table>')
     _, result = split(body)
     pieces = [doc for doc in result.docs if doc["location"].startswith(f"{PAGE}#grid")]
-    assert pieces[1]["text"] == f"<p>Layer: Layer 1 · Owner: You · Why: {CELL}</p>"
+    assert pieces[1]["text"] == f"<p>Layer: Layer 1 · Owner: You · Why: {CELL}</p> <span hidden>Guide</span>"
     assert pieces[1]["title"] == f"Grid{PIECE_TITLE_JOIN}Layer 1"
     assert '<tr id="grid--2"><td>Layer 1</td>' in result.html
     assert pieces[0]["text"].startswith("<p>Who owns what.</p> <p>Layer: Layer 0 · Owner: You")

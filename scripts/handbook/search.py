@@ -312,7 +312,7 @@ def split_page(page: str, docs: list[dict]) -> SplitPage:
 
     The section's own entry keeps its first piece; each further piece becomes an entry of its own, at an id
     given to its first element (its own id when it has one), titled as the section (a table row: "Section ›
-    Row").
+    Row"), with the page's title as hidden context.
     """
     sections_of = {doc["location"].split("#", 1)[1]: doc for doc in docs if "#" in doc["location"]
                    and len(_plain(_HIDDEN.sub("", doc.get("text", "")))) > SPLIT_ABOVE_CHARS}
@@ -333,6 +333,7 @@ def split_page(page: str, docs: list[dict]) -> SplitPage:
         elif blocks is not None:
             blocks.append(node)
     used = set(_ID.findall(page))
+    page_title = next((doc.get("title", "") for doc in docs if "#" not in doc["location"]), "")
     added: dict[str, list[dict]] = {}
     insertions: list[tuple[int, str]] = []
     for section, blocks in sections.items():
@@ -345,10 +346,13 @@ def split_page(page: str, docs: list[dict]) -> SplitPage:
             continue
         page_address = doc["location"].split("#", 1)[0]
         kept = {key: value for key, value in doc.items() if key not in ("location", "title", "text")}
-        added[section] = [{**doc, "text": _piece_text(pieces[0])}, *(
+        # A long section names what it is about somewhere (its service, its product); its pieces keep that
+        # context through the page's title, indexed but not shown.
+        context = f' <span hidden>{page_title}</span>' if page_title else ""
+        added[section] = [{**doc, "text": _piece_text(pieces[0]) + context}, *(
             {"location": f"{page_address}#{anchor}",
              "title": _piece_title(doc.get("title", ""), piece),
-             "text": _piece_text(piece), **kept}
+             "text": _piece_text(piece) + context, **kept}
             for anchor, piece in zip(anchors, pieces[1:]))]
         insertions += [(offset + piece[0].node.start + 1 + len(piece[0].node.tag), f' id="{anchor}"')
                        for anchor, piece in zip(anchors, pieces[1:]) if not piece[0].node.id]
