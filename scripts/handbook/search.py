@@ -307,6 +307,12 @@ class SplitPage:
     docs: tuple[dict, ...]
 
 
+def _long_sections(docs: list[dict]) -> dict[str, dict]:
+    """The entries of a page's sections long enough to split, by their anchor."""
+    return {doc["location"].split("#", 1)[1]: doc for doc in docs if "#" in doc["location"]
+            and len(_plain(_HIDDEN.sub("", doc.get("text", "")))) > SPLIT_ABOVE_CHARS}
+
+
 def split_page(page: str, docs: list[dict]) -> SplitPage:
     """Split the long sections of one page (its HTML and its index entries, page entry first) into pieces.
 
@@ -314,8 +320,7 @@ def split_page(page: str, docs: list[dict]) -> SplitPage:
     given to its first element (its own id when it has one), titled as the section (a table row: "Section ›
     Row"), with the page's title as hidden context.
     """
-    sections_of = {doc["location"].split("#", 1)[1]: doc for doc in docs if "#" in doc["location"]
-                   and len(_plain(_HIDDEN.sub("", doc.get("text", "")))) > SPLIT_ABOVE_CHARS}
+    sections_of = _long_sections(docs)
     found = _ARTICLE.search(page) if sections_of else None
     end = page.find("</article>", found.end()) if found else -1
     if end < 0:
@@ -400,7 +405,8 @@ def split_sections(site_dir: Path, docs: list[dict]) -> list[dict]:
     result: list[dict] = []
     for page, entries in pages.items():
         file = page_file(site_dir, page)
-        if file.is_file():
+        # A page without a long section is not read at all.
+        if _long_sections(entries) and file.is_file():
             split = split_page(file.read_text(encoding="utf-8"), entries)
             if split.docs != tuple(entries):
                 file.write_text(split.html, encoding="utf-8")
