@@ -6,11 +6,13 @@ the sections that answer it. Every site is built twice: as the handbook, and as 
 Material site of the raw notes with the default search. The search box of each is asked every
 question in headless Chromium; a result is the section a result entry leads to (a page's best
 section, as Material shows it), and a hit at rank n means the n-th result is a section that holds
-the answer: one the question names on the handbook, one whose text holds the question's `answer`
-words on the plain site. Questions of a vault that is not beside the project are skipped.
+the answer: one the question names on the handbook (or a piece the handbook split it into), one whose
+text holds the question's `answer` words on the plain site. Questions of a vault that is not beside the
+project are skipped.
 
     .venv/bin/python scripts/search_quality.py                 # both halves, all sites
     .venv/bin/python scripts/search_quality.py --sets tuning   # the tuning half only
+    .venv/bin/python scripts/search_quality.py --work DIR --rebuild   # keep the sites, build the handbook again
 """
 
 from __future__ import annotations
