@@ -2,6 +2,11 @@
 
 MkDocs writes `search/search_index.json`; this pass rewrites it:
 
+- A long section is split into pieces of a few paragraphs, list items or table rows, each an entry of its
+  own at an id given to its first element in the built page, so that a result leads to the passage that
+  answers (the theme does not weigh a section's length: a long section holding every word of a question
+  somewhere outranked the paragraph that answers it). A table row reads "Header: cell · Header: cell", not
+  the run-together words of its cells. Each piece keeps its page's title as hidden context.
 - It appends to the indexed text of each section the glossary terms it mentions in either
   form (IAM and "AWS Identity and Access Management", MITM and "man-in-the-middle"), plus
   each term's other spellings (24x7 for "24*7*365"), so a reader's wording finds the section
