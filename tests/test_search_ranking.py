@@ -55,7 +55,7 @@ def test_a_page_entry_with_only_its_title_weighs_less_than_its_sections() -> Non
     hidden_only = {"location": "handbook/services/s3/", "text": "<span hidden>S3 Amazon Simple Storage Service</span>"}
     assert search_weight(hidden_only) == TITLE_ONLY_PAGE_BOOST
     # A page whose own entry has text (a hand-written page before its first heading) keeps its weight.
-    assert search_weight({"location": "", "title": "Home", "text": "<p>Security on AWS</p>"}) == 1
+    assert search_weight({"location": "handbook/matrix/", "title": "Matrix", "text": "<p>Who owns</p>"}) == 1
     # A section keeps the weight its page gave it (topic pages weigh twice).
     assert search_weight({"location": "handbook/topics/x/#y", "text": "", "boost": 2}) == 2
 
@@ -64,6 +64,11 @@ def test_the_lists_of_pages_weigh_less_than_the_pages_they_list() -> None:
     for page in ("handbook/notes/", "handbook/other/", "handbook/topics/", "handbook/services/"):
         assert search_weight({"location": f"{page}#list", "text": "<p>x</p>"}) == LIST_PAGE_BOOST
     assert search_weight({"location": "handbook/services/s3/#responsibilities", "text": "<p>x</p>"}) == 1
+
+
+def test_the_home_page_weighs_as_a_list_of_pages() -> None:
+    assert search_weight({"location": "", "title": "Home", "text": "<p>Security on AWS</p>"}) == LIST_PAGE_BOOST
+    assert search_weight({"location": "#organisation", "text": "<p>x</p>"}) == LIST_PAGE_BOOST
 
 def test_pages_of_what_notes_say_outside_the_topics_weigh_as_topic_pages() -> None:
     assert search_weight({"location": "handbook/other/a/#b", "text": "<p>x</p>"}) == TOPIC_SEARCH_BOOST

@@ -18,6 +18,8 @@ MkDocs writes `search/search_index.json`; this pass rewrites it:
   shows each page's best entry first, and favours a page's own entry fourfold over a section.
 - The index pages of the generated folders, which list other pages by title, are weighted
   down: a query that names a page's title should lead to that page, not to the list of it.
+  So is the home page, which sums up the whole site in a few words and points to the pages
+  that say it in full.
 - The pages of what a note says outside the topics are prose from the notes, as topic pages
   are, and weigh what topic pages weigh: twice the matrix and service pages, which are tables
   that repeat the same rows for every service.
@@ -46,9 +48,12 @@ from .words import word_set
 # The factor a page's own entry is weighted by when it holds only its title: low enough that its first
 # section, which has the same title and the text, outranks it despite the theme's favour for page entries.
 TITLE_ONLY_PAGE_BOOST = 0.25
-# The factor the index pages of the generated folders (lists of other pages) are weighted by.
+# The factor the index pages of the generated folders (lists of other pages) are weighted by, and the home page,
+# which says what the site holds and where: its summary repeats the topics' words, never with their detail.
 LIST_PAGE_BOOST = 0.2
-LIST_PAGES = frozenset(f"{GENERATED_DIR}/{folder}/" for folder in (NOTES_DIR, OTHER_DIR, TOPICS_DIR, SERVICES_DIR))
+HOME_PAGE = ""
+LIST_PAGES = frozenset({HOME_PAGE, *(f"{GENERATED_DIR}/{folder}/"
+                                     for folder in (NOTES_DIR, OTHER_DIR, TOPICS_DIR, SERVICES_DIR))})
 # Pages of what a note says outside the topics: prose from the notes, as topic pages are.
 NOTE_PROSE_PAGES = f"{GENERATED_DIR}/{OTHER_DIR}/"
 _HIDDEN = re.compile(r"<span hidden>.*?</span>", re.S)
