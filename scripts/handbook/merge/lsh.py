@@ -122,15 +122,15 @@ def leader_clusters(
             other = texts[leader]
             if 2 * min(length, len(other)) < threshold * (length + len(other)):
                 continue  # the lengths alone rule out the threshold
-            # Equal signatures agree at once; a guard that compares by inclusion may agree with unequal ones.
-            guard = None if signatures[index] == signatures[leader] else conflict(signatures[index], signatures[leader])
-            same_facts = guard is None
-            if not same_facts and near_miss is not None:
-                continue  # one guarded pair per text is enough for the audit
+            # The similarity, in C, first: most leaders miss the threshold, and their guards need no asking.
             score = Indel.normalized_similarity(text, other, score_cutoff=threshold)
             if score < threshold:
                 continue
-            if not same_facts:
+            # Equal signatures agree at once; a guard that compares by inclusion may agree with unequal ones.
+            guard = None if signatures[index] == signatures[leader] else conflict(signatures[index], signatures[leader])
+            if guard is not None:
+                if near_miss is not None:
+                    continue  # one guarded pair per text is enough for the audit
                 near_miss = (score, leader, guard)
             elif best is None or score > best[0]:
                 best = (score, leader)
