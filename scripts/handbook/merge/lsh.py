@@ -100,13 +100,25 @@ def leader_clusters(
 ) -> tuple[list[int], list[Link]]:
     """Cluster texts (in the given order) whose similarity to a leader is >= threshold and whose guards agree.
 
-    Only the first `indexed` texts (all by default) may become leaders; the rest only look for one.
+    Only the first `indexed` texts (all by default) may become leaders; the rest only look for one. Each text is
+    its tokens joined by spaces, so equal texts have equal tokens.
     Returns the leader index of every text and the links: merges, and for each text the closest
     leader a guard kept it apart from.
     """
     if not texts:
         return [], []
-    band_keys = _band_keys(minhash_signatures([shingles(t) for t in token_lists]))
+    # Texts repeat (a block under several subjects or links): each distinct text is hashed once.
+    row_of: dict[str, int] = {}
+    distinct: list[Sequence[str]] = []
+    rows = []
+    for text, tokens in zip(texts, token_lists):
+        row = row_of.get(text)
+        if row is None:
+            row = row_of[text] = len(distinct)
+            distinct.append(tokens)
+        rows.append(row)
+    keys_of_row = _band_keys(minhash_signatures([shingles(t) for t in distinct]))
+    band_keys = [keys_of_row[row] for row in rows]
     leader_of = list(range(len(texts)))
     links: list[Link] = []
     buckets: dict[int, list[int]] = {}
