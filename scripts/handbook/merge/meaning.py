@@ -162,9 +162,10 @@ class MeaningJudge:
         self.concepts = concepts
         self.of_item = of_item  # the concepts of every item of the corpus, worked out once for every stage
         frequency: dict[str, int] = defaultdict(int)
-        for document in documents:
+        # Copies of a statement share one concept set: each distinct set is read once, counted.
+        for document, copies in Counter(documents).items():
             for concept in document:
-                frequency[concept] += 1
+                frequency[concept] += copies
         self.frequency = frequency
         total = len(documents)
         self.weight = {c: math.log((total + 1) / (n + 1)) + 1.0 for c, n in frequency.items()}
@@ -186,10 +187,13 @@ class MeaningJudge:
 
     def same(self, left: frozenset[str], right: frozenset[str]) -> Judgement | None:
         """The judgement when the two concept sets say the same thing, else None (guards aside)."""
-        if len(left & right) < PARAPHRASE_MIN_SHARED:
+        shared = left & right
+        if len(shared) < PARAPHRASE_MIN_SHARED:
             return None  # too few concepts in common whatever their weights: not worth weighing
-        found = self.judge(left, right)
-        return found if found.score >= PARAPHRASE and len(found.shared) >= PARAPHRASE_MIN_SHARED else None
+        weight, default = self.weight.get, repeat(self.default_weight)
+        # Weighed before a judgement is made: most pairs fall short, and need no sorted list of what they share.
+        score = round(sum(map(weight, shared, default)) / sum(map(weight, left | right, default)), 4)
+        return Judgement(score, tuple(sorted(shared))) if score >= PARAPHRASE else None
 
 
 @record
