@@ -56,6 +56,22 @@ def _same_facts(left: str, right: str, lexicon: Lexicon, left_markdown: str = ""
                           fact_signature(tuple(right.split()), right_markdown, lexicon)) is None
 
 
+def _carried_by(twin: Item, lexicon: Lexicon, paraphrase: Paraphrase | None) -> Callable[[Item], bool]:
+    """carries_meaning with `twin` fixed, each verdict kept per Markdown when no paraphrase check is given."""
+    if paraphrase is not None:  # the paraphrase rule asks what each item is about, not only what it says
+        return lambda merged: carries_meaning(merged, twin, lexicon, paraphrase)
+    # Otherwise the verdict follows from a member's Markdown: a cluster's copies of a block are judged once.
+    verdict: dict[str, bool] = {}
+
+    def carried(merged: Item) -> bool:
+        found = verdict.get(merged.block.markdown)
+        if found is None:
+            found = verdict[merged.block.markdown] = carries_meaning(merged, twin, lexicon)
+        return found
+
+    return carried
+
+
 def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon, paraphrase: Paraphrase | None = None,
                   by_meaning: frozenset[int] = frozenset()) -> Canonicals:
     """The clusters split so that every member's twin carries its meaning.
@@ -75,7 +91,8 @@ def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon, para
         rest = sorted(cluster.members, key=corpus.rank)
         rule = paraphrase if by_meaning.intersection(cluster.members) else None
         while rest:
-            group = [i for i in rest if i == head or carries_meaning(items[i], items[head], lexicon, rule)]
+            carried = _carried_by(items[head], lexicon, rule)
+            group = [i for i in rest if i == head or carried(items[i])]
             grouped = set(group)  # a cluster can hold thousands of copies: a list lookup made this quadratic
             rest = [i for i in rest if i not in grouped]
             for i in group:
