@@ -234,7 +234,8 @@ def dedupe_blocks(corpus: Corpus, clusters: Clusters, notes: NoteDedup, destinat
     progress("blocks", 2, 4)
     _contain_sentences(corpus, clusters, [r for r in reps if clusters.find(r) == r], signatures, subject)
     progress("blocks", 3, 4)
-    return tuple(sorted(set(guarded), key=lambda g: (g.left, g.right, g.guard)))
+    # Sorted by the sources' fields, in C: comparing the Source records themselves runs Python per comparison.
+    return tuple(sorted(set(guarded), key=lambda g: (g.left.note, g.left.line, g.right.note, g.right.line, g.guard)))
 
 
 def _contain_sentences(corpus: Corpus, clusters: Clusters, reps: list[int], signatures: _Signatures,
