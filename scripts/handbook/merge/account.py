@@ -57,17 +57,19 @@ def _same_facts(left: str, right: str, lexicon: Lexicon, left_markdown: str = ""
 
 
 def _carried_by(twin: Item, lexicon: Lexicon, paraphrase: Paraphrase | None) -> Callable[[Item], bool]:
-    """carries_meaning with `twin` fixed, each verdict kept per Markdown when no paraphrase check is given."""
-    if paraphrase is not None:  # the paraphrase rule asks what each item is about, not only what it says
-        return lambda merged: carries_meaning(merged, twin, lexicon, paraphrase)
-    # Otherwise the verdict follows from a member's Markdown: a cluster's copies of a block are judged once.
+    """carries_meaning with `twin` fixed; what follows from a member's Markdown alone is judged once per Markdown."""
+    # Without the paraphrase rule the verdict follows from a member's Markdown: a cluster's copies are judged once.
+    # The paraphrase rule, which asks what each item is about, is asked only of a member that the rest leaves out.
     verdict: dict[str, bool] = {}
+    twin_links = link_targets(twin.block.markdown)
 
     def carried(merged: Item) -> bool:
         found = verdict.get(merged.block.markdown)
         if found is None:
             found = verdict[merged.block.markdown] = carries_meaning(merged, twin, lexicon)
-        return found
+        if found or paraphrase is None:
+            return found
+        return link_targets(merged.block.markdown) <= twin_links and paraphrase(merged, twin)
 
     return carried
 
