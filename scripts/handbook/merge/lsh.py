@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -124,8 +124,9 @@ def leader_clusters(
     buckets: dict[int, list[int]] = {}
     for index, text in enumerate(texts):
         keys = band_keys[index]
-        # Counted in C, leaders in the order first met.
-        votes = Counter(chain.from_iterable(map(buckets.get, keys, repeat(()))))
+        # Counted in C, leaders in the order first met; a text that shares no bucket (most new ones) counts nothing.
+        shared = [bucket for bucket in map(buckets.get, keys) if bucket]
+        votes = Counter(chain.from_iterable(shared)) if shared else {}
         seen = votes if len(votes) <= MAX_CANDIDATES else most_voted(votes, MAX_CANDIDATES)
         best: tuple[float, int] | None = None
         near_miss: tuple[float, int, str] | None = None  # a leader a guard kept apart (the first one found)
