@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import field
-from itertools import chain
 from typing import Mapping, Sequence
 
 from ..model import record
@@ -141,15 +140,15 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
     group_of: dict[tuple, int] = {}
     group = [group_of.setdefault((lst.destination, lst.owner), len(group_of)) for lst in lists]
     signature: dict[int, tuple] = {}
-    # By Markdown (which spells the words) and owner: the copies of a list's items share one signature.
-    of_text: dict[tuple[str, frozenset[str]], tuple] = {}
+    # By words, Markdown and owner: the copies of a list's items share one signature.
+    of_text: dict[tuple[tuple[str, ...], str, frozenset[str]], tuple] = {}
     joins: dict[int, int] = {}  # list -> the list it enumerates the same things as (seen before it)
 
     def owned_signature(i: int, owner: tuple) -> tuple:
         found = signature.get(i)
         if found is None:
             item = items[i]
-            key = (item.block.markdown, owner[0])
+            key = (item.tokens, item.block.markdown, owner[0])
             found = of_text.get(key)
             if found is None:
                 # An item is about what its list is about (its owner, in its topic section) unless it names a
@@ -163,13 +162,13 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
     for n in order:
         mine = lists[n]
         live = [i for i in mine.items if clusters.find(i) == i and i not in bound]
-        # Each concept asked once, weighted by the items that have it: a list's items share common concepts.
         voters: list[int] = []
-        for c, times in Counter(chain.from_iterable(map(of_item.__getitem__, live))).items():
-            found = seen.get((group[n], c))
-            if found:
-                voters += found[:POSTING_CAP] * times
-        votes = Counter(voters)  # counted in C, at once
+        for i in live:
+            for c in of_item[i]:
+                found = seen.get((group[n], c))
+                if found:
+                    voters += found[:POSTING_CAP]
+        votes = Counter(voters)  # counted in C, at once: most lists' items share common concepts
         for other in most_voted(votes, PARAPHRASE_CANDIDATES):
             theirs = lists[other]
             if items[theirs.items[0]].note == items[mine.items[0]].note:
@@ -183,8 +182,11 @@ def merge_lists(corpus: Corpus, clusters: Clusters, lists: Sequence[NoteList], o
                         twins[i] = (twin, shared)
                 joins[n] = other
                 break
-        for c in frozenset(chain.from_iterable(map(of_item.__getitem__, mine.items))):
-            seen[(group[n], c)].append(n)
+        for i in mine.items:
+            for c in of_item[i]:
+                postings = seen[(group[n], c)]
+                if not postings or postings[-1] != n:
+                    postings.append(n)
     for lst in lists:  # the signatures the account checks merged items by, computed once per item
         for i in lst.items:
             owned_signature(i, lst.owner)
