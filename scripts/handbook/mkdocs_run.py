@@ -9,15 +9,21 @@ same steps as its command through MkDocs' API, with `docs_dir` and `site_dir` ov
 With a page cache folder, each page's Markdown is converted once for as long as what the conversion reads
 stays the same (see PageCache), and each page's HTML is made once for as long as everything that goes into it
 stays the same (see BuiltPageCache); the navigation, the links' checks and the search index are made as always.
+With or without it, on a machine with a core to spare a second process converts pages while this one converts
+others (see HelperConversion).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import marshal
+import mmap
 import os
 import re
+import signal
 import sys
+import threading
 import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -26,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from handbook.feedback import WarningCount  # noqa: E402
 from handbook.packs import digest, read_pack, write_pack  # noqa: E402
+from handbook.process import die_with_parent  # noqa: E402
 
 PAGES_PACK = "pages.pack"
 PAGES_MAGIC = b"handbook-page-cache 1\n"
@@ -41,6 +48,8 @@ KNOWN_PLUGINS = {
     "mkdocs_literate_nav.plugin.LiterateNavPlugin": "navigation",
 }
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+# Below this many pages a second process costs more to start than it saves.
+HELPED_FROM = 50
 
 
 class PageCache:
@@ -82,8 +91,7 @@ class PageCache:
         logging.getLogger("mkdocs").addHandler(counter)
 
         def render(page: Page, config, files) -> None:
-            key = digest(cache.common, page.file.src_uri, page.file.url, page.file.inclusion.name,
-                         page.markdown or "")
+            key = cache.key(page)
             found = cache.stored.get(key)
             if found is not None and cache.restore(page, found, files, get_toc):
                 cache.kept[key] = found
@@ -112,6 +120,14 @@ class PageCache:
             logging.getLogger("mkdocs").removeHandler(counter)
 
         return uninstall
+
+    def key(self, page) -> str:
+        """The key of the page's conversion, from what it reads but the files its links name."""
+        return digest(self.common, page.file.src_uri, page.file.url, page.file.inclusion.name, page.markdown or "")
+
+    def has(self, page) -> bool:
+        """Whether the page's conversion may be reused (the files its links name are checked when it is)."""
+        return self.key(page) in self.stored
 
     @staticmethod
     def entry(page) -> tuple:
@@ -143,6 +159,202 @@ class PageCache:
         """Keep this build's pages, and only them."""
         if self.kept.keys() != self.stored.keys():
             write_pack(self.path, PAGES_MAGIC, self.kept)
+
+
+class HelperConversion:
+    """A second process converting pages' Markdown while this one converts others, when there is a core for it.
+
+    It is a fork of this process made when the first page is converted, so it holds the same configuration, files
+    and navigation. It takes pages from the last one back while this process takes them from the first on, reads
+    each as MkDocs does (the plugins' events before the conversion included) and hands back what the conversion gave
+    the page, as PageCache keeps it. A conversion is used only for the very page and Markdown this process is about
+    to convert, and only while each of its links' lookups finds the same file here; one that logged a warning is not
+    handed back, so this process converts that page itself and logs it. Every page comes out as if converted here.
+    """
+
+    def __init__(self, skip: Callable[[object], bool] = lambda page: False) -> None:
+        self.skip = skip  # pages this process will not convert (a page cache has them)
+        self.started = False
+        self.pid = 0
+        self.order: dict[str, int] = {}
+        self.results: dict[int, tuple | None] = {}
+        self.arrived = threading.Condition()
+        self.finished = False
+        self.receiver: threading.Thread | None = None
+        # Where each process has got to: this one's last page and the helper's (the two meet in the middle).
+        self.places = mmap.mmap(-1, 16)
+        self.helped = 0
+
+    def install(self) -> Callable[[], None]:
+        """Convert pages with the helper's help; returns what puts MkDocs' own conversion back and ends the helper."""
+        from mkdocs.structure.pages import Page
+        from mkdocs.structure.toc import get_toc
+
+        convert = Page.render
+        helper = self
+
+        def render(page: Page, config, files) -> None:
+            if not helper.started:
+                helper.start(convert, config, files)
+            entry = helper.conversion(page)
+            if entry is not None and PageCache.restore(page, entry, files, get_toc):
+                helper.helped += 1
+                return
+            convert(page, config, files)
+
+        Page.render = render  # type: ignore[method-assign]
+
+        def uninstall() -> None:
+            Page.render = convert  # type: ignore[method-assign]
+            helper.stop()
+
+        return uninstall
+
+    def start(self, convert: Callable, config, files) -> None:
+        """Fork the helper, when the machine has a core for it and the site enough pages to be worth one."""
+        from mkdocs.structure.files import InclusionLevel
+
+        self.started = True
+        pages = list(files.documentation_pages(inclusion=InclusionLevel.is_included))
+        if not hasattr(os, "fork") or _cores() < 2 or len(pages) < HELPED_FROM:
+            return
+        self.order = {file.src_uri: index for index, file in enumerate(pages)}
+        self._place(0, -1)
+        self._place(1, len(pages))
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: convert, hand back, and leave without running anything of the build's
+            os.close(reading)
+            code = 0
+            try:
+                die_with_parent()
+                self._help(pages, convert, config, files, writing)
+            except BaseException:  # noqa: BLE001 - the build converts whatever the helper did not hand back
+                code = 1
+            os._exit(code)
+        os.close(writing)
+        self.pid = pid
+        self.receiver = threading.Thread(target=self._receive, args=(reading,), daemon=True)
+        self.receiver.start()
+
+    def conversion(self, page) -> tuple | None:
+        """What the helper's conversion gave the page, as PageCache keeps it; None when this process converts it."""
+        index = self.order.get(page.file.src_uri)
+        if index is None:
+            return None
+        self._place(0, index)
+        if self._at(1) > index:  # not reached by the helper: this process converts it
+            return None
+        with self.arrived:
+            while index not in self.results and not self.finished:
+                self.arrived.wait()
+            found = self.results.pop(index, None)
+        if found is None or found[0] != _conversion_key(page):
+            return None
+        return found[1]
+
+    def stop(self) -> None:
+        """End the helper (it has nothing left to do, or the build stopped) and wait for it."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.receiver is not None:
+            self.receiver.join()
+            self.receiver = None
+        if self.helped:
+            logging.getLogger("mkdocs").debug("%d pages converted by a second process", self.helped)
+
+    def _help(self, pages: list, convert: Callable, config, files, writing: int) -> None:
+        """The helper's work: the pages from the last one back, until it meets this process."""
+        from mkdocs.structure.pages import Page
+
+        mkdocs_log = logging.getLogger("mkdocs")
+        for handler in list(mkdocs_log.handlers):  # this process prints the messages; the helper only counts them
+            mkdocs_log.removeHandler(handler)
+        counter = WarningCount()
+        logging.getLogger().handlers = [counter]
+        with os.fdopen(writing, "wb") as out:
+            for index in range(len(pages) - 1, -1, -1):
+                self._place(1, index)
+                result = None
+                if self._at(0) < index:
+                    file = pages[index]
+                    page = file.page if file.page is not None else Page(None, file, config)
+                    result = _converted(page, convert, config, files, counter, self.skip)
+                frame = marshal.dumps((index, result))
+                out.write(len(frame).to_bytes(8, "little") + frame)
+                out.flush()
+                if result is None and self._at(0) >= index:
+                    return
+
+    def _receive(self, reading: int) -> None:
+        """Take the helper's conversions as they come."""
+        with os.fdopen(reading, "rb") as stream:
+            while len(size := stream.read(8)) == 8:
+                index, result = marshal.loads(stream.read(int.from_bytes(size, "little")))
+                with self.arrived:
+                    self.results[index] = result
+                    self.arrived.notify_all()
+        with self.arrived:
+            self.finished = True
+            self.arrived.notify_all()
+
+    def _place(self, process: int, index: int) -> None:
+        """Say where a process has got to (0 this one, 1 the helper)."""
+        self.places[process * 8:process * 8 + 8] = index.to_bytes(8, "little", signed=True)
+
+    def _at(self, process: int) -> int:
+        """Where a process has got to."""
+        return int.from_bytes(self.places[process * 8:process * 8 + 8], "little", signed=True)
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _conversion_key(page) -> str:
+    """What a conversion reads of the page itself: its address, whether it is built, its Markdown."""
+    return digest(page.file.src_uri, page.file.url, page.file.inclusion.name, page.markdown or "")
+
+
+def _converted(page, convert: Callable, config, files, counter: WarningCount, skip: Callable) -> tuple | None:
+    """Read the page as MkDocs does and convert it; (its key, what PageCache keeps of it), or None when the
+    conversion logged a warning, failed, or is one this process will not need."""
+    config._current_page = page
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        if skip(page):
+            return None
+        before, lookups = counter.count, {}
+        look_up = files.get_file_from_path
+
+        def recorded(path: str):
+            file = look_up(path)
+            lookups[path] = _found(file)
+            return file
+
+        files.get_file_from_path = recorded
+        try:
+            convert(page, config, files)
+        finally:
+            del files.get_file_from_path
+        if counter.count != before:
+            return None
+        return _conversion_key(page), (*PageCache.entry(page), sorted(lookups.items()))
+    except Exception:  # noqa: BLE001 - this process converts the page again and reports the problem
+        return None
+    finally:
+        config._current_page = None
 
 
 class BuiltPageCache:
@@ -373,7 +585,10 @@ def build(config_file: str, original_docs: Path, staged_docs: Path, site_dir: Pa
     if page_cache is not None:
         cache = PageCache(*page_cache, config, config_file, list(snippets.get("base_path", [])))
         pages = BuiltPageCache(page_cache[0], cache.common, Path(config_file).resolve().parent)
-        uninstall = [cache.install(), pages.install(config)]
+    # Installed first, so that the page cache's conversions come before the helper's.
+    uninstall = [HelperConversion(cache.has if cache is not None else lambda page: False).install()]
+    if cache is not None and pages is not None:
+        uninstall += [cache.install(), pages.install(config)]
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build.build(config)
