@@ -1,5 +1,5 @@
-"""The second process of the MkDocs run: pages it converts come out as if this process converted them, and a
-page whose conversion warns is still reported."""
+"""The second process of the MkDocs run: pages it converts and builds come out as if this process converted and
+built them, and a page whose conversion warns is still reported."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from handbook import mkdocs_run
 
 CONFIG = """site_name: Many
 strict: true
+theme:
+  name: material
+plugins:
+  - search
+  - tags
 validation:
   anchors: warn
   unrecognized_links: warn
@@ -46,14 +51,14 @@ def build(project: Path, site: str, cores: int, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_pages_a_helper_converts_build_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    helped = []
-    stop = mkdocs_run.HelperConversion.stop
-    monkeypatch.setattr(mkdocs_run.HelperConversion, "stop", lambda self: (helped.append(self.helped), stop(self)))
+    helped = []  # pages converted, then pages built, by the helper
+    stop = mkdocs_run.SecondProcess.stop
+    monkeypatch.setattr(mkdocs_run.SecondProcess, "stop", lambda self: (helped.append(self.helped), stop(self)))
     project = many_pages(tmp_path / "many")
     alone = build(project, "alone", 1, monkeypatch)
-    assert helped == [0]
+    assert helped == [0, 0]
     assert build(project, "helped", 2, monkeypatch) == alone
-    assert helped[1] > 0
+    assert helped[2] > 0 and helped[3] > 0
 
 
 # The first page is converted here, the last by the helper; a missing page is found while the page is converted,

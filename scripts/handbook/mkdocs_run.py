@@ -21,7 +21,6 @@ import marshal
 import mmap
 import os
 import re
-import signal
 import sys
 import threading
 import zlib
@@ -161,75 +160,41 @@ class PageCache:
             write_pack(self.path, PAGES_MAGIC, self.kept)
 
 
-class HelperConversion:
-    """A second process converting pages' Markdown while this one converts others, when there is a core for it.
+class SecondProcess:
+    """A fork of this process that does part of a list of MkDocs' tasks (converting pages, building them) while this
+    one does the rest, when the machine has a core for it: it holds the same configuration, files, navigation and
+    pages, takes the tasks from the last one back while this process takes them from the first on, and hands back
+    what each gave. The two meet in the middle. The helper prints nothing: its results are used only where nothing
+    was logged, and this process does every task whose result it does not use, logging what it logs."""
 
-    It is a fork of this process made when the first page is converted, so it holds the same configuration, files
-    and navigation. It takes pages from the last one back while this process takes them from the first on, reads
-    each as MkDocs does (the plugins' events before the conversion included) and hands back what the conversion gave
-    the page, as PageCache keeps it. A conversion is used only for the very page and Markdown this process is about
-    to convert, and only while each of its links' lookups finds the same file here; one that logged a warning is not
-    handed back, so this process converts that page itself and logs it. Every page comes out as if converted here.
-    """
-
-    def __init__(self, skip: Callable[[object], bool] = lambda page: False) -> None:
-        self.skip = skip  # pages this process will not convert (a page cache has them)
-        self.started = False
+    def __init__(self) -> None:
         self.pid = 0
         self.order: dict[str, int] = {}
-        self.results: dict[int, tuple | None] = {}
+        self.results: dict[int, object] = {}
         self.arrived = threading.Condition()
         self.finished = False
         self.receiver: threading.Thread | None = None
-        # Where each process has got to: this one's last page and the helper's (the two meet in the middle).
+        # Where each process has got to: this one's last task and the helper's.
         self.places = mmap.mmap(-1, 16)
         self.helped = 0
 
-    def install(self) -> Callable[[], None]:
-        """Convert pages with the helper's help; returns what puts MkDocs' own conversion back and ends the helper."""
-        from mkdocs.structure.pages import Page
-        from mkdocs.structure.toc import get_toc
-
-        convert = Page.render
-        helper = self
-
-        def render(page: Page, config, files) -> None:
-            if not helper.started:
-                helper.start(convert, config, files)
-            entry = helper.conversion(page)
-            if entry is not None and PageCache.restore(page, entry, files, get_toc):
-                helper.helped += 1
-                return
-            convert(page, config, files)
-
-        Page.render = render  # type: ignore[method-assign]
-
-        def uninstall() -> None:
-            Page.render = convert  # type: ignore[method-assign]
-            helper.stop()
-
-        return uninstall
-
-    def start(self, convert: Callable, config, files) -> None:
-        """Fork the helper, when the machine has a core for it and the site enough pages to be worth one."""
-        from mkdocs.structure.files import InclusionLevel
-
-        self.started = True
-        pages = list(files.documentation_pages(inclusion=InclusionLevel.is_included))
-        if not hasattr(os, "fork") or _cores() < 2 or len(pages) < HELPED_FROM:
+    def start(self, names: list[str], work: Callable[[int, WarningCount], object]) -> None:
+        """Fork the helper for the tasks of these names, when the machine has a core for it and there are enough
+        tasks to be worth one; `work(index, counter)` does a task in the helper and gives what to hand back."""
+        if not hasattr(os, "fork") or _cores() < 2 or len(names) < HELPED_FROM:
             return
-        self.order = {file.src_uri: index for index, file in enumerate(pages)}
+        self.order = {name: index for index, name in enumerate(names)}
         self._place(0, -1)
-        self._place(1, len(pages))
+        self._place(1, len(names))
         reading, writing = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the helper: convert, hand back, and leave without running anything of the build's
+        if pid == 0:  # the helper: work, hand back, and leave without running anything of the build's
             os.close(reading)
             code = 0
             try:
                 die_with_parent()
-                self._help(pages, convert, config, files, writing)
-            except BaseException:  # noqa: BLE001 - the build converts whatever the helper did not hand back
+                self._help(len(names), work, writing)
+            except BaseException:  # noqa: BLE001 - this process does whatever the helper did not hand back
                 code = 1
             os._exit(code)
         os.close(writing)
@@ -237,54 +202,40 @@ class HelperConversion:
         self.receiver = threading.Thread(target=self._receive, args=(reading,), daemon=True)
         self.receiver.start()
 
-    def conversion(self, page) -> tuple | None:
-        """What the helper's conversion gave the page, as PageCache keeps it; None when this process converts it."""
-        index = self.order.get(page.file.src_uri)
+    def result(self, name: str) -> object:
+        """What the helper's task of this name gave; None when this process does it."""
+        index = self.order.get(name)
         if index is None:
             return None
         self._place(0, index)
-        if self._at(1) > index:  # not reached by the helper: this process converts it
+        if self._at(1) > index:  # not reached by the helper: this process does it
             return None
         with self.arrived:
             while index not in self.results and not self.finished:
                 self.arrived.wait()
-            found = self.results.pop(index, None)
-        if found is None or found[0] != _conversion_key(page):
-            return None
-        return found[1]
+            return self.results.pop(index, None)
 
     def stop(self) -> None:
-        """End the helper (it has nothing left to do, or the build stopped) and wait for it."""
+        """Let the helper finish the task it is doing (it may be writing a file) and wait for it."""
         if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            self._place(0, len(self.order))
             os.waitpid(self.pid, 0)
             self.pid = 0
         if self.receiver is not None:
             self.receiver.join()
             self.receiver = None
-        if self.helped:
-            logging.getLogger("mkdocs").debug("%d pages converted by a second process", self.helped)
 
-    def _help(self, pages: list, convert: Callable, config, files, writing: int) -> None:
-        """The helper's work: the pages from the last one back, until it meets this process."""
-        from mkdocs.structure.pages import Page
-
+    def _help(self, count: int, work: Callable[[int, WarningCount], object], writing: int) -> None:
+        """The helper's part: the tasks from the last one back, until it meets this process."""
         mkdocs_log = logging.getLogger("mkdocs")
         for handler in list(mkdocs_log.handlers):  # this process prints the messages; the helper only counts them
             mkdocs_log.removeHandler(handler)
         counter = WarningCount()
         logging.getLogger().handlers = [counter]
         with os.fdopen(writing, "wb") as out:
-            for index in range(len(pages) - 1, -1, -1):
+            for index in range(count - 1, -1, -1):
                 self._place(1, index)
-                result = None
-                if self._at(0) < index:
-                    file = pages[index]
-                    page = file.page if file.page is not None else Page(None, file, config)
-                    result = _converted(page, convert, config, files, counter, self.skip)
+                result = work(index, counter) if self._at(0) < index else None
                 frame = marshal.dumps((index, result))
                 out.write(len(frame).to_bytes(8, "little") + frame)
                 out.flush()
@@ -292,7 +243,7 @@ class HelperConversion:
                     return
 
     def _receive(self, reading: int) -> None:
-        """Take the helper's conversions as they come."""
+        """Take the helper's results as they come."""
         with os.fdopen(reading, "rb") as stream:
             while len(size := stream.read(8)) == 8:
                 index, result = marshal.loads(stream.read(int.from_bytes(size, "little")))
@@ -312,6 +263,113 @@ class HelperConversion:
         return int.from_bytes(self.places[process * 8:process * 8 + 8], "little", signed=True)
 
 
+class HelperConversion:
+    """Pages' Markdown converted by a SecondProcess while this process converts others.
+
+    The helper reads each page as MkDocs does (the plugins' events before the conversion included) and hands back
+    what the conversion gave the page, as PageCache keeps it. A conversion is used only for the very page and
+    Markdown this process is about to convert, and only while each of its links' lookups finds the same file here;
+    one that logged a warning is not handed back, so this process converts that page itself and logs it. Every page
+    comes out as if converted here.
+    """
+
+    def __init__(self, skip: Callable[[object], bool] = lambda page: False) -> None:
+        self.skip = skip  # pages this process will not convert (a page cache has them)
+        self.helper = SecondProcess()
+        self.started = False
+
+    def install(self) -> Callable[[], None]:
+        """Convert pages with the helper's help; returns what puts MkDocs' own conversion back and ends the helper."""
+        from mkdocs.structure.files import InclusionLevel
+        from mkdocs.structure.pages import Page
+        from mkdocs.structure.toc import get_toc
+
+        convert = Page.render
+        this, helper = self, self.helper
+
+        def render(page: Page, config, files) -> None:
+            if not this.started:
+                this.started = True
+                pages = list(files.documentation_pages(inclusion=InclusionLevel.is_included))
+                helper.start([file.src_uri for file in pages],
+                             lambda index, counter: _converted(pages[index], convert, config, files, counter, this.skip))
+            found = helper.result(page.file.src_uri)
+            if isinstance(found, tuple) and found[0] == _conversion_key(page) \
+                    and PageCache.restore(page, found[1], files, get_toc):
+                helper.helped += 1
+                return
+            convert(page, config, files)
+
+        Page.render = render  # type: ignore[method-assign]
+
+        def uninstall() -> None:
+            Page.render = convert  # type: ignore[method-assign]
+            helper.stop()
+
+        return uninstall
+
+
+class HelperBuilding:
+    """Pages' HTML built by a SecondProcess while this process builds others.
+
+    Once every page is converted, what MkDocs writes for a page reads nothing another page's building changes but the
+    search index, to which each page adds its entries: the helper writes a page's HTML and hands back its entries,
+    which are added in the page's place. A page the helper's building logged a warning for is built here again.
+    """
+
+    def __init__(self, skip: Callable[[], bool] = lambda: False) -> None:
+        self.skip = skip  # whether the pages are built from a cache instead
+        self.helper = SecondProcess()
+        self.started = False
+
+    def install(self, config) -> Callable[[], None]:
+        """Build pages with the helper's help; returns what puts MkDocs' own page building back and ends the helper."""
+        from mkdocs.commands import build as mkdocs_build
+
+        roles = _plugin_roles(config)
+        build_page = mkdocs_build._build_page
+        this, helper = self, self.helper
+        search = None if isinstance(roles, str) else next((plugin for plugin, role in roles if role == "search"), None)
+
+        def built(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+            index = getattr(search, "search_index", None)
+            if not this.started:
+                this.started = True
+                if not isinstance(roles, str) and not dirty and not this.skip():
+                    files = list(doc_files)
+                    helper.start([file.src_uri for file in files], lambda number, counter: _built(
+                        files[number], build_page, (config, doc_files, nav, env), index, counter))
+            found = helper.result(page.file.src_uri)
+            if isinstance(found, str) and (index is not None or found == "[]"):
+                if index is not None:
+                    index.entries.extend(json.loads(found))
+                helper.helped += 1
+                return
+            build_page(page, config, doc_files, nav, env, dirty, excluded)
+
+        mkdocs_build._build_page = built
+
+        def uninstall() -> None:
+            mkdocs_build._build_page = build_page
+            helper.stop()
+
+        return uninstall
+
+
+def _built(file, build_page: Callable, site: tuple, index, counter: WarningCount) -> str | None:
+    """Build the page in the helper; its search entries as JSON, or None when its building logged a warning or
+    failed."""
+    config, doc_files, nav, env = site
+    before, entries = counter.count, len(index.entries) if index is not None else 0
+    try:
+        build_page(file.page, config, doc_files, nav, env, False, file.inclusion.is_excluded())
+    except Exception:  # noqa: BLE001 - this process builds the page again and reports the problem
+        return None
+    if counter.count != before:
+        return None
+    return json.dumps([] if index is None else index.entries[entries:])
+
+
 def _cores() -> int:
     """The cores this process may run on."""
     try:
@@ -325,9 +383,12 @@ def _conversion_key(page) -> str:
     return digest(page.file.src_uri, page.file.url, page.file.inclusion.name, page.markdown or "")
 
 
-def _converted(page, convert: Callable, config, files, counter: WarningCount, skip: Callable) -> tuple | None:
+def _converted(file, convert: Callable, config, files, counter: WarningCount, skip: Callable) -> tuple | None:
     """Read the page as MkDocs does and convert it; (its key, what PageCache keeps of it), or None when the
     conversion logged a warning, failed, or is one this process will not need."""
+    from mkdocs.structure.pages import Page
+
+    page = file.page if file.page is not None else Page(None, file, config)
     config._current_page = page
     try:
         page = config.plugins.on_pre_page(page, config=config, files=files)
@@ -585,8 +646,9 @@ def build(config_file: str, original_docs: Path, staged_docs: Path, site_dir: Pa
     if page_cache is not None:
         cache = PageCache(*page_cache, config, config_file, list(snippets.get("base_path", [])))
         pages = BuiltPageCache(page_cache[0], cache.common, Path(config_file).resolve().parent)
-    # Installed first, so that the page cache's conversions come before the helper's.
-    uninstall = [HelperConversion(cache.has if cache is not None else lambda page: False).install()]
+    # Installed first, so that the page caches' pages come before the helpers'.
+    uninstall = [HelperConversion(cache.has if cache is not None else lambda page: False).install(),
+                 HelperBuilding(lambda: pages is not None and bool(pages.stored)).install(config)]
     if cache is not None and pages is not None:
         uninstall += [cache.install(), pages.install(config)]
     config.plugins.on_startup(command="build", dirty=False)
