@@ -17,6 +17,7 @@ build: the pipeline alone (`--no-site`) and `mkdocs build --strict` alone. Print
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -48,19 +49,31 @@ ONE_CHANGED_SHARE = 0.40
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     """Seconds one command took and its exit code."""
+    seconds, code, _ = timed_with_cpu(command, cwd)
+    return seconds, code
+
+
+def timed_with_cpu(command: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Seconds one command took, its exit code and the processor seconds it and its processes used (on a shared
+    machine the elapsed time depends on the others' load; the processor time much less)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=mkdocs_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - started, done.returncode
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, done.returncode, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def plain_build(notes: Path, folder: Path) -> float:
-    """Seconds for `mkdocs build` of the raw notes with the same theme (not strict: raw notes have broken links)."""
+def plain_build(notes: Path, folder: Path) -> tuple[float, float]:
+    """Seconds and processor seconds for `mkdocs build` of the raw notes with the same theme (not strict: raw notes
+    have broken links)."""
     shutil.copytree(notes, folder / "docs")
     index = folder / "docs" / "index.md"
     if not index.exists():
         index.write_text("# Notes\n", encoding="utf-8")
     (folder / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
-    return timed([sys.executable, "-m", "mkdocs", "build", "--quiet"], folder)[0]
+    seconds, _, cpu = timed_with_cpu([sys.executable, "-m", "mkdocs", "build", "--quiet"], folder)
+    return seconds, cpu
 
 
 def first_note(notes: Path) -> Path:
@@ -78,6 +91,8 @@ class Figures:
     cold: float
     unchanged: float
     one_changed: float
+    plain_cpu: float = 0.0
+    cold_cpu: float = 0.0
     failed: str = ""
 
     def ratios(self) -> str:
@@ -96,24 +111,25 @@ def measure(name: str, source: Path, work: Path) -> Figures:
     notes = work / "notes"
     shutil.copytree(source, notes, ignore=shutil.ignore_patterns(".git"))
     count = sum(1 for _ in notes.rglob("*.md"))
-    plain = plain_build(notes, work / "plain")
+    plain, plain_cpu = plain_build(notes, work / "plain")
     root = prepare_root(work / "handbook")
     command = [sys.executable, str(BUILD), "--root", str(root), "--notes", str(notes), "--quiet"]
-    cold, failed = timed(command, PROJECT)
+    cold, failed, cold_cpu = timed_with_cpu(command, PROJECT)
     unchanged, _ = timed(command, PROJECT)
     changed = first_note(notes)
     changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA line of its own, added for the benchmark.\n",
                        encoding="utf-8")
     one_changed, _ = timed(command, PROJECT)
-    return Figures(name, count, plain, cold, unchanged, one_changed, f"exit code {failed}" if failed else "")
+    return Figures(name, count, plain, cold, unchanged, one_changed, plain_cpu, cold_cpu,
+                   f"exit code {failed}" if failed else "")
 
 
 def print_figures(figures: Figures) -> None:
     """The corpus's lines."""
     print(f"{figures.name}: {figures.notes:,} notes" + (f" (the cold build failed: {figures.failed})"
                                                          if figures.failed else ""))
-    print(f"  plain mkdocs build of the raw notes: {figures.plain:7.2f} s")
-    print(f"  handbook, cold (empty cache):        {figures.cold:7.2f} s")
+    print(f"  plain mkdocs build of the raw notes: {figures.plain:7.2f} s ({figures.plain_cpu:.2f} s of processor time)")
+    print(f"  handbook, cold (empty cache):        {figures.cold:7.2f} s ({figures.cold_cpu:.2f} s of processor time)")
     print(f"  handbook, nothing changed:           {figures.unchanged:7.2f} s")
     print(f"  handbook, one note changed:          {figures.one_changed:7.2f} s")
     print(f"  {figures.ratios()}")
