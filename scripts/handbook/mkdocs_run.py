@@ -161,11 +161,14 @@ class PageCache:
 
 
 class SecondProcess:
-    """A fork of this process that does part of a list of MkDocs' tasks (converting pages, building them) while this
-    one does the rest, when the machine has a core for it: it holds the same configuration, files, navigation and
-    pages, takes the tasks from the last one back while this process takes them from the first on, and hands back
-    what each gave. The two meet in the middle. The helper prints nothing: its results are used only where nothing
-    was logged, and this process does every task whose result it does not use, logging what it logs."""
+    """A fork of this process doing part of a list of MkDocs' tasks while this one does the rest.
+
+    Made once MkDocs holds the configuration, files, navigation and pages, and only when the machine has a core for
+    it: it takes the tasks (converting pages, building them) from the last one back while this process takes them
+    from the first on, and hands back what each gave; the two meet in the middle. The helper prints nothing: its
+    results are used only where nothing was logged, and this process does every task whose result it does not use,
+    logging what it logs.
+    """
 
     def __init__(self) -> None:
         self.pid = 0
