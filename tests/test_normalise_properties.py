@@ -55,6 +55,8 @@ def assert_idempotent(text: str, path: str = "note.md", ctx=None) -> None:
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(OBSIDIAN_DOCUMENT)
+# A dropped leftover leaves a template statement last on its line: it is escaped in the same pass.
+@example("{% y %}(opens in a new tab)")
 def test_normalising_generated_markdown_twice_changes_nothing(text: str):
     ctx = context(frozenset({"img.png"}))
     once, _ = normalise_generated(text, ctx)

@@ -334,7 +334,16 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
 
 
 def has_hazards(text: str, unit: Unit) -> bool:
-    """Whether Python-Markdown would read a link or tag to sanitise in `text` (a repair can make one: a
-    dropped leftover brings a definition to the start of its line)."""
+    """Whether Python-Markdown would read a link or tag to sanitise in `text`, or attr_list a template statement
+    that ends its line (a repair can make either: a dropped leftover brings a definition to the start of its
+    line, or leaves a `{% … %}` last on its line)."""
+    if "{%" in text and _statement_ends_line(lex(text)):
+        return True
     return ("](" in text or "<" in text or "]:" in text) and bool(
         _markdown_hazards(text, lex(text), unit.in_table, unit.inline_only))
+
+
+def _statement_ends_line(spans: list[Span]) -> bool:
+    """Whether a template statement that nothing follows on its line is left unescaped."""
+    return any(span.kind == "template" and span.text.startswith("{%") and _ends_line(spans, index)
+               for index, span in enumerate(spans))
