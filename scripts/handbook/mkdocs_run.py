@@ -96,19 +96,8 @@ class PageCache:
                 cache.kept[key] = found
                 cache.reused += 1
                 return
-            before, lookups = counter.count, {}
-            look_up = files.get_file_from_path
-
-            def recorded(path: str):
-                file = look_up(path)
-                lookups[path] = _found(file)
-                return file
-
-            files.get_file_from_path = recorded  # the links' lookups, for this conversion only
-            try:
-                convert(page, config, files)
-            finally:
-                del files.get_file_from_path
+            before = counter.count
+            lookups = _converted_recording_lookups(convert, page, config, files)
             if counter.count == before:
                 cache.kept[key] = (*cache.entry(page), sorted(lookups.items()))
 
@@ -399,19 +388,8 @@ def _converted(file, convert: Callable, config, files, counter: WarningCount, sk
         page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
         if skip(page):
             return None
-        before, lookups = counter.count, {}
-        look_up = files.get_file_from_path
-
-        def recorded(path: str):
-            file = look_up(path)
-            lookups[path] = _found(file)
-            return file
-
-        files.get_file_from_path = recorded
-        try:
-            convert(page, config, files)
-        finally:
-            del files.get_file_from_path
+        before = counter.count
+        lookups = _converted_recording_lookups(convert, page, config, files)
         if counter.count != before:
             return None
         return _conversion_key(page), (*PageCache.entry(page), sorted(lookups.items()))
@@ -608,6 +586,25 @@ def _page_key(page, excluded: bool) -> str:
 def tuple_or_none(found) -> tuple | None:
     """A kept lookup's result as _found gives it (marshal keeps tuples, but an entry may come from elsewhere)."""
     return None if found is None else tuple(found)
+
+
+def _converted_recording_lookups(convert: Callable, page, config, files) -> dict[str, tuple | None]:
+    """Convert the page, returning each file its links looked up and what they found (to tell later whether
+    the same lookups still find the same files)."""
+    lookups: dict[str, tuple | None] = {}
+    look_up = files.get_file_from_path
+
+    def recorded(path: str):
+        file = look_up(path)
+        lookups[path] = _found(file)
+        return file
+
+    files.get_file_from_path = recorded  # the links' lookups, for this conversion only
+    try:
+        convert(page, config, files)
+    finally:
+        del files.get_file_from_path
+    return lookups
 
 
 def _found(file) -> tuple[str, str, str] | None:
