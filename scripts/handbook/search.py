@@ -371,13 +371,23 @@ def split_page(page: str, docs: list[dict]) -> SplitPage:
             for anchor, piece in zip(anchors, pieces[1:]))]
         insertions += [(offset + piece[0].node.start + 1 + len(piece[0].node.tag), f' id="{anchor}"')
                        for anchor, piece in zip(anchors, pieces[1:]) if not piece[0].node.id]
-    for at, attribute in sorted(insertions, reverse=True):
-        page = page[:at] + attribute + page[at:]
+    page = _inserted(page, insertions)
     new_docs: list[dict] = []
     for doc in docs:
         fragment = doc["location"].split("#", 1)[1] if "#" in doc["location"] else None
         new_docs += added.get(fragment, [doc]) if fragment is not None else [doc]
     return SplitPage(page, tuple(new_docs))
+
+
+def _inserted(text: str, insertions: list[tuple[int, str]]) -> str:
+    """The text with each (offset, addition) put in place, in one pass (a large page takes hundreds)."""
+    parts: list[str] = []
+    done = 0
+    for at, addition in sorted(insertions):
+        parts += [text[done:at], addition]
+        done = at
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def piece_sections(docs: list[dict]) -> dict[str, str]:
@@ -388,16 +398,19 @@ def piece_sections(docs: list[dict]) -> dict[str, str]:
     """
     sections: dict[str, str] = {}
     section: dict | None = None
+    section_page = section_anchor = section_title = ""
     for doc in docs:
         page, _, anchor = doc["location"].partition("#")
+        title = doc.get("title", "")
+        if section is not None and anchor and page == section_page:
+            numbered = _PIECE_ANCHOR.fullmatch(anchor)
+            if numbered and numbered[1] == section_anchor or title == section_title \
+                    or title.startswith(section_title + PIECE_TITLE_JOIN):
+                sections[doc["location"]] = section["location"]
+                continue
         # A page's own entry is never split: its sections follow it.
-        if section is not None and anchor and page == section["location"].partition("#")[0] and (
-                _PIECE_ANCHOR.fullmatch(anchor) and _PIECE_ANCHOR.fullmatch(anchor)[1] == section["location"].partition("#")[2]
-                or doc.get("title", "") == section.get("title", "")
-                or doc.get("title", "").startswith(section.get("title", "") + PIECE_TITLE_JOIN)):
-            sections[doc["location"]] = section["location"]
-        else:
-            section = doc if anchor else None
+        section = doc if anchor else None
+        section_page, section_anchor, section_title = page, anchor, title
     return sections
 
 
