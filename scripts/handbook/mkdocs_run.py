@@ -352,14 +352,21 @@ def _built(file, build_page: Callable, site: tuple, index, counter: WarningCount
     """Build the page in the helper; its search entries as JSON, or None when its building logged a warning or
     failed."""
     config, doc_files, nav, env = site
-    before, entries = counter.count, len(index.entries) if index is not None else 0
     try:
-        build_page(file.page, config, doc_files, nav, env, False, file.inclusion.is_excluded())
+        made = _entries_built(lambda: build_page(file.page, config, doc_files, nav, env, False,
+                                                 file.inclusion.is_excluded()), index, counter)
     except Exception:  # noqa: BLE001 - this process builds the page again and reports the problem
         return None
+    return None if made is None else json.dumps(made)
+
+
+def _entries_built(build: Callable[[], None], index, counter: WarningCount) -> list | None:
+    """Build one page; the search entries its building added, or None when it logged a warning."""
+    before, entries = counter.count, len(index.entries) if index is not None else 0
+    build()
     if counter.count != before:
         return None
-    return json.dumps([] if index is None else index.entries[entries:])
+    return [] if index is None else index.entries[entries:]
 
 
 def _cores() -> int:
@@ -451,11 +458,10 @@ class BuiltPageCache:
                 cache.kept[key] = found
                 cache.reused += 1
                 return
-            before, entries = counter.count, len(index.entries) if index is not None else 0
-            build_page(page, config, doc_files, nav, env, dirty, excluded)
+            made = _entries_built(lambda: build_page(page, config, doc_files, nav, env, dirty, excluded), index,
+                                  counter)
             output = Path(page.file.abs_dest_path)
-            if key is not None and counter.count == before and output.is_file():
-                made = [] if index is None else index.entries[entries:]
+            if key is not None and made is not None and output.is_file():
                 cache.kept[key] = (zlib.compress(output.read_bytes(), 1), json.dumps(made))
 
         mkdocs_build._build_page = built
