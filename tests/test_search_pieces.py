@@ -11,7 +11,7 @@ import pytest
 from material.plugins.search.plugin import Parser
 
 from handbook.search import (
-    PIECE_MIN_CHARS, PIECE_TITLE_JOIN, add_search_keywords, page_file, piece_sections, split_page,
+    PIECE_MIN_CHARS, PIECE_TITLE_JOIN, rewrite_search_index, page_file, piece_sections, split_page,
 )
 from handbook.glossary import load_glossary
 from tests.conftest import PROJECT, BuiltSite
@@ -192,7 +192,7 @@ def test_the_index_is_made_once_from_the_theme_index(built_site: BuiltSite, tmp_
     docs = json.loads((built_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     piece = next(doc for doc in docs if doc["location"] in piece_sections(docs) and "<span hidden>" in doc["text"])
     assert piece["text"].count("<span hidden>") == 1
-    assert add_search_keywords(tmp_path, GLOSSARY) == 0  # a folder without an index is left alone
+    assert rewrite_search_index(tmp_path, GLOSSARY) == 0  # a folder without an index is left alone
 
 
 @pytest.mark.browser

@@ -438,8 +438,9 @@ def split_sections(site_dir: Path, docs: list[dict]) -> list[dict]:
     return result
 
 
-def add_search_keywords(site_dir: Path, glossary: Glossary) -> int:
-    """Rewrite the site's search index with glossary keywords and weights; returns how many sections gained words."""
+def rewrite_search_index(site_dir: Path, glossary: Glossary) -> int:
+    """Rewrite the site's search index: long sections split into pieces, glossary keywords and weights added;
+    returns how many entries gained words."""
     index_file = site_dir / "search" / "search_index.json"
     if not index_file.exists():
         return 0

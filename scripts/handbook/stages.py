@@ -28,7 +28,7 @@ from .datafile import YamlDocument
 from .diagnose import note_locator
 from .redirects import RedirectMap, load_redirects
 from .render import BuildState, RenderedSite, render_site
-from .search import add_search_keywords
+from .search import rewrite_search_index
 from .site import build_site, check_urls
 from .templating import count, template_errors
 from .words import vocabulary
@@ -265,7 +265,7 @@ def build(staging: Staging, normalised: Normalised, data: Data, root: Path, note
     given), then check every page's URLs and add search keywords."""
     built = build_site(staging, locate=note_locator(normalised.notes, root / "mkdocs.yml", notes_shown),
                        page_cache=page_cache)
-    return Built(check_urls(built, page_cache), add_search_keywords(built, data.glossary))
+    return Built(check_urls(built, page_cache), rewrite_search_index(built, data.glossary))
 
 
 @dataclass(frozen=True)
