@@ -1,6 +1,6 @@
 """The built-page cache of the MkDocs run: a page's HTML and search entries are made once while nothing that goes
 into them changes, a site built from reused pages is the site a build without the cache makes, and the URL check
-reads only the pages it has not passed as they are."""
+reads only the pages it has not passed as they are, and the search split only the pages it has not split as they are."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import pytest
 
 from handbook import mkdocs_run
 from handbook.model import BuildError
-from handbook.site import CHECKED_PACK, CheckedPages, check_urls
+from handbook.packs import write_pack
+from handbook.search import split_page
+from handbook.site import CHECKED_PACK, SPLIT_PACK, SPLIT_MAGIC, CheckedPages, SplitPages, check_urls
 from tests.conftest import DATA, copy_project, run_build
 
 CONFIG = """site_name: Small
@@ -205,7 +207,7 @@ def test_a_local_build_with_one_note_changed_builds_only_the_pages_it_changed_an
     local = {"CI": ""}
     assert run_build(root, notes=notes, env=local) == 0
     pages = root / ".cache" / "handbook" / "pages"
-    assert (pages / mkdocs_run.BUILT_PACK).exists() and (pages / CHECKED_PACK).exists()
+    assert all((pages / pack).exists() for pack in (mkdocs_run.BUILT_PACK, CHECKED_PACK, SPLIT_PACK))
     note = sorted(notes.glob("*.md"))[0]
     note.write_text(note.read_text(encoding="utf-8") + "\nA line of its own about key rotation.\n", encoding="utf-8")
     assert run_build(root, notes=notes, env=local) == 0
@@ -231,3 +233,28 @@ def test_a_change_to_the_navigation_alone_builds_every_page_again(
     assert html_reused(caplog) == "page cache: 0 of 3 pages' HTML reused"
     assert b"Further reading" in reused["a/index.html"]
     assert reused == files(build(project, None, "clean"))
+
+
+def test_the_search_split_is_reused_only_for_the_same_page_entries_and_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    long = " ".join(f"The customer encrypts the data and keeps the keys, part {n}." for n in range(40))
+    html = ('<html><body><article class="md-content__inner md-typeset">\n<h2 id="keys">Keys</h2>\n'
+            + "\n".join(f"<p>{long[n * 400:(n + 1) * 400]}</p>" for n in range(5)) + "\n</article></body></html>")
+    docs = [{"location": "p/", "title": "P", "text": ""},
+            {"location": "p/#keys", "title": "Keys", "text": "".join(
+                f"<p>{long[n * 400:(n + 1) * 400]}</p>" for n in range(5))}]
+    cache = tmp_path / "cache"
+    fresh = split_page(html, docs)
+    assert len(fresh.docs) > len(docs)
+    first = SplitPages(cache, "v1")
+    assert first.split(html, docs) == fresh
+    first.save()
+    calls: list[str] = []
+    monkeypatch.setattr("handbook.site.split_page", lambda page, entries: calls.append(page) or fresh)
+    assert SplitPages(cache, "v1").split(html, docs) == fresh and calls == []
+    SplitPages(cache, "v2").split(html, docs)
+    SplitPages(cache, "v1").split(html.replace("part 3", "part three"), docs)
+    SplitPages(cache, "v1").split(html, docs[:1] + [{**docs[1], "title": "Key rotation"}])
+    assert len(calls) == 3
+    write_pack(cache / SPLIT_PACK, SPLIT_MAGIC, {key: (b"not compressed", "[]") for key in first.kept})
+    assert SplitPages(cache, "v1").split(html, docs) == fresh and len(calls) == 4

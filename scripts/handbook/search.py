@@ -35,6 +35,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -420,8 +421,12 @@ def page_file(site_dir: Path, page: str) -> Path:
     return site_dir / path / "index.html" if path.endswith("/") or not path else site_dir / path
 
 
-def split_sections(site_dir: Path, docs: list[dict]) -> list[dict]:
-    """The index's entries with every long section split into pieces; the pages get the pieces' ids."""
+Splitter = Callable[[str, list[dict]], SplitPage]
+
+
+def split_sections(site_dir: Path, docs: list[dict], split: Splitter = split_page) -> list[dict]:
+    """The index's entries with every long section split into pieces (by `split`: split_page, or a cache of its
+    results); the pages get the pieces' ids."""
     pages: dict[str, list[dict]] = {}
     for doc in docs:
         pages.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
@@ -430,22 +435,22 @@ def split_sections(site_dir: Path, docs: list[dict]) -> list[dict]:
         file = page_file(site_dir, page)
         # A page without a long section is not read at all.
         if _long_sections(entries) and file.is_file():
-            split = split_page(file.read_text(encoding="utf-8"), entries)
-            if split.docs != tuple(entries):
-                file.write_text(split.html, encoding="utf-8")
-            entries = list(split.docs)
+            done = split(file.read_text(encoding="utf-8"), entries)
+            if done.docs != tuple(entries):
+                file.write_text(done.html, encoding="utf-8")
+            entries = list(done.docs)
         result += entries
     return result
 
 
-def rewrite_search_index(site_dir: Path, glossary: Glossary) -> int:
-    """Rewrite the site's search index: long sections split into pieces, glossary keywords and weights added;
-    returns how many entries gained words."""
+def rewrite_search_index(site_dir: Path, glossary: Glossary, split: Splitter = split_page) -> int:
+    """Rewrite the site's search index: long sections split into pieces (by `split`), glossary keywords and
+    weights added; returns how many entries gained words."""
     index_file = site_dir / "search" / "search_index.json"
     if not index_file.exists():
         return 0
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    index["docs"] = split_sections(site_dir, index.get("docs", []))
+    index["docs"] = split_sections(site_dir, index.get("docs", []), split)
     changed = 0
     for doc in index["docs"]:
         weight = search_weight(doc)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import os
 import re
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 from .commit import Staging
 from .model import BuildError
 from .packs import digest, read_pack, write_pack
+from .glossary import Glossary
 from .process import die_with_parent
+from .search import SplitPage, rewrite_search_index, split_page
 from .templating import GENERATED_FROM
 from .urlcheck import check_site_urls
 
@@ -23,6 +27,8 @@ log = logging.getLogger("handbook")
 RUNNER = Path(__file__).with_name("mkdocs_run.py")
 CHECKED_PACK = "checked.pack"  # in the page cache's folder: the pages that passed the URL check
 CHECKED_MAGIC = b"handbook-checked-pages 1\n"
+SPLIT_PACK = "split.pack"  # in the page cache's folder: each page's long sections as search split them
+SPLIT_MAGIC = b"handbook-split-pages 1\n"
 # MkDocs names the page a problem is on as 'handbook/…md'; the build turns that back into the note.
 _PAGE = re.compile(r"'((?:[^'\n]+/)?[^'\n]+\.md)'")
 
@@ -143,3 +149,54 @@ def check_urls(site_dir: Path, page_cache: tuple[Path, str] | None = None) -> in
     except OSError as error:  # the next build checks every page again, nothing worse
         log.info("site: URL check's cache not written: %s", error)
     return pages
+
+
+class SplitPages:
+    """What splitting a page's long sections for search gave in the last build, by the page's HTML and index
+    entries under the code's version: the split reads nothing else, so the same inputs give the same pieces."""
+
+    def __init__(self, folder: Path, version: str) -> None:
+        self.path, self.version = folder / SPLIT_PACK, version
+        stored = read_pack(self.path, SPLIT_MAGIC)
+        self.stored: dict = stored if isinstance(stored, dict) else {}
+        self.kept: dict = {}
+
+    def split(self, page: str, docs: list[dict]) -> SplitPage:
+        """The page split as split_page splits it, from the last build when it split the same page."""
+        entries = json.dumps(docs, ensure_ascii=False)
+        key = digest(self.version, page, entries)
+        found = self.stored.get(key)
+        if found is not None:
+            try:
+                packed, split_docs = found
+                reused = SplitPage(zlib.decompress(packed).decode("utf-8") if packed else page,
+                                   tuple(json.loads(split_docs)))
+            except (TypeError, ValueError, zlib.error):  # a damaged entry is split again
+                pass
+            else:
+                self.kept[key] = found
+                return reused
+        done = split_page(page, docs)
+        self.kept[key] = (zlib.compress(done.html.encode("utf-8"), 1) if done.html != page else b"",
+                          json.dumps(done.docs, ensure_ascii=False))
+        return done
+
+    def save(self) -> None:
+        """Keep this build's splits, and only them."""
+        if self.kept != self.stored:
+            write_pack(self.path, SPLIT_MAGIC, self.kept)
+
+
+def index_for_search(site_dir: Path, glossary: Glossary, page_cache: tuple[Path, str] | None = None) -> int:
+    """The search pass over the built site (see search.py); with a page cache (its folder and the code's version)
+    a page whose HTML and entries are as in the last build is split from the cache. Returns the entries that
+    gained glossary words."""
+    if page_cache is None:
+        return rewrite_search_index(site_dir, glossary)
+    splits = SplitPages(*page_cache)
+    gained = rewrite_search_index(site_dir, glossary, splits.split)
+    try:
+        splits.save()
+    except OSError as error:  # the next build splits every page again, nothing worse
+        log.info("site: search split's cache not written: %s", error)
+    return gained

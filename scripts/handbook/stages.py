@@ -28,8 +28,7 @@ from .datafile import YamlDocument
 from .diagnose import note_locator
 from .redirects import RedirectMap, load_redirects
 from .render import BuildState, RenderedSite, render_site
-from .search import rewrite_search_index
-from .site import build_site, check_urls
+from .site import build_site, check_urls, index_for_search
 from .templating import count, template_errors
 from .words import vocabulary
 from .write import sync_generated
@@ -262,10 +261,10 @@ class Built:
 def build(staging: Staging, normalised: Normalised, data: Data, root: Path, notes_shown: str,
           page_cache: tuple[Path, str] | None = None) -> Built:
     """mkdocs build --strict of the staged docs (through a page cache: its folder and the code's version, if
-    given), then check every page's URLs and add search keywords."""
+    given), then check every page's URLs and split and weigh the search index (through the same cache)."""
     built = build_site(staging, locate=note_locator(normalised.notes, root / "mkdocs.yml", notes_shown),
                        page_cache=page_cache)
-    return Built(check_urls(built, page_cache), rewrite_search_index(built, data.glossary))
+    return Built(check_urls(built, page_cache), index_for_search(built, data.glossary, page_cache))
 
 
 @dataclass(frozen=True)
