@@ -14,7 +14,7 @@ from tests.conftest import PROJECT, BuiltSite, copy_project, run_build, serve
 
 import search_quality  # scripts/ is on sys.path through pytest's pythonpath
 from search_quality import (
-    QUESTION_SETS, TOP, entries_with, half_of, load_set, pieces_of, rank_of, result_entries, with_pieces,
+    QUESTION_SETS, TOP, entries_with, half_of, load_set, pieces_of, rank_of, result_entries, type_query, with_pieces,
 )
 
 GLOSSARY = load_glossary(PROJECT / "data")
@@ -177,3 +177,66 @@ def test_search_answers_with_sections_under_a_sub_path(page, sub_path_url: str, 
     page.wait_for_load_state()
     assert page.url.startswith(sub_path_url)
     assert page.locator("article mark").count() > 0
+
+
+RESULTS = """
+const results = {type: 3, data: {items: [
+  [{location: "a/", score: 0, terms: {}},
+   {location: "a/#long", score: 9, terms: {keys: true, ssh: false, os: false}},
+   {location: "a/#short", score: 2, terms: {keys: true, ssh: true, os: false}}],
+  [{location: "b/#row", score: 5, terms: {keys: true, ssh: true, os: true}},
+   {location: "b/", score: 0, terms: {}}],
+]}};
+const target = new EventTarget();
+let seen = null;
+const listener = event => { seen = event.data; };
+Worker.prototype.addEventListener.call(target, "message", listener);
+target.dispatchEvent(new MessageEvent("message", {data: results}));
+const first = seen;
+Worker.prototype.removeEventListener.call(target, "message", listener);
+seen = null;
+target.dispatchEvent(new MessageEvent("message", {data: {type: 1}}));
+return {first, after: seen, untouched: results.data.items[0][1].score};
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_results_holding_more_of_the_query_come_first_in_the_theme_order(page, site_url: str) -> None:
+    page.goto(site_url)
+    outcome = page.evaluate(f"() => {{ {RESULTS} }}")
+    items = outcome["first"]["data"]["items"]
+    # b/#row holds every word: 5 × 1; a/#long one in three: 9 × 1/9 = 1; a/#short two in three: 2 × 4/9.
+    assert [[entry["location"] for entry in group] for group in items] == [
+        ["b/#row", "b/"], ["a/#long", "a/#short", "a/"]]
+    assert [round(entry["score"], 3) for entry in items[1]] == [1.0, 0.889, 0]
+    assert outcome["untouched"] == 9  # the theme's own result objects are not changed
+    assert outcome["after"] is None  # a listener taken off is off
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_section_holding_every_word_outranks_a_heavier_one_holding_few(page, site_url: str, pieces) -> None:
+    # The topic section on KMS weighs twice and has "keys" in its title; it holds neither "SSH" nor "OS".
+    entries = _ask(page, site_url, "SSH keys and OS accounts on instances")
+    assert rank_of(entries, with_pieces({"handbook/matrix/who-owns/#customer-iam",
+                                         "handbook/matrix/infrastructure/#what-you-do"}, pieces)) == 1, entries[:TOP]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_contraction_is_read_as_its_words(page, site_url: str) -> None:
+    # The search splits words at an apostrophe: the "t" of "don't" would find every word starting with t.
+    page.add_init_script("""
+        window.sentQueries = [];
+        const post = Worker.prototype.postMessage;
+        Worker.prototype.postMessage = function (message) {
+            if (message && message.type === 2) window.sentQueries.push(message.data);
+            return post.apply(this, arguments);
+        };""")
+    page.goto(site_url)
+    page.locator("input.md-search__input").click()
+    for query, sent in [("what if I don't rotate keys", "rotate keys"), ("S3's bucket policy", "S3 bucket policy"),
+                        ("you're in charge of x data", "charge data")]:
+        type_query(page, query)
+        assert page.evaluate("window.sentQueries").pop() == sent

@@ -30,6 +30,10 @@
 // - Words of the search's stop list are dropped. The index never holds them, so they could only
 //   match longer words by prefix: "in" finds "incident", "who" finds "whole", "is" finds "issue".
 //   A word typed in capitals (IT, US) is kept, as is a query made only of stop words.
+// - A contraction is read as its words: "don't" and "isn't" hold a stop word and "not", and are
+//   dropped; "S3's" and "you're" keep the word before the apostrophe. The search splits words at
+//   an apostrophe, and the "t" or "s" after it would find every word that starts with that letter.
+//   A lone lowercase letter is dropped for the same reason.
 // - Each other word loses its inflection ("patches", "patched" and "patching" become "patch"), so
 //   that, matched as a prefix, it finds every form: the index is not stemmed, so that result
 //   previews and suggestions show whole words.
@@ -74,10 +78,15 @@
     }
     return word;
   }
+  function uncontracted(word) {
+    var parts = word.split(/['\u2019]/);
+    if (parts.length < 2) return word;
+    return /n$/i.test(parts[0]) && /^t$/i.test(parts[1]) ? "" : parts[0];
+  }
   function rewrite(query) {
     if (/["+\-~^*:]/.test(query)) return query;
-    var words = query.split(/\s+/).filter(Boolean);
-    var kept = words.filter(function (word) { return !isStop(word); });
+    var words = query.split(/\s+/).map(uncontracted).filter(Boolean);
+    var kept = words.filter(function (word) { return !isStop(word) && !/^[a-z]$/.test(word); });
     if (!kept.length) return query;
     return kept.map(stem).join(" ");
   }

@@ -1,0 +1,52 @@
+// Search results: an entry that holds more of the query's words comes first. The theme ranks
+// entries by the words' weights and favours an entry that holds them all by at most twice its score,
+// so a long section with a title word or two of the query outranked a short one that holds every
+// word. Here each entry's score is multiplied by the square of the share of the query's words it
+// holds; entries are put in order again within each page's group, and the groups by their best
+// entry, as the theme orders them. Nothing else of the results changes.
+//
+// The theme listens to its search worker as soon as its own script runs, so this script is loaded
+// before it (templates/theme/main.html), not with the site's other scripts. Where it is not loaded
+// (a theme without the override), results keep the theme's order.
+(function () {
+  var RESULT = 3; // the theme's message type for search results
+  var proto = window.Worker && window.Worker.prototype;
+  if (!proto || !proto.addEventListener) return;
+  var add = proto.addEventListener, remove = proto.removeEventListener;
+  function share(entry) {
+    var words = Object.keys(entry.terms || {});
+    if (!words.length) return 1;
+    return words.filter(function (word) { return entry.terms[word]; }).length / words.length;
+  }
+  function byScore(a, b) { return b.score - a.score; }
+  function reranked(items) {
+    var groups = items.map(function (group) {
+      return group.map(function (entry) {
+        var held = share(entry);
+        return Object.assign({}, entry, { score: entry.score * held * held });
+      }).sort(byScore);
+    });
+    return groups.sort(function (a, b) { return byScore(a[0], b[0]); });
+  }
+  function wrapped(listener) {
+    if (!listener.handbookResults) {
+      listener.handbookResults = function (event) {
+        var data = event && event.data;
+        if (data && data.type === RESULT && data.data && Array.isArray(data.data.items)) {
+          var results = Object.assign({}, data.data, { items: reranked(data.data.items) });
+          event = { data: { type: RESULT, data: results }, target: event.target, type: event.type };
+        }
+        return typeof listener === "function" ? listener.call(this, event) : listener.handleEvent(event);
+      };
+    }
+    return listener.handbookResults;
+  }
+  proto.addEventListener = function (type, listener, options) {
+    if (type === "message" && listener) arguments[1] = wrapped(listener);
+    return add.apply(this, arguments);
+  };
+  proto.removeEventListener = function (type, listener, options) {
+    if (type === "message" && listener && listener.handbookResults) arguments[1] = listener.handbookResults;
+    return remove.apply(this, arguments);
+  };
+})();
