@@ -118,6 +118,18 @@ def test_a_table_row_reads_as_header_and_cell_pairs() -> None:
     assert pieces[0]["text"].startswith("<p>Who owns what.</p> <p>Layer: Layer 0 · Owner: You")
 
 
+def test_a_short_section_with_a_table_keeps_one_entry_with_its_rows_read_as_rows() -> None:
+    body = ('<h2 id="os">Host OS</h2><p>Beneath the hypervisor.</p>\n<table>\n<thead>\n<tr><th>Category</th>'
+            '<th>Owner</th></tr>\n</thead>\n<tbody>\n<tr><td><a href="x/">Infrastructure</a></td><td>AWS</td></tr>\n'
+            '<tr><td>Abstracted</td><td></td></tr>\n</tbody>\n</table>\n<h2 id="next">Next</h2><p>Plain.</p>')
+    html, result = split(body)
+    docs = index_of(html)
+    assert [doc["location"] for doc in result.docs] == [doc["location"] for doc in docs]
+    assert result.docs[1] == {**docs[1], "text": "<p>Beneath the hypervisor.</p> <p>Category: Infrastructure · "
+                                                 "Owner: AWS</p> <p>Category: Abstracted</p>"}
+    assert result.docs[2] == docs[2] and result.html == html  # no ids added, the section without a table as it was
+
+
 def test_an_element_with_an_id_of_its_own_keeps_it() -> None:
     html, result = split(f'<h2 id="s">S</h2><p>{LONG}</p>\n<p>{THIRD}</p>\n<p id="mine">{OTHER}</p>')
     assert [doc["location"] for doc in result.docs][-2:] == [f"{PAGE}#s--2", f"{PAGE}#mine"]

@@ -5,8 +5,9 @@ MkDocs writes `search/search_index.json`; this pass rewrites it:
 - A long section is split into pieces of a few paragraphs, list items or table rows, each an entry of its
   own at an id given to its first element in the built page, so that a result leads to the passage that
   answers (the theme does not weigh a section's length: a long section holding every word of a question
-  somewhere outranked the paragraph that answers it). A table row reads "Header: cell · Header: cell", not
-  the run-together words of its cells. Each piece keeps its page's title as hidden context.
+  somewhere outranked the paragraph that answers it). Each piece keeps its page's title as hidden context.
+- A table row reads "Header: cell · Header: cell", not the run-together words of its cells, in a section
+  split or not.
 - It appends to the indexed text of each section the glossary terms it mentions in either
   form (IAM and "AWS Identity and Access Management", MITM and "man-in-the-middle"), plus
   each term's other spellings (24x7 for "24*7*365"), so a reader's wording finds the section
@@ -324,20 +325,31 @@ def _long_sections(docs: list[dict]) -> dict[str, dict]:
             and len(_plain(_HIDDEN.sub("", doc.get("text", "")))) > SPLIT_ABOVE_CHARS}
 
 
+def _has_rows(units: list[Unit]) -> bool:
+    """Whether some of a section's units are table rows."""
+    return any(unit.node.tag == "tr" for unit in units)
+
+
 def split_page(page: str, docs: list[dict]) -> SplitPage:
     """Split the long sections of one page (its HTML and its index entries, page entry first) into pieces.
 
     The section's own entry keeps its first piece; each further piece becomes an entry of its own, at an id
     given to its first element (its own id when it has one), titled as the section (a table row: "Section ›
-    Row"), with the page's title as hidden context.
+    Row"), with the page's title as hidden context. A section too short to split that holds a table keeps its
+    one entry, with the rows read as rows.
     """
-    sections_of = _long_sections(docs)
-    found = _ARTICLE.search(page) if sections_of else None
+    long_sections = _long_sections(docs)
+    found = _ARTICLE.search(page)
     end = page.find("</article>", found.end()) if found else -1
     if end < 0:
         return SplitPage(page, tuple(docs))
     # Only the article is read: the navigation around it is most of a large site's page.
     offset = found.start()
+    with_table = "<table" in page[offset:end]
+    if not long_sections and not with_table:
+        return SplitPage(page, tuple(docs))
+    sections_of = long_sections if not with_table else {
+        doc["location"].split("#", 1)[1]: doc for doc in docs if "#" in doc["location"]}
     article = _read_article(page[offset:end + len("</article>")])
     if article is None:
         return SplitPage(page, tuple(docs))
@@ -355,6 +367,10 @@ def split_page(page: str, docs: list[dict]) -> SplitPage:
     for section, blocks in sections.items():
         doc = sections_of[section]
         units = _section_units(blocks, doc.get("text", ""))
+        if units and section not in long_sections:
+            if _has_rows(units):
+                added[section] = [{**doc, "text": _piece_text(units)}]
+            continue
         pieces = _gathered(units) if units else []
         anchors = [piece[0].node.id or f"{section}--{number}" for number, piece in enumerate(pieces[1:], 2)]
         if len(pieces) < 2 or any(anchor in used for anchor, piece in zip(anchors, pieces[1:])
@@ -433,10 +449,11 @@ def split_sections(site_dir: Path, docs: list[dict], split: Splitter = split_pag
     result: list[dict] = []
     for page, entries in pages.items():
         file = page_file(site_dir, page)
-        # A page without a long section is not read at all.
-        if _long_sections(entries) and file.is_file():
-            done = split(file.read_text(encoding="utf-8"), entries)
-            if done.docs != tuple(entries):
+        # A page without sections (its own entry alone) is not read at all.
+        if len(entries) > 1 and file.is_file():
+            html_text = file.read_text(encoding="utf-8")
+            done = split(html_text, entries)
+            if done.html != html_text:
                 file.write_text(done.html, encoding="utf-8")
             entries = list(done.docs)
         result += entries
