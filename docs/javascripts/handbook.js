@@ -53,8 +53,11 @@
   }
   // Inflectional endings, longest first; what is left must keep four letters, and a word written
   // with a digit or in capitals (EC2, SSE-KMS) is a name, not an inflected word.
-  var ENDINGS = [["ies", "y"], ["ied", "y"], ["sses", "ss"], ["ches", "ch"], ["shes", "sh"], ["xes", "x"],
-                 ["ing", ""], ["ed", ""], ["es", "e"], ["s", ""]];
+  // An adverb loses its "-ly" where what is left is a word it starts with ("automatically" →
+  // "automatic", "securely" → "secure", "manually" → "manual").
+  var ENDINGS = [["ically", "ic"], ["ously", "ous"], ["ently", "ent"], ["fully", "ful"], ["ally", "al"],
+                 ["ely", "e"], ["ies", "y"], ["ied", "y"], ["sses", "ss"], ["ches", "ch"], ["shes", "sh"],
+                 ["xes", "x"], ["ing", ""], ["ed", ""], ["es", "e"], ["s", ""]];
   function stem(word) {
     if (/[0-9A-Z]/.test(word.slice(1)) || /[^a-zA-Z]/.test(word) || word.length < 5) return word;
     var lower = word.toLowerCase();
