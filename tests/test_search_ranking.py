@@ -225,7 +225,7 @@ def test_a_section_holding_every_word_outranks_a_heavier_one_holding_few(page, s
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_a_contraction_is_read_as_its_words_and_an_adverb_as_its_root(page, site_url: str) -> None:
+def test_a_query_reads_contractions_as_words_adverbs_as_roots_and_hyphens_as_splits(page, site_url: str) -> None:
     # The search splits words at an apostrophe: the "t" of "don't" would find every word starting with t.
     # The index is not stemmed: "automatic" finds "automatically" as a prefix, not the other way round.
     page.add_init_script("""
@@ -240,6 +240,8 @@ def test_a_contraction_is_read_as_its_words_and_an_adverb_as_its_root(page, site
     for query, sent in [("what if I don't rotate keys", "rotate keys"), ("S3's bucket policy", "S3 bucket policy"),
                         ("you're in charge of x data", "charge data"),
                         ("encrypted automatically and securely", "encrypt automatic secure"),
-                        ("successfully and continuously replicated daily", "successful continuous replicat daily")]:
+                        ("successfully and continuously replicated daily", "successful continuous replicat daily"),
+                        ("Kubernetes on-prem", "kubernete prem"), ("N+1 design", "N+1 design"),
+                        ("keys -rotation", "keys -rotation")]:
         type_query(page, query)
         assert page.evaluate("window.sentQueries").pop() == sent

@@ -37,7 +37,10 @@
 // - Each other word loses its inflection ("patches", "patched" and "patching" become "patch"), so
 //   that, matched as a prefix, it finds every form: the index is not stemmed, so that result
 //   previews and suggestions show whole words.
-// A query with quotes or search operators goes through unchanged.
+// - A hyphen inside a word splits it, as the search does ("on-prem" is "on" and "prem"), so that
+//   its parts go through the same two steps.
+// A query with quotes or search operators ("+word", "-word", "word*", "title:word", "word~1",
+// "word^2") goes through unchanged.
 (function () {
   var STOP = ("a able about across after all almost also am among an and any are as at be because been but by " +
     "can cannot could dear did do does either else ever every for from get got had has have he her hers him his " +
@@ -87,8 +90,8 @@
     return /n$/i.test(parts[0]) && /^t$/i.test(parts[1]) ? "" : parts[0];
   }
   function rewrite(query) {
-    if (/["+\-~^*:]/.test(query)) return query;
-    var words = query.split(/\s+/).map(uncontracted).filter(Boolean);
+    if (/["~^*:]|(^|\s)[+\-]/.test(query)) return query;
+    var words = query.split(/[\s\-]+/).map(uncontracted).filter(Boolean);
     var kept = words.filter(function (word) { return !isStop(word) && !/^[a-z]$/.test(word); });
     if (!kept.length) return query;
     return kept.map(stem).join(" ");
