@@ -9,7 +9,9 @@ import pytest
 
 from handbook.glossary import load_glossary
 from handbook.merge.render import TOPIC_SEARCH_BOOST
-from handbook.search import LIST_PAGE_BOOST, TITLE_ONLY_PAGE_BOOST, keywords_for, search_weight
+from handbook.search import (
+    LIST_PAGE_BOOST, TITLE_ONLY_PAGE_BOOST, copies_by_text, keywords_for, search_weight,
+)
 from tests.conftest import PROJECT, BuiltSite, copy_project, run_build, serve
 
 import search_quality  # scripts/ is on sys.path through pytest's pythonpath
@@ -58,6 +60,20 @@ def test_a_page_entry_with_only_its_title_weighs_less_than_its_sections() -> Non
     assert search_weight({"location": "handbook/matrix/", "title": "Matrix", "text": "<p>Who owns</p>"}) == 1
     # A section keeps the weight its page gave it (topic pages weigh twice).
     assert search_weight({"location": "handbook/topics/x/#y", "text": "", "boost": 2}) == 2
+
+
+def test_a_text_shown_on_several_pages_shares_one_entry_weight() -> None:
+    row = "<p>Layer: Host operating system · Owner: AWS · Explanation: AWS patches the hosts.</p>"
+    docs = [{"location": "handbook/services/rds/#responsibilities--8", "text": f"{row} <span hidden>RDS</span>"},
+            {"location": "handbook/services/aurora/#responsibilities--8", "text": f"{row}  <span hidden>Aurora</span>"},
+            {"location": "handbook/services/aurora/#responsibilities--9", "text": row},  # the same page again
+            {"location": "handbook/services/s3/#responsibilities--8", "text": "<p>Layer: Host · Owner: AWS</p>"},
+            {"location": "a/#x", "text": "<p>Discussed in the notes:</p>"},
+            {"location": "b/#y", "text": "<p>Discussed in the notes:</p>"}]
+    copies = copies_by_text(docs)
+    assert copies == {row: 2}
+    assert search_weight(docs[0], copies[row]) == 0.5
+    assert search_weight({"location": "handbook/topics/x/#y", "boost": 2}, 4) == 0.5
 
 
 def test_the_lists_of_pages_weigh_less_than_the_pages_they_list() -> None:

@@ -24,6 +24,9 @@ MkDocs writes `search/search_index.json`; this pass rewrites it:
 - The pages of what a note says outside the topics are prose from the notes, as topic pages
   are, and weigh what topic pages weigh: twice the matrix and service pages, which are tables
   that repeat the same rows for every service.
+- Entries that show the same text on several pages (a category's rows, repeated on the page of
+  each of its services) share one entry's weight, so that one row does not fill the results
+  under twenty page names.
 
 The field weights (a title counts three times its text, not the theme's thousand times, so a
 section titled "Users, groups and roles" does not outrank the answer for every question with
@@ -100,8 +103,29 @@ def keywords_for(text: str, glossary: Glossary) -> list[str]:
     return found
 
 
-def search_weight(doc: dict) -> float:
-    """The weight an entry of the index gets for what kind of entry it is (1 for a section of a page)."""
+# An entry shorter than this (a label such as "Discussed in the notes:") is not counted as a copy of another.
+COPY_MIN_CHARS = 40
+
+
+def _own_text(doc: dict) -> str:
+    """The text an entry shows, without what the search adds hidden, its spacing made even."""
+    return _SPACE_RUN.sub(" ", _HIDDEN.sub("", doc.get("text", ""))).strip()
+
+
+def copies_by_text(docs: list[dict]) -> dict[str, int]:
+    """For each text that entries show, on how many pages an entry shows it (texts of a label's length left out)."""
+    pages: dict[str, set[str]] = {}
+    for doc in docs:
+        text = _own_text(doc)
+        if len(text) >= COPY_MIN_CHARS:
+            pages.setdefault(text, set()).add(doc["location"].split("#", 1)[0])
+    return {text: len(found) for text, found in pages.items() if len(found) > 1}
+
+
+def search_weight(doc: dict, copies: int = 1) -> float:
+    """The weight an entry of the index gets for what kind of entry it is (1 for a section of a page), shared
+    among the `copies` pages that show the same text (a service page repeats its category's rows word for word:
+    together they weigh what one entry does, and a query finds the one that names what it asks about)."""
     location = doc.get("location", "")
     page = location.split("#", 1)[0]
     weight = float(doc.get("boost", 1))
@@ -111,7 +135,7 @@ def search_weight(doc: dict) -> float:
         weight = float(TOPIC_SEARCH_BOOST)
     if "#" not in location and not _HIDDEN.sub("", doc.get("text", "")).strip():
         weight *= TITLE_ONLY_PAGE_BOOST
-    return weight
+    return weight / copies
 
 
 # -- Sections split into pieces ----------------------------------------------------------------------------------
@@ -468,9 +492,10 @@ def rewrite_search_index(site_dir: Path, glossary: Glossary, split: Splitter = s
         return 0
     index = json.loads(index_file.read_text(encoding="utf-8"))
     index["docs"] = split_sections(site_dir, index.get("docs", []), split)
+    copies = copies_by_text(index["docs"])
     changed = 0
     for doc in index["docs"]:
-        weight = search_weight(doc)
+        weight = search_weight(doc, copies.get(_own_text(doc), 1))
         if weight != 1:
             doc["boost"] = round(weight, 4)
         words = keywords_for(f"{doc.get('title', '')} {doc.get('text', '')}", glossary)
