@@ -22,7 +22,7 @@ MkDocs writes `search/search_index.json`; this pass rewrites it:
   So is the home page, which sums up the whole site in a few words and points to the pages
   that say it in full.
 - The pages of what a note says outside the topics are prose from the notes, as topic pages
-  are, and weigh what topic pages weigh: twice the matrix and service pages, which are tables
+  are, and weigh what topic pages weigh: one and a half times the matrix and service pages, which are tables
   that repeat the same rows for every service.
 - Entries that show the same text on several pages (a category's rows, repeated on the page of
   each of its services) share one entry's weight, so that one row does not fill the results
