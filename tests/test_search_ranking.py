@@ -176,6 +176,8 @@ def test_search_answers_with_sections_under_a_sub_path(page, sub_path_url: str, 
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{sub_path_url}handbook/services/s3/")
+    # The script that ranks results by the share of the query they hold is loaded (before the theme's) here too.
+    assert page.evaluate("Worker.prototype.addEventListener !== EventTarget.prototype.addEventListener")
     page.keyboard.press("/")  # the theme's shortcut focuses the search box
     assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
     entries = result_entries(page, sub_path_url, "who patches the guest operating system on EC2")
