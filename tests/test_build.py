@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -163,6 +164,40 @@ def test_notes_marked_draft_or_not_to_publish_are_left_out_of_the_site_and_named
     listed = (root / "docs" / "handbook" / "report" / "index.md").read_text(encoding="utf-8")
     assert "| `Plans.md`{ .handbook-path } | `draft: true` |" in listed
     assert "| `Plans` (not published: `draft: true`) |" in listed and "Wanted notes" not in listed
+
+
+@pytest.mark.slow
+def test_a_link_to_a_hidden_or_ignored_note_says_which_note_and_why_it_is_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes"
+    (notes / "Archive").mkdir(parents=True)
+    (notes / ".trash").mkdir()
+    (notes / "Archive" / "Old note.md").write_text("# Old note\n\nOld text.\n", encoding="utf-8")
+    (notes / ".trash" / "Gone.md").write_text("# Gone\n", encoding="utf-8")
+    (notes / ".handbookignore").write_text("Archive/\n", encoding="utf-8")
+    (notes / "Public.md").write_text("# Public\n\nSee [[Old note|the old note]] and [[Gone]].\n", encoding="utf-8")
+    root = copy_project(tmp_path / "project")
+    capsys.readouterr()
+    assert run_build(root, notes=notes) == 0
+    shown = f"{notes.as_posix()}/Public.md"
+    ignored = "listed in .handbookignore (line 1: `Archive/`)"
+    assert [line for line in capsys.readouterr().err.splitlines() if "WARNING" in line] == [
+        f"WARNING -  {shown}:3: link to a note left out of the site: 'Old note' names Archive/Old note.md, which the "
+        f"build leaves out ({ignored}); shown as text, not as a link",
+        f"WARNING -  {shown}:3: link to a note left out of the site: 'Gone' names .trash/Gone.md, which the build "
+        "leaves out (hidden folder or file); shown as text, not as a link",
+    ]
+    page = (root / "site" / "handbook" / "notes" / "public" / "index.html").read_text(encoding="utf-8")
+    tooltips = [html.unescape(title) for title in re.findall(r'class="handbook-missing-link" title="([^"]*)"', page)]
+    assert tooltips == [f"“Old note” is left out of the site (Archive/Old note.md: {ignored})",
+                        "“Gone” is left out of the site (.trash/Gone.md: hidden folder or file)"]
+    report = json.loads((root / "docs" / "report.json").read_text(encoding="utf-8"))
+    assert report["unresolved_links"][0] == {"note": "Public.md", "line": 3, "target": "Old note",
+                                             "text": "the old note", "hidden": f"Archive/Old note.md: {ignored}"}
+    assert report["wanted_notes"] == []
+    listed = (root / "docs" / "handbook" / "report" / "index.md").read_text(encoding="utf-8")
+    assert "| `Gone` (left out: .trash/Gone.md: hidden folder or file) |" in listed
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ from .normalise.obsidian.embeds import MISSING_IMAGE_CLASS
 from .paths import (
     ASSETS_DIR, NoteAddresses, heading_anchor, name_key, own_addresses, path_slug, rel_link, same_looking_names,
 )
+from .load import HiddenNotes
 from .publish import UnpublishedNote
 
 log = logging.getLogger("handbook")
@@ -60,6 +61,7 @@ class MissingLink:
     target: str
     text: str
     unpublished: str = ""  # for a note kept off the site: its field ("draft: true"); "" for a missing note
+    hidden: str = ""  # for a note in a hidden or ignored place: its path and why ("Archive/a.md: listed in …")
 
 
 def heading_anchors(note: Note) -> dict[str, str]:
@@ -80,7 +82,8 @@ def heading_anchors(note: Note) -> dict[str, str]:
 class NoteIndex:
     """Finds a note by the names a wikilink may use: path, file name, title or alias (case-insensitive)."""
 
-    def __init__(self, notes: Sequence[Note], unpublished: Sequence[UnpublishedNote] = ()):
+    def __init__(self, notes: Sequence[Note], unpublished: Sequence[UnpublishedNote] = (),
+                 hidden: Sequence[HiddenNotes] = ()):
         self.by_name: dict[str, Note] = {}
         for note in notes:  # first writer wins, in path order, so lookups are deterministic
             for name in note.link_names:
@@ -90,6 +93,13 @@ class NoteIndex:
         for left_out in unpublished:
             for name in left_out.link_names:
                 self.unpublished.setdefault(name_key(name), left_out)
+        # A note the build never read is known by its path and file name only (its title is inside it).
+        self.hidden: dict[str, str] = {}
+        for place in hidden:
+            for path in place.note_paths:
+                stem = posixpath.splitext(path)[0]
+                for name in (path, stem, posixpath.basename(stem)):
+                    self.hidden.setdefault(name_key(name), f"{path}: {place.reason}")
 
     def find(self, target: str) -> Note | None:
         """The note a wikilink target names, or None."""
@@ -100,16 +110,23 @@ class NoteIndex:
         found = self.unpublished.get(name_key(target.strip()))
         return found.field if found is not None else ""
 
+    def hidden_note(self, target: str) -> str:
+        """For a target that names no note the build read: the hidden or ignored note it names and why it is
+        left out ("Archive/a.md: listed in .handbookignore …"), or ""."""
+        return self.hidden.get(name_key(target.strip()), "")
+
 
 def target_name(target: str) -> str:
     """The note a `note:` link's (unquoted) target names, without the heading after its `#`."""
     return target.partition("#")[0].strip()
 
 
-def missing_link(text: str, target: str, unpublished: str = "") -> str:
+def missing_link(text: str, target: str, unpublished: str = "", hidden: str = "") -> str:
     """A link's text, marked as a link to a missing note (as Obsidian shows one) with the name it asked for;
-    `unpublished` is the field of a note that is there but kept off the site."""
-    why = f"is marked {unpublished} and not published" if unpublished else "is not in the notes folder"
+    `unpublished` is the field of a note that is there but kept off the site, `hidden` the path of a hidden or
+    ignored note and why."""
+    why = (f"is marked {unpublished} and not published" if unpublished
+           else f"is left out of the site ({hidden})" if hidden else "is not in the notes folder")
     tooltip = f"\u201c{target_name(target)}\u201d {why}".translate(_ATTRIBUTE_ENTITIES)
     return f'<span class="{MISSING_LINK_CLASS}" title="{tooltip}">{text}</span>'
 
@@ -151,7 +168,8 @@ def find_missing_links(notes: Sequence[Note], index: NoteIndex) -> list[MissingL
                 if index.find(name) is None:
                     at = line + text.count("\n", 0, offset)
                     missing.setdefault((number, at, target),
-                                       MissingLink(note.path, at, target, label, index.unpublished_field(name)))
+                                       MissingLink(note.path, at, target, label, index.unpublished_field(name),
+                                                   index.hidden_note(name)))
     # By note and line; links on one line in the order they come (the sort is stable).
     return [missing[key] for key in sorted(missing, key=lambda key: key[:2])]
 
@@ -334,7 +352,8 @@ def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFin
             found = url(scheme, target)
             if found is None:
                 target = unquote(target)
-                return missing_link(text, target, index.unpublished_field(target_name(target)))
+                return missing_link(text, target, index.unpublished_field(target_name(target)),
+                                    index.hidden_note(target_name(target)))
             return f"{bang}[{text}]({found}{title})"
 
         def replace_definition(match: re.Match) -> str:

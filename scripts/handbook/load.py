@@ -13,7 +13,7 @@ import math
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ignore import IGNORE_FILE, OBSIDIAN_SETTINGS, IgnoreRules, ignore_rules
@@ -49,6 +49,8 @@ class HiddenNotes:
     path: str  # relative POSIX path, e.g. ".trash"
     notes: int
     reason: str = HIDDEN_REASON
+    # The notes' own paths, so that a link from a published note to one of them can say why it is not there.
+    note_paths: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -237,20 +239,27 @@ def _is_note(filename: str) -> bool:
     return filename.lower().endswith(NOTE_SUFFIXES)
 
 
-def _count_notes(folder: str) -> int:
-    """The notes in a hidden folder (never a link itself), without following the links in it."""
-    count, folders = 0, [folder]
+def _notes_under(folder: str, relative: str) -> tuple[str, ...]:
+    """The paths (under the notes folder, `relative` being the folder's) of the notes in a hidden folder (never a
+    link itself), without following the links in it."""
+    found: list[str] = []
+    folders = [(folder, relative)]
     while folders:  # a stack, not recursion: a deep tree cannot exhaust the call stack
+        real, prefix = folders.pop()
         try:
-            with os.scandir(folders.pop()) as listing:
+            with os.scandir(real) as listing:
                 for entry in listing:
                     if entry.is_dir(follow_symlinks=False):
-                        folders.append(entry.path)
+                        folders.append((entry.path, f"{prefix}/{entry.name}"))
                     elif _is_note(entry.name):
-                        count += 1
+                        found.append(f"{prefix}/{entry.name}")
         except OSError:
             continue  # an unreadable folder among the hidden ones holds nothing to count
-    return count
+    return tuple(sorted(found))
+
+
+def _hidden(relative: str, note_paths: tuple[str, ...], reason: str = HIDDEN_REASON) -> HiddenNotes:
+    return HiddenNotes(relative, len(note_paths), reason, note_paths)
 
 
 @dataclass(frozen=True)
@@ -292,9 +301,9 @@ def _ignored(entry: os.DirEntry, relative: str, rules: IgnoreRules, found: _Foun
     reason = rules.reason(relative, folder)
     if reason is None:
         return False
-    notes = _count_notes(entry.path) if folder else int(_is_note(entry.name))
+    notes = _notes_under(entry.path, relative) if folder else (relative,) if _is_note(entry.name) else ()
     if notes:
-        found.hidden.append(HiddenNotes(relative, notes, reason))
+        found.hidden.append(_hidden(relative, notes, reason))
     return True
 
 
@@ -320,11 +329,11 @@ def _walk(root: Path, rules: IgnoreRules = IgnoreRules()) -> _Found:
                 if entry.is_symlink():
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    count = _count_notes(entry.path)
-                    if count:
-                        found.hidden.append(HiddenNotes(relative, count))
+                    notes = _notes_under(entry.path, relative)
+                    if notes:
+                        found.hidden.append(_hidden(relative, notes))
                 elif _is_note(entry.name):
-                    found.hidden.append(HiddenNotes(relative, 1))
+                    found.hidden.append(_hidden(relative, (relative,)))
                 continue
             if _ignored(entry, relative, rules, found):
                 continue

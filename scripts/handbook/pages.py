@@ -233,10 +233,11 @@ class WantedNote:
 
 def wanted_notes(missing_links: Sequence) -> list[WantedNote]:
     """The missing notes that links name, most linked first; names a lookup would take for one (by case or
-    accent encoding) are one note. Notes kept off the site are not wanted: they are written."""
+    accent encoding) are one note. Notes kept off the site (unpublished, hidden or ignored) are not wanted: they
+    are written."""
     links: dict[str, list] = {}
     for link in missing_links:
-        if link.unpublished:
+        if link.unpublished or link.hidden:
             continue
         name = target_name(link.target)
         links.setdefault(name_key(name), []).append((name, link.note))

@@ -282,7 +282,7 @@ def render_site(state: BuildState) -> RenderedSite:
         return replace(view, body=note_body(note, pointers, notices) if note.path in rebuilt
                        else body_without_title(note.markdown))
 
-    index = NoteIndex(notes, unpublished)
+    index = NoteIndex(notes, unpublished, hidden)
     missing_links = find_missing_links(notes, index)
     wanted = wanted_notes(missing_links)
     totals = account_totals(notes, result, unpublished)
@@ -378,8 +378,8 @@ def _report_json(views: Sequence[NoteView], counts: tuple[tuple[str, int], ...],
         ),
         "suspicious_words": [{"note": f.note, "line": f.line, "word": f.word, "reason": f.reason} for f in findings],
         "unresolved_links": [
-            {"note": m.note, "line": m.line, "target": m.target, "text": m.text, **({"unpublished": m.unpublished}
-                                                                                   if m.unpublished else {})}
+            {"note": m.note, "line": m.line, "target": m.target, "text": m.text,
+             **({"unpublished": m.unpublished} if m.unpublished else {}), **({"hidden": m.hidden} if m.hidden else {})}
             for m in missing_links
         ],
         "wanted_notes": [{"name": w.name, "links": w.links, "notes": w.notes} for w in wanted],
