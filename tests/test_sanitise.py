@@ -110,6 +110,19 @@ def test_no_mix_of_hostile_pieces_gives_a_page_that_acts(text: str) -> None:
     assert not elements.names & ACTIVE_ELEMENTS, (text, note.markdown, html)
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("[b]:\n\t<iframe >", "[b]: note:iframe%20"),
+    ("[b]:\n    <script>\nalert(1)\n</script>", "[b]: note:script\n\nalert(1)"),
+])
+def test_a_definition_with_its_target_indented_on_the_next_line_stays_one_definition(text: str, kept: str) -> None:
+    # Read without the indentation the target would be a tag: Python-Markdown would write it into the page.
+    note = norm(f"# T\n\n{text}\n")
+    assert body(note) == kept + "\n"
+    elements = _Elements()
+    elements.feed(_page(note))
+    assert not elements.names & ACTIVE_ELEMENTS
+
+
 def test_the_reported_forms_are_logged_as_other_unsafe_links_are() -> None:
     note = norm("# T\n\n[c]( javascript:alert(document.domain))\n\n[r][b]\n\n[b]: javascript:alert(1)\n")
     sanitised = [(r.line, r.rule, r.before, r.after) for r in note.repairs if r.rule == "html-sanitised"]

@@ -154,7 +154,7 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
     """Lines markdown-it keeps out of the token stream (link reference definitions), as written but
     for odd spaces (see _plain_definition_spaces) and a target in the notes folder, which gets the URL
     an inline link to it gets."""
-    joined = _definitions_on_one_line([(number, line.strip(" \t")) for number, line in lines], log)
+    joined = _definitions_on_one_line(lines, log)
     text = "\n".join(
         convert_reference_definition(_plain_definition_spaces(line, number, log), Unit([number], log, ctx, assets), number)
         for number, line in joined
@@ -163,11 +163,17 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
 
 
 def _definitions_on_one_line(lines: list[tuple[int, str]], log: RepairLog) -> list[tuple[int, str]]:
-    """Kept lines with each definition that runs over several (`[AWS` then `docs]: …`) joined onto its first:
-    Python-Markdown reads a label over lines as written, so `[AWS docs]` would find no definition."""
+    """Kept lines, without their indentation, with each definition that runs over several (`[AWS` then
+    `docs]: …`) joined onto its first: Python-Markdown reads a label over lines as written, so `[AWS docs]`
+    would find no definition.
+
+    Where a definition runs is read from the lines as written: their indentation is part of what they are
+    (`[b]:` then a tab and `<iframe >` is one definition; without the tab, a paragraph and a tag)."""
+    stripped = [(number, line.strip(" \t")) for number, line in lines]
     if len(lines) < 2:
-        return lines
+        return stripped
     ends = {start: end for start, end, _ in _definitions("\n".join(text for _, text in lines))[1] if end - start > 1}
+    lines = stripped
     out: list[tuple[int, str]] = []
     index = 0
     while index < len(lines):
