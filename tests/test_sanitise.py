@@ -53,6 +53,7 @@ HOSTILE = {
     "escaped script": "x \\<script>alert(1)//\\</script>",
     "tag with a reference": '<a href="jav&#x61;script:alert(1)">x</a>',
     "table cell": "| a | b |\n|---|---|\n| [x](javascript:alert(1) | c) |",
+    "autolink after a `](` that opens no link": "]([a]<javascript://> ",
 }
 
 
@@ -204,6 +205,20 @@ def test_urls_are_read_as_a_browser_reads_them() -> None:
 ])
 def test_every_url_bearing_attribute_is_checked(html: str, found: tuple[str, str, str]) -> None:
     assert [(v.tag, v.attribute, v.url) for v in page_violations(html, "p.html")] == [found]
+
+
+@pytest.mark.parametrize("element", ["<script>", "<script/](<img/src=x>", "<iframe>", "<form>", "<style>",
+                                     "<object>", "<embed src=x>", "<base href=x>", "<meta>", "<template>"])
+def test_an_element_that_acts_in_a_page_s_content_is_a_violation(element: str) -> None:
+    name = element[1:].split(">")[0].split("/")[0].split(" ")[0]
+    page = f"<article><h1>T</h1><p>{element}</p></article>"
+    assert [(v.tag, v.attribute) for v in page_violations(page, "p.html")][:1] == [(name, "")]
+    # The theme's own scripts and styles are outside the article.
+    theme = '<head><link rel="stylesheet" href="a.css"><script src="b.js"></script></head><article><p>t</p></article>'
+    assert page_violations(theme + "<script>x()</script>", "p.html") == []
+    assert page_violations("<article><script>", "p.html")[0].problem() == (
+        "expected a URL that is http, https, mailto, relative or an anchor, and no script; received the element "
+        "<script> in the page's content")
 
 
 def test_the_theme_s_own_markup_passes() -> None:

@@ -3,8 +3,10 @@
 The normaliser neutralises hostile links in the notes (`javascript:`, however it is spelt), but a link
 can reach a page by other roads: a template, a Markdown extension, the theme, or a hole in the
 normaliser. So the built site is read once more, as a browser reads it, and the build stops on any URL
-that is not http, https, mailto, relative or an anchor, and on any event handler (`onclick=`) or
-`srcdoc`, before the site replaces site/.
+that is not http, https, mailto, relative or an anchor, on any event handler (`onclick=`) or `srcdoc`,
+and on any element in a page's content (its `<article>`, where the notes' text goes; the theme's own
+scripts are outside it) that runs a script or loads or restyles anything (`<script>`, `<iframe>`,
+`<style>`, `<form>`…), before the site replaces site/.
 
 Two exceptions, both needed and both inert: a pasted raster image (`data:image/png;base64,…`), which
 the normaliser keeps and which can hold no script, and the theme's own share button in the search
@@ -45,6 +47,9 @@ _META_REFRESH_URL = re.compile(r"^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['\"]?)(?P
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(?P<url>.*?)\1\s*\)", re.I | re.S)
 # The theme's own `javascript:` link (see the module's docstring): (tag, attribute, value, its data-md-component).
 THEME_LINKS = frozenset({("a", "href", "javascript:void(0)", "search-share")})
+# Elements a page's content never holds: each runs a script, loads a page or object, or changes the page around it.
+ACTIVE_ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta",
+                             "link", "style", "form", "template"})
 REPORTED = 5  # violations listed in the error; the rest are counted
 # Reading HTML is slow in Python (about 10 MB a second): a site of this many pages is read by one process
 # per core; below it, starting them costs more than it saves.
@@ -64,8 +69,9 @@ class Violation:
 
     def problem(self) -> str:
         """What was expected and what was found, and the note it came from."""
-        what = f"the event handler {self.attribute}={self.url!r} on <{self.tag}>" if self.attribute.startswith("on") \
-            else f"{self.url!r} in <{self.tag} {self.attribute}>"
+        what = (f"the event handler {self.attribute}={self.url!r} on <{self.tag}>" if self.attribute.startswith("on")
+                else f"the element <{self.tag}> in the page's content" if not self.attribute
+                else f"{self.url!r} in <{self.tag} {self.attribute}>")
         source = f" (from the note {self.note})" if self.note else ""
         return (f"expected a URL that is http, https, mailto, relative or an anchor, and no script; "
                 f"received {what}{source}")
@@ -105,10 +111,15 @@ class _PageReader(HTMLParser):
         self.found: list[tuple[int, str, str, str]] = []  # (line, tag, attribute, url)
         self.note = ""
         self._style = False
+        self._in_article = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         line = self.getpos()[0]
+        if tag == "article":
+            self._in_article += 1
+        elif self._in_article and tag in ACTIVE_ELEMENTS:
+            self.found.append((line, tag, "", ""))
         for name, value in attrs:
             value = value or ""
             if name.startswith("on"):
@@ -121,10 +132,15 @@ class _PageReader(HTMLParser):
                     self.found.append((line, tag, name, url))
         self._style = tag == "style"
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag == "article":  # `<article/>` opens nothing
+            self._in_article -= 1
 
     def handle_endtag(self, tag: str) -> None:
         self._style = False
+        if tag == "article" and self._in_article:
+            self._in_article -= 1
 
     def handle_data(self, data: str) -> None:
         if self._style:

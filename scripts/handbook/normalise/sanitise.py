@@ -213,9 +213,10 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
                 continue  # part of a tag the lexer read
             in_destination = start < reach[1]
             autolink = _MD_AUTOLINK.match(seen, start)
-            if autolink and in_destination:
-                continue  # the destination's own target, checked above
             if autolink:
+                # Inside a `](…)` it may be the destination's own target, checked above, or text after a `](`
+                # that opens no link (`]([a]<javascript://>`), which Python-Markdown reads as an autolink:
+                # judged as one either way, a safe target is left as it is.
                 repair_rule = link_target_rule(autolink.group(1))
                 end = autolink.end()
             elif _MD_AUTOMAIL.match(seen, start):
