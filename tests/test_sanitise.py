@@ -54,6 +54,8 @@ HOSTILE = {
     "tag with a reference": '<a href="jav&#x61;script:alert(1)">x</a>',
     "table cell": "| a | b |\n|---|---|\n| [x](javascript:alert(1) | c) |",
     "autolink after a `](` that opens no link": "]([a]<javascript://> ",
+    "code span Python-Markdown pairs otherwise": "``[a]`](<details/open/ontoggle=alert(1)>)`",
+    "script opened by a slash at a line's start": "<script/](<img/src=x/onerror=alert(1)>",
 }
 
 
@@ -122,6 +124,11 @@ def test_a_definition_with_its_target_indented_on_the_next_line_stays_one_defini
     elements = _Elements()
     elements.feed(_page(note))
     assert not elements.names & ACTIVE_ELEMENTS
+
+
+def test_a_declaration_html_parser_cannot_read_is_text_not_a_crash() -> None:
+    note = norm("# T\n\n<javascript:<![i](\n")
+    assert "<![i](" in body(note) and "<script" not in _page(note)
 
 
 def test_the_reported_forms_are_logged_as_other_unsafe_links_are() -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import nh3
 from markdown.blockprocessors import ReferenceProcessor
-from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
+from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, BACKTICK_RE, HTML_RE, BacktickInlineProcessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from .lexer import BARE_PIPE, Span, lex
@@ -32,6 +32,8 @@ _MD_AUTOLINK = re.compile(AUTOLINK_RE)
 _MD_AUTOMAIL = re.compile(AUTOMAIL_RE)
 _MD_TAG = re.compile(HTML_RE)
 _MD_DEFINITION = ReferenceProcessor.RE
+_MD_BACKTICK = re.compile(BACKTICK_RE)
+_MD_CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 # The characters a backslash escapes for Python-Markdown with the extensions mkdocs.yml loads (tables add
 # `|`, pymdownx `/ = ~`); it reads no tag or link through an escaped one (`<name\>` is text). Not `<`.
 _MD_ESCAPED = frozenset("\\`*_{}[]()>#+-.!|/=~")
@@ -137,12 +139,27 @@ def active_tag(tag: str) -> bool:
     """Whether a tag, as a browser reads it, can act: an active element, an event handler, a style, or a
     URL the site would not link to (`<details/open/ontoggle=…>`, `<a/href=javascript:…>`)."""
     reader = _TagReader()
-    reader.feed(tag)
-    reader.close()
+    try:
+        reader.feed(tag)
+        reader.close()
+    except AssertionError:  # html.parser gives up on a malformed declaration (`<![x`): read as one that acts
+        return True
     return any(name in _ACTIVE_ELEMENTS or any(
         key.startswith("on") or key in ("style", "srcdoc") or key in _URL_ATTRIBUTES and link_target_rule(value or "")
         for key, value in attributes) for name, attributes in reader.tags)
 
+
+
+def _md_code_spans(text: str) -> list[tuple[int, int]]:
+    """Where Python-Markdown's own code-span pattern finds code spans in a text, as (start, end)."""
+    found: list[tuple[int, int]] = []
+    position = 0
+    while (match := _MD_BACKTICK.search(text, position)) is not None:
+        element, begin, end = _MD_CODE_SPANS.handleMatch(match, text)
+        if element is not None and not isinstance(element, str):
+            found.append((begin, end))
+        position = max(end or 0, match.end(), (begin or 0) + 1)
+    return found
 
 
 def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
@@ -162,9 +179,14 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
     # where it may be part of a link's destination (`](<page.md>)`) or a tag (`](<svg/onload=…>`).
     inside: list[tuple[int, int]] = []
     destinations: list[tuple[int, int]] = []
+    # A code span hides its text only where Python-Markdown reads one too: the two pair backticks differently
+    # (``` ``[a]`](<tag>)` ``` is code after `](` to the lexer, and code before it to Python-Markdown).
+    md_code = _md_code_spans(text) if "`" in text else []
     position = 0
     for span in spans:
-        if span.kind == "code" or span.kind == "escape" and span.text[1] in _MD_ESCAPED:
+        end = position + len(span.text)
+        code = span.kind == "code" and any(start <= position and end <= stop for start, stop in md_code)
+        if code or span.kind == "escape" and span.text[1] in _MD_ESCAPED:
             # Python-Markdown reads neither as markup: it puts them aside before links and tags.
             masked.append("x" * len(span.text))
         else:
@@ -213,16 +235,26 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
                 continue  # part of a tag the lexer read
             in_destination = start < reach[1]
             autolink = _MD_AUTOLINK.match(seen, start)
+            if autolink and in_destination and seen[max(0, start - 64):start].rstrip(" \t\n").endswith("]("):
+                continue  # the destination's own target, checked above
             if autolink:
-                # Inside a `](…)` it may be the destination's own target, checked above, or text after a `](`
-                # that opens no link (`]([a]<javascript://>`), which Python-Markdown reads as an autolink:
-                # judged as one either way, a safe target is left as it is.
+                # Elsewhere after a `](` it is text that opens no link (`]([a]<javascript://>`), which
+                # Python-Markdown reads as an autolink.
                 repair_rule = link_target_rule(autolink.group(1))
                 end = autolink.end()
             elif _MD_AUTOMAIL.match(seen, start):
                 continue  # always a mailto: link
             else:
                 tag = _MD_TAG.match(seen, start)
+                if tag is None and (start == 0 or seen[start - 1] == "\n") and _TAG_NAME.match(seen, start):
+                    # At a line's start Python-Markdown reads raw HTML as a browser does (`<script/…` opens a
+                    # script): an element that acts there is written as text.
+                    line_end = seen.find("\n", start)
+                    line_end = line_end if line_end >= 0 else len(text)
+                    closing = seen.find(">", start, line_end)
+                    if active_tag(text[start:closing + 1 if closing >= 0 else line_end]):
+                        found.append((start, start + 1, "&lt;", HTML_SANITISED))
+                    continue
                 if tag is None or not re.match(r"</?[A-Za-z]", tag.group(0)) or html_spans.get(start) == tag.group(0):
                     continue  # no tag, or one the lexer saw too: sanitise_spans cleans it with nh3
                 if in_destination and not active_tag(text[start:tag.end()]):
