@@ -49,7 +49,7 @@ def test_a_topic_page_lays_out_its_view() -> None:
                          (SourceNote(1, "a_b", "../notes/a.md", "handbook-sources-1"),
                           SourceNote(2, "5. ops", "../notes/ops.md", "handbook-sources-2")))
     assert render(TOPIC_TEMPLATE, page=page) == (
-        '---\ntags:\n  - "cloud"\n  - "2024"\nsearch:\n  boost: 2\n---\n' + GENERATED_BANNER + "\n\n"
+        f'---\ntags:\n  - "cloud"\n  - "2024"\nsearch:\n  boost: {TOPIC_SEARCH_BOOST}\n---\n' + GENERATED_BANNER + "\n\n"
         "# Shared &lt;model&gt; { #shared-model }\n\n"
         "What each side secures.\n\n"
         "## Security of the cloud { #security-of-the-cloud }\n\n"
@@ -73,7 +73,7 @@ def test_a_topic_page_lays_out_its_view() -> None:
 def test_a_topic_page_without_tags_has_only_its_boost_and_no_source_list_without_sources() -> None:
     page = TopicPageView("Empty", "empty", (), "", (), ())
     assert render(TOPIC_TEMPLATE, page=page) == (
-        f"---\nsearch:\n  boost: 2\n---\n{GENERATED_BANNER}\n\n# Empty {{ #empty }}\n\n")
+        f"---\nsearch:\n  boost: {TOPIC_SEARCH_BOOST}\n---\n{GENERATED_BANNER}\n\n# Empty {{ #empty }}\n\n")
 
 
 def test_an_other_page_lists_its_sources_only_when_a_block_names_them() -> None:

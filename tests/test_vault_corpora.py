@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 VAULTS = ["obsidian-aws", "aws-exam-qa", "aws-services"]
 # The warnings a note's author can act on: a link to a note that is not there or not published.
-FIXABLE = re.compile(r"^WARNING\s+-\s+(?P<note>.+\.md):(?P<line>\d+): link to (?:a missing|an unpublished) note: ")
+FIXABLE = re.compile(r"^WARNING\s+-\s+(?P<note>.+\.md):(?P<line>\d+): link to (?:(?:a missing|an unpublished) note|a note left out of the site): ")
 
 
 @pytest.mark.parametrize("name", VAULTS)

@@ -32,6 +32,7 @@ _MD_AUTOLINK = re.compile(AUTOLINK_RE)
 _MD_AUTOMAIL = re.compile(AUTOMAIL_RE)
 _MD_TAG = re.compile(HTML_RE)
 _MD_DEFINITION = ReferenceProcessor.RE
+LONGEST_TAG = 4096
 _MD_BACKTICK = re.compile(BACKTICK_RE)
 _MD_CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 # The characters a backslash escapes for Python-Markdown with the extensions mkdocs.yml loads (tables add
@@ -252,7 +253,9 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
                     line_end = seen.find("\n", start)
                     line_end = line_end if line_end >= 0 else len(text)
                     closing = seen.find(">", start, line_end)
-                    if active_tag(text[start:closing + 1 if closing >= 0 else line_end]):
+                    # Only a tag closed on its line: html.parser reads an open one again from every later `<`; and
+                    # one longer than any a note means (thousands of `<a `) is text without being read.
+                    if closing >= 0 and (closing - start > LONGEST_TAG or active_tag(text[start:closing + 1])):
                         found.append((start, start + 1, "&lt;", HTML_SANITISED))
                     continue
                 if tag is None or not re.match(r"</?[A-Za-z]", tag.group(0)) or html_spans.get(start) == tag.group(0):
