@@ -10,7 +10,7 @@ import pytest
 from handbook.glossary import load_glossary
 from handbook.merge.render import TOPIC_SEARCH_BOOST
 from handbook.search import (
-    LIST_PAGE_BOOST, TITLE_ONLY_PAGE_BOOST, copies_by_text, keywords_for, search_weight,
+    LIST_PAGE_BOOST, TITLE_ONLY_PAGE_BOOST, copies_of, keywords_for, search_weight,
 )
 from tests.conftest import PROJECT, BuiltSite, copy_project, run_build, serve
 
@@ -70,9 +70,8 @@ def test_a_text_shown_on_several_pages_shares_one_entry_weight() -> None:
             {"location": "handbook/services/s3/#responsibilities--8", "text": "<p>Layer: Host · Owner: AWS</p>"},
             {"location": "a/#x", "text": "<p>Discussed in the notes:</p>"},
             {"location": "b/#y", "text": "<p>Discussed in the notes:</p>"}]
-    copies = copies_by_text(docs)
-    assert copies == {row: 2}
-    assert search_weight(docs[0], copies[row]) == 0.5
+    assert copies_of(docs) == [2, 2, 2, 1, 1, 1]  # the same page twice counts once; a label is no copy
+    assert search_weight(docs[0], 2) == 0.5
     assert search_weight({"location": "handbook/topics/x/#y", "boost": 2}, 4) == 0.5
 
 

@@ -112,14 +112,14 @@ def _own_text(doc: dict) -> str:
     return _SPACE_RUN.sub(" ", _HIDDEN.sub("", doc.get("text", ""))).strip()
 
 
-def copies_by_text(docs: list[dict]) -> dict[str, int]:
-    """For each text that entries show, on how many pages an entry shows it (texts of a label's length left out)."""
+def copies_of(docs: list[dict]) -> list[int]:
+    """For each entry, on how many pages an entry shows the same text (1 for a text of a label's length)."""
+    texts = [_own_text(doc) for doc in docs]
     pages: dict[str, set[str]] = {}
-    for doc in docs:
-        text = _own_text(doc)
+    for doc, text in zip(docs, texts):
         if len(text) >= COPY_MIN_CHARS:
             pages.setdefault(text, set()).add(doc["location"].split("#", 1)[0])
-    return {text: len(found) for text, found in pages.items() if len(found) > 1}
+    return [len(pages.get(text, ())) or 1 for text in texts]
 
 
 def search_weight(doc: dict, copies: int = 1) -> float:
@@ -492,10 +492,9 @@ def rewrite_search_index(site_dir: Path, glossary: Glossary, split: Splitter = s
         return 0
     index = json.loads(index_file.read_text(encoding="utf-8"))
     index["docs"] = split_sections(site_dir, index.get("docs", []), split)
-    copies = copies_by_text(index["docs"])
     changed = 0
-    for doc in index["docs"]:
-        weight = search_weight(doc, copies.get(_own_text(doc), 1))
+    for doc, copies in zip(index["docs"], copies_of(index["docs"])):
+        weight = search_weight(doc, copies)
         if weight != 1:
             doc["boost"] = round(weight, 4)
         words = keywords_for(f"{doc.get('title', '')} {doc.get('text', '')}", glossary)

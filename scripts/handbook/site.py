@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .commit import Staging
+from .glossary import Glossary
 from .model import BuildError
 from .packs import digest, read_pack, write_pack
-from .glossary import Glossary
 from .process import die_with_parent
 from .search import SplitPage, rewrite_search_index, split_page
 from .templating import GENERATED_FROM
