@@ -259,6 +259,7 @@ def _notes_under(folder: str, relative: str) -> tuple[str, ...]:
 
 
 def _hidden(relative: str, note_paths: tuple[str, ...], reason: str = HIDDEN_REASON) -> HiddenNotes:
+    """The record of a hidden or ignored folder or file and the notes in it."""
     return HiddenNotes(relative, len(note_paths), reason, note_paths)
 
 
