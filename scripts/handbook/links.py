@@ -53,6 +53,18 @@ _ATTRIBUTE_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'|\\`[]()*
 
 
 @dataclass(frozen=True)
+class LeftOutNote:
+    """A note in a hidden or ignored place, which the build never read: its path and why it is left out."""
+
+    path: str
+    reason: str
+
+    def describe(self) -> str:
+        """The note and the reason, as tooltips and the report show them."""
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class MissingLink:
     """A link in a note to a note or file that is not in the notes folder; shown as marked text and reported."""
 
@@ -61,7 +73,7 @@ class MissingLink:
     target: str
     text: str
     unpublished: str = ""  # for a note kept off the site: its field ("draft: true"); "" for a missing note
-    hidden: str = ""  # for a note in a hidden or ignored place: its path and why ("Archive/a.md: listed in …")
+    hidden: LeftOutNote | None = None  # for a note in a hidden or ignored place
 
 
 def heading_anchors(note: Note) -> dict[str, str]:
@@ -94,12 +106,12 @@ class NoteIndex:
             for name in left_out.link_names:
                 self.unpublished.setdefault(name_key(name), left_out)
         # A note the build never read is known by its path and file name only (its title is inside it).
-        self.hidden: dict[str, str] = {}
+        self.hidden: dict[str, LeftOutNote] = {}
         for place in hidden:
             for path in place.note_paths:
                 stem = posixpath.splitext(path)[0]
                 for name in (path, stem, posixpath.basename(stem)):
-                    self.hidden.setdefault(name_key(name), f"{path}: {place.reason}")
+                    self.hidden.setdefault(name_key(name), LeftOutNote(path, place.reason))
 
     def find(self, target: str) -> Note | None:
         """The note a wikilink target names, or None."""
@@ -110,10 +122,9 @@ class NoteIndex:
         found = self.unpublished.get(name_key(target.strip()))
         return found.field if found is not None else ""
 
-    def hidden_note(self, target: str) -> str:
-        """For a target that names no note the build read: the hidden or ignored note it names and why it is
-        left out ("Archive/a.md: listed in .handbookignore …"), or ""."""
-        return self.hidden.get(name_key(target.strip()), "")
+    def hidden_note(self, target: str) -> LeftOutNote | None:
+        """For a target that names no note the build read: the hidden or ignored note it names, or None."""
+        return self.hidden.get(name_key(target.strip()))
 
 
 def target_name(target: str) -> str:
@@ -121,12 +132,11 @@ def target_name(target: str) -> str:
     return target.partition("#")[0].strip()
 
 
-def missing_link(text: str, target: str, unpublished: str = "", hidden: str = "") -> str:
+def missing_link(text: str, target: str, unpublished: str = "", hidden: LeftOutNote | None = None) -> str:
     """A link's text, marked as a link to a missing note (as Obsidian shows one) with the name it asked for;
-    `unpublished` is the field of a note that is there but kept off the site, `hidden` the path of a hidden or
-    ignored note and why."""
+    `unpublished` is the field of a note that is there but kept off the site, `hidden` a hidden or ignored note."""
     why = (f"is marked {unpublished} and not published" if unpublished
-           else f"is left out of the site ({hidden})" if hidden else "is not in the notes folder")
+           else f"is left out of the site ({hidden.describe()})" if hidden else "is not in the notes folder")
     tooltip = f"\u201c{target_name(target)}\u201d {why}".translate(_ATTRIBUTE_ENTITIES)
     return f'<span class="{MISSING_LINK_CLASS}" title="{tooltip}">{text}</span>'
 

@@ -379,7 +379,7 @@ def _report_json(views: Sequence[NoteView], counts: tuple[tuple[str, int], ...],
         "suspicious_words": [{"note": f.note, "line": f.line, "word": f.word, "reason": f.reason} for f in findings],
         "unresolved_links": [
             {"note": m.note, "line": m.line, "target": m.target, "text": m.text,
-             **({"unpublished": m.unpublished} if m.unpublished else {}), **({"hidden": m.hidden} if m.hidden else {})}
+             **({"unpublished": m.unpublished} if m.unpublished else {}), **({"hidden": m.hidden.describe()} if m.hidden else {})}
             for m in missing_links
         ],
         "wanted_notes": [{"name": w.name, "links": w.links, "notes": w.notes} for w in wanted],

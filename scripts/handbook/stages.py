@@ -203,10 +203,9 @@ class Rendered:
                             link.target, link.unpublished)
                 continue
             if link.hidden:
-                path, _, why = link.hidden.partition(": ")
                 log.warning("%s/%s:%d: link to a note left out of the site: %r names %s, which the build leaves out "
-                            "(%s); shown as text, not as a link", self.shown, link.note, link.line, link.target, path,
-                            why)
+                            "(%s); shown as text, not as a link", self.shown, link.note, link.line, link.target,
+                            link.hidden.path, link.hidden.reason)
                 continue
             log.warning("%s/%s:%d: link to a missing note: expected a note or file named %r (path, file name, "
                         "title or alias) in the notes folder; shown as text, not as a link",

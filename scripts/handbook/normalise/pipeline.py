@@ -169,11 +169,11 @@ def _definitions_on_one_line(lines: list[tuple[int, str]], log: RepairLog) -> li
 
     Where a definition runs is read from the lines as written: their indentation is part of what they are
     (`[b]:` then a tab and `<iframe >` is one definition; without the tab, a paragraph and a tag)."""
-    stripped = [(number, line.strip(" \t")) for number, line in lines]
+    written = "\n".join(text for _, text in lines)
+    lines = [(number, line.strip(" \t")) for number, line in lines]
     if len(lines) < 2:
-        return stripped
-    ends = {start: end for start, end, _ in _definitions("\n".join(text for _, text in lines))[1] if end - start > 1}
-    lines = stripped
+        return lines
+    ends = {start: end for start, end, _ in _definitions(written)[1] if end - start > 1}
     out: list[tuple[int, str]] = []
     index = 0
     while index < len(lines):
