@@ -231,6 +231,34 @@ def test_results_holding_more_of_the_query_come_first_in_the_theme_order(page, s
     assert outcome["after"] is None  # a listener taken off is off
 
 
+PAGE_CONTEXT = """
+const results = {type: 3, data: {items: [
+  [{location: "cli/#streams", score: 9, terms: {kinesis: true, shard: true, number: false}},
+   {location: "cli/", score: 0, terms: {}}],
+  [{location: "kinesis/", score: 1, terms: {kinesis: true, shard: false, number: false}},
+   {location: "kinesis/#other", score: 8, terms: {kinesis: false, shard: false, number: true}},
+   {location: "kinesis/#shards", score: 7, terms: {kinesis: false, shard: true, number: true}}],
+]}};
+const target = new EventTarget();
+let seen = null;
+Worker.prototype.addEventListener.call(target, "message", event => { seen = event.data; });
+target.dispatchEvent(new MessageEvent("message", {data: results}));
+return seen;
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_query_word_the_page_holds_counts_for_each_of_its_sections(page, site_url: str) -> None:
+    page.goto(site_url)
+    items = page.evaluate(f"() => {{ {PAGE_CONTEXT} }}")["data"]["items"]
+    # kinesis/#shards: shard and number, kinesis from its page: 7 × 1; kinesis/#other: 8 × (2/3)²;
+    # the page itself holds one word in three: 1 × 1/9; cli/#streams holds two in three: 9 × 4/9 = 4.
+    assert [[entry["location"] for entry in group] for group in items] == [
+        ["kinesis/#shards", "kinesis/#other", "kinesis/"], ["cli/#streams", "cli/"]]
+    assert [round(entry["score"], 3) for entry in items[0]] == [7.0, 3.556, 0.111]
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_section_holding_every_word_outranks_a_heavier_one_holding_few(page, site_url: str, pieces) -> None:

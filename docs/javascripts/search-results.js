@@ -5,6 +5,10 @@
 // holds; entries are put in order again within each page's group, and the groups by their best
 // entry, as the theme orders them. Nothing else of the results changes.
 //
+// A section stands under its page: a query word its page's own entry holds (the page title or its
+// lead) counts as held by each of the page's sections, so "Kinesis shards" finds the Shards section
+// of the Kinesis page although that section never says "Kinesis" again.
+//
 // The theme listens to its search worker as soon as its own script runs, so this script is loaded
 // before it (templates/theme/main.html), not with the site's other scripts. Where it is not loaded
 // (a theme without the override), results keep the theme's order.
@@ -13,16 +17,19 @@
   var proto = window.Worker && window.Worker.prototype;
   if (!proto || !proto.addEventListener) return;
   var add = proto.addEventListener, remove = proto.removeEventListener;
-  function share(entry) {
+  function share(entry, page) {
     var words = Object.keys(entry.terms || {});
     if (!words.length) return 1;
-    return words.filter(function (word) { return entry.terms[word]; }).length / words.length;
+    var context = (page && page.terms) || {};
+    return words.filter(function (word) { return entry.terms[word] || context[word]; }).length / words.length;
   }
+  function isPage(entry) { return entry.location.indexOf("#") === -1; }
   function byScore(a, b) { return b.score - a.score; }
   function reranked(items) {
     var groups = items.map(function (group) {
+      var page = group.filter(isPage)[0];
       return group.map(function (entry) {
-        var held = share(entry);
+        var held = share(entry, entry === page ? null : page);
         return Object.assign({}, entry, { score: entry.score * held * held });
       }).sort(byScore);
     });
