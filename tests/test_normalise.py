@@ -139,6 +139,26 @@ def test_a_no_break_space_after_hashes_is_written_as_a_space_and_makes_a_heading
     ]
 
 
+def test_a_heading_of_more_than_six_hashes_is_a_level_six_heading_outside_code_and_html():
+    # An author's outline goes deeper than Markdown: markdown-it reads `####### x` as text, Python-Markdown as a
+    # level-six heading that starts with "# ".
+    note = norm("# T\n## A\n###### B\ntext\n####### Deep one\n```\n####### code\n```\n<div>\n######## html\n</div>\n")
+    assert [(s.title, s.level) for s in note.sections] == [("T", 1), ("A", 2), ("B", 3), ("Deep one", 3)]
+    assert "####### code" in note.markdown and "######## html" in note.markdown
+    assert [(r.line, r.rule, r.before, r.after) for r in note.repairs if r.rule == "heading-depth"] == [
+        (5, "heading-depth", "####### Deep one", "###### Deep one")]
+    assert "<h3>Deep one</h3>" in html(note.markdown)
+
+
+def test_a_paragraph_line_that_starts_with_a_hash_stays_text_in_python_markdown():
+    # Python-Markdown reads any line that starts with `#` as a heading, even `#5` or a bare run of hashes.
+    note = norm("# T\n\nThe list:\n#5 is MFA\n#######\n#(aside)\n")
+    rendered = html(note.markdown)
+    assert rendered.count("<h") == 1 and "#5 is MFA" in rendered and "#######" in rendered and "#(aside)" in rendered
+    assert [r.line for r in note.repairs if r.rule == "block-escape"] == [4, 5, 6]
+    assert norm(note.markdown).markdown == note.markdown
+
+
 def test_one_title_no_skipped_levels_and_levels_shifted_under_the_title():
     note = norm("# Title\ntext\n# Second top\n#### Deep\n## Back\n")
     assert [line for line in note.markdown.split("\n") if line.startswith("#")] == [

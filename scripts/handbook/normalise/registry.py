@@ -104,6 +104,11 @@ HEADING_LEVEL = declare(
     "Moves headings to the levels their order implies: one title, no skipped levels.",
 )
 HEADING_SPACE = declare("heading-space", "Puts the missing space after the hashes of a heading (`##Title`).")
+HEADING_DEPTH = declare(
+    "heading-depth",
+    "Writes a heading of more than six hashes (`####### Title`) at level six, the deepest Markdown has; Obsidian "
+    "would show the hashes as text.",
+)
 HTML_SANITISED = declare(
     "html-sanitised",
     "Removes raw HTML that is unsafe or would break the page (scripts, event handlers, styles), shows a tag that "

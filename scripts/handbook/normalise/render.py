@@ -56,9 +56,10 @@ CONTAINER_PREFIX = re.compile("^" + CONTAINER_MARKER + r"*[ \t]*")
 _BARE_PIPE_END = re.compile(r"(?<!\\)\|$")
 # A table's delimiter row, which turns the line above into a header row.
 _DELIMITER_ROW = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-# Line starts that would make a paragraph line parse as another kind of block.
+# Line starts that would make a paragraph line parse as another kind of block. Python-Markdown reads any line
+# that starts with `#` as a heading (`#5 is…`, `#######`, `#tag`), where markdown-it and Obsidian read text.
 BLOCK_START = re.compile(
-    r"^(?:#{1,6}(?=[ \t]|$)|#{2,6}(?=[^\s#])|#(?=[\w/-]*[^\W\d])|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
+    r"^(?:#|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
     r"|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|!!!|\?\?\?|\|)"
 )
 

@@ -1,5 +1,6 @@
 """Repairs that change how markdown-it or Python-Markdown reads the structure, applied before the final parse:
-Obsidian's comments (obsidian/comments.py), headings without a space, deep nesting, and footnotes
+Obsidian's comments (obsidian/comments.py), headings deeper than six levels or without a space, deep nesting, and
+footnotes
 (obsidian/footnotes.py), in STRUCTURE_RULES' order.
 
 All keep the number of lines, so parsed-text line numbers stay those of the raw note.
@@ -12,8 +13,8 @@ import re
 from .log import RepairLog
 from .obsidian.comments import drop_obsidian_comments
 from .obsidian.footnotes import escape_duplicate_footnotes, escape_unused_footnotes, fill_empty_footnotes
-from .parse import Parses, code_lines
-from .registry import HEADING_SPACE, NESTING_LIMIT
+from .parse import Parses, code_lines, literal_lines
+from .registry import HEADING_DEPTH, HEADING_SPACE, NESTING_LIMIT
 from .rules import Rule, rule
 
 MAX_INDENT = 64  # sixteen list levels of four spaces; deeper input is flattened, not lost
@@ -24,7 +25,30 @@ _DEEP_QUOTE = re.compile(r"^((?:[ \t]*>){%d,})" % (MAX_QUOTES + 1))
 _LEADING = re.compile(r"^[ \t]+")
 # A tab is at most four columns, so an indent wider than MAX_INDENT has more than MAX_INDENT // 4 characters.
 _HASHES_LINE = re.compile(r"(?m)^[ \t>]*#{2,6}[^\S \t\n]*[^\s#]")
+# Seven or more hashes, a space and text, first on a line: a heading in the author's outline that Markdown cannot
+# nest so deep (markdown-it reads text; Python-Markdown a level-six heading that starts with the extra hashes).
+_DEEP_HEADING = re.compile(r"^#{7,}[ \t]+(?=\S)")
 _WIDE_INDENT = re.compile(r"(?m)^[ \t]{%d}" % (MAX_INDENT // 4 + 1))
+
+
+@rule(HEADING_DEPTH)
+def cap_heading_depth(text: str, log: RepairLog, parses: Parses) -> str:
+    """`####### Title` -> `###### Title`, outside code and raw HTML."""
+    if "#######" not in text:
+        return text
+    lines = text.split("\n")
+    literal: set[int] | None = None
+    for number, line in enumerate(lines):
+        deep = _DEEP_HEADING.match(line)
+        if deep is None:
+            continue
+        literal = literal_lines(text, parses) if literal is None else literal
+        if number in literal:
+            continue
+        fixed = "###### " + line[deep.end():]
+        log.repair(number, HEADING_DEPTH, line.strip()[:40], fixed.strip()[:41])
+        lines[number] = fixed
+    return "\n".join(lines)
 
 
 @rule(HEADING_SPACE)
@@ -79,7 +103,7 @@ def limit_nesting(text: str, log: RepairLog, parses: Parses) -> str:
 
 
 STRUCTURE_RULES: tuple[Rule, ...] = (
-    drop_obsidian_comments, space_after_hashes, limit_nesting, escape_duplicate_footnotes, fill_empty_footnotes,
+    drop_obsidian_comments, cap_heading_depth, space_after_hashes, limit_nesting, escape_duplicate_footnotes, fill_empty_footnotes,
     escape_unused_footnotes,
 )
 
