@@ -9,7 +9,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from handbook.model import BuildError, Note
+from handbook.model import BuildError
 from handbook.normalise import (
     decode_note_bytes,
     find_suspicious_words,
