@@ -18,7 +18,9 @@ from handbook.normalise import (
     normalise_note,
     normalise_text,
 )
-from tests.conftest import DATA, SEEDS, SITE_EXTENSIONS, body, context, html, norm, raw, rules, unaccounted_words
+from tests.conftest import (
+    DATA, SEEDS, SITE_EXTENSIONS, body, context, html, mkdocs_markdown, norm, raw, rules, unaccounted_words,
+)
 from tests.golden import assert_golden
 
 # ---- encoding and whitespace ------------------------------------------------------------------------
@@ -157,6 +159,15 @@ def test_a_paragraph_line_that_starts_with_a_hash_stays_text_in_python_markdown(
     assert rendered.count("<h") == 1 and "#5 is MFA" in rendered and "#######" in rendered and "#(aside)" in rendered
     assert [r.line for r in note.repairs if r.rule == "block-escape"] == [4, 5, 6]
     assert norm(note.markdown).markdown == note.markdown
+
+
+def test_a_line_shaped_like_an_abbreviation_definition_stays_text_on_the_site(tmp_path):
+    # Python-Markdown's abbr extension takes `*[term]: text` away and marks "term" across the page.
+    note = norm("# T\n\nThe note:\n*[see]: below\n\n- *[a]: b\n")
+    site = mkdocs_markdown(tmp_path)
+    rendered = site.convert(note.markdown)
+    assert "*[see]: below" in rendered and "*[a]: b" in rendered and "<abbr" not in rendered
+    assert [r.line for r in note.repairs if r.rule == "block-escape"] == [4, 6]
 
 
 def test_one_title_no_skipped_levels_and_levels_shifted_under_the_title():

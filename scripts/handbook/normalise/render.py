@@ -57,9 +57,10 @@ _BARE_PIPE_END = re.compile(r"(?<!\\)\|$")
 # A table's delimiter row, which turns the line above into a header row.
 _DELIMITER_ROW = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # Line starts that would make a paragraph line parse as another kind of block. Python-Markdown reads any line
-# that starts with `#` as a heading (`#5 is…`, `#######`, `#tag`), where markdown-it and Obsidian read text.
+# that starts with `#` as a heading (`#5 is…`, `#######`, `#tag`), where markdown-it and Obsidian read text, and
+# takes a line `*[term]: text` away as an abbreviation's definition for the whole page.
 BLOCK_START = re.compile(
-    r"^(?:#|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
+    r"^(?:#|\*\[[^\]\\]*\][ ]?:|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
     r"|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|!!!|\?\?\?|\|)"
 )
 

@@ -103,8 +103,8 @@ def limit_nesting(text: str, log: RepairLog, parses: Parses) -> str:
 
 
 STRUCTURE_RULES: tuple[Rule, ...] = (
-    drop_obsidian_comments, cap_heading_depth, space_after_hashes, limit_nesting, escape_duplicate_footnotes, fill_empty_footnotes,
-    escape_unused_footnotes,
+    drop_obsidian_comments, cap_heading_depth, space_after_hashes, limit_nesting, escape_duplicate_footnotes,
+    fill_empty_footnotes, escape_unused_footnotes,
 )
 
 
