@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from html import unescape
 from pathlib import Path
 
 import markdown
@@ -161,13 +162,18 @@ def test_a_paragraph_line_that_starts_with_a_hash_stays_text_in_python_markdown(
     assert norm(note.markdown).markdown == note.markdown
 
 
-def test_a_line_shaped_like_an_abbreviation_definition_stays_text_on_the_site(tmp_path):
-    # Python-Markdown's abbr extension takes `*[term]: text` away and marks "term" across the page.
-    note = norm("# T\n\nThe note:\n*[see]: below\n\n- *[a]: b\n")
-    site = mkdocs_markdown(tmp_path)
-    rendered = site.convert(note.markdown)
-    assert "*[see]: below" in rendered and "*[a]: b" in rendered and "<abbr" not in rendered
-    assert [r.line for r in note.repairs if r.rule == "block-escape"] == [4, 6]
+@pytest.mark.parametrize(("line", "taken_as"), [
+    ("*[see]: below", "<abbr"),  # abbr: a definition taken off the page, marking "see" across it
+    ('=== "Tab"', "tabbed"),  # pymdownx.tabbed: a tab
+    ("[TOC]", 'class="toc"'),  # toc: the page's table of contents
+    ("#5 is MFA", '<h1 id="5'),  # a heading
+])
+def test_a_line_that_obsidian_shows_as_text_stays_text_on_the_site(tmp_path, line: str, taken_as: str):
+    note = norm(f"# T\n\nThe note:\n{line}\n\n{line}\n\n- {line}\n")
+    rendered = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert unescape(rendered).count(line) == 3, rendered
+    assert taken_as not in rendered
+    assert norm(note.markdown).markdown == note.markdown
 
 
 def test_one_title_no_skipped_levels_and_levels_shifted_under_the_title():

@@ -58,9 +58,9 @@ _BARE_PIPE_END = re.compile(r"(?<!\\)\|$")
 _DELIMITER_ROW = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # Line starts that would make a paragraph line parse as another kind of block. Python-Markdown reads any line
 # that starts with `#` as a heading (`#5 is…`, `#######`, `#tag`), where markdown-it and Obsidian read text, and
-# takes a line `*[term]: text` away as an abbreviation's definition for the whole page.
+# takes a line `*[term]: text` away as an abbreviation's definition for the whole page, and `=== "Title"` as a tab.
 BLOCK_START = re.compile(
-    r"^(?:#|\*\[[^\]\\]*\][ ]?:|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
+    r"^(?:#|\*\[[^\]\\]*\][ ]?:|={3}[+!]{0,2}[ \t]+\"|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
     r"|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|!!!|\?\?\?|\|)"
 )
 
