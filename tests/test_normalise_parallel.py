@@ -9,7 +9,7 @@ import pytest
 from workbench import synthetic_corpus
 from handbook.model import Asset, Block, BuildError, Note, RawNote, Repair, Section, Source
 from handbook.normalise import Finding, load_context, normalise_all, worker_count
-from handbook.normalise.parallel import PARALLEL_FROM
+from handbook.normalise.parallel import PARALLEL_FROM, PARALLEL_FROM_CHARS
 
 PROJECT = Path(__file__).resolve().parents[1]
 DATA = PROJECT / "data"
@@ -42,6 +42,10 @@ def test_small_folders_stay_in_one_process():
     assert worker_count(PARALLEL_FROM - 1, cores=8) == 1
     assert worker_count(PARALLEL_FROM, cores=2) == 2
     assert worker_count(10_000, cores=1) == 1
+    # A few long notes are as much work as many short ones; one note is never split.
+    assert worker_count(120, cores=2, chars=PARALLEL_FROM_CHARS) == 2
+    assert worker_count(120, cores=2, chars=PARALLEL_FROM_CHARS - 1) == 1
+    assert worker_count(1, cores=2, chars=10 * PARALLEL_FROM_CHARS) == 1
 
 
 def test_every_field_of_a_note_comes_back_from_a_worker():

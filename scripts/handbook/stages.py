@@ -102,7 +102,7 @@ def normalise(loaded: Loaded, data_dir: Path, limits: Limits, progress: Progress
         cache.open(folder.root, normalise_key(data_dir, folder.other_files, version or code_version()))
     results: list[tuple[Note, tuple[Finding, ...]] | None] = [cache.lookup(raw, context) for raw in folder.notes]
     missing = [raw for raw, result in zip(folder.notes, results) if result is None]
-    workers = worker_count(len(missing))
+    workers = worker_count(len(missing), chars=sum(len(raw.text) for raw in missing))
     log.info("normalise: %d notes in %s", len(missing), count(workers, "process", "processes"))
     done = len(folder.notes) - len(missing)
     made = iter(normalise_all(missing, context, workers, with_choices=cache.enabled))

@@ -12,10 +12,14 @@ from .context import NormaliseContext
 from .log import Finding
 from .pipeline import normalise_with_findings
 
-# Below this many notes, starting the workers costs more than they save.
+# Below this many notes and this much text, starting the workers costs more than they save (a folder of a
+# hundred long notes gains from them as much as one of a thousand short ones).
 PARALLEL_FROM = 300
-# Notes handed to a worker at a time: large enough to keep the hand-over cheap, small enough to share evenly.
+PARALLEL_FROM_CHARS = 250_000
+# Notes handed to a worker at a time: large enough to keep the hand-over cheap, small enough to share evenly
+# (a few notes much longer than the rest make a worker's chunk late: each worker gets eight chunks at least).
 CHUNK_SIZE = 16
+CHUNKS_PER_WORKER = 8
 
 _worker_context: NormaliseContext | None = None
 _worker_choices = False
@@ -76,11 +80,13 @@ def unpack_note(packed: tuple) -> Note:
     )
 
 
-def worker_count(notes: int, cores: int | None = None) -> int:
-    """How many processes normalise `notes` notes: one for small folders, otherwise one per core."""
+def worker_count(notes: int, cores: int | None = None, chars: int = 0) -> int:
+    """How many processes normalise `notes` notes of `chars` characters in all: one for small folders, otherwise
+    one per core."""
     available = cores if cores is not None else len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
         else (os.cpu_count() or 1)
-    return 1 if notes < PARALLEL_FROM else max(1, available)
+    small = notes < PARALLEL_FROM and (chars < PARALLEL_FROM_CHARS or notes < 2)
+    return 1 if small else max(1, available)
 
 
 def normalise_all(
@@ -98,4 +104,5 @@ def normalise_all(
         return
     # A worker packs the note to send it, and the parent keeps that pack for the cache instead of making another.
     with ProcessPoolExecutor(workers, initializer=_install_context, initargs=(context, with_choices)) as pool:
-        yield from map(_unpack_result, raws, pool.map(_normalise_in_worker, raws, chunksize=CHUNK_SIZE))
+        chunk = max(1, min(CHUNK_SIZE, len(raws) // (workers * CHUNKS_PER_WORKER)))
+        yield from map(_unpack_result, raws, pool.map(_normalise_in_worker, raws, chunksize=chunk))
