@@ -197,11 +197,12 @@ def test_search_answers_with_sections_under_a_sub_path(page, sub_path_url: str, 
 
 
 RESULTS = """
+const long = "x".repeat(1000);  // a section of the reference length: its length weighs 1
 const results = {type: 3, data: {items: [
   [{location: "a/", score: 0, terms: {}},
-   {location: "a/#long", score: 9, terms: {keys: true, ssh: false, os: false}},
-   {location: "a/#short", score: 2, terms: {keys: true, ssh: true, os: false}}],
-  [{location: "b/#row", score: 5, terms: {keys: true, ssh: true, os: true}},
+   {location: "a/#long", score: 9, terms: {keys: true, ssh: false, os: false}, text: long},
+   {location: "a/#short", score: 2, terms: {keys: true, ssh: true, os: false}, text: long}],
+  [{location: "b/#row", score: 5, terms: {keys: true, ssh: true, os: true}, text: long},
    {location: "b/", score: 0, terms: {}}],
 ]}};
 const target = new EventTarget();
@@ -232,12 +233,13 @@ def test_results_holding_more_of_the_query_come_first_in_the_theme_order(page, s
 
 
 PAGE_CONTEXT = """
+const long = "x".repeat(1000);
 const results = {type: 3, data: {items: [
-  [{location: "cli/#streams", score: 9, terms: {kinesis: true, shard: true, number: false}},
+  [{location: "cli/#streams", score: 9, terms: {kinesis: true, shard: true, number: false}, text: long},
    {location: "cli/", score: 0, terms: {}}],
   [{location: "kinesis/", score: 1, terms: {kinesis: true, shard: false, number: false}},
-   {location: "kinesis/#other", score: 8, terms: {kinesis: false, shard: false, number: true}},
-   {location: "kinesis/#shards", score: 7, terms: {kinesis: false, shard: true, number: true}}],
+   {location: "kinesis/#other", score: 8, terms: {kinesis: false, shard: false, number: true}, text: long},
+   {location: "kinesis/#shards", score: 7, terms: {kinesis: false, shard: true, number: true}, text: long}],
 ]}};
 const target = new EventTarget();
 let seen = null;
@@ -257,6 +259,32 @@ def test_a_query_word_the_page_holds_counts_for_each_of_its_sections(page, site_
     assert [[entry["location"] for entry in group] for group in items] == [
         ["kinesis/#shards", "kinesis/#other", "kinesis/"], ["cli/#streams", "cli/"]]
     assert [round(entry["score"], 3) for entry in items[0]] == [7.0, 3.556, 0.111]
+
+
+LENGTHS = """
+const results = {type: 3, data: {items: [
+  [{location: "a/#long", score: 10, terms: {shard: true}, text: "x".repeat(10000)},
+   {location: "a/#short", score: 9, terms: {shard: true}, text: "x".repeat(400)},
+   {location: "a/#tiny", score: 1, terms: {shard: true}, text: "x"},
+   {location: "a/", score: 2, terms: {shard: true}, text: "x".repeat(10000)}],
+]}};
+const target = new EventTarget();
+let seen = null;
+Worker.prototype.addEventListener.call(target, "message", event => { seen = event.data; });
+target.dispatchEvent(new MessageEvent("message", {data: results}));
+return seen;
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_shorter_section_holding_the_same_words_gains_on_a_longer_one(page, site_url: str) -> None:
+    page.goto(site_url)
+    items = page.evaluate(f"() => {{ {LENGTHS} }}")["data"]["items"]
+    # (1000 / length) ** 0.1: 10,000 characters × 0.794, 400 × 1.096; under 50 characters counts as 50 (× 1.349);
+    # a page's own entry keeps its score.
+    assert [(entry["location"], round(entry["score"], 3)) for entry in items[0]] == [
+        ("a/#short", 9.864), ("a/#long", 7.943), ("a/", 2), ("a/#tiny", 1.349)]
 
 
 @pytest.mark.browser

@@ -5,6 +5,10 @@
 // holds; entries are put in order again within each page's group, and the groups by their best
 // entry, as the theme orders them. Nothing else of the results changes.
 //
+// A long section holds a query's words by chance more often than a short one, and the theme does not weigh
+// an entry's length (lunr's b is 0): a section's score is also multiplied by (1000 / its length in
+// characters) to the power of 0.1, a gentle form of the length normalisation of BM25.
+//
 // A section stands under its page: a query word its page's own entry holds (the page title or its
 // lead) counts as held by each of the page's sections, so "Kinesis shards" finds the Shards section
 // of the Kinesis page although that section never says "Kinesis" again.
@@ -23,14 +27,20 @@
     var context = (page && page.terms) || {};
     return words.filter(function (word) { return entry.terms[word] || context[word]; }).length / words.length;
   }
+  var LENGTH_REFERENCE = 1000, SHORTEST = 50, LENGTH_POWER = 0.1;
   function isPage(entry) { return entry.location.indexOf("#") === -1; }
+  function lengthPrior(entry) {
+    if (isPage(entry)) return 1;
+    var length = Math.max(SHORTEST, (entry.text || "").length);
+    return Math.pow(LENGTH_REFERENCE / length, LENGTH_POWER);
+  }
   function byScore(a, b) { return b.score - a.score; }
   function reranked(items) {
     var groups = items.map(function (group) {
       var page = group.filter(isPage)[0];
       return group.map(function (entry) {
         var held = share(entry, entry === page ? null : page);
-        return Object.assign({}, entry, { score: entry.score * held * held });
+        return Object.assign({}, entry, { score: entry.score * held * held * lengthPrior(entry) });
       }).sort(byScore);
     });
     return groups.sort(function (a, b) { return byScore(a[0], b[0]); });
