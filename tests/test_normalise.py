@@ -176,6 +176,22 @@ def test_a_line_that_obsidian_shows_as_text_stays_text_on_the_site(tmp_path, lin
     assert norm(note.markdown).markdown == note.markdown
 
 
+def test_braces_that_attr_list_would_take_as_attributes_stay_text_and_attribute_lists_stay(tmp_path):
+    # attr_list reads braces ending a heading or a table cell, or a paragraph's last line of braces alone, as the
+    # element's attributes: "{SSE-S3, SSE-KMS}" vanished from the heading, "{bucket-name}" from the cell.
+    text = ("# T\n\n## Options {SSE-S3, SSE-KMS}\n\n| Col | Note |\n| --- | --- |\n| a | Use {bucket-name} |\n"
+            "| b | styled {.wide} |\n\nThe policy:\n{ \"Effect\": \"Allow\" }\n\n## Kept {#kept-id}\n\nLast.\n"
+            "{: .big }\n")
+    note = norm(text)
+    rendered = unescape(mkdocs_markdown(tmp_path).convert(note.markdown))
+    for shown in ("Options {SSE-S3, SSE-KMS}", "Use {bucket-name}", '{ "Effect": "Allow" }'):
+        assert shown in rendered
+    assert 'id="kept-id"' in rendered and 'class="wide"' in rendered and 'class="big"' in rendered
+    assert [(r.line, r.rule) for r in note.repairs if r.rule == "attribute-braces"] == [
+        (3, "attribute-braces"), (7, "attribute-braces"), (11, "attribute-braces")]
+    assert norm(note.markdown).markdown == note.markdown
+
+
 def test_one_title_no_skipped_levels_and_levels_shifted_under_the_title():
     note = norm("# Title\ntext\n# Second top\n#### Deep\n## Back\n")
     assert [line for line in note.markdown.split("\n") if line.startswith("#")] == [

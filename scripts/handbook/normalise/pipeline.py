@@ -14,7 +14,10 @@ from ..paths import file_stem
 from ..plaintext import plain_text
 from .join import LIST_SEPARATOR, Rendered, join_rendered
 from .obsidian.block_ids import BLOCK_ID_RULE
-from .render import CONTAINER_MARKER, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, one_line, starts_with_definition
+from .render import (
+    CONTAINER_MARKER, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, escape_attribute_braces, one_line,
+    starts_with_definition,
+)
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
 from .inline import Unit
@@ -29,7 +32,7 @@ from .obsidian.footnotes import escape_unreferenced_definitions, footnote_refere
 from .structure import repair_structure
 from .text import clean_text, escape_snippet_markers
 from .registry import (
-    RepairRule,
+    RepairRule, ATTRIBUTE_BRACES,
     EMPTY_HEADING, EMPTY_NOTE, FOOTNOTE_UNUSED, FRONT_MATTER, HEADING_EMPHASIS, HEADING_FORMAT, HEADING_LEVEL,
     NON_BREAKING_SPACE, REFERENCE_DUPLICATE, REFERENCE_JOINED, REFERENCE_MOVED, SNIPPET_MARKER,
     SPELLING_DICTIONARY, TAB, TITLE, TRAILING_WHITESPACE,
@@ -385,6 +388,10 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         if _CLOSING_HASHES.search(text_md):
             # A trailing run of '#' would be read as the closing sequence of the heading next time.
             text_md = text_md[:-1] + "\\#"
+        braced = escape_attribute_braces(text_md)
+        if braced != text_md:
+            log.repair(node.map[0], ATTRIBUTE_BRACES, text_md[-40:], braced[-41:])
+            text_md = braced
         level = int(node.token.tag[1])
         original = source_lines[node.map[0]].strip() if node.map[0] < len(source_lines) else ""
         if original != f"{'#' * level} {inline}".strip() and original != f"{'#' * level} {text_md}".strip():

@@ -33,6 +33,12 @@ ADMONITION_FORMAT = declare(
     "Writes a `!!!` or `???` admonition's first line in the one form: its type, then its title in quotes.",
 )
 BARE_URL = declare("bare-url", "Makes a web address written as text (`https://…`) a link, as Obsidian shows it.")
+ATTRIBUTE_BRACES = declare(
+    "attribute-braces",
+    "Escapes braces that end a heading, a table cell or a paragraph's last line (`## Options {SSE-S3, SSE-KMS}`), "
+    "which Python-Markdown would otherwise take away as the element's attributes; an attribute list "
+    "(`{ #id .class }`) stays one.",
+)
 BLOCK_ESCAPE = declare(
     "block-escape",
     "Escapes a character at the start of a line that would otherwise begin a heading, list, quote, fence, table "

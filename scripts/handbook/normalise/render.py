@@ -28,7 +28,7 @@ from .obsidian.embeds import MISSING_IMAGE_CLASS
 from .parse import PARSER, parse_once
 from .prose import TAG, TAG_LINE
 from .registry import (
-    ADMONITION_FORMAT, BLOCK_ESCAPE, CODE_FENCED, DETAILS_CLOSED, DETAILS_FOLDED, DETAILS_STRAY, EMPTY_LIST_ITEM,
+    ADMONITION_FORMAT, ATTRIBUTE_BRACES, BLOCK_ESCAPE, CODE_FENCED, DETAILS_CLOSED, DETAILS_FOLDED, DETAILS_STRAY, EMPTY_LIST_ITEM,
     FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS,
 )
@@ -63,6 +63,38 @@ BLOCK_START = re.compile(
     r"^(?:#|\*\[[^\]\\]*\][ ]?:|={3}[+!]{0,2}[ \t]+\"|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
     r"|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|!!!|\?\?\?|\|)"
 )
+
+
+# What attr_list reads as an element's attributes: braces ending a heading or table cell (after a space), or
+# a block's last line of braces alone; and what the lexer (and so the sanitiser) reads as an attribute list.
+_ATTRIBUTES_AT_END = re.compile(r"[ ]+\{:?[ ]*[^}\n ][^\n]*\}[ ]*$")
+_ATTRIBUTES_LINE = re.compile(r"^[ ]*\{:?[ ]*[^}\n ][^\n]*\}[ ]*$")
+_ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def escape_attribute_braces(text: str, whole_line: bool = False) -> str:
+    """`text` with the braces that attr_list would take as attributes at its end escaped, unless they hold an
+    attribute list; `whole_line`: a block's last line, taken only when it is braces alone."""
+    pattern = _ATTRIBUTES_LINE if whole_line else _ATTRIBUTES_AT_END
+    for _ in range(text.count("{")):
+        found = pattern.search(text)
+        if found is None:
+            break
+        brace = text.index("{", found.start())
+        if _ATTRIBUTE_LIST.fullmatch(text[brace:].rstrip(" ")):
+            break
+        text = text[:brace] + "\\" + text[brace:]
+    return text
+
+
+def escape_cell_braces(row: str) -> str:
+    """A table row with escape_attribute_braces applied to each cell (cells with code spans are left as written)."""
+    if "{" not in row:
+        return row
+    cells = _UNESCAPED_PIPE.split(row)
+    return "|".join(cell if "`" in cell else escape_attribute_braces(cell.rstrip(" ")) + cell[len(cell.rstrip(" ")):]
+                    for cell in cells)
 
 
 def _lines_inside_code_spans(lines: list[str]) -> set[int]:
@@ -334,6 +366,14 @@ class BlockRenderer:
             if not unspanned:
                 break
             repaired = self._reread(kept, repaired, log)
+        with_text = [index for index, text in enumerate(repaired) if text]
+        if len(with_text) > 1 and "{" in repaired[with_text[-1]]:
+            # A last line of braces alone ends the paragraph as its attributes in Python-Markdown.
+            last = with_text[-1]
+            braced = escape_attribute_braces(repaired[last], whole_line=True)
+            if braced != repaired[last]:
+                log.repair(kept[last][0], ATTRIBUTE_BRACES, repaired[last][:40], braced[:41])
+                repaired[last] = braced
         out: list[Rendered] = []
         group: list[tuple[int, str]] = []
         # A line right after an image line would start its own block; raw HTML there would parse differently.
@@ -461,6 +501,10 @@ class BlockRenderer:
                     row = "| " + row
                 if _BARE_PIPE_END.search(row) and not _BARE_PIPE_END.search(text):
                     row = row + " |"
+            braced = escape_cell_braces(row)
+            if braced != row:
+                self.unit([number]).log.repair(number, ATTRIBUTE_BRACES, row[-40:], braced[-41:])
+                row = braced
             if number > start + 1 and BLOCK_START.match(row) and (
                 "|" not in row or (row != text and not row.startswith("|"))
             ):
@@ -686,5 +730,9 @@ class BlockRenderer:
             text = self.prose([(node.map[0], one_line(inline))], inline_only=True)[0]  # a setext heading may have many lines
             if _CLOSING_HASHES.search(text):
                 text = text[:-1] + "\\#"
+            braced = escape_attribute_braces(text)
+            if braced != text:
+                self.unit([node.map[0]]).log.repair(node.map[0], ATTRIBUTE_BRACES, text[-40:], braced[-41:])
+                text = braced
             return [Rendered("paragraph", f"{'#' * int(node.token.tag[1])} {text}", node.map[0])] if text else []
         return []
