@@ -65,27 +65,40 @@ BLOCK_START = re.compile(
 )
 
 
-# What attr_list reads as an element's attributes: braces ending a heading or table cell (after a space), or
-# a block's last line of braces alone; and what the lexer (and so the sanitiser) reads as an attribute list.
-_ATTRIBUTES_AT_END = re.compile(r"[ ]+\{:?[ ]*[^}\n ][^\n]*\}[ ]*$")
-_ATTRIBUTES_LINE = re.compile(r"^[ ]*\{:?[ ]*[^}\n ][^\n]*\}[ ]*$")
+# What attr_list reads as an element's attributes: braces that end a heading or table cell, opened after a space
+# (attr_list takes the first such opening, and its text to the end); a block's last line of braces alone; and
+# what the lexer (and so the sanitiser) reads as an attribute list.
+_ATTRIBUTES_OPENING = re.compile(r"(?<=[ ])\{(?=:?[ ]*[^}\n ])")
+_ATTRIBUTES_LINE = re.compile(r"[ ]*\{:?[ ]*[^}\n ][^\n]*\}[ ]*")
 _ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
 def escape_attribute_braces(text: str, whole_line: bool = False) -> str:
-    """`text` with the braces that attr_list would take as attributes at its end escaped, unless they hold an
-    attribute list; `whole_line`: a block's last line, taken only when it is braces alone."""
-    pattern = _ATTRIBUTES_LINE if whole_line else _ATTRIBUTES_AT_END
-    for _ in range(text.count("{")):
-        found = pattern.search(text)
-        if found is None:
+    """`text` (one line) with the braces that attr_list would take as attributes at its end escaped, unless they
+    hold an attribute list; `whole_line`: a block's last line, taken only when it is braces alone."""
+    end = len(text.rstrip(" "))
+    if not text.endswith("}", 0, end):
+        return text
+    if whole_line:
+        opening = len(text) - len(text.lstrip(" "))
+        if not _ATTRIBUTES_LINE.fullmatch(text) or _ATTRIBUTE_LIST.fullmatch(text, opening, end):
+            return text
+        return text[:opening] + "\\" + text[opening:]
+    escaped: list[int] = []
+    # Each opening in turn would start the attributes once those before it are escaped; an attribute list can
+    # only be the last pair of braces, so each check reads on to the next brace at most (linear in the text).
+    for opening in _ATTRIBUTES_OPENING.finditer(text, 0, end):
+        if _ATTRIBUTE_LIST.fullmatch(text, opening.start(), end):
             break
-        brace = text.index("{", found.start())
-        if _ATTRIBUTE_LIST.fullmatch(text[brace:].rstrip(" ")):
-            break
-        text = text[:brace] + "\\" + text[brace:]
-    return text
+        escaped.append(opening.start())
+    if not escaped:
+        return text
+    pieces, at = [], 0
+    for position in escaped:
+        pieces += [text[at:position], "\\"]
+        at = position
+    return "".join(pieces) + text[at:]
 
 
 def escape_cell_braces(row: str) -> str:
