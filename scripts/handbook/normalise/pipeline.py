@@ -388,7 +388,9 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         if _CLOSING_HASHES.search(text_md):
             # A trailing run of '#' would be read as the closing sequence of the heading next time.
             text_md = text_md[:-1] + "\\#"
-        braced = escape_attribute_braces(text_md)
+        # A heading is text in Obsidian and on the pages it is merged into: on its note's page too, braces at
+        # its end (an attribute list included) stay text instead of becoming its id or classes.
+        braced = escape_attribute_braces(text_md, keep_lists=False)
         if braced != text_md:
             log.repair(node.map[0], ATTRIBUTE_BRACES, text_md[-40:], braced[-41:])
             text_md = braced

@@ -37,7 +37,7 @@ ATTRIBUTE_BRACES = declare(
     "attribute-braces",
     "Escapes braces that end a heading, a table cell or a paragraph's last line (`## Options {SSE-S3, SSE-KMS}`), "
     "which Python-Markdown would otherwise take away as the element's attributes; an attribute list "
-    "(`{ #id .class }`) stays one.",
+    "(`{ #id .class }`) stays one, except at the end of a heading, which shows its text as written everywhere.",
 )
 BLOCK_ESCAPE = declare(
     "block-escape",

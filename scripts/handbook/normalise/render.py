@@ -74,22 +74,23 @@ _ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
-def escape_attribute_braces(text: str, whole_line: bool = False) -> str:
+def escape_attribute_braces(text: str, whole_line: bool = False, keep_lists: bool = True) -> str:
     """`text` (one line) with the braces that attr_list would take as attributes at its end escaped, unless they
-    hold an attribute list; `whole_line`: a block's last line, taken only when it is braces alone."""
+    hold an attribute list and `keep_lists`; `whole_line`: a block's last line, taken only when it is braces
+    alone."""
     end = len(text.rstrip(" "))
     if not text.endswith("}", 0, end):
         return text
     if whole_line:
         opening = len(text) - len(text.lstrip(" "))
-        if not _ATTRIBUTES_LINE.fullmatch(text) or _ATTRIBUTE_LIST.fullmatch(text, opening, end):
+        if not _ATTRIBUTES_LINE.fullmatch(text) or keep_lists and _ATTRIBUTE_LIST.fullmatch(text, opening, end):
             return text
         return text[:opening] + "\\" + text[opening:]
     escaped: list[int] = []
     # Each opening in turn would start the attributes once those before it are escaped; an attribute list can
     # only be the last pair of braces, so each check reads on to the next brace at most (linear in the text).
     for opening in _ATTRIBUTES_OPENING.finditer(text, 0, end):
-        if _ATTRIBUTE_LIST.fullmatch(text, opening.start(), end):
+        if keep_lists and _ATTRIBUTE_LIST.fullmatch(text, opening.start(), end):
             break
         escaped.append(opening.start())
     if not escaped:
@@ -743,7 +744,7 @@ class BlockRenderer:
             text = self.prose([(node.map[0], one_line(inline))], inline_only=True)[0]  # a setext heading may have many lines
             if _CLOSING_HASHES.search(text):
                 text = text[:-1] + "\\#"
-            braced = escape_attribute_braces(text)
+            braced = escape_attribute_braces(text, keep_lists=False)
             if braced != text:
                 self.unit([node.map[0]]).log.repair(node.map[0], ATTRIBUTE_BRACES, text[-40:], braced[-41:])
                 text = braced
