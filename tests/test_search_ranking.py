@@ -232,28 +232,29 @@ def test_results_holding_more_of_the_query_come_first_in_the_theme_order(page, s
     assert outcome["after"] is None  # a listener taken off is off
 
 
-PAGE_CONTEXT = """
-const long = "x".repeat(1000);
-const results = {type: 3, data: {items: [
-  [{location: "cli/#streams", score: 9, terms: {kinesis: true, shard: true, number: false}, text: long},
-   {location: "cli/", score: 0, terms: {}}],
-  [{location: "kinesis/", score: 1, terms: {kinesis: true, shard: false, number: false}},
-   {location: "kinesis/#other", score: 8, terms: {kinesis: false, shard: false, number: true}, text: long},
-   {location: "kinesis/#shards", score: 7, terms: {kinesis: false, shard: true, number: true}, text: long}],
-]}};
-const target = new EventTarget();
-let seen = null;
-Worker.prototype.addEventListener.call(target, "message", event => { seen = event.data; });
-target.dispatchEvent(new MessageEvent("message", {data: results}));
-return seen;
-"""
+def _reranked(page, site_url: str, groups: str) -> list[list[dict]]:
+    """The result groups `groups` (a JavaScript list of the theme's result groups) as the page's script reorders them."""
+    page.goto(site_url)
+    script = f"""() => {{
+        const long = "x".repeat(1000);  // a section of the reference length: its length weighs 1
+        const target = new EventTarget();
+        let seen = null;
+        Worker.prototype.addEventListener.call(target, "message", event => {{ seen = event.data; }});
+        target.dispatchEvent(new MessageEvent("message", {{data: {{type: 3, data: {{items: {groups}}}}}}}));
+        return seen.data.items;
+    }}"""
+    return page.evaluate(script)
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_query_word_the_page_holds_counts_for_each_of_its_sections(page, site_url: str) -> None:
-    page.goto(site_url)
-    items = page.evaluate(f"() => {{ {PAGE_CONTEXT} }}")["data"]["items"]
+    items = _reranked(page, site_url, """[
+      [{location: "cli/#streams", score: 9, terms: {kinesis: true, shard: true, number: false}, text: long},
+       {location: "cli/", score: 0, terms: {}}],
+      [{location: "kinesis/", score: 1, terms: {kinesis: true, shard: false, number: false}},
+       {location: "kinesis/#other", score: 8, terms: {kinesis: false, shard: false, number: true}, text: long},
+       {location: "kinesis/#shards", score: 7, terms: {kinesis: false, shard: true, number: true}, text: long}]]""")
     # kinesis/#shards: shard and number, kinesis from its page: 7 × 1; kinesis/#other: 8 × (2/3)²;
     # the page itself holds one word in three: 1 × 1/9; cli/#streams holds two in three: 9 × 4/9 = 4.
     assert [[entry["location"] for entry in group] for group in items] == [
@@ -261,26 +262,14 @@ def test_a_query_word_the_page_holds_counts_for_each_of_its_sections(page, site_
     assert [round(entry["score"], 3) for entry in items[0]] == [7.0, 3.556, 0.111]
 
 
-LENGTHS = """
-const results = {type: 3, data: {items: [
-  [{location: "a/#long", score: 10, terms: {shard: true}, text: "x".repeat(10000)},
-   {location: "a/#short", score: 9, terms: {shard: true}, text: "x".repeat(400)},
-   {location: "a/#tiny", score: 1, terms: {shard: true}, text: "x"},
-   {location: "a/", score: 2, terms: {shard: true}, text: "x".repeat(10000)}],
-]}};
-const target = new EventTarget();
-let seen = null;
-Worker.prototype.addEventListener.call(target, "message", event => { seen = event.data; });
-target.dispatchEvent(new MessageEvent("message", {data: results}));
-return seen;
-"""
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_shorter_section_holding_the_same_words_gains_on_a_longer_one(page, site_url: str) -> None:
-    page.goto(site_url)
-    items = page.evaluate(f"() => {{ {LENGTHS} }}")["data"]["items"]
+    items = _reranked(page, site_url, """[
+      [{location: "a/#long", score: 10, terms: {shard: true}, text: "x".repeat(10000)},
+       {location: "a/#short", score: 9, terms: {shard: true}, text: "x".repeat(400)},
+       {location: "a/#tiny", score: 1, terms: {shard: true}, text: "x"},
+       {location: "a/", score: 2, terms: {shard: true}, text: "x".repeat(10000)}]]""")
     # (1000 / length) ** 0.1: 10,000 characters × 0.794, 400 × 1.096; under 50 characters counts as 50 (× 1.349);
     # a page's own entry keeps its score.
     assert [(entry["location"], round(entry["score"], 3)) for entry in items[0]] == [
