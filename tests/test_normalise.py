@@ -146,11 +146,15 @@ def test_a_heading_of_more_than_six_hashes_is_a_level_six_heading_outside_code_a
     # An author's outline goes deeper than Markdown: markdown-it reads `####### x` as text, Python-Markdown as a
     # level-six heading that starts with "# ".
     note = norm("# T\n## A\n###### B\ntext\n####### Deep one\n```\n####### code\n```\n<div>\n######## html\n</div>\n")
-    assert [(s.title, s.level) for s in note.sections] == [("T", 1), ("A", 2), ("B", 3), ("Deep one", 3)]
+    # It stays nested under the heading above it, written at level six (here shifted up with the others).
+    assert [(s.title, s.level) for s in note.sections] == [("T", 1), ("A", 2), ("B", 3), ("Deep one", 4)]
     assert "####### code" in note.markdown and "######## html" in note.markdown
     assert [(r.line, r.rule, r.before, r.after) for r in note.repairs if r.rule == "heading-depth"] == [
         (5, "heading-depth", "####### Deep one", "###### Deep one")]
-    assert "<h3>Deep one</h3>" in html(note.markdown)
+    assert "<h4>Deep one</h4>" in html(note.markdown)
+    deep = norm("# T\n\n## A\n### B\n#### C\n##### D\n###### E\n####### F\ntext\n######## G\nmore\n")
+    assert [(s.title, s.level) for s in deep.sections][-3:] == [("E", 6), ("F", 7), ("G", 8)]
+    assert deep.markdown.endswith("###### E\n\n###### F\n\ntext\n\n###### G\n\nmore\n")
 
 
 def test_a_paragraph_line_that_starts_with_a_hash_stays_text_in_python_markdown():

@@ -95,7 +95,7 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]],
     shown: set[tuple[str, str]] = set()
     for section in note.sections:
         if section.level > 1:
-            parts.append(section.heading or f"{'#' * section.level} {md_text(section.title)}")
+            parts.append(section.heading or f"{'#' * min(section.level, 6)} {md_text(section.title)}")
         group: list[Block] = []
         pending: list[str] = []  # notices waiting for the end of their list
         loose = False  # Python-Markdown reads a list as loose from its first blank line on

@@ -37,6 +37,9 @@ class RepairLog:
     repairs: list[Repair] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # Headings written at level six that the note nested deeper: 0-based line -> the number of hashes it had, so
+    # that the sections under them stay nested (see structure.cap_heading_depth).
+    deep_headings: dict[int, int] = field(default_factory=dict)
 
     def repair(self, line: int, rule: RepairRule, before: str, after: str) -> None:
         """Record one change; `line` is 0-based in the parsed text."""

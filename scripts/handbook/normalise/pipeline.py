@@ -39,6 +39,7 @@ from .registry import (
 )
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
+DEEPEST_HEADING = 6
 # A file name that names nothing once its spaces and separators are gone (see _file_says_nothing).
 _NAMELESS_STEM = re.compile(r"(?:untitled|newnote|notes?)\d*|\d{0,4}(?:(?=[0-9a-f]*[a-f])[0-9a-f]{8,})?")
 _TRAILING_SPACE = re.compile(r"[ \t]$", re.M)
@@ -66,15 +67,20 @@ def pretty_stem(path: str) -> str:
     return words[0].upper() + words[1:] if words[0].islower() else words
 
 
+def written_heading(level: int, markdown: str) -> str:
+    """A heading line at `level`, written at six at most, the deepest Markdown has."""
+    return f"{'#' * min(level, DEEPEST_HEADING)} {markdown}"
+
+
 def shifted_levels(levels: list[int]) -> list[int]:
-    """Map heading levels so that the highest is 2 and no level is skipped, keeping the nesting."""
+    """Map heading levels so that the highest is 2 and no level is skipped, keeping the nesting (a level past six
+    is kept for the nesting; its heading is written at six, see written_heading)."""
     stack: list[tuple[int, int]] = []
     out: list[int] = []
     for level in levels:
         while stack and stack[-1][0] >= level:
             stack.pop()
         new = stack[-1][1] + 1 if stack else 2
-        new = min(new, 6)
         stack.append((level, new))
         out.append(new)
     return out
@@ -394,7 +400,9 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         if braced != text_md:
             log.repair(node.map[0], ATTRIBUTE_BRACES, text_md[-40:], braced[-41:])
             text_md = braced
-        level = int(node.token.tag[1])
+        # A heading the note nested deeper than Markdown can is written at level six, and keeps its depth here so
+        # that what it held stays under it (an empty heading over deeper ones is kept as their parent).
+        level = log.deep_headings.get(node.map[0], int(node.token.tag[1]))
         original = source_lines[node.map[0]].strip() if node.map[0] < len(source_lines) else ""
         if original != f"{'#' * level} {inline}".strip() and original != f"{'#' * level} {text_md}".strip():
             if node.token.markup in ("=", "-") or original.rstrip("#").strip() != original:
@@ -439,11 +447,10 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
     others = [h for h in headings if h is not title_heading]
     levels = dict(zip((id(h) for h in others), shifted_levels([h.level for h in others])))
     for heading in others:
-        if levels[id(heading)] != heading.level:
-            log.repair(
-                heading.line, HEADING_LEVEL,
-                f"{'#' * heading.level} {heading.plain}", f"{'#' * levels[id(heading)]} {heading.plain}",
-            )
+        # As written: a heading past level six is written at six before and after (heading-depth says so).
+        before, after = written_heading(heading.level, heading.plain), written_heading(levels[id(heading)], heading.plain)
+        if before != after:
+            log.repair(heading.line, HEADING_LEVEL, before, after)
 
     # Walk the top level: headings open sections, everything else is rendered into the current one.
     by_node = {id(h.node): h for h in headings}
@@ -473,7 +480,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
             elif heading is not None:
                 level = levels[id(heading)]
                 sections.append(LaidOutSection(heading.plain, level, log.raw_line(heading.line),
-                                               f"{'#' * level} {heading.markdown}", []))
+                                               written_heading(level, heading.markdown), []))
             previous = node
             continue
         if _separates_list_kinds(node, previous, tree[index + 1] if index + 1 < len(tree) else None):

@@ -33,7 +33,7 @@ _WIDE_INDENT = re.compile(r"(?m)^[ \t]{%d}" % (MAX_INDENT // 4 + 1))
 
 @rule(HEADING_DEPTH)
 def cap_heading_depth(text: str, log: RepairLog, parses: Parses) -> str:
-    """`####### Title` -> `###### Title`, outside code and raw HTML."""
+    """`####### Title` -> `###### Title`, outside code and raw HTML; the log keeps how deep it was."""
     if "#######" not in text:
         return text
     lines = text.split("\n")
@@ -47,6 +47,7 @@ def cap_heading_depth(text: str, log: RepairLog, parses: Parses) -> str:
             continue
         fixed = "###### " + line[deep.end():]
         log.repair(number, HEADING_DEPTH, line.strip()[:40], fixed.strip()[:41])
+        log.deep_headings[number] = len(line) - len(line.lstrip("#"))
         lines[number] = fixed
     return "\n".join(lines)
 
