@@ -34,8 +34,17 @@ log = logging.getLogger("handbook")
 # pattern starts at `[` so that the regex engine can skip to each `[`; an image's `!` is looked up
 # before it (see rewrite_link_targets).
 # A Markdown link's title ("…", '…' or (…)) is kept after the rewritten target.
+# A link's text may also hold brackets in balanced pairs, two deep (`[[a][b]](…)`), as Python-Markdown reads it;
+# each pair opens with the one character a run of plain text cannot hold, so no text is read two ways, and the
+# runs are possessive. It is tried only at brackets that open a link (link_matches): not after one backslash
+# (`\[` is a bracket as text), but after two (`\\[`: the backslash is). The check comes after the `[`, so that
+# the search still skips from one `[` to the next.
+_PLAIN_RUN = r"[^\[\]\\]*+(?:\\.[^\[\]\\]*+)*+"
+_INNER_PAIR = r"\[" + _PLAIN_RUN + r"\]"
+_PAIR = r"\[" + _PLAIN_RUN + r"(?:" + _INNER_PAIR + _PLAIN_RUN + r")*\]"
+_LINK_TEXT = _PLAIN_RUN + r"(?:" + _PAIR + _PLAIN_RUN + r")*"
 LINK_TARGET = re.compile(
-    r"\[([^\[\]\\]*(?:\\.[^\[\]\\]*)*)\]\((note|asset|page):([^)\s]*)"
+    r"\[(?<!(?<!\\)\\.)(" + _LINK_TEXT + r")\]\((note|asset|page):([^)\s]*)"
     r"((?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)"
 )
 # A link reference definition whose target the normaliser wrote with one of those schemes.
@@ -143,7 +152,7 @@ def missing_link(text: str, target: str, unpublished: str = "", hidden: LeftOutN
 
 def _note_targets(text: str) -> Iterator[tuple[int, str, str]]:
     """(offset, target, link text) of each `note:` link and link definition in a text."""
-    for match in LINK_TARGET.finditer(text):
+    for match in link_matches(text):
         if match.group(2) == "note":
             yield match.start(), unquote(match.group(3)), match.group(1)
     if "]: note:" in text:
@@ -301,11 +310,44 @@ def asset_files(notes: Sequence[Note], notes_root: Path, notes_label: str = "",
     return [GeneratedFile(addresses.address(path), (notes_root / path).read_bytes()) for path in sorted(first_embed)]
 
 
+# A link inside another's text (`[[a](note:x)](note:y)`) is rewritten on a later pass than the one around it.
+_LINK_PASSES = 4
+# A bracket after a run of backslashes, read from the run's start: an odd run escapes the bracket.
+_BRACKET = re.compile(r"(?<!\\)(\\*)\[")
+
+
+def link_matches(text: str) -> Iterator[re.Match]:
+    """The `note:`/`asset:`/`page:` links of a text, in order, from brackets that are not escaped (tried from
+    each of a line of escaped ones, the pattern read on to the line's end each time)."""
+    if "\\\\\\[" not in text:
+        yield from LINK_TARGET.finditer(text)  # its look-behind tells escapes of up to two backslashes apart
+        return
+    end = 0
+    for bracket in _BRACKET.finditer(text):
+        start = bracket.end() - 1
+        if len(bracket.group(1)) % 2 or start < end:
+            continue
+        match = LINK_TARGET.match(text, start)
+        if match is not None:
+            end = match.end()
+            yield match
+
+
 def rewrite_link_targets(text: str, replace: Callable[[re.Match, str], str]) -> str:
-    """Each `[text](note:|asset:|page:…)` (with the `!` of an image, if any) replaced by replace(match, bang)."""
+    """Each `[text](note:|asset:|page:…)` (with the `!` of an image, if any) replaced by replace(match, bang),
+    links in other links' text included."""
+    for _ in range(_LINK_PASSES):
+        rewritten = _rewrite_once(text, replace)
+        if rewritten == text or not any(scheme in rewritten for scheme in _SCHEMES[:3]):
+            return rewritten
+        text = rewritten
+    return text
+
+
+def _rewrite_once(text: str, replace: Callable[[re.Match, str], str]) -> str:
     pieces: list[str] = []
     done = 0
-    for match in LINK_TARGET.finditer(text):
+    for match in link_matches(text):
         start = match.start()
         bang = "!" if start > done and text[start - 1] == "!" else ""
         pieces.append(text[done:start - len(bang)])
