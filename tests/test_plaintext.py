@@ -42,6 +42,13 @@ def read_by_markdown_it(markdown: str, inline: bool) -> str:
     return "\n".join(line for line in (" ".join(part.split()) for part in text.split("\n")) if line)
 
 
+def test_a_long_run_of_unclosed_brackets_and_words_reads_whole():
+    # Past the text's last `]`, brackets are text; a long run of them is pushed as several text tokens.
+    run = "[a !b " * 3000
+    assert plain_text("*x* " + run + "end") == "x " + run + "end"
+    assert plain_text(run, inline=True) == run.strip()
+
+
 @pytest.mark.parametrize("markdown", [
     "Plain prose\nover two lines", "- one item", "1. one item", "- - nested", "- 1. nested", "-    four spaces",
     "- # heading", "--- a", "text\n---", "text\n===", "    code", "2024 was a year", "12) item", "a -- b + c",

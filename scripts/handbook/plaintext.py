@@ -25,6 +25,9 @@ class _Entity:
     text: str
 
 
+_PENDING_LIMIT = 4096
+
+
 def _skip_unclosed_bracket(state: StateInline, silent: bool) -> bool:
     """Read a `[` or `!` with no `]` anywhere after it as text: it opens no link or image, and letting the
     link rules look for the `]` made a block of unclosed brackets cost seconds per hundred kilobytes."""
@@ -37,6 +40,11 @@ def _skip_unclosed_bracket(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         state.pending += state.src[state.pos]
+        if len(state.pending) > _PENDING_LIMIT:
+            # Text waits in one string until a token is pushed: a run of brackets and words (`[a[a[a…`) added
+            # to it a character at a time copied it whole each time. Pushed as a text token now and then, it
+            # stays short; the text reads the same.
+            state.pushPending()
     state.pos += 1
     return True
 
