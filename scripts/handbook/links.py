@@ -49,7 +49,8 @@ LINK_TARGET = re.compile(
 )
 # A link reference definition whose target the normaliser wrote with one of those schemes.
 DEFINITION_TARGET = re.compile(r"(?m)^([ ]{0,3}\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(note|asset|page):(\S+)(.*)$")
-_SCHEMES = ("](note:", "](asset:", "](page:", "]: note:", "]: asset:")
+_LINK_SCHEMES = ("](note:", "](asset:", "](page:")
+_SCHEMES = (*_LINK_SCHEMES, "]: note:", "]: asset:")
 
 # (page, anchor) for a note and an optional heading, or None when unknown.
 HomeFinder = Callable[[str, str | None], tuple[str, str | None] | None]
@@ -338,7 +339,7 @@ def rewrite_link_targets(text: str, replace: Callable[[re.Match, str], str]) -> 
     links in other links' text included."""
     for _ in range(_LINK_PASSES):
         rewritten = _rewrite_once(text, replace)
-        if rewritten == text or not any(scheme in rewritten for scheme in _SCHEMES[:3]):
+        if rewritten == text or not any(scheme in rewritten for scheme in _LINK_SCHEMES):
             return rewritten
         text = rewritten
     return text

@@ -47,6 +47,10 @@ def _rebuilt_from_fields(record):
     return type(record), tuple(getattr(record, name) for name in record.__match_args__)
 
 
+# Markdown has six levels of heading: a section nested deeper keeps its level in the model and is written at six.
+DEEPEST_HEADING = 6
+
+
 def record(cls=None, /, *, order: bool = False):
     """A frozen, slotted dataclass that pickles as its class and field values."""
     def make(cls):

@@ -21,7 +21,7 @@ from .matrix import (
 )
 from .merge import MergeResult, merge_report, render_merge_audit, render_topic_pages
 from .merge.render import notice_key
-from .model import Block, GeneratedFile, Note, Section, Source
+from .model import DEEPEST_HEADING, Block, GeneratedFile, Note, Section, Source
 from .normalise import LIST_SEPARATOR, Finding, ListKinds, join_blocks
 from .pages import (
     REPORT_TABLE_LIMIT, Home, NoteView, WantedNote, body_without_title, note_view, render_note_pages, render_repairs_section,
@@ -95,7 +95,7 @@ def note_body(note: Note, annotations: Mapping[Source, Sequence[str]],
     shown: set[tuple[str, str]] = set()
     for section in note.sections:
         if section.level > 1:
-            parts.append(section.heading or f"{'#' * min(section.level, 6)} {md_text(section.title)}")
+            parts.append(section.heading or f"{'#' * min(section.level, DEEPEST_HEADING)} {md_text(section.title)}")
         group: list[Block] = []
         pending: list[str] = []  # notices waiting for the end of their list
         loose = False  # Python-Markdown reads a list as loose from its first blank line on

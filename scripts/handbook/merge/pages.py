@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Mapping
 
-from ..model import Block, Source, record
+from ..model import DEEPEST_HEADING, Block, Source, record
 from ..paths import OTHER_DIR, TOPICS_DIR, distinct_titles, path_slug
 from .corpus import Corpus, OtherDestination, TopicDestination
 from .dedupe import Canonicals
@@ -21,7 +21,6 @@ from .placement import Placement
 from .result import MergedBlock, MergedSection, OtherPage, TopicPage
 
 # Headings go no deeper than Markdown's six levels.
-DEEPEST_LEVEL = 6
 
 
 @record
@@ -71,7 +70,7 @@ def build_pages(corpus: Corpus, outline: Outline, placement: Placement, layout: 
         for s in spec.sections:
             groups = layout.groups.get(TopicDestination(s.id), ())
             planned += [_Planned(s.id, s.title, s.level, groups[0].blocks if groups else (), None)]
-            planned += [_Planned(None, g.heading.title, min(DEEPEST_LEVEL, s.level + g.heading.depth), g.blocks,
+            planned += [_Planned(None, g.heading.title, min(DEEPEST_HEADING, s.level + g.heading.depth), g.blocks,
                                  g.heading) for g in groups if g.heading is not None]
         planned = [p for p, keep in zip(planned, with_ancestors([(p.level, bool(p.blocks)) for p in planned])) if keep]
         said = Counter(p.title.casefold() for p in planned)

@@ -17,6 +17,8 @@ from ..footnotes import LEXED_REFERENCE
 from .obsidian.embeds import MISSING_IMAGE_CLASS
 
 _TEMPLATE_EXPRESSION = r"\{\{[\s\S]*?\}\}"
+# An attribute list (`{: .class #id key=value }`), as attr_list reads one.
+ATTRIBUTE_LIST = r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}"
 _TEMPLATE_STATEMENT = r"\{%[\s\S]*?%\}"
 # The constructs the lexer reads, in the order it tries them. A code span (_BacktickRuns) and an HTML
 # comment (_Closings.comment_end), which come first and third among these, are read apart.
@@ -29,7 +31,7 @@ _CONSTRUCTS = (
     ("dest", r"\]\((?:[ \t]*<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"),
     ("reference", r"\]\[[^\[\]\n]*\]"),
     ("footnote", LEXED_REFERENCE),
-    ("attr", r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}"),
+    ("attr", ATTRIBUTE_LIST),
     ("template", (_TEMPLATE_EXPRESSION, _TEMPLATE_STATEMENT)),
     ("url", r"(?:https?|ftp)://[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\]|www\.[^\s<>()\[\]\\]*[^\s<>()\[\].,;:!?'\"\\]"),
     ("escape", r"\\[!-/:-@\[-`{-~]"),

@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 from markdown_it.common.utils import normalizeReference
 
 from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
-from ..model import Asset, Block, Note, RawNote, Repair, Section, Source
+from ..model import DEEPEST_HEADING, Asset, Block, Note, RawNote, Repair, Section, Source
 from ..paths import file_stem
 from ..plaintext import plain_text
 from .join import LIST_SEPARATOR, Rendered, join_rendered
 from .obsidian.block_ids import BLOCK_ID_RULE
 from .render import (
-    CONTAINER_MARKER, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, escape_attribute_braces, one_line,
+    CONTAINER_MARKER, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, heading_text_as_written, one_line,
     starts_with_definition,
 )
 from .context import NormaliseContext
@@ -32,14 +32,12 @@ from .obsidian.footnotes import escape_unreferenced_definitions, footnote_refere
 from .structure import repair_structure
 from .text import clean_text, escape_snippet_markers
 from .registry import (
-    RepairRule, ATTRIBUTE_BRACES,
+    RepairRule,
     EMPTY_HEADING, EMPTY_NOTE, FOOTNOTE_UNUSED, FRONT_MATTER, HEADING_EMPHASIS, HEADING_FORMAT, HEADING_LEVEL,
     NON_BREAKING_SPACE, REFERENCE_DUPLICATE, REFERENCE_JOINED, REFERENCE_MOVED, SNIPPET_MARKER,
     SPELLING_DICTIONARY, TAB, TITLE, TRAILING_WHITESPACE,
 )
 
-_CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
-DEEPEST_HEADING = 6
 # A file name that names nothing once its spaces and separators are gone (see _file_says_nothing).
 _NAMELESS_STEM = re.compile(r"(?:untitled|newnote|notes?)\d*|\d{0,4}(?:(?=[0-9a-f]*[a-f])[0-9a-f]{8,})?")
 _TRAILING_SPACE = re.compile(r"[ \t]$", re.M)
@@ -391,22 +389,14 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
         if whole:
             log.repair(node.map[0], HEADING_EMPHASIS, text_md, whole.group("text"))
             text_md = whole.group("text").strip()
-        if _CLOSING_HASHES.search(text_md):
-            # A trailing run of '#' would be read as the closing sequence of the heading next time.
-            text_md = text_md[:-1] + "\\#"
-        # A heading is text in Obsidian and on the pages it is merged into: on its note's page too, braces at
-        # its end (an attribute list included) stay text instead of becoming its id or classes.
-        braced = escape_attribute_braces(text_md, keep_lists=False)
-        if braced != text_md:
-            log.repair(node.map[0], ATTRIBUTE_BRACES, text_md[-40:], braced[-41:])
-            text_md = braced
+        text_md = heading_text_as_written(text_md, log, node.map[0])
         # A heading the note nested deeper than Markdown can is written at level six, and keeps its depth here so
         # that what it held stays under it (an empty heading over deeper ones is kept as their parent).
         level = log.deep_headings.get(node.map[0], int(node.token.tag[1]))
         original = source_lines[node.map[0]].strip() if node.map[0] < len(source_lines) else ""
-        if original != f"{'#' * level} {inline}".strip() and original != f"{'#' * level} {text_md}".strip():
+        if original != written_heading(level, inline).strip() and original != written_heading(level, text_md).strip():
             if node.token.markup in ("=", "-") or original.rstrip("#").strip() != original:
-                log.repair(node.map[0], HEADING_FORMAT, original, f"{'#' * level} {inline}")
+                log.repair(node.map[0], HEADING_FORMAT, original, written_heading(level, inline))
         if not text_md:
             log.repair(node.map[0], EMPTY_HEADING, original, "")
             continue
@@ -448,7 +438,8 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
     levels = dict(zip((id(h) for h in others), shifted_levels([h.level for h in others])))
     for heading in others:
         # As written: a heading past level six is written at six before and after (heading-depth says so).
-        before, after = written_heading(heading.level, heading.plain), written_heading(levels[id(heading)], heading.plain)
+        before = written_heading(heading.level, heading.plain)
+        after = written_heading(levels[id(heading)], heading.plain)
         if before != after:
             log.repair(heading.line, HEADING_LEVEL, before, after)
 

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from ..footnotes import DEFINITION_START as FOOTNOTE_DEFINITION_START
 from .inline import REREAD_LIMIT, repair_inline
 from .join import Rendered, indent, join_rendered
-from .lexer import lex
+from .lexer import ATTRIBUTE_LIST, BARE_PIPE, lex
 from .link_targets import REFERENCE_LABEL
 from .log import RepairLog
 from .obsidian.block_ids import BLOCK_ID, drop_block_ids, escape_block_ids
@@ -28,8 +28,8 @@ from .obsidian.embeds import MISSING_IMAGE_CLASS
 from .parse import PARSER, parse_once
 from .prose import TAG, TAG_LINE
 from .registry import (
-    ADMONITION_FORMAT, ATTRIBUTE_BRACES, BLOCK_ESCAPE, CODE_FENCED, DETAILS_CLOSED, DETAILS_FOLDED, DETAILS_STRAY, EMPTY_LIST_ITEM,
-    FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
+    ADMONITION_FORMAT, ATTRIBUTE_BRACES, BLOCK_ESCAPE, CODE_FENCED, DETAILS_CLOSED, DETAILS_FOLDED, DETAILS_STRAY,
+    EMPTY_LIST_ITEM, FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS,
 )
 from .sanitise import clean_html, sanitise_block_tag
@@ -70,8 +70,7 @@ BLOCK_START = re.compile(
 # what the lexer (and so the sanitiser) reads as an attribute list.
 _ATTRIBUTES_OPENING = re.compile(r"(?<=[ ])\{(?=:?[ ]*[^}\n ])")
 _ATTRIBUTES_LINE = re.compile(r"[ ]*\{:?[ ]*[^}\n ][^\n]*\}[ ]*")
-_ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}")
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_ATTRIBUTE_LIST = re.compile(ATTRIBUTE_LIST)
 
 
 def escape_attribute_braces(text: str, whole_line: bool = False, keep_lists: bool = True) -> str:
@@ -106,9 +105,19 @@ def escape_cell_braces(row: str) -> str:
     """A table row with escape_attribute_braces applied to each cell (cells with code spans are left as written)."""
     if "{" not in row:
         return row
-    cells = _UNESCAPED_PIPE.split(row)
-    return "|".join(cell if "`" in cell else escape_attribute_braces(cell.rstrip(" ")) + cell[len(cell.rstrip(" ")):]
-                    for cell in cells)
+    return "|".join(cell if "`" in cell else escape_attribute_braces(cell) for cell in BARE_PIPE.split(row))
+
+
+def heading_text_as_written(text: str, log: RepairLog, line: int) -> str:
+    """A heading's text made to read as written: a trailing run of `#` would close the heading, and braces at
+    its end (an attribute list included) would become its id or classes; a heading is text in Obsidian and on
+    the pages it is merged into."""
+    if _CLOSING_HASHES.search(text):
+        text = text[:-1] + "\\#"
+    braced = escape_attribute_braces(text, keep_lists=False)
+    if braced != text:
+        log.repair(line, ATTRIBUTE_BRACES, text[-40:], braced[-41:])
+    return braced
 
 
 def _lines_inside_code_spans(lines: list[str]) -> set[int]:
@@ -742,11 +751,6 @@ class BlockRenderer:
             # A heading inside a list or quote stays a heading there; sections come from the top level only.
             inline = node.children[0].token.content if node.children else ""
             text = self.prose([(node.map[0], one_line(inline))], inline_only=True)[0]  # a setext heading may have many lines
-            if _CLOSING_HASHES.search(text):
-                text = text[:-1] + "\\#"
-            braced = escape_attribute_braces(text, keep_lists=False)
-            if braced != text:
-                self.unit([node.map[0]]).log.repair(node.map[0], ATTRIBUTE_BRACES, text[-40:], braced[-41:])
-                text = braced
+            text = heading_text_as_written(text, self.unit([node.map[0]]).log, node.map[0])
             return [Rendered("paragraph", f"{'#' * int(node.token.tag[1])} {text}", node.map[0])] if text else []
         return []
