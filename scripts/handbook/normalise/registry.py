@@ -223,6 +223,13 @@ STRAY_EMPHASIS = declare(
     "Removes an unpaired `**` right against a link, which would show as two stars.",
 )
 TAB = declare("tab", "Turns a tab inside text into a space.")
+TABLE_CELLS = declare(
+    "table-cells",
+    "Writes a table's header row so that the site shows every cell of every row in the column the note puts it "
+    "in: outer pipes when the other rows have them (Python-Markdown reads each row's outer pipes by the "
+    "header's, and would shift their cells a column and drop the last), and empty header cells over the cells a "
+    "row writes past the header's width (which it would drop).",
+)
 TITLE = declare(
     "title",
     "Gives the note its title (the front matter's, its one `#` heading, a first heading that opens the note alone "

@@ -30,9 +30,10 @@ from .prose import TAG, TAG_LINE
 from .registry import (
     ADMONITION_FORMAT, ATTRIBUTE_BRACES, BLOCK_ESCAPE, CODE_FENCED, DETAILS_CLOSED, DETAILS_FOLDED, DETAILS_STRAY,
     EMPTY_LIST_ITEM, FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
-    LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS,
+    LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS, TABLE_CELLS,
 )
 from .sanitise import clean_html, sanitise_block_tag
+from .tables import site_header
 from .tree import Node
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
@@ -537,6 +538,10 @@ class BlockRenderer:
                 self.unit([number]).log.repair(number, BLOCK_ESCAPE, row[:20], escaped[:21])
                 row = escaped
             rows.append(row)
+        read = site_header(rows[0], rows[1], rows[2:])
+        if read.changed:
+            self.unit([start]).log.repair(start, TABLE_CELLS, rows[0][:40], read.header[:41])
+            rows[:2] = [read.header, read.delimiter]
         return Rendered("table", "\n".join(rows), start)
 
     def html(self, node: Node) -> list[Rendered]:
