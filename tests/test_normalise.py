@@ -168,6 +168,7 @@ def test_a_paragraph_line_that_starts_with_a_hash_stays_text_in_python_markdown(
 
 @pytest.mark.parametrize(("line", "taken_as"), [
     ("*[see]: below", "<abbr"),  # abbr: a definition taken off the page, marking "see" across it
+    ("*[] the [a] term]: x", "<abbr"),  # abbr: a term may be empty or hold brackets
     ('=== "Tab"', "tabbed"),  # pymdownx.tabbed: a tab
     ("[TOC]", 'class="toc"'),  # toc: the page's table of contents
     ("#5 is MFA", '<h1 id="5'),  # a heading
@@ -177,6 +178,17 @@ def test_a_line_that_obsidian_shows_as_text_stays_text_on_the_site(tmp_path, lin
     rendered = mkdocs_markdown(tmp_path).convert(note.markdown)
     assert unescape(rendered).count(line) == 3, rendered
     assert taken_as not in rendered
+    assert norm(note.markdown).markdown == note.markdown
+
+
+def test_an_abbreviation_term_over_several_lines_stays_text(tmp_path):
+    # Python-Markdown reads a term from a line's `*[` across the paragraph's lines to the first `]:` before a
+    # backslash, and takes every line it spans off the page.
+    note = norm("# T\n\nintro\n*[a term\nrunning on] : its text\nafter\n\n*[kept \\ ]: here\n")
+    rendered = unescape(mkdocs_markdown(tmp_path).convert(note.markdown))
+    for shown in ("intro", "*[a term", "running on] : its text", "after", "*[kept \\ ]: here"):
+        assert shown in rendered
+    assert [r.line for r in note.repairs if r.rule == "block-escape"] == [4]
     assert norm(note.markdown).markdown == note.markdown
 
 
@@ -638,6 +650,19 @@ def test_callouts_become_admonitions_including_foldable_ones():
     assert body(note) == '!!! warning "Mind this"\n    body line\n\n    - item\n\n??? question "Folded"\n    answer\n'
     rendered = html(note.markdown)
     assert '<div class="admonition warning">' in rendered and "<details class=\"question\">" in rendered
+
+
+def test_an_admonition_title_keeps_its_text_whatever_it_starts_with(tmp_path):
+    # `!!!` before text that names no type kept nothing of it; a folded one's summary starting with `#`
+    # became a heading inside the summary, its `#` gone and its id in the page's table of contents.
+    note = norm("# T\n\n!!!# 5 steps\n    body\n\n??? note \"#5 step\"\n    more\n\n> [!tip]- #6 tip\n> last\n")
+    assert body(note) == ('!!! note "# 5 steps"\n    body\n\n??? note "\\#5 step"\n    more\n\n'
+                          '??? tip "\\#6 tip"\n    last\n')
+    rendered = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert '<p class="admonition-title"># 5 steps</p>' in rendered
+    assert "<summary>#5 step</summary>" in rendered and "<summary>#6 tip</summary>" in rendered
+    assert rendered.count("<h1") == 1
+    assert normalise_text(note.markdown, context())[1] == ()
 
 
 def test_an_untitled_callout_keeps_its_type_s_name_as_its_title_and_metadata_is_dropped():

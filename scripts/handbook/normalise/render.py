@@ -61,7 +61,7 @@ _DELIMITER_ROW = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?
 # that starts with `#` as a heading (`#5 is…`, `#######`, `#tag`), where markdown-it and Obsidian read text, and
 # takes a line `*[term]: text` away as an abbreviation's definition for the whole page, and `=== "Title"` as a tab.
 BLOCK_START = re.compile(
-    r"^(?:#|\*\[[^\]\\]*\][ ]?:|={3}[+!]{0,2}[ \t]+\"|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
+    r"^(?:#|\*\[[^\\]*?\][ ]?:|={3}[+!]{0,2}[ \t]+\"|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|~{3,}|=+[ \t]*$|(?:-[ \t]*)+$"
     r"|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|!!!|\?\?\?|\|)"
 )
 
@@ -235,6 +235,31 @@ class DefinitionStarts:
             and reference(state, line, state.lineMax, True)
 
 
+# The end of an abbreviation's term (`]:`), which Python-Markdown looks for from a line's `*[` across the
+# paragraph's lines until a backslash.
+_TERM_END = re.compile(r"\][ ]?:")
+
+
+def abbreviation_starts(lines: list[str]) -> set[int]:
+    """The lines of a paragraph that start an abbreviation's definition (`*[term]: text`) as Python-Markdown reads
+    one: its term may hold brackets and run over the lines after it, up to the first `]:` before any backslash,
+    and the definition takes every line it spans off the page."""
+    reaches_end: list[bool] = [False] * (len(lines) + 1)  # a scan from this line's start finds `]:` first
+    for number in range(len(lines) - 1, -1, -1):
+        reaches_end[number] = _term_end_first(lines[number], reaches_end[number + 1])
+    return {number for number, line in enumerate(lines)
+            if line.startswith("*[") and _term_end_first(line[2:], reaches_end[number + 1])}
+
+
+def _term_end_first(text: str, after: bool) -> bool:
+    """Whether a scan of `text` meets a term's end before a backslash (else whether the lines after it do)."""
+    end = _TERM_END.search(text)
+    backslash = text.find("\\")
+    if end is not None and (backslash == -1 or end.start() < backslash):
+        return True
+    return after if backslash == -1 else False
+
+
 def escape_block_start(line: str) -> str:
     """Backslash-escape the character that would turn a paragraph line into another block."""
     match = BLOCK_START.match(line)
@@ -349,17 +374,18 @@ class BlockRenderer:
         drop_block_ids([number for number, _ in kept], repaired, log)
         for _ in range(REREAD_LIMIT):
             unspanned = False
+            abbreviations = abbreviation_starts(repaired)
             # Whether any line before a line has text, as its index against the first that has (the escapes
             # below change no line's emptiness): slicing the lines before each one cost the square of them.
             first_text = next((index for index, text in enumerate(repaired) if text), len(repaired))
             for index, ((number, original), text) in enumerate(zip(kept, repaired)):
-                if BLOCK_START.match(text) or _FENCE_LIKE.match(text):
+                if BLOCK_START.match(text) or _FENCE_LIKE.match(text) or index in abbreviations:
                     # markdown-it read this line as paragraph text; escaped, it cannot become another
                     # block after a repair (say, a dropped tag) or in Python-Markdown. A backtick run
                     # is escaped only when a repair put it first or it would open a fence (markdown-it
                     # kept it text only for a character it strips, such as a leading no-break space):
                     # escaping it otherwise would undo code spans.
-                    repaired[index] = escape_block_start(text)
+                    repaired[index] = "\\" + text if index in abbreviations else escape_block_start(text)
                     log.repair(number, BLOCK_ESCAPE, text[:20], repaired[index][:21])
                     unspanned = unspanned or text.startswith("``")
                 elif text.startswith("<") and index > first_text and _starts_html_block(text):
@@ -621,9 +647,12 @@ class BlockRenderer:
 
     def admonition(self, node: Node, quote_depth: int) -> Rendered:
         """A `!!!`/`???` admonition already in the notes: title repaired, body rendered like any other."""
-        info = ADMONITION_INFO.match(node.token.info) or ADMONITION_INFO.match("note")
-        kind = info.group(1).lower()
-        title_text = info.group(2) if info.group(2) is not None else (info.group(3) or "")
+        info = ADMONITION_INFO.match(node.token.info)
+        if info is None:  # no type first (`!!! #1 tip`): a note, whose title is the text as written
+            kind, title_text = "note", node.token.info.strip()
+        else:
+            kind = info.group(1).lower()
+            title_text = info.group(2) if info.group(2) is not None else (info.group(3) or "")
         title = self.prose([(node.map[0], title_text)], inline_only=True)[0] if title_text.strip() else ""
         header = admonition_header(node.token.markup, kind, title)
         source = self.source[node.map[0]] if node.map[0] < len(self.source) else header

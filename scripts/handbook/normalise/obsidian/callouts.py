@@ -45,6 +45,8 @@ class CalloutHead:
 def admonition_header(marker: str, kind: str, title: str) -> str:
     """The one form of every admonition's first line (a callout's, a `!!!` note's, a details element's):
     `!!! kind "Title"`, `??? kind` without a title."""
+    if marker.startswith("???") and title.startswith("#"):
+        title = "\\" + title  # a folded one's summary that starts with `#` would become a heading in it
     return f"{marker} {kind}" + (f' "{title}"' if title else "")
 
 
