@@ -9,16 +9,11 @@ drops every cell past the header's width.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
 import markdown
 from markdown.extensions.tables import TableProcessor
-
-# A pipe that ends a row and is not escaped (Python-Markdown's test for a right outer pipe).
-_END_PIPE = re.compile(r"(?<!\\)(?:\\\\)*\|$")
-
 
 @cache
 def _parser() -> markdown.blockparser.BlockParser:
@@ -29,7 +24,7 @@ def _parser() -> markdown.blockparser.BlockParser:
 def has_outer_pipe(row: str) -> bool:
     """Whether a row starts or ends with a pipe that Python-Markdown would take for the table's border."""
     row = row.strip(" ")
-    return row.startswith("|") or _END_PIPE.search(row) is not None
+    return row.startswith("|") or TableProcessor.RE_END_BORDER.search(row) is not None
 
 
 def site_cells(row: str, outer_pipes: bool) -> list[str]:
