@@ -359,6 +359,31 @@ def test_a_second_definition_of_a_footnote_is_shown_as_text_instead_of_replacing
     assert norm(note.markdown).repairs == ()
 
 
+def test_a_footnote_definition_at_the_start_of_another_is_shown_as_text():
+    # Python-Markdown reads `[^2]: …` as a footnote inside the first: the first is left empty and the second's
+    # text is lost (and with the first cited nowhere, the page fails to build).
+    note = norm("# T\n\nOne[^1], two[^2].\n\n[^1]: [^2]: Both texts.\n\n- [^3]: [^]: In a list.\n")
+    assert body(note) == "One[^1], two[^2].\n\n[^1]: \\[^2]: Both texts.\n\n- \\[^3]: \\[^]: In a list.\n"
+    assert [(r.line, r.rule, r.before, r.after) for r in note.repairs] == [
+        (5, "footnote-nested", "[^1]: [^2]: Both texts.", "[^1]: \\[^2]: Both texts."),
+        (7, "footnote-nested", "- [^3]: [^]: In a list.", "- [^3]: \\[^]: In a list."),
+        (7, "footnote-unused", "- [^3]: \\[^]: In a list.", "- \\[^3]: \\[^]: In a list."),
+    ]
+    shown = markdown.markdown(note.markdown, extensions=["footnotes"])
+    assert "[^2]: Both texts." in shown and "[^3]: [^]: In a list." in shown
+    assert norm(note.markdown).repairs == ()
+
+
+def test_a_footnote_definition_after_a_definition_lists_colon_counts_as_one():
+    # def_list reads the text after `: ` as blocks: an unused definition there made the page fail to build.
+    note = norm("# T\n\nTerm\n: [^1]: Its text.\n")
+    assert body(note) == "Term<br>\n: \\[^1]: Its text.\n"
+    assert ("footnote-unused", ": [^1]: Its text.", ": \\[^1]: Its text.") in [
+        (r.rule, r.before, r.after) for r in note.repairs]
+    assert "[^1]: Its text." in markdown.markdown(note.markdown, extensions=["def_list", "footnotes"])
+    assert norm(note.markdown).repairs == ()
+
+
 def test_a_footnote_nothing_references_is_shown_as_text_and_logged():
     note = norm("# T\n\nCited[^a], and `[^b]` in code.\n\n[^a]: Used.\n\n[^b]: Never used.\n")
     assert body(note) == "Cited[^a], and `[^b]` in code.\n\n[^a]: Used.\n\n\\[^b]: Never used.\n"
@@ -929,6 +954,17 @@ def test_a_tag_that_sanitising_makes_is_sanitised_too():
     note = norm("# <<script>x()</script>cloudTrail>\n\nText.\n")
     assert "<" not in note.markdown.split("\n", 1)[0]
     assert normalise_text(note.markdown, context())[1] == ()
+
+
+def test_braces_holding_a_bare_word_are_text_not_an_attribute_list():
+    # attr_list would make `steps` an attribute named steps, and the sanitiser would drop it: text lost.
+    note = norm("# T\n\nSee {#5 steps} here.\n\nLast line\n{#id .c word}\n")
+    assert body(note) == "See \\{#5 steps} here.\n\nLast line<br>\n\\{#id .c word}\n"
+    assert [(r.line, r.before, r.after) for r in note.repairs if r.rule == "attribute-braces"] == [
+        (3, "{#5 steps}", "\\{#5 steps}"), (6, "{#id .c word}", "\\{#id .c word}")]
+    page = markdown.markdown(note.markdown, extensions=["attr_list"])
+    assert "{#5 steps}" in page and "{#id .c word}" in page and 'class="c"' not in page
+    assert norm(note.markdown).repairs == ()
 
 
 def test_attribute_lists_keep_classes_ids_and_sizes_only():

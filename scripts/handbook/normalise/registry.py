@@ -37,7 +37,9 @@ ATTRIBUTE_BRACES = declare(
     "attribute-braces",
     "Escapes braces that end a heading, a table cell or a paragraph's last line (`## Options {SSE-S3, SSE-KMS}`), "
     "which Python-Markdown would otherwise take away as the element's attributes; an attribute list "
-    "(`{ #id .class }`) stays one, except at the end of a heading, which shows its text as written everywhere.",
+    "(`{ #id .class }`) stays one, except at the end of a heading, which shows its text as written everywhere, "
+    "and except where it holds a bare word (`{#5 steps}`), which attr_list would make an attribute the page never "
+    "shows.",
 )
 BLOCK_ESCAPE = declare(
     "block-escape",
@@ -91,6 +93,11 @@ FOOTNOTE_DUPLICATE = declare(
 FOOTNOTE_EMPTY = declare(
     "footnote-empty",
     "Gives an empty footnote definition a no-break space, so that the page still builds.",
+)
+FOOTNOTE_NESTED = declare(
+    "footnote-nested",
+    "Shows a footnote definition written at the start of another's text (`[^1]: [^2]: text`) as text: the site "
+    "would read it as a definition inside the first, leave the first empty and lose the second's text.",
 )
 FOOTNOTE_UNUSED = declare("footnote-unused", "Shows a footnote definition that nothing in the note cites as text.")
 FRONT_MATTER = declare(

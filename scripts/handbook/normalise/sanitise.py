@@ -17,7 +17,7 @@ from .lexer import BARE_PIPE, Span, lex
 from .memo import Memo
 from .link_targets import RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule
 from .obsidian.uri import OPEN_DEST, convert_obsidian_uri, dest_opens_a_note, opens_a_note
-from .registry import HTML_SANITISED, LINK_SCHEME
+from .registry import ATTRIBUTE_BRACES, HTML_SANITISED, LINK_SCHEME
 
 if TYPE_CHECKING:
     from .inline import Unit
@@ -277,6 +277,11 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
     return kept
 
 
+def holds_bare_word(attr: str) -> bool:
+    """Whether an attribute list holds a word that is neither `#id`, `.class` nor `key=value`."""
+    return any(m.group("other") for m in _ATTRIBUTE.finditer(attr[1:-1].lstrip(":")))
+
+
 def sanitise_attributes(attr: str) -> str:
     """An attribute list (`{: .class #id key=value }`) with only classes, ids and SAFE_ATTRIBUTES;
     nothing at all when none is left."""
@@ -346,6 +351,12 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
                 changed = True
+        elif span.kind == "attr" and holds_bare_word(span.text):
+            # attr_list would make each bare word an attribute of that name, which the page never shows: the
+            # note wrote text in braces (`{#5 steps}`), shown as written.
+            unit.log.repair(line, ATTRIBUTE_BRACES, span.text, "\\" + span.text)
+            span.text = "\\" + span.text
+            changed = True
         elif span.kind == "attr":
             cleaned = sanitise_attributes(span.text)
             if cleaned != span.text:

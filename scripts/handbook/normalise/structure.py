@@ -12,7 +12,9 @@ import re
 
 from .log import RepairLog
 from .obsidian.comments import drop_obsidian_comments
-from .obsidian.footnotes import escape_duplicate_footnotes, escape_unused_footnotes, fill_empty_footnotes
+from .obsidian.footnotes import (
+    escape_duplicate_footnotes, escape_nested_footnotes, escape_unused_footnotes, fill_empty_footnotes,
+)
 from .parse import Parses, code_lines, literal_lines
 from .registry import HEADING_DEPTH, HEADING_SPACE, NESTING_LIMIT
 from .rules import Rule, rule
@@ -104,8 +106,8 @@ def limit_nesting(text: str, log: RepairLog, parses: Parses) -> str:
 
 
 STRUCTURE_RULES: tuple[Rule, ...] = (
-    drop_obsidian_comments, cap_heading_depth, space_after_hashes, limit_nesting, escape_duplicate_footnotes,
-    fill_empty_footnotes, escape_unused_footnotes,
+    drop_obsidian_comments, cap_heading_depth, space_after_hashes, limit_nesting, escape_nested_footnotes,
+    escape_duplicate_footnotes, fill_empty_footnotes, escape_unused_footnotes,
 )
 
 

@@ -1,5 +1,5 @@
 """The normaliser's footnote repairs: Python-Markdown keeps one definition of a label, fails on an empty
-one, and links a definition nothing cites back to nowhere. What a footnote looks like is declared in
+one, empties one that starts with another, and links a definition nothing cites back to nowhere. What a footnote looks like is declared in
 handbook/footnotes.py, which the merge stage reads too.
 """
 
@@ -10,9 +10,33 @@ import re
 from ...footnotes import DEFINITION, defined_labels, escape_definitions, referenced_labels
 from ..log import RepairLog
 from ..parse import Parses, literal_lines
-from ..registry import FOOTNOTE_DUPLICATE, FOOTNOTE_EMPTY, FOOTNOTE_UNUSED
+from ..registry import FOOTNOTE_DUPLICATE, FOOTNOTE_EMPTY, FOOTNOTE_NESTED, FOOTNOTE_UNUSED
 from ..render import CONTAINER_MARKER
 from ..rules import rule
+
+
+# A definition (at the margin, or after list and quote markers) whose text starts with another definition's
+# start: Python-Markdown reads the text as blocks of the first footnote, where that start begins a footnote
+# of its own (any label, an empty one too), so the first is left empty and the second is lost.
+_NESTED_DEFINITION = re.compile(
+    r"^(?P<outer>(?:" + CONTAINER_MARKER + r")*[ \t]*" + DEFINITION + r"[ \t]*)(?=\[\^[^\]\n]*\]:)"
+)
+
+
+@rule(FOOTNOTE_NESTED)
+def escape_nested_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
+    """Show a footnote definition written at the start of another's text as text, so that both texts show (with
+    the default footnote settings the page would also fail to build)."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    code = literal_lines(text, parses)
+    for number, line in enumerate(lines):
+        nested = _NESTED_DEFINITION.match(line) if number not in code and "[^" in line else None
+        if nested:
+            lines[number] = line[: nested.end("outer")] + "\\" + line[nested.end("outer"):]
+            log.repair(number, FOOTNOTE_NESTED, line.strip(), lines[number].strip())
+    return "\n".join(lines)
 
 
 @rule(FOOTNOTE_DUPLICATE)
@@ -82,8 +106,12 @@ def escape_unused_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
             return _escape_unused_contained_footnotes(lines, code, contained, log)
 
 
-# A footnote definition after a list marker or quote marker, which markdown-it reads as a link definition.
-_CONTAINED_FOOTNOTE = re.compile("^(?P<marker>" + CONTAINER_MARKER + r"+[ \t]*)" + DEFINITION)
+# A definition list's `: ` (def_list reads the text after it as blocks, where a footnote definition is one).
+_DEFINITION_MARKER = r"[ ]{0,3}:[ \t]+"
+# A footnote definition after a list, quote or definition marker, which markdown-it reads as a link definition.
+_CONTAINED_FOOTNOTE = re.compile(
+    "^(?P<marker>(?:" + CONTAINER_MARKER + "|" + _DEFINITION_MARKER + r")+[ \t]*)" + DEFINITION
+)
 
 
 def _contained_footnotes(lines: list[str], code: set[int]) -> dict[int, re.Match[str]]:
