@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from handbook.links import NoteIndex, asset_files, resolve_links, withheld_reason
 from handbook.model import Asset, BuildError, GeneratedFile, Note
 from handbook.normalise import normalise_text
-from handbook.normalise.link_targets import browser_view, link_target_rule
+from handbook.normalise.link_targets import browser_view, link_target_rule, target_prefix
 from handbook.normalise.sanitise import clean_html, sanitise_tag
 from handbook.normalise.registry import HTML_SANITISED, LINK_SCHEME
 from handbook.urlcheck import browser_url, check_site_urls, page_violations, url_allowed
@@ -174,6 +174,16 @@ def test_targets_are_read_as_a_browser_reads_them() -> None:
     assert link_target_rule("data:image/png;base64,AA") is None
     assert link_target_rule("obsidian://open?vault=V") is LINK_SCHEME
     assert link_target_rule("https://example.com") is link_target_rule("note:X") is link_target_rule("../a.md") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from([" ", "\t", "\n", "\\", "<", "&", "#", ";", ":", "x", "j", "a", "v", "s", "c", "r", "i",
+                                "p", "t", "(", ")"]), max_size=40), st.integers(0, 600), st.integers(0, 40))
+def test_a_targets_prefix_is_judged_as_the_whole_target(target: str, padding: int, start: int) -> None:
+    # The sanitiser reads only the prefix, so that text of thousands of unclosed `](` costs its length, not its square.
+    text = "x" * start + " " * padding + target + "javascript:" + "y" * 600
+    for stop in (len(text), len(text) - 300, start + padding + len(target)):
+        assert link_target_rule(target_prefix(text, start, stop)) is link_target_rule(text[start:stop])
 
 
 def test_inline_tags_keep_only_web_and_mail_addresses() -> None:

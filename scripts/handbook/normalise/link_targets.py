@@ -79,6 +79,16 @@ _TARGET_REACH = 512
 _MAY_START_A_SCHEME = re.compile(r"[\x00-\x20\x7f\\<]*(?=[A-Za-z&])")
 
 
+_LEADING = re.compile(r"[\x00-\x20\x7f\\<]*")
+
+
+def target_prefix(text: str, start: int, stop: int) -> str:
+    """As much of the link target `text[start:stop]` as link_target_rule reads, without copying the rest: a
+    text of thousands of `](` that nothing closes would otherwise copy its length for each of them."""
+    lead = _LEADING.match(text, start, stop).end()
+    return text[start:min(stop, lead + _TARGET_REACH)]
+
+
 def has_relative_link(text: str) -> bool:
     """Whether a text may hold a link whose meaning depends on the note's own path: a relative
     Markdown link (see convert_relative_link) or a wikilink to one of its own headings."""

@@ -15,7 +15,7 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from .lexer import BARE_PIPE, Span, lex
 from .memo import Memo
-from .link_targets import RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule
+from .link_targets import RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule, target_prefix
 from .obsidian.uri import OPEN_DEST, convert_obsidian_uri, dest_opens_a_note, opens_a_note
 from .registry import ATTRIBUTE_BRACES, HTML_SANITISED, LINK_SCHEME
 
@@ -208,8 +208,7 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
             if end and in_table and BARE_PIPE.search(seen, start, end):
                 end = None  # the cell ends first
             destinations.append((start, end or len(seen)))
-            target = seen[start + 2:(end - 1) if end else len(seen)]
-            repair_rule = link_target_rule(target)
+            repair_rule = link_target_rule(target_prefix(seen, start + 2, (end - 1) if end else len(seen)))
             if repair_rule == LINK_SCHEME and dest_spans.get(start) == text[start:end] and dest_opens_a_note(text[start:end]):
                 repair_rule = None  # sanitise_spans points it at the note's page
             if repair_rule:
@@ -310,10 +309,12 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
         hazards = _markdown_hazards(text, spans, unit.in_table, unit.inline_only)
         if hazards:
             pieces: list[str] = []
-            done = 0
+            done = newlines = 0  # line ends before `done`, counted as the hazards go (never again from the start)
             for start, end, replacement, repair_rule in hazards:
-                unit.log.repair(unit.line_at(text, start), repair_rule, text[start:end], replacement)
+                newlines += text.count("\n", done, start)
+                unit.log.repair(unit.line_after(newlines), repair_rule, text[start:end], replacement)
                 pieces += [text[done:start], replacement]
+                newlines += text.count("\n", start, end)
                 done = end
             pieces.append(text[done:])
             # Read again from the text: the replacements change what the lexer sees.
