@@ -134,6 +134,13 @@ def test_a_link_in_link_text_shows_as_written_and_its_inner_link_works(nasty_sit
 
 
 @pytest.mark.slow
+def test_a_link_whose_target_holds_a_space_is_text_and_a_spaced_out_one_a_link(nasty_site: BuiltSite) -> None:
+    html = article(page_html(nasty_site, "other", "spaced-links"))
+    assert "[the index page](Index page.md) is text" in html
+    assert re.search(r'<a href="[^"]*index-note/">the index</a> is a link', html)
+
+
+@pytest.mark.slow
 def test_other_tools_syntax_is_shown_as_written(nasty_site: BuiltSite) -> None:
     html = article(page_html(nasty_site, "other", "other-tools"))
     for written in ("{{ site.title }}", "{% include footer.html %}", "{% raw %}", "{{ page.content }}",

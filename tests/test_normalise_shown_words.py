@@ -64,6 +64,7 @@ def test_every_word_commonmark_shows_the_site_shows(site_markdown, pieces: list[
     "[^1]: [^1]: wq0",
     "- [^1]: [^]: wq0",
     ": [^1]: wq0",
+    "[^1]: *[^1]: wq0",
     "wq0\n: [^2]: wq1",
     "{#tag wq0 }",
     "wq0\n{#id .c wq1}",

@@ -186,6 +186,25 @@ def test_a_targets_prefix_is_judged_as_the_whole_target(target: str, padding: in
         assert link_target_rule(target_prefix(text, start, stop)) is link_target_rule(text[start:stop])
 
 
+def test_a_link_whose_target_holds_a_space_is_text_as_obsidian_shows_it(tmp_path: Path) -> None:
+    # Python-Markdown would link it, to a page that does not exist, and the strict build would stop.
+    note = norm("# T\n\nSee [the note](My Note.md), [web](https://a.example/x y) and [x]( n # ).\n")
+    assert body(note) == "See [the note]\\(My Note.md), [web]\\(<https://a.example/x> y) and [x]\\( n # ).\n"
+    assert [(r.rule, r.before, r.after) for r in note.repairs if r.rule == "link-spaced-target"] == [
+        ("link-spaced-target", "](My Note.md)", "]\\(My Note.md)"),
+        ("link-spaced-target", "](https://a.example/x y)", "]\\(https://a.example/x y)"),
+        ("link-spaced-target", "]( n # )", "]\\( n # )"),
+    ]
+    assert "[the note](My Note.md)" in mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert norm(note.markdown).repairs == ()
+
+
+def test_a_link_commonmark_reads_stays_a_link_however_it_is_spaced() -> None:
+    note = norm('# T\n\n[a]( Other%20note.md ) [b](<Other note.md>) [c](https://a.example "Title")\n')
+    assert "link-spaced-target" not in {r.rule for r in note.repairs}
+    assert body(note) == '[a](note:Other%20note.md ) [b](note:Other%20note.md) [c](https://a.example "Title")\n'
+
+
 def test_inline_tags_keep_only_web_and_mail_addresses() -> None:
     assert sanitise_tag('<a href="tel:123">') == "<a>"
     assert sanitise_tag('<blockquote cite="javascript:alert(1)">') == "<blockquote>"  # nh3 itself keeps it

@@ -10,6 +10,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+from markdown_it import MarkdownIt
+
 from ..model import Asset
 from .lexer import DEST_PARTS, dest_target
 from .obsidian.uri import OPEN_TARGET, obsidian_uri_url, opens_a_note
@@ -87,6 +89,21 @@ def target_prefix(text: str, start: int, stop: int) -> str:
     text of thousands of `](` that nothing closes would otherwise copy its length for each of them."""
     lead = _LEADING.match(text, start, stop).end()
     return text[start:min(stop, lead + _TARGET_REACH)]
+
+
+# CommonMark's reading of a link, as Obsidian shows one: only its inline rules are used.
+_COMMONMARK = MarkdownIt("commonmark")
+# A longer target with spaces is left to the site's link check: the test reads it whole.
+LONGEST_SPACED_TARGET = 2000
+
+
+def only_python_markdown_links(target: str) -> bool:
+    """Whether `[text](target)` is a link to Python-Markdown only: its target holds white space (outside angle
+    brackets and a title), which CommonMark and Obsidian never read as part of a link, so they show the text."""
+    if not (" " in target or "\t" in target or "\n" in target) or len(target) > LONGEST_SPACED_TARGET:
+        return False
+    tokens = _COMMONMARK.parseInline(f"[x]({target})")
+    return not any(token.type == "link_open" for token in tokens[0].children or ())
 
 
 def has_relative_link(text: str) -> bool:

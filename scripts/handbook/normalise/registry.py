@@ -97,7 +97,8 @@ FOOTNOTE_EMPTY = declare(
 FOOTNOTE_NESTED = declare(
     "footnote-nested",
     "Shows a footnote definition written at the start of another's text (`[^1]: [^2]: text`) as text: the site "
-    "would read it as a definition inside the first, leave the first empty and lose the second's text.",
+    "would read it as a definition inside the first, leave the first empty and lose the second's text. So is an "
+    "abbreviation's definition there (`[^1]: *[term]: text`), which would take the footnote's text away.",
 )
 FOOTNOTE_UNUSED = declare("footnote-unused", "Shows a footnote definition that nothing in the note cites as text.")
 FRONT_MATTER = declare(
@@ -133,6 +134,11 @@ IMAGE_OWN_LINE = declare(
     "Gives an image that stands on its own line inside a paragraph a block of its own.",
 )
 LINE_ENDINGS = declare("line-endings", "Turns Windows and old Mac line ends into plain ones (logged once per note).")
+LINK_SPACED_TARGET = declare(
+    "link-spaced-target",
+    "Shows `[text](target with spaces)` as text, as Obsidian does (a target with a space is written in angle "
+    "brackets or with `%20`): the site's Markdown would make it a link to a page that does not exist.",
+)
 LINK_SCHEME = declare(
     "link-scheme",
     "Points a link whose address the site does not open (`file:`, `tel:`, `ftp:`, an `obsidian://` link that "

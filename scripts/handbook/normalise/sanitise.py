@@ -15,9 +15,11 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from .lexer import BARE_PIPE, Span, lex
 from .memo import Memo
-from .link_targets import RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule, target_prefix
+from .link_targets import (
+    RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule, only_python_markdown_links, target_prefix,
+)
 from .obsidian.uri import OPEN_DEST, convert_obsidian_uri, dest_opens_a_note, opens_a_note
-from .registry import ATTRIBUTE_BRACES, HTML_SANITISED, LINK_SCHEME
+from .registry import ATTRIBUTE_BRACES, HTML_SANITISED, LINK_SCHEME, LINK_SPACED_TARGET
 
 if TYPE_CHECKING:
     from .inline import Unit
@@ -211,7 +213,10 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
             repair_rule = link_target_rule(target_prefix(seen, start + 2, (end - 1) if end else len(seen)))
             if repair_rule == LINK_SCHEME and dest_spans.get(start) == text[start:end] and dest_opens_a_note(text[start:end]):
                 repair_rule = None  # sanitise_spans points it at the note's page
-            if repair_rule:
+            if repair_rule is None and end and start not in dest_spans \
+                    and only_python_markdown_links(seen[start + 2:end - 1]):
+                found.append((start, end, "]\\(" + text[start + 2:end], LINK_SPACED_TARGET))  # no link starts at `\(`
+            elif repair_rule:
                 # Nothing closes it: Python-Markdown may still find an end (its quotes hide parentheses),
                 # so the parenthesis is written as text and no link can start there.
                 found.append((start, end, "](#)", repair_rule) if end else (start, start + 2, "]&#40;", repair_rule))
