@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
