@@ -24,6 +24,12 @@ _NESTED_DEFINITION = re.compile(
 )
 
 
+def _footnote_lines(text: str, lines: list[str], parses: Parses) -> list[int]:
+    """The numbers of the text's lines (`lines`) that hold `[^` outside code and raw HTML."""
+    code = literal_lines(text, parses)
+    return [number for number, line in enumerate(lines) if "[^" in line and number not in code]
+
+
 @rule(FOOTNOTE_NESTED)
 def escape_nested_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
     """Show a footnote definition written at the start of another's text as text, so that both texts show (with
@@ -31,9 +37,9 @@ def escape_nested_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    code = literal_lines(text, parses)
-    for number, line in enumerate(lines):
-        nested = _NESTED_DEFINITION.match(line) if number not in code and "[^" in line else None
+    for number in _footnote_lines(text, lines, parses):
+        line = lines[number]
+        nested = _NESTED_DEFINITION.match(line)
         if nested:
             lines[number] = line[: nested.end("outer")] + "\\" + line[nested.end("outer"):]
             log.repair(number, FOOTNOTE_NESTED, line.strip(), lines[number].strip())
@@ -47,11 +53,9 @@ def escape_duplicate_footnotes(text: str, log: RepairLog, parses: Parses) -> str
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    code = literal_lines(text, parses)
     seen: set[str] = set()
-    for number, line in enumerate(lines):
-        if number in code or "[^" not in line:
-            continue
+    for number in _footnote_lines(text, lines, parses):
+        line = lines[number]
         defined = defined_labels(line)
         again = defined & seen
         seen |= defined
@@ -73,9 +77,9 @@ def fill_empty_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    code = literal_lines(text, parses)
-    for number, line in enumerate(lines):
-        empty = _EMPTY_DEFINITION.match(line) if number not in code and "[^" in line else None
+    for number in _footnote_lines(text, lines, parses):
+        line = lines[number]
+        empty = _EMPTY_DEFINITION.match(line)
         if empty and (number + 1 == len(lines) or not lines[number + 1].strip()):
             lines[number] = empty.group("head") + " &nbsp;"
             log.repair(number, FOOTNOTE_EMPTY, line, lines[number])
