@@ -20,8 +20,6 @@ from .outline import Outline
 from .placement import Placement
 from .result import MergedBlock, MergedSection, OtherPage, TopicPage
 
-# Headings go no deeper than Markdown's six levels.
-
 
 @record
 class Pages:

@@ -78,31 +78,34 @@ def link_target_rule(target: str) -> RepairRule | None:
 _TARGET_REACH = 512
 # A scheme starts with a letter, written as it is or as a character reference, after characters a
 # browser drops.
-_MAY_START_A_SCHEME = re.compile(r"[\x00-\x20\x7f\\<]*(?=[A-Za-z&])")
-
-
-_LEADING = re.compile(r"[\x00-\x20\x7f\\<]*")
+# What a browser skips before a target (and a `<` that opens one): a scheme may start after it.
+_LEADING = r"[\x00-\x20\x7f\\<]*"
+_MAY_START_A_SCHEME = re.compile(_LEADING + r"(?=[A-Za-z&])")
+_LEADING_RUN = re.compile(_LEADING)
 
 
 def target_prefix(text: str, start: int, stop: int) -> str:
     """As much of the link target `text[start:stop]` as link_target_rule reads, without copying the rest: a
     text of thousands of `](` that nothing closes would otherwise copy its length for each of them."""
-    lead = _LEADING.match(text, start, stop).end()
+    lead = _LEADING_RUN.match(text, start, stop).end()
     return text[start:min(stop, lead + _TARGET_REACH)]
 
 
 # CommonMark's reading of a link, as Obsidian shows one: only its inline rules are used.
 _COMMONMARK = MarkdownIt("commonmark")
-# A longer target with spaces is left to the site's link check: the test reads it whole.
+# A longer target with spaces is left to the site's link check: the test reads it whole (and nested links
+# whose targets each run to the end of the text would cost its length squared).
 LONGEST_SPACED_TARGET = 2000
+_WHITE_SPACE = re.compile(r"[ \t\n]")
 
 
-def only_python_markdown_links(target: str) -> bool:
-    """Whether `[text](target)` is a link to Python-Markdown only: its target holds white space (outside angle
-    brackets and a title), which CommonMark and Obsidian never read as part of a link, so they show the text."""
-    if not (" " in target or "\t" in target or "\n" in target) or len(target) > LONGEST_SPACED_TARGET:
+def only_python_markdown_links(text: str, start: int, stop: int) -> bool:
+    """Whether `[text](target)`, its target `text[start:stop]`, is a link to Python-Markdown only: the target holds
+    white space (outside angle brackets and a title), which CommonMark and Obsidian never read as part of a link,
+    so they show the text."""
+    if stop - start > LONGEST_SPACED_TARGET or not _WHITE_SPACE.search(text, start, stop):
         return False
-    tokens = _COMMONMARK.parseInline(f"[x]({target})")
+    tokens = _COMMONMARK.parseInline(f"[x]({text[start:stop]})")
     return not any(token.type == "link_open" for token in tokens[0].children or ())
 
 

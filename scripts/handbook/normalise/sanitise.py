@@ -214,7 +214,7 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
             if repair_rule == LINK_SCHEME and dest_spans.get(start) == text[start:end] and dest_opens_a_note(text[start:end]):
                 repair_rule = None  # sanitise_spans points it at the note's page
             if repair_rule is None and end and start not in dest_spans \
-                    and only_python_markdown_links(seen[start + 2:end - 1]):
+                    and only_python_markdown_links(seen, start + 2, end - 1):
                 found.append((start, end, "]\\(" + text[start + 2:end], LINK_SPACED_TARGET))  # no link starts at `\(`
             elif repair_rule:
                 # Nothing closes it: Python-Markdown may still find an end (its quotes hide parentheses),
@@ -281,15 +281,20 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
     return kept
 
 
+def _attribute_parts(attr: str) -> list[re.Match[str]]:
+    """The parts of an attribute list (`{: .class #id key=value }`), as _ATTRIBUTE reads them."""
+    return list(_ATTRIBUTE.finditer(attr[1:-1].lstrip(":")))
+
+
 def holds_bare_word(attr: str) -> bool:
     """Whether an attribute list holds a word that is neither `#id`, `.class` nor `key=value`."""
-    return any(m.group("other") for m in _ATTRIBUTE.finditer(attr[1:-1].lstrip(":")))
+    return any(m.group("other") for m in _attribute_parts(attr))
 
 
 def sanitise_attributes(attr: str) -> str:
     """An attribute list (`{: .class #id key=value }`) with only classes, ids and SAFE_ATTRIBUTES;
     nothing at all when none is left."""
-    found = list(_ATTRIBUTE.finditer(attr[1:-1].lstrip(":")))
+    found = _attribute_parts(attr)
     kept = [m.group(0) for m in found
             if m.group("shorthand") or (m.group("key") and m.group("key").lower() in SAFE_ATTRIBUTES)]
     if not kept:
@@ -360,9 +365,9 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
         elif span.kind == "attr" and holds_bare_word(span.text):
             # attr_list would make each bare word an attribute of that name, which the page never shows: the
             # note wrote text in braces (`{#5 steps}`), shown as written.
-            unit.log.repair(line, ATTRIBUTE_BRACES, span.text, "\\" + span.text)
-            span.text = "\\" + span.text
-            changed = True
+            escaped = "\\" + span.text
+            unit.log.repair(line, ATTRIBUTE_BRACES, span.text, escaped)
+            span.text, changed = escaped, True
         elif span.kind == "attr":
             cleaned = sanitise_attributes(span.text)
             if cleaned != span.text:

@@ -1,6 +1,6 @@
 """The normaliser's footnote repairs: Python-Markdown keeps one definition of a label, fails on an empty
-one, empties one that starts with another, and links a definition nothing cites back to nowhere. What a footnote looks like is declared in
-handbook/footnotes.py, which the merge stage reads too.
+one, empties one that starts with another, and links a definition nothing cites back to nowhere. What a
+footnote looks like is declared in handbook/footnotes.py, which the merge stage reads too.
 """
 
 from __future__ import annotations
