@@ -197,7 +197,8 @@ def test_other_files_pass_through_untouched() -> None:
 @example("*[[a][a]](note:b)")
 @example("[[a](note:b)](note:c)")
 @example("\\[a](note:b) \\\\[c](note:d)")
-@given(st.lists(st.sampled_from(["[", "]", "(", ")", "\\", "!", "](note:", "page:", "x", " ", "a b", "#h", "\n", '"t"', "'"]),
+@example('[a](\nnote:b\n"t"\n)')
+@given(st.lists(st.sampled_from(["[", "]", "(", ")", "\\", "!", "](note:", "](\nnote:", "page:", "x", " ", "a b", "#h", "\n", '"t"', "'"]),
                 max_size=16).map("".join))
 def test_link_targets_are_the_links_a_character_by_character_pattern_finds(text: str) -> None:
     # Link text: characters, escapes and brackets in balanced pairs two deep; no link opens at a bracket that one
@@ -205,8 +206,9 @@ def test_link_targets_are_the_links_a_character_by_character_pattern_finds(text:
     # backslash from two, not three: the test of escaped brackets below has those.)
     assume("\\\\\\[" not in text)
     plain = re.compile(r"(!?)\[(?<!(?<!\\)\\.)((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\])*)"
-                       r"\]\((note|asset|page):([^)\s]*)"
-                       r"((?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)")
+                       r"\]\(\n?(note|asset|page):([^)\s]*)"
+                       r"((?:(?:[ \t]+(?:\n(?![ \t]*\n)[ \t]*)?|\n(?![ \t]*\n)[ \t]*)"
+                       r"(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*(?:\n(?![ \t]*\n)[ \t]*)?\)")
     expected = text
     for _ in range(4):
         expected = plain.sub(lambda m: "<{}|{}|{}|{}|{}>".format(*m.groups()), expected)

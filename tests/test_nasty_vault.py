@@ -141,6 +141,15 @@ def test_a_link_whose_target_holds_a_space_is_text_and_a_spaced_out_one_a_link(n
 
 
 @pytest.mark.slow
+def test_a_link_written_over_lines_is_one_link_with_no_break_inside(nasty_site: BuiltSite) -> None:
+    html = article(page_html(nasty_site, "other", "wrapped-links"))
+    assert re.search(r'<a href="[^"]*index-note/">the index</a> still links its note', html)
+    assert '<a href="https://a.example/docs" title="The docs">the docs</a> keep their title' in html
+    assert re.search(r'<a href="[^"]*index-note/" title="Index">the index again</a> still links too', html)
+    assert "<br" not in html.split("An editor", 1)[1].split("</p>", 1)[0]
+
+
+@pytest.mark.slow
 def test_other_tools_syntax_is_shown_as_written(nasty_site: BuiltSite) -> None:
     html = article(page_html(nasty_site, "other", "other-tools"))
     for written in ("{{ site.title }}", "{% include footer.html %}", "{% raw %}", "{{ page.content }}",

@@ -205,6 +205,31 @@ def test_a_link_commonmark_reads_stays_a_link_however_it_is_spaced() -> None:
     assert body(note) == '[a](note:Other%20note.md ) [b](note:Other%20note.md) [c](https://a.example "Title")\n'
 
 
+def test_a_link_written_over_lines_stays_one_link_without_a_break_in_it(tmp_path: Path) -> None:
+    # CommonMark (and Obsidian) allow one line end before a link's target, before its title and before its
+    # `)`; a `<br>` there made the target `url<br>`, and the address inside it a link of its own.
+    note = norm('# T\n\nSee [a](https://a.example/x\n"Title") and [b](\nOther.md) and\n[c](https://c.example\n) end.\n')
+    assert body(note) == ('See [a](https://a.example/x\n"Title") and [b](\nnote:Other.md) and<br>\n'
+                          '[c](https://c.example\n) end.\n')
+    assert {r.rule for r in note.repairs} == {"relative-link", "obsidian-line-break"}
+    html = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert '<a href="https://a.example/x" title="Title">a</a>' in html
+    assert '<a href="note:Other.md">b</a>' in html and '<a href="https://c.example">c</a>' in html
+    assert norm(note.markdown).repairs == ()
+
+
+def test_a_line_end_after_a_links_title_moves_before_its_target(tmp_path: Path) -> None:
+    # Python-Markdown reads no link where the line end comes after the title; before the target, it does.
+    note = norm('# T\n\nSee [a](x\n"t"\n) and\n[b](\ny\n"u"\n) end.\n')
+    assert [(r.line, r.before, r.after) for r in note.repairs if r.rule == "link-title-line-end"] == [
+        (3, '](x\n"t"\n)', '](\nx\n"t")'),
+        (6, '](\ny\n"u"\n)', '](\ny\n"u")\n'),
+    ]
+    html = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert '<a href="note:x" title="t">a</a>' in html and '<a href="note:y" title="u">b</a>' in html
+    assert norm(note.markdown).repairs == ()
+
+
 def test_inline_tags_keep_only_web_and_mail_addresses() -> None:
     assert sanitise_tag('<a href="tel:123">') == "<a>"
     assert sanitise_tag('<blockquote cite="javascript:alert(1)">') == "<blockquote>"  # nh3 itself keeps it

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .model import Asset, GeneratedFile, Note
+from .normalise.lexer import LINK_GAP, LINK_SEPARATOR, LINK_TITLE
 from .normalise.obsidian.embeds import MISSING_IMAGE_CLASS
 from .paths import (
     ASSETS_DIR, NoteAddresses, heading_anchor, name_key, own_addresses, path_slug, rel_link, same_looking_names,
@@ -43,13 +44,14 @@ _PLAIN_RUN = r"[^\[\]\\]*+(?:\\.[^\[\]\\]*+)*+"
 _INNER_PAIR = r"\[" + _PLAIN_RUN + r"\]"
 _PAIR = r"\[" + _PLAIN_RUN + r"(?:" + _INNER_PAIR + _PLAIN_RUN + r")*\]"
 _LINK_TEXT = _PLAIN_RUN + r"(?:" + _PAIR + _PLAIN_RUN + r")*"
+# The normaliser keeps a line end written before a link's target (`](` then the target on the next line).
 LINK_TARGET = re.compile(
-    r"\[(?<!(?<!\\)\\.)(" + _LINK_TEXT + r")\]\((note|asset|page):([^)\s]*)"
-    r"((?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)"
+    r"\[(?<!(?<!\\)\\.)(" + _LINK_TEXT + r")\]\(\n?(note|asset|page):([^)\s]*)"
+    r"((?:" + LINK_SEPARATOR + LINK_TITLE + r")?)" + LINK_GAP + r"\)"
 )
 # A link reference definition whose target the normaliser wrote with one of those schemes.
 DEFINITION_TARGET = re.compile(r"(?m)^([ ]{0,3}\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(note|asset|page):(\S+)(.*)$")
-_LINK_SCHEMES = ("](note:", "](asset:", "](page:")
+_LINK_SCHEMES = ("](note:", "](asset:", "](page:", "](\nnote:", "](\nasset:", "](\npage:")
 _SCHEMES = (*_LINK_SCHEMES, "]: note:", "]: asset:")
 
 # (page, anchor) for a note and an optional heading, or None when unknown.

@@ -60,7 +60,7 @@ def sentences(markdown: str) -> tuple[str, ...]:
 
 
 _NO_TARGETS: frozenset[str] = frozenset()  # most blocks link nowhere: they share one empty set
-_TARGET = re.compile(r"\]\(([^)\s]++)[^)]*+\)|\[\[([^\]|]+)")
+_TARGET = re.compile(r"\]\(\s*+([^)\s]++)[^)]*+\)|\[\[([^\]|]+)")
 _WIKILINK_TARGET = re.compile(r"\[\[([^\]|]+)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]+)>")
 

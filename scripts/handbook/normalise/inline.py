@@ -9,11 +9,11 @@ import re
 from dataclasses import dataclass
 
 from .context import NormaliseContext
-from .lexer import Span, lex
+from .lexer import TITLED_DEST, Span, lex
 from .log import RepairLog
 from .obsidian.convert import convert_obsidian
 from .prose import apply_prose_rules, replay_prose_events
-from .registry import BARE_URL, STRAY_EMPHASIS
+from .registry import BARE_URL, LINK_TITLE_LINE_END, STRAY_EMPHASIS
 from .sanitise import has_hazards, sanitise_spans
 
 _STARS_BEFORE_LINK = re.compile(r"\*\*(?=\[)")
@@ -61,6 +61,31 @@ def repair_stray_emphasis(spans: list[Span], unit: Unit, text: str) -> None:
         offset += len(span.text)
 
 
+def move_title_line_ends(spans: list[Span], unit: Unit) -> None:
+    """Move a line end between a link's title and its `)` to before its target, where Python-Markdown reads
+    the link too, or, with line ends there and before the title already, to after the link: a block keeps
+    its lines."""
+    newlines = 0  # line ends before the span: counting them from the text's start each time cost the square
+    for index, span in enumerate(spans):
+        before, newlines = newlines, newlines + span.text.count("\n")
+        parts = TITLED_DEST.match(span.text) if span.kind == "dest" and "\n" in span.text else None
+        if parts is None or "\n" not in parts.group("end"):
+            continue
+        lead, separator, after = parts.group("lead"), parts.group("separator"), ""
+        if "\n" not in lead:
+            lead = "\n"
+        elif "\n" not in separator:
+            separator = "\n"
+        else:
+            after = "\n"
+        moved = f"]({lead}{parts.group('target')}{separator}{parts.group('title')})"
+        unit.log.repair(unit.line_after(before), LINK_TITLE_LINE_END, span.text, moved + after)
+        span.text = moved
+        newlines = before + moved.count("\n")
+        if after:
+            spans.insert(index + 1, Span("prose", after))  # counted when the loop reaches it
+
+
 REREAD_LIMIT = 3  # further readings of a text whose repairs made new constructs
 
 
@@ -68,6 +93,7 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
     """Apply every inline repair to one block's text and return the repaired text."""
     text = convert_obsidian(text, unit)
     spans = lex(text)
+    move_title_line_ends(spans, unit)
     while sanitise_spans(spans, unit, text):
         # Removed tags can join two prose spans, or make a new tag (`<<script>…</script>x>`): read the
         # text again, as a second pass would, until nothing is left to sanitise.

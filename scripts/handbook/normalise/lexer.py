@@ -20,6 +20,16 @@ _TEMPLATE_EXPRESSION = r"\{\{[\s\S]*?\}\}"
 # An attribute list (`{: .class #id key=value }`), as attr_list reads one.
 ATTRIBUTE_LIST = r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}"
 _TEMPLATE_STATEMENT = r"\{%[\s\S]*?%\}"
+# Spaces or tabs with at most one line end among them, and no blank line: what CommonMark allows between
+# a link's `](`, its target, its title and its `)`, so that a link written over two lines is one link.
+_LINE_END_IN_LINK = r"\n(?![ \t]*\n)[ \t]*"
+LINK_GAP = r"[ \t]*(?:" + _LINE_END_IN_LINK + r")?"
+LINK_SEPARATOR = r"(?:[ \t]+(?:" + _LINE_END_IN_LINK + r")?|" + _LINE_END_IN_LINK + r")"
+LINK_TITLE = r"(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\))"
+# A link's target in angle brackets (the brackets' inside) or bare (no blanks, parentheses one deep).
+_ANGLED_TARGET = r"[^<>\n]*"
+_BARE_TARGET = r"(?:[^()\s]|\([^()\s]*\))*"
+
 # The constructs the lexer reads, in the order it tries them. A code span (_BacktickRuns) and an HTML
 # comment (_Closings.comment_end), which come first and third among these, are read apart.
 _CONSTRUCTS = (
@@ -28,7 +38,8 @@ _CONSTRUCTS = (
     ("wikilink", r"\[\[[^\[\]\n]+?\]\]"),
     ("autolink", r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>"),
     ("html", (html_re.open_tag, html_re.close_tag, html_re.processing, html_re.declaration, html_re.cdata)),
-    ("dest", r"\]\([ \t]*(?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"),
+    ("dest", r"\]\(" + LINK_GAP + r"(?:<" + _ANGLED_TARGET + ">|" + _BARE_TARGET + r")(?:" + LINK_SEPARATOR
+     + LINK_TITLE + r")?" + LINK_GAP + r"\)"),
     ("reference", r"\]\[[^\[\]\n]*\]"),
     ("footnote", LEXED_REFERENCE),
     ("attr", ATTRIBUTE_LIST),
@@ -194,8 +205,24 @@ def lex_with_offsets(text: str) -> list[tuple[str, int, str]]:
     return spans
 
 
-# A link destination (`](target "title")`) in its parts: the target, written in angle brackets or bare, and the rest.
-DEST_PARTS = re.compile(r"^\]\([ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>(?:[^()\s]|\([^()\s]*\))*))(?P<rest>[\s\S]*)$")
+# A link destination (`](target "title")`) in its parts: the blanks before the target (`lead`), the target,
+# written in angle brackets or bare, and the rest.
+DEST_PARTS = re.compile(r"^\]\((?P<lead>" + LINK_GAP + r")(?:<(?P<angled>" + _ANGLED_TARGET + r")>|(?P<bare>"
+                        + _BARE_TARGET + r"))(?P<rest>[\s\S]*)$")
+
+
+# A link destination with a title, in its parts. Where a line end comes between the title and the `)`,
+# Python-Markdown reads no link (CommonMark does).
+TITLED_DEST = re.compile(
+    r"^\]\((?P<lead>" + LINK_GAP + r")(?P<target><" + _ANGLED_TARGET + ">|" + _BARE_TARGET + r")(?P<separator>"
+    + LINK_SEPARATOR + r")(?P<title>" + LINK_TITLE + r")(?P<end>" + LINK_GAP + r")\)$"
+)
+
+
+def dest_lead(parts: re.Match[str]) -> str:
+    """The line end before the target of a link destination read by DEST_PARTS, if any: a rewritten target
+    keeps it, so that the block keeps its lines."""
+    return "\n" if "\n" in parts.group("lead") else ""
 
 
 def dest_target(parts: re.Match[str]) -> str:

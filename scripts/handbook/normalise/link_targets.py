@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 from markdown_it import MarkdownIt
 
 from ..model import Asset
-from .lexer import DEST_PARTS, dest_target
+from .lexer import DEST_PARTS, dest_lead, dest_target
 from .obsidian.uri import OPEN_TARGET, obsidian_uri_url, opens_a_note
 from .registry import HTML_SANITISED, LINK_SCHEME, OBSIDIAN_URI, RELATIVE_LINK, RepairRule
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # A link destination with no scheme: a path or an anchor, which only means something inside the notes folder.
 # One lookahead, so that `<https://…>` cannot match by leaving its `<` out.
-RELATIVE_TARGET = r"(?![ \t]*<?[ \t]*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\)|>|$))"
+RELATIVE_TARGET = r"(?![ \t\n]*<?[ \t]*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\)|>|$))"
 RELATIVE_DEST = re.compile(r"\]\(" + RELATIVE_TARGET)
 # The label of a link reference definition, `[label]:`, as markdown-it reads it.
 REFERENCE_LABEL = r"\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:"
@@ -158,9 +158,9 @@ def convert_relative_link(dest: str, unit: Unit, line: int) -> str:
         if RELATIVE_DEST.match(inner_dest):
             inner_dest = convert_relative_link(inner_dest, unit, line)
         # An escaped `(` leaves the outer brackets as text, so the page shows every character as written.
-        converted = f"]\\({inner.group('text')}{inner_dest}{parts.group('rest')}"
+        converted = f"]\\({dest_lead(parts)}{inner.group('text')}{inner_dest}{parts.group('rest')}"
     else:
-        converted = f"]({relative_url(dest_target(parts), unit, line)}{parts.group('rest')}"
+        converted = f"]({dest_lead(parts)}{relative_url(dest_target(parts), unit, line)}{parts.group('rest')}"
     unit.log.repair(line, RELATIVE_LINK, dest, converted)
     return converted
 

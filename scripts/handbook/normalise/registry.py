@@ -134,6 +134,11 @@ IMAGE_OWN_LINE = declare(
     "Gives an image that stands on its own line inside a paragraph a block of its own.",
 )
 LINE_ENDINGS = declare("line-endings", "Turns Windows and old Mac line ends into plain ones (logged once per note).")
+LINK_TITLE_LINE_END = declare(
+    "link-title-line-end",
+    "Moves a line end between a link's title and its `)` (`[text](url` then `\"title\"` then `)`) before the "
+    "link's target: the site's Markdown reads no link with a line end there, Obsidian does.",
+)
 LINK_SPACED_TARGET = declare(
     "link-spaced-target",
     "Shows `[text](target with spaces)` as text, as Obsidian does (a target with a space is written in angle "

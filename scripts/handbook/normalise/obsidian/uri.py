@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlsplit
 
-from ..lexer import DEST_PARTS, dest_target
+from ..lexer import DEST_PARTS, LINK_GAP, dest_lead, dest_target
 from ..registry import OBSIDIAN_URI
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 # Obsidian's "open" URI (`obsidian://open?vault=…&file=…`), which only opens in the author's own app.
 OPEN_TARGET = re.compile(r"<?[ \t]*obsidian://open\?", re.I)
-OPEN_DEST = re.compile(r"\]\([ \t]*" + OPEN_TARGET.pattern, re.I)
+OPEN_DEST = re.compile(r"\]\(" + LINK_GAP + OPEN_TARGET.pattern, re.I)
 
 
 def obsidian_uri_url(target: str) -> str | None:
@@ -39,7 +39,7 @@ def convert_obsidian_uri(dest: str, unit: Unit, line: int) -> str:
     url = None if parts is None else obsidian_uri_url(dest_target(parts))
     if url is None:
         return dest
-    converted = f"]({url}{parts.group('rest')}"
+    converted = f"]({dest_lead(parts)}{url}{parts.group('rest')}"
     unit.log.repair(line, OBSIDIAN_URI, dest, converted)
     return converted
 
