@@ -44,6 +44,7 @@ CASES = {
     "list item": "# T\n\n1. Which?\n   - A. x\n   - B. y\n\n   <details>\n   <summary>Answer</summary>\n\n"
                  "   Correct: B\n\n   Because.\n   </details>\n2. Next\n",
     "fence": "# T\n\n<details><summary>Code</summary>\n\n```html\n</details>\n<script>x</script>\n```\n\nEnd.\n</details>\n",
+    "fence on the opener's line": "# T\n\n<details><summary>S</summary>```py\n</details>\n```\n</details>\n\nAfter.\n",
     "quote": "# T\n\n> <details>\n> <summary>In a quote</summary>\n>\n> Quoted answer.\n> </details>\n",
     "callout": "# T\n\n> [!question] Q\n> <details><summary>Ans</summary>\n>\n> In a callout.\n> </details>\n",
     "one line": "# T\n\n<details><summary>Answer</summary>B. Trusted Advisor</details>\n\nNext.\n",
@@ -155,6 +156,14 @@ def test_titles_with_quotes_and_markup_show_their_text_on_the_page():
     shown = html(body(note))
     assert '<summary>Say &quot;hi&quot; now x' in shown and "<b>" not in shown and "<strong>" not in shown
     assert "A&amp;B &lt;t&gt;</summary>" in shown
+
+
+def test_code_that_starts_on_the_openers_line_runs_to_its_fence_and_the_closer_after_it_ends_the_element():
+    # The fence was not seen on the opener's line: its closing fence read as an opening one, which hid the
+    # element's `</details>`, and the element took the rest of the note into its fold.
+    note = norm("# T\n\n<details>```py\nprint(1)\n```\n</details>\n\nAfter.\n")
+    assert body(note) == '??? note "Details"\n    ```py\n    print(1)\n    ```\n\nAfter.\n'
+    assert "details-closed" not in rules(note) and "details-stray" not in rules(note)
 
 
 def test_a_details_element_without_a_summary_is_titled_details():

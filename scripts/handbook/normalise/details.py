@@ -84,12 +84,29 @@ def _find_end(state: StateBlock, start_line: int, end_line: int, after_opener: i
                 return _End(line)
         else:
             begin = after_opener
+            opening = _fence_after_opener(state.src[begin:end])
+            if opening:
+                fence = opening  # the element's content starts with code on the opener's line
+                continue
         text = _CODE_SPAN.sub(lambda span: " " * len(span.group()), state.src[begin:end])
         for tag in _TAG.finditer(text):
             depth += -1 if tag.group().startswith("</") else 1
             if depth == 0:
                 return _End(line, (begin + tag.start(), begin + tag.end()))
     return _End(end_line, in_code=bool(fence))
+
+
+def _fence_after_opener(rest: str) -> str:
+    """The fence that the text after a `<details>` opener (and a summary closed on its line) opens, if any: the
+    content is read from there, so its code runs on until that fence closes, `</details>` lines and all. Not
+    when a closer follows on the line, which a one-line element ends with."""
+    summary = _SUMMARY_OPEN.match(rest)
+    closing = _SUMMARY_CLOSE.search(rest, summary.end()) if summary else None
+    if summary and closing is None:
+        return ""
+    rest = rest[closing.end():] if closing else rest
+    opening = _FENCE.match(rest.lstrip(" \t"))
+    return opening.group(1) if opening and not _CLOSER.search(rest) else ""
 
 
 def _summary(state: StateBlock, start: int, limit: int, first_line: int) -> tuple[str | None, int]:
