@@ -113,6 +113,8 @@ FAMILIES = (
     Family("image, then [ line", 20 * KB, lambda n: "![a](i.png)\n[x\n" * (n // 15)),
     Family("a misspelling a line", 50 * KB, lambda n: "teh\n" * (n // 4)),
     Family("attribute lists {", 200 * KB, lambda n: "{#a " * (n // 4)),
+    Family("braces after elements", 200 * KB, lambda n: "**a**{b} " * (n // 9)),
+    Family("attribute list, then }", 200 * KB, lambda n: "**b**{.c}" + " }" * (n // 2)),
     Family("heading ending in braces", 200 * KB, lambda n: "## T" + " {a}" * (n // 4)),
     Family("table cell of braces", 200 * KB, lambda n: "| a | b |\n| --- | --- |\n| x |" + " {a" * (n // 3) + "} |\n"),
     Family("backslashes", 200 * KB, lambda n: "\\" * n),

@@ -967,6 +967,20 @@ def test_braces_holding_a_bare_word_are_text_not_an_attribute_list():
     assert norm(note.markdown).repairs == ()
 
 
+def test_braces_right_after_text_stay_text_and_an_attribute_list_there_keeps_to_itself(tmp_path):
+    # attr_list reads braces right after an inline element, to the last `}` of the line, as its attributes: the
+    # page lost "{y}" after bold text, "{x}" after an address, and, after an image's size, " and {z" as well.
+    note = norm("# T\n\nSee **b**{y} and <https://a.example>{x} here.\n\n![i](https://a.example/i.png){ width=\"3\" } "
+                "and {z} more.\n")
+    assert body(note) == ("See **b**\\{y} and <https://a.example>\\{x} here.\n\n"
+                          "![i](https://a.example/i.png){ width=\"3\" } and {z\\} more.\n")
+    assert [r.line for r in note.repairs if r.rule == "attribute-braces"] == [3, 3, 5]
+    rendered = unescape(mkdocs_markdown(tmp_path).convert(note.markdown))
+    assert "<strong>b</strong>{y} and" in rendered and ">https://a.example</a>{x} here" in rendered
+    assert 'width="3"' in rendered and " and {z} more." in rendered
+    assert norm(note.markdown).repairs == ()
+
+
 def test_attribute_lists_keep_classes_ids_and_sizes_only():
     text = (
         "# T\n\nClick me{: onclick=\"alert(1)\" }\n\n"

@@ -6,6 +6,7 @@ stray emphasis. Rules that change words only ever see prose, so code and address
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .context import NormaliseContext
@@ -13,7 +14,7 @@ from .lexer import TITLED_DEST, Span, lex
 from .log import RepairLog
 from .obsidian.convert import convert_obsidian
 from .prose import apply_prose_rules, replay_prose_events
-from .registry import BARE_URL, LINK_TITLE_LINE_END, STRAY_EMPHASIS
+from .registry import ATTRIBUTE_BRACES, BARE_URL, LINK_TITLE_LINE_END, STRAY_EMPHASIS
 from .sanitise import has_hazards, sanitise_spans
 
 _STARS_BEFORE_LINK = re.compile(r"\*\*(?=\[)")
@@ -86,6 +87,76 @@ def move_title_line_ends(spans: list[Span], unit: Unit) -> None:
             spans.insert(index + 1, Span("prose", after))  # counted when the loop reaches it
 
 
+# What can start an attribute list after `{` (attr_list's pattern): not a `}`, a space or a line end.
+_ATTRIBUTES_START = re.compile(r":?[ ]*[^}\n ]")
+# The last characters of the inline elements the site's Markdown makes: emphasis, code, a link or image, an
+# autolink or tag, a footnote reference; and of ==mark== and ~~strikethrough~~, two of them.
+_ELEMENT_ENDS = frozenset("*_`)>]")
+_DOUBLE_ELEMENT_ENDS = ("==", "~~")
+
+
+def _after_element(text: str, at: int) -> bool:
+    """Whether offset `at` of a text comes right after what may end an inline element."""
+    return at > 0 and (text[at - 1] in _ELEMENT_ENDS or text.startswith(_DOUBLE_ELEMENT_ENDS, at - 2, at))
+
+
+def escape_element_braces(spans: list[Span], unit: Unit) -> None:
+    """Keep text in braces written right after an inline element (`**b**{y}`, `<https://…>{x}`) on the page, as
+    Obsidian shows it: attr_list takes what runs from such a `{` to the last `}` of its line as the element's
+    attributes. The `{` is escaped; after an attribute list the lexer read, which stays one, each later `}` of
+    its line is, which attr_list would read on to."""
+    text = "".join(span.text for span in spans)
+    if "{" not in text or "}" not in text:
+        return
+    last_brace = _LastBraces(text)
+    offset = newlines = 0
+    closing_line = False  # escaping the `}` of this line: an attribute list stands earlier on it
+    for span in spans:
+        start, offset = offset, offset + len(span.text)
+        before = span.text
+        if span.kind == "attr":
+            closing_line = closing_line or (
+                _after_element(text, start) and last_brace.of(start) > start + before.rfind("}"))
+        elif span.kind == "prose" and ("{" in before or closing_line and "}" in before):
+            span.text = _escaped_braces(text, start, offset, last_brace, closing_line)
+            if span.text != before:
+                unit.log.repair(unit.line_after(newlines), ATTRIBUTE_BRACES, before[:40], span.text[:41])
+        if "\n" in before:
+            closing_line = False
+        newlines += before.count("\n")
+
+
+_BRACE_OR_LINE_END = re.compile(r"[{}\n]")
+
+
+def _escaped_braces(text: str, start: int, end: int, last_brace: _LastBraces, closing_line: bool) -> str:
+    """text[start:end] (prose) with each `{` that attr_list would read after an element escaped, and, while
+    `closing_line`, each `}` up to the first line end."""
+    pieces, done = [], start
+    for found in _BRACE_OR_LINE_END.finditer(text, start, end):
+        at, c = found.start(), found.group()
+        if c == "\n":
+            closing_line = False
+        elif c == "}" and closing_line or (
+                c == "{" and _after_element(text, at) and (last := last_brace.of(at)) > at
+                and _ATTRIBUTES_START.match(text, at + 1, last)):
+            pieces += [text[done:at], "\\"]
+            done = at
+    return "".join(pieces) + text[done:end] if pieces else text[start:end]
+
+
+class _LastBraces:
+    """Where the last `}` of the line holding an offset stands (-1 when none does), for every line at once."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        ends = [*(at - 1 for at in self.starts[1:]), len(text)]
+        self.last = [text.rfind("}", begin, end) for begin, end in zip(self.starts, ends)]
+
+    def of(self, offset: int) -> int:
+        return self.last[bisect_right(self.starts, offset) - 1]
+
+
 REREAD_LIMIT = 3  # further readings of a text whose repairs made new constructs
 
 
@@ -99,6 +170,7 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
         # text again, as a second pass would, until nothing is left to sanitise.
         text = "".join(s.text for s in spans)
         spans = lex(text)
+    escape_element_braces(spans, unit)
     lexed = "".join(s.text for s in spans)
     newlines_before = 0
     brackets = 0  # link text left open: a web address inside it is the link's text, not a link of its own

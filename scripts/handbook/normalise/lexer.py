@@ -156,10 +156,38 @@ class Span:
 _LEX_START = re.compile(r"[`*!\[<\]{\\&]|https?://|ftp://|www\.")
 
 
+_BRACKET = re.compile(r"[\[\]]")
+
+
+class _OpenBrackets:
+    """How many `[` of a text's prose are open at an offset: a `](` ends a link's text only after one."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.open = 0
+        self.counted = 0  # the prose before this offset is counted
+
+    def at(self, offset: int) -> int:
+        """The `[` open at `offset` (read on from the last offset asked, which is never later)."""
+        for bracket in _BRACKET.finditer(self.text, self.counted, offset):
+            self.open = self.open + 1 if bracket.group() == "[" else max(0, self.open - 1)
+        self.counted = max(self.counted, offset)
+        return self.open
+
+    def skip(self, end: int, closes: bool) -> None:
+        """A construct up to `end` is not prose; one that ends a link's text (`](…)`, `][…]`) closes a `[`."""
+        self.counted = end
+        if closes:
+            self.open = max(0, self.open - 1)
+
+
 def lex(text: str) -> list[Span]:
-    """Split text into prose and protected spans, in order; joining them gives the text back."""
+    """Split text into prose and protected spans, in order; joining them gives the text back. A link
+    destination (`](…)`) counts only after a `[` that is still open, as in CommonMark: without one, `](`
+    and what follows are read as any other text."""
     spans: list[Span] = []
     position = 0
+    brackets = _OpenBrackets(text) if "](" in text else None
     search = _LEX_START.search
     match_at = _LEXER.match
     runs = _BacktickRuns(text) if "`" in text else None
@@ -181,6 +209,9 @@ def lex(text: str) -> list[Span]:
             match = (_OPENING_LEXERS[closings.unclosed(begin)].match if first in "<{" and closings else match_at)(text, begin)
             if match is not None:
                 kind, end = match.lastgroup or "prose", match.end()
+                if kind == "dest" and brackets is not None and not brackets.at(begin):
+                    at = begin + 1
+                    continue
             elif closings and text.startswith("<!--", begin) and (comment := closings.comment_end(begin)):
                 kind, end = "html", comment  # only an autolink comes before it there
             else:
@@ -189,6 +220,9 @@ def lex(text: str) -> list[Span]:
         if begin > position:
             spans.append(Span("prose", text[position:begin]))
         spans.append(Span(kind, text[begin:end]))
+        if brackets is not None:
+            brackets.at(begin)
+            brackets.skip(end, kind in ("dest", "reference"))
         position = at = end
     if position < len(text):
         spans.append(Span("prose", text[position:]))
