@@ -218,6 +218,15 @@ def test_a_link_written_over_lines_stays_one_link_without_a_break_in_it(tmp_path
     assert norm(note.markdown).repairs == ()
 
 
+def test_a_target_with_no_open_bracket_before_it_is_text_not_a_link() -> None:
+    # `(my note](Other.md)` is no link in CommonMark or on the site; made a note link, its target showed as
+    # `note:Other.md`, and an address inside it lost its link.
+    note = norm("# T\n\nsee (my note](Other.md), a] b](Other.md), ]([<https://a.example>) and [ok](Other.md)\n")
+    assert body(note) == ("see (my note](Other.md), a] b](Other.md), ]([<https://a.example>) and "
+                          "[ok](note:Other.md)\n")
+    assert [r.rule for r in note.repairs] == ["relative-link"]
+
+
 def test_a_line_end_after_a_links_title_moves_before_its_target(tmp_path: Path) -> None:
     # Python-Markdown reads no link where the line end comes after the title; before the target, it does.
     note = norm('# T\n\nSee [a](x\n"t"\n) and\n[b](\ny\n"u"\n) end.\n')
