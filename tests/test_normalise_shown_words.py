@@ -67,6 +67,7 @@ def test_every_word_commonmark_shows_the_site_shows(site_markdown, pieces: list[
     "wq0\n: [^2]: wq1",
     "{#tag wq0 }",
     "wq0\n{#id .c wq1}",
+    "**wq0**{wq1} and <https://a.example>{wq2}",
 ])
 def test_shapes_the_site_once_lost_words_of(site_markdown, text: str) -> None:
     site_markdown.reset()
