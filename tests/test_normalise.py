@@ -981,6 +981,28 @@ def test_braces_right_after_text_stay_text_and_an_attribute_list_there_keeps_to_
     assert norm(note.markdown).repairs == ()
 
 
+def test_braces_in_the_middle_of_text_are_shown_as_written_not_sanitised_away(tmp_path):
+    # "Use tags {Environment=prod} on {Name=web}" lost both: the sanitiser dropped their keys as unsafe attributes,
+    # where attr_list reads no attributes at all (only after an element, or at a line's or cell's end).
+    note = norm("# T\n\nUse tags {Environment=prod} on {Name=web} and {.x} here; **b**{ onclick=\"x\" .c } ends.\n")
+    assert body(note) == ("Use tags \\{Environment=prod} on \\{Name=web} and \\{.x} here; **b**{ .c } ends.\n")
+    rendered = unescape(mkdocs_markdown(tmp_path).convert(note.markdown))
+    assert "Use tags {Environment=prod} on {Name=web} and {.x} here; " in rendered
+    assert '<strong class="c">b</strong> ends.' in rendered and "onclick" not in rendered
+    assert norm(note.markdown).repairs == ()
+
+
+def test_a_definition_under_a_line_of_text_is_shown_as_text_as_commonmark_shows_it(tmp_path):
+    # A definition cannot interrupt a paragraph in CommonMark; Python-Markdown took the line away, and inside a
+    # code span over two lines, the code's second half with it.
+    note = norm("# T\n\nSee the docs\n[1]: https://a.example/docs\nand `a\n[b]: c`\nhere.\n")
+    assert body(note) == "See the docs<br>\n\\[1]: <https://a.example/docs><br>\nand `a\n    [b]: c`<br>\nhere.\n"
+    assert [r.line for r in note.repairs if r.rule == "block-escape"] == [4]  # the code looks the same indented
+    rendered = unescape(mkdocs_markdown(tmp_path).convert(note.markdown))
+    assert "[1]: <a" in rendered and re.search(r"<code>a\s+\[b\]: c</code><br>\s*here", rendered)
+    assert norm(note.markdown).repairs == ()
+
+
 def test_attribute_lists_keep_classes_ids_and_sizes_only():
     text = (
         "# T\n\nClick me{: onclick=\"alert(1)\" }\n\n"

@@ -54,6 +54,27 @@ def test_every_word_commonmark_shows_the_site_shows(site_markdown, pieces: list[
     assert _shown_words(COMMONMARK.render(text)) <= _shown_words(page), (text, note.markdown)
 
 
+# Words written against inline markup: emphasis, code, links and marks around a word (W), braces, and punctuation
+# that may open or close them. Inline elements only form around words with no space between. A tag left open at
+# the end (`<wq0`), which a browser does not show, is left out.
+INLINE_ATOMS = ["W", "**W**", "*W*", "_W_", "__W__", "`W`", "==W==", "~~W~~", "[W](https://a.example)", "![W](i.png)",
+                "<https://b.example>", "[^1]", "{W}", "{.c}", "{: #i }", "{", "}", "[", "]", "(", ")", "](", "<", ">",
+                "*", "_", "`", "\\", " ", " ", "\n", "\n\n[^1]: W\n"]
+_NOT_SHOWN_AS_TEXT = re.compile(r"</?wq")
+
+
+@settings(max_examples=300, suppress_health_check=list(HealthCheck), deadline=None)
+@given(st.lists(st.sampled_from(INLINE_ATOMS), max_size=20))
+def test_every_word_written_against_inline_markup_commonmark_shows_the_site_shows(site_markdown, atoms: list[str]) -> None:
+    numbers = itertools.count()
+    text = re.sub("W", lambda _: f"wq{next(numbers)}", "".join(atoms))
+    if any(syntax in text for syntax in NOT_COMMONMARK) or _NOT_SHOWN_AS_TEXT.search(text):
+        return
+    note = norm(f"# T\n\n{text}\n")
+    site_markdown.reset()
+    assert _shown_words(COMMONMARK.render(text)) <= _shown_words(site_markdown.convert(note.markdown)), (text, note.markdown)
+
+
 @pytest.mark.parametrize("text", [
     "Name | Value\n--- | ---\n| wq0 | wq1 |",
     "| a | b |\n|---|---|\n| wq0 | wq1 | wq2 |",
@@ -68,6 +89,7 @@ def test_every_word_commonmark_shows_the_site_shows(site_markdown, pieces: list[
     "{#tag wq0 }",
     "wq0\n{#id .c wq1}",
     "**wq0**{wq1} and <https://a.example>{wq2}",
+    "wq0\n[wq1]: wq2\nwq3 `wq4\n[wq5]: wq6`",
 ])
 def test_shapes_the_site_once_lost_words_of(site_markdown, text: str) -> None:
     site_markdown.reset()

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from handbook.links import NoteIndex, asset_files, resolve_links, withheld_reason
@@ -104,6 +104,10 @@ class _Elements(HTMLParser):
 
 @settings(max_examples=300, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+# A code span over two lines whose second Python-Markdown takes away as a link reference definition: the rest
+# of the line before it was raw HTML.
+@example("`<script>\n[b]: `")
+@example("`](<details/open/ontoggle=alert(1)>)\n[b]: `")
 def test_no_mix_of_hostile_pieces_gives_a_page_that_acts(text: str) -> None:
     note = norm(f"# T\n\n{text}\n")
     html = _page(note)

@@ -15,7 +15,7 @@ from .log import RepairLog
 from .obsidian.convert import convert_obsidian
 from .prose import apply_prose_rules, replay_prose_events
 from .registry import ATTRIBUTE_BRACES, BARE_URL, LINK_TITLE_LINE_END, STRAY_EMPHASIS
-from .sanitise import has_hazards, sanitise_spans
+from .sanitise import after_element, has_hazards, sanitise_spans
 
 _STARS_BEFORE_LINK = re.compile(r"\*\*(?=\[)")
 
@@ -89,17 +89,6 @@ def move_title_line_ends(spans: list[Span], unit: Unit) -> None:
 
 # What can start an attribute list after `{` (attr_list's pattern): not a `}`, a space or a line end.
 _ATTRIBUTES_START = re.compile(r":?[ ]*[^}\n ]")
-# The last characters of the inline elements the site's Markdown makes: emphasis, code, a link or image, an
-# autolink or tag, a footnote reference; and of ==mark== and ~~strikethrough~~, two of them.
-_ELEMENT_ENDS = frozenset("*_`)>]")
-_DOUBLE_ELEMENT_ENDS = ("==", "~~")
-
-
-def _after_element(text: str, at: int) -> bool:
-    """Whether offset `at` of a text comes right after what may end an inline element."""
-    return at > 0 and (text[at - 1] in _ELEMENT_ENDS or text.startswith(_DOUBLE_ELEMENT_ENDS, at - 2, at))
-
-
 def escape_element_braces(spans: list[Span], unit: Unit) -> None:
     """Keep text in braces written right after an inline element (`**b**{y}`, `<https://…>{x}`) on the page, as
     Obsidian shows it: attr_list takes what runs from such a `{` to the last `}` of its line as the element's
@@ -116,33 +105,41 @@ def escape_element_braces(spans: list[Span], unit: Unit) -> None:
         before = span.text
         if span.kind == "attr":
             closing_line = closing_line or (
-                _after_element(text, start) and last_brace.of(start) > start + before.rfind("}"))
-        elif span.kind == "prose" and ("{" in before or closing_line and "}" in before):
-            span.text = _escaped_braces(text, start, offset, last_brace, closing_line)
-            if span.text != before:
-                unit.log.repair(unit.line_after(newlines), ATTRIBUTE_BRACES, before[:40], span.text[:41])
+                after_element(text, start) and last_brace.of(start) > start + before.rfind("}"))
+        elif span.kind in _TEXT_SPANS and ("{" in before or closing_line and "}" in before):
+            span.text, first = _escaped_braces(text, start, offset, last_brace, closing_line)
+            if first is not None:
+                shown_from = text.rfind("\n", start, first) + 1 or start  # the line of the first escaped brace
+                unit.log.repair(unit.line_after(newlines + text.count("\n", start, first)), ATTRIBUTE_BRACES,
+                                text[shown_from:offset][:40], span.text[shown_from - start:][:41])
         if "\n" in before:
             closing_line = False
         newlines += before.count("\n")
 
 
 _BRACE_OR_LINE_END = re.compile(r"[{}\n]")
+# Spans whose braces the page shows as text: prose, and a reference's label (`][…]`), which names no
+# definition once the references are written inline.
+_TEXT_SPANS = ("prose", "reference")
 
 
-def _escaped_braces(text: str, start: int, end: int, last_brace: _LastBraces, closing_line: bool) -> str:
+def _escaped_braces(text: str, start: int, end: int, last_brace: _LastBraces, closing_line: bool
+                    ) -> tuple[str, int | None]:
     """text[start:end] (prose) with each `{` that attr_list would read after an element escaped, and, while
-    `closing_line`, each `}` up to the first line end."""
+    `closing_line`, each `}` up to the first line end; and the offset of the first brace escaped, if any."""
     pieces, done = [], start
     for found in _BRACE_OR_LINE_END.finditer(text, start, end):
         at, c = found.start(), found.group()
         if c == "\n":
             closing_line = False
         elif c == "}" and closing_line or (
-                c == "{" and _after_element(text, at) and (last := last_brace.of(at)) > at
+                c == "{" and after_element(text, at) and (last := last_brace.of(at)) > at
                 and _ATTRIBUTES_START.match(text, at + 1, last)):
             pieces += [text[done:at], "\\"]
             done = at
-    return "".join(pieces) + text[done:end] if pieces else text[start:end]
+    if not pieces:
+        return text[start:end], None
+    return "".join(pieces) + text[done:end], len(pieces[0]) + start
 
 
 class _LastBraces:

@@ -159,7 +159,7 @@ _LEX_START = re.compile(r"[`*!\[<\]{\\&]|https?://|ftp://|www\.")
 _BRACKET = re.compile(r"[\[\]]")
 
 
-class _OpenBrackets:
+class OpenBrackets:
     """How many `[` of a text's prose are open at an offset: a `](` ends a link's text only after one."""
 
     def __init__(self, text: str) -> None:
@@ -187,7 +187,7 @@ def lex(text: str) -> list[Span]:
     and what follows are read as any other text."""
     spans: list[Span] = []
     position = 0
-    brackets = _OpenBrackets(text) if "](" in text else None
+    brackets = OpenBrackets(text) if "](" in text else None
     search = _LEX_START.search
     match_at = _LEXER.match
     runs = _BacktickRuns(text) if "`" in text else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from markdown.blockprocessors import ReferenceProcessor
 from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
 from markdown_it.rules_block import StateBlock, reference
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
@@ -181,6 +182,54 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
         out.append(line)
         at += 1
     return "\n".join(out)
+
+
+# A link reference definition as Python-Markdown reads one: at the start of any line of a block.
+_PYTHON_MARKDOWN_DEFINITION = ReferenceProcessor.RE
+
+
+def _kept_from_python_markdown_definitions(text: str, lines: list[tuple[int, str]], log: RepairLog) -> str:
+    """A paragraph's text with each line after its first that Python-Markdown would take away as a link reference
+    definition (`[b]: https://…` under a line of text; CommonMark, and Obsidian, show it, as a definition cannot
+    interrupt a paragraph) kept as text: its `[` escaped, or, inside a code span (where a backslash would show),
+    the line indented."""
+    if "]:" not in text or "\n" not in text:
+        return text
+    shown = text.split("\n")
+    starts, at = [], 0
+    for line in shown:
+        starts.append(at)
+        at += len(line) + 1
+    found = [index for index in range(1, len(shown)) if shown[index].lstrip(" ")[:1] == "["
+             and _PYTHON_MARKDOWN_DEFINITION.match(text, starts[index])]
+    if not found:
+        return text
+    in_code = _starts_in_code(text, starts)
+    for index in found:
+        if index in in_code:
+            # Indented, the code shows the same (a paragraph's lines lose their indentation when read), and the
+            # next reading indents it again: no repair to log.
+            shown[index] = "    " + shown[index]
+        else:
+            log.repair(lines[index][0], BLOCK_ESCAPE, shown[index][:20], "\\" + shown[index][:20])
+            shown[index] = "\\" + shown[index]
+    return "\n".join(shown)
+
+
+def _starts_in_code(text: str, starts: list[int]) -> set[int]:
+    """The indexes of the lines (starting at `starts`) that start inside a code span of the text."""
+    inside: set[int] = set()
+    at = line = 0
+    for span in lex(text):
+        end = at + len(span.text)
+        while line < len(starts) and starts[line] <= at:
+            line += 1
+        if span.kind == "code":
+            while line < len(starts) and starts[line] < end:
+                inside.add(line)
+                line += 1
+        at = end
+    return inside
 
 
 def _clean_html_block(text: str) -> str:
@@ -466,7 +515,7 @@ class BlockRenderer:
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
                              for i, (number, text) in enumerate(lines)]
-                block.markdown = _with_line_breaks(lines, log)
+                block.markdown = _kept_from_python_markdown_definitions(_with_line_breaks(lines, log), lines, log)
         out = [block for block in out if block.markdown]
         if len(out) == 1 and _STANDALONE_IMAGE.match(out[0].markdown):
             out[0].kind = "image"

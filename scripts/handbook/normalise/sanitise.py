@@ -13,7 +13,7 @@ from markdown.blockprocessors import ReferenceProcessor
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, BACKTICK_RE, HTML_RE, BacktickInlineProcessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-from .lexer import BARE_PIPE, Span, lex
+from .lexer import BARE_PIPE, OpenBrackets, Span, lex
 from .memo import Memo
 from .link_targets import (
     RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule, only_python_markdown_links, target_prefix,
@@ -204,8 +204,12 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
     found: list[tuple[int, int, str, str]] = []
     if "](" in seen:
         closing = _closing_parens(seen)
+        # Python-Markdown reads a link from a `[` to the `]` that closes it: with no `[` open, `](` ends none.
+        brackets = OpenBrackets(seen)
         for match in re.finditer(r"\]\(", seen):
             start = match.start()
+            if not brackets.at(start):
+                continue
             end = closing.get(start + 1)
             if end and in_table and BARE_PIPE.search(seen, start, end):
                 end = None  # the cell ends first
@@ -302,9 +306,33 @@ def sanitise_attributes(attr: str) -> str:
     return attr if len(kept) == len(found) else f"{{ {' '.join(kept)} }}"
 
 
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
+_CELL_END = re.compile(r"[ ]*\|")  # a table cell's end: the lexer reads an escaped pipe apart
+# The last characters of the inline elements the site's Markdown makes: emphasis, code, a link or image, an
+# autolink or tag, a footnote reference; and of ==mark== and ~~strikethrough~~, two of them.
+_ELEMENT_ENDS = frozenset("*_`)>]")
+_DOUBLE_ELEMENT_ENDS = ("==", "~~")
+
+
+def after_element(text: str, at: int) -> bool:
+    """Whether offset `at` of a text comes right after what may end an inline element, or starts a line after the
+    first (attr_list reads braces there as the paragraph's when an element ends the paragraph after them)."""
+    if at == 0:
+        return False
+    if text[at - 1] in _ELEMENT_ENDS or text.startswith(_DOUBLE_ELEMENT_ENDS, at - 2, at):
+        return True
+    before = at - 1
+    while before >= 0 and text[before] == " ":
+        before -= 1
+    return before >= 0 and text[before] == "\n"
+
+
 def _ends_line(spans: list[Span], index: int) -> bool:
-    """Whether nothing but spaces follows span `index` on its line."""
-    after = spans[index + 1].text if index + 1 < len(spans) else ""
+    """Whether nothing but spaces (and the `<br>` that shows a line break) follows span `index` on its line."""
+    index += 1
+    if index < len(spans) and spans[index].kind == "html" and _LINE_BREAK_TAG.fullmatch(spans[index].text):
+        index += 1
+    after = spans[index].text if index < len(spans) else ""
     return not after.split("\n", 1)[0].strip()
 
 
@@ -335,7 +363,9 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
     dropping: str | None = None
     dropped: list[str] = []
     drop_line = 0
+    offset = after = 0  # where the span starts and ends in `text`
     for index, span in enumerate(spans):
+        offset, after = after, after + len(span.text)
         if span.kind == "prose" and dropping is None:
             newlines += span.text.count("\n")
             continue
@@ -362,6 +392,12 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
                 changed = True
+        elif span.kind == "attr" and not _read_as_attributes(spans, index, text, offset, unit.in_table):
+            # Braces in the middle of text (`tags {Environment=prod} here`): attr_list reads none there, and the
+            # page shows them as written, as Obsidian does; escaped, so that no reading can take them.
+            escaped = "\\" + span.text
+            unit.log.repair(line, ATTRIBUTE_BRACES, span.text, escaped)
+            span.text, changed = escaped, True
         elif span.kind == "attr" and holds_bare_word(span.text):
             # attr_list would make each bare word an attribute of that name, which the page never shows: the
             # note wrote text in braces (`{#5 steps}`), shown as written.
@@ -397,8 +433,29 @@ def has_hazards(text: str, unit: Unit) -> bool:
     line, or leaves a `{% … %}` last on its line)."""
     if "{%" in text and _statement_ends_line(lex(text)):
         return True
+    if "{" in text and _braces_in_text(lex(text), text, unit.in_table):
+        return True
     return ("](" in text or "<" in text or "]:" in text) and bool(
         _markdown_hazards(text, lex(text), unit.in_table, unit.inline_only))
+
+
+def _braces_in_text(spans: list[Span], text: str, in_table: bool) -> bool:
+    """Whether an attribute list stands where attr_list reads none (see sanitise_spans): a repair can bring one
+    there (a dropped leftover before it)."""
+    offset = 0
+    for index, span in enumerate(spans):
+        if span.kind == "attr" and not _read_as_attributes(spans, index, text, offset, in_table):
+            return True
+        offset += len(span.text)
+    return False
+
+
+def _read_as_attributes(spans: list[Span], index: int, text: str, offset: int, in_table: bool) -> bool:
+    """Whether attr_list may read the attribute list of span `index` (at `offset` of `text`) as attributes: right
+    after an inline element, or at the end of its line or table cell (a heading's, a term's, a paragraph's)."""
+    if after_element(text, offset) or _ends_line(spans, index):
+        return True
+    return in_table and _CELL_END.match(text, offset + len(spans[index].text)) is not None
 
 
 def _statement_ends_line(spans: list[Span]) -> bool:
