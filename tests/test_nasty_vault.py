@@ -150,6 +150,15 @@ def test_a_link_written_over_lines_is_one_link_with_no_break_inside(nasty_site: 
 
 
 @pytest.mark.slow
+def test_braces_and_a_definition_under_text_show_as_written(nasty_site: BuiltSite) -> None:
+    text = re.sub(r"<[^>]+>", "", article(page_html(nasty_site, "other", "braces-and-definitions")))
+    for shown in ("Tag the instances {Environment=prod} and {Name=web}", "bold{next to braces}",
+                  "https://a.example{right after a link}", "[1]: https://docs.aws.amazon.com/"):
+        assert shown in text, shown
+    assert re.search(r"aws s3 ls\s+\[bucket\]: x", text)
+
+
+@pytest.mark.slow
 def test_other_tools_syntax_is_shown_as_written(nasty_site: BuiltSite) -> None:
     html = article(page_html(nasty_site, "other", "other-tools"))
     for written in ("{{ site.title }}", "{% include footer.html %}", "{% raw %}", "{{ page.content }}",
