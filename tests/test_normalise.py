@@ -996,10 +996,30 @@ def test_a_definition_under_a_line_of_text_is_shown_as_text_as_commonmark_shows_
     # A definition cannot interrupt a paragraph in CommonMark; Python-Markdown took the line away, and inside a
     # code span over two lines, the code's second half with it.
     note = norm("# T\n\nSee the docs\n[1]: https://a.example/docs\nand `a\n[b]: c`\nhere.\n")
-    assert body(note) == "See the docs<br>\n\\[1]: <https://a.example/docs><br>\nand `a\n    [b]: c`<br>\nhere.\n"
+    assert body(note) == "See the docs<br>\n[1]&#58; <https://a.example/docs><br>\nand `a\n    [b]: c`<br>\nhere.\n"
     assert [r.line for r in note.repairs if r.rule == "block-escape"] == [4]  # the code looks the same indented
     rendered = unescape(mkdocs_markdown(tmp_path).convert(note.markdown))
     assert "[1]: <a" in rendered and re.search(r"<code>a\s+\[b\]: c</code><br>\s*here", rendered)
+    assert norm(note.markdown).repairs == ()
+
+
+def test_a_backtick_run_that_opens_no_code_span_is_shown_as_written(tmp_path):
+    # CommonMark leaves `` unclosed as text; Python-Markdown paired one of its backticks with the next one and
+    # showed the image between as code, its text gone.
+    note = norm("# T\n\n``a`![b](https://a.example/i.png)`c` and ` alone.\n")
+    assert body(note) == "\\`\\`a`![b](https://a.example/i.png)`c` and ` alone.\n"
+    assert [r.rule for r in note.repairs] == ["backtick-literal"]
+    rendered = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert "<p>``a<code>![b](https://a.example/i.png)</code>c<code>and</code> alone.</p>" in rendered
+    assert norm(note.markdown).repairs == ()
+
+
+def test_braces_alone_on_a_line_that_a_split_makes_a_paragraphs_last_are_text(tmp_path):
+    # An image line gets a block of its own; the line before it ended the piece above, and braces alone there
+    # were that paragraph's attributes to Python-Markdown.
+    note = norm("# T\n\nSome text\n{{ x }}\n![i](https://a.example/i.png)\n")
+    assert body(note).startswith("Some text<br>\n\\{{ x }}\n\n![i]")
+    assert "{{ x }}" in unescape(mkdocs_markdown(tmp_path).convert(note.markdown))
     assert norm(note.markdown).repairs == ()
 
 

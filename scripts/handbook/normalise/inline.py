@@ -14,7 +14,7 @@ from .lexer import TITLED_DEST, Span, lex
 from .log import RepairLog
 from .obsidian.convert import convert_obsidian
 from .prose import apply_prose_rules, replay_prose_events
-from .registry import ATTRIBUTE_BRACES, BARE_URL, LINK_TITLE_LINE_END, STRAY_EMPHASIS
+from .registry import ATTRIBUTE_BRACES, BACKTICK_LITERAL, BARE_URL, LINK_TITLE_LINE_END, STRAY_EMPHASIS
 from .sanitise import after_element, has_hazards, sanitise_spans
 
 _STARS_BEFORE_LINK = re.compile(r"\*\*(?=\[)")
@@ -98,14 +98,20 @@ def escape_element_braces(spans: list[Span], unit: Unit) -> None:
     if "{" not in text or "}" not in text:
         return
     last_brace = _LastBraces(text)
+    template_brace_ahead = _template_braces_ahead(spans)
     offset = newlines = 0
     closing_line = False  # escaping the `}` of this line: an attribute list stands earlier on it
-    for span in spans:
+    for index, span in enumerate(spans):
         start, offset = offset, offset + len(span.text)
         before = span.text
-        if span.kind == "attr":
-            closing_line = closing_line or (
-                after_element(text, start) and last_brace.of(start) > start + before.rfind("}"))
+        if span.kind == "attr" and not closing_line and after_element(text, start) \
+                and last_brace.of(start) > start + before.rfind("}"):
+            if template_brace_ahead[index]:
+                # A template's `}` (shown as written, never escaped) would end the attributes: the list is text.
+                span.text = "\\" + before
+                unit.log.repair(unit.line_after(newlines), ATTRIBUTE_BRACES, before[:40], span.text[:41])
+            else:
+                closing_line = True
         elif span.kind in _TEXT_SPANS and ("{" in before or closing_line and "}" in before):
             span.text, first = _escaped_braces(text, start, offset, last_brace, closing_line)
             if first is not None:
@@ -115,6 +121,37 @@ def escape_element_braces(spans: list[Span], unit: Unit) -> None:
         if "\n" in before:
             closing_line = False
         newlines += before.count("\n")
+
+
+def _template_braces_ahead(spans: list[Span]) -> list[bool]:
+    """For each span, whether a template span holding a `}` follows it on its line (one pass from the end)."""
+    ahead = [False] * len(spans)
+    found = False
+    for index in range(len(spans) - 1, -1, -1):
+        ahead[index] = found
+        text = spans[index].text
+        if "\n" in text:
+            found = spans[index].kind == "template" and "}" in text.split("\n", 1)[0]
+        elif spans[index].kind == "template" and "}" in text:
+            found = True
+    return ahead
+
+
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+def escape_literal_backticks(spans: list[Span], unit: Unit) -> None:
+    """Escape each backtick the lexer left in prose: a run that no run of its length closes, which CommonMark
+    (and Obsidian) show as written, where Python-Markdown pairs part of it with a later backtick."""
+    newlines = 0
+    for span in spans:
+        if span.kind == "prose" and "`" in span.text:
+            before = span.text
+            span.text = _BACKTICK_RUN.sub(lambda run: "\\`" * len(run.group()), before)
+            first = before.index("`")
+            unit.log.repair(unit.line_after(newlines + before.count("\n", 0, first)), BACKTICK_LITERAL,
+                            before[first:first + 20], span.text[first:first + 21])
+        newlines += span.text.count("\n")
 
 
 _BRACE_OR_LINE_END = re.compile(r"[{}\n]")
@@ -168,6 +205,7 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
         text = "".join(s.text for s in spans)
         spans = lex(text)
     escape_element_braces(spans, unit)
+    escape_literal_backticks(spans, unit)
     lexed = "".join(s.text for s in spans)
     newlines_before = 0
     brackets = 0  # link text left open: a web address inside it is the link's text, not a link of its own

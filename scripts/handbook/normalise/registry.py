@@ -42,6 +42,12 @@ ATTRIBUTE_BRACES = declare(
     "and except where it holds a bare word (`{#5 steps}`), which attr_list would make an attribute the page never "
     "shows.",
 )
+BACKTICK_LITERAL = declare(
+    "backtick-literal",
+    "Escapes a run of backticks that opens no code span (no run of its length closes it), which Obsidian shows "
+    "as written: the site's "
+    "Markdown would pair part of it with a later backtick and show the text between as code.",
+)
 BLOCK_ESCAPE = declare(
     "block-escape",
     "Escapes a character at the start of a line that would otherwise begin a heading, list, quote, fence, table "

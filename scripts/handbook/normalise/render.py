@@ -184,6 +184,17 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
     return "\n".join(out)
 
 
+def _last_line_braces_escaped(number: int, text: str, log: RepairLog) -> str:
+    """A paragraph's last line (not its first) with braces alone on it escaped, unless they hold an attribute
+    list: Python-Markdown takes such a line away as the paragraph's attributes."""
+    if "{" not in text:
+        return text
+    braced = escape_attribute_braces(text, whole_line=True)
+    if braced != text:
+        log.repair(number, ATTRIBUTE_BRACES, text[:40], braced[:41])
+    return braced
+
+
 # A link reference definition as Python-Markdown reads one: at the start of any line of a block.
 _PYTHON_MARKDOWN_DEFINITION = ReferenceProcessor.RE
 
@@ -200,19 +211,24 @@ def _kept_from_python_markdown_definitions(text: str, lines: list[tuple[int, str
     for line in shown:
         starts.append(at)
         at += len(line) + 1
-    found = [index for index in range(1, len(shown)) if shown[index].lstrip(" ")[:1] == "["
-             and _PYTHON_MARKDOWN_DEFINITION.match(text, starts[index])]
+    found = {index: definition for index in range(1, len(shown)) if shown[index].lstrip(" ")[:1] == "["
+             and (definition := _PYTHON_MARKDOWN_DEFINITION.match(text, starts[index]))
+             and not definition.group(1).startswith("^")}  # a footnote's: the footnote rules' business
     if not found:
         return text
     in_code = _starts_in_code(text, starts)
-    for index in found:
+    for index, definition in found.items():
         if index in in_code:
             # Indented, the code shows the same (a paragraph's lines lose their indentation when read), and the
             # next reading indents it again: no repair to log.
             shown[index] = "    " + shown[index]
         else:
-            log.repair(lines[index][0], BLOCK_ESCAPE, shown[index][:20], "\\" + shown[index][:20])
-            shown[index] = "\\" + shown[index]
+            # The colon as a character reference: an escaped `[` would let a `[` left open on a line above read
+            # on as a label over both lines, and a backslash before a colon shows.
+            colon = definition.end(1) + 1 - starts[index]
+            kept = shown[index][:colon] + "&#58;" + shown[index][colon + 1:]
+            log.repair(lines[index][0], BLOCK_ESCAPE, shown[index][:colon + 1], kept[:colon + 5])
+            shown[index] = kept
     return "\n".join(shown)
 
 
@@ -466,13 +482,9 @@ class BlockRenderer:
                 break
             repaired = self._reread(kept, repaired, log)
         with_text = [index for index, text in enumerate(repaired) if text]
-        if len(with_text) > 1 and "{" in repaired[with_text[-1]]:
-            # A last line of braces alone ends the paragraph as its attributes in Python-Markdown.
+        if len(with_text) > 1:
             last = with_text[-1]
-            braced = escape_attribute_braces(repaired[last], whole_line=True)
-            if braced != repaired[last]:
-                log.repair(kept[last][0], ATTRIBUTE_BRACES, repaired[last][:40], braced[:41])
-                repaired[last] = braced
+            repaired[last] = _last_line_braces_escaped(kept[last][0], repaired[last], log)
         out: list[Rendered] = []
         group: list[tuple[int, str]] = []
         # A line right after an image line would start its own block; raw HTML there would parse differently.
@@ -512,6 +524,9 @@ class BlockRenderer:
                         escaped = escape_block_ids(text, block_id)
                         log.repair(number, BLOCK_ESCAPE, text[-20:], escaped[-21:])
                         lines[-1] = (number, escaped)
+                    if len(lines) > 1:
+                        # Braces alone on a line that only the split made a piece's last, as above.
+                        lines[-1] = (lines[-1][0], _last_line_braces_escaped(*lines[-1], log))
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
                              for i, (number, text) in enumerate(lines)]
