@@ -41,6 +41,14 @@ def test_full_collapsed_shortcut_and_image_references_become_inline_links_and_th
     assert html(note.markdown) == html(text)
 
 
+def test_a_label_and_colon_under_a_line_of_text_is_a_reference_not_a_definition():
+    # A definition cannot interrupt a paragraph: under a line of text, `[docs]: see below` links "docs" in
+    # CommonMark, where Python-Markdown took the line away as a second definition of the label.
+    note = norm("# T\n\nRead this\n[docs]: see below.\n\n[docs]: https://docs.aws.amazon.com/\n")
+    assert body(note) == "Read this<br>\n[docs](https://docs.aws.amazon.com/): see below.\n"
+    assert norm(note.markdown).repairs == ()
+
+
 def test_a_reference_in_a_heading_a_list_a_quote_and_a_table_is_written_inline_too():
     note = norm("# T\n\n## About [S3][s]\n\n- item [S3][s]\n\n> quoted [S3][s]\n\n| a | b |\n|---|---|\n| [S3][s] | x |\n\n"
                 "[s]: https://aws.amazon.com/s3/\n")

@@ -98,13 +98,22 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
                 after = start + match.end()
                 following = text[after:after + 1]
                 key = normalizeReference(match.group(1))
-                at_line_start = not text[text.rfind("\n", 0, start + match.start()) + 1:start + match.start()].strip(" ")
-                if following == ":" and at_line_start and not heading:
-                    continue  # a definition, not a reference
+                line_start = text.rfind("\n", 0, start + match.start()) + 1
+                at_line_start = not text[line_start:start + match.start()].strip(" ")
+                if following == ":" and at_line_start and not heading and (line_start == 0 or _after_definition(
+                        text, line_start)):
+                    continue  # a definition, not a reference (a paragraph's later line is text: a use)
                 if following not in ("[", "(") and key in definitions:
                     # Only the closing bracket changes: `[label]` becomes `[label](target)`.
                     found.append((after - 1, after, definitions[key].destination, key))
     return sorted(found)
+
+
+def _after_definition(text: str, line_start: int) -> bool:
+    """Whether the line before the one starting at `line_start` is blank or a definition's, where a definition
+    may start: one cannot interrupt a paragraph."""
+    previous = text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1]
+    return not previous.strip() or DEFINITION_START.match(previous.lstrip(" ")) is not None
 
 
 def _shape(tokens: list[Token]) -> list[tuple]:
