@@ -42,10 +42,10 @@ def test_full_collapsed_shortcut_and_image_references_become_inline_links_and_th
 
 
 def test_a_label_and_colon_under_a_line_of_text_is_a_reference_not_a_definition():
-    # A definition cannot interrupt a paragraph: under a line of text, `[docs]: see below` links "docs" in
+    # A definition cannot interrupt a paragraph: under a line of text, `[docs]: below` links "docs" in
     # CommonMark, where Python-Markdown took the line away as a second definition of the label.
-    note = norm("# T\n\nRead this\n[docs]: see below.\n\n[docs]: https://docs.aws.amazon.com/\n")
-    assert body(note) == "Read this<br>\n[docs](https://docs.aws.amazon.com/): see below.\n"
+    note = norm("# T\n\nRead this\n[docs]: below\n\n[docs]: https://docs.aws.amazon.com/\n")
+    assert body(note) == "Read this<br>\n[docs](https://docs.aws.amazon.com/): below\n"
     assert norm(note.markdown).repairs == ()
 
 
