@@ -327,10 +327,11 @@ def after_element(text: str, at: int) -> bool:
     return before >= 0 and text[before] == "\n"
 
 
-def _ends_line(spans: list[Span], index: int) -> bool:
-    """Whether nothing but spaces (and the `<br>` that shows a line break) follows span `index` on its line."""
+def _ends_line(spans: list[Span], index: int, or_break: bool = False) -> bool:
+    """Whether nothing but spaces follows span `index` on its line (`or_break`: or the `<br>` that shows a line
+    break, which the line-break rule may yet write there)."""
     index += 1
-    if index < len(spans) and spans[index].kind == "html" and _LINE_BREAK_TAG.fullmatch(spans[index].text):
+    if or_break and index < len(spans) and spans[index].kind == "html" and _LINE_BREAK_TAG.fullmatch(spans[index].text):
         index += 1
     after = spans[index].text if index < len(spans) else ""
     return not after.split("\n", 1)[0].strip()
@@ -453,7 +454,7 @@ def _braces_in_text(spans: list[Span], text: str, in_table: bool) -> bool:
 def _read_as_attributes(spans: list[Span], index: int, text: str, offset: int, in_table: bool) -> bool:
     """Whether attr_list may read the attribute list of span `index` (at `offset` of `text`) as attributes: right
     after an inline element, or at the end of its line or table cell (a heading's, a term's, a paragraph's)."""
-    if after_element(text, offset) or _ends_line(spans, index):
+    if after_element(text, offset) or _ends_line(spans, index, or_break=True):
         return True
     return in_table and _CELL_END.match(text, offset + len(spans[index].text)) is not None
 
