@@ -20,7 +20,7 @@ from .render import (
 )
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
-from .inline import Unit
+from .inline import Unit, repair_inline
 from .link_targets import REFERENCE_LABEL, convert_reference_definition, has_relative_link
 from .prose import ODD_SPACE, TAG
 from .log import Finding, Logged, LogMark, RepairLog
@@ -163,10 +163,23 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
     an inline link to it gets."""
     joined = _definitions_on_one_line(lines, log)
     text = "\n".join(
-        convert_reference_definition(_plain_definition_spaces(line, number, log), Unit([number], log, ctx, assets), number)
+        _kept_line(_plain_definition_spaces(line, number, log), Unit([number], log, ctx, assets), number)
         for number, line in joined
     )
     return Rendered("paragraph", text, lines[0][0])
+
+
+_FOOTNOTE_HEAD = re.compile(r"^[ ]{0,3}\[\^[^\]]*\]:[ \t]*")
+
+
+def _kept_line(line: str, unit: Unit, number: int) -> str:
+    """One kept line: a link reference definition with its target converted, or a footnote definition whose
+    text markdown-it read as a definition's target (`[^1]: <tag/…>`), which is the footnote's text to
+    Python-Markdown and gets every inline repair, sanitising first."""
+    head = _FOOTNOTE_HEAD.match(line)
+    if head is None:
+        return convert_reference_definition(line, unit, number)
+    return head.group() + repair_inline(line[head.end():], unit)
 
 
 def _definitions_on_one_line(lines: list[tuple[int, str]], log: RepairLog) -> list[tuple[int, str]]:
