@@ -161,6 +161,11 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "x\n![a][r]\n\n[r]: img.png",  # an image reference alone on its line is an image line once inline
         "%%\n\n    # \n%%\r\n==",  # a `%%` left as text never pairs with one the title brings near it
         '#tag\n[r]: <http://x.y> "t"\n -- \n[r]: <http://x.y> "t"',  # a heading's `[r]:` line is no definition
+        "the paradigma  securitu paradigma  woh ",  # the language model reads the line as fixed, before and after
+        "[r]: obsidian://open?file=N.md\n`code`\n[r]: obsidian://open?file=N.md",  # `[r]:` under text: a use
+        "| a | b |\n{{ x }}\n![[img.png|800]]",  # braces alone on the last line of a piece a split makes
+        "![[img.png|800]]{% y %}",  # a template's `}` after an attribute list
+        "{% y %}\\\n**",  # a template statement before a line break is not one that ends its line
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -146,7 +146,7 @@ class Speller:
         if counted < NOTE_MIN_WORDS:
             return True
         return english >= ENGLISH_SURE_SHARE * counted or (
-            english >= ENGLISH_MIN_SHARE * counted and language_of(prose) == ENGLISH)
+            english >= ENGLISH_MIN_SHARE * counted and language_of(self.as_fixed(prose)) == ENGLISH)
 
     @property
     def general(self) -> dict[str, str]:
@@ -258,9 +258,16 @@ class Speller:
             if len(self._line_english) > WORD_MEMO_LIMIT:
                 self._line_english.clear()
             # Link targets, code spans and tags are not prose, and a repair can rewrite them (a wikilink to a link).
-            known = self._line_english[line] = line_reads_as_english(_NOT_PROSE.sub(" ", line), self.protected,
-                                                                     self._is_english_word)
+            prose = _NOT_PROSE.sub(" ", line)
+            known = self._line_english[line] = line_reads_as_english(prose, self.protected, self._is_english_word,
+                                                                     self.as_fixed(prose))
         return known
+
+    def as_fixed(self, prose: str) -> str:
+        """Prose with every misspelling the speller knows fixed, whatever its line's language: what the language
+        model reads, so that a line is judged the same before its fixes and after them."""
+        return WORD.sub(lambda m: fix[0] if (fix := self._memo[m.group()] if m.group() in self._memo
+                                              else self._resolve(m.group())) else m.group(), prose)
 
     def _phrase(self, match: re.Match[str], changed: Changed) -> str:
         found = match.group(0)
