@@ -181,6 +181,8 @@ def test_embedded_files_whose_names_make_one_address_each_get_their_own(tmp_path
 def test_reference_definitions_into_the_notes_folder_are_resolved_or_dropped() -> None:
     text = resolve('See [the bucket][s3] and [gone][g].\n\n[s3]: note:Storage/S3.md "Buckets"\n[g]: note:gone.md\n')
     assert text == 'See [the bucket][s3] and [gone][g].\n\n[s3]: ../notes/storage/s3.md "Buckets"\n\n'
+    # A definition of the folder itself (`[b]: /`) names no note: dropped too, not left as a `note:` address.
+    assert resolve("See [b].\n\n[b]: note:\n") == "See [b].\n\n\n"
 
 
 def test_other_files_pass_through_untouched() -> None:

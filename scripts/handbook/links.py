@@ -50,7 +50,7 @@ LINK_TARGET = re.compile(
     r"((?:" + LINK_SEPARATOR + LINK_TITLE + r")?)" + LINK_GAP + r"\)"
 )
 # A link reference definition whose target the normaliser wrote with one of those schemes.
-DEFINITION_TARGET = re.compile(r"(?m)^([ ]{0,3}\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(note|asset|page):(\S+)(.*)$")
+DEFINITION_TARGET = re.compile(r"(?m)^([ ]{0,3}\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(note|asset|page):(\S*)(.*)$")
 _LINK_SCHEMES = ("](note:", "](asset:", "](page:", "](\nnote:", "](\nasset:", "](\npage:")
 _SCHEMES = (*_LINK_SCHEMES, "]: note:", "]: asset:")
 
