@@ -89,12 +89,13 @@ def move_title_line_ends(spans: list[Span], unit: Unit) -> None:
 
 # What can start an attribute list after `{` (attr_list's pattern): not a `}`, a space or a line end.
 _ATTRIBUTES_START = re.compile(r":?[ ]*[^}\n ]")
-def escape_element_braces(spans: list[Span], unit: Unit) -> None:
+
+
+def escape_element_braces(spans: list[Span], unit: Unit, text: str) -> None:
     """Keep text in braces written right after an inline element (`**b**{y}`, `<https://…>{x}`) on the page, as
     Obsidian shows it: attr_list takes what runs from such a `{` to the last `}` of its line as the element's
     attributes. The `{` is escaped; after an attribute list the lexer read, which stays one, each later `}` of
-    its line is, which attr_list would read on to."""
-    text = "".join(span.text for span in spans)
+    its line is, which attr_list would read on to. `text` is the spans joined."""
     if "{" not in text or "}" not in text:
         return
     last_brace = _LastBraces(text)
@@ -204,7 +205,7 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
         # text again, as a second pass would, until nothing is left to sanitise.
         text = "".join(s.text for s in spans)
         spans = lex(text)
-    escape_element_braces(spans, unit)
+    escape_element_braces(spans, unit, text)
     escape_literal_backticks(spans, unit)
     lexed = "".join(s.text for s in spans)
     newlines_before = 0

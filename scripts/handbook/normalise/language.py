@@ -31,18 +31,19 @@ def prose_words(text: str) -> list[str]:
 
 
 def line_reads_as_english(line: str, ignored: Collection[str] = frozenset(),
-                          english: Callable[[str], bool] | None = None, fixed: str | None = None) -> bool:
+                          english: Callable[[str], bool] | None = None,
+                          fixed: Callable[[str], str] | None = None) -> bool:
     """Whether one line of prose reads as English; a line with too few words to tell does.
 
     Folded words in `ignored` (the words of AWS names) say nothing of the language, and another rule may rewrite
     them (Amazon to AWS), so they are not counted; `english` says whether a folded word is English (by default,
     whether it is in the dictionary). A misspelling the speller fixes should count as English, so that the line
-    is judged the same once it is fixed; for the same reason the model reads `fixed`, the line as the speller would
-    write it, when given.
+    is judged the same once it is fixed; for the same reason the model reads `fixed(line)`, the line as the speller
+    would write it, when given.
     """
     words = [word for word in prose_words(line) if word.casefold() not in ignored]
     if len(words) < LINE_MIN_WORDS:
         return True
     is_english = english or english_dictionary().__contains__
     known = sum(is_english(word.casefold().replace("’", "'")) for word in words)
-    return known >= LINE_ENGLISH_SHARE * len(words) or language_of(line if fixed is None else fixed) == ENGLISH
+    return known >= LINE_ENGLISH_SHARE * len(words) or language_of(line if fixed is None else fixed(line)) == ENGLISH

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from markdown_it.common.utils import normalizeReference
 
-from ..footnotes import LITERAL_KINDS, defined_labels, referenced_labels
+from ..footnotes import DEFINITION as FOOTNOTE_DEFINITION, LITERAL_KINDS, defined_labels, referenced_labels
 from ..model import DEEPEST_HEADING, Asset, Block, Note, RawNote, Repair, Section, Source
 from ..paths import file_stem
 from ..plaintext import plain_text
@@ -169,7 +169,7 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
     return Rendered("paragraph", text, lines[0][0])
 
 
-_FOOTNOTE_HEAD = re.compile(r"^[ ]{0,3}\[\^[^\]]*\]:[ \t]*")
+_FOOTNOTE_HEAD = re.compile(r"^[ ]{0,3}" + FOOTNOTE_DEFINITION + r"[ \t]*")
 
 
 def _kept_line(line: str, unit: Unit, number: int) -> str:

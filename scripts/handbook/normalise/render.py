@@ -126,18 +126,16 @@ def _lines_inside_code_spans(lines: list[str]) -> set[int]:
     """The indexes of lines that start inside a code span running over several of the lines."""
     if not any(_STANDALONE_IMAGE.match(line) for line in lines) or not any("`" in line for line in lines):
         return set()  # most paragraphs: no image line, so nothing to lex
-    text = "\n".join(lines)
+    return _starts_in_code("\n".join(lines), _line_starts(lines))
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    """The offset at which each of the lines starts once they are joined with line ends."""
     starts, at = [], 0
     for line in lines:
         starts.append(at)
         at += len(line) + 1
-    inside, at = set(), 0
-    for span in lex(text):
-        end = at + len(span.text)
-        if span.kind == "code" and "\n" in span.text:
-            inside.update(i for i, start in enumerate(starts) if at < start < end)
-        at = end
-    return inside
+    return starts
 
 
 LINE_BREAK = "<br>"
@@ -202,15 +200,12 @@ _PYTHON_MARKDOWN_DEFINITION = ReferenceProcessor.RE
 def _kept_from_python_markdown_definitions(text: str, lines: list[tuple[int, str]], log: RepairLog) -> str:
     """A paragraph's text with each line after its first that Python-Markdown would take away as a link reference
     definition (`[b]: https://…` under a line of text; CommonMark, and Obsidian, show it, as a definition cannot
-    interrupt a paragraph) kept as text: its `[` escaped, or, inside a code span (where a backslash would show),
-    the line indented."""
+    interrupt a paragraph) kept as text: its colon written as a character reference, or, inside a code span
+    (where that would show as written), the line indented."""
     if "]:" not in text or "\n" not in text:
         return text
     shown = text.split("\n")
-    starts, at = [], 0
-    for line in shown:
-        starts.append(at)
-        at += len(line) + 1
+    starts = _line_starts(shown)
     found = {index: definition for index in range(1, len(shown)) if shown[index].lstrip(" ")[:1] == "["
              and (definition := _PYTHON_MARKDOWN_DEFINITION.match(text, starts[index]))
              and not definition.group(1).startswith("^")}  # a footnote's: the footnote rules' business

@@ -432,12 +432,13 @@ def has_hazards(text: str, unit: Unit) -> bool:
     """Whether Python-Markdown would read a link or tag to sanitise in `text`, or attr_list a template statement
     that ends its line (a repair can make either: a dropped leftover brings a definition to the start of its
     line, or leaves a `{% … %}` last on its line)."""
-    if "{%" in text and _statement_ends_line(lex(text)):
+    spans = lex(text)
+    if "{%" in text and _statement_ends_line(spans):
         return True
-    if "{" in text and _braces_in_text(lex(text), text, unit.in_table):
+    if "{" in text and _braces_in_text(spans, text, unit.in_table):
         return True
     return ("](" in text or "<" in text or "]:" in text) and bool(
-        _markdown_hazards(text, lex(text), unit.in_table, unit.inline_only))
+        _markdown_hazards(text, spans, unit.in_table, unit.inline_only))
 
 
 def _braces_in_text(spans: list[Span], text: str, in_table: bool) -> bool:

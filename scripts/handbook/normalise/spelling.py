@@ -258,16 +258,18 @@ class Speller:
             if len(self._line_english) > WORD_MEMO_LIMIT:
                 self._line_english.clear()
             # Link targets, code spans and tags are not prose, and a repair can rewrite them (a wikilink to a link).
-            prose = _NOT_PROSE.sub(" ", line)
-            known = self._line_english[line] = line_reads_as_english(prose, self.protected, self._is_english_word,
-                                                                     self.as_fixed(prose))
+            known = self._line_english[line] = line_reads_as_english(_NOT_PROSE.sub(" ", line), self.protected,
+                                                                     self._is_english_word, self.as_fixed)
         return known
 
     def as_fixed(self, prose: str) -> str:
         """Prose with every misspelling the speller knows fixed, whatever its line's language: what the language
         model reads, so that a line is judged the same before its fixes and after them."""
-        return WORD.sub(lambda m: fix[0] if (fix := self._memo[m.group()] if m.group() in self._memo
-                                              else self._resolve(m.group())) else m.group(), prose)
+        return WORD.sub(lambda word: self._fixed_word(word.group()), prose)
+
+    def _fixed_word(self, found: str) -> str:
+        fix = self._memo[found] if found in self._memo else self._resolve(found)
+        return found if fix is None else fix[0]
 
     def _phrase(self, match: re.Match[str], changed: Changed) -> str:
         found = match.group(0)
