@@ -374,6 +374,19 @@ def test_a_footnote_definition_at_the_start_of_another_is_shown_as_text():
     assert norm(note.markdown).repairs == ()
 
 
+def test_footnote_rules_read_again_the_lines_an_escaped_definition_turns_from_code_into_text(tmp_path):
+    # The indented line was code until the unused definition above it was escaped; unindented under it, its
+    # text began with a definition of its own, which the nested rule (run earlier) had never read, and
+    # Python-Markdown's footnotes failed on the page.
+    note = norm("# T\n\n[^1]: #\n    [^1]: [^1]:\n")
+    assert body(note) == "\\[^1]: #<br>\n\\[^1]: \\[^1]:\n"
+    assert [(r.line, r.rule) for r in note.repairs if r.rule.startswith("footnote")] == [
+        (3, "footnote-unused"), (4, "footnote-nested"), (4, "footnote-unused")]
+    shown = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert "<p>[^1]: #<br>\n[^1]: [^1]:</p>" in shown
+    assert norm(note.markdown).markdown == note.markdown
+
+
 def test_a_footnote_definition_after_a_definition_lists_colon_counts_as_one():
     # def_list reads the text after `: ` as blocks: an unused definition there made the page fail to build.
     note = norm("# T\n\nTerm\n: [^1]: Its text.\n")

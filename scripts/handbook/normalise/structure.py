@@ -105,15 +105,34 @@ def limit_nesting(text: str, log: RepairLog, parses: Parses) -> str:
     return "\n".join(lines)
 
 
+FOOTNOTE_RULES: tuple[Rule, ...] = (
+    escape_nested_footnotes, escape_duplicate_footnotes, fill_empty_footnotes, escape_unused_footnotes,
+)
 STRUCTURE_RULES: tuple[Rule, ...] = (
-    drop_obsidian_comments, cap_heading_depth, space_after_hashes, limit_nesting, escape_nested_footnotes,
-    escape_duplicate_footnotes, fill_empty_footnotes, escape_unused_footnotes,
+    drop_obsidian_comments, cap_heading_depth, space_after_hashes, limit_nesting, *FOOTNOTE_RULES,
 )
 
 
 def repair_structure(text: str, log: RepairLog, parses: Parses | None = None) -> str:
     """Apply the structural text rules in order (reading the text through `parses`, a fresh memo if none)."""
     parses = Parses() if parses is None else parses
-    for structure_rule in STRUCTURE_RULES:
+    for structure_rule in STRUCTURE_RULES[: -len(FOOTNOTE_RULES)]:
         text = structure_rule.apply(text, log, parses)
-    return text
+    return _repair_footnotes(text, log, parses)
+
+
+def _repair_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
+    """Apply the footnote rules in order, again while a round turns code lines into text."""
+    # Escaping an unused definition turns the indented lines after it from code into its text, which the
+    # rules before it never read (a nested definition there stops the page). Escapes only ever turn code
+    # into text, so the rounds end: each one that goes on has fewer code lines.
+    literal = literal_lines(text, parses) if "[^" in text else set()
+    while True:
+        for footnote_rule in FOOTNOTE_RULES:
+            text = footnote_rule.apply(text, log, parses)
+        if not literal:
+            return text
+        now_literal = literal_lines(text, parses)
+        if not now_literal < literal:
+            return text
+        literal = now_literal
