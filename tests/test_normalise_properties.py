@@ -166,6 +166,8 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "| a | b |\n{{ x }}\n![[img.png|800]]",  # braces alone on the last line of a piece a split makes
         "![[img.png|800]]{% y %}",  # a template's `}` after an attribute list
         "{% y %}\\\n**",  # a template statement before a line break is not one that ends its line
+        "(opens in a new tab)\n{ .c width=5 }# ",  # braces first on a line whose line above a repair emptied
+        "a\n(opens in a new tab)\n{ .c width=5 }# ",  # and on a later line, where text stands above the emptied one
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

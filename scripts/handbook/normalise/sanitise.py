@@ -324,7 +324,13 @@ def after_element(text: str, at: int) -> bool:
     before = at - 1
     while before >= 0 and text[before] == " ":
         before -= 1
-    return before >= 0 and text[before] == "\n"
+    if before < 0 or text[before] != "\n":
+        return False
+    # Only a line with text above makes this one a paragraph's later line: a line a repair emptied (a dropped
+    # leftover) goes from the page.
+    while before >= 0 and text[before] in " \t\n":
+        before -= 1
+    return before >= 0
 
 
 def _ends_line(spans: list[Span], index: int, or_break: bool = False) -> bool:
