@@ -168,6 +168,9 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "{% y %}\\\n**",  # a template statement before a line break is not one that ends its line
         "(opens in a new tab)\n{ .c width=5 }# ",  # braces first on a line whose line above a repair emptied
         "a\n(opens in a new tab)\n{ .c width=5 }# ",  # and on a later line, where text stands above the emptied one
+        "word\n{{ x }} -- ![a|300](img.png)",  # a template escaped as the last line's braces: its words read again
+        "word\n{{ x }} -- {y}\n![a](img.png)",  # so in a piece that a split at an image makes
+        "{% y %}\n**{ .c width=5 }{{ x }}",  # an escaped template statement shifts the braces after it
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -205,6 +205,8 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
         # text again, as a second pass would, until nothing is left to sanitise.
         text = "".join(s.text for s in spans)
         spans = lex(text)
+    # An escaped template statement changes no reading, so it starts no new one, but it shifts what follows.
+    text = "".join(s.text for s in spans)
     escape_element_braces(spans, unit, text)
     escape_literal_backticks(spans, unit)
     lexed = "".join(s.text for s in spans)

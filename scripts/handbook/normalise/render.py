@@ -479,7 +479,12 @@ class BlockRenderer:
         with_text = [index for index, text in enumerate(repaired) if text]
         if len(with_text) > 1:
             last = with_text[-1]
-            repaired[last] = _last_line_braces_escaped(kept[last][0], repaired[last], log)
+            braced = _last_line_braces_escaped(kept[last][0], repaired[last], log)
+            if braced != repaired[last]:
+                repaired[last] = braced
+                # The escape makes text of what was markup (a template's `{{`), which the prose rules read
+                # with the words around it, as a second pass would.
+                repaired = self._reread(kept, repaired, log)
         out: list[Rendered] = []
         group: list[tuple[int, str]] = []
         # A line right after an image line would start its own block; raw HTML there would parse differently.
@@ -519,9 +524,12 @@ class BlockRenderer:
                         escaped = escape_block_ids(text, block_id)
                         log.repair(number, BLOCK_ESCAPE, text[-20:], escaped[-21:])
                         lines[-1] = (number, escaped)
-                    if len(lines) > 1:
+                    if len(lines) > 1 and (braced := _last_line_braces_escaped(*lines[-1], log)) != lines[-1][1]:
                         # Braces alone on a line that only the split made a piece's last, as above.
-                        lines[-1] = (lines[-1][0], _last_line_braces_escaped(*lines[-1], log))
+                        lines[-1] = (lines[-1][0], braced)
+                        with log.second_reading():
+                            again = self.prose(lines)
+                        lines = [(number, text) for (number, _), text in zip(lines, again) if text]
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
                              for i, (number, text) in enumerate(lines)]
@@ -554,7 +562,7 @@ class BlockRenderer:
             self.rereading = False
 
     def _reread(self, kept: list[tuple[int, str]], repaired: list[str], log) -> list[str]:
-        """Repair the paragraph's text again after an escaped backtick run undid a code span.
+        """Repair the paragraph's text again after an escape undid a construct (a code span, a template).
 
         The words that the span kept as code are prose now, as a second pass would read them; only
         what this new reading changes or finds is added to the log.
