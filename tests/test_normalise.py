@@ -388,9 +388,10 @@ def test_footnote_rules_read_again_the_lines_an_escaped_definition_turns_from_co
 
 
 def test_a_footnote_definition_after_a_definition_lists_colon_counts_as_one():
-    # def_list reads the text after `: ` as blocks: an unused definition there made the page fail to build.
+    # def_list reads the text after `: ` as blocks: an unused definition there made the page fail to build. The
+    # colon is text now (see below), and the definition after it is shown as text all the same.
     note = norm("# T\n\nTerm\n: [^1]: Its text.\n")
-    assert body(note) == "Term<br>\n: \\[^1]: Its text.\n"
+    assert body(note) == "Term<br>\n&#58; \\[^1]: Its text.\n"
     assert ("footnote-unused", ": [^1]: Its text.", ": \\[^1]: Its text.") in [
         (r.rule, r.before, r.after) for r in note.repairs]
     assert "[^1]: Its text." in markdown.markdown(note.markdown, extensions=["def_list", "footnotes"])
@@ -1023,6 +1024,22 @@ def test_a_definition_under_a_line_of_text_is_shown_as_text_as_commonmark_shows_
     assert [r.line for r in note.repairs if r.rule == "block-escape"] == [4]  # the code looks the same indented
     rendered = unescape(mkdocs_markdown(tmp_path).convert(note.markdown))
     assert "[1]: <a" in rendered and re.search(r"<code>a\s+\[b\]: c</code><br>\s*here", rendered)
+    assert norm(note.markdown).repairs == ()
+
+
+def test_a_line_starting_with_a_colon_is_text_not_a_definition_list(tmp_path):
+    # Obsidian has no definition lists: `: text` under a line, or after a paragraph or heading, shows as written.
+    # def_list made a list of it, the colon gone (after a heading, with no term at all); in a code span, its half.
+    note = norm("# T\n\nTerm\n: its text\n\n## Next\n\n: after a heading\n\n- item\n  : in a list, `a\n  : b`\n")
+    assert body(note) == ("Term<br>\n&#58; its text\n\n## Next\n\n&#58; after a heading\n\n"
+                          "- item<br>\n    &#58; in a list, `a\n        : b`\n")
+    assert [(r.line, r.rule) for r in note.repairs if r.rule == "block-escape"] == [(4, "block-escape"),
+                                                                                  (8, "block-escape"),
+                                                                                  (11, "block-escape")]
+    rendered = unescape(mkdocs_markdown(tmp_path).convert(note.markdown))
+    assert "<dl>" not in rendered and "<dd>" not in rendered
+    assert "Term<br>\n: its text</p>" in rendered and "<p>: after a heading</p>" in rendered
+    assert re.search(r"item<br>\s+: in a list, <code>a\s+: b</code>", rendered)
     assert norm(note.markdown).repairs == ()
 
 

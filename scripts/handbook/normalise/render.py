@@ -227,6 +227,32 @@ def _kept_from_python_markdown_definitions(text: str, lines: list[tuple[int, str
     return "\n".join(shown)
 
 
+# A line that def_list reads as a definition: its terms are the lines above, or the paragraph before.
+_DEFINITION_LIST_LINE = re.compile(r"[ ]{0,3}:[ ]")
+
+
+def _kept_from_definition_lists(text: str, lines: list[tuple[int, str]], log: RepairLog) -> str:
+    """A paragraph's text with each line that def_list would read as a definition (`: text`, which Obsidian shows
+    as written) kept as text: its colon written as a character reference, or, inside a code span, the line
+    indented."""
+    if ":" not in text:
+        return text
+    shown = text.split("\n")
+    found = [index for index, line in enumerate(shown) if _DEFINITION_LIST_LINE.match(line)]
+    if not found:
+        return text
+    in_code = _starts_in_code(text, _line_starts(shown)) if len(shown) > 1 else set()
+    for index in found:
+        if index in in_code:
+            shown[index] = "    " + shown[index]  # shows the same, as for a definition above
+        else:
+            colon = shown[index].index(":")
+            kept = shown[index][:colon] + "&#58;" + shown[index][colon + 1:]
+            log.repair(lines[index][0], BLOCK_ESCAPE, shown[index][:colon + 1], kept[:colon + 5])
+            shown[index] = kept
+    return "\n".join(shown)
+
+
 def _starts_in_code(text: str, starts: list[int]) -> set[int]:
     """The indexes of the lines (starting at `starts`) that start inside a code span of the text."""
     inside: set[int] = set()
@@ -533,7 +559,8 @@ class BlockRenderer:
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
                              for i, (number, text) in enumerate(lines)]
-                block.markdown = _kept_from_python_markdown_definitions(_with_line_breaks(lines, log), lines, log)
+                block.markdown = _kept_from_definition_lists(
+                    _kept_from_python_markdown_definitions(_with_line_breaks(lines, log), lines, log), lines, log)
         out = [block for block in out if block.markdown]
         if len(out) == 1 and _STANDALONE_IMAGE.match(out[0].markdown):
             out[0].kind = "image"
