@@ -205,6 +205,17 @@ def test_a_link_whose_target_holds_a_space_is_text_as_obsidian_shows_it(tmp_path
     assert norm(note.markdown).repairs == ()
 
 
+def test_a_link_whose_target_has_text_after_its_angle_brackets_is_text_as_obsidian_shows_it(tmp_path: Path) -> None:
+    # CommonMark reads no target there (a bare one cannot start with `<`), and shows the text with the address as
+    # a link of its own; Python-Markdown made all of it the target of a link whose text was empty, shown as nothing.
+    note = norm("# T\n\nSee [](<https://a.example/p>x) and [a](<b>c).\n")
+    assert body(note) == "See []\\(<https://a.example/p>x) and [a]\\(<b>c).\n"
+    assert [r.rule for r in note.repairs] == ["link-spaced-target", "link-spaced-target"]
+    shown = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert '<p>See [](<a href="https://a.example/p">https://a.example/p</a>x) and [a](<b>c).</p>' in shown
+    assert norm(note.markdown).repairs == ()
+
+
 def test_a_link_commonmark_reads_stays_a_link_however_it_is_spaced() -> None:
     note = norm('# T\n\n[a]( Other%20note.md ) [b](<Other note.md>) [c](https://a.example "Title")\n')
     assert "link-spaced-target" not in {r.rule for r in note.repairs}

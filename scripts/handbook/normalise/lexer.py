@@ -26,9 +26,10 @@ _LINE_END_IN_LINK = r"\n(?![ \t]*\n)[ \t]*"
 LINK_GAP = r"[ \t]*(?:" + _LINE_END_IN_LINK + r")?"
 LINK_SEPARATOR = r"(?:[ \t]+(?:" + _LINE_END_IN_LINK + r")?|" + _LINE_END_IN_LINK + r")"
 LINK_TITLE = r"(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\))"
-# A link's target in angle brackets (the brackets' inside) or bare (no blanks, parentheses one deep).
+# A link's target in angle brackets (the brackets' inside) or bare (no blanks, parentheses one deep, and not
+# starting with `<`: `<a>b` is no target at all).
 _ANGLED_TARGET = r"[^<>\n]*"
-_BARE_TARGET = r"(?:[^()\s]|\([^()\s]*\))*"
+_BARE_TARGET = r"(?!<)(?:[^()\s]|\([^()\s]*\))*"
 
 # The constructs the lexer reads, in the order it tries them. A code span (_BacktickRuns) and an HTML
 # comment (_Closings.comment_end), which come first and third among these, are read apart.

@@ -96,17 +96,20 @@ _COMMONMARK = MarkdownIt("commonmark")
 # A longer target with spaces is left to the site's link check: the test reads it whole (and nested links
 # whose targets each run to the end of the text would cost its length squared).
 LONGEST_SPACED_TARGET = 2000
-_WHITE_SPACE = re.compile(r"[ \t\n]")
+# Where the two readings of a target part: CommonMark reads no white space in one (outside angle brackets and a
+# title), and nothing after the `>` of one in angle brackets but a title.
+_READINGS_PART = re.compile(r"[ \t\n<]")
 
 
 def only_python_markdown_links(text: str, start: int, stop: int) -> bool:
     """Whether `[text](target)`, its target `text[start:stop]`, is a link to Python-Markdown only: the target holds
-    white space (outside angle brackets and a title), which CommonMark and Obsidian never read as part of a link,
-    so they show the text."""
-    if stop - start > LONGEST_SPACED_TARGET or not _WHITE_SPACE.search(text, start, stop):
+    white space or angle brackets that CommonMark and Obsidian never read as part of a link (`<https://…>x`), so
+    they show the text."""
+    if stop - start > LONGEST_SPACED_TARGET or not _READINGS_PART.search(text, start, stop):
         return False
     tokens = _COMMONMARK.parseInline(f"[x]({text[start:stop]})")
-    return not any(token.type == "link_open" for token in tokens[0].children or ())
+    # An autolink inside the target (`<https://…>x`) is a link of its own, not the one asked about.
+    return not any(token.type == "link_open" and token.markup != "autolink" for token in tokens[0].children or ())
 
 
 def has_relative_link(text: str) -> bool:
