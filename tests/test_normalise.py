@@ -1027,6 +1027,16 @@ def test_a_definition_under_a_line_of_text_is_shown_as_text_as_commonmark_shows_
     assert norm(note.markdown).repairs == ()
 
 
+def test_an_html_block_that_starts_with_an_inline_tag_stays_raw_html(tmp_path):
+    # CommonMark runs the block from a lone `<br>` to the blank line and shows its lines as written; Python-Markdown
+    # read a paragraph, took the definition lines away and failed on the empty footnote.
+    note = norm("# T\n\n<br>\n[a]: https://a.example/\n*[AWS]: Amazon\n[^1]: \n\nNext.\n")
+    assert body(note) == "<div>\n<br>\n[a]: https://a.example/\n*[AWS]: Amazon\n[^1]:\n</div>\n\nNext.\n"
+    shown = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert "<br>\n[a]: https://a.example/\n*[AWS]: Amazon\n[^1]:\n</div>" in shown
+    assert norm(note.markdown).markdown == note.markdown
+
+
 def test_a_line_starting_with_a_colon_is_text_not_a_definition_list(tmp_path):
     # Obsidian has no definition lists: `: text` under a line, or after a paragraph or heading, shows as written.
     # def_list made a list of it, the colon gone (after a heading, with no term at all); in a code span, its half.

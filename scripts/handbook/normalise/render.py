@@ -11,6 +11,7 @@ import re
 from typing import Iterator
 
 from markdown.blockprocessors import ReferenceProcessor
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
 from markdown_it.rules_block import StateBlock, reference
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
@@ -285,6 +286,15 @@ def _html_lines(html_text: str, sanitised: str) -> str:
     # Indentation means nothing to HTML (outside <pre>) but would shift inside list items.
     keep_indent = "<pre" in sanitised.lower() or "<textarea" in sanitised.lower()
     return "\n".join(line.rstrip() if keep_indent else line.strip() for line in html_text.split("\n") if line.strip())
+
+
+_FIRST_TAG = re.compile(r"[ \t]*</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _read_as_paragraph_by_python_markdown(html_block: str) -> bool:
+    """Whether Python-Markdown reads an HTML block as paragraph text: it starts with a tag of no block-level element."""
+    first = _FIRST_TAG.match(html_block)
+    return first is not None and first.group(1).lower() not in BLOCK_LEVEL_ELEMENTS
 
 
 def _starts_html_block(line: str) -> bool:
@@ -699,6 +709,11 @@ class BlockRenderer:
                     self.rereading = False
         if not cleaned:
             return []
+        if "\n" in cleaned and _read_as_paragraph_by_python_markdown(cleaned):
+            # An HTML block that starts with an inline tag (`<br>` alone on a line) runs to a blank line in
+            # CommonMark, its lines shown as written; Python-Markdown reads it as a paragraph, and took a
+            # definition line in it away (a footnote's stopped the page). Inside a div it stays raw HTML.
+            cleaned = f"<div>\n{cleaned}\n</div>"
         return [Rendered("html", cleaned, node.map[0])]
 
     def rule_line(self, node: Node) -> Rendered:
