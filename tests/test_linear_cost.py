@@ -83,8 +83,10 @@ def test_the_headings_kept_above_sections_are_found_in_time():
 @pytest.mark.parametrize("text", [
     "".join("`" * i + "a" for i in range(1, 1_500)), "a " + "{{" * 200_000, "a " + "{%" * 200_000,
     "a " + "<!--a" * 100_000, "a <!--a--->" * 50_000, "a " + "<?" * 200_000, "a " + "<![CDATA[" * 50_000,
-    "a " + "<!A " * 100_000,
-], ids=["backtick runs", "{{", "{%", "<!--", "<!--a--->", "<?", "CDATA", "declaration"])
+    "a " + "<!A " * 100_000, "a " + "$a " * 100_000, "a " + "$$a" * 100_000, "a " + "<math>" * 100_000,
+    "a " + "$a<math>" * 100_000 + "$",
+], ids=["backtick runs", "{{", "{%", "<!--", "<!--a--->", "<?", "CDATA", "declaration", "$", "$$", "<math>",
+        "$ around <math>"])
 def test_the_inline_lexer_reads_unclosed_constructs_in_time(text):
     with alarm(ALARM, f"lexing {text[:12]!r}..."):
         assert "".join(span.text for span in lex(text)) == text

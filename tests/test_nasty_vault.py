@@ -160,6 +160,15 @@ def test_braces_and_a_definition_under_text_show_as_written(nasty_site: BuiltSit
 
 
 @pytest.mark.slow
+def test_math_shows_as_mathml_and_prices_as_written(nasty_site: BuiltSite) -> None:
+    html = article(page_html(nasty_site, "other", "math"))
+    assert html.count("<math ") == 4 and '<math display="block">' in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "it costs $5 a month, or $50 a year" in text and "$x^$" in text
+    assert "<em>" not in html.split("A formula", 1)[1]
+
+
+@pytest.mark.slow
 def test_other_tools_syntax_is_shown_as_written(nasty_site: BuiltSite) -> None:
     html = article(page_html(nasty_site, "other", "other-tools"))
     for written in ("{{ site.title }}", "{% include footer.html %}", "{% raw %}", "{{ page.content }}",

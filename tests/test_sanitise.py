@@ -15,6 +15,7 @@ from handbook.links import NoteIndex, asset_files, resolve_links, withheld_reaso
 from handbook.model import Asset, BuildError, GeneratedFile, Note
 from handbook.normalise import normalise_text
 from handbook.normalise.link_targets import browser_view, link_target_rule, target_prefix
+from handbook.normalise.obsidian.math import MATH_ELEMENTS
 from handbook.normalise.sanitise import clean_html, sanitise_tag
 from handbook.normalise.registry import HTML_SANITISED, LINK_SCHEME
 from handbook.urlcheck import browser_url, check_site_urls, page_violations, url_allowed
@@ -88,18 +89,29 @@ def test_a_hostile_link_or_tag_comes_out_inert_and_logged(text: str) -> None:
 PIECES = ["[a]", "](", "(", ")", " ", "\t", "\n", "java", "script", ":", "&#x61;", "&#58;", "&colon;", "&#9;", "<",
           ">", "/", "\\", '"', "`", "x", "//", "%0A", "alert(1)", "onload=alert(1)", "svg", "a href=", "data:text/html,",
           "<javascript:", "[b]: ", "[b]", "[b]:\n", "![i](", "|", "=", "<img/src=x/onerror=alert(1)>", "<a/href=",
-          "](<details/open/ontoggle=alert(1)>)", "<script>", "</script>", "<iframe ", "\\<", "\\>", "> ", "- "]
-ACTIVE_ELEMENTS = {"script", "iframe", "object", "embed", "svg", "math", "base", "meta", "form", "style", "link",
-                   "frame", "template"}
+          "](<details/open/ontoggle=alert(1)>)", "<script>", "</script>", "<iframe ", "\\<", "\\>", "> ", "- ",
+          "$", "$$", "<math>", "</math>", "<mi title=", "\\href{javascript:alert(1)}{x}"]
+# MathML is let through (math becomes MathML), but only its own presentation elements: see _Elements.in_math.
+ACTIVE_ELEMENTS = {"script", "iframe", "object", "embed", "svg", "base", "meta", "form", "style", "link", "frame",
+                   "template"}
 
 
 class _Elements(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.names: set[str] = set()
+        self.in_math: set[str] = set()  # the elements inside a <math>
+        self._math_depth = 0
 
     def handle_starttag(self, tag: str, attrs) -> None:
         self.names.add(tag)
+        if self._math_depth:
+            self.in_math.add(tag)
+        self._math_depth += tag == "math"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "math" and self._math_depth:
+            self._math_depth -= 1
 
 
 @settings(max_examples=300, suppress_health_check=list(HealthCheck))
@@ -110,6 +122,8 @@ class _Elements(HTMLParser):
 @example("`](<details/open/ontoggle=alert(1)>)\n[b]: `")
 # A footnote whose text markdown-it reads as a definition's target, kept as written before.
 @example("[^1]:](<details/open/ontoggle=alert(1)>)[^1]")
+# Math: a link in TeX, and MathML that holds HTML.
+@example("$\\href{javascript:alert(1)}{x}$ <math><mi title=<script>x</script></math>")
 def test_no_mix_of_hostile_pieces_gives_a_page_that_acts(text: str) -> None:
     note = norm(f"# T\n\n{text}\n")
     html = _page(note)
@@ -117,6 +131,7 @@ def test_no_mix_of_hostile_pieces_gives_a_page_that_acts(text: str) -> None:
     elements = _Elements()
     elements.feed(html)
     assert not elements.names & ACTIVE_ELEMENTS, (text, note.markdown, html)
+    assert elements.in_math <= MATH_ELEMENTS, (text, note.markdown, html)
 
 
 @pytest.mark.parametrize(("text", "kept"), [

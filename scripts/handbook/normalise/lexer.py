@@ -17,6 +17,10 @@ from ..footnotes import LEXED_REFERENCE
 from .obsidian.embeds import MISSING_IMAGE_CLASS
 
 _TEMPLATE_EXPRESSION = r"\{\{[\s\S]*?\}\}"
+# Math the normaliser wrote (obsidian/math.py, in a span of its own), or a note wrote as MathML: one construct,
+# which no prose rule reads.
+_MATHML = r"<math(?=[\s>/])[^<>]*>[\s\S]*?</math\s*>"
+_WRAPPED_MATHML = "<span>" + _MATHML + "</span>"
 # An attribute list (`{: .class #id key=value }`), as attr_list reads one.
 ATTRIBUTE_LIST = r"\{:?[ \t]*(?:[.#][\w-]|[\w-]+=)[^{}\n]*\}"
 _TEMPLATE_STATEMENT = r"\{%[\s\S]*?%\}"
@@ -37,6 +41,7 @@ _CONSTRUCTS = (
     ("missing", r"\*Image not available: (?:[^*\\\n]|\\.)*\*\{ \." + MISSING_IMAGE_CLASS + r" \}"),
     ("embed", r"!\[\[[^\[\]\n]+?\]\]"),
     ("wikilink", r"\[\[[^\[\]\n]+?\]\]"),
+    ("math", (_WRAPPED_MATHML, _MATHML)),
     ("autolink", r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>"),
     ("html", (html_re.open_tag, html_re.close_tag, html_re.processing, html_re.declaration, html_re.cdata)),
     ("dest", r"\]\(" + LINK_GAP + r"(?:<" + _ANGLED_TARGET + ">|" + _BARE_TARGET + r")(?:" + LINK_SEPARATOR
@@ -55,13 +60,14 @@ _CONSTRUCTS = (
 # unclosed `{{` or `<?` cost the square of its length.
 _CLOSED_BY = {
     html_re.processing: ("?>", 2), html_re.declaration: (">", 2), html_re.cdata: ("]]>", 9),
-    _TEMPLATE_EXPRESSION: ("}}", 2), _TEMPLATE_STATEMENT: ("%}", 2),
+    _TEMPLATE_EXPRESSION: ("}}", 2), _TEMPLATE_STATEMENT: ("%}", 2), _WRAPPED_MATHML: ("</math", 12),
+    _MATHML: ("</math", 6),
 }
 _HTML_COMMENT = re.compile(html_re.comment)
 _NOT_DASH = re.compile("[^-]")
 
 # Only these constructs can start with `<` or `{`, where the constructs of _CLOSED_BY may be left out.
-_OPENING_WITH_CLOSED_BY = ("autolink", "html", "attr", "template")
+_OPENING_WITH_CLOSED_BY = ("math", "autolink", "html", "attr", "template")
 
 
 def _lexer(names: tuple[str, ...], without: frozenset[str] = frozenset()) -> re.Pattern[str]:
@@ -78,7 +84,7 @@ def _lexer(names: tuple[str, ...], without: frozenset[str] = frozenset()) -> re.
 
 # The patterns, compiled once at import: they depend on nothing but the constructs above. At a `<` or
 # `{` the lexer tries only the constructs that can start there, without those whose closing string does
-# not follow (32 ways to leave out some of five); as alternatives are tried in order and the others
+# not follow (128 ways to leave out some of seven); as alternatives are tried in order and the others
 # cannot match there, that reads what the whole pattern reads.
 _LEXER = _lexer(tuple(name for name, _ in _CONSTRUCTS))
 _OPENING_LEXERS = {
@@ -108,6 +114,58 @@ class _BacktickRuns:
         starts = self.starts[run_end - begin]
         after = bisect_right(starts, begin)
         return (starts[after] + run_end - begin if after < len(starts) else None), run_end
+
+
+class _DollarMath:
+    """Where TeX math between dollars ends, as Obsidian reads it: `$$…$$` (over lines too), and `$…$` on one line
+    whose first and last characters are not blank and whose closing `$` no digit follows (`$5 and $10` is text).
+    Each `$` closes at the next one that no backslash escapes, found at once (a text of many `$` costs its length)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.dollars = [m.start() for m in re.finditer(r"\$", text) if not _escaped(text, m.start())]
+        pairs = set(self.dollars)
+        self.doubles = [at for at in self.dollars if at + 1 in pairs]
+
+    def math_end(self, begin: int) -> tuple[int | None, int]:
+        """The end of the math that opens at `begin` (None when none does), and where to read on when none does."""
+        text = self.text
+        if text.startswith("$$", begin):
+            after = bisect_right(self.doubles, begin + 1)
+            if after == len(self.doubles):
+                return None, begin + 2
+            close = self.doubles[after]
+            if not _LINE_BREAK_TAGS.sub("", text[begin + 2:close]).strip():
+                # `$$$$`, or `$$` on two lines (where the line break becomes a `<br>`): empty, shown as written.
+                return None, begin + 2
+            return (close + 2, close + 2) if _may_hold_math(text, begin + 2, close) else (None, begin + 2)
+        if begin + 1 >= len(text) or text[begin + 1].isspace():
+            return None, begin + 1
+        after = bisect_right(self.dollars, begin)
+        if after == len(self.dollars):
+            return None, begin + 1
+        close = self.dollars[after]
+        if text[close - 1].isspace() or "\n" in text[begin:close] or text[close + 1:close + 2].isdigit() \
+                or text.startswith("$$", close) or not _may_hold_math(text, begin + 1, close):
+            return None, begin + 1
+        return close + 1, close + 1
+
+
+_LINE_BREAK_TAGS = re.compile(r"<br\s*/?>", re.I)
+
+
+def _may_hold_math(text: str, start: int, stop: int) -> bool:
+    """Whether `text[start:stop]` may be TeX: no blank line, and no MathML (written for math whose dollars are gone,
+    it would make a pair of the dollars around it on the next reading: `$a $b$ c$`)."""
+    return text.find("\n\n", start, stop) < 0 and text.find("<math", start, stop) < 0
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` follows an odd number of backslashes."""
+    before = at
+    while before and text[before - 1] == "\\":
+        before -= 1
+    return (at - before) % 2 == 1
 
 
 class _Closings:
@@ -154,7 +212,7 @@ class Span:
 
 # Every construct the lexer knows begins with one of these; anywhere else the text is plain prose,
 # so the (slow, many-branched) lexer is only tried where one of them stands.
-_LEX_START = re.compile(r"[`*!\[<\]{\\&]|https?://|ftp://|www\.")
+_LEX_START = re.compile(r"[`*!\[<\]{\\&$]|https?://|ftp://|www\.")
 
 
 _BRACKET = re.compile(r"[\[\]]")
@@ -192,6 +250,7 @@ def lex(text: str) -> list[Span]:
     search = _LEX_START.search
     match_at = _LEXER.match
     runs = _BacktickRuns(text) if "`" in text else None
+    dollars = _DollarMath(text) if "$" in text else None
     closings = _Closings(text) if "<" in text or "{" in text else None
     at = 0
     while True:
@@ -206,6 +265,12 @@ def lex(text: str) -> list[Span]:
                 at = run_end
                 continue
             kind = "code"
+        elif first == "$":  # nor with a dollar
+            end, read_on = dollars.math_end(begin)  # type: ignore[union-attr]
+            if end is None:
+                at = read_on
+                continue
+            kind = "math"
         else:
             match = (_OPENING_LEXERS[closings.unclosed(begin)].match if first in "<{" and closings else match_at)(text, begin)
             if match is not None:

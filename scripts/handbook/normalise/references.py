@@ -128,9 +128,11 @@ def _shape(tokens: list[Token]) -> list[tuple]:
 
 
 def _without_wikilinks(text: str) -> str:
-    """The text with each wikilink and embed as plain letters: the layout makes them whole links, which
-    markdown-it, reading `[[Note]][x]` as `[` and a link `[Note][x]`, would not see."""
-    return "".join("w" * len(span.text) if span.kind in ("wikilink", "embed") else span.text for span in lex(text))
+    """The text with each wikilink, embed and formula as plain letters: the layout makes them whole links and
+    MathML, which markdown-it, reading `[[Note]][x]` as `[` and a link `[Note][x]` (and a `[r]` in `$…$` as a
+    reference), would not see."""
+    return "".join("w" * len(span.text) if span.kind in ("wikilink", "embed", "math") else span.text
+                   for span in lex(text))
 
 
 def _reads_the_same(before: str, after: str, definitions: dict[str, Definition]) -> bool:

@@ -194,6 +194,10 @@ OBSIDIAN_LINE_BREAK = declare(
     "obsidian-line-break",
     "Shows a line break inside a paragraph as a break, as Obsidian does.",
 )
+OBSIDIAN_MATH = declare(
+    "obsidian-math",
+    "Writes math between dollars (`$E = mc^2$`, `$$…$$`) as MathML, which the browser shows as Obsidian does.",
+)
 OBSIDIAN_TAGS = declare(
     "obsidian-tags",
     "Takes a line of tags (`#iam #s3`) out of the text and makes them the page's tags.",

@@ -18,6 +18,7 @@ from .memo import Memo
 from .link_targets import (
     RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule, only_python_markdown_links, target_prefix,
 )
+from .obsidian.math import sanitise_math
 from .obsidian.uri import OPEN_DEST, convert_obsidian_uri, dest_opens_a_note, opens_a_note
 from .registry import ATTRIBUTE_BRACES, HTML_SANITISED, LINK_SCHEME, LINK_SPACED_TARGET
 
@@ -197,6 +198,8 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
             if span.kind == "html":
                 html_spans[position] = span.text
                 inside.append((position + 1, position + len(span.text)))
+            elif span.kind == "math" and not span.text.startswith("$"):
+                inside.append((position, position + len(span.text)))  # all its tags are MathML's, cleaned above
             elif span.kind == "dest":
                 dest_spans[position] = span.text
         position += len(span.text)
@@ -399,6 +402,10 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
                 changed = True
+        elif span.kind == "math" and not span.text.startswith("$"):
+            written = sanitise_math(span.text, unit, line)
+            changed = changed or written != span.text
+            span.text = written
         elif span.kind == "attr" and not _read_as_attributes(spans, index, text, offset, unit.in_table):
             # Braces in the middle of text (`tags {Environment=prod} here`): attr_list reads none there, and the
             # page shows them as written, as Obsidian does; escaped, so that no reading can take them.

@@ -1,5 +1,5 @@
-"""The one pass over a unit's text that turns Obsidian's links into Markdown: embeds, wikilinks, and image
-sizes written the Obsidian way. It runs first, on the whole unit, before any other inline repair."""
+"""The one pass over a unit's text that turns Obsidian's links into Markdown: embeds, wikilinks, image sizes
+written the Obsidian way, and math. It runs first, on the whole unit, before any other inline repair."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..lexer import BARE_PIPE, lex
 from ..registry import OBSIDIAN_IMAGE_SIZE
 from .embeds import SIZED_IMAGE_END, convert_embed, size_attributes
+from .math import convert_math
 from .wikilinks import convert_wikilink
 
 if TYPE_CHECKING:
@@ -15,9 +16,9 @@ if TYPE_CHECKING:
 
 
 def convert_obsidian(text: str, unit: Unit) -> str:
-    """Replace embeds and wikilinks outside code with ordinary Markdown, and give an image sized the
-    Obsidian way (`![alt|300](img.png)`) a width instead."""
-    if "[[" not in text and not ("![" in text and "|" in text):
+    """Replace embeds and wikilinks outside code with ordinary Markdown, math with MathML, and give an image sized
+    the Obsidian way (`![alt|300](img.png)`) a width instead."""
+    if "[[" not in text and "$" not in text and "<math" not in text and not ("![" in text and "|" in text):
         return text
     out: list[str] = []
     newlines = 0  # line ends before the span: counted as we go, not from the start each time
@@ -33,6 +34,8 @@ def convert_obsidian(text: str, unit: Unit) -> str:
             out.append(convert_embed(span.text[3:-2], unit, line))
         elif span.kind == "wikilink":
             out.append(convert_wikilink(span.text[2:-2], unit, line))
+        elif span.kind == "math":
+            out.append(convert_math(span.text, unit, line))
         elif (span.kind == "dest" and out and (sized := SIZED_IMAGE_END.search(tail := "".join(out[-4:])))
               and not (unit.in_table and BARE_PIPE.search(sized.group("size")))):
             # The last few pieces: in a table the size's `\|` is an escape span of its own (a bare
