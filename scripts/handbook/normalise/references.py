@@ -84,6 +84,7 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
     """
     found: list[tuple[int, int, str, str]] = []
     spans = lex_with_offsets(text)
+    definition_starts: set[int] | None = None  # read when a `[label]:` starts a line
     for index, (kind, start, piece) in enumerate(spans):
         if kind == "reference":  # `][label]` or `][]` after the link text
             label = piece[2:-1]
@@ -100,20 +101,29 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
                 key = normalizeReference(match.group(1))
                 line_start = text.rfind("\n", 0, start + match.start()) + 1
                 at_line_start = not text[line_start:start + match.start()].strip(" ")
-                if following == ":" and at_line_start and not heading and (line_start == 0 or _after_definition(
-                        text, line_start)):
-                    continue  # a definition, not a reference (a paragraph's later line is text: a use)
+                if following == ":" and at_line_start and not heading:
+                    definition_starts = _definition_starts(text) if definition_starts is None else definition_starts
+                    if line_start in definition_starts:
+                        continue  # a definition, not a reference (a paragraph's later line is text: a use)
                 if following not in ("[", "(") and key in definitions:
                     # Only the closing bracket changes: `[label]` becomes `[label](target)`.
                     found.append((after - 1, after, definitions[key].destination, key))
     return sorted(found)
 
 
-def _after_definition(text: str, line_start: int) -> bool:
-    """Whether the line before the one starting at `line_start` is blank or a definition's, where a definition
-    may start: one cannot interrupt a paragraph."""
-    previous = text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1]
-    return not previous.strip() or DEFINITION_START.match(previous.lstrip(" ")) is not None
+def _definition_starts(text: str) -> set[int]:
+    """The offsets of the lines where a definition may start: the first, and each after a blank line or after a
+    definition that stands where one may (a definition cannot interrupt a paragraph, so `[a]: x` under text is
+    text, and so is the `[b]: y` under that)."""
+    starts: set[int] = set()
+    at, may_start = 0, True
+    for line in text.split("\n"):
+        if may_start:
+            starts.add(at)
+        shaped = DEFINITION_START.match(line.lstrip(" ")) is not None
+        may_start = not line.strip() or may_start and shaped
+        at += len(line) + 1
+    return starts
 
 
 def _shape(tokens: list[Token]) -> list[tuple]:
