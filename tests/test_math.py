@@ -65,12 +65,23 @@ def test_mathml_a_note_writes_is_cleaned_and_a_formulas_link_is_dropped() -> Non
         (r.rule, r.before) for r in note.repairs]
 
 
-def test_tex_that_cannot_be_read_is_shown_as_written_and_reported() -> None:
-    text = "# T\n\nA power of nothing: $x^$ here.\n"
-    assert body(norm(text)) == "A power of nothing: $x^$ here.\n"
+def test_tex_that_cannot_be_read_is_shown_as_written_as_code_and_reported(tmp_path: Path) -> None:
+    # As text, Python-Markdown would read Markdown in it: `{b}` after bold would become its attributes, and go.
+    text = "# T\n\nA power of nothing: $x^$ here, and $**a**{b}_$.\n"
+    note = norm(text)
+    assert body(note) == "A power of nothing: `$x^$` here, and `$**a**{b}_$`.\n"
+    assert "<code>$**a**{b}_$</code>" in mkdocs_markdown(tmp_path).convert(note.markdown)
     findings = find_suspicious_words(raw(text), context())
     assert [(f.line, f.word, f.reason) for f in findings] == [
-        (3, "$x^$", "math whose TeX cannot be read: shown as written")]
+        (3, "$x^$", "math whose TeX cannot be read: shown as written, as code"),
+        (3, "$**a**{b}_$", "math whose TeX cannot be read: shown as written, as code")]
+
+
+def test_math_in_a_paragraph_that_becomes_an_html_block_keeps_its_formula() -> None:
+    # A hard break first makes the paragraph start with `<br>`: read again as an HTML block, nh3 dropped the MathML.
+    note = norm("# T\n\n\\\n$x_1$\n")
+    assert body(note) == ('<div>\n<br>\n<span><math display="inline"><mrow><msub><mi>x</mi><mn>1</mn></msub></mrow>'
+                          "</math></span>\n</div>\n")
 
 
 def test_the_lexer_keeps_math_whole_so_that_no_prose_rule_reads_it() -> None:
@@ -86,6 +97,7 @@ def test_the_lexer_keeps_math_whole_so_that_no_prose_rule_reads_it() -> None:
     "$$# $$$x_1 *y*$ and $$\n$$",  # math right after math; `$$` on two lines is empty, shown as written
     "$a $b$ c$",  # the dollars around converted math do not pair on the next reading
     "[r]$[r]: x.md$\n\n[r]: x.md",  # a reference inside math is none
+    "$`x^$ and $$\na^\n$$",  # TeX that cannot be read, as code
 ])
 def test_math_settles_in_one_pass(text: str) -> None:
     assert_idempotent(text)

@@ -33,6 +33,8 @@ NOT_COMMONMARK = ("%%", "<!--", "[[", "!!!", "???")
 def _shown_words(page: str) -> set[str]:
     """The numbered words a rendered page shows (a permalink's sign and tags left out, case ignored)."""
     page = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', " ", page)
+    # A formula's letters stand side by side (`$wq0$` is w, q and 0 in MathML): its tags part no words.
+    page = re.sub(r"<math\b.*?</math>", lambda formula: re.sub(r"<[^>]+>", "", formula.group(0)), page, flags=re.S)
     return set(re.findall(r"wq\d+", html.unescape(re.sub(r"<[^>]+>", " ", page)).lower()))
 
 

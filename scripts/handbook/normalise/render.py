@@ -27,6 +27,7 @@ from .obsidian.block_ids import BLOCK_ID, drop_block_ids, escape_block_ids
 from .details import DEFAULT_TITLE, summary_title
 from .obsidian.callouts import CALLOUT, CalloutHead, admonition_header, read_callout
 from .obsidian.embeds import MISSING_IMAGE_CLASS
+from .obsidian.math import as_written_math
 from .parse import PARSER, parse_once
 from .prose import TAG, TAG_LINE
 from .registry import (
@@ -270,10 +271,28 @@ def _starts_in_code(text: str, starts: list[int]) -> set[int]:
     return inside
 
 
+# Where a formula stood while the rest of an HTML block went through nh3 (private-use characters around its number).
+_FORMULA_MARK = re.compile("\ue000(\\d+)\ue001")
+
+
 def _clean_html_block(text: str) -> str:
-    """An HTML block through nh3, one tag per line as written, text-only results wrapped in <p>."""
+    """An HTML block through nh3 (its MathML through the math cleaner, as inline), one tag per line as written,
+    text-only results wrapped in <p>."""
+    formulas: list[str] = []
+    if "<math" in text and "\ue000" not in text:
+        # nh3 would drop MathML with its text: set aside, each formula goes back cleaned as math is.
+        pieces = []
+        for span in lex(text):
+            if span.kind == "math" and not span.text.startswith("$"):
+                pieces.append(f"\ue000{len(formulas)}\ue001")
+                formulas.append(span.text)
+            else:
+                pieces.append(span.text)
+        text = "".join(pieces)
     # nh3 writes a no-break space as "&nbsp;", which would stop the line reading as a lone tag next time.
     cleaned = clean_html(text).replace("&nbsp;", "\u00a0").strip()
+    if formulas:
+        cleaned = _FORMULA_MARK.sub(lambda mark: as_written_math(formulas[int(mark.group(1))]), cleaned)
     cleaned = _html_lines(cleaned, cleaned)
     if cleaned and not cleaned.startswith("<"):
         # Only text was left; wrapped, it stays the literal HTML text it was, not new Markdown.

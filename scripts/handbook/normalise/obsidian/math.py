@@ -4,7 +4,7 @@ without a script or a font from elsewhere, and which Zensical and any other read
 The lexer finds the math (lexer._DollarMath) and keeps it from the prose rules; this module turns TeX into
 MathML with latex2mathml, lets through only MathML's presentation elements, and writes every punctuation
 character of the formula's text as a character reference, so that Python-Markdown reads no emphasis, link
-or escape in it. TeX that latex2mathml cannot read is left as written, and logged.
+or escape in it. TeX that latex2mathml cannot read is shown as written, as code, and reported.
 """
 
 from __future__ import annotations
@@ -84,10 +84,20 @@ def convert_math(span: str, unit: Unit, line: int) -> str:
     display = span.startswith("$$")
     markup = mathml(span[2:-2] if display else span[1:-1], display)
     if markup is None:
-        unit.log.find(line, span[:60], "math whose TeX cannot be read: shown as written")
-        return span
+        # As code: shown as written, and read as nothing else (Python-Markdown would read `**a**{b}` in it).
+        code = as_code(span)
+        unit.log.find(line, span[:60], "math whose TeX cannot be read: shown as written, as code")
+        unit.log.repair(line, OBSIDIAN_MATH, span, code)
+        return code
     unit.log.repair(line, OBSIDIAN_MATH, span, markup)
     return markup + "\n" * span.count("\n")
+
+
+def as_code(text: str) -> str:
+    """Text as a code span that shows it as written: fenced by one backtick more than its longest run."""
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return fence + pad + text + pad + fence
 
 
 def as_written_math(markup: str) -> str:
