@@ -19,8 +19,8 @@ def test_inline_math_becomes_mathml_and_stays_in_its_paragraph(tmp_path: Path) -
     # Python-Markdown reads `<math>` first on a line as a block of raw HTML: inside a span it stays inline.
     note = norm("# T\n\n$\\frac{\\text{TP}}{\\text{TP}+\\text{FN}}$ is **recall**.\n")
     assert body(note) == FRACTION + " is **recall**.\n"
-    assert [(r.line, r.rule, r.before) for r in note.repairs] == [
-        (3, "obsidian-math", "$\\frac{\\text{TP}}{\\text{TP}+\\text{FN}}$")]
+    assert [(r.line, r.rule, r.before, r.after) for r in note.repairs] == [
+        (3, "obsidian-math", "$\\frac{\\text{TP}}{\\text{TP}+\\text{FN}}$", "(shown as a formula, in MathML)")]
     page = mkdocs_markdown(tmp_path).convert(note.markdown)
     assert f"<p>{FRACTION} is <strong>recall</strong>.</p>" in page
 

@@ -89,7 +89,7 @@ def convert_math(span: str, unit: Unit, line: int) -> str:
         unit.log.find(line, span[:60], "math whose TeX cannot be read: shown as written, as code")
         unit.log.repair(line, OBSIDIAN_MATH, span, code)
         return code
-    unit.log.repair(line, OBSIDIAN_MATH, span, markup)
+    unit.log.repair(line, OBSIDIAN_MATH, span, "(shown as a formula, in MathML)")
     return markup + "\n" * span.count("\n")
 
 
