@@ -231,6 +231,19 @@ def test_a_link_whose_target_has_text_after_its_angle_brackets_is_text_as_obsidi
     assert norm(note.markdown).repairs == ()
 
 
+def test_quotes_in_a_links_address_stay_in_the_address_as_commonmark_reads_them(tmp_path: Path) -> None:
+    # Python-Markdown read a quoted end of the address as the title: the search below lost its term.
+    note = norm("# T\n\n[s](https://a.example/search?q=\"term\") [t](https://a.example/p'x' \"T\") "
+                "[u](https://a.example/it's)\n")
+    assert body(note) == ("[s](https://a.example/search?q=%22term%22) [t](https://a.example/p%27x%27 \"T\") "
+                          "[u](https://a.example/it's)\n")
+    assert [r.rule for r in note.repairs] == ["link-quotes", "link-quotes"]
+    shown = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert '<a href="https://a.example/search?q=%22term%22">s</a>' in shown
+    assert '<a href="https://a.example/p%27x%27" title="T">t</a>' in shown
+    assert norm(note.markdown).repairs == ()
+
+
 def test_a_link_commonmark_reads_stays_a_link_however_it_is_spaced() -> None:
     note = norm('# T\n\n[a]( Other%20note.md ) [b](<Other note.md>) [c](https://a.example "Title")\n')
     assert "link-spaced-target" not in {r.rule for r in note.repairs}

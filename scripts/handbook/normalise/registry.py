@@ -146,6 +146,11 @@ LINK_TITLE_LINE_END = declare(
     "Moves a line end between a link's title and its `)` (`[text](url` then `\"title\"` then `)`) before the "
     "link's target: the site's Markdown reads no link with a line end there, Obsidian does.",
 )
+LINK_QUOTES = declare(
+    "link-quotes",
+    "Writes quotes in a link's address as `%22` and `%27`, as CommonMark does: the site's Markdown would read a "
+    "quoted end of the address (`?q=\"term\"`) as the link's title, and link the rest.",
+)
 LINK_SPACED_TARGET = declare(
     "link-spaced-target",
     "Shows `[text](target with spaces)` as text, as Obsidian does (a target with a space is written in angle "

@@ -13,14 +13,14 @@ from markdown.blockprocessors import ReferenceProcessor
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, BACKTICK_RE, HTML_RE, BacktickInlineProcessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-from .lexer import BARE_PIPE, OpenBrackets, Span, lex
+from .lexer import BARE_PIPE, DEST_PARTS, OpenBrackets, Span, lex
 from .memo import Memo
 from .link_targets import (
     RELATIVE_DEST, SCHEME, convert_relative_link, link_target_rule, only_python_markdown_links, target_prefix,
 )
 from .obsidian.math import sanitise_math
 from .obsidian.uri import OPEN_DEST, convert_obsidian_uri, dest_opens_a_note, opens_a_note
-from .registry import ATTRIBUTE_BRACES, HTML_SANITISED, LINK_SCHEME, LINK_SPACED_TARGET
+from .registry import ATTRIBUTE_BRACES, HTML_SANITISED, LINK_QUOTES, LINK_SCHEME, LINK_SPACED_TARGET
 
 if TYPE_CHECKING:
     from .inline import Unit
@@ -436,9 +436,26 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
             converted = convert_relative_link(span.text, unit, line)
             changed = changed or converted != span.text
             span.text = converted
+        elif span.kind == "dest" and ('"' in span.text or "'" in span.text):
+            encoded = _quotes_encoded(span.text)
+            if encoded != span.text:
+                unit.log.repair(line, LINK_QUOTES, span.text, encoded)
+                span.text, changed = encoded, True
     if dropping is not None:
         unit.log.repair(drop_line, HTML_SANITISED, "".join(dropped), "")
     return changed
+
+
+def _quotes_encoded(dest: str) -> str:
+    """A link destination whose bare address has its quotes percent-encoded where Python-Markdown would read a title
+    in it: every `"` (CommonMark encodes them in the address it links), and `'` when there are two or more."""
+    parts = DEST_PARTS.match(dest)
+    if parts is None or parts.group("bare") is None:
+        return dest
+    address = parts.group("bare").replace('"', "%22")
+    if address.count("'") > 1:
+        address = address.replace("'", "%27")
+    return "](" + parts.group("lead") + address + parts.group("rest")
 
 
 def has_hazards(text: str, unit: Unit) -> bool:
