@@ -199,22 +199,33 @@ def _last_line_braces_escaped(number: int, text: str, log: RepairLog) -> str:
 _PYTHON_MARKDOWN_DEFINITION = ReferenceProcessor.RE
 
 
+# A line that def_list reads as a definition: its terms are the lines above, or the paragraph before.
+_DEFINITION_LIST_LINE = re.compile(r"[ ]{0,3}:[ ]")
+
+
 def _kept_from_python_markdown_definitions(text: str, lines: list[tuple[int, str]], log: RepairLog) -> str:
-    """A paragraph's text with each line after its first that Python-Markdown would take away as a link reference
-    definition (`[b]: https://…` under a line of text; CommonMark, and Obsidian, show it, as a definition cannot
-    interrupt a paragraph) kept as text: its colon written as a character reference, or, inside a code span
-    (where that would show as written), the line indented."""
-    if "]:" not in text or "\n" not in text:
+    """A paragraph's text with each line that Python-Markdown would read as a definition kept as text, as CommonMark
+    and Obsidian show it: a link reference definition after the first line (`[b]: https://…` under a line of text,
+    which cannot interrupt a paragraph), and a definition list's (`: text`; Obsidian has none). Its colon is written
+    as a character reference, or, inside a code span (where that would show as written), the line is indented."""
+    if ":" not in text:
         return text
     shown = text.split("\n")
     starts = _line_starts(shown)
-    found = {index: definition for index in range(1, len(shown)) if shown[index].lstrip(" ")[:1] == "["
-             and (definition := _PYTHON_MARKDOWN_DEFINITION.match(text, starts[index]))
-             and not definition.group(1).startswith("^")}  # a footnote's: the footnote rules' business
-    if not found:
+    colons: dict[int, int] = {}  # line index -> where on the line the colon to keep stands
+    if "]:" in text:
+        for index in range(1, len(shown)):
+            if shown[index].lstrip(" ")[:1] == "[" and (
+                    definition := _PYTHON_MARKDOWN_DEFINITION.match(text, starts[index])) \
+                    and not definition.group(1).startswith("^"):  # a footnote's: the footnote rules' business
+                colons[index] = definition.end(1) + 1 - starts[index]
+    for index, line in enumerate(shown):
+        if _DEFINITION_LIST_LINE.match(line):
+            colons[index] = line.index(":")
+    if not colons:
         return text
-    in_code = _starts_in_code(text, starts)
-    for index, definition in found.items():
+    in_code = _starts_in_code(text, starts) if len(shown) > 1 else set()
+    for index, colon in sorted(colons.items()):
         if index in in_code:
             # Indented, the code shows the same (a paragraph's lines lose their indentation when read), and the
             # next reading indents it again: no repair to log.
@@ -222,33 +233,6 @@ def _kept_from_python_markdown_definitions(text: str, lines: list[tuple[int, str
         else:
             # The colon as a character reference: an escaped `[` would let a `[` left open on a line above read
             # on as a label over both lines, and a backslash before a colon shows.
-            colon = definition.end(1) + 1 - starts[index]
-            kept = shown[index][:colon] + "&#58;" + shown[index][colon + 1:]
-            log.repair(lines[index][0], BLOCK_ESCAPE, shown[index][:colon + 1], kept[:colon + 5])
-            shown[index] = kept
-    return "\n".join(shown)
-
-
-# A line that def_list reads as a definition: its terms are the lines above, or the paragraph before.
-_DEFINITION_LIST_LINE = re.compile(r"[ ]{0,3}:[ ]")
-
-
-def _kept_from_definition_lists(text: str, lines: list[tuple[int, str]], log: RepairLog) -> str:
-    """A paragraph's text with each line that def_list would read as a definition (`: text`, which Obsidian shows
-    as written) kept as text: its colon written as a character reference, or, inside a code span, the line
-    indented."""
-    if ":" not in text:
-        return text
-    shown = text.split("\n")
-    found = [index for index, line in enumerate(shown) if _DEFINITION_LIST_LINE.match(line)]
-    if not found:
-        return text
-    in_code = _starts_in_code(text, _line_starts(shown)) if len(shown) > 1 else set()
-    for index in found:
-        if index in in_code:
-            shown[index] = "    " + shown[index]  # shows the same, as for a definition above
-        else:
-            colon = shown[index].index(":")
             kept = shown[index][:colon] + "&#58;" + shown[index][colon + 1:]
             log.repair(lines[index][0], BLOCK_ESCAPE, shown[index][:colon + 1], kept[:colon + 5])
             shown[index] = kept
@@ -569,9 +553,7 @@ class BlockRenderer:
                 if split:
                     # Each piece is a paragraph of its own now; what spans the whole paragraph (an
                     # unpaired `**`, say) is judged again for the piece, as a second pass would.
-                    with log.second_reading():
-                        again = self.prose(lines)
-                    lines = [(number, text) for (number, _), text in zip(lines, again) if text]
+                    lines = self._reread_piece(lines, log)
                     if lines and (block_id := BLOCK_ID.search(lines[-1][1])):
                         # Text that only the split made a block's end: an id there is not one, in
                         # Obsidian or on a second pass.
@@ -582,14 +564,11 @@ class BlockRenderer:
                     if len(lines) > 1 and (braced := _last_line_braces_escaped(*lines[-1], log)) != lines[-1][1]:
                         # Braces alone on a line that only the split made a piece's last, as above.
                         lines[-1] = (lines[-1][0], braced)
-                        with log.second_reading():
-                            again = self.prose(lines)
-                        lines = [(number, text) for (number, _), text in zip(lines, again) if text]
+                        lines = self._reread_piece(lines, log)
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
                              for i, (number, text) in enumerate(lines)]
-                block.markdown = _kept_from_definition_lists(
-                    _kept_from_python_markdown_definitions(_with_line_breaks(lines, log), lines, log), lines, log)
+                block.markdown = _kept_from_python_markdown_definitions(_with_line_breaks(lines, log), lines, log)
         out = [block for block in out if block.markdown]
         if len(out) == 1 and _STANDALONE_IMAGE.match(out[0].markdown):
             out[0].kind = "image"
@@ -616,6 +595,12 @@ class BlockRenderer:
             return self.html(Node("html_block", copy))
         finally:
             self.rereading = False
+
+    def _reread_piece(self, lines: list[tuple[int, str]], log) -> list[tuple[int, str]]:
+        """A piece of a split paragraph repaired again, as a second pass would read it; lines it empties go."""
+        with log.second_reading():
+            again = self.prose(lines)
+        return [(number, text) for (number, _), text in zip(lines, again) if text]
 
     def _reread(self, kept: list[tuple[int, str]], repaired: list[str], log) -> list[str]:
         """Repair the paragraph's text again after an escape undid a construct (a code span, a template).

@@ -105,18 +105,17 @@ def limit_nesting(text: str, log: RepairLog, parses: Parses) -> str:
     return "\n".join(lines)
 
 
+LINE_RULES: tuple[Rule, ...] = (drop_obsidian_comments, cap_heading_depth, space_after_hashes, limit_nesting)
 FOOTNOTE_RULES: tuple[Rule, ...] = (
     escape_nested_footnotes, escape_duplicate_footnotes, fill_empty_footnotes, escape_unused_footnotes,
 )
-STRUCTURE_RULES: tuple[Rule, ...] = (
-    drop_obsidian_comments, cap_heading_depth, space_after_hashes, limit_nesting, *FOOTNOTE_RULES,
-)
+STRUCTURE_RULES: tuple[Rule, ...] = (*LINE_RULES, *FOOTNOTE_RULES)
 
 
 def repair_structure(text: str, log: RepairLog, parses: Parses | None = None) -> str:
     """Apply the structural text rules in order (reading the text through `parses`, a fresh memo if none)."""
     parses = Parses() if parses is None else parses
-    for structure_rule in STRUCTURE_RULES[: -len(FOOTNOTE_RULES)]:
+    for structure_rule in LINE_RULES:
         text = structure_rule.apply(text, log, parses)
     return _repair_footnotes(text, log, parses)
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def convert_obsidian(text: str, unit: Unit) -> str:
     """Replace embeds and wikilinks outside code with ordinary Markdown, math with MathML, and give an image sized
     the Obsidian way (`![alt|300](img.png)`) a width instead."""
-    if "[[" not in text and "$" not in text and "<math" not in text and not ("![" in text and "|" in text):
+    if "[[" not in text and "$" not in text and not ("![" in text and "|" in text):
         return text
     out: list[str] = []
     newlines = 0  # line ends before the span: counted as we go, not from the start each time

@@ -46,7 +46,7 @@ def clean_mathml(markup: str) -> str:
     as a character reference (Python-Markdown reads `*`, `_`, `[` or `\\` there as Markdown), on one line."""
     cleaned = nh3.clean(markup, tags=set(MATH_ELEMENTS), attributes=_ATTRIBUTES, link_rel=None, url_schemes=set(),
                         attribute_filter=_plain_value)
-    return _TEXT.sub(lambda text: ">" + _as_references(text.group(1)) + "<", " ".join(cleaned.split("\n")))
+    return _TEXT.sub(lambda text: ">" + _as_references(text.group(1)) + "<", cleaned.replace("\n", " "))
 
 
 def _plain_value(element: str, attribute: str, value: str) -> str | None:
@@ -78,9 +78,9 @@ def mathml(tex: str, display: bool) -> str | None:
 
 def convert_math(span: str, unit: Unit, line: int) -> str:
     """A math span as the lexer read it: TeX between dollars becomes MathML (its line ends kept after it, so the
-    block keeps its lines); MathML a note wrote is cleaned; TeX that cannot be read stays as written."""
+    block keeps its lines), or code when it cannot be read; MathML a note wrote is the sanitiser's (sanitise_math)."""
     if not span.startswith("$"):
-        return sanitise_math(span, unit, line)
+        return span
     display = span.startswith("$$")
     markup = mathml(span[2:-2] if display else span[1:-1], display)
     if markup is None:
@@ -102,7 +102,7 @@ def as_code(text: str) -> str:
 
 def as_written_math(markup: str) -> str:
     """MathML as the page gets it: cleaned, in a span (see mathml)."""
-    return _WRAPPER[0] + clean_mathml(_unwrapped(markup)) + _WRAPPER[1]
+    return _wrapped(clean_mathml(_unwrapped(markup)))
 
 
 def sanitise_math(markup: str, unit: Unit, line: int) -> str:
@@ -110,9 +110,14 @@ def sanitise_math(markup: str, unit: Unit, line: int) -> str:
     logged."""
     inner = _unwrapped(markup)
     cleaned = clean_mathml(inner)
-    if cleaned != " ".join(inner.split("\n")):
+    if cleaned != inner.replace("\n", " "):
         unit.log.repair(line, HTML_SANITISED, inner, cleaned)
-    return _WRAPPER[0] + cleaned + _WRAPPER[1] + "\n" * markup.count("\n")
+    return _wrapped(cleaned) + "\n" * markup.count("\n")
+
+
+def _wrapped(markup: str) -> str:
+    """Cleaned MathML in the span mathml puts it in."""
+    return _WRAPPER[0] + markup + _WRAPPER[1]
 
 
 def _unwrapped(markup: str) -> str:
