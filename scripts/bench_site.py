@@ -9,7 +9,10 @@ it copies the notes to a temporary folder and times, in one run:
   unchanged  the same build again, nothing changed (the cache of the last build says there is nothing to do)
   one note   the same build after one note gained a line (that note is normalised again, the rest is rebuilt)
 and prints the times and the ratios against the targets. Then, for the synthetic corpus, it splits the cold
-build: the pipeline alone (`--no-site`) and `mkdocs build --strict` alone. Prints figures only.
+build: the pipeline alone (`--no-site`) and `mkdocs build --strict` alone; and it times MkDocs on the same pages
+with every source-note page cut to its front matter and title, the least a page of its own can cost (through the site
+stage's own runner and URL check), which bounds how much faster than plain MkDocs a cold build can be while each
+note keeps its page. Prints figures only.
 
     .venv/bin/python scripts/bench_site.py [--notes 1000] [--no-vaults]
 """
@@ -17,6 +20,7 @@ build: the pipeline alone (`--no-site`) and `mkdocs build --strict` alone. Print
 from __future__ import annotations
 
 import argparse
+import re
 import resource
 import shutil
 import subprocess
@@ -30,7 +34,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "scripts"))
 
 from workbench import prepare_root, write_corpus  # noqa: E402
-from handbook.site import mkdocs_env  # noqa: E402
+from handbook.paths import GENERATED_DIR, NOTES_DIR  # noqa: E402
+from handbook.site import RUNNER, check_urls, mkdocs_env  # noqa: E402
 
 CORPORA = PROJECT.parent / "shared" / "corpora"
 BUILD = PROJECT / "scripts" / "build.py"
@@ -74,6 +79,42 @@ def plain_build(notes: Path, folder: Path) -> tuple[float, float]:
     (folder / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
     seconds, _, cpu = timed_with_cpu([sys.executable, "-m", "mkdocs", "build", "--quiet"], folder)
     return seconds, cpu
+
+
+def cut_source_pages(docs: Path) -> int:
+    """Cut every source-note page under `docs` to its front matter and title; the number of pages cut."""
+    cut = 0
+    for page in sorted((docs / GENERATED_DIR / NOTES_DIR).rglob("*.md")):
+        if page.name in ("index.md", "SUMMARY.md"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        front = re.match(r"---\n.*?\n---\n", text, re.S)
+        title = re.search(r"^# .*$", text, re.M)
+        page.write_text((front.group(0) if front else "") + "\n" + (title.group(0) if title else "# Note") + "\n",
+                        encoding="utf-8")
+        cut += 1
+    return cut
+
+
+def site_stage_seconds(root: Path, page_cache: Path) -> float:
+    """Seconds the site stage's own work takes on a built root's docs: MkDocs through the build's runner, with an
+    empty page cache as in a cold build, then the URL check of every page (not strict: links into a cut page's
+    text no longer resolve)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(RUNNER), "mkdocs.yml", "docs", "docs", "site", str(page_cache), "bench"],
+                   cwd=root, env=mkdocs_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    check_urls(root / "site")
+    return time.perf_counter() - started
+
+
+def source_pages_share(root: Path, work: Path) -> tuple[float, float, int]:
+    """The site stage's seconds on a copy of a built handbook, and on a copy whose source-note pages are cut to
+    their titles (what a page of its own costs at least), and the pages cut."""
+    full, cut_root = work / "full", work / "cut"
+    for copy in (full, cut_root):
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".cache"))
+    cut = cut_source_pages(cut_root / "docs")
+    return site_stage_seconds(full, work / "cache-full"), site_stage_seconds(cut_root, work / "cache-cut"), cut
 
 
 def first_note(notes: Path) -> Path:
@@ -146,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         synthetic = work_dir / "synthetic"
         size = write_corpus(synthetic, args.notes)
         print(f"synthetic corpus: {size / 1e6:.1f} MB")
-        print_figures(measure(f"synthetic corpus of {args.notes:,}", synthetic, work_dir / "run-synthetic"))
+        synthetic_figures = measure(f"synthetic corpus of {args.notes:,}", synthetic, work_dir / "run-synthetic")
+        print_figures(synthetic_figures)
         root = work_dir / "run-synthetic" / "handbook"
         no_cache = [sys.executable, str(BUILD), "--root", str(root), "--notes", str(work_dir / "run-synthetic" / "notes"),
                     "--quiet", "--no-cache"]
@@ -154,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         mkdocs_only, _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"], root)
         print(f"  of a cold build: pipeline alone (--no-site) {pipeline_only:.2f} s, "
               f"mkdocs build --strict alone {mkdocs_only:.2f} s")
+        full, least, cut = source_pages_share(root, work_dir / "least")
+        best = synthetic_figures.plain / (synthetic_figures.cold - (full - least))
+        print(f"  the site stage's MkDocs run and URL check: {full:.2f} s; with the {cut:,} source-note pages cut to "
+              f"their titles {least:.2f} s; so with source-note pages that cost no more than a title, a cold "
+              f"build would be {best:.2f}x faster than plain")
         if args.no_vaults:
             return 0
         vaults = [("seeds", PROJECT / "data" / "notes")]
