@@ -10,7 +10,7 @@ import pytest
 from handbook.load import Limits
 from handbook.merge import load_topics, merge_notes
 from handbook.merge import account, lsh
-from handbook.merge.account import _carried_by, carries_meaning
+from handbook.merge.account import BY_MEANING, BY_WORDS, _carried_by, carries_meaning
 from handbook.merge.corpus import read_corpus
 from handbook.merge.guards import Lexicon
 from handbook.merge.meaning import Concepts, MeaningJudge, MeaningTerms
@@ -67,7 +67,11 @@ def test_a_twin_judged_per_markdown_answers_as_the_full_check(paraphrase: str | 
     monkeypatch.setattr(account, "carries_meaning",
                         lambda merged, *rest: calls.append(merged.block.markdown) or real(merged, *rest))
     carried = _carried_by(twin, LEXICON, rule)
-    assert [carried(m) for m in members] == expected
+    how = [carried(m) for m in members]
+    assert [h is not None for h in how] == expected
+    # Word for word where the full check needs no paraphrase rule; in other words where only that rule carries it.
+    assert how[:2] == [BY_WORDS, BY_WORDS]
+    assert how[2:4] == ([BY_MEANING, BY_MEANING] if paraphrase == "yes" else [None, None])
     assert len(calls) == len(set(calls)) == 3  # each distinct block once
     # The link the twin lacks is never carried, whatever the paraphrase rule says.
     assert expected[-1] is False and expected[:2] == [True, True]

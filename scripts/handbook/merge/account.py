@@ -56,20 +56,29 @@ def _same_facts(left: str, right: str, lexicon: Lexicon, left_markdown: str = ""
                           fact_signature(tuple(right.split()), right_markdown, lexicon)) is None
 
 
-def _carried_by(twin: Item, lexicon: Lexicon, paraphrase: Paraphrase | None) -> Callable[[Item], bool]:
-    """carries_meaning with `twin` fixed; what follows from a member's Markdown alone is judged once per Markdown."""
+# How a twin carries a member: word for word or sentence by sentence under the fact guards, or only by the
+# paraphrase rule of a merge by meaning.
+BY_WORDS = "words"
+BY_MEANING = "meaning"
+
+
+def _carried_by(twin: Item, lexicon: Lexicon, paraphrase: Paraphrase | None) -> Callable[[Item], str | None]:
+    """How `twin` carries a member (BY_WORDS, BY_MEANING, or None when it does not); what follows from a member's
+    Markdown alone is judged once per Markdown."""
     # Without the paraphrase rule the verdict follows from a member's Markdown: a cluster's copies are judged once.
     # The paraphrase rule, which asks what each item is about, is asked only of a member that the rest leaves out.
     verdict: dict[str, bool] = {}
     twin_links = link_targets(twin.block.markdown)
 
-    def carried(merged: Item) -> bool:
+    def carried(merged: Item) -> str | None:
         found = verdict.get(merged.block.markdown)
         if found is None:
             found = verdict[merged.block.markdown] = carries_meaning(merged, twin, lexicon)
-        if found or paraphrase is None:
-            return found
-        return link_targets(merged.block.markdown) <= twin_links and paraphrase(merged, twin)
+        if found:
+            return BY_WORDS
+        if paraphrase is not None and link_targets(merged.block.markdown) <= twin_links and paraphrase(merged, twin):
+            return BY_MEANING
+        return None
 
     return carried
 
@@ -79,7 +88,8 @@ def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon, para
     """The clusters split so that every member's twin carries its meaning.
 
     A cluster with a member in `by_meaning` (joined by the paraphrase rule) may also be carried by `paraphrase`;
-    other clusters never are.
+    other clusters never are. The members only the paraphrase rule lets their twin carry are returned in
+    `carried_by_meaning`: whatever joined them to the cluster, their twin says what they say in other words.
 
     Merges chain (A repeats B, B's sentences are in C), so a twin can end up dropping a fact or a link that
     the pair each merge compared still had. The members the canonical does not carry form clusters of their
@@ -88,13 +98,16 @@ def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon, para
     items = corpus.items
     canonical = list(canonicals.canonical)
     clusters: list[Cluster] = []
+    in_other_words: set[int] = set()
     for cluster in canonicals.clusters:
         head = cluster.canonical
         rest = sorted(cluster.members, key=corpus.rank)
         rule = paraphrase if by_meaning.intersection(cluster.members) else None
         while rest:
             carried = _carried_by(items[head], lexicon, rule)
-            group = [i for i in rest if i == head or carried(items[i])]
+            how = {i: BY_WORDS if i == head else carried(items[i]) for i in rest}
+            group = [i for i in rest if how[i] is not None]
+            in_other_words.update(i for i in group if how[i] == BY_MEANING)
             grouped = set(group)  # a cluster can hold thousands of copies: a list lookup made this quadratic
             rest = [i for i in rest if i not in grouped]
             for i in group:
@@ -103,7 +116,7 @@ def keep_faithful(corpus: Corpus, canonicals: Canonicals, lexicon: Lexicon, para
                 clusters.append(Cluster(head, tuple(sorted(group, key=corpus.position))))
             head = rest[0] if rest else head
     clusters.sort(key=lambda c: corpus.position(c.canonical))
-    return Canonicals(tuple(canonical), tuple(clusters), canonicals.by_meaning)
+    return Canonicals(tuple(canonical), tuple(clusters), canonicals.by_meaning, frozenset(in_other_words))
 
 
 def account_blocks(corpus: Corpus, canonical: Sequence[int], rule_of: Mapping[int, str],

@@ -21,7 +21,7 @@ from typing import Sequence
 from ..model import Note, Source
 from .account import account_blocks, keep_faithful
 from .corpus import Clusters, Corpus, Progress, TopicDestination, read_corpus
-from .dedupe import NoteDedup, choose_canonicals, dedupe_blocks, dedupe_notes, dedupe_sections
+from .dedupe import Canonicals, NoteDedup, choose_canonicals, dedupe_blocks, dedupe_notes, dedupe_sections
 from .guards import Lexicon, subjects
 from .layout import lay_out
 from .meaning import MeaningTerms, dedupe_meaning
@@ -31,6 +31,7 @@ from .place import bound_to_place
 from .placement import place_sections
 from .records import block_id_homes, footnotes, merge_records, note_homes, unassigned_sections
 from .result import MergeCounts, MergeResult
+from .settings import MEANING_RULES, PARAPHRASE_RULE
 from .text import heading_key, link_targets, sentences
 
 __all__ = ["Progress", "merge_notes"]
@@ -91,7 +92,7 @@ def _merge(notes: Sequence[Note], outline: Outline, progress: Progress, terms: M
         note_homes=(*note_homes(corpus, outline, duplicates, placement, merged_sections, pages, canonicals),
                     *block_id_homes(corpus, named, pages, canonicals)),
         footnotes=footnotes(corpus),
-        account=account_blocks(corpus, canonicals.canonical, _rules(clusters, canonicals.canonical),
+        account=account_blocks(corpus, canonicals.canonical, _rules(clusters, canonicals),
                                pages.block_homes, pages.block_anchors),
         addresses=corpus.addresses,
     )
@@ -112,10 +113,18 @@ def _counts(corpus: Corpus, duplicates: NoteDedup, canonical: tuple[int, ...]) -
                        input_blocks=len(corpus.items), kept=kept, merged=len(corpus.items) - kept)
 
 
-def _rules(clusters: Clusters, canonical: tuple[int, ...]) -> dict[int, str]:
-    """Merged item -> the rule that joined it to its cluster (its twin's, when it is the cluster's root)."""
-    rule_of = clusters.rule_of
-    return {i: rule_of.get(i) or rule_of.get(twin, "") for i, twin in enumerate(canonical) if twin != i}
+def _rules(clusters: Clusters, canonicals: Canonicals) -> dict[int, str]:
+    """Merged item -> the rule that joined it to its twin: the one that joined it to its cluster (its twin's, when
+    it is the cluster's root), or the cluster's merge by meaning when only that lets the twin carry it."""
+    rule_of, canonical = clusters.rule_of, canonicals.canonical
+    meaning_rule: dict[int, str] = {}  # canonical -> the meaning rule that joined a member of its cluster
+    for member in sorted(canonicals.by_meaning):
+        meaning_rule.setdefault(canonical[member], rule_of[member])
+    rules = {i: rule_of.get(i) or rule_of.get(twin, "") for i, twin in enumerate(canonical) if twin != i}
+    for i in canonicals.carried_by_meaning:
+        if rules.get(i) not in MEANING_RULES:
+            rules[i] = meaning_rule.get(canonical[i], PARAPHRASE_RULE)
+    return rules
 
 
 def _block_homes(corpus: Corpus, pages: Pages, canonical: tuple[int, ...]) -> dict[Source, tuple[str, str]]:

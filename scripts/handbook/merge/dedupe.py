@@ -78,6 +78,7 @@ class Canonicals:
     canonical: tuple[int, ...]
     clusters: tuple[Cluster, ...]  # by the canonical's place in the input
     by_meaning: frozenset[int] = frozenset()  # items joined to their cluster by the paraphrase rule
+    carried_by_meaning: frozenset[int] = frozenset()  # merged items their twin carries only by the paraphrase rule
 
 
 # ---- whole notes ---------------------------------------------------------------------------------------
