@@ -175,15 +175,16 @@ def test_a_copy_whose_twin_says_it_in_other_words_is_accounted_as_a_merge_by_mea
     notes.mkdir()
     statement = ("### Compliance\nIf a Lambda function needs to call other AWS services, you need to {} an IAM role "
                  "that it can assume at execution time.\n")
-    (notes / "a.md").write_text(statement.format("make"), encoding="utf-8")
-    (notes / "b.md").write_text(statement.format("create"), encoding="utf-8")
-    (notes / "c.md").write_text(statement.format("create"), encoding="utf-8")
+    for name, verb in (("a.md", "make"), ("b.md", "create"), ("c.md", "create"), ("d.md", "make")):
+        (notes / name).write_text(statement.format(verb), encoding="utf-8")
     build = build_in_memory(notes)
-    # c.md repeats b.md word for word, but the statement shown is a.md's: only the paraphrase rule lets it carry
-    # c.md's words, and c.md's fate says so, as b.md's does (the note rule that joined c.md to b.md is not it).
+    # c.md repeats b.md word for word, but the statement shown is a.md's (two notes write each wording; a.md comes
+    # first): only the paraphrase rule lets it carry c.md's words, and c.md's fate says so, as b.md's does (the
+    # note rule that joined c.md to b.md is not it).
     fates = {fate.source.note: fate for account in build.merged.result.account for fate in account.blocks}
     assert (fates["b.md"].status, fates["b.md"].twin, fates["b.md"].rule) == (MERGED, Source("a.md", 2), "paraphrase")
     assert (fates["c.md"].status, fates["c.md"].twin, fates["c.md"].rule) == (MERGED, Source("a.md", 2), "paraphrase")
+    assert (fates["d.md"].status, fates["d.md"].twin, fates["d.md"].rule) == (MERGED, Source("a.md", 2), "note-exact")
     test_merged_blocks_are_credited_by_a_twin_that_says_it_all(build)
     page = build.pages["topics/compliance.md"]
     assert "you need to make an IAM role" in page and "you need to create an IAM role" in page.split("Also written as")[1]

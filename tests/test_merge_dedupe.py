@@ -183,6 +183,21 @@ def test_canonical_rule(outline, versions, winner):
     assert block.sources[0].note == winner and len(block.sources) == 2
 
 
+def test_canonical_rule_keeps_the_wording_two_notes_write_over_one_notes(outline):
+    # One word differs between the two wordings, so neither has fewer words of its own; but a word one note
+    # alone writes is the likelier slip, so the wording b.md and c.md both write is shown, though a.md comes first.
+    statement = ("If a Lambda function needs to call other AWS services, you need to {} an IAM role that it can "
+                 "assume at execution time.")
+    notes = [norm(f"# Shared responsibility model\n## Compliance\n{statement.format(verb)}\n", path=path)
+             for path, verb in (("a.md", "make"), ("b.md", "create"), ("c.md", "create"))]
+    result = merge_notes(notes, outline)
+    (section,) = [s for p in result.pages for s in p.sections if s.blocks]
+    (block,) = section.blocks
+    assert [s.note for s in block.sources] == ["b.md", "a.md", "c.md"]
+    assert "you need to create an IAM role" in block.block.markdown
+    assert [(source.note, "you need to make" in text) for source, text in block.variants] == [("a.md", True)]
+
+
 def test_nested_item_of_a_merged_parent_moves_under_the_kept_parent(outline):
     first = norm("# Shared responsibility model\n## AWS Responsibilities\n"
                  "- AWS looks after the physical security of its buildings\n    - guards\n", path="a.md")

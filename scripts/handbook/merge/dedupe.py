@@ -345,11 +345,16 @@ def choose_canonicals(corpus: Corpus, clusters: Clusters) -> Canonicals:
 
 
 def _unshared_words(corpus: Corpus, ids: list[int]) -> dict[str, int]:
-    """For each distinct version in a cluster: how many of its words no other version uses."""
-    versions = {corpus.items[i].text: frozenset(corpus.items[i].tokens) for i in ids}
-    seen_in: dict[str, int] = defaultdict(int)
-    for vocabulary in versions.values():
-        for token in vocabulary:
-            seen_in[token] += 1
-    return {text: sum(1 for t in vocabulary if seen_in[t] == 1) if len(versions) > 1 else 0
-            for text, vocabulary in versions.items()}
+    """For each distinct version in a cluster: how many of its words no other version, and no other note writing
+    the same version, uses (a word one note alone writes is likely a misspelling; two notes that write a
+    version alike share its words)."""
+    items = corpus.items
+    versions = {items[i].text: frozenset(items[i].tokens) for i in ids}
+    if len(versions) < 2:
+        return dict.fromkeys(versions, 0)
+    writers: dict[str, set[tuple[int, str]]] = defaultdict(set)  # token -> the (note, version) pairs using it
+    for i in ids:
+        text = items[i].text
+        for token in versions[text]:
+            writers[token].add((items[i].note, text))
+    return {text: sum(1 for t in vocabulary if len(writers[t]) == 1) for text, vocabulary in versions.items()}

@@ -85,11 +85,11 @@ MERGE_RULES: tuple[MergeRule, ...] = (
               "of its own, when every fact guard agrees"),
 )
 CANONICAL_RULE = (
-    "more words first (most complete); then fewer words no other version uses (likely misspellings); "
+    "more words first (most complete); then fewer words that no other version or note uses (likely misspellings); "
     "then the note listed first (2 before 13); then earlier line"
 )
 # Paraphrases are kept by CANONICAL_RULE too: the statement with the most words says the most (the fullest),
-# and among equals the one with fewest words no other version uses reads clearest.
+# and among equals the one with fewest words that no other version or note uses reads clearest.
 PARAPHRASE_CANONICAL_RULE = CANONICAL_RULE
 
 # ---- fact guards (handbook.merge.guards): the ids the audit shows -------------------------------------
