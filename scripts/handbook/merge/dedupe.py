@@ -352,9 +352,13 @@ def _unshared_words(corpus: Corpus, ids: list[int]) -> dict[str, int]:
     versions = {items[i].text: frozenset(items[i].tokens) for i in ids}
     if len(versions) < 2:
         return dict.fromkeys(versions, 0)
-    writers: dict[str, set[tuple[int, str]]] = defaultdict(set)  # token -> the (note, version) pairs using it
+    # Read per version, not per copy: a cluster can hold thousands of copies of a few versions.
+    notes_writing: dict[str, set[int]] = defaultdict(set)
     for i in ids:
-        text = items[i].text
-        for token in versions[text]:
-            writers[token].add((items[i].note, text))
-    return {text: sum(1 for t in vocabulary if len(writers[t]) == 1) for text, vocabulary in versions.items()}
+        notes_writing[items[i].text].add(items[i].note)
+    seen_in: dict[str, int] = defaultdict(int)
+    for vocabulary in versions.values():
+        for token in vocabulary:
+            seen_in[token] += 1
+    return {text: sum(1 for t in vocabulary if seen_in[t] == 1) if len(notes_writing[text]) == 1 else 0
+            for text, vocabulary in versions.items()}
