@@ -202,8 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         full, least, cut = source_pages_share(root, work_dir / "least")
         best = synthetic_figures.plain / (synthetic_figures.cold - (full - least))
         print(f"  the site stage's MkDocs run and URL check: {full:.2f} s; with the {cut:,} source-note pages cut to "
-              f"their titles and linked headings {least:.2f} s; so with source-note pages that cost no more than a title, a cold "
-              f"build would be {best:.2f}x faster than plain")
+              f"their titles and linked headings {least:.2f} s; so with source-note pages that cost no more than "
+              f"that, a cold build would be {best:.2f}x faster than plain")
         if args.no_vaults:
             return 0
         vaults = [("seeds", PROJECT / "data" / "notes")]
