@@ -9,10 +9,10 @@ it copies the notes to a temporary folder and times, in one run:
   unchanged  the same build again, nothing changed (the cache of the last build says there is nothing to do)
   one note   the same build after one note gained a line (that note is normalised again, the rest is rebuilt)
 and prints the times and the ratios against the targets. Then, for the synthetic corpus, it splits the cold
-build: the pipeline alone (`--no-site`) and `mkdocs build --strict` alone; and it times MkDocs on the same pages
-with every source-note page cut to its front matter and title, the least a page of its own can cost (through the site
-stage's own runner and URL check), which bounds how much faster than plain MkDocs a cold build can be while each
-note keeps its page. Prints figures only.
+build: the pipeline alone (`--no-site`) and `mkdocs build --strict` alone; and it times the site stage's own runner
+and URL check on the same pages with every source-note page cut to its front matter, title and linked headings, the
+least a page of its own can cost, which bounds how much faster than plain MkDocs a cold build can be while each note
+keeps its page. Prints figures only.
 
     .venv/bin/python scripts/bench_site.py [--notes 1000] [--no-vaults]
 """
@@ -111,8 +111,8 @@ def site_stage_seconds(root: Path, page_cache: Path) -> float:
 
 
 def source_pages_share(root: Path, work: Path) -> tuple[float, float, int]:
-    """The site stage's seconds on a copy of a built handbook, and on a copy whose source-note pages are cut to
-    their titles (what a page of its own costs at least), and the pages cut."""
+    """The site stage's seconds on a copy of a built handbook, and on a copy whose source-note pages are cut (see
+    cut_source_pages: what a page of its own costs at least), and the pages cut."""
     full, cut_root = work / "full", work / "cut"
     for copy in (full, cut_root):
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".cache"))
