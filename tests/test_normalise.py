@@ -588,6 +588,15 @@ def test_a_kept_definition_escaped_as_unused_gets_the_repairs_text_gets():
                                                         (5, "bare-url")]
 
 
+def test_an_unused_definition_inside_a_paragraph_shows_on_a_line_of_its_own():
+    # A no-break space is no indent: Obsidian reads the line as the paragraph's second line, so the definition
+    # is text; escaped as unused, it gets the line break every later line of a paragraph gets.
+    note = norm("# T\n\nThe model\n\u00a0[^1]: AWS whitepaper\n")
+    assert body(note) == "The model<br>\n\\[^1]: AWS whitepaper\n"
+    assert [(r.line, r.rule) for r in note.repairs] == [(4, "footnote-unused"), (4, "non-breaking-space"),
+                                                        (3, "obsidian-line-break")]
+
+
 def test_a_definition_over_several_lines_inside_a_list_item_moves_whole():
     note = norm("# T\n\nSee the [guide] and [AWS docs].\n\n- [guide]:\n  https://aws.amazon.com/compliance/\n"
                 "  \"Compliance\"\n- [AWS\n  docs]: https://docs.aws.amazon.com/\n")

@@ -526,6 +526,33 @@ def _unused_kept_footnotes(layout: _Layout, referenced: frozenset[str]) -> list[
             if "[^" in text and defined_labels(text.strip()) - referenced]
 
 
+def _unused_block_footnotes(layout: _Layout, referenced: frozenset[str], body: str, parses: Parses) -> list[int]:
+    """Lines of the text that hold a footnote definition inside a rendered block that nothing references.
+
+    Escaped only after the layout, such a definition would be paragraph text that no prose rule had read: the
+    line above it got no line break, as the definition it was stood on its own line (a second run adds one).
+    """
+    lines = body.split("\n")
+    found: list[int] = []
+    for section in layout.sections:
+        for rendered in section.blocks:
+            if rendered.kind in LITERAL_KINDS or "[^" not in rendered.markdown:
+                continue
+            before = rendered.markdown.split("\n")
+            after = escape_unreferenced_definitions(rendered.markdown, referenced, parses).split("\n")
+            for offset, (old, new) in enumerate(zip(before, after)):
+                number = rendered.line + offset
+                if old == new or number >= len(lines):
+                    continue
+                # Only where the text's line is this definition (the first `[^` on it opens the label the
+                # block escaped), so an offset that the rendering shifted never escapes anything else.
+                at = lines[number].find("[^")
+                labels = defined_labels(old.strip()) - referenced
+                if at >= 0 and any(lines[number].startswith(f"[^{label}]:", at) for label in labels):
+                    found.append(number)
+    return found
+
+
 def _escape_footnote_lines(body: str, numbers: list[int]) -> tuple[str, list[tuple[int, str, str]]]:
     """The text with the footnote definition on each of these lines escaped (after any list or quote
     marker), and each change as (line, before, after)."""
@@ -570,7 +597,8 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
         marks = len(log.repairs), len(log.findings), len(log.tags)
         layout = _lay_out(body, front, raw.path, log, ctx)
         referenced = _referenced_footnotes(layout.sections, ctx.parses) if "[^" in body else frozenset()
-        unused = _unused_kept_footnotes(layout, referenced) if "[^" in body else []
+        unused = sorted({*_unused_kept_footnotes(layout, referenced),
+                         *_unused_block_footnotes(layout, referenced, body, ctx.parses)}) if "[^" in body else []
         if not unused:
             break
         # A definition kept as written whose reference the repairs removed: escaped, it is paragraph
