@@ -88,6 +88,15 @@ def test_a_reference_to_a_note_becomes_a_note_link_and_normalising_again_changes
     assert normalise_text(once, ctx, "team/a.md") == (once, ())
 
 
+def test_a_dollar_or_backtick_in_a_note_target_is_written_encoded_so_the_reference_is_inline_at_once():
+    # Written as it stood, `$[r](Cost$.md)` would read as a formula where the note has a link; the link rules
+    # write the target percent-encoded anyway, so the reference goes inline already encoded.
+    ctx = context()
+    once, _ = normalise_text("# T\n\nThe $[r] plan and `[c] config.\n\n[r]: Cost$.md\n[c]: <Code`.md>\n", ctx, "a.md")
+    assert once == "# T\n\nThe $[r](note:Cost%24.md) plan and \\`[c](note:Code%60.md) config.\n"
+    assert normalise_text(once, ctx, "a.md") == (once, ())
+
+
 def test_a_merged_block_keeps_its_link_on_the_topic_page_and_a_missing_note_is_marked_there():
 
     texts = {

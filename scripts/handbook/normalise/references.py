@@ -23,12 +23,16 @@ from .join import Rendered
 from .render import CONTAINER_PREFIX, DEFINITION_START
 from .parse import INLINE_PARSER, PARSER
 from .lexer import lex, lex_with_offsets
-from .link_targets import REFERENCE_DEFINITION, link_target_rule
+from .link_targets import REFERENCE_DEFINITION, RELATIVE_TARGET, link_target_rule
 from .obsidian.uri import opens_a_note
 from .prose import ODD_SPACE
 from .log import RepairLog
 from .registry import REFERENCE_INLINED
 from .sections import LaidOutSection
+
+# Marks that open a formula or code span, which take precedence over a link: in a target the link rules
+# rewrite (into the notes folder, or an Obsidian URI), they are percent-encoded.
+_REWRITTEN_MARKS = re.compile(r"[$`]")
 
 # `[label]` standing alone: a shortcut reference when its label is defined.
 _SHORTCUT = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\]")
@@ -162,6 +166,14 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
         written = ODD_SPACE.sub(" ", " ".join(CONTAINER_PREFIX.sub("", line, count=1).strip()
                                               for line in lines[first:end])).strip()
         definition = REFERENCE_DEFINITION.match(written)
+        if definition is not None and _REWRITTEN_MARKS.search(definition.group("target")) \
+                and (re.match(RELATIVE_TARGET, definition.group("target")) or opens_a_note(definition.group("target"))):
+            # The link rules write such a target as a URL with every mark percent-encoded: written so inline
+            # already, its `$` or backtick never pairs with one of the text's (a formula or code span where the
+            # note had a link), and a second reading, which sees the written URL, inlines it the same.
+            target = _REWRITTEN_MARKS.sub(lambda mark: f"%{ord(mark.group()):02X}", definition.group("target"))
+            written = written[:definition.start("target")] + target + written[definition.end("target"):]
+            definition = REFERENCE_DEFINITION.match(written)
         alone: dict = {}
         PARSER.parse(written, alone)
         read = alone.get("references", {}).get(label)
