@@ -526,6 +526,9 @@ def _unused_kept_footnotes(layout: _Layout, referenced: frozenset[str]) -> list[
             if "[^" in text and defined_labels(text.strip()) - referenced]
 
 
+_FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]:")
+
+
 def _unused_block_footnotes(layout: _Layout, referenced: frozenset[str], body: str, parses: Parses) -> list[int]:
     """Lines of the text that hold a footnote definition inside a rendered block that nothing references.
 
@@ -547,8 +550,8 @@ def _unused_block_footnotes(layout: _Layout, referenced: frozenset[str], body: s
                 # Only where the text's line is this definition (the first `[^` on it opens the label the
                 # block escaped), so an offset that the rendering shifted never escapes anything else.
                 at = lines[number].find("[^")
-                labels = defined_labels(old.strip()) - referenced
-                if at >= 0 and any(lines[number].startswith(f"[^{label}]:", at) for label in labels):
+                label = _FOOTNOTE_LABEL.match(lines[number], at) if at >= 0 else None
+                if label is not None and label.group(1) not in referenced and f"[^{label.group(1)}]:" in old:
                     found.append(number)
     return found
 

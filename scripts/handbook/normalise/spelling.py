@@ -336,8 +336,9 @@ def _joined_at(text: str, start: int, end: int) -> bool:
 
     Before it, any mark but a space beyond the joiner joins: "(IAM):word" is as joined as "IAM:word", which a
     repair of the name before it can turn it into. After it, only a letter or digit does: "RedShift.." ends a
-    sentence."""
-    before = start >= 2 and text[start - 1] in _JOINERS and not text[start - 2].isspace()
+    sentence. A lone backtick is no such mark: shown as text, it is escaped (`\\``), and the escape ends the
+    prose a second pass reads, so the joiner would stand first in it."""
+    before = start >= 2 and text[start - 1] in _JOINERS and not text[start - 2].isspace() and text[start - 2] != "`"
     after = end + 1 < len(text) and text[end] in _JOINERS and text[end + 1].isalnum()
     return before or after
 
