@@ -825,6 +825,8 @@ def test_a_block_id_is_taken_off_as_written_never_repaired_as_words():
     # comment that would run over a code block.
     ("Open %% only\n", "Open &#37;% only\n", []),
     ("Span %%start\n```\ncode\n```\nend%% x\n", "Span &#37;%start\n\n```\ncode\n```\n\nend&#37;% x\n", []),
+    # The marker that would comment out code stays text, and the next two make a comment.
+    ("Open %%\n```\ncode\n```\nthen %%c%% x\n", "Open &#37;%\n\n```\ncode\n```\n\nthen  x\n", [(6, "%%c%%")]),
 ])
 def test_obsidian_comments_are_removed_outside_code(text: str, expected: str, removed: list) -> None:
     note = norm("# T\n" + text)

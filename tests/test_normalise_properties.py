@@ -175,6 +175,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "[r]: http://x.y\nword\n[r]: http://x.y\n[r]: http://x.y",  # `[r]:` under `[r]:` under text: both uses
         "[r]: obsidian://open?file=N.md$\n\n$[r] x",  # a `$` in a target the link rules percent-encode
         "[r]: img`.png\n\n`[r] x",
+        "# %%\n    # \n<script>x()</script> %%c%% ",  # a `%%` that would comment out code stays; the next pair is one
         "`:cloudTrail",  # a lone backtick, escaped, ends the prose a second pass reads: the name after it is fixed  # and a backtick: a reference with either is inline in the first pass
         "| a | b |\n\u00a0[^1]: x",
         "> word\n\u00a0[^1]:",  # and in a quote's lazy line  # an unused definition escaped inside a paragraph is a line of it: a break above

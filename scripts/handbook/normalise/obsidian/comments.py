@@ -65,14 +65,22 @@ def _without_comments(text: str, log: RepairLog, parses: Parses) -> str:
     lines = text.split("\n")
     code = code_lines(text, parses)
     markers = _comment_markers(lines, code)
-    pairs = [(markers[i], markers[i + 1]) for i in range(0, len(markers) - 1, 2)]
+    # A `%%` whose comment would run over a code block stays text, and the next one opens a comment: a second
+    # pass, which reads the first as escaped, pairs them so.
+    pairs = []
+    at = 0
+    while at + 1 < len(markers):
+        (first, _), (last, _) = markers[at], markers[at + 1]
+        if any(number in code for number in range(first, last + 1)):
+            at += 1
+            continue
+        pairs.append((markers[at], markers[at + 1]))
+        at += 2
     removed = []
     # The columns each line loses, left to right: each line is written once, as cutting one comment at a
     # time out of a line of many cost the square of its length.
     cuts: dict[int, list[tuple[int, int]]] = {}
     for (first, start), (last, end) in pairs:
-        if any(number in code for number in range(first, last + 1)):
-            continue
         if first == last:
             removed.append((first, lines[first][start:end + 2]))
             cuts.setdefault(first, []).append((start, end + 2))
