@@ -118,6 +118,12 @@ def has_relative_link(text: str) -> bool:
     return ("](" in text and RELATIVE_DEST.search(text) is not None) or "[[#" in text
 
 
+def written_as_url(target: str) -> bool:
+    """Whether the link rules write a link target as a `note:` or `asset:` URL, every mark percent-encoded: one into
+    the notes folder (relative_url), or an Obsidian URI that opens a note."""
+    return re.match(RELATIVE_TARGET, target) is not None or opens_a_note(target)
+
+
 def relative_url(target: str, unit: Unit, line: int) -> str:
     """The `note:` or `asset:` URL of a link target that names a place in the notes folder (a path, a
     heading of this note, or both), which the renderer resolves once it knows where every note's text went.

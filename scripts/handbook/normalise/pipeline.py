@@ -526,14 +526,14 @@ def _unused_kept_footnotes(layout: _Layout, referenced: frozenset[str]) -> list[
             if "[^" in text and defined_labels(text.strip()) - referenced]
 
 
-_FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]:")
+_FOOTNOTE_DEFINITION_AT = re.compile(FOOTNOTE_DEFINITION)
 
 
 def _unused_block_footnotes(layout: _Layout, referenced: frozenset[str], body: str, parses: Parses) -> list[int]:
     """Lines of the text that hold a footnote definition inside a rendered block that nothing references.
 
     Escaped only after the layout, such a definition would be paragraph text that no prose rule had read: the
-    line above it got no line break, as the definition it was stood on its own line (a second run adds one).
+    line above it would keep no line break, as none goes before a definition (a second run adds it).
     """
     lines = body.split("\n")
     found: list[int] = []
@@ -550,8 +550,8 @@ def _unused_block_footnotes(layout: _Layout, referenced: frozenset[str], body: s
                 # Only where the text's line is this definition (the first `[^` on it opens the label the
                 # block escaped), so an offset that the rendering shifted never escapes anything else.
                 at = lines[number].find("[^")
-                label = _FOOTNOTE_LABEL.match(lines[number], at) if at >= 0 else None
-                if label is not None and label.group(1) not in referenced and f"[^{label.group(1)}]:" in old:
+                label = _FOOTNOTE_DEFINITION_AT.match(lines[number], at) if at >= 0 else None
+                if label is not None and label.group("label") not in referenced and label.group(0) in old:
                     found.append(number)
     return found
 

@@ -23,7 +23,7 @@ from .join import Rendered
 from .render import CONTAINER_PREFIX, DEFINITION_START
 from .parse import INLINE_PARSER, PARSER
 from .lexer import lex, lex_with_offsets
-from .link_targets import REFERENCE_DEFINITION, RELATIVE_TARGET, link_target_rule
+from .link_targets import REFERENCE_DEFINITION, link_target_rule, written_as_url
 from .obsidian.uri import opens_a_note
 from .prose import ODD_SPACE
 from .log import RepairLog
@@ -167,7 +167,7 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
                                               for line in lines[first:end])).strip()
         definition = REFERENCE_DEFINITION.match(written)
         if definition is not None and _REWRITTEN_MARKS.search(definition.group("target")) \
-                and (re.match(RELATIVE_TARGET, definition.group("target")) or opens_a_note(definition.group("target"))):
+                and written_as_url(definition.group("target")):
             # The link rules write such a target as a URL with every mark percent-encoded: written so inline
             # already, its `$` or backtick never pairs with one of the text's (a formula or code span where the
             # note had a link), and a second reading, which sees the written URL, inlines it the same.
