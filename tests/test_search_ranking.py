@@ -278,6 +278,34 @@ def test_a_shorter_section_holding_the_same_words_gains_on_a_longer_one(page, si
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_neighbouring_query_words_found_close_together_raise_a_section(page, site_url: str) -> None:
+    # The query is "launch config role": two neighbouring pairs, each worth half of a doubling.
+    texts = {
+        # "launch a configuration": one word between counts; "configuration for the role" is two words apart.
+        "a/#near": "<mark>Launch</mark> a <mark>configuration</mark> for the <mark>role</mark>",
+        # The same three words, each pair across a stretch too long to read.
+        "a/#apart": "<mark>launch</mark> " + "word " * 50 + "<mark>configuration</mark>" + " word" * 50
+                    + " <mark>role</mark>",
+        # "launch" is in the title, "configuration role" side by side in the text: a pair never spans the two.
+        "a/#split": "<mark>configuration</mark> <mark>roles</mark>",
+        # Side by side, but the other way round.
+        "a/#reversed": "<mark>configuration</mark> <mark>launch</mark>",
+    }
+    titles = {"a/#split": "<mark>Launch</mark>"}
+    entries = [{"location": location, "score": 10, "text": text, "title": titles.get(location, ""),
+                "terms": {"launch": True, "config": True, "role": True}} for location, text in texts.items()]
+    items = _reranked(page, site_url, json.dumps([entries]))
+
+    def length_weight(text: str) -> float:
+        return (1000 / max(50, len(text))) ** 0.1
+
+    expected = {"a/#near": 1.5, "a/#apart": 1, "a/#split": 1.5, "a/#reversed": 1}
+    assert {entry["location"]: round(entry["score"], 3) for entry in items[0]} == {
+        location: round(10 * expected[location] * length_weight(text), 3) for location, text in texts.items()}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_section_holding_every_word_outranks_a_heavier_one_holding_few(page, site_url: str, pieces) -> None:
     # The topic section on KMS weighs twice and has "keys" in its title; it holds neither "SSH" nor "OS".
     entries = _ask(page, site_url, "SSH keys and OS accounts on instances")

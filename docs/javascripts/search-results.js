@@ -13,6 +13,14 @@
 // lead) counts as held by each of the page's sections, so "Kinesis shards" finds the Shards section
 // of the Kinesis page although that section never says "Kinesis" again.
 //
+// Words that stand next to each other in the query are often one phrase ("launch configuration", "NAT
+// gateway"), and a section that has them close together is more likely about it than one that holds
+// them far apart. Each pair of neighbouring query words found in an entry at most one word apart, in
+// that order, adds to its score: the score is multiplied by 1 plus the share of the query's pairs it
+// holds so. Positions are read from the theme's highlighting: each <mark> is a query word, and the
+// stretch between two marks is split into words only when it is short. The title and the text are
+// read apart, so a pair never spans the two.
+//
 // The theme listens to its search worker as soon as its own script runs, so this script is loaded
 // before it (templates/theme/main.html), not with the site's other scripts. Where it is not loaded
 // (a theme without the override), results keep the theme's order.
@@ -34,13 +42,54 @@
     var length = Math.max(SHORTEST, (entry.text || "").length);
     return Math.pow(LENGTH_REFERENCE / length, LENGTH_POWER);
   }
+  // A pair counts when its second word is at most PAIR_REACH words after its first.
+  var PAIR_REACH = 2, PAIR_WEIGHT = 1, LONG_STRETCH = 200;
+  var MARKED = /<mark>([^<]*)<\/mark>/g, TAG = /<[^>]*>/g;
+  // The site's word separator (mkdocs.yml, search), for the short stretches between two marks.
+  var SEPARATOR = /[\s\-,:;!?=\[\]()"'\/*|<>{}`\u201c\u201d\u2018\u2019\u2026]+|\.(?!\d)|&[lg]t;/;
+  var APART = null; // a stretch no pair reaches across
+  function markedWords(html, words) {
+    var end = 0, mark;
+    MARKED.lastIndex = 0;
+    while ((mark = MARKED.exec(html))) {
+      stretchWords(html.slice(end, mark.index), words);
+      words.push(mark[1].toLowerCase());
+      end = MARKED.lastIndex;
+    }
+    words.push(APART);
+    return words;
+  }
+  function stretchWords(stretch, words) {
+    if (stretch.length > LONG_STRETCH) { words.push(APART); return; }
+    stretch.replace(TAG, " ").split(SEPARATOR).forEach(function (word) { if (word) words.push(""); });
+  }
+  function startsWith(word, prefix) { return !!word && word.lastIndexOf(prefix, 0) === 0; }
+  function near(words, first, second) {
+    for (var i = 0; i < words.length; i++) {
+      if (!startsWith(words[i], first)) continue;
+      for (var j = i + 1; j <= i + PAIR_REACH && j < words.length && words[j] !== APART; j++) {
+        if (startsWith(words[j], second)) return true;
+      }
+    }
+    return false;
+  }
+  function pairShare(entry) {
+    var query = Object.keys(entry.terms || {});  // the theme keeps the query's order
+    if (query.length < 2) return 0;
+    var words = markedWords(entry.text || "", markedWords(entry.title || "", [])), held = 0;
+    for (var i = 0; i + 1 < query.length; i++) {
+      var first = query[i], second = query[i + 1];
+      if (entry.terms[first] && entry.terms[second] && near(words, first.toLowerCase(), second.toLowerCase())) held++;
+    }
+    return held / (query.length - 1);
+  }
   function byScore(a, b) { return b.score - a.score; }
   function reranked(items) {
     var groups = items.map(function (group) {
       var page = group.filter(isPage)[0];
       return group.map(function (entry) {
         var held = share(entry, entry === page ? null : page);
-        return Object.assign({}, entry, { score: entry.score * held * held * lengthPrior(entry) });
+        return Object.assign({}, entry, { score: entry.score * held * held * lengthPrior(entry) * (1 + PAIR_WEIGHT * pairShare(entry)) });
       }).sort(byScore);
     });
     return groups.sort(function (a, b) { return byScore(a[0], b[0]); });
