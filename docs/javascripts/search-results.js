@@ -76,10 +76,12 @@
   function pairShare(entry) {
     var query = Object.keys(entry.terms || {});  // the theme keeps the query's order
     if (query.length < 2) return 0;
-    var words = markedWords(entry.text || "", markedWords(entry.title || "", [])), held = 0;
+    var words = null, held = 0;
     for (var i = 0; i + 1 < query.length; i++) {
       var first = query[i], second = query[i + 1];
-      if (entry.terms[first] && entry.terms[second] && near(words, first.toLowerCase(), second.toLowerCase())) held++;
+      if (!entry.terms[first] || !entry.terms[second]) continue;
+      words = words || markedWords(entry.text || "", markedWords(entry.title || "", []));
+      if (near(words, first.toLowerCase(), second.toLowerCase())) held++;
     }
     return held / (query.length - 1);
   }
