@@ -332,6 +332,7 @@ def test_a_query_reads_contractions_as_words_adverbs_as_roots_and_hyphens_as_spl
                         ("encrypted automatically and securely", "encrypt automatic secure"),
                         ("successfully and continuously replicated daily", "successful continuous replicat daily"),
                         ("Kubernetes on-prem", "kubernete prem"), ("N+1 design", "N+1 design"),
-                        ("keys -rotation", "keys -rotation")]:
+                        ("keys -rotation", "keys -rotation"), ("AMIs of EC2s in AZs", "AMI EC2 AZ"),
+                        ("ACLS vs IAMs", "ACLS vs IAM")]:
         type_query(page, query)
         assert page.evaluate("window.sentQueries").pop() == sent

@@ -36,7 +36,8 @@
 //   A lone lowercase letter is dropped for the same reason.
 // - Each other word loses its inflection ("patches", "patched" and "patching" become "patch"), so
 //   that, matched as a prefix, it finds every form: the index is not stemmed, so that result
-//   previews and suggestions show whole words.
+//   previews and suggestions show whole words. The plural of an acronym loses its "s" ("AMIs" → "AMI",
+//   "EC2s" → "EC2"), as "amis" would find only the plural.
 // - A hyphen inside a word splits it, as the search does ("on-prem" is "on" and "prem"), so that
 //   its parts go through the same two steps.
 // A query with quotes or search operators ("+word", "-word", "word*", "title:word", "word~1",
@@ -62,6 +63,7 @@
                  ["ely", "e"], ["ies", "y"], ["ied", "y"], ["sses", "ss"], ["ches", "ch"], ["shes", "sh"],
                  ["xes", "x"], ["ing", ""], ["ed", ""], ["es", "e"], ["s", ""]];
   function stem(word) {
+    if (/^[A-Z]{2,}[0-9]*s$/.test(word)) return word.slice(0, -1);
     if (/[0-9A-Z]/.test(word.slice(1)) || /[^a-zA-Z]/.test(word) || word.length < 5) return word;
     var lower = word.toLowerCase();
     if (/(ss|us|is)$/.test(lower)) return word;
