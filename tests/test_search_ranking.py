@@ -85,6 +85,18 @@ def test_the_home_page_weighs_as_a_list_of_pages() -> None:
     assert search_weight({"location": "", "title": "Home", "text": "<p>Security on AWS</p>"}) == LIST_PAGE_BOOST
     assert search_weight({"location": "#organisation", "text": "<p>x</p>"}) == LIST_PAGE_BOOST
 
+
+def test_the_source_lists_of_generated_pages_weigh_as_lists_of_pages() -> None:
+    section = {"text": "<p>Amazon EC2 User Guide – Data protection in Amazon EC2 (encryption in transit)</p>"}
+    assert search_weight({**section, "location": "handbook/services/s3/#sources"}) == LIST_PAGE_BOOST
+    assert search_weight({**section, "location": "handbook/matrix/who-owns/#sources--2"}) == LIST_PAGE_BOOST
+    assert search_weight({**section, "location": "handbook/topics/x/#handbook-sources", "boost": 2}) == 2 * LIST_PAGE_BOOST
+    assert search_weight({**section, "location": "handbook/other/a/#handbook-sources"}) == LIST_PAGE_BOOST
+    # A section a note titled "Sources" is the note's own text, on its page and on a topic page.
+    assert search_weight({**section, "location": "handbook/notes/a/#sources"}) == 1
+    assert search_weight({**section, "location": "handbook/topics/x/#sources", "boost": 2}) == 2
+    assert search_weight({**section, "location": "handbook/services/s3/#sources-of-truth"}) == 1
+
 def test_pages_of_what_notes_say_outside_the_topics_weigh_as_topic_pages() -> None:
     assert search_weight({"location": "handbook/other/a/#b", "text": "<p>x</p>"}) == TOPIC_SEARCH_BOOST
     assert search_weight({"location": "handbook/matrix/who-owns/#guest-os", "text": "<p>x</p>"}) == 1

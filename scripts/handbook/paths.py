@@ -28,6 +28,10 @@ SERVICES_DIR = "services"
 REPORT_PAGE = "report/index.md"
 ASSETS_DIR = "assets"
 SNIPPETS_DIR = "snippets"
+# The sections that list what a generated page is built from: a topic's notes (prefixed, so that no section of a
+# note takes the id) and the AWS documents behind a matrix or service page (whose headings all come from data).
+TOPIC_SOURCES_ANCHOR = "handbook-sources"
+MATRIX_SOURCES_ANCHOR = "sources"
 
 @lru_cache(maxsize=1 << 16)  # the same headings recur in thousands of notes
 def heading_anchor(title: str) -> str:

@@ -21,6 +21,9 @@ MkDocs writes `search/search_index.json`; this pass rewrites it:
   down: a query that names a page's title should lead to that page, not to the list of it.
   So is the home page, which sums up the whole site in a few words and points to the pages
   that say it in full.
+- The source list of a generated page (a topic's notes, the AWS documents behind a matrix or service
+  page) weighs as those lists do: it names other documents by title, and a title that holds a
+  query's words side by side ("encryption in transit") is not the passage that explains them.
 - The pages of what a note says outside the topics are prose from the notes, as topic pages
   are, and weigh what topic pages weigh: one and a half times the matrix and service pages, which are tables
   that repeat the same rows for every service.
@@ -47,7 +50,9 @@ from urllib.parse import unquote
 
 from .glossary import Glossary
 from .merge.render import TOPIC_SEARCH_BOOST
-from .paths import GENERATED_DIR, NOTES_DIR, OTHER_DIR, SERVICES_DIR, TOPICS_DIR
+from .paths import (
+    GENERATED_DIR, MATRIX_DIR, MATRIX_SOURCES_ANCHOR, NOTES_DIR, OTHER_DIR, SERVICES_DIR, TOPIC_SOURCES_ANCHOR, TOPICS_DIR,
+)
 from .words import word_set
 
 # The factor a page's own entry is weighted by when it holds only its title: low enough that its first
@@ -59,6 +64,12 @@ LIST_PAGE_BOOST = 0.2
 HOME_PAGE = ""
 LIST_PAGES = frozenset({HOME_PAGE, *(f"{GENERATED_DIR}/{folder}/"
                                      for folder in (NOTES_DIR, OTHER_DIR, TOPICS_DIR, SERVICES_DIR))})
+# The sections that list what a generated page is built from, by the kind of page: they name other documents by
+# title ("Data protection in Amazon EC2 (encryption in transit)"), as the lists of pages do, and weigh what those weigh.
+SOURCE_LIST_SECTIONS = {
+    **{f"{GENERATED_DIR}/{folder}/": MATRIX_SOURCES_ANCHOR for folder in (MATRIX_DIR, SERVICES_DIR)},
+    **{f"{GENERATED_DIR}/{folder}/": TOPIC_SOURCES_ANCHOR for folder in (TOPICS_DIR, OTHER_DIR)},
+}
 # Pages of what a note says outside the topics: prose from the notes, as topic pages are.
 NOTE_PROSE_PAGES = f"{GENERATED_DIR}/{OTHER_DIR}/"
 _HIDDEN = re.compile(r"<span hidden>.*?</span>", re.S)
@@ -129,13 +140,22 @@ def search_weight(doc: dict, copies: int = 1) -> float:
     location = doc.get("location", "")
     page = location.split("#", 1)[0]
     weight = float(doc.get("boost", 1))
-    if page in LIST_PAGES:
+    if page in LIST_PAGES or _is_source_list(location):
         weight *= LIST_PAGE_BOOST
     elif page.startswith(NOTE_PROSE_PAGES) and "boost" not in doc:
         weight = float(TOPIC_SEARCH_BOOST)
     if "#" not in location and not _HIDDEN.sub("", doc.get("text", "")).strip():
         weight *= TITLE_ONLY_PAGE_BOOST
     return weight / copies
+
+
+def _is_source_list(location: str) -> bool:
+    """True for the source list of a generated page, or a piece of it."""
+    page, _, anchor = location.partition("#")
+    piece = _PIECE_ANCHOR.fullmatch(anchor)
+    section = piece.group(1) if piece else anchor
+    return any(page.startswith(folder) and section == source_anchor
+               for folder, source_anchor in SOURCE_LIST_SECTIONS.items())
 
 
 # -- Sections split into pieces ----------------------------------------------------------------------------------

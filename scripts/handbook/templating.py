@@ -21,7 +21,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .model import BuildError, Source
-from .paths import REPORT_PAGE, NoteAddresses, note_page, rel_link
+from .paths import MATRIX_SOURCES_ANCHOR, REPORT_PAGE, TOPIC_SOURCES_ANCHOR, NoteAddresses, note_page, rel_link
 
 # The project's own templates folder; a build may name another (build.py --templates).
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -281,4 +281,6 @@ def make_env(templates_dir: Path) -> Environment:
     env.globals["note_page"] = note_page
     env.globals["report_page"] = REPORT_PAGE
     env.globals["generated_by"] = GENERATED_BY
+    env.globals["topic_sources_anchor"] = TOPIC_SOURCES_ANCHOR
+    env.globals["matrix_sources_anchor"] = MATRIX_SOURCES_ANCHOR
     return env

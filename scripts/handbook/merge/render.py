@@ -23,7 +23,7 @@ from ..normalise import LIST_SEPARATOR, ListKinds
 from ..normalise.obsidian.embeds import MISSING_IMAGE_CLASS
 from ..pages import capped_rows
 from ..templating import TEMPLATES, count, id_code, list_text, make_env, md_cell, source_link
-from ..paths import OTHER_DIR, TOPICS_DIR, NoteAddresses, path_slug, reading_order, rel_link
+from ..paths import OTHER_DIR, TOPIC_SOURCES_ANCHOR, TOPICS_DIR, NoteAddresses, path_slug, reading_order, rel_link
 from .settings import CANONICAL_RULE, MERGE_RULES
 from .guards import FACT_GUARDS
 from .result import MergedBlock, MergedSection, MergeResult, OtherPage, TopicPage
@@ -152,7 +152,7 @@ class SourceNote:
 
 
 # The page's source list and its entries; prefixed so that no section of a note (one titled "Sources") takes them.
-SOURCES_ANCHOR = "handbook-sources"
+SOURCES_ANCHOR = TOPIC_SOURCES_ANCHOR
 
 
 def source_anchor(number: int) -> str:
