@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -115,6 +116,15 @@ def test_built_index_keeps_the_weights_and_field_boosts(built_site: BuiltSite) -
     assert docs["handbook/services/s3/"]["boost"] == TITLE_ONLY_PAGE_BOOST
     assert docs["handbook/notes/#source-notes"]["boost"] == LIST_PAGE_BOOST
     assert "boost" not in docs["handbook/services/s3/#responsibilities"]
+
+
+def test_the_result_script_splits_words_as_the_index_does(built_site: BuiltSite) -> None:
+    # It counts the words between two highlighted query words with the separator of mkdocs.yml's search.
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    script = (PROJECT / "docs" / "javascripts" / "search-results.js").read_text(encoding="utf-8")
+    literal = re.search(r"var SEPARATOR = /(.+)/;", script).group(1)
+    as_written = re.sub(r"\\u([0-9a-f]{4})", lambda code: chr(int(code.group(1), 16)), literal).replace("\\/", "/")
+    assert as_written == index["config"]["separator"]
 
 
 # A fixed sample of both halves, held-out questions included: every third seed question.
