@@ -374,6 +374,17 @@ def test_a_footnote_definition_at_the_start_of_another_is_shown_as_text():
     assert norm(note.markdown).repairs == ()
 
 
+def test_a_footnote_definition_after_list_or_quote_markers_at_the_start_of_another_is_shown_as_text(tmp_path):
+    # Python-Markdown reads a footnote's text as blocks: `- [^2]: …` is a list whose item begins a footnote of its
+    # own, so the item was left empty and its words were lost from the page.
+    note = norm("# T\n\nOne[^1], two[^2].\n\n[^1]: - [^2]: In a list.\n\n[^2]: > 1. *[t]: Quoted.\n")
+    assert body(note) == "One[^1], two[^2].\n\n[^1]: - \\[^2]: In a list.\n\n[^2]: > 1. \\*[t]: Quoted.\n"
+    assert [(r.line, r.rule) for r in note.repairs] == [(5, "footnote-nested"), (7, "footnote-nested")]
+    shown = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert "<li>[^2]: In a list.</li>" in shown and "<li>*[t]: Quoted.</li>" in shown
+    assert norm(note.markdown).repairs == ()
+
+
 def test_footnote_rules_read_again_the_lines_an_escaped_definition_turns_from_code_into_text(tmp_path):
     # The indented line was code until the unused definition above it was escaped; unindented under it, its
     # text began with a definition of its own, which the nested rule (run earlier) had never read, and

@@ -103,8 +103,9 @@ FOOTNOTE_EMPTY = declare(
 )
 FOOTNOTE_NESTED = declare(
     "footnote-nested",
-    "Shows a footnote definition written at the start of another's text (`[^1]: [^2]: text`) as text: the site "
-    "would read it as a definition inside the first, leave the first empty and lose the second's text. So is an "
+    "Shows a footnote definition written at the start of another's text (`[^1]: [^2]: text`, or after list and "
+    "quote markers, `[^1]: - [^2]: text`) as text: the site would read it as a definition inside the first, leave "
+    "the first empty and lose the second's text. So is an "
     "abbreviation's definition there (`[^1]: *[term]: text`), which would take the footnote's text away.",
 )
 FOOTNOTE_UNUSED = declare("footnote-unused", "Shows a footnote definition that nothing in the note cites as text.")

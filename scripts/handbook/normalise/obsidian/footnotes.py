@@ -16,11 +16,13 @@ from ..rules import rule
 
 
 # A definition (at the margin, or after list and quote markers) whose text starts with another definition's
-# start: Python-Markdown reads the text as blocks of the first footnote, where that start begins a footnote
-# of its own (any label, an empty one too), so the first is left empty and the second is lost; or an
-# abbreviation's (`*[term]:`), which takes the line away.
+# start, itself at the margin or after list and quote markers (`[^1]: - [^2]: text`): Python-Markdown reads
+# the text as blocks of the first footnote, where that start begins a footnote of its own (any label, an empty
+# one too), so the first is left empty and the second is lost; or an abbreviation's (`*[term]:`), which takes
+# the line away.
 _NESTED_DEFINITION = re.compile(
-    r"^(?P<outer>(?:" + CONTAINER_MARKER + r")*[ \t]*" + DEFINITION + r"[ \t]*)(?=\[\^[^\]\n]*\]:|\*\[[^\\]*?\][ ]?:)"
+    r"^(?P<outer>(?:" + CONTAINER_MARKER + r")*[ \t]*" + DEFINITION + r"[ \t]*(?:" + CONTAINER_MARKER + r")*)"
+    r"(?=\[\^[^\]\n]*\]:|\*\[[^\\]*?\][ ]?:)"
 )
 
 
