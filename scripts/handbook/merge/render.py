@@ -151,13 +151,9 @@ class SourceNote:
     anchor: str
 
 
-# The page's source list and its entries; prefixed so that no section of a note (one titled "Sources") takes them.
-SOURCES_ANCHOR = TOPIC_SOURCES_ANCHOR
-
-
 def source_anchor(number: int) -> str:
-    """The anchor of a page's source list entry."""
-    return f"{SOURCES_ANCHOR}-{number}"
+    """The anchor of a page's source list entry (prefixed as the list is, so that no section of a note takes it)."""
+    return f"{TOPIC_SOURCES_ANCHOR}-{number}"
 
 
 @dataclass(frozen=True)
