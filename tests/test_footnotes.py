@@ -222,3 +222,20 @@ def test_an_empty_definition_gets_a_no_break_space_so_that_its_page_builds(tmp_p
     assert norm(note.markdown).markdown == note.markdown  # a second pass changes nothing
     continued = norm("# Footnotes\n\nText [^1].\n\n[^1]:\n    The text on the next line.\n")
     assert "footnote-empty" not in rules(continued)
+
+
+def test_an_empty_label_is_a_footnote_label_as_python_markdown_reads_it(tmp_path: Path):
+    # `[^]` and `[^]:` are a reference and a definition to Python-Markdown; `[^]:` with nothing after it stopped
+    # the page's build, and an unused `[^]: text` linked back to nowhere.
+    assert defined_labels("[^]: Text.") == {""} and referenced_labels("See [^].") == {""}
+    from tests.conftest import mkdocs_markdown, norm
+
+    note = norm("# Footnotes\n\nCited[^].\n\n[^]:\n\nNot cited:\n\n[^]: Twice.\n")
+    assert note.markdown.endswith("Cited[^].\n\n[^]: &nbsp;\n\nNot cited:\n\n\\[^]: Twice.\n")
+    assert norm(note.markdown).markdown == note.markdown
+    page = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert 'href="#fn:"' in page and "[^]: Twice." in page
+    alone = norm("# Footnotes\n\nHalf typed:\n\n[^]:\n")
+    assert alone.markdown.endswith("Half typed:\n\n\\[^]: &nbsp;\n")
+    assert "[^]:" in mkdocs_markdown(tmp_path).convert(alone.markdown)
+    assert relabel("See [^].\n\n[^]: Text.", lambda label, definition: f"{label}-key") == "See [^-key].\n\n[^-key]: Text."

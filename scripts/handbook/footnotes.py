@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 
 # What a footnote looks like, declared once for the normaliser, the merge stage and the renderer. As
 # Python-Markdown's footnotes extension reads it, which is what the page gets: `[^label]` is a reference
-# and `[^label]:` at the start of a line (indented or not) a definition; a label runs to the `]` on its line.
-LABEL = r"[^\]\n]+"
+# and `[^label]:` at the start of a line (indented or not) a definition; a label runs to the `]` on its line, and may
+# be empty (`[^]`).
+LABEL = r"[^\]\n]*"
 REFERENCE = r"\[\^(?P<label>" + LABEL + r")\]"
 DEFINITION = REFERENCE + ":"
 # A definition escape_definitions wrote as text: `\[^label]:`.
