@@ -222,6 +222,9 @@ def test_an_empty_definition_gets_a_no_break_space_so_that_its_page_builds(tmp_p
     assert norm(note.markdown).markdown == note.markdown  # a second pass changes nothing
     continued = norm("# Footnotes\n\nText [^1].\n\n[^1]:\n    The text on the next line.\n")
     assert "footnote-empty" not in rules(continued)
+    # A heading at the margin or a quote starts a block of its own: the definition above it stays empty.
+    for below in ("# Next", ">  A quote."):
+        assert "[^1]: &nbsp;\n" in norm(f"# Footnotes\n\nText [^1].\n\n[^1]:\n{below}\n").markdown
 
 
 def test_an_empty_label_is_a_footnote_label_as_python_markdown_reads_it(tmp_path: Path):

@@ -70,6 +70,9 @@ def escape_duplicate_footnotes(text: str, log: RepairLog, parses: Parses) -> str
 
 # A definition with nothing after its colon, and no continuation line below it.
 _EMPTY_DEFINITION = re.compile(r"^(?P<head>[ \t]*" + DEFINITION + r")[ \t]*$")
+# A line that Python-Markdown starts a block of its own with, so that it never continues the definition above it:
+# a heading at the margin (one that a later rule drops when it is empty, too) or a quote.
+_OWN_BLOCK = re.compile(r"^(?:#{1,6}(?:[ \t]|$)|[ ]{0,3}>)")
 
 
 @rule(FOOTNOTE_EMPTY)
@@ -82,7 +85,7 @@ def fill_empty_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
     for number in _footnote_lines(text, lines, parses):
         line = lines[number]
         empty = _EMPTY_DEFINITION.match(line)
-        if empty and (number + 1 == len(lines) or not lines[number + 1].strip()):
+        if empty and (number + 1 == len(lines) or not lines[number + 1].strip() or _OWN_BLOCK.match(lines[number + 1])):
             lines[number] = empty.group("head") + " &nbsp;"
             log.repair(number, FOOTNOTE_EMPTY, line, lines[number])
     return "\n".join(lines)
