@@ -359,6 +359,19 @@ def test_a_second_definition_of_a_footnote_is_shown_as_text_instead_of_replacing
     assert norm(note.markdown).repairs == ()
 
 
+def test_a_second_definition_inside_a_list_item_or_quote_is_shown_as_text_too(tmp_path):
+    # Python-Markdown reads `- [^1]: …` as a definition of its own: the last definition of a label wins, so the
+    # first one's text vanished from the page.
+    note = norm("# T\n\nCited[^1]\n[^1]: First.\n- [^1]: Second.\n\n> [^2]: One[^2].\n> [^2]: Two.\n")
+    assert body(note) == ("Cited[^1]\n[^1]: First.\n\n- \\[^1]: Second.\n\n> \\[^2]: Two.\n\n"
+                          "[^2]: One[^2].\n")
+    assert [(r.line, r.rule) for r in note.repairs if r.rule.startswith("footnote")] == [
+        (5, "footnote-duplicate"), (8, "footnote-duplicate")]
+    shown = mkdocs_markdown(tmp_path).convert(note.markdown)
+    assert all(text in shown for text in ("First.", "[^1]: Second.", "One", "[^2]: Two."))
+    assert norm(note.markdown).markdown == note.markdown
+
+
 def test_a_footnote_definition_at_the_start_of_another_is_shown_as_text():
     # Python-Markdown reads `[^2]: …` as a footnote inside the first: the first is left empty and the second's
     # text is lost (and with the first cited nowhere, the page fails to build).

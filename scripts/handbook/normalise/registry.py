@@ -94,8 +94,8 @@ FENCE_INFO = declare(
 )
 FOOTNOTE_DUPLICATE = declare(
     "footnote-duplicate",
-    "Shows a second definition of a footnote label as text: only one can count, and the page would otherwise drop "
-    "the first.",
+    "Shows a second definition of a footnote label as text, one inside a list item or quote (`- [^1]: text`) too: "
+    "only one can count, and the page would otherwise drop the first.",
 )
 FOOTNOTE_EMPTY = declare(
     "footnote-empty",

@@ -56,8 +56,17 @@ def escape_duplicate_footnotes(text: str, log: RepairLog, parses: Parses) -> str
         return text
     lines = text.split("\n")
     seen: set[str] = set()
+    # One inside a list item or quote (`- [^1]: …`) is a definition to Python-Markdown as well.
+    contained = _contained_footnotes(lines, literal_lines(text, parses))
     for number in _footnote_lines(text, lines, parses):
         line = lines[number]
+        if number in contained:
+            label = contained[number].group("label")
+            if label in seen:
+                lines[number] = _escape_contained(line, contained[number])
+                log.repair(number, FOOTNOTE_DUPLICATE, line.strip(), lines[number].strip())
+            seen.add(label)
+            continue
         defined = defined_labels(line)
         again = defined & seen
         seen |= defined
