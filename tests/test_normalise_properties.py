@@ -143,6 +143,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "[^1]\n[^1]: \n# ",  # an empty definition above an empty heading, which a later rule drops
         "[^]\n[^]: \n> q",  # an empty definition (an empty label too) above a quote, which never continues it
         "[^]\n[^]: x\n- [^]: # ",  # a second definition in a list item, which moves to the note's end
+        "[^]\n{: onclick=x }[^]: ",  # a dropped attribute list leaves a definition empty after the footnote rules ran
         "- [a]:{: onclick=x }\n\u00a0# ",  # the line below is escaped first, and then makes a definition of the first
         "[a\nb]: http://x \"t\"\n[c]:\nhttp://y",  # definitions over several lines, joined onto one each
         "- [a]:```\u00a0",  # a definition's no-break space at its end becomes no trailing space

@@ -28,12 +28,12 @@ from .parse import PARSER, Parses
 from .tree import Node
 from .sections import LaidOutSection
 from .references import drop_used_definitions, inline_reference_links
-from .obsidian.footnotes import escape_unreferenced_definitions, footnote_references
+from .obsidian.footnotes import escape_unreferenced_definitions, fill_empty_definitions, footnote_references
 from .structure import repair_structure
 from .text import clean_text, escape_snippet_markers
 from .registry import (
     RepairRule,
-    EMPTY_HEADING, EMPTY_NOTE, FOOTNOTE_UNUSED, FRONT_MATTER, HEADING_EMPHASIS, HEADING_FORMAT, HEADING_LEVEL,
+    EMPTY_HEADING, EMPTY_NOTE, FOOTNOTE_EMPTY, FOOTNOTE_UNUSED, FRONT_MATTER, HEADING_EMPHASIS, HEADING_FORMAT, HEADING_LEVEL,
     NON_BREAKING_SPACE, REFERENCE_DUPLICATE, REFERENCE_JOINED, REFERENCE_MOVED, SNIPPET_MARKER,
     SPELLING_DICTIONARY, TAB, TITLE, TRAILING_WHITESPACE,
 )
@@ -361,6 +361,13 @@ def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log
     return _log_changed_lines(rendered.markdown, escaped, rendered.line, FOOTNOTE_UNUSED, log)
 
 
+def _fill_empty_footnotes(markdown: str, rendered: Rendered, log: RepairLog, parses: Parses) -> str:
+    """A block's Markdown with each footnote definition a later repair left empty given its no-break space, logged."""
+    if rendered.kind in LITERAL_KINDS or "[^" not in markdown:
+        return markdown
+    return _log_changed_lines(markdown, fill_empty_definitions(markdown, parses), rendered.line, FOOTNOTE_EMPTY, log)
+
+
 @dataclass(frozen=True)
 class _Layout:
     """A note's title and sections of rendered blocks, before the last escapes."""
@@ -624,7 +631,8 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
     parts = [f"# {title_md}"]
     for section in merged:
         blocks = tuple(
-            Block(r.kind, _escape_snippets(_escape_unused_footnotes(r, referenced, log, ctx.parses), r.line, log),  # type: ignore[arg-type]
+            Block(r.kind, _escape_snippets(_fill_empty_footnotes(_escape_unused_footnotes(r, referenced, log, ctx.parses),
+                                                                 r, log, ctx.parses), r.line, log),  # type: ignore[arg-type]
                   Source(raw.path, log.raw_line(r.line)), r.depth)
             for r in section.blocks
         )

@@ -91,13 +91,32 @@ def fill_empty_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    for number in _footnote_lines(text, lines, parses):
-        line = lines[number]
-        empty = _EMPTY_DEFINITION.match(line)
-        if empty and (number + 1 == len(lines) or not lines[number + 1].strip() or _OWN_BLOCK.match(lines[number + 1])):
-            lines[number] = empty.group("head") + " &nbsp;"
-            log.repair(number, FOOTNOTE_EMPTY, line, lines[number])
+    for number, filled in _filled_empty_definitions(text, lines, parses):
+        log.repair(number, FOOTNOTE_EMPTY, lines[number], filled)
+        lines[number] = filled
     return "\n".join(lines)
+
+
+def fill_empty_definitions(text: str, parses: Parses) -> str:
+    """fill_empty_footnotes on a rendered block, unlogged: a later repair can leave a definition empty (a dropped
+    attribute list after its colon)."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    for number, filled in _filled_empty_definitions(text, lines, parses):
+        lines[number] = filled
+    return "\n".join(lines)
+
+
+def _filled_empty_definitions(text: str, lines: list[str], parses: Parses) -> list[tuple[int, str]]:
+    """Each empty footnote definition among the text's lines, by line number, with its no-break space."""
+    filled = []
+    for number in _footnote_lines(text, lines, parses):
+        empty = _EMPTY_DEFINITION.match(lines[number])
+        below = lines[number + 1] if number + 1 < len(lines) else ""
+        if empty and (not below.strip() or _OWN_BLOCK.match(below)):
+            filled.append((number, empty.group("head") + " &nbsp;"))
+    return filled
 
 
 @rule(FOOTNOTE_UNUSED)
