@@ -368,6 +368,14 @@ def _fill_empty_footnotes(markdown: str, rendered: Rendered, log: RepairLog, par
     return _log_changed_lines(markdown, fill_empty_definitions(markdown, parses), rendered.line, FOOTNOTE_EMPTY, log)
 
 
+def _finished_markdown(rendered: Rendered, referenced: frozenset[str], log: RepairLog, parses: Parses) -> str:
+    """A block's Markdown after the escapes that only the whole laid-out note decides, each logged: unused footnote
+    definitions, footnote definitions left empty, snippet markers."""
+    markdown = _escape_unused_footnotes(rendered, referenced, log, parses)
+    markdown = _fill_empty_footnotes(markdown, rendered, log, parses)
+    return _escape_snippets(markdown, rendered.line, log)
+
+
 @dataclass(frozen=True)
 class _Layout:
     """A note's title and sections of rendered blocks, before the last escapes."""
@@ -631,8 +639,7 @@ def _normalise_once(raw: RawNote, ctx: NormaliseContext) -> tuple[Note, tuple[Fi
     parts = [f"# {title_md}"]
     for section in merged:
         blocks = tuple(
-            Block(r.kind, _escape_snippets(_fill_empty_footnotes(_escape_unused_footnotes(r, referenced, log, ctx.parses),
-                                                                 r, log, ctx.parses), r.line, log),  # type: ignore[arg-type]
+            Block(r.kind, _finished_markdown(r, referenced, log, ctx.parses),  # type: ignore[arg-type]
                   Source(raw.path, log.raw_line(r.line)), r.depth)
             for r in section.blocks
         )
