@@ -4,9 +4,9 @@
 Each question names the notes its site is built from (`seeds` or a vault of the shared corpora) and
 the sections that answer it. Every site is built twice: as the handbook, and as a plain MkDocs +
 Material site of the raw notes with the default search. The search box of each is asked every
-question in headless Chromium; a result is the section a result entry leads to (a page's best
-section, as Material shows it), and a hit at rank n means the n-th result is a section that holds
-the answer: one the question names on the handbook (or a piece the handbook split it into), one whose
+question in headless Chromium; a result is a section a result entry shows (a page's best sections,
+as Material shows them: each counts as one result), and a hit at rank n means the n-th result is a
+section that holds the answer: one the question names on the handbook (or a piece the handbook split it into), one whose
 text holds the question's `answer` words on the plain site. Questions of a vault that is not beside the
 project are skipped.
 
@@ -190,11 +190,10 @@ def entries_with(browser, base_url: str, queries: list[str], start: str = "") ->
 
 
 def rank_of(entries: list[list[str]], answers: set[str]) -> int | None:
-    """The 1-based rank of the first entry that leads to an answering section, or None."""
-    for rank, entry in enumerate(entries, 1):
-        if any(address in answers for address in entry):
-            return rank
-    return None
+    """The 1-based rank of the first shown section that answers, or None: every section an entry shows counts as
+    one result, so an entry that shows two of its page's sections takes two places."""
+    shown = (address for entry in entries for address in entry)
+    return next((rank for rank, address in enumerate(shown, 1) if address in answers), None)
 
 
 # -- Building the two sites of a notes folder --------------------------------------------------------------------

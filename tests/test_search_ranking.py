@@ -46,10 +46,11 @@ def test_every_seed_question_names_sections_of_the_built_site_that_hold_its_answ
         assert set(question.sections) <= holding, question.query
 
 
-def test_rank_is_that_of_the_first_entry_leading_to_an_answer() -> None:
+def test_rank_counts_every_section_an_entry_shows() -> None:
     entries = [["a/#x"], ["b/#y", "b/#z"], ["c/"]]
-    assert rank_of(entries, {"b/#z"}) == 2
-    assert rank_of(entries, {"c/"}) == 3
+    assert rank_of(entries, {"b/#y"}) == 2
+    assert rank_of(entries, {"b/#z"}) == 3  # the second section of an entry is a result of its own
+    assert rank_of(entries, {"c/"}) == 4
     assert rank_of(entries, {"a/"}) is None  # the page is not its section
 
 
@@ -249,7 +250,7 @@ def test_results_holding_more_of_the_query_come_first_in_the_theme_order(page, s
     # b/#row holds every word: 5 × 1; a/#long one in three: 9 × 1/9 = 1; a/#short two in three: 2 × 4/9.
     assert [[entry["location"] for entry in group] for group in items] == [
         ["b/#row", "b/"], ["a/#long", "a/#short", "a/"]]
-    assert [round(entry["score"], 3) for entry in items[1]] == [1.0, 0.889, 0]
+    assert [round(entry["scored"], 3) for entry in items[1]] == [1.0, 0.889, 0]
     assert outcome["untouched"] == 9  # the theme's own result objects are not changed
     assert outcome["after"] is None  # a listener taken off is off
 
@@ -281,7 +282,7 @@ def test_a_query_word_the_page_holds_counts_for_each_of_its_sections(page, site_
     # the page itself holds one word in three: 1 × 1/9; cli/#streams holds two in three: 9 × 4/9 = 4.
     assert [[entry["location"] for entry in group] for group in items] == [
         ["kinesis/#shards", "kinesis/#other", "kinesis/"], ["cli/#streams", "cli/"]]
-    assert [round(entry["score"], 3) for entry in items[0]] == [7.0, 3.556, 0.111]
+    assert [round(entry["scored"], 3) for entry in items[0]] == [7.0, 3.556, 0.111]
 
 
 @pytest.mark.browser
@@ -294,7 +295,7 @@ def test_a_shorter_section_holding_the_same_words_gains_on_a_longer_one(page, si
        {location: "a/", score: 2, terms: {shard: true}, text: "x".repeat(10000)}]]""")
     # (1000 / length) ** 0.1: 10,000 characters × 0.794, 400 × 1.096; under 50 characters counts as 50 (× 1.349);
     # a page's own entry keeps its score.
-    assert [(entry["location"], round(entry["score"], 3)) for entry in items[0]] == [
+    assert [(entry["location"], round(entry["scored"], 3)) for entry in items[0]] == [
         ("a/#short", 9.864), ("a/#long", 7.943), ("a/", 2), ("a/#tiny", 1.349)]
 
 
@@ -322,8 +323,30 @@ def test_neighbouring_query_words_found_close_together_raise_a_section(page, sit
         return (1000 / max(50, len(text))) ** 0.1
 
     expected = {"a/#near": 1.5, "a/#apart": 1, "a/#split": 1.5, "a/#reversed": 1}
-    assert {entry["location"]: round(entry["score"], 3) for entry in items[0]} == {
+    assert {entry["location"]: round(entry["scored"], 3) for entry in items[0]} == {
         location: round(10 * expected[location] * length_weight(text), 3) for location, text in texts.items()}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_page_shows_its_second_section_when_it_scores_close_to_its_best(page, site_url: str) -> None:
+    items = _reranked(page, site_url, """[
+      [{location: "a/#best", score: 10, terms: {nat: true}, text: long},
+       {location: "a/", score: 7, terms: {nat: true}, text: long},
+       {location: "a/#close", score: 6.5, terms: {nat: true}, text: long},
+       {location: "a/#third", score: 5.9, terms: {nat: true}, text: long}],
+      [{location: "b/#best", score: 10, terms: {nat: true}, text: long},
+       {location: "b/#far", score: 5.9, terms: {nat: true}, text: long}],
+      [{location: "c/", score: 9, terms: {nat: true}, text: long},
+       {location: "c/#close", score: 8, terms: {nat: true}, text: long}]]""")
+    # The theme shows a page's sections that score as much as its first entry: a/#close, above 0.6 of the best,
+    # joins it (the page's own entry is its heading, not a section); a third never does, nor b/#far, below 0.6.
+    # A page whose own entry comes first is shown alone, as the theme does.
+    assert [[(entry["location"], entry["score"]) for entry in group] for group in items] == [
+        [("a/#best", 10), ("a/", 7), ("a/#close", 10), ("a/#third", 5.9)],
+        [("b/#best", 10), ("b/#far", 5.9)],
+        [("c/", 9), ("c/#close", 8)]]
+    assert items[0][2]["scored"] == 6.5
 
 
 @pytest.mark.browser

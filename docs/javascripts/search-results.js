@@ -21,6 +21,12 @@
 // stretch between two marks is split into words only when it is short. The title and the text are
 // read apart, so a pair never spans the two.
 //
+// The theme shows, for each page, the sections that score as much as the page's best entry and folds the rest
+// under "more on this page", so a page whose answer came a close second showed only the section before it. A
+// page's second section is shown too when it scores at least SHOWN_SHARE of its best section: it is given the
+// best one's score, which only the theme's cut-off reads, as the groups are already in order. Each entry keeps
+// the score worked out here as `scored`.
+//
 // The theme listens to its search worker as soon as its own script runs, so this script is loaded
 // before it (templates/theme/main.html), not with the site's other scripts. Where it is not loaded
 // (a theme without the override), results keep the theme's order.
@@ -86,13 +92,26 @@
     return held / (query.length - 1);
   }
   function byScore(a, b) { return b.score - a.score; }
+  var SECTIONS_SHOWN = 2, SHOWN_SHARE = 0.6;
+  function showClosest(group) {
+    if (isPage(group[0])) return group; // the page itself is its best entry: the theme shows it alone
+    var best = group[0].score, shown = 1;
+    for (var i = 1; i < group.length && shown < SECTIONS_SHOWN; i++) {
+      if (isPage(group[i])) continue;
+      if (group[i].score < SHOWN_SHARE * best) break;
+      group[i].score = best;
+      shown++;
+    }
+    return group;
+  }
   function reranked(items) {
     var groups = items.map(function (group) {
       var page = group.filter(isPage)[0];
-      return group.map(function (entry) {
+      return showClosest(group.map(function (entry) {
         var held = share(entry, entry === page ? null : page);
-        return Object.assign({}, entry, { score: entry.score * held * held * lengthPrior(entry) * (1 + PAIR_WEIGHT * pairShare(entry)) });
-      }).sort(byScore);
+        var scored = entry.score * held * held * lengthPrior(entry) * (1 + PAIR_WEIGHT * pairShare(entry));
+        return Object.assign({}, entry, { score: scored, scored: scored });
+      }).sort(byScore));
     });
     return groups.sort(function (a, b) { return byScore(a[0], b[0]); });
   }
