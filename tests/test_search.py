@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handbook.glossary import load_glossary
-from handbook.search import keywords_for
+from handbook.search import keywords_for, other_spellings
+from handbook.words import word_set
 from tests.conftest import PROJECT, BuiltSite
 
 sys.path.insert(0, str(PROJECT / "scripts"))
@@ -26,6 +27,15 @@ def test_acronyms_and_long_names_find_each_other() -> None:
     assert "24x7" in keywords_for("Staff operator provide 24*7*365", GLOSSARY)
     assert "KMS key" in keywords_for("a customer master key (CMK)", GLOSSARY)
     assert keywords_for("nothing to see", GLOSSARY) == []
+
+
+def test_british_and_american_spellings_find_each_other() -> None:
+    assert other_spellings(word_set("Physical security of data centers; we organised the licence")) == [
+        "centres", "license", "organized"]
+    # Every inflected form is listed on its own, and a text holding both spellings gains neither.
+    assert other_spellings(word_set("analysing, analyzing")) == []
+    assert other_spellings(word_set("colours")) == ["colors"]
+    assert other_spellings(word_set("check the security group")) == []
 
 
 _FORMS = sorted({form for t in GLOSSARY.terms for form in (t.term, t.expansion, *t.search)})
@@ -54,6 +64,9 @@ def test_search_index_carries_the_keywords(built_site: BuiltSite) -> None:
     # Indexed, but in a hidden element so that result previews show only the section's own text.
     assert section["text"].endswith("</span>")
     assert "Man-in-the-middle attack" in section["text"].rsplit("<span hidden>", 1)[1]
+    # A section that spells a word one way is found by the other spelling too.
+    centers = next(d for d in index["docs"] if "data centers" in d["text"].split("<span hidden>")[0])
+    assert "centres" in centers["text"].rsplit("<span hidden>", 1)[1].removesuffix("</span>").split()
     # Note pages and the report repeat text that is searchable where it was merged.
     assert not any(d["location"].startswith(("handbook/notes/003", "handbook/report/")) for d in index["docs"])
 

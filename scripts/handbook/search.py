@@ -12,7 +12,8 @@ MkDocs writes `search/search_index.json`; this pass rewrites it:
   form (IAM and "AWS Identity and Access Management", MITM and "man-in-the-middle"), plus
   each term's other spellings (24x7 for "24*7*365"), so a reader's wording finds the section
   whichever form its author used. The words go in a hidden element after the section's own
-  text: the search indexes them, result previews do not show them.
+  text: the search indexes them, result previews do not show them. So does each word's other
+  spelling, British or American ("centres" finds a section that says "data centers").
 - A page's own entry that holds nothing but its title (a generated page's text all sits under
   its headings, and its first heading repeats the title) is weighted down, so that a result
   leads to the section that holds the answer rather than to the top of its page: the theme
@@ -47,6 +48,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
+
+from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
 
 from .glossary import Glossary
 from .merge.render import TOPIC_SEARCH_BOOST
@@ -112,6 +115,14 @@ def keywords_for(text: str, glossary: Glossary) -> list[str]:
                 if word not in found:
                     found.append(word)
     return found
+
+
+def other_spellings(words: frozenset[str]) -> list[str]:
+    """The other spelling of each word that British and American English spell differently (breame's word lists,
+    every inflected form listed), in order."""
+    # breame names each table by the spelling it maps from: BRITISH_ENGLISH_SPELLINGS["centre"] is "center".
+    found = {BRITISH_ENGLISH_SPELLINGS.get(word) or AMERICAN_ENGLISH_SPELLINGS.get(word) for word in words}
+    return sorted(found - words - {None})
 
 
 # An entry shorter than this (a label such as "Discussed in the notes:") is not counted as a copy of another.
@@ -517,7 +528,9 @@ def rewrite_search_index(site_dir: Path, glossary: Glossary, split: Splitter = s
         weight = search_weight(doc, copies)
         if weight != 1:
             doc["boost"] = round(weight, 4)
-        words = keywords_for(f"{doc.get('title', '')} {doc.get('text', '')}", glossary)
+        text = f"{doc.get('title', '')} {doc.get('text', '')}"
+        words = keywords_for(text, glossary)
+        words += [word for word in other_spellings(word_set(text)) if word not in words]
         if words:
             hidden = html.escape(" ".join(words), quote=False)
             doc["text"] = f"{doc.get('text', '')} <span hidden>{hidden}</span>".lstrip()
