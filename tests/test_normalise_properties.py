@@ -176,6 +176,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "word\n{{ x }} -- ![a|300](img.png)",  # a template escaped as the last line's braces: its words read again
         "word\n{{ x }} -- {y}\n![a](img.png)",  # so in a piece that a split at an image makes
         "{% y %}\n**{ .c width=5 }{{ x }}",  # an escaped template statement shifts the braces after it
+        "{% y %} ^id-1<!-- -->",  # a dropped block id leaves a template statement last on its line
         "[r]: http://x.y\nword\n[r]: http://x.y\n[r]: http://x.y",  # `[r]:` under `[r]:` under text: both uses
         "[r]: obsidian://open?file=N.md$\n\n$[r] x",  # a `$` in a target the link rules percent-encode
         "[r]: img`.png\n\n`[r] x",

@@ -36,8 +36,9 @@ BARE_URL = declare("bare-url", "Makes a web address written as text (`https://â€
 ATTRIBUTE_BRACES = declare(
     "attribute-braces",
     "Escapes braces that end a heading, a table cell or a paragraph's last line (`## Options {SSE-S3, SSE-KMS}`), "
-    "or that follow text right away (`**b**{y}`), which Python-Markdown would otherwise take away as an element's "
-    "attributes; an attribute list "
+    "a template statement that ends its line (`{% endif %}`), "
+    "or braces that follow text right away (`**b**{y}`), which Python-Markdown would otherwise take away as an "
+    "element's attributes; an attribute list "
     "(`{ #id .class }`) stays one, except at the end of a heading, which shows its text as written everywhere, "
     "and except where it holds a bare word (`{#5 steps}`), which attr_list would make an attribute the page never "
     "shows.",

@@ -35,7 +35,7 @@ from .registry import (
     EMPTY_LIST_ITEM, FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS, TABLE_CELLS,
 )
-from .sanitise import clean_html, sanitise_block_tag
+from .sanitise import clean_html, escape_line_end_statements, sanitise_block_tag
 from .tables import site_header
 from .tree import Node
 
@@ -182,6 +182,16 @@ def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
         out.append(line)
         at += 1
     return "\n".join(out)
+
+
+def _statements_escaped(kept: list[tuple[int, str]], repaired: list[str], log: RepairLog) -> None:
+    """Escape, in place, a template statement that a dropped block id left last on its line (the inline repairs
+    escaped those that ended it before)."""
+    for index, ((number, _), text) in enumerate(zip(kept, repaired)):
+        escaped = escape_line_end_statements(text)
+        if escaped != text:
+            log.repair(number, ATTRIBUTE_BRACES, text[:40], escaped[:41])
+            repaired[index] = escaped
 
 
 def _last_line_braces_escaped(number: int, text: str, log: RepairLog) -> str:
@@ -471,6 +481,7 @@ class BlockRenderer:
             repaired = self.prose([*kept[:-1], (kept[-1][0], kept[-1][1][: trailing_id.start()])])
             repaired[-1] = (repaired[-1] + kept[-1][1][trailing_id.start():]).strip(" \t")
         drop_block_ids([number for number, _ in kept], repaired, log)
+        _statements_escaped(kept, repaired, log)
         for _ in range(REREAD_LIMIT):
             unspanned = False
             abbreviations = abbreviation_starts(repaired)

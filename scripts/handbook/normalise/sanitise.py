@@ -427,6 +427,7 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
         elif span.kind == "template" and span.text.startswith("{%") and _ends_line(spans, index):
             # attr_list would read a `{% endif %}` that ends its line as the block's attributes, and the
             # page would lose it: escaped, it shows as written (and is never run: notes are no templates).
+            unit.log.repair(line, ATTRIBUTE_BRACES, span.text, "\\" + span.text)
             span.text = "\\" + span.text
         elif span.kind == "dest" and OPEN_DEST.match(span.text):
             converted = convert_obsidian_uri(span.text, unit, line)
@@ -469,6 +470,18 @@ def has_hazards(text: str, unit: Unit) -> bool:
         return True
     return ("](" in text or "<" in text or "]:" in text) and bool(
         _markdown_hazards(text, spans, unit.in_table, unit.inline_only))
+
+
+def escape_line_end_statements(text: str) -> str:
+    """The text with each template statement that ends its line escaped, as sanitise_spans escapes one: a repair
+    after the inline ones (a dropped block id after `{% y %}`) can leave a statement last on its line."""
+    if "{%" not in text:
+        return text
+    spans = lex(text)
+    if not _statement_ends_line(spans):
+        return text
+    return "".join("\\" + span.text if span.kind == "template" and span.text.startswith("{%") and _ends_line(spans, index)
+                   else span.text for index, span in enumerate(spans))
 
 
 def _braces_in_text(spans: list[Span], text: str, in_table: bool) -> bool:
