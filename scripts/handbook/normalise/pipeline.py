@@ -157,16 +157,29 @@ def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, sourc
     return rendered
 
 
-def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseContext, assets: list[Asset]) -> Rendered:
+def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseContext,
+                assets: list[Asset]) -> list[Rendered]:
     """Lines markdown-it keeps out of the token stream (link reference definitions), as written but
     for odd spaces (see _plain_definition_spaces) and a target in the notes folder, which gets the URL
-    an inline link to it gets."""
+    an inline link to it gets; one block per run of them.
+
+    A footnote definition whose repaired text no longer reads as a definition's target (a formula written in
+    it) is paragraph text to a second reading, which would set it apart from the definitions around it: it is
+    a block of its own now."""
     joined = _definitions_on_one_line(lines, log)
-    text = "\n".join(
-        _kept_line(_plain_definition_spaces(line, number, log), Unit([number], log, ctx, assets), number)
-        for number, line in joined
-    )
-    return Rendered("paragraph", text, lines[0][0])
+    texts = [(number, _kept_line(_plain_definition_spaces(line, number, log), Unit([number], log, ctx, assets),
+                                 number)) for number, line in joined]
+    runs: list[list[tuple[int, str]]] = []
+    for number, text in texts:
+        if not runs or _set_apart(text) or _set_apart(runs[-1][-1][1]):
+            runs.append([])
+        runs[-1].append((number, text))
+    return [Rendered("paragraph", "\n".join(text for _, text in run), run[0][0]) for run in runs]
+
+
+def _set_apart(text: str) -> bool:
+    """Whether a kept line is a footnote definition whose text no longer reads as a definition's target."""
+    return _FOOTNOTE_HEAD.match(text) is not None and not _whole_definition(text)
 
 
 _FOOTNOTE_HEAD = re.compile(r"^[ ]{0,3}" + FOOTNOTE_DEFINITION + r"[ \t]*")
@@ -236,15 +249,18 @@ def _definitions(text: str) -> tuple[list, list[tuple[int, int, str]]]:
 
 
 def _add_kept_lines(blocks: list[Rendered], last_kept: Rendered | None, lines: list[tuple[int, str]],
-                    log: RepairLog, ctx: NormaliseContext, assets: list[Asset]) -> Rendered:
+                    log: RepairLog, ctx: NormaliseContext, assets: list[Asset]) -> Rendered | None:
     """Append _kept_lines to a section's blocks, joined to the kept lines before when nothing was shown
-    between them (say, an empty heading): a second pass reads them as one run. Returns the kept block."""
-    kept = _kept_lines(lines, log, ctx, assets)
-    if blocks and blocks[-1] is last_kept:
-        last_kept.markdown += "\n" + kept.markdown
-        return last_kept
-    blocks.append(kept)
-    return kept
+    between them (say, an empty heading): a second pass reads them as one run. Returns the last kept block
+    that later kept lines may join (none after a footnote definition set apart)."""
+    runs = _kept_lines(lines, log, ctx, assets)
+    first = runs[0]
+    if blocks and blocks[-1] is last_kept and not _set_apart(first.markdown.split("\n", 1)[0]):
+        last_kept.markdown += "\n" + first.markdown
+        runs = runs[1:]
+    blocks.extend(runs)
+    last = blocks[-1]
+    return None if _set_apart(last.markdown.rsplit("\n", 1)[-1]) else last
 
 
 # A link reference definition, perhaps inside a list item, quote or callout: markdown-it reads it
