@@ -177,6 +177,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "word\n{{ x }} -- {y}\n![a](img.png)",  # so in a piece that a split at an image makes
         "{% y %}\n**{ .c width=5 }{{ x }}",  # an escaped template statement shifts the braces after it
         "{% y %} ^id-1<!-- -->",  # a dropped block id leaves a template statement last on its line
+        "# {% y %}    ```",  # an escaped backtick run after spaces: the statement does not end its line
         "[r]: x.md\n[^1]: x$$a$$[^1]",  # a formula makes a kept footnote definition paragraph text
         "[r]: x.md\n[^1]: x$$a$$\n[s]: y.md",  # and the definition after it is not its lazy line
         "[r]: http://x.y\nword\n[r]: http://x.y\n[r]: http://x.y",  # `[r]:` under `[r]:` under text: both uses

@@ -342,8 +342,14 @@ def _ends_line(spans: list[Span], index: int, or_break: bool = False) -> bool:
     index += 1
     if or_break and index < len(spans) and spans[index].kind == "html" and _LINE_BREAK_TAG.fullmatch(spans[index].text):
         index += 1
-    after = spans[index].text if index < len(spans) else ""
-    return not after.split("\n", 1)[0].strip()
+    # Every span up to the line's end is read: spaces can be a span of their own before an escape (`\``).
+    for span in spans[index:]:
+        rest, newline, _ = span.text.partition("\n")
+        if rest.strip():
+            return False
+        if newline:
+            return True
+    return True
 
 
 def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
