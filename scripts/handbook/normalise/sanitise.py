@@ -430,7 +430,7 @@ def sanitise_spans(spans: list[Span], unit: Unit, text: str) -> bool:
                 unit.log.repair(line, HTML_SANITISED, span.text, cleaned)
                 span.text = cleaned
                 changed = True
-        elif span.kind == "template" and span.text.startswith("{%") and _ends_line(spans, index):
+        elif _ends_line_as_statement(spans, index):
             # attr_list would read a `{% endif %}` that ends its line as the block's attributes, and the
             # page would lose it: escaped, it shows as written (and is never run: notes are no templates).
             unit.log.repair(line, ATTRIBUTE_BRACES, span.text, "\\" + span.text)
@@ -486,8 +486,8 @@ def escape_line_end_statements(text: str) -> str:
     spans = lex(text)
     if not _statement_ends_line(spans):
         return text
-    return "".join("\\" + span.text if span.kind == "template" and span.text.startswith("{%") and _ends_line(spans, index)
-                   else span.text for index, span in enumerate(spans))
+    return "".join("\\" + span.text if _ends_line_as_statement(spans, index) else span.text
+                   for index, span in enumerate(spans))
 
 
 def _braces_in_text(spans: list[Span], text: str, in_table: bool) -> bool:
@@ -511,5 +511,10 @@ def _read_as_attributes(spans: list[Span], index: int, text: str, offset: int, i
 
 def _statement_ends_line(spans: list[Span]) -> bool:
     """Whether a template statement that nothing follows on its line is left unescaped."""
-    return any(span.kind == "template" and span.text.startswith("{%") and _ends_line(spans, index)
-               for index, span in enumerate(spans))
+    return any(_ends_line_as_statement(spans, index) for index in range(len(spans)))
+
+
+def _ends_line_as_statement(spans: list[Span], index: int) -> bool:
+    """Whether span `index` is a template statement (`{% endif %}`) that nothing but spaces follows on its line."""
+    span = spans[index]
+    return span.kind == "template" and span.text.startswith("{%") and _ends_line(spans, index)
