@@ -13,6 +13,7 @@ project are skipped.
     .venv/bin/python scripts/search_quality.py                 # both halves, all sites
     .venv/bin/python scripts/search_quality.py --sets tuning   # the tuning half only
     .venv/bin/python scripts/search_quality.py --work DIR --rebuild   # keep the sites, build the handbook again
+    .venv/bin/python scripts/search_quality.py --misses tuning held-out   # the held-out misses too, once done
 """
 
 from __future__ import annotations
@@ -376,8 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", nargs="+", choices=list(QUESTION_SETS), default=list(QUESTION_SETS))
     parser.add_argument("--sites", nargs="+", help="only the questions of these sites (seeds or vault names)")
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
-    parser.add_argument("--misses", nargs="*", choices=list(QUESTION_SETS), default=None,
-                        help="the halves whose misses to print (default: all asked)")
+    # The held-out half's misses are printed only on request, so that a run made while tuning never shows them.
+    parser.add_argument("--misses", nargs="*", choices=list(QUESTION_SETS), default=["tuning"],
+                        help="the halves whose misses to print (default: the tuning half's)")
     parser.add_argument("--work", type=Path, help="keep the built sites here and reuse them on the next run")
     parser.add_argument("--rebuild", action="store_true",
                         help="build the handbook sites kept in --work again (after a change to the code)")
@@ -390,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    report(outcomes, args.sets, tuple(args.kinds), set(args.sets if args.misses is None else args.misses))
+    report(outcomes, args.sets, tuple(args.kinds), set(args.misses) & set(args.sets))
     return 0
 
 
