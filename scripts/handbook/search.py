@@ -102,11 +102,12 @@ def _matchers(term: str, expansion: str, search: tuple[str, ...],
     return tuple((word_set(form), pattern) for form, pattern in forms)
 
 
-def keywords_for(text: str, glossary: Glossary) -> list[str]:
-    """The glossary terms a text mentions in any form, each with its other forms."""
+def keywords_for(text: str, glossary: Glossary, words: frozenset[str] | None = None) -> list[str]:
+    """The glossary terms a text mentions in any form, each with its other forms (`words`: the text's word_set, when
+    the caller has it)."""
     # A form can only match where each of its words is a word of the text: a set lookup rules out
     # most forms before their pattern scans a long section.
-    words = word_set(text)
+    words = word_set(text) if words is None else words
     found: list[str] = []
     for term in glossary.terms:
         if any(needed <= words and pattern.search(text)
@@ -529,8 +530,9 @@ def rewrite_search_index(site_dir: Path, glossary: Glossary, split: Splitter = s
         if weight != 1:
             doc["boost"] = round(weight, 4)
         text = f"{doc.get('title', '')} {doc.get('text', '')}"
-        words = keywords_for(text, glossary)
-        words += [word for word in other_spellings(word_set(text)) if word not in words]
+        in_text = word_set(text)
+        words = keywords_for(text, glossary, in_text)
+        words += [word for word in other_spellings(in_text) if word not in words]
         if words:
             hidden = html.escape(" ".join(words), quote=False)
             doc["text"] = f"{doc.get('text', '')} <span hidden>{hidden}</span>".lstrip()

@@ -157,8 +157,17 @@ def _top_block(renderer: BlockRenderer, node: Node, previous: Node | None, sourc
     return rendered
 
 
+@dataclass(frozen=True)
+class _KeptRun:
+    """A block of kept lines, and whether it is a footnote definition set apart (see _kept_lines), which no kept line
+    before or after joins."""
+
+    block: Rendered
+    apart: bool
+
+
 def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseContext,
-                assets: list[Asset]) -> list[Rendered]:
+                assets: list[Asset]) -> list[_KeptRun]:
     """Lines markdown-it keeps out of the token stream (link reference definitions), as written but
     for odd spaces (see _plain_definition_spaces) and a target in the notes folder, which gets the URL
     an inline link to it gets; one block per run of them.
@@ -169,17 +178,14 @@ def _kept_lines(lines: list[tuple[int, str]], log: RepairLog, ctx: NormaliseCont
     joined = _definitions_on_one_line(lines, log)
     texts = [(number, _kept_line(_plain_definition_spaces(line, number, log), Unit([number], log, ctx, assets),
                                  number)) for number, line in joined]
-    runs: list[list[tuple[int, str]]] = []
+    runs: list[tuple[bool, list[tuple[int, str]]]] = []
     for number, text in texts:
-        if not runs or _set_apart(text) or _set_apart(runs[-1][-1][1]):
-            runs.append([])
-        runs[-1].append((number, text))
-    return [Rendered("paragraph", "\n".join(text for _, text in run), run[0][0]) for run in runs]
-
-
-def _set_apart(text: str) -> bool:
-    """Whether a kept line is a footnote definition whose text no longer reads as a definition's target."""
-    return _FOOTNOTE_HEAD.match(text) is not None and not _whole_definition(text)
+        apart = _FOOTNOTE_HEAD.match(text) is not None and not _whole_definition(text)
+        if apart or not runs or runs[-1][0]:
+            runs.append((apart, []))
+        runs[-1][1].append((number, text))
+    return [_KeptRun(Rendered("paragraph", "\n".join(text for _, text in run), run[0][0]), apart)
+            for apart, run in runs]
 
 
 _FOOTNOTE_HEAD = re.compile(r"^[ ]{0,3}" + FOOTNOTE_DEFINITION + r"[ \t]*")
@@ -254,13 +260,13 @@ def _add_kept_lines(blocks: list[Rendered], last_kept: Rendered | None, lines: l
     between them (say, an empty heading): a second pass reads them as one run. Returns the last kept block
     that later kept lines may join (none after a footnote definition set apart)."""
     runs = _kept_lines(lines, log, ctx, assets)
-    first = runs[0]
-    if blocks and blocks[-1] is last_kept and not _set_apart(first.markdown.split("\n", 1)[0]):
-        last_kept.markdown += "\n" + first.markdown
+    if blocks and blocks[-1] is last_kept and not runs[0].apart:
+        last_kept.markdown += "\n" + runs[0].block.markdown
         runs = runs[1:]
-    blocks.extend(runs)
-    last = blocks[-1]
-    return None if _set_apart(last.markdown.rsplit("\n", 1)[-1]) else last
+        if not runs:
+            return last_kept
+    blocks.extend(run.block for run in runs)
+    return None if runs[-1].apart else runs[-1].block
 
 
 # A link reference definition, perhaps inside a list item, quote or callout: markdown-it reads it

@@ -484,8 +484,6 @@ def escape_line_end_statements(text: str) -> str:
     if "{%" not in text:
         return text
     spans = lex(text)
-    if not _statement_ends_line(spans):
-        return text
     return "".join("\\" + span.text if _ends_line_as_statement(spans, index) else span.text
                    for index, span in enumerate(spans))
 
