@@ -97,6 +97,15 @@ def test_a_dollar_or_backtick_in_a_note_target_is_written_encoded_so_the_referen
     assert normalise_text(once, ctx, "a.md") == (once, ())
 
 
+def test_a_shortcut_reference_right_before_a_wikilink_is_inline_at_once():
+    # Obsidian reads a wikilink before Markdown, so `[r][[Plans]]` is the reference `[r]` and a link to Plans;
+    # read as `[r][` and a label, the reference went inline only when the wikilink had become `[Plans](…)`.
+    ctx = context()
+    once, _ = normalise_text("# T\n\nSee [r][[Plans]] now.\n\n[r]: https://docs.aws.amazon.com/\n", ctx, "a.md")
+    assert once == "# T\n\nSee [r](https://docs.aws.amazon.com/)[Plans](note:Plans) now.\n"
+    assert normalise_text(once, ctx, "a.md") == (once, ())
+
+
 def test_a_merged_block_keeps_its_link_on_the_topic_page_and_a_missing_note_is_marked_there():
 
     texts = {

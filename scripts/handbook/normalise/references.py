@@ -88,6 +88,7 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
     """
     found: list[tuple[int, int, str, str]] = []
     spans = lex_with_offsets(text)
+    masked = _without_wikilinks(text)  # `[r][[Note]]` is a reference before a wikilink, as Obsidian reads it
     definition_starts: set[int] | None = None  # read when a `[label]:` starts a line
     for index, (kind, start, piece) in enumerate(spans):
         if kind == "reference":  # `][label]` or `][]` after the link text
@@ -101,7 +102,7 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
         elif kind == "prose" and "[" in piece:
             for match in _SHORTCUT.finditer(piece):
                 after = start + match.end()
-                following = text[after:after + 1]
+                following = masked[after:after + 1]
                 key = normalizeReference(match.group(1))
                 line_start = text.rfind("\n", 0, start + match.start()) + 1
                 at_line_start = not text[line_start:start + match.start()].strip(" ")
