@@ -870,6 +870,16 @@ def test_a_marker_left_as_text_never_pairs_with_one_the_layout_brings_near_it():
     assert normalise_text(note.markdown, context()) == (note.markdown, ())
 
 
+def test_a_marker_in_raw_html_that_sanitising_makes_text_is_escaped_as_text_is():
+    # Raw HTML keeps a `%%` out of the comment rule; with the comment before it gone, the line is paragraph
+    # text, where a second reading would have escaped the marker.
+    note = norm("# T\n\n<!-- note --><b>bold</b> 100%%\n")
+    assert body(note) == "<b>bold</b> 100&#37;%\n"
+    assert [(r.rule, r.before, r.after) for r in note.repairs][-1] == (
+        "comment-marker-escape", "<b>bold</b> 100%%", "<b>bold</b> 100&#37;%")
+    assert normalise_text(note.markdown, context()) == (note.markdown, ())
+
+
 # ---- spelling and names ------------------------------------------------------------------------------
 
 

@@ -25,13 +25,14 @@ from .link_targets import REFERENCE_LABEL
 from .log import RepairLog
 from .obsidian.block_ids import BLOCK_ID, drop_block_ids, escape_block_ids
 from .details import DEFAULT_TITLE, summary_title
+from .obsidian.comments import escape_comment_markers_in_line
 from .obsidian.callouts import CALLOUT, CalloutHead, admonition_header, read_callout
 from .obsidian.embeds import MISSING_IMAGE_CLASS
 from .obsidian.math import as_written_math
 from .parse import PARSER, parse_once
 from .prose import TAG, TAG_LINE
 from .registry import (
-    ADMONITION_FORMAT, ATTRIBUTE_BRACES, BLOCK_ESCAPE, CODE_FENCED, DETAILS_CLOSED, DETAILS_FOLDED, DETAILS_STRAY,
+    ADMONITION_FORMAT, ATTRIBUTE_BRACES, BLOCK_ESCAPE, CODE_FENCED, COMMENT_MARKER_ESCAPE, DETAILS_CLOSED, DETAILS_FOLDED, DETAILS_STRAY,
     EMPTY_LIST_ITEM, FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS, TABLE_CELLS,
 )
@@ -718,7 +719,8 @@ class BlockRenderer:
                 # any more but paragraph text: repaired as one now, as a second pass would read it.
                 self.rereading = True
                 try:
-                    lines = [(node.map[0], line) for line in cleaned.split("\n")]
+                    lines = [(node.map[0], self._comment_markers_escaped(node.map[0], line))
+                             for line in cleaned.split("\n")]
                     return self.paragraph(lines)
                 finally:
                     self.rereading = False
@@ -730,6 +732,14 @@ class BlockRenderer:
             # definition line in it away (a footnote's stopped the page). Inside a div it stays raw HTML.
             cleaned = f"<div>\n{cleaned}\n</div>"
         return [Rendered("html", cleaned, node.map[0])]
+
+    def _comment_markers_escaped(self, number: int, line: str) -> str:
+        """A line of raw HTML that now reads as paragraph text with its `%%` escaped, as the comment rule
+        escapes one in text (raw HTML had kept it out of that rule's reach)."""
+        escaped = escape_comment_markers_in_line(line)
+        if escaped != line:
+            self.unit([number]).log.repair(number, COMMENT_MARKER_ESCAPE, line.strip(), escaped.strip())
+        return escaped
 
     def rule_line(self, node: Node) -> Rendered:
         """A horizontal rule is always `***` (`---` could read as a list item's dash or a setext underline)."""

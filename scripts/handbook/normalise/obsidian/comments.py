@@ -48,6 +48,12 @@ def drop_obsidian_comments(text: str, log: RepairLog, parses: Parses) -> str:
     return _escape_comment_markers(text, log, parses) if "%%" in text else text
 
 
+def escape_comment_markers_in_line(line: str) -> str:
+    """A line with the first `%` of each `%%` in its prose written as an entity (see _escape_comment_markers)."""
+    return line if "%%" not in line else "".join(
+        span.text.replace("%%", PERCENT_ENTITY + "%") if span.kind == "prose" else span.text for span in lex(line))
+
+
 def _escape_comment_markers(text: str, log: RepairLog, parses: Parses) -> str:
     """Each `%%` that stayed text, its first `%` written as an entity: the layout may bring two of them
     together (a title moves to the top), and a second reading would take them for a comment."""
