@@ -97,6 +97,13 @@ def test_a_dollar_or_backtick_in_a_note_target_is_written_encoded_so_the_referen
     assert normalise_text(once, ctx, "a.md") == (once, ())
 
 
+def test_a_label_and_colon_under_a_line_of_no_break_spaces_is_a_reference():
+    # A line of no-break spaces is text to CommonMark, not a blank line: `[docs]:` under it is paragraph text.
+    note = norm("# T\n\nRead\n\u00a0\n[docs]: below\n\n[docs]: https://docs.aws.amazon.com/\n")
+    assert body(note) == "Read<br>\n[docs](https://docs.aws.amazon.com/): below\n"
+    assert norm(note.markdown).repairs == ()
+
+
 def test_a_shortcut_reference_right_before_a_wikilink_is_inline_at_once():
     # Obsidian reads a wikilink before Markdown, so `[r][[Plans]]` is the reference `[r]` and a link to Plans;
     # read as `[r][` and a label, the reference went inline only when the wikilink had become `[Plans](…)`.

@@ -126,7 +126,7 @@ def _definition_starts(text: str) -> set[int]:
         if may_start:
             starts.add(at)
         shaped = DEFINITION_START.match(line.lstrip(" ")) is not None
-        may_start = not line.strip() or may_start and shaped
+        may_start = not line.strip(" \t") or may_start and shaped  # a no-break space is text to CommonMark
         at += len(line) + 1
     return starts
 
