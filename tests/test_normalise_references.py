@@ -104,6 +104,14 @@ def test_a_label_and_colon_under_a_line_of_no_break_spaces_is_a_reference():
     assert norm(note.markdown).repairs == ()
 
 
+def test_a_target_ending_in_a_backslash_is_written_as_its_url_so_the_inline_link_closes():
+    # `](…a\)` would escape the closing parenthesis; CommonMark links the definition to `…a%5C`, as Obsidian
+    # does. Two backslashes are one escaped, as they are in the definition.
+    note = norm("# T\n\nSee [r] and [s].\n\n[r]: https://example.com/a\\\n[s]: https://example.com/b\\\\\n")
+    assert body(note) == "See [r](https://example.com/a%5C) and [s](https://example.com/b\\\\).\n"
+    assert norm(note.markdown).repairs == ()
+
+
 def test_a_shortcut_reference_right_before_a_wikilink_is_inline_at_once():
     # Obsidian reads a wikilink before Markdown, so `[r][[Plans]]` is the reference `[r]` and a link to Plans;
     # read as `[r][` and a label, the reference went inline only when the wikilink had become `[Plans](…)`.

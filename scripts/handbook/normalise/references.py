@@ -175,6 +175,12 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
             target = _REWRITTEN_MARKS.sub(lambda mark: f"%{ord(mark.group()):02X}", definition.group("target"))
             written = written[:definition.start("target")] + target + written[definition.end("target"):]
             definition = REFERENCE_DEFINITION.match(written)
+        if definition is not None and _ends_with_literal_backslash(definition.group("target")):
+            # At the end of a definition's target a backslash is a letter; before the `)` of an inline link it
+            # would escape it. Written as the URL both read it as (`%5C`), the link closes.
+            at = definition.end("target") - 1
+            written = written[:at] + "%5C" + written[at + 1:]
+            definition = REFERENCE_DEFINITION.match(written)
         alone: dict = {}
         PARSER.parse(written, alone)
         read = alone.get("references", {}).get(label)
@@ -183,6 +189,11 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
         destination = f"]({definition.group('target')}{definition.group('rest').rstrip()})"
         found[label] = Definition(destination, read["href"], read["title"])
     return found
+
+
+def _ends_with_literal_backslash(target: str) -> bool:
+    """Whether a target written bare ends with a backslash that escapes nothing (an odd run of them)."""
+    return not target.startswith("<") and (len(target) - len(target.rstrip("\\"))) % 2 == 1
 
 
 def neutralise_definitions(body: str, log: RepairLog) -> str:
