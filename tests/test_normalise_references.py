@@ -112,6 +112,17 @@ def test_a_target_ending_in_a_backslash_is_written_as_its_url_so_the_inline_link
     assert norm(note.markdown).repairs == ()
 
 
+def test_a_reference_in_raw_html_that_sanitising_leaves_as_text_is_inline_at_once():
+    # Without the script, the line is paragraph text in which the page reads `[r]` as a reference; raw HTML
+    # that stays raw HTML keeps its brackets as written (no reference: the definition goes).
+    note = norm("# T\n\n<script>x()</script><b>See</b> [r].\n\n<div>[r]</div>\n\n[r]: https://docs.aws.amazon.com/\n")
+    assert body(note) == "<b>See</b> [r](https://docs.aws.amazon.com/).\n\n<div>[r]</div>\n"
+    assert inlined(note) == [(3, "<script>x()</script><b>See</b> [r].",
+                              "<script>x()</script><b>See</b> [r](https://docs.aws.amazon.com/)."),
+                             (7, "[r]: https://docs.aws.amazon.com/", "(written into the links that use it)")]
+    assert norm(note.markdown).repairs == ()
+
+
 def test_a_shortcut_reference_right_before_a_wikilink_is_inline_at_once():
     # Obsidian reads a wikilink before Markdown, so `[r][[Plans]]` is the reference `[r]` and a link to Plans;
     # read as `[r][` and a label, the reference went inline only when the wikilink had become `[Plans](…)`.

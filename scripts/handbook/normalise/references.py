@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
 from .join import Rendered
-from .render import CONTAINER_PREFIX, DEFINITION_START
+from .render import CONTAINER_PREFIX, DEFINITION_START, paragraph_once_sanitised
 from .parse import INLINE_PARSER, PARSER
 from .lexer import lex, lex_with_offsets
 from .link_targets import REFERENCE_DEFINITION, link_target_rule, written_as_url
@@ -234,6 +234,15 @@ def neutralise_definitions(body: str, log: RepairLog) -> str:
     return "\n".join(lines) if changed else body
 
 
+def _paragraph_once_sanitised(token: Token, lines: Sequence[str]) -> bool:
+    """Whether a token is an HTML block, written at the margin, that sanitising leaves as paragraph text (whose
+    references the page then reads)."""
+    if token.type != "html_block":
+        return False
+    written = "\n".join(lines[token.map[0]:token.map[1]])
+    return written.strip("\n") == token.content.strip("\n") and paragraph_once_sanitised(written) is not None
+
+
 def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[str]]:
     """The note's text with each reference written inline, each changed line logged; and the labels
     whose definitions are no longer needed (none when some reference could not be written inline)."""
@@ -244,11 +253,12 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
     definitions = _written_definitions(lines, env)
     if not definitions:
         return body, frozenset()
-    regions = sorted({(*token.map, index > 0 and tokens[index - 1].type == "heading_open")
-                      for index, token in enumerate(tokens) if token.type == "inline" and token.map})
+    regions = sorted({(*token.map, index > 0 and tokens[index - 1].type == "heading_open", token.type == "html_block")
+                      for index, token in enumerate(tokens)
+                      if token.map and (token.type == "inline" or _paragraph_once_sanitised(token, lines))})
     used: set[str] = set()
     complete = True
-    for first, end, heading in regions:
+    for first, end, heading, raw_html in regions:
         before = "\n".join(lines[first:end])
         if "]" not in before:
             continue
@@ -256,7 +266,10 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
         after = before
         for start, stop, replacement, _ in reversed(found):
             after = after[:start] + replacement + after[stop:]
-        if not _reads_the_same(before, after, definitions):
+        # Raw HTML that sanitising leaves as paragraph text is read as the page will read it.
+        read_before, read_after = (paragraph_once_sanitised(before), paragraph_once_sanitised(after)) if raw_html \
+            else (before, after)
+        if read_before is None or read_after is None or not _reads_the_same(read_before, read_after, definitions):
             complete = False
             continue
         for number, (old, new) in enumerate(zip(before.split("\n"), after.split("\n")), first):

@@ -295,6 +295,28 @@ def _clean_html_block(text: str) -> str:
     return cleaned
 
 
+def _settled_html_block(text: str) -> str:
+    """An HTML block of more than a lone tag sanitised (see _clean_html_block) until sanitising moves nothing."""
+    cleaned = _clean_html_block(text)
+    for _ in range(REREAD_LIMIT):
+        # The HTML parser moves what a wrapping <p> cannot hold (`<p># <div></div></p>`):
+        # cleaned again until nothing moves, as a second pass would.
+        again = _clean_html_block(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+def paragraph_once_sanitised(html_block: str) -> str | None:
+    """The paragraph text an HTML block becomes once sanitised (inline tags left once a script before them is
+    gone), or None when it stays raw HTML."""
+    if SINGLE_TAG.match(html_block.strip()):
+        return None
+    cleaned = _settled_html_block(html_block)
+    return cleaned if _parsed_kinds(cleaned) == ["paragraph_open", "inline", "paragraph_close"] else None
+
+
 def _html_lines(html_text: str, sanitised: str) -> str:
     """The non-blank lines of HTML, unindented unless the sanitised block has a <pre> or <textarea>."""
     # Indentation means nothing to HTML (outside <pre>) but would shift inside list items.
@@ -697,14 +719,7 @@ class BlockRenderer:
             # One lone tag (the opening half of inline HTML): check it the way inline tags are checked.
             cleaned = sanitise_block_tag(original.strip(), self.unit([node.map[0]]).ctx.tag_cache)
         else:
-            cleaned = _clean_html_block(original)
-            for _ in range(REREAD_LIMIT):
-                # The HTML parser moves what a wrapping <p> cannot hold (`<p># <div></div></p>`):
-                # cleaned again until nothing moves, as a second pass would.
-                again = _clean_html_block(cleaned)
-                if again == cleaned:
-                    break
-                cleaned = again
+            cleaned = _settled_html_block(original)
         comparable = _html_lines(original, cleaned)
         if cleaned != comparable:
             kinds = _parsed_kinds(cleaned) if cleaned else []
