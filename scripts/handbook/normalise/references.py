@@ -234,7 +234,7 @@ def neutralise_definitions(body: str, log: RepairLog) -> str:
     return "\n".join(lines) if changed else body
 
 
-def _paragraph_once_sanitised(token: Token, lines: Sequence[str]) -> bool:
+def _raw_html_read_as_paragraph(token: Token, lines: Sequence[str]) -> bool:
     """Whether a token is an HTML block, written at the margin, that sanitising leaves as paragraph text (whose
     references the page then reads)."""
     if token.type != "html_block":
@@ -255,7 +255,7 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
         return body, frozenset()
     regions = sorted({(*token.map, index > 0 and tokens[index - 1].type == "heading_open", token.type == "html_block")
                       for index, token in enumerate(tokens)
-                      if token.map and (token.type == "inline" or _paragraph_once_sanitised(token, lines))})
+                      if token.map and (token.type == "inline" or _raw_html_read_as_paragraph(token, lines))})
     used: set[str] = set()
     complete = True
     for first, end, heading, raw_html in regions:
