@@ -10,7 +10,7 @@ import pytest
 from handbook.normalise.catalogue import REPAIR_RULES
 from handbook.normalise.details import summary_title
 from handbook.normalise.parse import PARSER, Parses
-from tests.conftest import body, copy_project, html, norm, rules, run_build, unaccounted_words
+from tests.conftest import body, copy_project, html, mkdocs_markdown, norm, rules, run_build, unaccounted_words
 from tests.golden import assert_golden
 from tests.test_linear_cost import alarm
 
@@ -204,6 +204,19 @@ def test_a_stray_closer_is_dropped_and_logged_and_a_matched_one_is_not_stray():
 def test_text_after_a_closer_on_its_line_stays_as_the_next_block():
     note = norm("# T\n\n<details>\n<summary>A</summary>\n\nB.</details> And then this.\n\nNext.\n")
     assert [b.markdown for b in note.sections[0].blocks] == ['??? note "A"\n    B.', "And then this.", "Next."]
+
+
+def test_a_definition_on_the_openers_line_is_the_elements_content_and_the_page_builds(tmp_path: Path):
+    # After the opener is the element's first line of Markdown: the link definition there moves to the end of the
+    # note without the opener (it was written out whole again on every pass), and a footnote definition that
+    # starts another is escaped (Python-Markdown failed on the page).
+    note = norm("# T\n\nSee [r].\n\n<details><summary>S</summary>[r]: https://docs.aws.amazon.com/\n</details>\n\n"
+                "<details>[^1]: [^1]: x\n")
+    assert body(note) == ('See [r](https://docs.aws.amazon.com/).\n\n??? note "S"\n\n'
+                          '??? note "Details"\n    \\[^1]: \\[^1]: x\n')
+    assert ("reference-moved", "[r]: https://docs.aws.amazon.com/") in [(r.rule, r.before) for r in note.repairs]
+    assert norm(note.markdown).markdown == note.markdown
+    mkdocs_markdown(tmp_path).convert(note.markdown)
 
 
 def test_a_whole_element_and_more_text_on_one_line_stays_raw_html():

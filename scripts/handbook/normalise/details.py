@@ -109,6 +109,18 @@ def _fence_after_opener(rest: str) -> str:
     return opening.group(1) if opening and not _CLOSER.search(rest) else ""
 
 
+# A `<details>` opener at a line's start, and a summary closed on the same line: what follows them on the line
+# is the element's first line of Markdown.
+OPENER_ON_LINE = r"<details(?=[\s/>])[^>]*>(?:[ \t]*<summary(?=[\s/>])[^>\n]*>[^\n]*?</summary\s*>)?[ \t]*"
+_OPENER_ON_LINE = re.compile(OPENER_ON_LINE, re.I)
+
+
+def after_opener(line: str) -> str:
+    """A line's text after a `<details>` opener (and a summary closed on the line) that starts it, else the line."""
+    opener = _OPENER_ON_LINE.match(line)
+    return line[opener.end():] if opener is not None and not _CLOSER.search(line, opener.end()) else line
+
+
 def _summary(state: StateBlock, start: int, limit: int, first_line: int) -> tuple[str | None, int]:
     """The raw text of a `<summary>` that comes first after offset `start` (None if none does) and the
     offset after it, never past `limit`. It is read line by line, each line's text after its

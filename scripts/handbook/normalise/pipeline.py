@@ -25,6 +25,7 @@ from .link_targets import REFERENCE_LABEL, convert_reference_definition, has_rel
 from .prose import ODD_SPACE, TAG
 from .log import Finding, Logged, LogMark, RepairLog
 from .parse import PARSER, Parses
+from .details import after_opener
 from .tree import Node
 from .sections import LaidOutSection
 from .references import drop_used_definitions, inline_reference_links
@@ -294,7 +295,9 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     moved: list[tuple[int, str]] = []
     run: list[tuple[int, str]] = []  # consecutive contained lines that no rendered block holds
     for n, line in enumerate(source_lines):
-        text = CONTAINER_PREFIX.sub("", line, count=1) if n in contained_lines and n not in leaf_lines else ""
+        # A definition on a `<details>` line is the element's content: it moves without the opener.
+        text = after_opener(CONTAINER_PREFIX.sub("", line, count=1)) if n in contained_lines and n not in leaf_lines \
+            else ""
         if text.strip():
             run.append((n, text))
             continue

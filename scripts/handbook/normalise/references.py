@@ -19,6 +19,7 @@ from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
+from .details import after_opener
 from .join import Rendered
 from .render import CONTAINER_PREFIX, DEFINITION_START, paragraph_once_sanitised
 from .parse import INLINE_PARSER, PARSER
@@ -164,7 +165,8 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
     found: dict[str, Definition] = {}
     for label, reference in env.get("references", {}).items():
         first, end = reference["map"]
-        written = ODD_SPACE.sub(" ", " ".join(CONTAINER_PREFIX.sub("", line, count=1).strip()
+        # A definition on a `<details>` line starts after the opener: the element's content does.
+        written = ODD_SPACE.sub(" ", " ".join(after_opener(CONTAINER_PREFIX.sub("", line, count=1).strip())
                                               for line in lines[first:end])).strip()
         definition = REFERENCE_DEFINITION.match(written)
         if definition is not None and _REWRITTEN_MARKS.search(definition.group("target")) \

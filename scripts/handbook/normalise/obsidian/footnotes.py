@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ...footnotes import DEFINITION, defined_labels, escape_definitions, referenced_labels
+from ..details import OPENER_ON_LINE
 from ..log import RepairLog
 from ..parse import Parses, literal_lines
 from ..registry import FOOTNOTE_DUPLICATE, FOOTNOTE_EMPTY, FOOTNOTE_NESTED, FOOTNOTE_UNUSED
@@ -19,9 +20,10 @@ from ..rules import rule
 # start, itself at the margin or after list and quote markers (`[^1]: - [^2]: text`): Python-Markdown reads
 # the text as blocks of the first footnote, where that start begins a footnote of its own (any label, an empty
 # one too), so the first is left empty and the second is lost; or an abbreviation's (`*[term]:`), which takes
-# the line away.
+# the line away. A `<details>` opener before the first is the start of the element's content, which is Markdown.
 _NESTED_DEFINITION = re.compile(
-    r"^(?P<outer>(?:" + CONTAINER_MARKER + r")*[ \t]*" + DEFINITION + r"[ \t]*(?:" + CONTAINER_MARKER + r")*)"
+    r"^(?P<outer>(?:" + CONTAINER_MARKER + r")*[ \t]*(?:" + OPENER_ON_LINE + r")?" + DEFINITION + r"[ \t]*(?:"
+    + CONTAINER_MARKER + r")*)"
     r"(?=\[\^[^\]\n]*\]:|\*\[[^\\]*?\][ ]?:)"
 )
 
