@@ -41,6 +41,7 @@ _MD_CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 # The characters a backslash escapes for Python-Markdown with the extensions mkdocs.yml loads (tables add
 # `|`, pymdownx `/ = ~`); it reads no tag or link through an escaped one (`<name\>` is text). Not `<`.
 _MD_ESCAPED = frozenset("\\`*_{}[]()>#+-.!|/=~")
+_PUT_ASIDE = "\x02"  # Python-Markdown's placeholders start with this control character, as no markup does
 _CONTENT_OPENING = re.compile(r"<(script|style)\b", re.I)
 _TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
 
@@ -191,8 +192,9 @@ def _markdown_hazards(text: str, spans: list[Span], in_table: bool,
         end = position + len(span.text)
         code = span.kind == "code" and any(start <= position and end <= stop for start, stop in md_code)
         if code or span.kind == "escape" and span.text[1] in _MD_ESCAPED:
-            # Python-Markdown reads neither as markup: it puts them aside before links and tags.
-            masked.append("x" * len(span.text))
+            # Python-Markdown reads neither as markup: it puts them aside before links and tags, behind a
+            # placeholder that starts no tag name (`<\`\`>` is text).
+            masked.append(_PUT_ASIDE * len(span.text))
         else:
             masked.append(span.text)
             if span.kind == "html":
