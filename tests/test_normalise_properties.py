@@ -187,6 +187,14 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "`:cloudTrail",  # a lone backtick, escaped, ends the prose a second pass reads: the name after it is fixed  # and a backtick: a reference with either is inline in the first pass
         "| a | b |\n\u00a0[^1]: x",
         "> word\n\u00a0[^1]:",  # and in a quote's lazy line  # an unused definition escaped inside a paragraph is a line of it: a break above
+        "# [r]: obsidian://open?file=N.md[r][[Note]]\n\n[r]: <http://x.y> \"t\"",  # a reference before a wikilink
+        "<!-- --><b>bold</b>%%",  # raw HTML that is paragraph text once its comment is gone: its `%%` escaped
+        "[r]:# \n| a | b |\n\u00a0\n[r]:",  # a line of no-break spaces is text: `[r]:` under it is a use
+        "[r]: obsidian://open?file=N.md\\\n[r]",  # a target's last backslash goes inline as `%5C`
+        "<script>x()</script><math>a</math>[r]\n\n[r]: http://x.y",  # raw HTML read as text once sanitised
+        "<details>[^1]: y",  # a definition on a `<details>` line moves without the opener
+        "See [r].\n\n<details><summary>Q</summary>[r]: http://x.y",  # and goes inline at once
+        "<```> ",  # escaped backticks make no tag name after a `<`
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -124,6 +124,9 @@ class _Elements(HTMLParser):
 @example("[^1]:](<details/open/ontoggle=alert(1)>)[^1]")
 # Math: a link in TeX, and MathML that holds HTML.
 @example("$\\href{javascript:alert(1)}{x}$ <math><mi title=<script>x</script></math>")
+# A link whose target or `)` is on the next line of a quote or a list item: resolved there too.
+@example("> ![i]([a]\n)")
+@example("- ![i](\n[a])")
 def test_no_mix_of_hostile_pieces_gives_a_page_that_acts(text: str) -> None:
     note = norm(f"# T\n\n{text}\n")
     html = _page(note)

@@ -44,15 +44,25 @@ _PLAIN_RUN = r"[^\[\]\\]*+(?:\\.[^\[\]\\]*+)*+"
 _INNER_PAIR = r"\[" + _PLAIN_RUN + r"\]"
 _PAIR = r"\[" + _PLAIN_RUN + r"(?:" + _INNER_PAIR + _PLAIN_RUN + r")*\]"
 _LINK_TEXT = _PLAIN_RUN + r"(?:" + _PAIR + _PLAIN_RUN + r")*"
-# The normaliser keeps a line end written before a link's target (`](` then the target on the next line).
+# The normaliser keeps a line end written in a link (CommonMark allows one between `](`, target, title and
+# `)`); the next line may start with indentation, in a list item, or a quote's markers (`> )`), which the page
+# does not show.
+_NEXT_LINE = r"\n(?![ \t]*(?:>[ \t]*)*\n)[ \t]*(?:>[ \t]?)*[ \t]*"
 LINK_TARGET = re.compile(
-    r"\[(?<!(?<!\\)\\.)(" + _LINK_TEXT + r")\]\(\n?(note|asset|page):([^)\s]*)"
-    r"((?:" + LINK_SEPARATOR + LINK_TITLE + r")?)" + LINK_GAP + r"\)"
+    r"\[(?<!(?<!\\)\\.)(" + _LINK_TEXT + r")\]\((?:" + _NEXT_LINE + r")?(note|asset|page):([^)\s]*)"
+    r"((?:(?:" + LINK_SEPARATOR + r"|[ \t]*" + _NEXT_LINE + r")" + LINK_TITLE + r")?)(?:" + LINK_GAP + r"|[ \t]*"
+    + _NEXT_LINE + r")\)"
 )
 # A link reference definition whose target the normaliser wrote with one of those schemes.
 DEFINITION_TARGET = re.compile(r"(?m)^([ ]{0,3}\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(note|asset|page):(\S*)(.*)$")
 _LINK_SCHEMES = ("](note:", "](asset:", "](page:", "](\nnote:", "](\nasset:", "](\npage:")
-_SCHEMES = (*_LINK_SCHEMES, "]: note:", "]: asset:")
+_NEXT_LINE_SCHEME = re.compile(r"\]\(\n[ \t>]*(?:note|asset|page):")  # the target on the link's next line
+
+
+def _holds_link_target(text: str) -> bool:
+    """Whether a text may hold a `note:`/`asset:`/`page:` link (a quick test before the pattern)."""
+    return any(scheme in text for scheme in _LINK_SCHEMES) or "](\n" in text and _NEXT_LINE_SCHEME.search(text) is not None
+
 
 # (page, anchor) for a note and an optional heading, or None when unknown.
 HomeFinder = Callable[[str, str | None], tuple[str, str | None] | None]
@@ -341,7 +351,7 @@ def rewrite_link_targets(text: str, replace: Callable[[re.Match, str], str]) -> 
     links in other links' text included."""
     for _ in range(_LINK_PASSES):
         rewritten = _rewrite_once(text, replace)
-        if rewritten == text or not any(scheme in rewritten for scheme in _LINK_SCHEMES):
+        if rewritten == text or not _holds_link_target(rewritten):
             return rewritten
         text = rewritten
     return text
@@ -381,7 +391,7 @@ def resolve_links(files: list[GeneratedFile], index: NoteIndex, home_of: HomeFin
     for position, item in enumerate(files):
         if not item.path.endswith(".md") or not isinstance(item.content, str):
             continue
-        if not any(scheme in item.content for scheme in _SCHEMES):
+        if not _holds_link_target(item.content) and "]: note:" not in item.content and "]: asset:" not in item.content:
             continue
 
         def url(scheme: str, target: str, page: str = item.path) -> str | None:
