@@ -734,6 +734,17 @@ def test_callouts_become_admonitions_including_foldable_ones():
     assert '<div class="admonition warning">' in rendered and "<details class=\"question\">" in rendered
 
 
+def test_an_admonition_stays_open_over_blank_lines_as_the_site_reads_it():
+    # Python-Markdown keeps indented text after two blank lines in the admonition; read as closed there, the
+    # text was taken for indented code (and a callout's code block with two blank lines split on a second pass).
+    note = norm('# T\n\n!!! note "D"\n    a\n\n\n    b\n\n\nAfter.\n')
+    assert body(note) == '!!! note "D"\n    a\n\n    b\n\nAfter.\n'
+    code = norm("# T\n\n> [!note] N\n> ```\n> a\n>\n>\n> b\n> ```\n")
+    assert body(code) == '!!! note "N"\n    ```\n    a\n\n\n    b\n    ```\n'
+    assert norm(code.markdown).markdown == code.markdown
+    assert "a\n\n\nb" in html(code.markdown)
+
+
 def test_an_admonition_title_keeps_its_text_whatever_it_starts_with(tmp_path):
     # `!!!` before text that names no type kept nothing of it; a folded one's summary starting with `#`
     # became a heading inside the summary, its `#` gone and its id in the page's table of contents.

@@ -14,6 +14,7 @@ from markdown_it.common.utils import isStrSpace, mdTrim
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.admon.index import admonition as _plugin_admonition
 
 from .details import DETAILS_OPEN, HEADING, details_plugin
 from .memo import Memo
@@ -22,10 +23,43 @@ from .tree import Node, build_tree
 MAX_NESTING = 100  # markdown-it token levels; lists are clamped well below it (see structure.py)
 
 
+def _admonition(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """The plugin's admonition, kept open over blank lines while the text after them is indented into it, as
+    Python-Markdown keeps it (the plugin closes it at two blank lines, and a code block in it would end there).
+
+    The blank lines before such text are shown to the plugin at that text's indentation for the while; a blank
+    line is blank to every other rule by its text, not its indentation."""
+    if silent or start_line + 2 >= end_line:
+        return _plugin_admonition(state, start_line, end_line, silent)
+    body_indent = state.sCount[start_line] + 4
+    shown: dict[int, int] = {}
+    line, blank_run = start_line + 1, []
+    while line < end_line:
+        if state.isEmpty(line):
+            blank_run.append(line)
+        else:
+            if state.sCount[line] < body_indent:
+                break
+            if len(blank_run) > 1:
+                shown.update((blank, state.sCount[line]) for blank in blank_run)
+            blank_run = []
+        line += 1
+    saved = {blank: state.sCount[blank] for blank in shown}
+    for blank, indent in shown.items():
+        state.sCount[blank] = indent
+    try:
+        return _plugin_admonition(state, start_line, end_line, silent)
+    finally:
+        for blank, indent in saved.items():
+            state.sCount[blank] = indent
+
+
 def _markdown_it() -> MarkdownIt:
     """CommonMark with tables and `!!!` admonitions, the constructs the notes and Python-Markdown share, and
     `<details>` elements read whole (see details.py)."""
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).use(details_plugin)
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(admon_plugin).use(details_plugin)
+    md.block.ruler.at("admonition", _admonition, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    return md
 
 
 INLINE_PARSER = _markdown_it()
