@@ -198,6 +198,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "See [r].\n\n<details><summary>Q</summary>[r]: http://x.y",  # and goes inline at once
         "<```> ",  # escaped backticks make no tag name after a `<`
         "<details open>```\n\n\n# ",  # an admonition's code block with two blank lines stays in the admonition
+        "(opens in a new tab)<details>",  # a paragraph that a dropped leftover makes a details element is one
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -24,7 +24,7 @@ from .lexer import ATTRIBUTE_LIST, BARE_PIPE, lex
 from .link_targets import REFERENCE_LABEL
 from .log import RepairLog
 from .obsidian.block_ids import BLOCK_ID, drop_block_ids, escape_block_ids
-from .details import DEFAULT_TITLE, summary_title
+from .details import DEFAULT_TITLE, DETAILS_OPEN, summary_title
 from .obsidian.comments import escape_comment_markers_in_line
 from .obsidian.callouts import CALLOUT, CalloutHead, admonition_header, read_callout
 from .obsidian.embeds import MISSING_IMAGE_CLASS
@@ -38,7 +38,7 @@ from .registry import (
 )
 from .sanitise import clean_html, escape_line_end_statements, sanitise_block_tag
 from .tables import site_header
-from .tree import Node
+from .tree import Node, build_tree
 
 _CLOSING_HASHES = re.compile(r"(?:^|\s)#+$")
 _QUOTE_MARKER = re.compile(r"^\s{0,3}>\s?")
@@ -619,14 +619,28 @@ class BlockRenderer:
         if rendered.kind != "paragraph" or not rendered.markdown.startswith("<"):
             return [rendered]
         tokens = parse_once(rendered.markdown)
+        count = rendered.markdown.count("\n") + 1
+        if tokens and tokens[0].type == DETAILS_OPEN and tokens[0].map == [0, count]:
+            return [self._as_details(tokens, rendered.line)]
         if len(tokens) != 1 or tokens[0].type != "html_block":
             return [rendered]
         token = tokens[0]
-        count = rendered.markdown.count("\n") + 1
         copy = Token("html_block", "", 0, content=token.content, map=[rendered.line, rendered.line + count])
         self.rereading = True
         try:
             return self.html(Node("html_block", copy))
+        finally:
+            self.rereading = False
+
+    def _as_details(self, tokens: list[Token], line: int) -> Rendered:
+        """A paragraph that is now a whole `<details>` element (a leftover gone from before its opener), as
+        that element: folded, the way a second pass would read it."""
+        for token in tokens:
+            if token.map:
+                token.map = [token.map[0] + line, token.map[1] + line]
+        self.rereading = True
+        try:
+            return self.details(build_tree(tokens)[0], 0)
         finally:
             self.rereading = False
 
