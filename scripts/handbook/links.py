@@ -55,7 +55,7 @@ LINK_TARGET = re.compile(
 )
 # A link reference definition whose target the normaliser wrote with one of those schemes.
 DEFINITION_TARGET = re.compile(r"(?m)^([ ]{0,3}\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*)(note|asset|page):(\S*)(.*)$")
-_LINK_SCHEMES = ("](note:", "](asset:", "](page:", "](\nnote:", "](\nasset:", "](\npage:")
+_LINK_SCHEMES = ("](note:", "](asset:", "](page:")
 _NEXT_LINE_SCHEME = re.compile(r"\]\(\n[ \t>]*(?:note|asset|page):")  # the target on the link's next line
 
 

@@ -236,13 +236,13 @@ def neutralise_definitions(body: str, log: RepairLog) -> str:
     return "\n".join(lines) if changed else body
 
 
-def _raw_html_read_as_paragraph(token: Token, lines: Sequence[str]) -> bool:
-    """Whether a token is an HTML block, written at the margin, that sanitising leaves as paragraph text (whose
-    references the page then reads)."""
+def _raw_html_as_paragraph(token: Token, lines: Sequence[str]) -> str | None:
+    """The paragraph text an HTML block written at the margin becomes once sanitised (whose references the page
+    then reads), or None for any other token."""
     if token.type != "html_block":
-        return False
+        return None
     written = "\n".join(lines[token.map[0]:token.map[1]])
-    return written.strip("\n") == token.content.strip("\n") and paragraph_once_sanitised(written) is not None
+    return paragraph_once_sanitised(written) if written.strip("\n") == token.content.strip("\n") else None
 
 
 def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[str]]:
@@ -255,12 +255,14 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
     definitions = _written_definitions(lines, env)
     if not definitions:
         return body, frozenset()
-    regions = sorted({(*token.map, index > 0 and tokens[index - 1].type == "heading_open", token.type == "html_block")
+    # (first line, end, heading, the text sanitising leaves of raw HTML read as a paragraph, else "")
+    regions = sorted({(*token.map, index > 0 and tokens[index - 1].type == "heading_open",
+                       "" if token.type == "inline" else sanitised)
                       for index, token in enumerate(tokens)
-                      if token.map and (token.type == "inline" or _raw_html_read_as_paragraph(token, lines))})
+                      if token.map and (token.type == "inline" or (sanitised := _raw_html_as_paragraph(token, lines)))})
     used: set[str] = set()
     complete = True
-    for first, end, heading, raw_html in regions:
+    for first, end, heading, sanitised_before in regions:
         before = "\n".join(lines[first:end])
         if "]" not in before:
             continue
@@ -269,7 +271,7 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
         for start, stop, replacement, _ in reversed(found):
             after = after[:start] + replacement + after[stop:]
         # Raw HTML that sanitising leaves as paragraph text is read as the page will read it.
-        read_before, read_after = (paragraph_once_sanitised(before), paragraph_once_sanitised(after)) if raw_html \
+        read_before, read_after = (sanitised_before, paragraph_once_sanitised(after)) if sanitised_before \
             else (before, after)
         if read_before is None or read_after is None or not _reads_the_same(read_before, read_after, definitions):
             complete = False
