@@ -614,11 +614,20 @@ def test_a_kept_definition_escaped_as_unused_gets_the_repairs_text_gets():
 
 def test_an_unused_definition_inside_a_paragraph_shows_on_a_line_of_its_own():
     # A no-break space is no indent: Obsidian reads the line as the paragraph's second line, so the definition
-    # is text; escaped as unused, it gets the line break every later line of a paragraph gets.
+    # is text; escaped as text once the space is plain, it gets the line break every later line of a paragraph gets.
     note = norm("# T\n\nThe model\n\u00a0[^1]: AWS whitepaper\n")
     assert body(note) == "The model<br>\n\\[^1]: AWS whitepaper\n"
-    assert [(r.line, r.rule) for r in note.repairs] == [(4, "footnote-unused"), (4, "non-breaking-space"),
+    assert [(r.line, r.rule) for r in note.repairs] == [(4, "non-breaking-space"), (4, "block-escape"),
                                                         (3, "obsidian-line-break")]
+
+
+def test_a_used_definition_after_a_no_break_space_stays_text():
+    # Python-Markdown reads a definition on any line of a paragraph; after a no-break space it reads none, and
+    # neither does Obsidian. The reference stays a citation of nothing, as it was.
+    for text in ("# T\n\nThe model[^1]\n\u00a0[^1]: AWS whitepaper\n", "# T\n\n\u00a0[^1]: [^1]: AWS whitepaper\n"):
+        once = norm(text)
+        assert "\\[^1]: " in body(once)
+        assert norm(once.markdown).markdown == once.markdown
 
 
 def test_a_definition_over_several_lines_inside_a_list_item_moves_whole():

@@ -28,12 +28,14 @@ FRAGMENTS = [
 LINE = st.lists(st.sampled_from(FRAGMENTS), max_size=6).map("".join)
 DOCUMENT = st.lists(LINE, max_size=12).map("\n".join)
 # Obsidian comments, block ids, highlights, strikethrough, list separators, bare web addresses and
-# reference-style links, Obsidian URIs, callouts with metadata and math, for the idempotence property.
+# reference-style links, Obsidian URIs, callouts with metadata, math, <details> elements and footnote
+# definitions, for the idempotence property.
 OBSIDIAN_FRAGMENTS = FRAGMENTS + ["%%", " %%c%% ", " ^id-1", "^b", "==", "~~", "[[N#^id-1]]", "<!-- -->", " ^a--b",
                                  " https://a.b/c ", "[x https://a.b", "[r]", "[x][]", "![a][r]", '[r]: <http://x.y> "t"',
                                  "](obsidian://open?vault=V&file=A%2FB%23C)", "](obsidian://open?vault=V)",
                                  "[r]: obsidian://open?file=N.md", "> [!Todo|m] ", "$x_1 *y*$", "$$a$$",
-                                 "<math><mi>*</mi></math>"]
+                                 "<math><mi>*</mi></math>", "<details>", "<details open>", "<summary>S</summary>",
+                                 "</details>", "[^1]: "]
 OBSIDIAN_DOCUMENT = st.lists(st.lists(st.sampled_from(OBSIDIAN_FRAGMENTS), max_size=6).map("".join),
                              max_size=12).map("\n".join)
 
@@ -197,6 +199,9 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "<```> ",  # escaped backticks make no tag name after a `<`
         "<details open>```\n\n\n# ",  # an admonition's code block with two blank lines stays in the admonition
         "(opens in a new tab)<details>",  # a paragraph that a dropped leftover makes a details element is one
+        "(opens in a new tab)</details>",  # a stray closer that a dropped leftover leaves alone on its line
+        "\u00a0[^1]: # [^1]: \n[^1]: ",  # a footnote definition's start after a no-break space is text
+        "a\n\u00a0[^1]: [^1]: y",  # and on a paragraph's later line too
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -483,6 +483,14 @@ class BlockRenderer:
         start = node.map[0]
         return [(start + i, text) for i, text in enumerate(content.split("\n"))]
 
+    def _as_written(self, number: int, parsed: str) -> str:
+        """A paragraph line as its source writes it after its list and quote markers (`parsed`, markdown-it's text
+        of it, when the line is not in the source): markdown-it strips a first line's leading no-break space."""
+        if number >= len(self.source):
+            return parsed
+        line = self.source[number]
+        return line[CONTAINER_PREFIX.match(line).end():]
+
     def paragraph(self, lines: list[tuple[int, str]]) -> list[Rendered]:
         """A paragraph: tag-only lines become page tags, a line that is only an image becomes its own block."""
         kept: list[tuple[int, str]] = []
@@ -521,6 +529,12 @@ class BlockRenderer:
                     repaired[index] = "\\" + text if index in abbreviations else escape_block_start(text)
                     log.repair(number, BLOCK_ESCAPE, text[:20], repaired[index][:21])
                     unspanned = unspanned or text.startswith("``")
+                elif FOOTNOTE_DEFINITION_START.match(text) and not FOOTNOTE_DEFINITION_START.match(
+                        self._as_written(number, original)):
+                    # Paragraph text that a repair (or markdown-it's stripping a no-break space before it) made a
+                    # footnote definition's start: Python-Markdown would read one on any line of the paragraph.
+                    repaired[index] = "\\" + text
+                    log.repair(number, BLOCK_ESCAPE, text[:20], repaired[index][:21])
                 elif text.startswith("<") and index > first_text and _starts_html_block(text):
                     # Raw HTML that continued the paragraph only because it was indented: kept
                     # indented, it stays inline HTML instead of starting an HTML block.
@@ -620,6 +634,8 @@ class BlockRenderer:
             return [rendered]
         tokens = parse_once(rendered.markdown)
         count = rendered.markdown.count("\n") + 1
+        if tokens and tokens[0].type == "details_stray":
+            return self._without_stray_closer(rendered)
         if tokens and tokens[0].type == DETAILS_OPEN and tokens[0].map == [0, count]:
             return [self._as_details(tokens, rendered.line)]
         if len(tokens) != 1 or tokens[0].type != "html_block":
@@ -631,6 +647,15 @@ class BlockRenderer:
             return self.html(Node("html_block", copy))
         finally:
             self.rereading = False
+
+    def _without_stray_closer(self, rendered: Rendered) -> list[Rendered]:
+        """A paragraph whose first line is now a `</details>` closing nothing (a leftover gone from before it),
+        without that line, as a second pass would read it."""
+        closer, _, rest = rendered.markdown.partition("\n")
+        self.unit([rendered.line]).log.repair(rendered.line, DETAILS_STRAY, closer.strip(), "")
+        if not rest:
+            return []
+        return self._as_html(Rendered("paragraph", rest, rendered.line + 1))
 
     def _as_details(self, tokens: list[Token], line: int) -> Rendered:
         """A paragraph that is now a whole `<details>` element (a leftover gone from before its opener), as
