@@ -123,6 +123,13 @@ def test_a_reference_in_raw_html_that_sanitising_leaves_as_text_is_inline_at_onc
     assert norm(note.markdown).repairs == ()
 
 
+def test_a_reference_in_raw_html_in_a_list_or_quote_that_sanitising_leaves_as_text_is_inline_at_once():
+    for marker in ("- ", "> ", "> - "):
+        note = norm(f"# T\n\n{marker}<script>x()</script><b>See</b> [r].\n\n[r]: https://docs.aws.amazon.com/\n")
+        assert body(note) == f"{marker}<b>See</b> [r](https://docs.aws.amazon.com/).\n"
+        assert norm(note.markdown).repairs == ()
+
+
 def test_a_shortcut_reference_right_before_a_wikilink_is_inline_at_once():
     # Obsidian reads a wikilink before Markdown, so `[r][[Plans]]` is the reference `[r]` and a link to Plans;
     # read as `[r][` and a label, the reference went inline only when the wikilink had become `[Plans](…)`.

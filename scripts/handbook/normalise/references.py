@@ -237,12 +237,17 @@ def neutralise_definitions(body: str, log: RepairLog) -> str:
 
 
 def _raw_html_as_paragraph(token: Token, lines: Sequence[str]) -> str | None:
-    """The paragraph text an HTML block written at the margin becomes once sanitised (whose references the page
-    then reads), or None for any other token."""
+    """The paragraph text an HTML block becomes once sanitised (whose references the page then reads), or None for
+    any other token and for a block whose lines hold more than its list and quote markers before its text."""
     if token.type != "html_block":
         return None
-    written = "\n".join(lines[token.map[0]:token.map[1]])
+    written = _without_containers("\n".join(lines[token.map[0]:token.map[1]]))
     return paragraph_once_sanitised(written) if written.strip("\n") == token.content.strip("\n") else None
+
+
+def _without_containers(text: str) -> str:
+    """Each line of a text without the list and quote markers and indentation before it."""
+    return "\n".join(line[CONTAINER_PREFIX.match(line).end():] for line in text.split("\n"))
 
 
 def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[str]]:
@@ -271,8 +276,8 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
         for start, stop, replacement, _ in reversed(found):
             after = after[:start] + replacement + after[stop:]
         # Raw HTML that sanitising leaves as paragraph text is read as the page will read it.
-        read_before, read_after = (sanitised_before, paragraph_once_sanitised(after)) if sanitised_before \
-            else (before, after)
+        read_before, read_after = (before, after) if not sanitised_before \
+            else (sanitised_before, paragraph_once_sanitised(_without_containers(after)))
         if read_before is None or read_after is None or not _reads_the_same(read_before, read_after, definitions):
             complete = False
             continue
