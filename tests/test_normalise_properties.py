@@ -202,6 +202,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "(opens in a new tab)</details>",  # a stray closer that a dropped leftover leaves alone on its line
         "\u00a0[^1]: # [^1]: \n[^1]: ",  # a footnote definition's start after a no-break space is text
         "a\n\u00a0[^1]: [^1]: y",  # and on a paragraph's later line too
+        "<details>- [^1]: [^1]",  # a definition in a list item that opens a details element's content
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

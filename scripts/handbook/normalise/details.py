@@ -115,10 +115,15 @@ OPENER_ON_LINE = r"<details(?=[\s/>])[^>]*>(?:[ \t]*<summary(?=[\s/>])[^>\n]*>[^
 _OPENER_ON_LINE = re.compile(OPENER_ON_LINE, re.I)
 
 
-def after_opener(line: str) -> str:
-    """A line's text after a `<details>` opener (and a summary closed on the line) that starts it, else the line."""
+def after_opener(line: str, markers: re.Pattern[str] | None = None) -> str:
+    """A line's text after a `<details>` opener (and a summary closed on the line) that starts it, else the line;
+    `markers`, when given, is taken off the text after the opener too (the element's first line may open a list
+    item or quote)."""
     opener = _OPENER_ON_LINE.match(line)
-    return line[opener.end():] if opener is not None and not _CLOSER.search(line, opener.end()) else line
+    if opener is None or _CLOSER.search(line, opener.end()):
+        return line
+    rest = line[opener.end():]
+    return rest if markers is None else markers.sub("", rest, count=1)
 
 
 def _summary(state: StateBlock, start: int, limit: int, first_line: int) -> tuple[str | None, int]:

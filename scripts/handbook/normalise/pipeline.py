@@ -296,7 +296,7 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     run: list[tuple[int, str]] = []  # consecutive contained lines that no rendered block holds
     for n, line in enumerate(source_lines):
         # A definition on a `<details>` line is the element's content: it moves without the opener.
-        text = after_opener(CONTAINER_PREFIX.sub("", line, count=1)) if n in contained_lines and n not in leaf_lines \
+        text = after_opener(CONTAINER_PREFIX.sub("", line, count=1), CONTAINER_PREFIX) if n in contained_lines and n not in leaf_lines \
             else ""
         if text.strip():
             run.append((n, text))
