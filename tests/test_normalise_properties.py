@@ -203,6 +203,8 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "\u00a0[^1]: # [^1]: \n[^1]: ",  # a footnote definition's start after a no-break space is text
         "a\n\u00a0[^1]: [^1]: y",  # and on a paragraph's later line too
         "<details>- [^1]: [^1]",  # a definition in a list item that opens a details element's content
+        "<details><details>[r]: https://a.b/c",  # a definition after two openers
+        "<details>[r]: https://a.b/c</details>",  # a definition in an element that closes on its line
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -116,14 +116,16 @@ _OPENER_ON_LINE = re.compile(OPENER_ON_LINE, re.I)
 
 
 def after_opener(line: str, markers: re.Pattern[str] | None = None) -> str:
-    """A line's text after a `<details>` opener (and a summary closed on the line) that starts it, else the line;
-    `markers`, when given, is taken off the text after the opener too (the element's first line may open a list
-    item or quote)."""
-    opener = _OPENER_ON_LINE.match(line)
-    if opener is None or _CLOSER.search(line, opener.end()):
-        return line
-    rest = line[opener.end():]
-    return rest if markers is None else markers.sub("", rest, count=1)
+    """A line's text after the `<details>` openers (each with a summary closed on the line) that start it and before
+    a closer on the line, else the line; `markers`, when given, is taken off the text after each opener too (the
+    element's first line may open a list item or quote)."""
+    opened = False
+    while (opener := _OPENER_ON_LINE.match(line)) is not None:
+        opened, line = True, line[opener.end():]
+        if markers is not None:
+            line = markers.sub("", line, count=1)
+    closer = _CLOSER.search(line) if opened else None
+    return line if closer is None else line[:closer.start()]
 
 
 def _summary(state: StateBlock, start: int, limit: int, first_line: int) -> tuple[str | None, int]:
