@@ -117,15 +117,13 @@ _OPENER_ON_LINE = re.compile(OPENER_ON_LINE, re.I)
 
 def after_opener(line: str, markers: re.Pattern[str] | None = None) -> str:
     """A line's text after the `<details>` openers (each with a summary closed on the line) that start it and before
-    a closer on the line, else the line; `markers`, when given, is taken off the text after each opener too (the
-    element's first line may open a list item or quote)."""
-    opened = False
-    while (opener := _OPENER_ON_LINE.match(line)) is not None:
-        opened, line = True, line[opener.end():]
-        if markers is not None:
-            line = markers.sub("", line, count=1)
-    closer = _CLOSER.search(line) if opened else None
-    return line if closer is None else line[:closer.start()]
+    a closer on the line, else the line; `markers` (a pattern matched at an offset), when given, is taken off the
+    text after each opener too (the element's first line may open a list item or quote)."""
+    start = 0
+    while (opener := _OPENER_ON_LINE.match(line, start)) is not None:
+        start = opener.end() if markers is None else markers.match(line, opener.end()).end()
+    closer = _CLOSER.search(line, start) if start else None
+    return line[start:] if closer is None else line[start:closer.start()]
 
 
 def _summary(state: StateBlock, start: int, limit: int, first_line: int) -> tuple[str | None, int]:

@@ -15,7 +15,7 @@ from ..plaintext import plain_text
 from .join import LIST_SEPARATOR, Rendered, join_rendered
 from .obsidian.block_ids import BLOCK_ID_RULE
 from .render import (
-    CONTAINER_MARKER, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, heading_text_as_written, one_line,
+    CONTAINER_MARKER, CONTAINER_MARKERS, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, heading_text_as_written, one_line,
     starts_with_definition,
 )
 from .context import NormaliseContext
@@ -296,8 +296,8 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     run: list[tuple[int, str]] = []  # consecutive contained lines that no rendered block holds
     for n, line in enumerate(source_lines):
         # A definition on a `<details>` line is the element's content: it moves without the opener.
-        text = after_opener(CONTAINER_PREFIX.sub("", line, count=1), CONTAINER_PREFIX) if n in contained_lines and n not in leaf_lines \
-            else ""
+        text = after_opener(CONTAINER_PREFIX.sub("", line, count=1), CONTAINER_MARKERS) \
+            if n in contained_lines and n not in leaf_lines else ""
         if text.strip():
             run.append((n, text))
             continue

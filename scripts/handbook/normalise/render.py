@@ -57,6 +57,8 @@ _OPEN_LABEL = re.compile(r"^\[[^\]]*$")
 CONTAINER_MARKER = r"(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)"
 # The list and quote markers and indentation before a contained line's text.
 CONTAINER_PREFIX = re.compile("^" + CONTAINER_MARKER + r"*[ \t]*")
+# The same, matched from a given offset (after a `<details>` opener, say).
+CONTAINER_MARKERS = re.compile(CONTAINER_MARKER + r"*[ \t]*")
 # A row's closing pipe (not an escaped one).
 _BARE_PIPE_END = re.compile(r"(?<!\\)\|$")
 # A table's delimiter row, which turns the line above into a header row.
