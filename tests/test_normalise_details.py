@@ -122,6 +122,12 @@ def test_a_closer_inside_code_closes_nothing_and_the_code_stays_byte_for_byte():
     assert "details-closed" not in rules(note) and "details-stray" not in rules(note)
 
 
+def test_raw_html_that_the_closer_ends_keeps_none_of_the_closer():
+    # Raw HTML keeps its last line break; read one character past the line the closer cuts, it took the closer's `<`.
+    note = norm("# T\n\n<details><summary>S</summary>\n<div>T</div></details>\n\nAfter.\n")
+    assert body(note) == '??? note "S"\n    <div>T</div>\n\nAfter.\n'
+
+
 def test_hostile_html_inside_a_details_element_is_still_sanitised():
     text = ('# T\n\n<details><summary>A <script>alert(1)</script><b onclick="x()">bold</b></summary>\n\n'
             "<script>alert(2)</script>\n\n<img src=x onerror=alert(3) onclick=\"x()\">\n\n"

@@ -205,6 +205,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "<details>- [^1]: [^1]",  # a definition in a list item that opens a details element's content
         "<details><details>[r]: https://a.b/c",  # a definition after two openers
         "<details>[r]: https://a.b/c</details>",  # a definition in an element that closes on its line
+        "<details><summary>S</summary>\n<summary>T</summary></details>%%",  # raw HTML, then text after the closer
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -221,7 +221,12 @@ def _content(state: StateBlock, start: int, end: int, first_line: int, last_line
         rest = state.src[start:state.eMarks[first]]
         state.bMarks[first], state.tShift[first] = start, len(rest) - len(rest.lstrip(" \t"))
         state.sCount[first] = state.blkIndent + state.tShift[first]
-    state.eMarks[last] = min(state.eMarks[last], end)
+    source = state.src
+    if end < state.eMarks[last]:
+        # The closer ends the line for the while: rules that keep a block's last line break (raw HTML) read one
+        # character past the line's end, which would be the closer's `<`.
+        state.src = source[:end] + "\n" + source[end + 1:]
+        state.eMarks[last] = end
     old_parent, old_line_max = state.parentType, state.lineMax
     state.parentType, state.lineMax = "details", last + 1
     state.env[_DEPTH] = state.env.get(_DEPTH, 0) + 1
@@ -229,6 +234,7 @@ def _content(state: StateBlock, start: int, end: int, first_line: int, last_line
         state.md.block.tokenize(state, first, last + 1)
     finally:
         state.env[_DEPTH] -= 1
+        state.src = source
         state.parentType, state.lineMax = old_parent, old_line_max
         for line, (b_mark, e_mark, t_shift, s_count) in saved.items():
             state.bMarks[line], state.eMarks[line], state.tShift[line], state.sCount[line] = \

@@ -275,10 +275,15 @@ def parse_once(text: str) -> list[Token]:
 def code_lines(text: str, parses: Parses, kinds: tuple[str, ...] = ("fence", "code_block")) -> set[int]:
     """The lines of a text's code blocks, fenced or indented (or of other `kinds` of block), at any depth."""
     lines: set[int] = set()
+    text_starts: set[int] = set()
     for token in parses.blocks(text):
         if token.type in kinds and token.map:
             lines.update(range(token.map[0], token.map[1]))
-    return lines
+        elif token.type == "paragraph_open" and token.map:
+            text_starts.add(token.map[0])
+    # A block of a `<details>` element's content that ends at the closer shares its line with the text after the
+    # closer, which is a paragraph of its own: the line is text.
+    return lines - text_starts
 
 
 def literal_lines(text: str, parses: Parses) -> set[int]:
