@@ -13,6 +13,8 @@ nothing is read as a stray token the renderer drops.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import nh3
@@ -24,7 +26,9 @@ from ..plaintext import plain_text
 DETAILS_OPEN = "details_open"
 DETAILS_STRAY = "details_stray"
 DEFAULT_TITLE = "Details"  # what a browser shows for a details element without a summary
-MAX_DEPTH = 8  # details inside details; a deeper one stays raw HTML, so each line is read a bounded number of times
+# Details and admonitions inside each other; a deeper details element stays raw HTML, so each line is read a bounded
+# number of times. Admonitions count because each details element becomes one: a second reading meets the same depth.
+MAX_DEPTH = 8
 _DEPTH = "details depth"  # env key: the elements being read around the current line
 
 _OPENER = re.compile(r"<details(?=[\s/>])[^>]*>", re.I)
@@ -229,16 +233,25 @@ def _content(state: StateBlock, start: int, end: int, first_line: int, last_line
         state.eMarks[last] = end
     old_parent, old_line_max = state.parentType, state.lineMax
     state.parentType, state.lineMax = "details", last + 1
-    state.env[_DEPTH] = state.env.get(_DEPTH, 0) + 1
     try:
-        state.md.block.tokenize(state, first, last + 1)
+        with one_level_deeper(state):
+            state.md.block.tokenize(state, first, last + 1)
     finally:
-        state.env[_DEPTH] -= 1
         state.src = source
         state.parentType, state.lineMax = old_parent, old_line_max
         for line, (b_mark, e_mark, t_shift, s_count) in saved.items():
             state.bMarks[line], state.eMarks[line], state.tShift[line], state.sCount[line] = \
                 b_mark, e_mark, t_shift, s_count
+
+
+@contextmanager
+def one_level_deeper(state: StateBlock) -> Iterator[None]:
+    """While a details element's or an admonition's content is read: one level nearer MAX_DEPTH."""
+    state.env[_DEPTH] = state.env.get(_DEPTH, 0) + 1
+    try:
+        yield
+    finally:
+        state.env[_DEPTH] -= 1
 
 
 def _stray_closer(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:

@@ -16,7 +16,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.admon.index import admonition as _plugin_admonition
 
-from .details import DETAILS_OPEN, HEADING, details_plugin
+from .details import DETAILS_OPEN, HEADING, details_plugin, one_level_deeper
 from .memo import Memo
 from .tree import Node, build_tree
 
@@ -28,9 +28,18 @@ def _admonition(state: StateBlock, start_line: int, end_line: int, silent: bool)
     Python-Markdown keeps it (the plugin closes it at two blank lines, and a code block in it would end there).
 
     The blank lines before such text are shown to the plugin at that text's indentation for the while; a blank
-    line is blank to every other rule by its text, not its indentation."""
-    if silent or start_line + 2 >= end_line:
+    line is blank to every other rule by its text, not its indentation. Its content is one level deeper for the
+    details reader's depth limit."""
+    if silent:
         return _plugin_admonition(state, start_line, end_line, silent)
+    with one_level_deeper(state):
+        return _admonition_kept_open(state, start_line, end_line)
+
+
+def _admonition_kept_open(state: StateBlock, start_line: int, end_line: int) -> bool:
+    """The plugin's admonition read with the blank lines before text indented into it shown at that indentation."""
+    if start_line + 2 >= end_line:
+        return _plugin_admonition(state, start_line, end_line, False)
     body_indent = state.sCount[start_line] + 4
     shown: dict[int, int] = {}
     line, blank_run = start_line + 1, []
@@ -48,7 +57,7 @@ def _admonition(state: StateBlock, start_line: int, end_line: int, silent: bool)
     for blank, indent in shown.items():
         state.sCount[blank] = indent
     try:
-        return _plugin_admonition(state, start_line, end_line, silent)
+        return _plugin_admonition(state, start_line, end_line, False)
     finally:
         for blank, indent in saved.items():
             state.sCount[blank] = indent

@@ -756,7 +756,8 @@ class BlockRenderer:
     def html(self, node: Node) -> list[Rendered]:
         """Raw HTML is sanitised with nh3: no scripts, event handlers or javascript: URLs."""
         original = node.token.content.strip("\n")
-        if SINGLE_TAG.match(original.strip()):
+        lone = SINGLE_TAG.match(original.strip()) is not None
+        if lone:
             # One lone tag (the opening half of inline HTML): check it the way inline tags are checked.
             cleaned = sanitise_block_tag(original.strip(), self.unit([node.map[0]]).ctx.tag_cache)
         else:
@@ -765,9 +766,10 @@ class BlockRenderer:
         if cleaned != comparable:
             kinds = _parsed_kinds(cleaned) if cleaned else []
             paragraph = kinds == ["paragraph_open", "inline", "paragraph_close"]
-            if kinds and kinds != ["html_block"] and (self.rereading or not paragraph):
+            if kinds and kinds != ["html_block"] and not lone and (self.rereading or not paragraph):
                 # What is left reads as several blocks (an inline tag, then a `#` line, say): inside
-                # one div it stays the single HTML block it was.
+                # one div it stays the single HTML block it was. A lone tag is one tag (a `<details>`
+                # too deep to be read as an element stays one).
                 cleaned = f"<div>\n{cleaned}\n</div>"
             self.unit([node.map[0]]).log.repair(node.map[0], HTML_SANITISED, original, cleaned)
             if paragraph and not self.rereading:
