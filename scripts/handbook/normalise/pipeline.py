@@ -15,8 +15,8 @@ from ..plaintext import plain_text
 from .join import LIST_SEPARATOR, Rendered, join_rendered
 from .obsidian.block_ids import BLOCK_ID_RULE
 from .render import (
-    CONTAINER_MARKER, CONTAINER_MARKERS, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, heading_text_as_written, one_line,
-    starts_with_definition,
+    CONTAINER_MARKER, CONTAINER_MARKERS, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, heading_text_as_written,
+    one_line, starts_with_definition,
 )
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter

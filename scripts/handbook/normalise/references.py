@@ -166,8 +166,9 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
     for label, reference in env.get("references", {}).items():
         first, end = reference["map"]
         # A definition on a `<details>` line starts after the opener: the element's content does.
-        written = ODD_SPACE.sub(" ", " ".join(after_opener(CONTAINER_PREFIX.sub("", line, count=1).strip(), CONTAINER_MARKERS)
-                                              for line in lines[first:end])).strip()
+        written = ODD_SPACE.sub(" ", " ".join(
+            after_opener(CONTAINER_PREFIX.sub("", line, count=1).strip(), CONTAINER_MARKERS)
+            for line in lines[first:end])).strip()
         definition = REFERENCE_DEFINITION.match(written)
         if definition is not None and _REWRITTEN_MARKS.search(definition.group("target")) \
                 and written_as_url(definition.group("target")):

@@ -22,8 +22,8 @@ from ..rules import rule
 # one too), so the first is left empty and the second is lost; or an abbreviation's (`*[term]:`), which takes
 # the line away. A `<details>` opener before the first is the start of the element's content, which is Markdown.
 _NESTED_DEFINITION = re.compile(
-    r"^(?P<outer>(?:" + CONTAINER_MARKER + r")*[ \t]*(?:" + OPENER_ON_LINE + "(?:" + CONTAINER_MARKER + r")*)*" + DEFINITION + r"[ \t]*(?:"
-    + CONTAINER_MARKER + r")*)"
+    r"^(?P<outer>(?:" + CONTAINER_MARKER + r")*[ \t]*(?:" + OPENER_ON_LINE + "(?:" + CONTAINER_MARKER + r")*)*"
+    + DEFINITION + r"[ \t]*(?:" + CONTAINER_MARKER + r")*)"
     r"(?=\[\^[^\]\n]*\]:|\*\[[^\\]*?\][ ]?:)"
 )
 
