@@ -208,6 +208,8 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "<details><summary>S</summary>\n<summary>T</summary></details>%%",  # raw HTML, then text after the closer
         "<details>\n" * 9,  # one too deep to be read as an element stays one tag, at the same depth next time
         "<details>\n" * 7 + "!!! note\n    <details>\n    x",  # an admonition counts towards that depth
+        "[^1]\n<details>\n[^1]: </details>",  # an empty definition that the closer ends is filled, and moves
+        "[^1]\n<details>\n[^1]: x</details>",  # a definition moves without the closer after it
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

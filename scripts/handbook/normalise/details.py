@@ -119,14 +119,14 @@ OPENER_ON_LINE = r"<details(?=[\s/>])[^>]*>(?:[ \t]*<summary(?=[\s/>])[^>\n]*>[^
 _OPENER_ON_LINE = re.compile(OPENER_ON_LINE, re.I)
 
 
-def after_opener(line: str, markers: re.Pattern[str] | None = None) -> str:
-    """A line's text after the `<details>` openers (each with a summary closed on the line) that start it and before
-    a closer on the line, else the line; `markers` (a pattern matched at an offset), when given, is taken off the
-    text after each opener too (the element's first line may open a list item or quote)."""
+def element_text(line: str, markers: re.Pattern[str]) -> str:
+    """A line's Markdown text as a `<details>` element reads it: after the openers (each with a summary closed on the
+    line) that start it, and the list and quote `markers` (a pattern matched at an offset) after each of them (the
+    element's first line may open a list item or quote); and before a closer on the line, which ends an element."""
     start = 0
     while (opener := _OPENER_ON_LINE.match(line, start)) is not None:
-        start = opener.end() if markers is None else markers.match(line, opener.end()).end()
-    closer = _CLOSER.search(line, start) if start else None
+        start = markers.match(line, opener.end()).end()
+    closer = _CLOSER.search(line, start)
     return line[start:] if closer is None else line[start:closer.start()]
 
 

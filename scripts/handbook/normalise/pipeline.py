@@ -15,7 +15,7 @@ from ..plaintext import plain_text
 from .join import LIST_SEPARATOR, Rendered, join_rendered
 from .obsidian.block_ids import BLOCK_ID_RULE
 from .render import (
-    CONTAINER_MARKER, CONTAINER_MARKERS, CONTAINER_PREFIX, LIST_TYPES, BlockRenderer, heading_text_as_written,
+    CONTAINER_MARKER, LIST_TYPES, BlockRenderer, contained_text, heading_text_as_written,
     one_line, starts_with_definition,
 )
 from .context import NormaliseContext
@@ -25,7 +25,6 @@ from .link_targets import REFERENCE_LABEL, convert_reference_definition, has_rel
 from .prose import ODD_SPACE, TAG
 from .log import Finding, Logged, LogMark, RepairLog
 from .parse import PARSER, Parses
-from .details import after_opener
 from .tree import Node
 from .sections import LaidOutSection
 from .references import drop_used_definitions, inline_reference_links
@@ -296,8 +295,7 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     run: list[tuple[int, str]] = []  # consecutive contained lines that no rendered block holds
     for n, line in enumerate(source_lines):
         # A definition on a `<details>` line is the element's content: it moves without the opener.
-        text = after_opener(CONTAINER_PREFIX.sub("", line, count=1), CONTAINER_MARKERS) \
-            if n in contained_lines and n not in leaf_lines else ""
+        text = contained_text(line) if n in contained_lines and n not in leaf_lines else ""
         if text.strip():
             run.append((n, text))
             continue

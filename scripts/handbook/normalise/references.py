@@ -19,9 +19,8 @@ from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
-from .details import after_opener
 from .join import Rendered
-from .render import CONTAINER_MARKERS, CONTAINER_PREFIX, DEFINITION_START, paragraph_once_sanitised
+from .render import CONTAINER_PREFIX, DEFINITION_START, contained_text, paragraph_once_sanitised
 from .parse import INLINE_PARSER, PARSER
 from .lexer import lex, lex_with_offsets
 from .link_targets import REFERENCE_DEFINITION, link_target_rule, written_as_url
@@ -166,9 +165,7 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
     for label, reference in env.get("references", {}).items():
         first, end = reference["map"]
         # A definition on a `<details>` line starts after the opener: the element's content does.
-        written = ODD_SPACE.sub(" ", " ".join(
-            after_opener(CONTAINER_PREFIX.sub("", line, count=1).strip(), CONTAINER_MARKERS)
-            for line in lines[first:end])).strip()
+        written = ODD_SPACE.sub(" ", " ".join(contained_text(line.strip()) for line in lines[first:end])).strip()
         definition = REFERENCE_DEFINITION.match(written)
         if definition is not None and _REWRITTEN_MARKS.search(definition.group("target")) \
                 and written_as_url(definition.group("target")):

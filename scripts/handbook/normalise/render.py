@@ -24,7 +24,7 @@ from .lexer import ATTRIBUTE_LIST, BARE_PIPE, lex
 from .link_targets import REFERENCE_LABEL
 from .log import RepairLog
 from .obsidian.block_ids import BLOCK_ID, drop_block_ids, escape_block_ids
-from .details import DEFAULT_TITLE, DETAILS_OPEN, summary_title
+from .details import DEFAULT_TITLE, DETAILS_OPEN, element_text, summary_title
 from .obsidian.comments import escape_comment_markers_in_line
 from .obsidian.callouts import CALLOUT, CalloutHead, admonition_header, read_callout
 from .obsidian.embeds import MISSING_IMAGE_CLASS
@@ -57,8 +57,8 @@ _OPEN_LABEL = re.compile(r"^\[[^\]]*$")
 CONTAINER_MARKER = r"(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)"
 # The list and quote markers and indentation before a contained line's text.
 CONTAINER_PREFIX = re.compile("^" + CONTAINER_MARKER + r"*[ \t]*")
-# The same, matched from a given offset (after a `<details>` opener, say).
-CONTAINER_MARKERS = re.compile(CONTAINER_MARKER + r"*[ \t]*")
+# The same, matched from a given offset (after a `<details>` opener).
+_CONTAINER_MARKERS = re.compile(CONTAINER_MARKER + r"*[ \t]*")
 # A row's closing pipe (not an escaped one).
 _BARE_PIPE_END = re.compile(r"(?<!\\)\|$")
 # A table's delimiter row, which turns the line above into a header row.
@@ -392,6 +392,11 @@ def _term_end_first(text: str, after: bool) -> bool:
     if end is not None and (backslash == -1 or end.start() < backslash):
         return True
     return after if backslash == -1 else False
+
+
+def contained_text(line: str) -> str:
+    """A line's Markdown text after its list and quote markers and as a `<details>` element on it reads it."""
+    return element_text(CONTAINER_PREFIX.sub("", line, count=1), _CONTAINER_MARKERS)
 
 
 def escape_block_start(line: str) -> str:

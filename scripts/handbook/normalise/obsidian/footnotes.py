@@ -79,8 +79,9 @@ def escape_duplicate_footnotes(text: str, log: RepairLog, parses: Parses) -> str
     return "\n".join(lines)
 
 
-# A definition with nothing after its colon, and no continuation line below it.
-_EMPTY_DEFINITION = re.compile(r"^(?P<head>[ \t]*" + DEFINITION + r")[ \t]*$")
+# A definition with nothing after its colon, and no continuation line below it; or nothing before the closer of
+# the `<details>` element it ends, which its text cannot run past.
+_EMPTY_DEFINITION = re.compile(r"^(?P<head>[ \t]*" + DEFINITION + r")[ \t]*(?P<closer></details\s*>.*)?$", re.I)
 # A line that Python-Markdown starts a block of its own with, so that it never continues the definition above it:
 # a heading at the margin (one that a later rule drops when it is empty, too) or a quote.
 _OWN_BLOCK = re.compile(r"^(?:#{1,6}(?:[ \t]|$)|[ ]{0,3}>)")
@@ -116,8 +117,8 @@ def _filled_empty_definitions(text: str, lines: list[str], parses: Parses) -> li
     for number in _footnote_lines(text, lines, parses):
         empty = _EMPTY_DEFINITION.match(lines[number])
         below = lines[number + 1] if number + 1 < len(lines) else ""
-        if empty and (not below.strip() or _OWN_BLOCK.match(below)):
-            filled.append((number, empty.group("head") + " &nbsp;"))
+        if empty and (empty.group("closer") or not below.strip() or _OWN_BLOCK.match(below)):
+            filled.append((number, empty.group("head") + " &nbsp;" + (empty.group("closer") or "")))
     return filled
 
 
