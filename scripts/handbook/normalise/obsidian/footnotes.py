@@ -21,9 +21,11 @@ from ..rules import rule
 # the text as blocks of the first footnote, where that start begins a footnote of its own (any label, an empty
 # one too), so the first is left empty and the second is lost; or an abbreviation's (`*[term]:`), which takes
 # the line away. A `<details>` opener before the first is the start of the element's content, which is Markdown.
+# Within the first's text, a no-break space counts as the plain space the odd-space rule makes of it.
+_SPACE_IN_TEXT = r"[ \t\u00a0\u2007\u202f]"
 _NESTED_DEFINITION = re.compile(
     r"^(?P<outer>(?:" + CONTAINER_MARKER + r")*[ \t]*(?:" + OPENER_ON_LINE + "(?:" + CONTAINER_MARKER + r")*)*"
-    + DEFINITION + r"[ \t]*(?:" + CONTAINER_MARKER + r")*)"
+    + DEFINITION + _SPACE_IN_TEXT + "*(?:" + CONTAINER_MARKER.replace(r"[ \t]", _SPACE_IN_TEXT) + r")*)"
     r"(?=\[\^[^\]\n]*\]:|\*\[[^\\]*?\][ ]?:)"
 )
 
