@@ -211,6 +211,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "[^1]\n<details>\n[^1]: </details>",  # an empty definition that the closer ends is filled, and moves
         "[^1]\n<details>\n[^1]: x</details>",  # a definition moves without the closer after it
         "[^1]: \u00a0[^1]: ",  # a definition after a no-break space in another's text is nested once it is plain
+        "</details>\u00a0",  # a stray closer with a no-break space after it
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -34,7 +34,7 @@ _DEPTH = "details depth"  # env key: the elements being read around the current 
 _OPENER = re.compile(r"<details(?=[\s/>])[^>]*>", re.I)
 _CLOSER = re.compile(r"</details\s*>", re.I)
 _TAG = re.compile(r"<details(?=[\s/>])[^>]*>|</details\s*>", re.I)
-_STRAY_LINE = re.compile(r"</details\s*>[ \t]*$", re.I)
+_STRAY_LINE = re.compile(r"</details\s*>\s*$", re.I)  # a no-break space after it is no text either
 _OPEN_ATTRIBUTE = re.compile(r"""\sopen(?=[\s/>=])""", re.I)
 _SUMMARY_OPEN = re.compile(r"\s*<summary(?=[\s/>])[^>]*>", re.I)
 _SUMMARY_CLOSE = re.compile(r"</summary\s*>", re.I)
