@@ -212,6 +212,8 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "[^1]\n<details>\n[^1]: x</details>",  # a definition moves without the closer after it
         "[^1]: \u00a0[^1]: ",  # a definition after a no-break space in another's text is nested once it is plain
         "</details>\u00a0",  # a stray closer with a no-break space after it
+        "a\n\u00a0\n[^1]: \n<details>[^1]: ",  # a definition escaped late gets its paragraph's line break
+        "[r]: https://a.b/c\n[^1]: \n[r]: https://a.b/c[^1]: ",  # `[^1]:` without a target starts no definitions
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

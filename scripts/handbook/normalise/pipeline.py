@@ -16,7 +16,7 @@ from .join import LIST_SEPARATOR, Rendered, join_rendered
 from .obsidian.block_ids import BLOCK_ID_RULE
 from .render import (
     CONTAINER_MARKER, LIST_TYPES, BlockRenderer, contained_text, heading_text_as_written,
-    one_line, starts_with_definition,
+    one_line, starts_with_definition, with_line_breaks,
 )
 from .context import NormaliseContext
 from .frontmatter import FrontMatter, split_front_matter
@@ -381,7 +381,11 @@ def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log
     if rendered.kind in LITERAL_KINDS or "[^" not in rendered.markdown:
         return rendered.markdown
     escaped = escape_unreferenced_definitions(rendered.markdown, referenced, parses)
-    return _log_changed_lines(rendered.markdown, escaped, rendered.line, FOOTNOTE_UNUSED, log)
+    markdown = _log_changed_lines(rendered.markdown, escaped, rendered.line, FOOTNOTE_UNUSED, log)
+    if rendered.kind == "paragraph" and markdown != rendered.markdown:
+        # An escaped definition is a line of its paragraph now, and gets the line break every later line gets.
+        markdown = with_line_breaks([(rendered.line + i, line) for i, line in enumerate(markdown.split("\n"))], log)
+    return markdown
 
 
 def _fill_empty_footnotes(markdown: str, rendered: Rendered, log: RepairLog, parses: Parses) -> str:

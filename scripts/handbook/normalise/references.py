@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
 from .join import Rendered
-from .render import CONTAINER_PREFIX, DEFINITION_START, contained_text, paragraph_once_sanitised
+from .render import CONTAINER_PREFIX, DEFINITION_START, DefinitionStarts, contained_text, paragraph_once_sanitised
 from .parse import INLINE_PARSER, PARSER
 from .lexer import lex, lex_with_offsets
 from .link_targets import REFERENCE_DEFINITION, link_target_rule, written_as_url
@@ -121,11 +121,14 @@ def _definition_starts(text: str) -> set[int]:
     definition that stands where one may (a definition cannot interrupt a paragraph, so `[a]: x` under text is
     text, and so is the `[b]: y` under that)."""
     starts: set[int] = set()
+    lines = text.split("\n")
+    reads_definition = DefinitionStarts([line.lstrip(" ") for line in lines])
     at, may_start = 0, True
-    for line in text.split("\n"):
+    for number, line in enumerate(lines):
         if may_start:
             starts.add(at)
-        shaped = DEFINITION_START.match(line.lstrip(" ")) is not None
+        # Only a whole definition: `[a]:` with no target after it, and a line under it that is none, are text.
+        shaped = DEFINITION_START.match(line.lstrip(" ")) is not None and reads_definition(number)
         may_start = not line.strip(" \t") or may_start and shaped  # a no-break space is text to CommonMark
         at += len(line) + 1
     return starts

@@ -153,7 +153,7 @@ _TRAILING_BACKSLASHES = re.compile(r"\\+$")
 _LABEL_ALONE = re.compile(r"^[ ]{0,3}" + REFERENCE_LABEL + r"[ \t]*$")
 
 
-def _with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
+def with_line_breaks(lines: list[tuple[int, str]], log: RepairLog) -> str:
     """A paragraph's lines joined so that each line break shows, as Obsidian shows it (its default,
     "strict line breaks" off): a `<br>` ends every line but the last, where the break is between words.
 
@@ -623,7 +623,7 @@ class BlockRenderer:
                     # Raw HTML that continues the piece stays indented, as in a whole paragraph.
                     lines = [(number, "    " + text if i and _starts_html_block(text) else text)
                              for i, (number, text) in enumerate(lines)]
-                block.markdown = _kept_from_python_markdown_definitions(_with_line_breaks(lines, log), lines, log)
+                block.markdown = _kept_from_python_markdown_definitions(with_line_breaks(lines, log), lines, log)
         out = [block for block in out if block.markdown]
         if len(out) == 1 and _STANDALONE_IMAGE.match(out[0].markdown):
             out[0].kind = "image"
