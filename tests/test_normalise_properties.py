@@ -214,6 +214,8 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "</details>\u00a0",  # a stray closer with a no-break space after it
         "a\n\u00a0\n[^1]: \n<details>[^1]: ",  # a definition escaped late gets its paragraph's line break
         "[r]: https://a.b/c\n[^1]: \n[r]: https://a.b/c[^1]: ",  # `[^1]:` without a target starts no definitions
+        "<details>[^1]: \n[^1]: ",  # a definition on a details opener's line is not a reference to its label
+        "[^1]: <details>\n    %%",  # code under a definition that is escaped as unused becomes text
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

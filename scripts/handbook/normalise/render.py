@@ -520,6 +520,9 @@ class BlockRenderer:
             repaired[-1] = (repaired[-1] + kept[-1][1][trailing_id.start():]).strip(" \t")
         drop_block_ids([number for number, _ in kept], repaired, log)
         _statements_escaped(kept, repaired, log)
+        # A `%%` left in the text pairs with none (the prose rules dropped each pair as a comment); the comment rule
+        # escaped those it read as text, and a line it read as code (under a definition a repair made text) is text.
+        repaired = [self._comment_markers_escaped(number, text) for (number, _), text in zip(kept, repaired)]
         for _ in range(REREAD_LIMIT):
             unspanned = False
             abbreviations = abbreviation_starts(repaired)
@@ -797,8 +800,8 @@ class BlockRenderer:
         return [Rendered("html", cleaned, node.map[0])]
 
     def _comment_markers_escaped(self, number: int, line: str) -> str:
-        """A line of raw HTML that now reads as paragraph text with its `%%` escaped, as the comment rule
-        escapes one in text (raw HTML had kept it out of that rule's reach)."""
+        """A line of paragraph text with its `%%` escaped, as the comment rule escapes one in text (one that it
+        read as raw HTML or code had been out of that rule's reach)."""
         escaped = escape_comment_markers_in_line(line)
         if escaped != line:
             self.unit([number]).log.repair(number, COMMENT_MARKER_ESCAPE, line.strip(), escaped.strip())

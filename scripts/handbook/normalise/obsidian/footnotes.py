@@ -151,9 +151,11 @@ def escape_unused_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
 
 # A definition list's `: ` (def_list reads the text after it as blocks, where a footnote definition is one).
 _DEFINITION_MARKER = r"[ ]{0,3}:[ \t]+"
-# A footnote definition after a list, quote or definition marker, which markdown-it reads as a link definition.
+# A footnote definition after a list, quote or definition marker, or as the first line of a `<details>` element's
+# content, which markdown-it reads as a link definition.
 _CONTAINED_FOOTNOTE = re.compile(
-    "^(?P<marker>(?:" + CONTAINER_MARKER + "|" + _DEFINITION_MARKER + r")+[ \t]*)" + DEFINITION
+    "^(?P<marker>(?:" + CONTAINER_MARKER + "|" + _DEFINITION_MARKER + "|(?i:" + OPENER_ON_LINE + r"))+[ \t]*)"
+    + DEFINITION
 )
 
 
