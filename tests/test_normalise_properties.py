@@ -216,6 +216,8 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "[r]: https://a.b/c\n[^1]: \n[r]: https://a.b/c[^1]: ",  # `[^1]:` without a target starts no definitions
         "<details>[^1]: \n[^1]: ",  # a definition on a details opener's line is not a reference to its label
         "[^1]: <details>\n    %%",  # code under a definition that is escaped as unused becomes text
+        "[r](opens in a new tab)\n<details>[r]: https://a.b/c",  # `[r](` that opens no inline link is a reference
+        "[^1]: (opens in a new tab)[^1]: <details>",  # a dropped leftover brings a definition to another's start
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

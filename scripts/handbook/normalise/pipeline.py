@@ -28,12 +28,14 @@ from .parse import PARSER, Parses
 from .tree import Node
 from .sections import LaidOutSection
 from .references import drop_used_definitions, inline_reference_links
-from .obsidian.footnotes import escape_unreferenced_definitions, fill_empty_definitions, footnote_references
+from .obsidian.footnotes import (
+    escape_nested_definitions, escape_unreferenced_definitions, fill_empty_definitions, footnote_references,
+)
 from .structure import repair_structure
 from .text import clean_text, escape_snippet_markers
 from .registry import (
     RepairRule,
-    EMPTY_HEADING, EMPTY_NOTE, FOOTNOTE_EMPTY, FOOTNOTE_UNUSED, FRONT_MATTER, HEADING_EMPHASIS, HEADING_FORMAT, HEADING_LEVEL,
+    EMPTY_HEADING, EMPTY_NOTE, FOOTNOTE_EMPTY, FOOTNOTE_NESTED, FOOTNOTE_UNUSED, FRONT_MATTER, HEADING_EMPHASIS, HEADING_FORMAT, HEADING_LEVEL,
     NON_BREAKING_SPACE, REFERENCE_DUPLICATE, REFERENCE_JOINED, REFERENCE_MOVED, SNIPPET_MARKER,
     SPELLING_DICTIONARY, TAB, TITLE, TRAILING_WHITESPACE,
 )
@@ -366,26 +368,38 @@ def _escape_snippets(markdown: str, line: int, log: RepairLog) -> str:
 
 
 def _referenced_footnotes(sections: list[LaidOutSection], parses: Parses) -> frozenset[str]:
-    """Every footnote label the note's headings and blocks reference."""
+    """Every footnote label the note's headings and blocks reference (a nested definition's start, which the last
+    escapes show as text, is none)."""
     labels: set[str] = set().union(*(referenced_labels(section.heading) for section in sections))
     for section in sections:
-        labels.update(*(footnote_references(r.markdown, parses) for r in section.blocks if r.kind not in LITERAL_KINDS))
+        labels.update(*(footnote_references(escape_nested_definitions(r.markdown, parses), parses)
+                        for r in section.blocks if r.kind not in LITERAL_KINDS))
     return frozenset(labels)
 
 
-def _escape_unused_footnotes(rendered: Rendered, referenced: frozenset[str], log: RepairLog, parses: Parses) -> str:
+def _escape_unused_footnotes(markdown: str, rendered: Rendered, referenced: frozenset[str], log: RepairLog,
+                             parses: Parses) -> str:
     """A block's Markdown with definitions whose reference the repairs removed shown as text, each logged."""
     # The structure rule escaped those unused as written; a reference can still vanish later (an
     # emptied list item), or a repair can make a definition (a dropped attribute list before
     # `[^1]:`), and Python-Markdown would link its definition back to nowhere.
+    if rendered.kind in LITERAL_KINDS or "[^" not in markdown:
+        return markdown
+    escaped = escape_unreferenced_definitions(markdown, referenced, parses)
+    _log_changed_lines(markdown, escaped, rendered.line, FOOTNOTE_UNUSED, log)
+    if rendered.kind == "paragraph" and escaped != markdown:
+        # An escaped definition is a line of its paragraph now, and gets the line break every later line gets.
+        return with_line_breaks([(rendered.line + i, line) for i, line in enumerate(escaped.split("\n"))], log)
+    return escaped
+
+
+def _escape_nested_footnotes(rendered: Rendered, log: RepairLog, parses: Parses) -> str:
+    """A block's Markdown with each footnote definition that a repair brought to the start of another's text
+    escaped, logged."""
     if rendered.kind in LITERAL_KINDS or "[^" not in rendered.markdown:
         return rendered.markdown
-    escaped = escape_unreferenced_definitions(rendered.markdown, referenced, parses)
-    markdown = _log_changed_lines(rendered.markdown, escaped, rendered.line, FOOTNOTE_UNUSED, log)
-    if rendered.kind == "paragraph" and markdown != rendered.markdown:
-        # An escaped definition is a line of its paragraph now, and gets the line break every later line gets.
-        markdown = with_line_breaks([(rendered.line + i, line) for i, line in enumerate(markdown.split("\n"))], log)
-    return markdown
+    escaped = escape_nested_definitions(rendered.markdown, parses)
+    return _log_changed_lines(rendered.markdown, escaped, rendered.line, FOOTNOTE_NESTED, log)
 
 
 def _fill_empty_footnotes(markdown: str, rendered: Rendered, log: RepairLog, parses: Parses) -> str:
@@ -398,7 +412,8 @@ def _fill_empty_footnotes(markdown: str, rendered: Rendered, log: RepairLog, par
 def _finished_markdown(rendered: Rendered, referenced: frozenset[str], log: RepairLog, parses: Parses) -> str:
     """A block's Markdown after the escapes that only the whole laid-out note decides, each logged: unused footnote
     definitions, footnote definitions left empty, snippet markers."""
-    markdown = _escape_unused_footnotes(rendered, referenced, log, parses)
+    markdown = _escape_nested_footnotes(rendered, log, parses)
+    markdown = _escape_unused_footnotes(markdown, rendered, referenced, log, parses)
     markdown = _fill_empty_footnotes(markdown, rendered, log, parses)
     return _escape_snippets(markdown, rendered.line, log)
 

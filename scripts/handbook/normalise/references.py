@@ -110,10 +110,19 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
                     definition_starts = _definition_starts(text) if definition_starts is None else definition_starts
                     if line_start in definition_starts:
                         continue  # a definition, not a reference (a paragraph's later line is text: a use)
-                if following not in ("[", "(") and key in definitions:
+                if key in definitions and (following != "[" and (following != "(" or not _inline_link_at(
+                        masked, start + match.start()))):
                     # Only the closing bracket changes: `[label]` becomes `[label](target)`.
                     found.append((after - 1, after, definitions[key].destination, key))
     return sorted(found)
+
+
+def _inline_link_at(text: str, bracket: int) -> bool:
+    """Whether the `[label](` at an offset of a text opens an inline link; when it does not (`[r](opens in a new
+    tab)`), `[label]` is a shortcut reference followed by text."""
+    tokens = INLINE_PARSER.parseInline(text[bracket:], {})
+    children = tokens[0].children if tokens and tokens[0].children else []
+    return bool(children) and children[0].type == "link_open"
 
 
 def _definition_starts(text: str) -> set[int]:

@@ -43,13 +43,33 @@ def escape_nested_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
     if "[^" not in text:
         return text
     lines = text.split("\n")
+    for number, escaped in _nested_escaped(text, lines, parses):
+        log.repair(number, FOOTNOTE_NESTED, lines[number].strip(), escaped.strip())
+        lines[number] = escaped
+    return "\n".join(lines)
+
+
+def escape_nested_definitions(text: str, parses: Parses) -> str:
+    """escape_nested_footnotes on a rendered block, unlogged: a later repair can bring a definition to the start of
+    another's text (a dropped leftover between them)."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    for number, escaped in _nested_escaped(text, lines, parses):
+        lines[number] = escaped
+    return "\n".join(lines)
+
+
+def _nested_escaped(text: str, lines: list[str], parses: Parses) -> list[tuple[int, str]]:
+    """Each line of a text that starts a footnote definition with another's start, by number, with the second
+    escaped."""
+    found = []
     for number in _footnote_lines(text, lines, parses):
         line = lines[number]
         nested = _NESTED_DEFINITION.match(line)
         if nested:
-            lines[number] = line[: nested.end("outer")] + "\\" + line[nested.end("outer"):]
-            log.repair(number, FOOTNOTE_NESTED, line.strip(), lines[number].strip())
-    return "\n".join(lines)
+            found.append((number, line[: nested.end("outer")] + "\\" + line[nested.end("outer"):]))
+    return found
 
 
 @rule(FOOTNOTE_DUPLICATE)
