@@ -105,8 +105,9 @@ def escape_duplicate_footnotes(text: str, log: RepairLog, parses: Parses) -> str
 # the `<details>` element it ends, which its text cannot run past.
 _EMPTY_DEFINITION = re.compile(r"^(?P<head>[ \t]*" + DEFINITION + r")[ \t]*(?P<closer></details\s*>.*)?$", re.I)
 # A line that Python-Markdown starts a block of its own with, so that it never continues the definition above it:
-# a heading at the margin (one that a later rule drops when it is empty, too) or a quote.
-_OWN_BLOCK = re.compile(r"^(?:#{1,6}(?:[ \t]|$)|[ ]{0,3}>)")
+# a heading at the margin (one that a later rule drops when it is empty, too), a quote, or a `<details>` element
+# (which the normaliser reads as one block, and writes as an admonition).
+_OWN_BLOCK = re.compile(r"^(?:#{1,6}(?:[ \t]|$)|[ ]{0,3}>|[ ]{0,3}<details(?=[\s/>]))", re.I)
 
 
 @rule(FOOTNOTE_EMPTY)
