@@ -6,6 +6,7 @@ footnote looks like is declared in handbook/footnotes.py, which the merge stage 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ...footnotes import DEFINITION, defined_labels, escape_definitions, referenced_labels
 from ..details import OPENER_ON_LINE
@@ -52,11 +53,16 @@ def escape_nested_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
 def escape_nested_definitions(text: str, parses: Parses) -> str:
     """escape_nested_footnotes on a rendered block, unlogged: a later repair can bring a definition to the start of
     another's text (a dropped leftover between them)."""
+    return _lines_replaced(_nested_escaped, text, parses)
+
+
+def _lines_replaced(find: Callable[[str, list[str], Parses], list[tuple[int, str]]], text: str, parses: Parses) -> str:
+    """A rendered block with each line that `find` gives (number and new text) replaced, unlogged."""
     if "[^" not in text:
         return text
     lines = text.split("\n")
-    for number, escaped in _nested_escaped(text, lines, parses):
-        lines[number] = escaped
+    for number, replaced in find(text, lines, parses):
+        lines[number] = replaced
     return "\n".join(lines)
 
 
@@ -126,12 +132,7 @@ def fill_empty_footnotes(text: str, log: RepairLog, parses: Parses) -> str:
 def fill_empty_definitions(text: str, parses: Parses) -> str:
     """fill_empty_footnotes on a rendered block, unlogged: a later repair can leave a definition empty (a dropped
     attribute list after its colon)."""
-    if "[^" not in text:
-        return text
-    lines = text.split("\n")
-    for number, filled in _filled_empty_definitions(text, lines, parses):
-        lines[number] = filled
-    return "\n".join(lines)
+    return _lines_replaced(_filled_empty_definitions, text, parses)
 
 
 def _filled_empty_definitions(text: str, lines: list[str], parses: Parses) -> list[tuple[int, str]]:
