@@ -81,6 +81,7 @@ FAMILIES = (
     Family("](x: unclosed", 100 * KB, lambda n: "[a" + "](x:" * (n // 4)),
     Family("links over lines", 100 * KB, lambda n: '[a](x\n"t"\n) ' * (n // 12)),
     Family("[a](\\n unclosed", 100 * KB, lambda n: "[a](\n" * (n // 5)),
+    Family("[r]( of a defined r", 50 * KB, lambda n: "[r]: https://example.com/\n\nSee " + "[r](x " * (n // 6)),
     Family("many headings", 50 * KB, lambda n: repeat(lambda i: f"## Heading {i}\n\nText {i}.\n\n", n)),
     Family("normal text", 300 * KB, seed_text),
     Family("long line, no spaces", 500 * KB, lambda n: "x" * n),

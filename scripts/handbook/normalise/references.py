@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from markdown_it.common.utils import normalizeReference
+from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
@@ -80,6 +81,11 @@ def _link_text_opener(spans_before: Sequence[tuple[str, int, str]]) -> int | Non
     return None
 
 
+# How far past a label's `](` an inline link's target and title are looked for: a longer one is read as no link, and
+# the check that the text reads the same with the reference written inline leaves the region as it is.
+_LINK_WINDOW = 2000
+
+
 def _references(text: str, definitions: dict[str, Definition], heading: bool = False) -> list[tuple[int, int, str, str]]:
     """(start, end, replacement, label) for each reference to a defined label in a text, left to right.
 
@@ -110,19 +116,35 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
                     definition_starts = _definition_starts(text) if definition_starts is None else definition_starts
                     if line_start in definition_starts:
                         continue  # a definition, not a reference (a paragraph's later line is text: a use)
-                if key in definitions and (following != "[" and (following != "(" or not _inline_link_at(
-                        masked, start + match.start()))):
+                if key in definitions and following != "[" and (following != "(" or not _inline_link_at(masked, after)):
                     # Only the closing bracket changes: `[label]` becomes `[label](target)`.
                     found.append((after - 1, after, definitions[key].destination, key))
     return sorted(found)
 
 
-def _inline_link_at(text: str, bracket: int) -> bool:
-    """Whether the `[label](` at an offset of a text opens an inline link; when it does not (`[r](opens in a new
-    tab)`), `[label]` is a shortcut reference followed by text."""
-    tokens = INLINE_PARSER.parseInline(text[bracket:], {})
-    children = tokens[0].children if tokens and tokens[0].children else []
-    return bool(children) and children[0].type == "link_open"
+def _inline_link_at(text: str, opener: int) -> bool:
+    """Whether the `(` at an offset, right after a label's `]`, opens an inline link as markdown-it reads one (when
+    it does not, as in `[r](opens in a new tab)`, the label is a shortcut reference followed by text). Read within
+    _LINK_WINDOW characters, so that a text of many `[r](` costs linear time."""
+    end = min(len(text), opener + _LINK_WINDOW)
+    at = _after_spaces(text, opener + 1, end)
+    if at >= end:
+        return True  # markdown-it reads neither a link nor a reference there: left as it is
+    destination = parseLinkDestination(text, at, end)
+    if destination.ok:
+        after_destination = destination.pos
+        at = _after_spaces(text, after_destination, end)
+        title = parseLinkTitle(text, at, end)
+        if at < end and at != after_destination and title.ok:
+            at = _after_spaces(text, title.pos, end)
+    return at < end and text[at] == ")"
+
+
+def _after_spaces(text: str, at: int, end: int) -> int:
+    """The offset of the first character from `at` (before `end`) that is no space, tab or line break."""
+    while at < end and text[at] in " \t\n":
+        at += 1
+    return at
 
 
 def _definition_starts(text: str) -> set[int]:
@@ -260,6 +282,16 @@ def _without_containers(text: str) -> str:
     return "\n".join(line[CONTAINER_PREFIX.match(line).end():] for line in text.split("\n"))
 
 
+def _replaced(text: str, replacements: list[tuple[int, int, str]]) -> str:
+    """A text with each (start, end, new text) of `replacements` (in order, none overlapping) made, in one pass."""
+    pieces, last = [], 0
+    for start, end, replacement in replacements:
+        pieces += [text[last:start], replacement]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[str]]:
     """The note's text with each reference written inline, each changed line logged; and the labels
     whose definitions are no longer needed (none when some reference could not be written inline)."""
@@ -282,9 +314,7 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
         if "]" not in before:
             continue
         found = _references(before, definitions, heading)
-        after = before
-        for start, stop, replacement, _ in reversed(found):
-            after = after[:start] + replacement + after[stop:]
+        after = _replaced(before, [(start, stop, replacement) for start, stop, replacement, _ in found])
         # Raw HTML that sanitising leaves as paragraph text is read as the page will read it.
         read_before, read_after = (before, after) if not sanitised_before \
             else (sanitised_before, paragraph_once_sanitised(_without_containers(after)))
