@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
 from ...footnotes import DEFINITION, defined_labels, escape_definitions, referenced_labels
 from ..details import OPENER_ON_LINE
 from ..log import RepairLog
@@ -111,9 +113,19 @@ def escape_duplicate_footnotes(text: str, log: RepairLog, parses: Parses) -> str
 # the `<details>` element it ends, which its text cannot run past.
 _EMPTY_DEFINITION = re.compile(r"^(?P<head>[ \t]*" + DEFINITION + r")[ \t]*(?P<closer></details\s*>.*)?$", re.I)
 # A line that Python-Markdown starts a block of its own with, so that it never continues the definition above it:
-# a heading at the margin (one that a later rule drops when it is empty, too), a quote, or a `<details>` element
-# (which the normaliser reads as one block, and writes as an admonition).
-_OWN_BLOCK = re.compile(r"^(?:#{1,6}(?:[ \t]|$)|[ ]{0,3}>|[ ]{0,3}<details(?=[\s/>]))", re.I)
+# a heading at the margin (one that a later rule drops when it is empty, too) or a quote.
+_OWN_BLOCK = re.compile(r"^(?:#{1,6}(?:[ \t]|$)|[ ]{0,3}>)")
+# Raw HTML that ends a paragraph, `<details>` and `<summary>` among it: the normaliser reads it as a block of its own
+# (and writes a details element as an admonition), so the definition above it is read, and filled, as empty.
+_HTML_BLOCK_STARTS = tuple(start for start, _, ends_paragraph in HTML_SEQUENCES if ends_paragraph)
+
+
+def _starts_own_block(line: str) -> bool:
+    """Whether a line starts a block that the line above cannot run on into."""
+    if _OWN_BLOCK.match(line):
+        return True
+    text = line.lstrip(" ")
+    return len(line) - len(text) < 4 and any(start.match(text) for start in _HTML_BLOCK_STARTS)
 
 
 @rule(FOOTNOTE_EMPTY)
@@ -141,7 +153,7 @@ def _filled_empty_definitions(text: str, lines: list[str], parses: Parses) -> li
     for number in _footnote_lines(text, lines, parses):
         empty = _EMPTY_DEFINITION.match(lines[number])
         below = lines[number + 1] if number + 1 < len(lines) else ""
-        if empty and (empty.group("closer") or not below.strip() or _OWN_BLOCK.match(below)):
+        if empty and (empty.group("closer") or not below.strip() or _starts_own_block(below)):
             filled.append((number, empty.group("head") + " &nbsp;" + (empty.group("closer") or "")))
     return filled
 
