@@ -410,8 +410,8 @@ def _fill_empty_footnotes(markdown: str, rendered: Rendered, log: RepairLog, par
 
 
 def _finished_markdown(rendered: Rendered, referenced: frozenset[str], log: RepairLog, parses: Parses) -> str:
-    """A block's Markdown after the escapes that only the whole laid-out note decides, each logged: unused footnote
-    definitions, footnote definitions left empty, snippet markers."""
+    """A block's Markdown after the escapes that only the whole laid-out note decides, each logged: nested and unused
+    footnote definitions, footnote definitions left empty, snippet markers."""
     markdown = _escape_nested_footnotes(rendered, log, parses)
     markdown = _escape_unused_footnotes(markdown, rendered, referenced, log, parses)
     markdown = _fill_empty_footnotes(markdown, rendered, log, parses)

@@ -24,7 +24,7 @@ from .lexer import ATTRIBUTE_LIST, BARE_PIPE, lex
 from .link_targets import REFERENCE_LABEL
 from .log import RepairLog
 from .obsidian.block_ids import BLOCK_ID, drop_block_ids, escape_block_ids
-from .details import DEFAULT_TITLE, DETAILS_OPEN, element_text, summary_title
+from .details import DEFAULT_TITLE, DETAILS_OPEN, DETAILS_STRAY as STRAY_CLOSER, element_text, summary_title
 from .obsidian.comments import escape_comment_markers_in_line
 from .obsidian.callouts import CALLOUT, CalloutHead, admonition_header, read_callout
 from .obsidian.embeds import MISSING_IMAGE_CLASS
@@ -644,7 +644,7 @@ class BlockRenderer:
             return [rendered]
         tokens = parse_once(rendered.markdown)
         count = rendered.markdown.count("\n") + 1
-        if tokens and tokens[0].type == "details_stray":
+        if tokens and tokens[0].type == STRAY_CLOSER:
             return self._without_stray_closer(rendered)
         if tokens and tokens[0].type == DETAILS_OPEN and tokens[0].map == [0, count]:
             return [self._as_details(tokens, rendered.line)]
@@ -976,7 +976,7 @@ class BlockRenderer:
             return self.html(node)
         if kind == "details":
             return [self.details(node, quote_depth)]
-        if kind == "details_stray":
+        if kind == STRAY_CLOSER:
             self.unit([node.map[0]]).log.repair(node.map[0], DETAILS_STRAY, node.token.content.strip(), "")
             return []
         if kind == "hr":
