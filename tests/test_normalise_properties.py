@@ -220,6 +220,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "[^1]: (opens in a new tab)[^1]: <details>",  # a dropped leftover brings a definition to another's start
         "<details>[^1]\n\n[^1]: \n<details>",  # an empty definition that a details element follows
         "<details>[^1]\n\n[^1]: \n<summary>S</summary>",  # or raw HTML that ends a paragraph
+        "<details><details>[r]\n[^1]: \n\u00a0[^1]: ",  # a no-break space before `[^1]:` makes no reference
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -204,11 +204,22 @@ def _escape_contained(line: str, match: re.Match[str]) -> str:
     return line[: match.end("marker")] + "\\" + line[match.end("marker"):]
 
 
+# The odd spaces that start a line: the odd-space rule makes them plain, after which `\u00a0[^1]: x` starts a
+# definition (one the renderer then shows as text), never a reference.
+_ODD_LEAD = re.compile(r"^[ \t\u00a0\u2007\u202f]+")
+
+
+def _plain_lead(line: str) -> str:
+    """The line with the spaces before its text made plain, of the same length."""
+    lead = _ODD_LEAD.match(line)
+    return " " * lead.end() + line[lead.end():] if lead else line
+
+
 def _references_text(lines: list[str], code: set[int], contained: dict[int, re.Match[str]]) -> str:
     """The note's text where footnote references count: no code, and no contained definition's own `[^label]:`
     (escaping it would otherwise take away a reference, and a second run would escape what it pointed to)."""
-    return "\n".join("" if number in code else line[contained[number].end():] if number in contained else line
-                     for number, line in enumerate(lines))
+    return "\n".join("" if number in code else line[contained[number].end():] if number in contained
+                     else _plain_lead(line) for number, line in enumerate(lines))
 
 
 def _escape_unused_contained_footnotes(lines: list[str], code: set[int], contained: dict[int, re.Match[str]],
