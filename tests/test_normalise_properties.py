@@ -221,6 +221,8 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "<details>[^1]\n\n[^1]: \n<details>",  # an empty definition that a details element follows
         "<details>[^1]\n\n[^1]: \n<summary>S</summary>",  # or raw HTML that ends a paragraph
         "<details><details>[r]\n[^1]: \n\u00a0[^1]: ",  # a no-break space before `[^1]:` makes no reference
+        "<details>\u00a0[^1]: \n[^1]: ",  # nor after a details opener
+        "\u00a0<details>\nx</details>\ny",  # a paragraph that starts with a whole details element and goes on
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

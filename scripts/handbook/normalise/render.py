@@ -646,8 +646,8 @@ class BlockRenderer:
         count = rendered.markdown.count("\n") + 1
         if tokens and tokens[0].type == STRAY_CLOSER:
             return self._without_stray_closer(rendered)
-        if tokens and tokens[0].type == DETAILS_OPEN and tokens[0].map == [0, count]:
-            return [self._as_details(tokens, rendered.line)]
+        if tokens and tokens[0].type == DETAILS_OPEN:
+            return self._as_blocks(tokens, rendered.line)
         if len(tokens) != 1 or tokens[0].type != "html_block":
             return [rendered]
         token = tokens[0]
@@ -667,15 +667,15 @@ class BlockRenderer:
             return []
         return self._as_html(Rendered("paragraph", rest, rendered.line + 1))
 
-    def _as_details(self, tokens: list[Token], line: int) -> Rendered:
-        """A paragraph that is now a whole `<details>` element (a leftover gone from before its opener), as
-        that element: folded, the way a second pass would read it."""
+    def _as_blocks(self, tokens: list[Token], line: int) -> list[Rendered]:
+        """A paragraph that now starts with a `<details>` element (a leftover or a no-break space gone from before
+        its opener), as the blocks a second pass reads there: the element folded, and what follows its closer."""
         for token in tokens:
             if token.map:
                 token.map = [token.map[0] + line, token.map[1] + line]
         self.rereading = True
         try:
-            return self.details(build_tree(tokens)[0], 0)
+            return self.blocks(build_tree(tokens), 0)
         finally:
             self.rereading = False
 

@@ -196,7 +196,7 @@ _CONTAINED_FOOTNOTE = re.compile(
 def _contained_footnotes(lines: list[str], code: set[int]) -> dict[int, re.Match[str]]:
     """The footnote definitions inside a list item or quote (`- [^1]: …`), by line."""
     return {number: match for number, line in enumerate(lines)
-            if number not in code and "[^" in line and (match := _CONTAINED_FOOTNOTE.match(line))}
+            if number not in code and "[^" in line and (match := _CONTAINED_FOOTNOTE.match(_plain(line)))}
 
 
 def _escape_contained(line: str, match: re.Match[str]) -> str:
@@ -204,22 +204,21 @@ def _escape_contained(line: str, match: re.Match[str]) -> str:
     return line[: match.end("marker")] + "\\" + line[match.end("marker"):]
 
 
-# The odd spaces that start a line: the odd-space rule makes them plain, after which `\u00a0[^1]: x` starts a
-# definition (one the renderer then shows as text), never a reference.
-_ODD_LEAD = re.compile(r"^[ \t\u00a0\u2007\u202f]+")
+# The odd-space rule makes these plain in prose, after which `\u00a0[^1]: x` and `<details>\u00a0[^1]: x` start a
+# definition, never a reference: the footnote rules read a line as it will be.
+_PLAIN_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
 
 
-def _plain_lead(line: str) -> str:
-    """The line with the spaces before its text made plain, of the same length."""
-    lead = _ODD_LEAD.match(line)
-    return " " * lead.end() + line[lead.end():] if lead else line
+def _plain(line: str) -> str:
+    """The line with its odd spaces plain, of the same length."""
+    return line.translate(_PLAIN_SPACES)
 
 
 def _references_text(lines: list[str], code: set[int], contained: dict[int, re.Match[str]]) -> str:
     """The note's text where footnote references count: no code, and no contained definition's own `[^label]:`
     (escaping it would otherwise take away a reference, and a second run would escape what it pointed to)."""
     return "\n".join("" if number in code else line[contained[number].end():] if number in contained
-                     else _plain_lead(line) for number, line in enumerate(lines))
+                     else _plain(line) for number, line in enumerate(lines))
 
 
 def _escape_unused_contained_footnotes(lines: list[str], code: set[int], contained: dict[int, re.Match[str]],
