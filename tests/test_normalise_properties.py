@@ -223,6 +223,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "<details><details>[r]\n[^1]: \n\u00a0[^1]: ",  # a no-break space before `[^1]:` makes no reference
         "<details>\u00a0[^1]: \n[^1]: ",  # nor after a details opener
         "\u00a0<details>\nx</details>\ny",  # a paragraph that starts with a whole details element and goes on
+        "<details>[r]\n[^1]: </details><summary>S</summary>",  # a late escape in a details element gets its break
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -387,10 +387,33 @@ def _escape_unused_footnotes(markdown: str, rendered: Rendered, referenced: froz
         return markdown
     escaped = escape_unreferenced_definitions(markdown, referenced, parses)
     _log_changed_lines(markdown, escaped, rendered.line, FOOTNOTE_UNUSED, log)
-    if rendered.kind == "paragraph" and escaped != markdown:
+    if escaped == markdown:
+        return escaped
+    if rendered.kind == "paragraph":
         # An escaped definition is a line of its paragraph now, and gets the line break every later line gets.
         return with_line_breaks([(rendered.line + i, line) for i, line in enumerate(escaped.split("\n"))], log)
-    return escaped
+    return _contained_line_breaks(markdown, escaped, rendered.line, log, parses)
+
+
+def _contained_line_breaks(before: str, after: str, line: int, log: RepairLog, parses: Parses) -> str:
+    """A container block (a list, quote or admonition) whose escaped definitions are lines of a paragraph in it now,
+    with that paragraph's line breaks, as a paragraph at the margin gets them."""
+    changed = [number for number, (old, new) in enumerate(zip(before.split("\n"), after.split("\n"))) if old != new]
+    lines = after.split("\n")
+    tokens = parses.blocks(after)
+    for index, token in enumerate(tokens):
+        if token.type != "paragraph_open" or not token.map:
+            continue
+        start, end = token.map
+        contents = tokens[index + 1].content.split("\n")
+        if not any(start < number < end for number in changed) or len(contents) != end - start:
+            continue
+        if not all(text.endswith(content) for text, content in zip(lines[start:end], contents)):
+            continue  # a line markdown-it reads otherwise than as written: left as it is
+        prefixes = [text[: len(text) - len(content)] for text, content in zip(lines[start:end], contents)]
+        broken = with_line_breaks([(line + start + k, content) for k, content in enumerate(contents)], log)
+        lines[start:end] = [prefix + text for prefix, text in zip(prefixes, broken.split("\n"))]
+    return "\n".join(lines)
 
 
 def _escape_nested_footnotes(rendered: Rendered, log: RepairLog, parses: Parses) -> str:
