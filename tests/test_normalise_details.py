@@ -225,13 +225,24 @@ def test_a_definition_on_the_openers_line_is_the_elements_content_and_the_page_b
     mkdocs_markdown(tmp_path).convert(note.markdown)
 
 
+def test_an_element_with_no_summary_left_empty_is_dropped_and_logged():
+    # Its only content, a link definition, moves to the end of the note: a fold labelled "Details" would hold nothing.
+    note = norm("# T\n\nSee [r].\n\n<details>\n[r]: https://docs.aws.amazon.com/\n</details>\n\nAfter.\n")
+    assert body(note) == "See [r](https://docs.aws.amazon.com/).\n\nAfter.\n"
+    assert [(r.rule, r.line, r.before) for r in note.repairs if r.rule.startswith("details-")] == \
+        [("details-empty", 5, "<details>")]
+    assert norm("# T\n\n<details></details>\n").markdown == "# T\n"
+    # A summary is the note's own words: kept as the fold's title.
+    assert body(norm("# T\n\n<details><summary>Answer</summary></details>\n")) == '??? note "Answer"\n'
+
+
 def test_a_whole_element_and_more_text_on_one_line_stays_raw_html():
     note = norm("# T\n\n<details><summary>A</summary>B</details> and more\n")
     assert "details-folded" not in rules(note) and "<details><summary>A</summary>B</details>" in note.markdown
 
 
 def test_the_new_rules_are_declared_for_the_report():
-    assert {"details-folded", "details-closed", "details-stray"} <= REPAIR_RULES.keys()
+    assert {"details-folded", "details-closed", "details-empty", "details-stray"} <= REPAIR_RULES.keys()
 
 
 @pytest.mark.parametrize("text", [

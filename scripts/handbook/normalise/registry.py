@@ -79,6 +79,11 @@ DETAILS_FOLDED = declare(
     "Writes an HTML `<details>` element as a folded admonition (`??? note \"Summary\"`) that keeps its summary "
     "and its whole content, read as Markdown, together where it stands.",
 )
+DETAILS_EMPTY = declare(
+    "details-empty",
+    "Drops a `<details>` element with no summary that holds nothing to show, once what it held has moved (a "
+    "link definition goes to the end of the note) or was only markup: a fold labelled Details with nothing in it.",
+)
 DETAILS_STRAY = declare("details-stray", "Drops a `</details>` that closes no `<details>` element.")
 EMPHASIS_ESCAPE = declare(
     "emphasis-escape",

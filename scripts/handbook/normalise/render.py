@@ -32,8 +32,8 @@ from .obsidian.math import as_written_math
 from .parse import PARSER, parse_once
 from .prose import TAG, TAG_LINE
 from .registry import (
-    ADMONITION_FORMAT, ATTRIBUTE_BRACES, BLOCK_ESCAPE, CODE_FENCED, COMMENT_MARKER_ESCAPE, DETAILS_CLOSED, DETAILS_FOLDED, DETAILS_STRAY,
-    EMPTY_LIST_ITEM, FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
+    ADMONITION_FORMAT, ATTRIBUTE_BRACES, BLOCK_ESCAPE, CODE_FENCED, COMMENT_MARKER_ESCAPE, DETAILS_CLOSED, DETAILS_EMPTY,
+    DETAILS_FOLDED, DETAILS_STRAY, EMPTY_LIST_ITEM, FENCE_CLOSED, FENCE_INFO, HTML_SANITISED, IMAGE_OWN_LINE,
     LIST_AFTER_PARAGRAPH, LIST_INDENT, LIST_MARKER, OBSIDIAN_CALLOUT, OBSIDIAN_LINE_BREAK, OBSIDIAN_TAGS, TABLE_CELLS,
 )
 from .sanitise import clean_html, escape_line_end_statements, sanitise_block_tag
@@ -870,9 +870,10 @@ class BlockRenderer:
         finally:
             self.admonition_depth -= 1
 
-    def details(self, node: Node, quote_depth: int) -> Rendered:
+    def details(self, node: Node, quote_depth: int) -> list[Rendered]:
         """A `<details>` element (see details.py) -> `??? note "Summary"`, `???+` when open: the admonition
-        Material folds the same way, with the content rendered as Markdown like any other."""
+        Material folds the same way, with the content rendered as Markdown like any other; none for an element
+        with no summary and nothing in it to show."""
         token = node.token
         log = self.unit([node.map[0]]).log
         title = summary_title(token.info) if token.meta["summary"] else ""
@@ -880,10 +881,14 @@ class BlockRenderer:
             title = self.prose([(node.map[0], title)], inline_only=True)[0]
         header = admonition_header(token.markup, "note", title or DEFAULT_TITLE)
         opening = self.source[node.map[0]].strip() if node.map[0] < len(self.source) else token.markup
+        body = self.admonition_body(node.children, quote_depth)
+        if not title and not join_rendered(body):
+            log.repair(node.map[0], DETAILS_EMPTY, opening[:60], "")
+            return []
         log.repair(node.map[0], DETAILS_FOLDED, opening[:60], header)
         if not token.meta["closed"]:
             log.repair(node.map[1] - 1, DETAILS_CLOSED, "(no </details>)", "</details>")
-        return _admonition(header, self.admonition_body(node.children, quote_depth), node.map[0])
+        return [_admonition(header, body, node.map[0])]
 
     def list_items(self, node: Node, depth: int, quote_depth: int) -> list[Rendered]:
         """Every list item becomes its own block with its depth; nested items follow as blocks, and so
@@ -975,7 +980,7 @@ class BlockRenderer:
         if kind == "html_block":
             return self.html(node)
         if kind == "details":
-            return [self.details(node, quote_depth)]
+            return self.details(node, quote_depth)
         if kind == STRAY_CLOSER:
             self.unit([node.map[0]]).log.repair(node.map[0], DETAILS_STRAY, node.token.content.strip(), "")
             return []
