@@ -236,6 +236,15 @@ def test_an_element_with_no_summary_left_empty_is_dropped_and_logged():
     assert body(norm("# T\n\n<details><summary>Answer</summary></details>\n")) == '??? note "Answer"\n'
 
 
+def test_a_definition_after_a_closer_on_its_line_is_kept():
+    # The block after the element starts after the closer; a definition there is the note's like any other.
+    note = norm("# T\n\n<details>\nS\n</details>[r]: https://docs.aws.amazon.com/\n\nSee [r].\n")
+    assert body(note) == '??? note "Details"\n    S\n\nSee [r](https://docs.aws.amazon.com/).\n'
+    assert ("reference-moved", "[r]: https://docs.aws.amazon.com/") in [(r.rule, r.before) for r in note.repairs]
+    assert body(norm("# T\n\n<details>\nS\n</details>[^1]: a footnote\n")) == \
+        '??? note "Details"\n    S\n\n\\[^1]: a footnote\n'
+
+
 def test_a_whole_element_and_more_text_on_one_line_stays_raw_html():
     note = norm("# T\n\n<details><summary>A</summary>B</details> and more\n")
     assert "details-folded" not in rules(note) and "<details><summary>A</summary>B</details>" in note.markdown

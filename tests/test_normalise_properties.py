@@ -224,6 +224,9 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "<details>\u00a0[^1]: \n[^1]: ",  # nor after a details opener
         "\u00a0<details>\nx</details>\ny",  # a paragraph that starts with a whole details element and goes on
         "<details>[r]\n[^1]: </details><summary>S</summary>",  # a late escape in a details element gets its break
+        "<details>[r]: https://a.b/c\n</details>[r]",  # a reference after a closer is written inline at once
+        "<details>\n[r]: https://a.b/c</details>more [r]",  # a definition before a closer, a use after it
+        "<details>\nS\n[a]: https://a.b/a</details>[b]: https://a.b/b\n[a] [b]",  # and a definition after it
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

@@ -24,6 +24,7 @@ from markdown_it.rules_block import StateBlock
 from ..plaintext import plain_text
 
 DETAILS_OPEN = "details_open"
+DETAILS_CLOSE = "details_close"
 DETAILS_STRAY = "details_stray"
 DEFAULT_TITLE = "Details"  # what a browser shows for a details element without a summary
 # Details and admonitions inside each other; a deeper details element stays raw HTML, so each line is read a bounded
@@ -130,6 +131,13 @@ def element_text(line: str, markers: re.Pattern[str]) -> str:
     return line[start:] if closer is None else line[start:closer.start()]
 
 
+def text_after_element(line: str) -> str:
+    """What a line holds after the last `</details>` on it (empty without one): the next block's text, which starts
+    there when the closer ends an element."""
+    closers = list(_CLOSER.finditer(line))
+    return line[closers[-1].end():] if closers else ""
+
+
 def _summary(state: StateBlock, start: int, limit: int, first_line: int) -> tuple[str | None, int]:
     """The raw text of a `<summary>` that comes first after offset `start` (None if none does) and the
     offset after it, never past `limit`. It is read line by line, each line's text after its
@@ -194,7 +202,7 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
                   "runs_to_end": found.line >= end_line, "in_code": found.in_code}
     if state.src[content_start:content_end].strip():
         _content(state, content_start, content_end, start_line, last_line - 1)
-    state.push("details_close", "details", -1).markup = token.markup
+    state.push(DETAILS_CLOSE, "details", -1).markup = token.markup
 
     state.line = last_line
     if after_closer:

@@ -13,9 +13,10 @@ from ..model import DEEPEST_HEADING, Asset, Block, Note, RawNote, Repair, Sectio
 from ..paths import file_stem
 from ..plaintext import plain_text
 from .join import LIST_SEPARATOR, Rendered, join_rendered
+from .details import DETAILS_CLOSE
 from .obsidian.block_ids import BLOCK_ID_RULE
 from .render import (
-    CONTAINER_MARKER, LIST_TYPES, BlockRenderer, contained_text, heading_text_as_written,
+    CONTAINER_MARKER, LIST_TYPES, BlockRenderer, contained_text, heading_text_as_written, text_after_closer,
     one_line, starts_with_definition, with_line_breaks,
 )
 from .context import NormaliseContext
@@ -286,24 +287,35 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     first definition of a label is the one that counts, wherever it is."""
     leaf_lines: set[int] = set()
     contained_lines: set[int] = set()
-    for token in tokens:
+    shown_after_closer: set[int] = set()  # lines whose text after a `</details>` a block renders
+    for index, token in enumerate(tokens):
         if token.map:
+            after_closer = index > 0 and tokens[index - 1].type == DETAILS_CLOSE
+            if after_closer:
+                shown_after_closer.add(token.map[0])
             if token.type in _LEAF_BLOCKS:
-                leaf_lines.update(range(*token.map))
+                # A block that starts after a closer holds only the rest of its first line.
+                leaf_lines.update(range(token.map[0] + after_closer, token.map[1]))
             if token.level == 0:
                 contained_lines.update(range(*token.map))  # a top-level definition belongs to no token
     labels: set[str] = set()
     moved: list[tuple[int, str]] = []
     run: list[tuple[int, str]] = []  # consecutive contained lines that no rendered block holds
     for n, line in enumerate(source_lines):
-        # A definition on a `<details>` line is the element's content: it moves without the opener.
+        # A definition on a `<details>` line is the element's content: it moves without the opener. One after the
+        # element's closer is the next block's, which no rendered block holds either.
         text = contained_text(line) if n in contained_lines and n not in leaf_lines else ""
+        after = text_after_closer(line) if n in contained_lines and n not in shown_after_closer else ""
         if text.strip():
             run.append((n, text))
-            continue
+            if not after:
+                continue
         if run:
             moved += _move_definitions(run, labels, log)
             run = []
+        if after:
+            run.append((n, after))
+            continue
         if n not in contained_lines and n not in leaf_lines and "]:" in line:
             match = _CONTAINED_DEFINITION.match(line)
             if match is not None and starts_with_definition([match.group("definition")]):

@@ -21,7 +21,10 @@ from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
 from .join import Rendered
-from .render import CONTAINER_PREFIX, DEFINITION_START, DefinitionStarts, contained_text, paragraph_once_sanitised
+from .render import (
+    CONTAINER_PREFIX, DEFINITION_START, DefinitionStarts, contained_text, paragraph_once_sanitised, text_after_closer,
+)
+from .details import DETAILS_CLOSE, text_after_element
 from .parse import INLINE_PARSER, PARSER
 from .lexer import lex, lex_with_offsets
 from .link_targets import REFERENCE_DEFINITION, link_target_rule, written_as_url
@@ -96,6 +99,7 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
     spans = lex_with_offsets(text)
     masked = _without_wikilinks(text)  # `[r][[Note]]` is a reference before a wikilink, as Obsidian reads it
     definition_starts: set[int] | None = None  # read when a `[label]:` starts a line
+    blocks_after_closers = _blocks_after_closers(text) if "</" in text else frozenset()
     for index, (kind, start, piece) in enumerate(spans):
         if kind == "reference":  # `][label]` or `][]` after the link text
             label = piece[2:-1]
@@ -116,10 +120,34 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
                     definition_starts = _definition_starts(text) if definition_starts is None else definition_starts
                     if line_start in definition_starts:
                         continue  # a definition, not a reference (a paragraph's later line is text: a use)
+                if following == ":" and start + match.start() in blocks_after_closers and key in _defined_labels(
+                        contained_text(text[start + match.start():_line_end(text, after)])):
+                    continue  # a definition that starts the block after a `</details>` closer
                 if key in definitions and following != "[" and (following != "(" or not _inline_link_at(masked, after)):
                     # Only the closing bracket changes: `[label]` becomes `[label](target)`.
                     found.append((after - 1, after, definitions[key].destination, key))
     return sorted(found)
+
+
+# A `</details>` closer: the next block starts after the last one on a line (see details.py).
+_CLOSER = re.compile(r"</details\s*>", re.I)
+
+
+def _blocks_after_closers(text: str) -> frozenset[int]:
+    """The offsets where text starts after the last `</details>` closer of a line: where the next block starts."""
+    starts, line_start = set(), 0
+    for line in text.split("\n"):
+        rest = text_after_element(line)
+        if rest.strip():
+            starts.add(line_start + len(line) - len(rest.lstrip(" \t")))
+        line_start += len(line) + 1
+    return frozenset(starts)
+
+
+def _line_end(text: str, offset: int) -> int:
+    """The offset of the end of the line an offset is on."""
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end
 
 
 def _inline_link_at(text: str, opener: int) -> bool:
@@ -198,8 +226,13 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
     found: dict[str, Definition] = {}
     for label, reference in env.get("references", {}).items():
         first, end = reference["map"]
-        # A definition on a `<details>` line starts after the opener: the element's content does.
-        written = ODD_SPACE.sub(" ", " ".join(contained_text(line.strip()) for line in lines[first:end])).strip()
+        # A definition on a `<details>` line starts after the opener: the element's content does; or after the
+        # closer, where the next block starts.
+        rest = [contained_text(line.strip()) for line in lines[first + 1:end]]
+        heads = [contained_text(lines[first].strip()), text_after_closer(lines[first].strip())]
+        written_from = [ODD_SPACE.sub(" ", " ".join([head, *rest])).strip() for head in heads if head]
+        written = next((text for text in written_from[1:] if label in _defined_labels(text)), written_from[0]) \
+            if written_from else ""
         definition = REFERENCE_DEFINITION.match(written)
         if definition is not None and _REWRITTEN_MARKS.search(definition.group("target")) \
                 and written_as_url(definition.group("target")):
@@ -223,6 +256,13 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
         destination = f"]({definition.group('target')}{definition.group('rest').rstrip()})"
         found[label] = Definition(destination, read["href"], read["title"])
     return found
+
+
+def _defined_labels(text: str) -> set[str]:
+    """The labels of the link reference definitions markdown-it reads in a text."""
+    env: dict = {}
+    PARSER.parse(text, env)
+    return set(env.get("references", {}))
 
 
 def _ends_with_literal_backslash(target: str) -> bool:
@@ -277,6 +317,20 @@ def _raw_html_as_paragraph(token: Token, lines: Sequence[str]) -> str | None:
     return paragraph_once_sanitised(written) if written.strip("\n") == token.content.strip("\n") else None
 
 
+def _outside_region(lines: Sequence[str], after_closer: bool, before_closer: bool) -> tuple[str, str]:
+    """The text of a region's first line before it (up to the last `</details>` there, when the region is the block
+    after the element that closer ends) and of its last line after it (from the closer that ends the element whose
+    content the region ends)."""
+    rest = text_after_element(lines[0]) if after_closer else ""
+    head = lines[0][:len(lines[0]) - len(rest)] if rest.strip() else ""  # none when the region starts a line
+    tail = ""
+    if before_closer:
+        last = lines[-1]
+        closer = _CLOSER.search(last, len(head) if len(lines) == 1 else 0)
+        tail = last[closer.start():] if closer else ""
+    return head, tail
+
+
 def _without_containers(text: str) -> str:
     """Each line of a text without the list and quote markers and indentation before it."""
     return "\n".join(line[CONTAINER_PREFIX.match(line).end():] for line in text.split("\n"))
@@ -302,15 +356,20 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
     definitions = _written_definitions(lines, env)
     if not definitions:
         return body, frozenset()
-    # (first line, end, heading, the text sanitising leaves of raw HTML read as a paragraph, else "")
+    # (first line, end, heading, the text sanitising leaves of raw HTML read as a paragraph, else "", whether the
+    # text starts after a `</details>` on its first line, whether it ends at one on its last)
     regions = sorted({(*token.map, index > 0 and tokens[index - 1].type == "heading_open",
-                       "" if token.type == "inline" else sanitised)
+                       "" if token.type == "inline" else sanitised,
+                       token.type == "inline" and index > 1 and tokens[index - 2].type == DETAILS_CLOSE,
+                       token.type == "inline" and index + 2 < len(tokens) and tokens[index + 2].type == DETAILS_CLOSE)
                       for index, token in enumerate(tokens)
                       if token.map and (token.type == "inline" or (sanitised := _raw_html_as_paragraph(token, lines)))})
     used: set[str] = set()
     complete = True
-    for first, end, heading, sanitised_before in regions:
-        before = "\n".join(lines[first:end])
+    for first, end, heading, sanitised_before, after_closer, before_closer in regions:
+        # A line that a `</details>` splits holds two blocks' text: the region reads its own part only.
+        head, tail = _outside_region(lines[first:end], after_closer, before_closer)
+        before = "\n".join(lines[first:end])[len(head):len("\n".join(lines[first:end])) - len(tail)]
         if "]" not in before:
             continue
         found = _references(before, definitions, heading)
@@ -321,7 +380,8 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
         if read_before is None or read_after is None or not _reads_the_same(read_before, read_after, definitions):
             complete = False
             continue
-        for number, (old, new) in enumerate(zip(before.split("\n"), after.split("\n")), first):
+        written = (head + after + tail).split("\n")
+        for number, (old, new) in enumerate(zip(lines[first:end], written), first):
             if old != new:
                 log.repair(number, REFERENCE_INLINED, old.strip(), new.strip())
                 lines[number] = new
