@@ -13,7 +13,7 @@ from ..model import DEEPEST_HEADING, Asset, Block, Note, RawNote, Repair, Sectio
 from ..paths import file_stem
 from ..plaintext import plain_text
 from .join import LIST_SEPARATOR, Rendered, join_rendered
-from .details import DETAILS_CLOSE
+from .details import DETAILS_CLOSE, DETAILS_OPEN
 from .obsidian.block_ids import BLOCK_ID_RULE
 from .render import (
     CONTAINER_MARKER, LIST_TYPES, BlockRenderer, contained_text, heading_text_as_written, text_after_closer,
@@ -288,7 +288,10 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     leaf_lines: set[int] = set()
     contained_lines: set[int] = set()
     shown_after_closer: set[int] = set()  # lines whose text after a `</details>` a block renders
+    closer_lines: set[int] = set()  # lines where a closer ends a details element, and the next block starts
     for index, token in enumerate(tokens):
+        if token.type == DETAILS_OPEN and token.meta["closed"]:
+            closer_lines.add(token.map[1] - 1)
         if token.map:
             after_closer = index > 0 and tokens[index - 1].type == DETAILS_CLOSE
             if after_closer:
@@ -305,7 +308,7 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
         # A definition on a `<details>` line is the element's content: it moves without the opener. One after the
         # element's closer is the next block's, which no rendered block holds either.
         text = contained_text(line) if n in contained_lines and n not in leaf_lines else ""
-        after = text_after_closer(line) if n in contained_lines and n not in shown_after_closer else ""
+        after = text_after_closer(line) if n in closer_lines and n not in shown_after_closer else ""
         if text.strip():
             run.append((n, text))
             if not after:
