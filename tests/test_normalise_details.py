@@ -240,6 +240,10 @@ def test_a_definition_after_a_closer_on_its_line_is_kept():
     # The block after the element starts after the closer; a definition there is the note's like any other.
     note = norm("# T\n\n<details>\nS\n</details>[r]: https://docs.aws.amazon.com/\n\nSee [r].\n")
     assert body(note) == '??? note "Details"\n    S\n\nSee [r](https://docs.aws.amazon.com/).\n'
+    assert ("reference-inlined", "[r]: https://docs.aws.amazon.com/") in [(r.rule, r.before) for r in note.repairs]
+    # In a list item, it moves to the end of the note, as a definition inside a list item does.
+    note = norm("# T\n\n- <details>\n  S\n  </details>[r]: https://docs.aws.amazon.com/\n- See [r].\n")
+    assert body(note) == '- ??? note "Details"\n        S\n- See [r](https://docs.aws.amazon.com/).\n'
     assert ("reference-moved", "[r]: https://docs.aws.amazon.com/") in [(r.rule, r.before) for r in note.repairs]
     assert body(norm("# T\n\n<details>\nS\n</details>[^1]: a footnote\n")) == \
         '??? note "Details"\n    S\n\n\\[^1]: a footnote\n'

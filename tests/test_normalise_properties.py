@@ -228,6 +228,8 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "<details>\n[r]: https://a.b/c</details>more [r]",  # a definition before a closer, a use after it
         "<details>\nS\n[a]: https://a.b/a</details>[b]: https://a.b/b\n[a] [b]",  # and a definition after it
         "<details></details>[r]: https://a.b/c",  # a whole element and more on one line is one line of raw HTML
+        "<details>\n</details>[r]: https://a.b/c\n(opens in a new tab)",  # a definition after a closer runs on
+        "<details>\n</details>[^1]: \n`",  # a footnote definition after a closer, and the line it runs on
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

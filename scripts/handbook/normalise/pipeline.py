@@ -13,7 +13,7 @@ from ..model import DEEPEST_HEADING, Asset, Block, Note, RawNote, Repair, Sectio
 from ..paths import file_stem
 from ..plaintext import plain_text
 from .join import LIST_SEPARATOR, Rendered, join_rendered
-from .details import DETAILS_CLOSE, DETAILS_OPEN
+from .details import DETAILS_CLOSE, DETAILS_OPEN, text_after_element
 from .obsidian.block_ids import BLOCK_ID_RULE
 from .render import (
     CONTAINER_MARKER, LIST_TYPES, BlockRenderer, contained_text, heading_text_as_written, text_after_closer,
@@ -290,8 +290,8 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     shown_after_closer: set[int] = set()  # lines whose text after a `</details>` a block renders
     closer_lines: set[int] = set()  # lines where a closer ends a details element, and the next block starts
     for index, token in enumerate(tokens):
-        if token.type == DETAILS_OPEN and token.meta["closed"]:
-            closer_lines.add(token.map[1] - 1)
+        if token.type == DETAILS_OPEN and token.meta["closed"] and token.level > 0:
+            closer_lines.add(token.map[1] - 1)  # one at the top level leaves the text after it to the layout
         if token.map:
             after_closer = index > 0 and tokens[index - 1].type == DETAILS_CLOSE
             if after_closer:
@@ -559,14 +559,21 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
     last_kept: Rendered | None = None
     kept: list[tuple[int, str]] = []  # every line _kept_lines keeps, as written
     position = 0
+    after_closer: list[tuple[int, str]] = []  # the text after a details element's closer that no block starts with
     for index, node in enumerate(tree):
         start = node.map[0] if node.token.map else position
         gap = [(n, source_lines[n]) for n in range(position, min(start, len(source_lines))) if source_lines[n].strip()]
+        if after_closer and start > after_closer[0][0]:
+            gap = after_closer + gap  # a definition there is kept as one at the margin is, with any lines it runs on
+        after_closer = []
         if gap:
             # Lines markdown-it keeps out of the token stream (link reference definitions), see _kept_lines.
             last_kept = _add_kept_lines(sections[-1].blocks, last_kept, gap, log, ctx, assets)
             kept += gap
         position = max(position, node.map[1] if node.token.map else position)
+        if node.type == "details" and node.token.meta["closed"]:
+            rest = text_after_element(source_lines[node.map[1] - 1])
+            after_closer = [(node.map[1] - 1, rest)] if rest.strip() else []
         if node.type == "heading":
             heading = by_node.get(id(node))
             if heading is title_heading and heading is not None:
@@ -589,7 +596,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
             seen_content_before_title = seen_content_before_title or node.map[0] < title_heading.line
         sections[-1].blocks.extend(rendered)
         previous = node
-    trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
+    trailing = after_closer + [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
     if trailing:
         last_kept = _add_kept_lines(sections[-1].blocks, last_kept, trailing, log, ctx, assets)
         kept += trailing
