@@ -66,3 +66,10 @@ def test_the_site_reads_cells_as_python_markdown_does() -> None:
 def test_a_header_whose_delimiter_the_site_would_not_read_is_left_as_written() -> None:
     read = site_header("a | b | c", "--- | ---", ["1 | 2 | 3"])
     assert (read.header, read.delimiter, read.changed) == ("a | b | c", "--- | ---", False)
+
+
+def test_a_double_hyphen_at_a_cells_edge_is_no_dash_and_one_between_words_is() -> None:
+    # A pipe ends a cell as the end of a row does, and the last cell may be written without it.
+    note = norm("# T\n\n| a -- b | c -- |\n|-|-|\n| x -- y | z --\n")
+    assert body(note) == "| a – b | c -- |\n|-|-|\n| x – y | z --\n"
+    assert rules(note).count("dash") == 2

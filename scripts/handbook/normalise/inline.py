@@ -214,7 +214,7 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
     brackets = 0  # link text left open: a web address inside it is the link's text, not a link of its own
     for span in spans:
         if span.kind == "prose" and span.text:
-            brackets = max(0, brackets + span.text.count("[") - span.text.count("]"))
+            brackets = _open_brackets(span.text, brackets)
             span.text, events = apply_prose_rules(span.text, unit)
             if events:
                 replay_prose_events(events, unit, newlines_before)
@@ -234,6 +234,16 @@ def repair_inline(text: str, unit: Unit, rereads: int = 0) -> str:
     return result
 
 
+def _open_brackets(prose: str, open_before: int) -> int:
+    """How many `[` are left open after a prose text, read left to right: a `]` with none open closes nothing
+    (an escaped opening bracket before it is a letter), so a `[` after it is still open."""
+    count = open_before
+    for bracket in _BRACKET.findall(prose):
+        count = count + 1 if bracket == "[" else max(0, count - 1)
+    return count
+
+
+_BRACKET = re.compile(r"[\[\]]")
 # Not ftp://, which browsers no longer open: the site links only to what LINK_SCHEMES lists.
 _WEB_ADDRESS = re.compile(r"https?://")
 

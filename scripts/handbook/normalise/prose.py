@@ -33,6 +33,9 @@ _MULTIPLICATION = re.compile(r"(?<=\d)\*(?=\d)")
 # Unspaced, a dash joins two words (a task--but); spaced after a word, it stands alone. A `--` with a space only
 # before it, or after a bracket or mark, starts a command-line option (`aws ecr --region`, `[--instance-ids]`).
 _DASH = re.compile(r"(?:(?<=\w)--(?=\w)|(?<=[^\s<>!-])(?:-- | -- )(?=[^\s<>-]))(?!8<)")
+# In a table row a pipe ends a cell, as the end of the text does: a `--` before one is between no words (and the
+# last cell of a row may be written with or without its pipe).
+_CELL_DASH = re.compile(r"(?:(?<=\w)--(?=\w)|(?<=[^\s<>!|-])(?:-- | -- )(?=[^\s<>|-]))(?!8<)")
 
 
 @rule(NON_BREAKING_SPACE)
@@ -96,7 +99,7 @@ def spaced_dashes(text: str, unit: Unit, report: Report) -> str:
         report(match.start(), DASH, match.group(0), " – ")
         return " – "
 
-    return _DASH.sub(replace, text) if "--" in text else text
+    return (_CELL_DASH if unit.in_table else _DASH).sub(replace, text) if "--" in text else text
 
 
 @rule(SPELLING)
