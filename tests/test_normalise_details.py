@@ -245,6 +245,9 @@ def test_a_definition_after_a_closer_on_its_line_is_kept():
     note = norm("# T\n\n- <details>\n  S\n  </details>[r]: https://docs.aws.amazon.com/\n- See [r].\n")
     assert body(note) == '- ??? note "Details"\n        S\n- See [r](https://docs.aws.amazon.com/).\n'
     assert ("reference-moved", "[r]: https://docs.aws.amazon.com/") in [(r.rule, r.before) for r in note.repairs]
+    # The element ends at its own closer: a later one on the line is the next block's text.
+    assert body(norm("# T\n\n<details>\nS\n</details>[r]: https://a.b/c</details>\n")).endswith(
+        "[r]: https://a.b/c</details>\n")
     assert body(norm("# T\n\n<details>\nS\n</details>[^1]: a footnote\n")) == \
         '??? note "Details"\n    S\n\n\\[^1]: a footnote\n'
 

@@ -199,7 +199,10 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     token.markup = "???+" if _OPEN_ATTRIBUTE.search(opener.group()) else "???"
     token.info = summary if summary is not None else ""
     token.meta = {"summary": summary is not None, "closed": found.closed,
-                  "runs_to_end": found.line >= end_line, "in_code": found.in_code}
+                  "runs_to_end": found.line >= end_line, "in_code": found.in_code,
+                  # Where the closer ends on its line, counted from the line's start: the next block starts there.
+                  "after_closer": found.closer[1] - (state.src.rfind("\n", 0, found.closer[1]) + 1) if found.closed
+                  else None}
     if state.src[content_start:content_end].strip():
         _content(state, content_start, content_end, start_line, last_line - 1)
     state.push(DETAILS_CLOSE, "details", -1).markup = token.markup

@@ -13,10 +13,10 @@ from ..model import DEEPEST_HEADING, Asset, Block, Note, RawNote, Repair, Sectio
 from ..paths import file_stem
 from ..plaintext import plain_text
 from .join import LIST_SEPARATOR, Rendered, join_rendered
-from .details import DETAILS_CLOSE, DETAILS_OPEN, text_after_element
+from .details import DETAILS_CLOSE, DETAILS_OPEN
 from .obsidian.block_ids import BLOCK_ID_RULE
 from .render import (
-    CONTAINER_MARKER, LIST_TYPES, BlockRenderer, contained_text, heading_text_as_written, text_after_closer,
+    CONTAINER_MARKER, LIST_TYPES, BlockRenderer, contained_text, heading_text_as_written,
     one_line, starts_with_definition, with_line_breaks,
 )
 from .context import NormaliseContext
@@ -288,10 +288,10 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     leaf_lines: set[int] = set()
     contained_lines: set[int] = set()
     shown_after_closer: set[int] = set()  # lines whose text after a `</details>` a block renders
-    closer_lines: set[int] = set()  # lines where a closer ends a details element, and the next block starts
+    closer_lines: dict[int, int] = {}  # where a closer ends a details element (line, column): the next block starts
     for index, token in enumerate(tokens):
         if token.type == DETAILS_OPEN and token.meta["closed"] and token.level > 0:
-            closer_lines.add(token.map[1] - 1)  # one at the top level leaves the text after it to the layout
+            closer_lines[token.map[1] - 1] = token.meta["after_closer"]  # a top-level one leaves it to the layout
         if token.map:
             after_closer = index > 0 and tokens[index - 1].type == DETAILS_CLOSE
             if after_closer:
@@ -308,7 +308,8 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
         # A definition on a `<details>` line is the element's content: it moves without the opener. One after the
         # element's closer is the next block's, which no rendered block holds either.
         text = contained_text(line) if n in contained_lines and n not in leaf_lines else ""
-        after = text_after_closer(line) if n in closer_lines and n not in shown_after_closer else ""
+        after = line[closer_lines[n]:] if n in closer_lines and n not in shown_after_closer else ""
+        after = "" if not after.strip() else after
         if text.strip():
             run.append((n, text))
             if not after:
@@ -572,7 +573,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
             kept += gap
         position = max(position, node.map[1] if node.token.map else position)
         if node.type == "details" and node.token.meta["closed"]:
-            rest = text_after_element(source_lines[node.map[1] - 1])
+            rest = source_lines[node.map[1] - 1][node.token.meta["after_closer"]:]
             after_closer = [(node.map[1] - 1, rest)] if rest.strip() else []
         if node.type == "heading":
             heading = by_node.get(id(node))
