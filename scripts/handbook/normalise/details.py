@@ -131,6 +131,26 @@ def element_text(line: str, markers: re.Pattern[str]) -> str:
     return line[start:] if closer is None else line[start:closer.start()]
 
 
+def _columns(src: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A span of offsets in a text as columns of the line it starts on."""
+    line_start = src.rfind("\n", 0, span[0]) + 1
+    return span[0] - line_start, span[1] - line_start
+
+
+def closers_by_token(tokens: list) -> dict[int, tuple[int, int, int]]:
+    """For each DETAILS_CLOSE token (by index) of a closed element: the line its closer is on, and the closer's
+    columns there."""
+    found, opened = {}, []
+    for index, token in enumerate(tokens):
+        if token.type == DETAILS_OPEN:
+            opened.append(token)
+        elif token.type == DETAILS_CLOSE and opened:
+            element = opened.pop()
+            if element.meta["closer"] is not None and element.map:
+                found[index] = (element.map[1] - 1, *element.meta["closer"])
+    return found
+
+
 def text_after_element(line: str) -> str:
     """What a line holds after the last `</details>` on it (empty without one): the next block's text, which starts
     there when the closer ends an element."""
@@ -200,9 +220,9 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     token.info = summary if summary is not None else ""
     token.meta = {"summary": summary is not None, "closed": found.closed,
                   "runs_to_end": found.line >= end_line, "in_code": found.in_code,
-                  # Where the closer ends on its line, counted from the line's start: the next block starts there.
-                  "after_closer": found.closer[1] - (state.src.rfind("\n", 0, found.closer[1]) + 1) if found.closed
-                  else None}
+                  # Where the closer starts and ends on its line, counted from the line's start: the content ends at
+                  # the one, and the next block starts at the other.
+                  "closer": _columns(state.src, found.closer) if found.closed else None}
     if state.src[content_start:content_end].strip():
         _content(state, content_start, content_end, start_line, last_line - 1)
     state.push(DETAILS_CLOSE, "details", -1).markup = token.markup

@@ -291,7 +291,7 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
     closer_lines: dict[int, int] = {}  # where a closer ends a details element (line, column): the next block starts
     for index, token in enumerate(tokens):
         if token.type == DETAILS_OPEN and token.meta["closed"] and token.level > 0:
-            closer_lines[token.map[1] - 1] = token.meta["after_closer"]  # a top-level one leaves it to the layout
+            closer_lines[token.map[1] - 1] = token.meta["closer"][1]  # a top-level one leaves it to the layout
         if token.map:
             after_closer = index > 0 and tokens[index - 1].type == DETAILS_CLOSE
             if after_closer:
@@ -573,7 +573,7 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
             kept += gap
         position = max(position, node.map[1] if node.token.map else position)
         if node.type == "details" and node.token.meta["closed"]:
-            rest = source_lines[node.map[1] - 1][node.token.meta["after_closer"]:]
+            rest = source_lines[node.map[1] - 1][node.token.meta["closer"][1]:]
             after_closer = [(node.map[1] - 1, rest)] if rest.strip() else []
         if node.type == "heading":
             heading = by_node.get(id(node))

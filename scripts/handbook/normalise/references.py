@@ -21,10 +21,8 @@ from markdown_it.token import Token
 
 from ..footnotes import LITERAL_KINDS
 from .join import Rendered
-from .render import (
-    CONTAINER_PREFIX, DEFINITION_START, DefinitionStarts, contained_text, paragraph_once_sanitised, text_after_closer,
-)
-from .details import DETAILS_CLOSE, text_after_element
+from .render import CONTAINER_PREFIX, DEFINITION_START, DefinitionStarts, contained_text, paragraph_once_sanitised
+from .details import closers_by_token, text_after_element
 from .parse import INLINE_PARSER, PARSER
 from .lexer import lex, lex_with_offsets
 from .link_targets import REFERENCE_DEFINITION, link_target_rule, written_as_url
@@ -129,12 +127,9 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
     return sorted(found)
 
 
-# A `</details>` closer: the next block starts after the last one on a line (see details.py).
-_CLOSER = re.compile(r"</details\s*>", re.I)
-
-
 def _blocks_after_closers(text: str) -> frozenset[int]:
-    """The offsets where text starts after the last `</details>` closer of a line: where the next block starts."""
+    """The offsets where text starts after the last `</details>` closer of a line: where the next block starts, when
+    that closer ends the element (a region whose block closes an element deeper in it, a list, holds that line)."""
     starts, line_start = set(), 0
     for line in text.split("\n"):
         rest = text_after_element(line)
@@ -219,7 +214,15 @@ def _reads_the_same(before: str, after: str, definitions: dict[str, Definition])
     return _shape(INLINE_PARSER.parse(before, {"references": references})) == _shape(INLINE_PARSER.parse(after, {}))
 
 
-def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definition]:
+def _after_closers(tokens: list[Token]) -> dict[int, int]:
+    """Where the text after a details element's closer starts, by line: the column after the last such closer."""
+    columns: dict[int, int] = {}
+    for line, _, end in closers_by_token(tokens).values():
+        columns[line] = max(end, columns.get(line, 0))
+    return columns
+
+
+def _written_definitions(lines: Sequence[str], env: dict, after_closers: dict[int, int]) -> dict[str, Definition]:
     """The link reference definitions markdown-it found in a note's text (footnotes aside), by normalised
     label, with the target and title as written on one line, odd spaces made plain (as the layout
     writes the definitions); a definition that cannot be read back so is left out."""
@@ -229,7 +232,8 @@ def _written_definitions(lines: Sequence[str], env: dict) -> dict[str, Definitio
         # A definition on a `<details>` line starts after the opener: the element's content does; or after the
         # closer, where the next block starts.
         rest = [contained_text(line.strip()) for line in lines[first + 1:end]]
-        heads = [contained_text(lines[first].strip()), text_after_closer(lines[first].strip())]
+        heads = [contained_text(lines[first].strip()),
+                 lines[first][after_closers[first]:].strip() if first in after_closers else ""]
         written_from = [ODD_SPACE.sub(" ", " ".join([head, *rest])).strip() for head in heads if head]
         written = next((text for text in written_from[1:] if label in _defined_labels(text)), written_from[0]) \
             if written_from else ""
@@ -317,20 +321,6 @@ def _raw_html_as_paragraph(token: Token, lines: Sequence[str]) -> str | None:
     return paragraph_once_sanitised(written) if written.strip("\n") == token.content.strip("\n") else None
 
 
-def _outside_region(lines: Sequence[str], after_closer: bool, before_closer: bool) -> tuple[str, str]:
-    """The text of a region's first line before it (up to the last `</details>` there, when the region is the block
-    after the element that closer ends) and of its last line after it (from the closer that ends the element whose
-    content the region ends)."""
-    rest = text_after_element(lines[0]) if after_closer else ""
-    head = lines[0][:len(lines[0]) - len(rest)] if rest.strip() else ""  # none when the region starts a line
-    tail = ""
-    if before_closer:
-        last = lines[-1]
-        closer = _CLOSER.search(last, len(head) if len(lines) == 1 else 0)
-        tail = last[closer.start():] if closer else ""
-    return head, tail
-
-
 def _without_containers(text: str) -> str:
     """Each line of a text without the list and quote markers and indentation before it."""
     return "\n".join(line[CONTAINER_PREFIX.match(line).end():] for line in text.split("\n"))
@@ -353,22 +343,24 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
     env: dict = {}
     tokens = INLINE_PARSER.parse(body, env)
     lines = body.split("\n")
-    definitions = _written_definitions(lines, env)
+    definitions = _written_definitions(lines, env, _after_closers(tokens))
     if not definitions:
         return body, frozenset()
-    # (first line, end, heading, the text sanitising leaves of raw HTML read as a paragraph, else "", whether the
-    # text starts after a `</details>` on its first line, whether it ends at one on its last)
+    # (first line, end, heading, the text sanitising leaves of raw HTML read as a paragraph, else "", and the closers
+    # of the details elements right before and after its block: see closers_by_token)
+    closers = closers_by_token(tokens)
     regions = sorted({(*token.map, index > 0 and tokens[index - 1].type == "heading_open",
                        "" if token.type == "inline" else sanitised,
-                       token.type == "inline" and index > 1 and tokens[index - 2].type == DETAILS_CLOSE,
-                       token.type == "inline" and index + 2 < len(tokens) and tokens[index + 2].type == DETAILS_CLOSE)
+                       closers.get(index - 2, ()) if token.type == "inline" else (),
+                       closers.get(index + 2, ()) if token.type == "inline" else ())
                       for index, token in enumerate(tokens)
                       if token.map and (token.type == "inline" or (sanitised := _raw_html_as_paragraph(token, lines)))})
     used: set[str] = set()
     complete = True
-    for first, end, heading, sanitised_before, after_closer, before_closer in regions:
+    for first, end, heading, sanitised_before, closer_before, closer_after in regions:
         # A line that a `</details>` splits holds two blocks' text: the region reads its own part only.
-        head, tail = _outside_region(lines[first:end], after_closer, before_closer)
+        head = lines[first][:closer_before[2]] if closer_before and closer_before[0] == first else ""
+        tail = lines[end - 1][closer_after[1]:] if closer_after and closer_after[0] == end - 1 else ""
         before = "\n".join(lines[first:end])[len(head):len("\n".join(lines[first:end])) - len(tail)]
         if "]" not in before:
             continue

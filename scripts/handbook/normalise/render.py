@@ -25,7 +25,7 @@ from .link_targets import REFERENCE_LABEL
 from .log import RepairLog
 from .obsidian.block_ids import BLOCK_ID, drop_block_ids, escape_block_ids
 from .details import (
-    DEFAULT_TITLE, DETAILS_OPEN, DETAILS_STRAY as STRAY_CLOSER, element_text, summary_title, text_after_element,
+    DEFAULT_TITLE, DETAILS_OPEN, DETAILS_STRAY as STRAY_CLOSER, element_text, summary_title,
 )
 from .obsidian.comments import escape_comment_markers_in_line
 from .obsidian.callouts import CALLOUT, CalloutHead, admonition_header, read_callout
@@ -399,12 +399,6 @@ def _term_end_first(text: str, after: bool) -> bool:
 def contained_text(line: str) -> str:
     """A line's Markdown text after its list and quote markers and as a `<details>` element on it reads it."""
     return element_text(CONTAINER_PREFIX.sub("", line, count=1), _CONTAINER_MARKERS)
-
-
-def text_after_closer(line: str) -> str:
-    """A line's Markdown text after the last `</details>` on it, as contained_text reads it (empty without one)."""
-    after = text_after_element(line)
-    return contained_text(after) if after.strip() else ""
 
 
 def escape_block_start(line: str) -> str:
