@@ -234,6 +234,7 @@ def test_a_note_judged_to_be_in_another_language_is_judged_so_again(text: str):
         "> [!Todo|m] --\n|-|-|",  # a `--` before a cell's pipe, written or not, is no dash between words
         "<details>\n</details>[r]: https://a.b/c</details>",  # the block after a closer starts at the first one
         "[r]\n<details>\n</details>[r]: https://a.b/c</details>",  # and the reference inliner reads it there too
+        "<details>\n- S [r]</details>[r]: https://a.b/c\n\n[r]",  # a closer that ends a list in the element too
     ],
 )
 def test_known_second_pass_shapes_settle_in_one_pass(text: str):

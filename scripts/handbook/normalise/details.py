@@ -151,13 +151,6 @@ def closers_by_token(tokens: list) -> dict[int, tuple[int, int, int]]:
     return found
 
 
-def text_after_element(line: str) -> str:
-    """What a line holds after the last `</details>` on it (empty without one): the next block's text, which starts
-    there when the closer ends an element."""
-    closers = list(_CLOSER.finditer(line))
-    return line[closers[-1].end():] if closers else ""
-
-
 def _summary(state: StateBlock, start: int, limit: int, first_line: int) -> tuple[str | None, int]:
     """The raw text of a `<summary>` that comes first after offset `start` (None if none does) and the
     offset after it, never past `limit`. It is read line by line, each line's text after its

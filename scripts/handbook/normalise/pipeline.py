@@ -309,15 +309,14 @@ def _definitions_inside_containers(tokens, source_lines: list[str], log: RepairL
         # element's closer is the next block's, which no rendered block holds either.
         text = contained_text(line) if n in contained_lines and n not in leaf_lines else ""
         after = line[closer_lines[n]:] if n in closer_lines and n not in shown_after_closer else ""
-        after = "" if not after.strip() else after
         if text.strip():
             run.append((n, text))
-            if not after:
+            if not after.strip():
                 continue
         if run:
             moved += _move_definitions(run, labels, log)
             run = []
-        if after:
+        if after.strip():
             run.append((n, after))
             continue
         if n not in contained_lines and n not in leaf_lines and "]:" in line:
@@ -597,7 +596,8 @@ def _lay_out(body: str, front: FrontMatter, path: str, log: RepairLog, ctx: Norm
             seen_content_before_title = seen_content_before_title or node.map[0] < title_heading.line
         sections[-1].blocks.extend(rendered)
         previous = node
-    trailing = after_closer + [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
+    trailing = [(n, source_lines[n]) for n in range(position, len(source_lines)) if source_lines[n].strip()]
+    trailing = after_closer + trailing
     if trailing:
         last_kept = _add_kept_lines(sections[-1].blocks, last_kept, trailing, log, ctx, assets)
         kept += trailing

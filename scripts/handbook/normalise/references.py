@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from ..footnotes import LITERAL_KINDS
 from .join import Rendered
 from .render import CONTAINER_PREFIX, DEFINITION_START, DefinitionStarts, contained_text, paragraph_once_sanitised
-from .details import closers_by_token, text_after_element
+from .details import DETAILS_CLOSE, DETAILS_OPEN, closers_by_token
 from .parse import INLINE_PARSER, PARSER
 from .lexer import lex, lex_with_offsets
 from .link_targets import REFERENCE_DEFINITION, link_target_rule, written_as_url
@@ -97,7 +97,6 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
     spans = lex_with_offsets(text)
     masked = _without_wikilinks(text)  # `[r][[Note]]` is a reference before a wikilink, as Obsidian reads it
     definition_starts: set[int] | None = None  # read when a `[label]:` starts a line
-    blocks_after_closers = _blocks_after_closers(text) if "</" in text else frozenset()
     for index, (kind, start, piece) in enumerate(spans):
         if kind == "reference":  # `][label]` or `][]` after the link text
             label = piece[2:-1]
@@ -118,31 +117,10 @@ def _references(text: str, definitions: dict[str, Definition], heading: bool = F
                     definition_starts = _definition_starts(text) if definition_starts is None else definition_starts
                     if line_start in definition_starts:
                         continue  # a definition, not a reference (a paragraph's later line is text: a use)
-                if following == ":" and start + match.start() in blocks_after_closers and key in _defined_labels(
-                        contained_text(text[start + match.start():_line_end(text, after)])):
-                    continue  # a definition that starts the block after a `</details>` closer
                 if key in definitions and following != "[" and (following != "(" or not _inline_link_at(masked, after)):
                     # Only the closing bracket changes: `[label]` becomes `[label](target)`.
                     found.append((after - 1, after, definitions[key].destination, key))
     return sorted(found)
-
-
-def _blocks_after_closers(text: str) -> frozenset[int]:
-    """The offsets where text starts after the last `</details>` closer of a line: where the next block starts, when
-    that closer ends the element (a region whose block closes an element deeper in it, a list, holds that line)."""
-    starts, line_start = set(), 0
-    for line in text.split("\n"):
-        rest = text_after_element(line)
-        if rest.strip():
-            starts.add(line_start + len(line) - len(rest.lstrip(" \t")))
-        line_start += len(line) + 1
-    return frozenset(starts)
-
-
-def _line_end(text: str, offset: int) -> int:
-    """The offset of the end of the line an offset is on."""
-    end = text.find("\n", offset)
-    return len(text) if end < 0 else end
 
 
 def _inline_link_at(text: str, opener: int) -> bool:
@@ -212,6 +190,17 @@ def _reads_the_same(before: str, after: str, definitions: dict[str, Definition])
     references = {label: {"href": d.href, "title": d.title} for label, d in definitions.items()}
     before, after = _without_wikilinks(before), _without_wikilinks(after)
     return _shape(INLINE_PARSER.parse(before, {"references": references})) == _shape(INLINE_PARSER.parse(after, {}))
+
+
+def _closer_around(tokens: list[Token], closers: dict[int, tuple[int, int, int]], index: int, step: int
+                   ) -> tuple[int, int, int] | tuple[()]:
+    """The closer (see closers_by_token) of the details element that ends right before the block of an inline token
+    (step -1: only other blocks' openings between them) or right after it (step 1: only closings), else ()."""
+    other = index + step
+    while 0 <= other < len(tokens) and tokens[other].nesting == -step \
+            and tokens[other].type not in (DETAILS_OPEN, DETAILS_CLOSE):
+        other += step
+    return closers.get(other, ())
 
 
 def _after_closers(tokens: list[Token]) -> dict[int, int]:
@@ -351,8 +340,8 @@ def inline_reference_links(body: str, log: RepairLog) -> tuple[str, frozenset[st
     closers = closers_by_token(tokens)
     regions = sorted({(*token.map, index > 0 and tokens[index - 1].type == "heading_open",
                        "" if token.type == "inline" else sanitised,
-                       closers.get(index - 2, ()) if token.type == "inline" else (),
-                       closers.get(index + 2, ()) if token.type == "inline" else ())
+                       _closer_around(tokens, closers, index, -1) if token.type == "inline" else (),
+                       _closer_around(tokens, closers, index, 1) if token.type == "inline" else ())
                       for index, token in enumerate(tokens)
                       if token.map and (token.type == "inline" or (sanitised := _raw_html_as_paragraph(token, lines)))})
     used: set[str] = set()

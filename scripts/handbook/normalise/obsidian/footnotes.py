@@ -25,7 +25,8 @@ from ..rules import rule
 # one too), so the first is left empty and the second is lost; or an abbreviation's (`*[term]:`), which takes
 # the line away. A `<details>` opener before the first is the start of the element's content, which is Markdown.
 # Within the first's text, a no-break space counts as the plain space the odd-space rule makes of it.
-_SPACE_IN_TEXT = r"[ \t\u00a0\u2007\u202f]"
+_ODD_SPACES = "\u00a0\u2007\u202f"  # those of the odd-space rule that are not indentation (a tab is)
+_SPACE_IN_TEXT = "[ \t" + _ODD_SPACES + "]"
 _NESTED_DEFINITION = re.compile(
     r"^(?P<outer>(?:" + CONTAINER_MARKER + r")*[ \t]*(?:" + OPENER_ON_LINE + "(?:" + CONTAINER_MARKER + r")*)*"
     + DEFINITION + _SPACE_IN_TEXT + "*(?:" + CONTAINER_MARKER.replace(r"[ \t]", _SPACE_IN_TEXT) + r")*)"
@@ -206,7 +207,7 @@ def _escape_contained(line: str, match: re.Match[str]) -> str:
 
 # The odd-space rule makes these plain in prose, after which `\u00a0[^1]: x` and `<details>\u00a0[^1]: x` start a
 # definition, never a reference: the footnote rules read a line as it will be.
-_PLAIN_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
+_PLAIN_SPACES = str.maketrans(_ODD_SPACES, " " * len(_ODD_SPACES))
 
 
 def _plain(line: str) -> str:
